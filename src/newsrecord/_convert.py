@@ -1,0 +1,395 @@
+"""Plain data <-> attrs records: the only module that talks to cattrs.
+
+Loading goes text -> nodes -> plain data (:func:`newsrecord._nodes.to_data`) -> record
+(:func:`structure`); ``to_dict`` and the writer go the other way through :func:`unstructure`.
+cattrs runs with detailed validation, so one pass reports every problem of a record; each
+problem's cattrs path is turned into a field path of YAML keys and, when the record came
+from a file, into the line and column of the node.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import typing
+from collections.abc import Callable, Iterable
+from typing import Any, Final
+
+import attrs
+import cattrs
+from cattrs.cols import list_structure_factory
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, override
+
+from newsrecord import _nodes
+from newsrecord._fields import fields, info, optional_part
+from newsrecord.errors import Problem
+from newsrecord.model import Article, Record
+from newsrecord.secured import Secured
+
+__all__ = [
+    "FieldPath",
+    "check",
+    "converter",
+    "field_path_text",
+    "format_datetime",
+    "keys_of",
+    "kind_of",
+    "kind_of_node",
+    "parse_datetime",
+    "problems_of",
+    "shape_of",
+    "structure",
+    "unstructure",
+]
+
+FieldPath = tuple[str | int, ...]
+
+
+def field_path_text(path: FieldPath) -> str:
+    """Render ``("images", 0, "width")`` as ``images[0].width``."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+    return text
+
+
+def _kind_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:27] + "..."
+        return f"the string {shown!r}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+# --- scalars ----------------------------------------------------------------------------
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if type(value) is str:
+        return value
+    raise TypeError(f"expected a string, found {_kind_name(value)}")
+
+
+def _structure_int(value: Any, _: type) -> int:
+    if type(value) is int:
+        return value
+    raise TypeError(f"expected an integer, found {_kind_name(value)}")
+
+
+def _structure_float(value: Any, _: type) -> float:
+    if type(value) is float:
+        return value
+    if type(value) is int:
+        return float(value)
+    raise TypeError(f"expected a number, found {_kind_name(value)}")
+
+
+def _structure_bool(value: Any, _: type) -> bool:
+    if type(value) is bool:
+        return value
+    raise TypeError(f"expected true or false, found {_kind_name(value)}")
+
+
+_ZULU = re.compile(r"[zZ]$")
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    """Parse an ISO 8601 / YAML timestamp; a missing time zone means UTC, as YAML says.
+
+    Raises:
+        ValueError: the text is not a date-time.
+    """
+    try:
+        value = dt.datetime.fromisoformat(_ZULU.sub("+00:00", text.strip()))
+    except ValueError:
+        raise ValueError(f"expected an ISO 8601 date-time, found {text!r}") from None
+    if value.utcoffset() is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """Write a date-time as ISO 8601, with ``Z`` for UTC as the format's files do."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _structure_datetime(value: Any, _: type) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        if value.utcoffset() is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
+    if type(value) is str:
+        return parse_datetime(value)
+    raise TypeError(f"expected a date-time, found {_kind_name(value)}")
+
+
+def _structure_secured(value: Any, _: type) -> Secured:
+    if type(value) is str:
+        return Secured(value)
+    if isinstance(value, Secured):
+        return value
+    raise TypeError(f"expected the secured blob as a string, found {_kind_name(value)}")
+
+
+def _structure_any(value: Any, _: type) -> Any:
+    return value
+
+
+def _structure_list(value: Any, tp: Any) -> list[Any]:
+    if type(value) is not list:
+        raise TypeError(f"expected a list, found {_kind_name(value)}")
+    return _list_hooks(tp)(value, tp)  # type: ignore[no-any-return]
+
+
+# --- the converter ----------------------------------------------------------------------
+
+converter: Final = cattrs.Converter(detailed_validation=True)
+converter.register_structure_hook(str, _structure_str)
+converter.register_structure_hook(int, _structure_int)
+converter.register_structure_hook(float, _structure_float)
+converter.register_structure_hook(bool, _structure_bool)
+converter.register_structure_hook(dt.datetime, _structure_datetime)
+converter.register_structure_hook(Secured, _structure_secured)
+converter.register_structure_hook(typing.Any, _structure_any)
+
+
+@functools.cache
+def _list_hooks(tp: Any) -> Callable[[Any, Any], Any]:
+    return list_structure_factory(tp, converter)
+
+
+def _is_list(tp: Any) -> bool:
+    return typing.get_origin(tp) is list
+
+
+converter.register_structure_hook_func(_is_list, _structure_list)
+
+_KEYS: dict[type, dict[str, str]] = {}
+
+
+def keys_of(cls: type) -> dict[str, str]:
+    """Return ``{YAML key: attribute name}`` of a model class in canonical key order."""
+    keys = _KEYS.get(cls)
+    if keys is None:
+        keys = _KEYS[cls] = {spec.key: spec.name for spec in fields(cls)}
+    return keys
+
+
+def _make_model_hook(cls: type) -> Callable[[Any, Any], Any]:
+    fields = [a for a in attrs.fields(cls) if a.name != "extra"]
+    overrides = {a.name: override(rename=info(a).key) for a in fields}
+    overrides["extra"] = override(omit=True)
+    build: Callable[[Any, Any], Any] = make_dict_structure_fn(
+        cls,
+        converter,
+        _cattrs_detailed_validation=True,
+        **overrides,  # type: ignore[arg-type]  # attribute overrides share **kwargs with options
+    )
+    known = frozenset(keys_of(cls))
+    required = [(info(a).key, a.name) for a in fields if info(a).required]
+
+    def structure_model(value: Any, _: Any) -> Any:
+        if type(value) is not dict:
+            raise TypeError(f"expected a mapping, found {_kind_name(value)}")
+        missing = [_missing(key, name, cls) for key, name in required if value.get(key) is None]
+        try:
+            record = build(value, cls)
+        except ClassValidationError as exc:
+            if not missing:
+                raise
+            # Drop the validator's own complaint about the same fields (raised by __init__).
+            located = [e for e in exc.exceptions if getattr(e, "__notes__", None)]
+            raise ClassValidationError(exc.message, [*located, *missing], cls) from None
+        except ValueError:
+            if not missing:
+                raise
+            raise ClassValidationError(f"While structuring {cls.__name__}", missing, cls) from None
+        if not known.issuperset(value):
+            record.extra = {k: v for k, v in value.items() if k not in known}
+        return record
+
+    return structure_model
+
+
+def _missing(key: str, name: str, cls: type) -> ValueError:
+    error = ValueError("required, but missing or null")
+    error.__notes__ = [AttributeValidationNote(f"Structuring {cls.__name__} @ {name}", name, str)]
+    return error
+
+
+converter.register_structure_hook_factory(attrs.has, _make_model_hook)
+
+
+def kind_of(data: Any) -> type[Record]:
+    """Choose the model class for plain data from its ``type`` and keys."""
+    if not isinstance(data, dict):
+        return Record
+    return _kind(data.get("type"), data.get("category"), data.keys())
+
+
+def kind_of_node(root: _nodes.Mapping) -> type[Record]:
+    """Choose the model class for a parsed front matter from its ``type`` and keys."""
+    scalars = {
+        key.value: value.value for key, value in root.pairs if isinstance(value, _nodes.Scalar)
+    }
+    return _kind(scalars.get("type"), scalars.get("category"), scalars.keys())
+
+
+def _kind(type_: Any, category: Any, keys: Iterable[str]) -> type[Record]:
+    if category == "news" or type_ == "article":
+        return Article
+    return Record
+
+
+Located = tuple[FieldPath, str]
+"""A problem found while structuring: where (a field path) and what."""
+
+
+def structure(data: Any, cls: type[Record]) -> Record | list[Located]:
+    """Build the record of *data*, or return every problem found (never an empty list)."""
+    try:
+        record: Record = converter.structure(data, cls)
+    except (ClassValidationError, IterableValidationError, TypeError, ValueError) as exc:
+        problems: list[Located] = []
+        _collect(exc, (), cls, problems)
+        return problems
+    return record
+
+
+def _collect(exc: BaseException, path: FieldPath, cls: Any, out: list[Located]) -> None:
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        for sub in exc.exceptions:
+            step: str | int | None = None
+            sub_cls: Any = None
+            for note in getattr(sub, "__notes__", ()):
+                if isinstance(note, AttributeValidationNote):
+                    attribute = attrs.fields_dict(cls)[note.name]
+                    step = info(attribute).key
+                    sub_cls = _model_in(cls, note.name)
+                elif isinstance(note, IterableValidationNote):
+                    step = note.index
+                    sub_cls = cls
+            _collect(sub, (*path, step) if step is not None else path, sub_cls, out)
+        return
+    if not isinstance(exc, TypeError | ValueError):
+        # Anything else is a bug of ours, not a problem of the record: let it show.
+        raise exc
+    out.append((path, str(exc.args[0]) if exc.args else type(exc).__name__))
+
+
+@functools.cache
+def _model_in(owner: type, name: str) -> Any:
+    """Return the model class inside a field's type (``list[Image] | None`` -> Image)."""
+    inner = optional_part(typing.get_type_hints(owner)[name])
+    while typing.get_origin(inner) is list:
+        inner = typing.get_args(inner)[0]
+    return inner if attrs.has(inner) else None
+
+
+# --- shapes: which plain scalars are text -----------------------------------------------
+
+_TEXT_TYPES: Final = frozenset({str, dt.datetime, Secured})
+
+
+_SHAPES: dict[type, _nodes.Shape] = {}
+
+
+def shape_of(cls: type) -> _nodes.Shape:
+    """Return the shape the model expects for a mapping of class *cls*."""
+    shape = _SHAPES.get(cls)
+    if shape is not None:
+        return shape
+    # Stored before it is filled, so that recursive classes (related articles) refer to
+    # themselves instead of recursing forever.
+    shape = _SHAPES[cls] = _nodes.Shape()
+    hints = typing.get_type_hints(cls)
+    for attribute in attrs.fields(cls):
+        if attribute.name != "extra":
+            shape.keys[info(attribute).key] = _shape_of_type(hints[attribute.name])
+    return shape
+
+
+def _shape_of_type(tp: Any) -> _nodes.Shape:
+    tp = optional_part(tp)
+    if tp in _TEXT_TYPES:
+        return _nodes.Shape(text=True)
+    if typing.get_origin(tp) is list:
+        return _nodes.Shape(item=_shape_of_type(typing.get_args(tp)[0]))
+    if attrs.has(tp):
+        return shape_of(tp)
+    return _nodes.ANY
+
+
+# --- unstructuring ----------------------------------------------------------------------
+
+
+def unstructure(value: Any) -> Any:
+    """Return the plain data of a record or value: YAML keys, JSON-compatible values."""
+    if isinstance(value, Secured):
+        return value.raw
+    if attrs.has(type(value)):
+        out: dict[str, Any] = {}
+        for key, name in keys_of(type(value)).items():
+            item = getattr(value, name)
+            if item is not None:
+                out[key] = unstructure(item)
+        out.update(value.extra)
+        return out
+    if isinstance(value, list):
+        return [unstructure(item) for item in value]
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    if isinstance(value, dict):
+        return {key: unstructure(item) for key, item in value.items()}
+    return value
+
+
+def check(record: Any) -> list[Located]:
+    """Check a record built or edited in code, as loading would; return every problem."""
+    problems: list[Located] = []
+    _check(record, (), problems)
+    return problems
+
+
+def _check(value: Any, path: FieldPath, out: list[Located]) -> None:
+    for attribute in attrs.fields(type(value)):
+        item = getattr(value, attribute.name)
+        here = (*path, info(attribute).key) if attribute.name != "extra" else path
+        try:
+            if attribute.validator is not None:
+                attribute.validator(value, attribute, item)
+        except (TypeError, ValueError) as exc:
+            out.append((here, str(exc)))
+            continue
+        if attrs.has(type(item)) and not isinstance(item, Secured):
+            _check(item, here, out)
+        elif isinstance(item, list):
+            for index, element in enumerate(item):
+                if attrs.has(type(element)) and not isinstance(element, Secured):
+                    _check(element, (*here, index), out)
+
+
+def problems_of(located: Iterable[Located], path: str | None = None) -> list[Problem]:
+    """Turn located problems into :class:`Problem` objects without a place in a text."""
+    return [
+        Problem(message, path, field=field_path_text(where) or None) for where, message in located
+    ]

@@ -1,0 +1,279 @@
+"""How model classes are declared: YAML keys, descriptions and type checks in one place.
+
+Every model class is an attrs class made by :func:`model`, and every field by
+:func:`field`. The decorator derives each field's YAML key (camelCase of the attribute name unless
+given) and the validator, built from the type annotation, that runs on ``__init__`` and
+on every assignment. The converter module and the schema generator read the same metadata, so
+a field is declared once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
+
+import attrs
+
+__all__ = ["FieldInfo", "FieldSpec", "field", "fields", "info", "model"]
+
+_META: Final = "newsrecord"
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class FieldInfo:
+    """What the format says about one field.
+
+    Attributes:
+        key: The YAML key in files.
+        description: One sentence for the schema documentation.
+        example: A typical value as it appears in files, or None.
+        required: Whether the record is invalid without it.
+    """
+
+    key: str
+    description: str
+    example: Any = None
+    required: bool = False
+
+
+def field(
+    description: str,
+    *,
+    key: str | None = None,
+    example: Any = None,
+    required: bool = False,
+) -> Any:
+    """Declare a model field; optional fields default to None.
+
+    Args:
+        description: One sentence for the schema documentation.
+        key: The YAML key, when it is not the camelCase of the attribute name.
+        example: A typical value as written in files.
+        required: The record is invalid when this is None.
+    """
+    metadata = {_META: FieldInfo(key or "", description, example, required)}
+    return attrs.field(default=None, metadata=metadata)
+
+
+def extra_field() -> Any:
+    """Declare the ``extra`` dict that keeps unknown keys, in file order."""
+    return attrs.field(
+        factory=dict,
+        metadata={_META: FieldInfo("", "Keys the model does not know, kept in file order.")},
+        validator=_check_extra,
+    )
+
+
+def info(attribute: attrs.Attribute[Any]) -> FieldInfo:
+    """Return the :class:`FieldInfo` of a model attribute."""
+    found: FieldInfo = attribute.metadata[_META]
+    return found
+
+
+def camel_case(name: str) -> str:
+    """Return the camelCase form of a snake_case attribute name."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def model(*, order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
+    """Make a class a model class: mutable, slotted, keyword-only, validated on assignment.
+
+    Args:
+        order: The YAML keys in the order files write them; keys left out follow in
+            field order.
+    """
+
+    def make(cls: type[T]) -> type[T]:
+        made = attrs.define(
+            cls,
+            kw_only=True,
+            repr=False,
+            on_setattr=attrs.setters.validate,
+            field_transformer=_complete,
+        )
+        made.__repr__ = _compact_repr  # type: ignore[method-assign]
+        setattr(made, _ORDER_ATTRIBUTE, order)
+        return made
+
+    return make
+
+
+_ORDER_ATTRIBUTE: Final = "__newsrecord_order__"
+
+
+@attrs.frozen
+class FieldSpec:
+    """One field of a model class, as the format documents it.
+
+    Attributes:
+        key: The YAML key in files.
+        name: The Python attribute.
+        type: The attribute's type annotation, resolved.
+        description: One sentence for the schema documentation.
+        example: A typical value as written in files, or None.
+        required: Whether the record is invalid without it.
+    """
+
+    key: str
+    name: str
+    type: Any
+    description: str
+    example: Any
+    required: bool
+
+
+_SPECS: dict[type, tuple[FieldSpec, ...]] = {}
+
+
+def fields(cls: type) -> tuple[FieldSpec, ...]:
+    """Return the fields of a model class in the order files write them (``extra`` aside).
+
+    Raises:
+        TypeError: *cls* is not a model class.
+    """
+    specs = _SPECS.get(cls)
+    if specs is None:
+        if not hasattr(cls, _ORDER_ATTRIBUTE):
+            raise TypeError(f"{cls!r} is not a newsrecord model class")
+        hints = typing.get_type_hints(cls)
+        by_key = {
+            info(a).key: FieldSpec(
+                info(a).key,
+                a.name,
+                hints[a.name],
+                info(a).description,
+                info(a).example,
+                info(a).required,
+            )
+            for a in attrs.fields(cls)
+            if a.name != "extra"
+        }
+        order = [key for key in getattr(cls, _ORDER_ATTRIBUTE) if key in by_key]
+        order += [key for key in by_key if key not in order]
+        specs = _SPECS[cls] = tuple(by_key[key] for key in order)
+    return specs
+
+
+def _compact_repr(self: Any) -> str:
+    # Records have twenty fields, most of them None: show only what is set.
+    shown = [
+        f"{spec.name}={getattr(self, spec.name)!r}"
+        for spec in fields(type(self))
+        if getattr(self, spec.name) is not None
+    ]
+    if self.extra:
+        shown.append(f"extra={self.extra!r}")
+    return f"{type(self).__name__}({', '.join(shown)})"
+
+
+def _complete(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+    done = []
+    for attribute in fields:
+        meta = attribute.metadata.get(_META)
+        if meta is None or attribute.name == "extra":
+            done.append(attribute)
+            continue
+        key = meta.key or camel_case(attribute.name)
+        done.append(
+            attribute.evolve(
+                metadata={_META: attrs.evolve(meta, key=key)},
+                validator=_Validator(cls, attribute.name, key, meta.required),
+            )
+        )
+    return done
+
+
+def optional_part(tp: Any) -> Any:
+    """Return X for ``X | None``; *tp* itself otherwise."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        if len(args) == 1:
+            return args[0]
+        return typing.Union[tuple(args)]  # noqa: UP007  # built at run time
+    return tp
+
+
+def _checker(tp: Any) -> Callable[[Any], bool]:
+    tp = optional_part(tp)
+    origin = typing.get_origin(tp)
+    if origin is list:
+        (item,) = typing.get_args(tp)
+        check_item = _checker(item)
+        return lambda value: isinstance(value, list) and all(check_item(v) for v in value)
+    if origin in (typing.Union, types.UnionType):
+        checks = [_checker(arg) for arg in typing.get_args(tp)]
+        return lambda value: any(check(value) for check in checks)
+    if tp is int:
+        return lambda value: isinstance(value, int) and not isinstance(value, bool)
+    if tp is float:
+        return lambda value: isinstance(value, float | int) and not isinstance(value, bool)
+    if tp is dt.datetime:
+        return lambda value: isinstance(value, dt.datetime) and value.utcoffset() is not None
+    if tp is typing.Any:
+        return lambda value: True
+    return lambda value: isinstance(value, tp)
+
+
+def _describe(tp: Any) -> str:
+    tp = optional_part(tp)
+    origin = typing.get_origin(tp)
+    if origin is list:
+        return f"a list of {_describe(typing.get_args(tp)[0])}"
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_describe(arg) for arg in typing.get_args(tp))
+    names = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true or false",
+        dt.datetime: "a date-time with a time zone",
+    }
+    return names.get(tp, f"a {getattr(tp, '__name__', tp)}")
+
+
+class _Validator:
+    """Checks one field's values against its annotation, resolved on first use.
+
+    Annotations are strings until every class of the model exists (a record refers to
+    related articles, defined after it), so the check is built lazily.
+    """
+
+    __slots__ = ("_check", "_expected", "_key", "_name", "_owner", "_required")
+
+    def __init__(self, owner: type, name: str, key: str, required: bool) -> None:
+        self._owner = owner
+        self._name = name
+        self._key = key
+        self._required = required
+        self._check: Callable[[Any], bool] | None = None
+        self._expected = ""
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            if self._required:
+                raise ValueError(f"{self._key} is required")
+            return
+        if self._check is None:
+            tp = typing.get_type_hints(self._owner)[self._name]
+            self._check = _checker(tp)
+            self._expected = _describe(tp)
+        if not self._check(value):
+            raise TypeError(f"{self._key} must be {self._expected}, not {_show(value)}")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def _check_extra(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+        raise TypeError(f"extra must be a dict with string keys, not {_show(value)}")

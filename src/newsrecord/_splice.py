@@ -1,0 +1,493 @@
+"""Turn the differences between the loaded and the edited record into text splices.
+
+Only what changed is rewritten: a changed scalar is re-rendered in its own style over its
+own span; a removed key or list item loses exactly its lines; a new key is inserted at its
+place in the canonical key order, a new list item after its neighbours, in the style of
+its siblings. Everything else, comments, blank lines, quotes, trailing spaces, line
+breaks, stays byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from typing import Any, Final
+
+import attrs
+
+from newsrecord import _emit, _nodes
+from newsrecord._convert import keys_of
+from newsrecord._style import HouseStyle, style_of
+from newsrecord._text import line_end, line_start
+from newsrecord.secured import Secured
+
+__all__ = ["Edit", "apply_edits", "plan_edits", "same"]
+
+_MISSING: Final = object()
+
+
+@attrs.frozen
+class Edit:
+    """Replace ``text[start:end]`` with *text*.
+
+    Attributes:
+        start: First offset replaced.
+        end: Offset just past the replaced text (== start for an insertion).
+        text: The new text.
+    """
+
+    start: int
+    end: int
+    text: str
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits to *text*; insertions at one offset keep their order."""
+    ordered = sorted(enumerate(edits), key=lambda pair: (pair[1].start, pair[1].end, pair[0]))
+    out: list[str] = []
+    position = 0
+    for _, edit in ordered:
+        if edit.start < position:
+            raise AssertionError(f"overlapping edits at offset {edit.start}")  # a bug of ours
+        out.append(text[position : edit.start])
+        out.append(edit.text)
+        position = edit.end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Strict equality: ``1`` and ``True`` differ, as do equal instants in other zones."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, dt.datetime):
+        return bool(a == b and a.utcoffset() == b.utcoffset())
+    if isinstance(a, Secured) or not attrs.has(type(a)):
+        return bool(a == b) or (_is_nan(a) and _is_nan(b))
+    return all(
+        same(getattr(a, field.name), getattr(b, field.name)) for field in attrs.fields(type(a))
+    )
+
+
+def plan_edits(
+    text: str,
+    root: _nodes.Mapping,
+    old: Any,
+    new: Any,
+    newline: str,
+) -> list[Edit]:
+    """Return the edits that turn the front matter of *old* into that of *new*."""
+    planner = _Planner(text, root, type(new), newline)
+    planner.mapping(root, old, new, "", 0)
+    return planner.edits
+
+
+class _Planner:
+    def __init__(self, text: str, root: _nodes.Mapping, cls: type, newline: str) -> None:
+        self.text = text
+        self.root = root
+        self.cls = cls
+        self.house: HouseStyle = style_of(cls)
+        self.edits: list[Edit] = []
+        self._observed: dict[str, str] | None = None
+        self.layout = self._infer_layout(newline)
+
+    # --- context ------------------------------------------------------------------------
+
+    def column(self, offset: int) -> int:
+        return offset - line_start(self.text, offset)
+
+    def _infer_layout(self, newline: str) -> _emit.Layout:
+        indent = dash = None
+        for key, value in self._block_pairs(self.root):
+            if isinstance(value, _nodes.Mapping) and not value.flow and value.pairs:
+                indent = indent or self.column(value.pairs[0][0].start) - self.column(key.start)
+            if isinstance(value, _nodes.Sequence) and not value.flow and value.items:
+                dash_at = self._dash(value.items[0])
+                dash = dash if dash is not None else self.column(dash_at) - self.column(key.start)
+        return _emit.Layout(indent or 2, 2 if dash is None else dash, newline)
+
+    def _block_pairs(self, node: _nodes.Node) -> Iterable[tuple[_nodes.Scalar, _nodes.Node]]:
+        if isinstance(node, _nodes.Mapping) and not node.flow:
+            for key, value in node.pairs:
+                yield key, value
+                yield from self._block_pairs(value)
+        elif isinstance(node, _nodes.Sequence) and not node.flow:
+            for item in node.items:
+                yield from self._block_pairs(item)
+
+    def style_for(self, path: str) -> str:
+        """The file's own style for scalars at *path*, else the house style."""
+        if self._observed is None:
+            self._observed = {}
+            self._observe(self.root, "")
+        found = self._observed.get(path)
+        if found is not None:
+            return found
+        return _emit.DOUBLE if path in self.house.quoted else _emit.PLAIN
+
+    def _observe(self, node: _nodes.Node, path: str) -> None:
+        observed = self._observed
+        if observed is None:
+            return
+        if isinstance(node, _nodes.Scalar):
+            if node.value:
+                observed.setdefault(path, node.style)
+        elif isinstance(node, _nodes.Mapping):
+            for key, value in node.pairs:
+                self._observe(value, f"{path}.{key.value}" if path else key.value)
+        else:
+            for item in node.items:
+                self._observe(item, f"{path}[]")
+
+    def _dash(self, item: _nodes.Node) -> int:
+        """Offset of the dash that introduces a block sequence item."""
+        position = item.start - 1
+        while position >= 0 and self.text[position] in " \t\r\n":
+            position -= 1
+        return position
+
+    # --- mappings -----------------------------------------------------------------------
+
+    def mapping(self, node: _nodes.Mapping, old: Any, new: Any, path: str, depth: int) -> None:
+        old_items = dict(_emit.mapping_items(old))
+        new_items = dict(_emit.mapping_items(new))
+        for key in [*old_items, *(k for k in new_items if k not in old_items)]:
+            before = old_items.get(key, _MISSING)
+            after = new_items.get(key, _MISSING)
+            if same(before, after):
+                continue
+            here = f"{path}.{key}" if path else key
+            pair = node.get(key)
+            if after is _MISSING:
+                if pair is not None:
+                    self.delete_pair(node, pair, depth)
+            elif pair is None:
+                self.insert_pair(node, key, after, new, here, depth)
+            else:
+                self.change_value(node, pair, before, after, here, depth)
+
+    def change_value(
+        self,
+        parent: _nodes.Mapping,
+        pair: tuple[_nodes.Scalar, _nodes.Node],
+        before: Any,
+        after: Any,
+        path: str,
+        depth: int,
+    ) -> None:
+        value = pair[1]
+        if isinstance(value, _nodes.Scalar) and _emit.is_scalar(after):
+            self.replace_scalar(value, after, path, parent.flow)
+        elif (
+            isinstance(value, _nodes.Mapping)
+            and value.pairs
+            and _is_mapping(before)
+            and _is_mapping(after)
+            and _emit.mapping_items(after)
+        ):
+            self.mapping(value, before, after, path, depth + 1)
+        elif (
+            isinstance(value, _nodes.Sequence)
+            and isinstance(before, list)
+            and isinstance(after, list)
+            and after
+            and (value.items or value.flow)
+        ):
+            self.sequence(value, before, after, path, depth + 1)
+        else:
+            self.rewrite_pair(parent, pair, after, path)
+
+    def replace_scalar(self, node: _nodes.Scalar, value: Any, path: str, flow: bool) -> None:
+        start, end = node.start, node.end
+        style = node.style
+        if node.value in ("", "~", "null", "Null", "NULL") and style == _nodes.PLAIN:
+            style = self.style_for(path)
+        if start == end:  # an empty value right after its colon or dash
+            end = start
+            while end < len(self.text) and self.text[end] in " \t":
+                end += 1
+            comment = end < len(self.text) and self.text[end] == "#"
+            rendered = self.render(value, style, path, flow, start)
+            self.edits.append(Edit(start, end, " " + rendered + (" " if comment else "")))
+            return
+        if style in (_emit.LITERAL, _emit.FOLDED):
+            end = line_end(self.text, self._block_scalar_end(node))
+            indent = self._block_scalar_indent(node)
+            rendered = _emit.render_scalar(
+                value,
+                style,
+                indent=" " * indent,
+                newline=self.layout.newline,
+            )
+            self.edits.append(Edit(start, end, rendered + self.layout.newline))
+            return
+        self.edits.append(Edit(start, end, self.render(value, style, path, flow, start)))
+
+    def render(self, value: Any, style: str, path: str, flow: bool, at: int) -> str:
+        return _emit.render_scalar(
+            value,
+            style,
+            flow=flow,
+            indent=" " * (self.column(at) + self.layout.indent),
+            newline=self.layout.newline,
+        )
+
+    def _block_scalar_end(self, node: _nodes.Scalar) -> int:
+        end = node.end
+        while end > node.start and self.text[end - 1] in " \t\r\n":
+            end -= 1
+        return end
+
+    def _block_scalar_indent(self, node: _nodes.Scalar) -> int:
+        body = line_end(self.text, node.start)
+        first = self.text[body : self._block_scalar_end(node)]
+        stripped = first.lstrip(" ")
+        return len(first) - len(stripped)
+
+    def delete_pair(
+        self, parent: _nodes.Mapping, pair: tuple[_nodes.Scalar, _nodes.Node], depth: int
+    ) -> None:
+        key, value = pair
+        if parent.flow:
+            self.edits.append(self._flow_removal(parent.pairs, pair, key.start, value))
+            return
+        start, end = self.entry_lines(key, value)
+        if self._after_dash(key):
+            # The first key of a list item shares its line with the dash: keep the dash
+            # and let the next key move up to it.
+            index = parent.pairs.index(pair)
+            following = parent.pairs[index + 1][0].start if index + 1 < len(parent.pairs) else end
+            self.edits.append(Edit(key.start, following, ""))
+            return
+        # Removing a block that a blank line set off would leave two blank lines: take
+        # the one above with it.
+        above = line_start(self.text, start - 1) if start else start
+        if depth == 0 and start and not self.text[above:start].strip():
+            below = self.text[end : line_end(self.text, end)]
+            if not below.strip() or end >= self.root_end():
+                start = above
+        self.edits.append(Edit(start, end, ""))
+
+    def _after_dash(self, key: _nodes.Scalar) -> bool:
+        return bool(self.text[line_start(self.text, key.start) : key.start].strip())
+
+    def root_end(self) -> int:
+        return line_end(self.text, self.content_end(self.root))
+
+    def entry_lines(self, key: _nodes.Scalar, value: _nodes.Node) -> tuple[int, int]:
+        """The whole lines of ``key: value`` in a block mapping."""
+        return line_start(self.text, key.start), line_end(self.text, self.content_end(value))
+
+    def content_end(self, node: _nodes.Node) -> int:
+        """Offset just past the last character of a value's content (comments excluded)."""
+        while True:
+            if isinstance(node, _nodes.Mapping) and not node.flow and node.pairs:
+                key, node = node.pairs[-1]
+                if isinstance(node, _nodes.Scalar) and node.start == node.end:
+                    return key.end
+            elif isinstance(node, _nodes.Sequence) and not node.flow and node.items:
+                node = node.items[-1]
+            else:
+                break
+        if isinstance(node, _nodes.Scalar) and node.style in (_emit.LITERAL, _emit.FOLDED):
+            return self._block_scalar_end(node)
+        return node.end
+
+    def insert_pair(
+        self, parent: _nodes.Mapping, key: str, value: Any, owner: Any, path: str, depth: int
+    ) -> None:
+        order = list(keys_of(type(owner))) if attrs.has(type(owner)) else []
+        previous = None
+        if key in order:
+            for candidate in reversed(order[: order.index(key)]):
+                previous = parent.get(candidate)
+                if previous is not None:
+                    break
+        else:
+            previous = parent.pairs[-1] if parent.pairs else None
+        if parent.flow:
+            rendered = f"{self._key(key)}: {self.flow_text(value, path)}"
+            if previous is not None:
+                self.edits.append(Edit(previous[1].end, previous[1].end, ", " + rendered))
+            elif parent.pairs:
+                at = parent.pairs[0][0].start
+                self.edits.append(Edit(at, at, rendered + ", "))
+            else:
+                self.edits.append(Edit(parent.start + 1, parent.start + 1, rendered))
+            return
+        first = parent.pairs[0][0]
+        column = self.column(first.start)
+        lines = _emit.entry_lines(key, value, column, path, self.style_for, self.layout)
+        if previous is not None:
+            at = self.entry_lines(*previous)[1]
+        elif self._after_dash(first):
+            # Before the first key of a list item: go between its dash and that key.
+            lines[0] = lines[0].lstrip(" ")
+            text = self._join(lines) + " " * column
+            self.edits.append(Edit(first.start, first.start, text))
+            return
+        else:
+            at = line_start(self.text, first.start)
+        if depth == 0 and key in self.house.blank_before and not self._blank_above(at):
+            lines.insert(0, "")
+        self.edits.append(Edit(at, at, self._join(lines)))
+
+    def _blank_above(self, at: int) -> bool:
+        above = line_start(self.text, at - 1) if at else at
+        return at > 0 and not self.text[above:at].strip()
+
+    def rewrite_pair(
+        self, parent: _nodes.Mapping, pair: tuple[_nodes.Scalar, _nodes.Node], value: Any, path: str
+    ) -> None:
+        key, old = pair
+        if parent.flow:
+            self.edits.append(Edit(old.start, old.end, self.flow_text(value, path)))
+            return
+        start, end = self.entry_lines(key, old)
+        lines = _emit.entry_lines(
+            key.value,
+            value,
+            self.column(key.start),
+            path,
+            self.style_for,
+            self.layout,
+        )
+        # Keep the key exactly as written (its quotes), and whatever precedes it.
+        written = self.column(key.start) + len(self._key(key.value))
+        lines[0] = self.text[line_start(self.text, key.start) : key.end] + lines[0][written:]
+        self.edits.append(Edit(start, end, self._join(lines)))
+
+    # --- sequences ----------------------------------------------------------------------
+
+    def sequence(
+        self, node: _nodes.Sequence, before: list[Any], after: list[Any], path: str, depth: int
+    ) -> None:
+        prefix = 0
+        while prefix < min(len(before), len(after)) and same(before[prefix], after[prefix]):
+            prefix += 1
+        suffix = 0
+        while suffix < min(len(before), len(after)) - prefix and same(
+            before[-1 - suffix], after[-1 - suffix]
+        ):
+            suffix += 1
+        old_middle = before[prefix : len(before) - suffix]
+        new_middle = after[prefix : len(after) - suffix]
+        paired = min(len(old_middle), len(new_middle))
+        item_path = f"{path}[]"
+        for i in range(paired):
+            self.change_item(node, prefix + i, old_middle[i], new_middle[i], item_path, depth)
+        for i in range(paired, len(old_middle)):
+            self.delete_item(node, node.items[prefix + i])
+        if len(new_middle) > paired:
+            self.insert_items(node, prefix + paired, new_middle[paired:], item_path)
+
+    def change_item(
+        self, node: _nodes.Sequence, index: int, before: Any, after: Any, path: str, depth: int
+    ) -> None:
+        item = node.items[index]
+        if isinstance(item, _nodes.Scalar) and _emit.is_scalar(after):
+            self.replace_scalar(item, after, path, node.flow)
+        elif (
+            isinstance(item, _nodes.Mapping)
+            and item.pairs
+            and _is_mapping(before)
+            and _is_mapping(after)
+            and _emit.mapping_items(after)
+        ):
+            self.mapping(item, before, after, path, depth + 1)
+        elif node.flow:
+            self.edits.append(Edit(item.start, item.end, self.flow_text(after, path)))
+        else:
+            # Written as a new item in place of the old one: delete its lines, and insert
+            # right where they ended.
+            self.delete_item(node, item)
+            self.insert_items(node, index + 1, [after], path)
+
+    def delete_item(self, node: _nodes.Sequence, item: _nodes.Node) -> None:
+        if node.flow:
+            self.edits.append(self._flow_removal(node.items, item, item.start, item))
+            return
+        dash = self._dash(item)
+        self.edits.append(
+            Edit(line_start(self.text, dash), line_end(self.text, self.content_end(item)), "")
+        )
+
+    def insert_items(
+        self,
+        node: _nodes.Sequence,
+        index: int,
+        values: list[Any],
+        path: str,
+    ) -> None:
+        if node.flow:
+            rendered = ", ".join(self.flow_text(value, path) for value in values)
+            if index > 0:
+                at = node.items[index - 1].end
+                self.edits.append(Edit(at, at, ", " + rendered))
+            elif node.items:
+                at = node.items[0].start
+                self.edits.append(Edit(at, at, rendered + ", "))
+            else:
+                self.edits.append(Edit(node.start + 1, node.start + 1, rendered))
+            return
+        dash_column = self.column(self._dash(node.items[0]))
+        lines = _emit.block_lines(values, dash_column, path[:-2], self.style_for, self.layout)
+        if index > 0:
+            at = line_end(self.text, self.content_end(node.items[index - 1]))
+        else:
+            at = line_start(self.text, self._dash(node.items[0]))
+        self.edits.append(Edit(at, at, self._join(lines)))
+
+    # --- flow helpers ---------------------------------------------------------------------
+
+    def flow_text(self, value: Any, path: str) -> str:
+        if isinstance(value, list):
+            return "[" + ", ".join(self.flow_text(item, f"{path}[]") for item in value) + "]"
+        if not _emit.is_scalar(value):
+            return (
+                "{"
+                + ", ".join(
+                    f"{self._key(k)}: {self.flow_text(v, f'{path}.{k}')}"
+                    for k, v in _emit.mapping_items(value)
+                )
+                + "}"
+            )
+        return _emit.render_scalar(value, self.style_for(path), flow=True)
+
+    def _flow_removal(
+        self, siblings: list[Any], entry: Any, start: int, value: _nodes.Node
+    ) -> Edit:
+        index = siblings.index(entry)
+        end = value.end
+        if index + 1 < len(siblings):
+            following = siblings[index + 1]
+            following_start = (
+                following[0].start if isinstance(following, tuple) else following.start
+            )
+            return Edit(start, following_start, "")
+        if index > 0:
+            previous = siblings[index - 1]
+            previous_end = previous[1].end if isinstance(previous, tuple) else previous.end
+            return Edit(previous_end, end, "")
+        return Edit(start, end, "")
+
+    def _key(self, key: str) -> str:
+        return key if _emit.can_be_plain(key) else _emit.double_quoted(key)
+
+    def _join(self, lines: list[str]) -> str:
+        newline = self.layout.newline
+        return "".join(line + newline for line in lines)
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _is_mapping(value: Any) -> bool:
+    return isinstance(value, dict) or (attrs.has(type(value)) and not isinstance(value, Secured))

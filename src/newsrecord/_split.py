@@ -1,0 +1,53 @@
+"""Front matter / body boundaries."""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from newsrecord._text import BOM, LineIndex
+from newsrecord.errors import ParseError
+
+# A delimiter is a line of three dashes; trailing blanks are tolerated because editors
+# leave them and Jekyll accepts them.
+_OPENING = re.compile(r"---[ \t]*(?:\r\n|\n|\r)")
+_CLOSING = re.compile(r"^---[ \t]*(?:\r\n|\n|\r|\Z)", re.MULTILINE)
+
+
+@attrs.frozen
+class Parts:
+    """Where the pieces of a record file lie, as offsets into its text.
+
+    Attributes:
+        yaml_start: First character of the YAML front matter (after the opening line).
+        yaml_end: First character of the closing ``---`` line.
+        body_start: First character of the body (after the closing line's line break).
+    """
+
+    yaml_start: int
+    yaml_end: int
+    body_start: int
+
+
+def split(text: str, path: str | None = None) -> Parts:
+    """Find the front matter and the body of a record file.
+
+    Raises:
+        ParseError: there is no opening ``---`` line, or it is never closed.
+    """
+    start = 1 if text.startswith(BOM) else 0
+    opening = _OPENING.match(text, start)
+    if opening is None:
+        what = "the file is empty" if not text[start:] else "the file has no front matter"
+        raise ParseError(f"{what}: a record starts with a line '---'", path=path, line=1, column=1)
+    closing = _CLOSING.search(text, opening.end())
+    if closing is None:
+        line, column = LineIndex(text).position(start)
+        raise ParseError(
+            "the front matter is never closed: no line '---' after the opening one",
+            path=path,
+            line=line,
+            column=column,
+        )
+    return Parts(opening.end(), closing.start(), closing.end())

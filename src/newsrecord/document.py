@@ -1,0 +1,321 @@
+"""Documents: a record file's text, its parsed nodes and its typed record, together.
+
+The text a document was loaded from stays the source of truth. ``dumps()`` compares the
+record as loaded with the record as it is now and splices only the differences into the
+original text; a document nobody changed gives its text back unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from newsrecord import _convert, _emit, _nodes, _splice
+from newsrecord._nodes import DEFAULT_LIMITS, Limits
+from newsrecord._split import split
+from newsrecord._style import style_of
+from newsrecord._text import LineIndex, decode, newline_of
+from newsrecord.errors import ParseError, Problem, RecordError, ValidationError
+from newsrecord.model import Record
+
+__all__ = ["Document", "dumps", "from_dict", "load", "loads", "to_dict"]
+
+StrPath = str | os.PathLike[str]
+
+
+class Document:
+    r"""A record file: the text it was read from, its typed record and its body.
+
+    Make one with :func:`loads` or :func:`load`. Edit ``record`` (or assign a new one) and
+    ``body``, then call :meth:`dumps` or :meth:`save`: only the lines of what changed are
+    rewritten.
+
+    Attributes:
+        path: The file it was loaded from or last saved to, if any.
+        newline: The file's line break (``"\\n"`` or ``"\\r\\n"``); new lines use it too.
+    """
+
+    __slots__ = (
+        "_data",
+        "_index",
+        "_kind",
+        "_parts",
+        "_root",
+        "_text",
+        "body",
+        "newline",
+        "path",
+        "record",
+    )
+
+    record: Record
+    """The typed record; edit it in place or assign another."""
+    body: str
+    """Everything after the closing ``---`` line, exactly as in the file."""
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        path: str | None = None,
+        kind: type[Record] | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        """Parse *text*; prefer :func:`loads`, which also accepts bytes."""
+        self.path = path
+        self._text = text
+        self._index = LineIndex(text)
+        self._parts = split(text, path)
+        self._root = _nodes.parse(
+            text, self._parts.yaml_start, self._parts.yaml_end, self._index, path, limits
+        )
+        self.newline = newline_of(text)
+        self.body = text[self._parts.body_start :]
+        cls = kind or _convert.kind_of_node(self._root)
+        errors: list[tuple[str, int, str]] = []
+        self._data = _nodes.to_data(self._root, _convert.shape_of(cls), errors)
+        if errors:
+            raise ParseError(
+                [self._problem_at(offset, message, field) for field, offset, message in errors]
+            )
+        built = _convert.structure(self._data, cls)
+        if isinstance(built, list):
+            raise ValidationError([self._locate(where, message) for where, message in built])
+        self._kind = cls
+        self.record = built
+
+    @property
+    def text(self) -> str:
+        """The text the document was loaded from (or last saved as)."""
+        return self._text
+
+    def _problem_at(self, offset: int, message: str, field: str | None) -> Problem:
+        line, column = self._index.position(offset)
+        return Problem(message, self.path, line, column, field or None)
+
+    def _locate(self, where: _convert.FieldPath, message: str) -> Problem:
+        node = _nodes.find(self._root, where)
+        offset = node.start if node is not None else self._parts.yaml_start
+        if isinstance(node, _nodes.Mapping) and where:
+            # The key is missing: point at the mapping that lacks it.
+            pair = node.get(str(where[-1]))
+            offset = pair[0].start if pair else node.start
+        return self._problem_at(offset, message, _convert.field_path_text(where))
+
+    def original(self) -> Record:
+        """Return a fresh copy of the record as it was loaded (or last saved)."""
+        built = _convert.structure(self._data, self._kind)
+        if isinstance(built, list):  # pragma: no cover - the same data structured at load
+            raise ValidationError(_convert.problems_of(built, self.path))
+        return built
+
+    def is_modified(self) -> bool:
+        """Whether the record or the body differ from the text."""
+        return self.body != self._text[self._parts.body_start :] or not _splice.same(
+            self.original(), self.record
+        )
+
+    def dumps(self) -> str:
+        """Return the text of the document with its edits spliced in.
+
+        Raises:
+            ValidationError: the edited record breaks the model (every problem listed).
+        """
+        body_changed = self.body != self._text[self._parts.body_start :]
+        original = self.original()
+        if _splice.same(original, self.record):
+            if not body_changed:
+                return self._text
+            edits = []
+        else:
+            problems = _convert.check(self.record)
+            if problems:
+                raise ValidationError(_convert.problems_of(problems, self.path))
+            edits = _splice.plan_edits(self._text, self._root, original, self.record, self.newline)
+        if body_changed:
+            edits.append(_splice.Edit(self._parts.body_start, len(self._text), self.body))
+        text = _splice.apply_edits(self._text, edits)
+        return self._verified(text)
+
+    def _verified(self, text: str) -> str:
+        # Read the result back: the splice must give exactly the edited record. If it ever
+        # does not, rewrite the front matter in the house style rather than save a file
+        # that says something else.
+        try:
+            check = Document(text, path=self.path, kind=type(self.record))
+        except RecordError:
+            check = None
+        if (
+            check is not None
+            and _splice.same(check.record, self.record)
+            and check.body == self.body
+        ):
+            return text
+        if STRICT_SPLICES:
+            raise AssertionError(f"the splice did not give the edited record:\n{text}")
+        return self._text[: self._parts.yaml_start - len(self._opening())] + _write(
+            self.record, self.body, self.newline
+        )
+
+    def _opening(self) -> str:
+        return self._text[: self._parts.yaml_start].lstrip("\ufeff")
+
+    def save(self, path: StrPath | None = None) -> None:
+        """Write the document atomically: a temporary file in the same folder, fsync, rename.
+
+        The file's permissions are kept. Afterwards the document stands for the new text,
+        so further edits are relative to it.
+
+        Raises:
+            ValidationError: the edited record breaks the model.
+            RecordError: no path was given and the document has none.
+            OSError: the file could not be written; the old file is left intact.
+        """
+        target = os.fspath(path) if path is not None else self.path
+        if target is None:
+            raise RecordError("save() needs a path: this document was not loaded from a file")
+        text = self.dumps()
+        write_atomically(target, text.encode("utf-8"))
+        self._reset(text, target)
+
+    def _reset(self, text: str, path: str | None) -> None:
+        fresh = Document(text, path=path, kind=type(self.record))
+        for name in self.__slots__:
+            setattr(self, name, getattr(fresh, name))
+
+    def __repr__(self) -> str:
+        """Show the path and the record's kind and title."""
+        title = getattr(self.record, "title", None)
+        return f"<Document {self.path or '(text)'} {type(self.record).__name__} {title!r}>"
+
+
+STRICT_SPLICES = False
+"""Tests set this so that a wrong splice fails loudly instead of falling back."""
+
+
+def write_atomically(path: StrPath, data: bytes) -> None:
+    """Replace the file at *path* with *data*, or leave it untouched on any failure."""
+    target = Path(path)
+    try:
+        mode: int | None = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if mode is not None:
+            Path(temporary).chmod(mode)
+        Path(temporary).replace(target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        raise
+    with contextlib.suppress(OSError):
+        # Make the rename itself durable; not every platform can open a directory.
+        directory = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+def loads(
+    text: str | bytes,
+    *,
+    kind: type[Record] | None = None,
+    path: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Document:
+    """Parse a record file's text (or UTF-8 bytes) into a :class:`Document`.
+
+    Args:
+        text: The whole file.
+        kind: The record class to build; by default chosen from ``type`` and the keys.
+        path: The file name to put in error messages.
+        limits: Safety limits for hostile input.
+
+    Raises:
+        ParseError: not a record: no front matter, bad UTF-8, malformed or non-plain YAML.
+        ValidationError: the values do not fit the model; lists every problem.
+    """
+    return Document(decode(text, path), path=path, kind=kind, limits=limits)
+
+
+def load(
+    path: StrPath, *, kind: type[Record] | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Document:
+    """Read and parse a record file.
+
+    Raises:
+        ParseError: not a record (see :func:`loads`).
+        ValidationError: the values do not fit the model.
+        OSError: the file cannot be read.
+    """
+    return loads(Path(path).read_bytes(), kind=kind, path=os.fspath(path), limits=limits)
+
+
+def dumps(record: Record | Document, *, body: str = "", newline: str = "\n") -> str:
+    """Return the text of a document, or of a record written from scratch in house style.
+
+    Args:
+        record: A :class:`Document` (its edited text is returned) or a record.
+        body: The body to put after the front matter of a new record.
+        newline: The line break of a new record's text.
+
+    Raises:
+        ValidationError: the record breaks the model.
+    """
+    if isinstance(record, Document):
+        return record.dumps()
+    problems = _convert.check(record)
+    if problems:
+        raise ValidationError(_convert.problems_of(problems))
+    return _write(record, body, newline)
+
+
+def _write(record: Record, body: str, newline: str) -> str:
+    cls = type(record)
+    house = style_of(cls)
+
+    def style_for(path: str) -> str:
+        return _emit.DOUBLE if path in house.quoted else _emit.PLAIN
+
+    layout = _emit.Layout(newline=newline)
+    lines = ["---"]
+    for key, value in _emit.mapping_items(record):
+        if key in house.blank_before and len(lines) > 1:
+            lines.append("")
+        lines.extend(_emit.entry_lines(key, value, 0, key, style_for, layout))
+    lines.append("---")
+    return newline.join(lines) + newline + body
+
+
+def to_dict(record: Record) -> dict[str, Any]:
+    """Return the record as plain data: YAML keys in file order, JSON-compatible values.
+
+    Date-times become ISO 8601 text, the secured blob its raw text; None fields are left
+    out; unknown keys follow the known ones.
+    """
+    data: dict[str, Any] = _convert.unstructure(record)
+    return data
+
+
+def from_dict(data: dict[str, Any], *, kind: type[Record] | None = None) -> Record:
+    """Build a record from plain data with YAML keys (the inverse of :func:`to_dict`).
+
+    Raises:
+        ValidationError: the data does not fit the model; lists every problem.
+    """
+    cls = kind or _convert.kind_of(data)
+    built = _convert.structure(data, cls)
+    if isinstance(built, list):
+        raise ValidationError(_convert.problems_of(built))
+    return built

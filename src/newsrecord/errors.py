@@ -1,0 +1,138 @@
+"""The public error hierarchy.
+
+Every error newsrecord raises is a :class:`RecordError`. Each subclass also subclasses the
+builtin a caller would naturally catch (``ValueError`` for bad text or types, ``OSError``
+for a file that changed under an editor), so ``except ValueError`` keeps working in code
+that does not know newsrecord.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+__all__ = [
+    "ConflictError",
+    "LimitError",
+    "ParseError",
+    "Problem",
+    "RecordError",
+    "ValidationError",
+]
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a record, located as precisely as the source allows.
+
+    Attributes:
+        message: What is wrong, in plain words.
+        path: The file the record came from, when known.
+        line: 1-based line in the file, when the problem has a place in the text.
+        column: 1-based column in the file.
+        field: The field path with YAML keys, such as ``images[0].width``.
+    """
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        """Render as ``PATH:LINE:COL: field: message``, leaving out what is unknown."""
+        where = ":".join(
+            str(part) for part in (self.path, self.line, self.column) if part is not None
+        )
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        return f"{where}: {text}" if where else text
+
+
+class RecordError(Exception):
+    """Base of every error newsrecord raises.
+
+    Attributes:
+        problems: Every problem found, first one first (never empty).
+        path: File of the first problem, when known.
+        line: 1-based line of the first problem, when known.
+        column: 1-based column of the first problem, when known.
+        field: Field path of the first problem (``images[0].width``), when known.
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(
+        self,
+        message: str | Sequence[Problem],
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        """Create the error from one message or from a list of problems."""
+        if isinstance(message, str):
+            problems: tuple[Problem, ...] = (Problem(message, path, line, column, field),)
+        else:
+            problems = tuple(message)
+            if not problems:
+                raise ValueError("a RecordError needs at least one problem")
+        self.problems = problems
+        super().__init__(self._summary())
+
+    @property
+    def path(self) -> str | None:
+        """File of the first problem, when known."""
+        return self.problems[0].path
+
+    @property
+    def line(self) -> int | None:
+        """1-based line of the first problem, when known."""
+        return self.problems[0].line
+
+    @property
+    def column(self) -> int | None:
+        """1-based column of the first problem, when known."""
+        return self.problems[0].column
+
+    @property
+    def field(self) -> str | None:
+        """Field path of the first problem, when known."""
+        return self.problems[0].field
+
+    @property
+    def message(self) -> str:
+        """The first problem's message without its location."""
+        return self.problems[0].message
+
+    def with_path(self, path: str) -> RecordError:
+        """Return a copy of this error whose problems name *path* as their file."""
+        clone = type(self)([attrs.evolve(p, path=path) for p in self.problems])
+        clone.__cause__ = self.__cause__
+        return clone
+
+    def _summary(self) -> str:
+        first = str(self.problems[0])
+        more = len(self.problems) - 1
+        return f"{first} (and {more} more)" if more else first
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by problems: errors cross process boundaries in the parallel validator."""
+        return (type(self), (list(self.problems),))
+
+
+class ParseError(RecordError, ValueError):
+    """The text is not a record: bad UTF-8, no front matter, or YAML that is not plain data."""
+
+
+class ValidationError(RecordError, ValueError):
+    """The front matter parsed, but values do not fit the model; lists every problem."""
+
+
+class LimitError(ParseError):
+    """The input exceeds a safety limit (size, nesting depth, number of nodes)."""
+
+
+class ConflictError(RecordError, OSError):
+    """The file changed on disk after it was loaded; saving would lose that change."""

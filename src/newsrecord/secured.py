@@ -1,0 +1,101 @@
+"""The opaque ``secured`` blob."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Final
+
+import attrs
+
+from newsrecord.errors import ValidationError
+
+__all__ = ["Secured"]
+
+_SHOWN: Final = 8
+_BLOCK: Final = 16
+
+
+@attrs.frozen(repr=False)
+class Secured:
+    """The ``secured`` blob: kept exactly as written, never re-encoded or re-wrapped.
+
+    Every real blob is ``base64(ciphertext);base64(iv)`` with a ciphertext of whole 16-byte
+    blocks and a 16-byte IV, but a blob of any other shape loads and round-trips unchanged;
+    only the decoding properties complain about it. ``repr`` shows a few characters of each
+    end, never the whole blob; ``str`` returns it all, for code that really needs it.
+
+    Attributes:
+        raw: The blob's text, exactly as in the file.
+    """
+
+    raw: str = attrs.field(validator=attrs.validators.instance_of(str))
+
+    def __str__(self) -> str:
+        """Return the whole blob."""
+        return self.raw
+
+    def __repr__(self) -> str:
+        """Show a shortened blob: enough to tell two apart, never enough to leak one."""
+        return f"Secured({self.redacted()!r}, {len(self.raw)} chars)"
+
+    def redacted(self) -> str:
+        """Return the blob with its middle elided, for display."""
+        if len(self.raw) <= 3 * _SHOWN:
+            return "…" if self.raw else ""
+        return f"{self.raw[:_SHOWN]}…{self.raw[-_SHOWN:]}"
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The ``;``-separated pieces of the blob, as text."""
+        return tuple(self.raw.split(";"))
+
+    @property
+    def ciphertext(self) -> bytes:
+        """The decoded first piece.
+
+        Raises:
+            ValidationError: the blob is not ``base64;base64`` with whole 16-byte blocks.
+        """
+        return self._decoded()[0]
+
+    @property
+    def iv(self) -> bytes:
+        """The decoded 16-byte initialisation vector (the second piece).
+
+        Raises:
+            ValidationError: the blob is not ``base64;base64`` with a 16-byte IV.
+        """
+        return self._decoded()[1]
+
+    @property
+    def is_well_formed(self) -> bool:
+        """Whether the blob has the shape every real blob has."""
+        try:
+            self._decoded()
+        except ValidationError:
+            return False
+        return True
+
+    def _decoded(self) -> tuple[bytes, bytes]:
+        parts = self.parts
+        if len(parts) != 2:
+            raise ValidationError(
+                f"secured: expected 'ciphertext;iv', found {len(parts)} part(s)",
+                field="secured",
+            )
+        try:
+            ciphertext, iv = (base64.b64decode(part, validate=True) for part in parts)
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationError(f"secured: not base64 ({exc})", field="secured") from None
+        if not ciphertext or len(ciphertext) % _BLOCK:
+            raise ValidationError(
+                f"secured: the ciphertext is {len(ciphertext)} bytes, not whole "
+                f"{_BLOCK}-byte blocks",
+                field="secured",
+            )
+        if len(iv) != _BLOCK:
+            raise ValidationError(
+                f"secured: the IV is {len(iv)} bytes, not {_BLOCK}", field="secured"
+            )
+        return ciphertext, iv

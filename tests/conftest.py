@@ -1,0 +1,62 @@
+"""Shared test configuration: Hypothesis profiles, the corpus location, strict splices."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from newsrecord import document
+
+settings.register_profile("default", max_examples=60, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=600,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_9841d82d5199b387.txt"
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--corpus",
+        default=os.environ.get("NEWSRECORD_CORPUS", str(DEFAULT_CORPUS)),
+        help="folder of real record files (default: $NEWSRECORD_CORPUS or ../shared/corpus)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def strict_splices() -> Iterator[None]:
+    """A splice that does not read back as the edited record fails the test."""
+    document.STRICT_SPLICES = True
+    yield
+    document.STRICT_SPLICES = False
+
+
+@pytest.fixture(scope="session")
+def corpus_files(request: pytest.FixtureRequest) -> list[Path]:
+    """Every record file of the real corpus; skips when the corpus is absent."""
+    root = Path(request.config.getoption("--corpus"))
+    if not root.is_dir():
+        pytest.skip(
+            f"the real corpus is not at {root}: set NEWSRECORD_CORPUS or --corpus to run these"
+        )
+    files = sorted(p for p in root.rglob("*.md") if p.name != "README.md")
+    if not files:
+        pytest.skip(f"no record files under {root}")
+    return files
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    with SEED.open(encoding="utf-8", newline="") as stream:
+        return stream.read()
