@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import types
 import typing
 from collections.abc import Callable, Iterable
 from typing import Any, Final
@@ -30,19 +31,24 @@ from cattrs.gen import make_dict_structure_fn, override
 from newsrecord import _nodes
 from newsrecord._fields import fields, info, optional_part
 from newsrecord.errors import Problem
-from newsrecord.model import Article, Record
+from newsrecord.model import KINDS, AnyRecord, Article, Organization, Record, RelatedArticle
+from newsrecord.price import Price
 from newsrecord.secured import Secured
 
 __all__ = [
+    "VALUE_TYPES",
     "FieldPath",
     "check",
     "converter",
     "field_path_text",
     "format_datetime",
+    "format_duration",
     "keys_of",
+    "mismatches",
     "kind_of",
     "kind_of_node",
     "parse_datetime",
+    "parse_duration",
     "problems_of",
     "shape_of",
     "structure",
@@ -142,6 +148,89 @@ def _structure_datetime(value: Any, _: type) -> dt.datetime:
     raise TypeError(f"expected a date-time, found {_kind_name(value)}")
 
 
+_DURATION = re.compile(
+    r"P(?:(?P<years>\d+(?:\.\d+)?)Y)?(?:(?P<months>\d+(?:\.\d+)?)M)?"
+    r"(?:(?P<weeks>\d+(?:\.\d+)?)W)?(?:(?P<days>\d+(?:\.\d+)?)D)?"
+    r"(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
+    r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?"
+)
+# A duration in months or years has no fixed length; the format's files use them rarely
+# (``P1M``), so they count as 30 and 365 days. The original text stays in the file as long
+# as the value is not changed.
+_DURATION_UNITS: Final = {
+    "years": dt.timedelta(days=365),
+    "months": dt.timedelta(days=30),
+    "weeks": dt.timedelta(weeks=1),
+    "days": dt.timedelta(days=1),
+    "hours": dt.timedelta(hours=1),
+    "minutes": dt.timedelta(minutes=1),
+    "seconds": dt.timedelta(seconds=1),
+}
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """Parse an ISO 8601 duration such as ``PT13M34S``.
+
+    Raises:
+        ValueError: the text is not a duration.
+    """
+    match = _DURATION.fullmatch(text.strip())
+    if match is None or text.strip() in ("P", "PT") or text.strip().endswith("T"):
+        raise ValueError(f"expected an ISO 8601 duration such as PT13M34S, found {text!r}")
+    total = dt.timedelta()
+    for unit, size in _DURATION_UNITS.items():
+        amount = match.group(unit)
+        if amount is not None:
+            total += size * float(amount) if "." in amount else size * int(amount)
+    return total
+
+
+def format_duration(value: dt.timedelta) -> str:
+    """Write a duration as ISO 8601 (``PT13M34S``; days as ``D``, never months)."""
+    if value < dt.timedelta():
+        raise ValueError(f"a duration cannot be negative: {value}")
+    days = value.days
+    hours, rest = divmod(value.seconds, 3600)
+    minutes, whole = divmod(rest, 60)
+    text = "P" + (f"{days}D" if days else "")
+    clock = ""
+    if hours:
+        clock += f"{hours}H"
+    if minutes:
+        clock += f"{minutes}M"
+    if whole or value.microseconds:
+        second_text = f"{whole + value.microseconds / 1_000_000:.6f}".rstrip("0").rstrip(".")
+        clock += f"{second_text}S"
+    if clock:
+        text += "T" + clock
+    return text if text != "P" else "PT0S"
+
+
+def _structure_duration(value: Any, _: type) -> dt.timedelta:
+    if isinstance(value, dt.timedelta):
+        return value
+    if type(value) is str:
+        return parse_duration(value)
+    raise TypeError(f"expected an ISO 8601 duration, found {_kind_name(value)}")
+
+
+def _structure_price(value: Any, _: type) -> Price:
+    if type(value) is str:
+        return Price(value)
+    if isinstance(value, Price):
+        return value
+    raise TypeError(f"expected a price such as 'Free' or '$40.34', found {_kind_name(value)}")
+
+
+def _structure_related(value: Any, _: type) -> Any:
+    # A related record is a summary (a mapping) or the slug of another record (a string).
+    if type(value) is str:
+        return value
+    if type(value) is dict:
+        return converter.structure(value, RelatedArticle)
+    raise TypeError(f"expected an article summary or a slug, found {_kind_name(value)}")
+
+
 def _structure_secured(value: Any, _: type) -> Secured:
     if type(value) is str:
         return Secured(value)
@@ -169,6 +258,9 @@ converter.register_structure_hook(float, _structure_float)
 converter.register_structure_hook(bool, _structure_bool)
 converter.register_structure_hook(dt.datetime, _structure_datetime)
 converter.register_structure_hook(Secured, _structure_secured)
+converter.register_structure_hook(Price, _structure_price)
+converter.register_structure_hook(dt.timedelta, _structure_duration)
+converter.register_structure_hook(RelatedArticle | str, _structure_related)
 converter.register_structure_hook(typing.Any, _structure_any)
 
 
@@ -239,14 +331,14 @@ def _missing(key: str, name: str, cls: type) -> ValueError:
 converter.register_structure_hook_factory(attrs.has, _make_model_hook)
 
 
-def kind_of(data: Any) -> type[Record]:
+def kind_of(data: Any) -> type[AnyRecord]:
     """Choose the model class for plain data from its ``type`` and keys."""
     if not isinstance(data, dict):
         return Record
     return _kind(data.get("type"), data.get("category"), data.keys())
 
 
-def kind_of_node(root: _nodes.Mapping) -> type[Record]:
+def kind_of_node(root: _nodes.Mapping) -> type[AnyRecord]:
     """Choose the model class for a parsed front matter from its ``type`` and keys."""
     scalars = {
         key.value: value.value for key, value in root.pairs if isinstance(value, _nodes.Scalar)
@@ -254,20 +346,29 @@ def kind_of_node(root: _nodes.Mapping) -> type[Record]:
     return _kind(scalars.get("type"), scalars.get("category"), scalars.keys())
 
 
-def _kind(type_: Any, category: Any, keys: Iterable[str]) -> type[Record]:
-    if category == "news" or type_ == "article":
+def _kind(type_: Any, category: Any, keys: Iterable[str]) -> type[AnyRecord]:
+    if category == "news":
         return Article
-    return Record
+    if type_ is None:
+        # Organization records have no type; they are known by their identifying keys.
+        keys = set(keys)
+        if "taxonomy" in keys or "_id" in keys:
+            return Organization
+        return Record
+    return _BY_TYPE.get(str(type_).lower(), Record)
+
+
+_BY_TYPE: Final = {value: kind for kind in KINDS for value in kind.TYPES}
 
 
 Located = tuple[FieldPath, str]
 """A problem found while structuring: where (a field path) and what."""
 
 
-def structure(data: Any, cls: type[Record]) -> Record | list[Located]:
+def structure(data: Any, cls: type[AnyRecord]) -> AnyRecord | list[Located]:
     """Build the record of *data*, or return every problem found (never an empty list)."""
     try:
-        record: Record = converter.structure(data, cls)
+        record: AnyRecord = converter.structure(data, cls)
     except (ClassValidationError, IterableValidationError, TypeError, ValueError) as exc:
         problems: list[Located] = []
         _collect(exc, (), cls, problems)
@@ -307,10 +408,42 @@ def _model_in(owner: type, name: str) -> Any:
 
 # --- shapes: which plain scalars are text -----------------------------------------------
 
-_TEXT_TYPES: Final = frozenset({str, dt.datetime, Secured})
+VALUE_TYPES: Final = (Secured, Price)
+"""attrs classes that are scalars in files, not mappings."""
+
+_TEXT_TYPES: Final = frozenset({str, dt.datetime, dt.timedelta, Secured, Price})
 
 
 _SHAPES: dict[type, _nodes.Shape] = {}
+
+
+def mismatches(data: Any, cls: type[AnyRecord]) -> list[Located]:
+    """List how *data* departs from *cls* beyond types: another ``type``, unknown keys.
+
+    Used when a caller forces a kind: every key must then be one the kind knows.
+    """
+    found: list[Located] = []
+    declared = data.get("type") if isinstance(data, dict) else None
+    if cls.TYPES and declared not in cls.TYPES:
+        expected = " or ".join(repr(t) for t in cls.TYPES)
+        found.append((("type",), f"a {cls.__name__} has type {expected}, not {declared!r}"))
+    _unknown_keys(data, shape_of(cls), (), cls.__name__, found)
+    return found
+
+
+def _unknown_keys(
+    data: Any, shape: _nodes.Shape, path: FieldPath, owner: str, out: list[Located]
+) -> None:
+    if isinstance(data, dict) and shape.keys:
+        for key, value in data.items():
+            child = shape.keys.get(key)
+            if child is None:
+                out.append(((*path, key), f"{owner} has no field {key!r}"))
+            else:
+                _unknown_keys(value, child, (*path, key), owner, out)
+    elif isinstance(data, list) and shape.item is not None:
+        for index, value in enumerate(data):
+            _unknown_keys(value, shape.item, (*path, index), owner, out)
 
 
 def shape_of(cls: type) -> _nodes.Shape:
@@ -330,6 +463,15 @@ def shape_of(cls: type) -> _nodes.Shape:
 
 def _shape_of_type(tp: Any) -> _nodes.Shape:
     tp = optional_part(tp)
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        # A place that holds a mapping or a scalar (a related summary or a slug).
+        merged = _nodes.Shape()
+        for option in typing.get_args(tp):
+            shape = _shape_of_type(option)
+            merged.text = merged.text or shape.text
+            merged.keys = merged.keys or shape.keys
+            merged.item = merged.item or shape.item
+        return merged
     if tp in _TEXT_TYPES:
         return _nodes.Shape(text=True)
     if typing.get_origin(tp) is list:
@@ -346,6 +488,8 @@ def unstructure(value: Any) -> Any:
     """Return the plain data of a record or value: YAML keys, JSON-compatible values."""
     if isinstance(value, Secured):
         return value.raw
+    if isinstance(value, Price):
+        return value.text
     if attrs.has(type(value)):
         out: dict[str, Any] = {}
         for key, name in keys_of(type(value)).items():
@@ -358,6 +502,8 @@ def unstructure(value: Any) -> Any:
         return [unstructure(item) for item in value]
     if isinstance(value, dt.datetime):
         return format_datetime(value)
+    if isinstance(value, dt.timedelta):
+        return format_duration(value)
     if isinstance(value, dict):
         return {key: unstructure(item) for key, item in value.items()}
     return value
@@ -380,11 +526,11 @@ def _check(value: Any, path: FieldPath, out: list[Located]) -> None:
         except (TypeError, ValueError) as exc:
             out.append((here, str(exc)))
             continue
-        if attrs.has(type(item)) and not isinstance(item, Secured):
+        if attrs.has(type(item)) and not isinstance(item, VALUE_TYPES):
             _check(item, here, out)
         elif isinstance(item, list):
             for index, element in enumerate(item):
-                if attrs.has(type(element)) and not isinstance(element, Secured):
+                if attrs.has(type(element)) and not isinstance(element, VALUE_TYPES):
                     _check(element, (*here, index), out)
 
 

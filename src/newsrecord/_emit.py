@@ -15,7 +15,8 @@ from typing import Any, Final
 import attrs
 
 from newsrecord import _nodes
-from newsrecord._convert import format_datetime, keys_of
+from newsrecord._convert import VALUE_TYPES, format_datetime, format_duration, keys_of
+from newsrecord.price import Price
 from newsrecord.secured import Secured
 
 __all__ = ["Layout", "block_lines", "is_scalar", "render_scalar", "scalar_text"]
@@ -48,7 +49,7 @@ def is_scalar(value: Any) -> bool:
 
 
 def _is_record(value: Any) -> bool:
-    return attrs.has(type(value)) and not isinstance(value, Secured)
+    return attrs.has(type(value)) and not isinstance(value, VALUE_TYPES)
 
 
 def scalar_text(value: Any) -> str:
@@ -71,8 +72,12 @@ def scalar_text(value: Any) -> str:
         return repr(value)
     if isinstance(value, dt.datetime):
         return format_datetime(value)
+    if isinstance(value, dt.timedelta):
+        return format_duration(value)
     if isinstance(value, Secured):
         return value.raw
+    if isinstance(value, Price):
+        return value.text
     return str(value)
 
 
@@ -209,7 +214,9 @@ def render_scalar(
     if value is None:
         return "null"
     text = scalar_text(value)
-    if style == PLAIN and (not isinstance(value, str | Secured) or can_be_plain(text, flow=flow)):
+    if style == PLAIN and (
+        not isinstance(value, str | Secured | Price) or can_be_plain(text, flow=flow)
+    ):
         return text
     if style == SINGLE:
         single = _single_quoted(text)

@@ -17,10 +17,9 @@ from typing import Any, Final
 import attrs
 
 from newsrecord import _emit, _nodes
-from newsrecord._convert import keys_of
+from newsrecord._convert import VALUE_TYPES, keys_of
 from newsrecord._style import HouseStyle, style_of
 from newsrecord._text import line_end, line_start
-from newsrecord.secured import Secured
 
 __all__ = ["Edit", "apply_edits", "plan_edits", "same"]
 
@@ -67,7 +66,7 @@ def same(a: Any, b: Any) -> bool:
         return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
     if isinstance(a, dt.datetime):
         return bool(a == b and a.utcoffset() == b.utcoffset())
-    if isinstance(a, Secured) or not attrs.has(type(a)):
+    if isinstance(a, VALUE_TYPES) or not attrs.has(type(a)):
         return bool(a == b) or (_is_nan(a) and _is_nan(b))
     return all(
         same(getattr(a, field.name), getattr(b, field.name)) for field in attrs.fields(type(a))
@@ -490,4 +489,6 @@ def _is_nan(value: Any) -> bool:
 
 
 def _is_mapping(value: Any) -> bool:
-    return isinstance(value, dict) or (attrs.has(type(value)) and not isinstance(value, Secured))
+    return isinstance(value, dict) or (
+        attrs.has(type(value)) and not isinstance(value, VALUE_TYPES)
+    )

@@ -12,7 +12,17 @@ from typing import Final
 
 import attrs
 
-from newsrecord.model import Article
+from newsrecord.model import (
+    Article,
+    Book,
+    Collection,
+    Community,
+    Course,
+    Download,
+    Organization,
+    Profile,
+    Video,
+)
 
 __all__ = ["DEFAULT_STYLE", "HouseStyle", "style_of"]
 
@@ -25,14 +35,34 @@ class HouseStyle:
         blank_before: Top-level keys preceded by a blank line.
         quoted: Field paths whose scalars are double-quoted: YAML keys joined by dots,
             ``[]`` for the items of a list (``images[].url``).
+        blank_at_end: Whether a blank line precedes the closing ``---`` when the record
+            has no ``secured`` blob (the sites' template leaves the blank line that would
+            have stood before it).
     """
 
     blank_before: frozenset[str] = frozenset()
     quoted: frozenset[str] = frozenset()
+    blank_at_end: bool = False
 
 
+# Top-level keys the sites' templates set off with a blank line.
 _BLOCKS: Final = frozenset(
-    {"featuredContent", "provider", "topics", "images", "related", "secured"}
+    {
+        "featuredContent",
+        "provider",
+        "actions",
+        "levels",
+        "items",
+        "topics",
+        "images",
+        "related",
+        "affiliation",
+        "website",
+        "twitter",
+        "linkedin",
+        "companies",
+        "secured",
+    }
 )
 
 _ARTICLE_QUOTED: Final = frozenset(
@@ -50,14 +80,56 @@ _ARTICLE_QUOTED: Final = frozenset(
     }
 )
 
-DEFAULT_STYLE: Final = HouseStyle(blank_before=_BLOCKS, quoted=frozenset({"secured"}))
+_LEARNING: Final = HouseStyle(
+    blank_before=_BLOCKS,
+    quoted=frozenset({"title", "excerpt", "featuredContent", "secured"}),
+    blank_at_end=True,
+)
+
+DEFAULT_STYLE: Final = HouseStyle(
+    blank_before=_BLOCKS,
+    quoted=frozenset({"title", "excerpt", "featuredContent", "secured"}),
+    blank_at_end=True,
+)
 
 _STYLES: Final[dict[type, HouseStyle]] = {
     Article: HouseStyle(
         blank_before=_BLOCKS,
         quoted=_ARTICLE_QUOTED
         | {f"related[].{path}" for path in _ARTICLE_QUOTED if path != "secured"},
+        blank_at_end=True,
     ),
+    Video: _LEARNING,
+    Course: _LEARNING,
+    Collection: _LEARNING,
+    Book: _LEARNING,
+    Download: HouseStyle(
+        blank_before=_BLOCKS,
+        quoted=frozenset(
+            {
+                "title",
+                "excerpt",
+                "featuredContent",
+                "secured",
+                "actions[].url",
+                "actions[].type",
+                "actions[].title",
+                "actions[].attribution",
+            }
+        ),
+        blank_at_end=True,
+    ),
+    Profile: HouseStyle(
+        blank_before=_BLOCKS,
+        quoted=frozenset(
+            {"name", "bio", "type", "secured", "images[].title", "affiliation.images[].url"}
+        ),
+        blank_at_end=True,
+    ),
+    Community: HouseStyle(
+        blank_before=_BLOCKS, quoted=frozenset({"name", "excerpt", "secured"}), blank_at_end=True
+    ),
+    Organization: HouseStyle(),
 }
 
 

@@ -19,7 +19,7 @@ from newsrecord._split import split
 from newsrecord._style import style_of
 from newsrecord._text import LineIndex, decode, newline_of
 from newsrecord.errors import ParseError, Problem, RecordError, ValidationError
-from newsrecord.model import Record
+from newsrecord.model import AnyRecord
 
 __all__ = ["Document", "dumps", "from_dict", "load", "loads", "to_dict"]
 
@@ -51,7 +51,7 @@ class Document:
         "record",
     )
 
-    record: Record
+    record: AnyRecord
     """The typed record; edit it in place or assign another."""
     body: str
     """Everything after the closing ``---`` line, exactly as in the file."""
@@ -61,7 +61,7 @@ class Document:
         text: str,
         *,
         path: str | None = None,
-        kind: type[Record] | None = None,
+        kind: type[AnyRecord] | None = None,
         limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         """Parse *text*; prefer :func:`loads`, which also accepts bytes."""
@@ -82,8 +82,12 @@ class Document:
                 [self._problem_at(offset, message, field) for field, offset, message in errors]
             )
         built = _convert.structure(self._data, cls)
-        if isinstance(built, list):
-            raise ValidationError([self._locate(where, message) for where, message in built])
+        problems = built if isinstance(built, list) else []
+        if kind is not None:
+            problems = _convert.mismatches(self._data, kind) + problems
+        if problems:
+            raise ValidationError([self._locate(where, message) for where, message in problems])
+        assert not isinstance(built, list)  # noqa: S101  # problems would have been raised
         self._kind = cls
         self.record = built
 
@@ -105,7 +109,7 @@ class Document:
             offset = pair[0].start if pair else node.start
         return self._problem_at(offset, message, _convert.field_path_text(where))
 
-    def original(self) -> Record:
+    def original(self) -> AnyRecord:
         """Return a fresh copy of the record as it was loaded (or last saved)."""
         built = _convert.structure(self._data, self._kind)
         if isinstance(built, list):  # pragma: no cover - the same data structured at load
@@ -230,7 +234,7 @@ def write_atomically(path: StrPath, data: bytes) -> None:
 def loads(
     text: str | bytes,
     *,
-    kind: type[Record] | None = None,
+    kind: type[AnyRecord] | None = None,
     path: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Document:
@@ -239,6 +243,8 @@ def loads(
     Args:
         text: The whole file.
         kind: The record class to build; by default chosen from ``type`` and the keys.
+            A forced kind is strict: another ``type`` or a key the kind does not know is
+            reported too, with every other problem.
         path: The file name to put in error messages.
         limits: Safety limits for hostile input.
 
@@ -250,7 +256,7 @@ def loads(
 
 
 def load(
-    path: StrPath, *, kind: type[Record] | None = None, limits: Limits = DEFAULT_LIMITS
+    path: StrPath, *, kind: type[AnyRecord] | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Document:
     """Read and parse a record file.
 
@@ -262,7 +268,7 @@ def load(
     return loads(Path(path).read_bytes(), kind=kind, path=os.fspath(path), limits=limits)
 
 
-def dumps(record: Record | Document, *, body: str = "", newline: str = "\n") -> str:
+def dumps(record: AnyRecord | Document, *, body: str = "", newline: str = "\n") -> str:
     """Return the text of a document, or of a record written from scratch in house style.
 
     Args:
@@ -281,7 +287,7 @@ def dumps(record: Record | Document, *, body: str = "", newline: str = "\n") -> 
     return _write(record, body, newline)
 
 
-def _write(record: Record, body: str, newline: str) -> str:
+def _write(record: AnyRecord, body: str, newline: str) -> str:
     cls = type(record)
     house = style_of(cls)
 
@@ -294,11 +300,13 @@ def _write(record: Record, body: str, newline: str) -> str:
         if key in house.blank_before and len(lines) > 1:
             lines.append("")
         lines.extend(_emit.entry_lines(key, value, 0, key, style_for, layout))
+    if house.blank_at_end and getattr(record, "secured", None) is None:
+        lines.append("")
     lines.append("---")
     return newline.join(lines) + newline + body
 
 
-def to_dict(record: Record) -> dict[str, Any]:
+def to_dict(record: AnyRecord) -> dict[str, Any]:
     """Return the record as plain data: YAML keys in file order, JSON-compatible values.
 
     Date-times become ISO 8601 text, the secured blob its raw text; None fields are left
@@ -308,7 +316,7 @@ def to_dict(record: Record) -> dict[str, Any]:
     return data
 
 
-def from_dict(data: dict[str, Any], *, kind: type[Record] | None = None) -> Record:
+def from_dict(data: dict[str, Any], *, kind: type[AnyRecord] | None = None) -> AnyRecord:
     """Build a record from plain data with YAML keys (the inverse of :func:`to_dict`).
 
     Raises:

@@ -12,9 +12,10 @@ still be mutated freely in place; the whole record is checked again when it is w
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar, TypeAlias
 
 from newsrecord._fields import extra_field, field, model
+from newsrecord.price import Price
 from newsrecord.secured import Secured
 
 # The order in which files write the keys of an article and of a related-article summary.
@@ -64,14 +65,31 @@ _SUMMARY_ORDER = (
 )
 
 __all__ = [
+    "KINDS",
+    "Action",
+    "AnyRecord",
     "Article",
     "Author",
+    "Book",
+    "Challenge",
+    "Collection",
+    "Community",
+    "Company",
+    "Course",
+    "Download",
     "Image",
+    "LearningResource",
+    "LinkedIn",
     "Organization",
+    "Price",
+    "Profile",
     "Provider",
+    "Ratings",
     "Record",
     "RelatedArticle",
     "Secured",
+    "Twitter",
+    "Video",
 ]
 
 
@@ -127,6 +145,9 @@ class Organization:
         extra: Keys the model does not know, in file order.
     """
 
+    TYPES: ClassVar[tuple[str, ...]] = ()
+    """Organization records have no ``type``; they are recognised by their keys."""
+
     taxonomy: str | None = field("Always 'organization' in organization records.")
     id: str | None = field(
         "The organization's identifier, usually its domain.", key="_id", example="amazon.com"
@@ -162,7 +183,7 @@ class Provider:
 
 @model(order=_ARTICLE_ORDER)
 class Record:
-    """A record of a kind the model does not know; also the base of every kind.
+    """A record of a kind the model does not know; also the base of the kinds below.
 
     Attributes:
         title: Headline.
@@ -182,10 +203,13 @@ class Record:
         provider: Who published it.
         topics: Topic names.
         images: Pictures, the first one featured.
-        related: Related articles.
+        related: Related records: article summaries, or slugs (plain strings).
         secured: The opaque, encrypted blob, kept exactly.
         extra: Keys the model does not know, in file order.
     """
+
+    TYPES: ClassVar[tuple[str, ...]] = ()
+    """The ``type`` values that select this class when a file is loaded."""
 
     title: str | None = field(
         "Headline.",
@@ -216,7 +240,9 @@ class Record:
     provider: Provider | None = field("Who published it.")
     topics: list[str] | None = field("Topic names.", example=["AI in Robotics", "AI"])
     images: list[Image] | None = field("Pictures, the first one featured.")
-    related: list[RelatedArticle] | None = field("Related articles, as summaries.")
+    related: list[RelatedArticle | str] | None = field(
+        "Related records: article summaries, or slugs of other records."
+    )
     secured: Secured | None = field(
         "The opaque, encrypted blob: base64(ciphertext);base64(16-byte IV). Never altered."
     )
@@ -236,12 +262,14 @@ class RelatedArticle(Record):
 
 @model(order=_ARTICLE_ORDER)
 class Article(Record):
-    """A news article (``category: news``): the seed's kind of record.
+    """A news article (``category: news``, or ``type: article``): the seed's kind.
 
     Attributes:
         category: The section, such as ``news``.
         title: Headline; required.
     """
+
+    TYPES: ClassVar[tuple[str, ...]] = ("article",)
 
     category: str | None = field("The section, such as 'news'.", example="news")
     title: str | None = field(
@@ -249,3 +277,332 @@ class Article(Record):
         example="Artificial intelligence makes its way into the music and film industries",
         required=True,
     )
+
+
+# --- learning resources -------------------------------------------------------------------
+
+_LEARNING_ORDER = (
+    "title",
+    "excerpt",
+    "originalUrl",
+    "webUrl",
+    "type",
+    "price",
+    "length",
+    "ratings",
+    "publishedDateTime",
+    "updatedDateTime",
+    "heat",
+    "removed",
+    "published",
+    "description",
+    "featuredContent",
+    "provider",
+    "levels",
+    "items",
+    "topics",
+    "images",
+    "related",
+    "secured",
+)
+
+
+@model(order=("count", "average"))
+class Ratings:
+    """How learners rated a resource.
+
+    Attributes:
+        average: The mean rating.
+        count: How many ratings there are.
+        extra: Keys the model does not know, in file order.
+    """
+
+    average: float | None = field("The mean rating.", example=4.4396553)
+    count: int | None = field("How many ratings there are.", example=464)
+    extra: dict[str, Any] = extra_field()
+
+
+@model(order=_LEARNING_ORDER)
+class LearningResource(Record):
+    """What videos, courses, collections and books have in common.
+
+    Attributes:
+        price: What it costs, as written (``Free``, ``Free+``, ``$40.34``).
+        length: How long it takes (ISO 8601 duration such as ``PT13M34S``).
+        levels: Audience levels (``Beginner``, ``Intermediate``, ...).
+        ratings: How learners rated it.
+        items: Slugs of the resources a collection gathers.
+        description: A longer description.
+    """
+
+    price: Price | None = field("What it costs, as written.", example="Free")
+    length: dt.timedelta | None = field(
+        "How long it takes, as an ISO 8601 duration; a month counts 30 days, a year 365.",
+        example="PT13M34S",
+    )
+    levels: list[str] | None = field("Audience levels.", example=["Intermediate"])
+    ratings: Ratings | None = field("How learners rated it.")
+    items: list[str] | None = field(
+        "Slugs of the resources a collection gathers.",
+        example=["videos/april-dunnam-how-to-get-started-with-power-apps"],
+    )
+    description: str | None = field("A longer description.")
+
+
+@model(order=_LEARNING_ORDER)
+class Video(LearningResource):
+    """A video (``type: video``)."""
+
+    TYPES: ClassVar[tuple[str, ...]] = ("video",)
+
+
+@model(order=_LEARNING_ORDER)
+class Course(LearningResource):
+    """A course (``type: course``)."""
+
+    TYPES: ClassVar[tuple[str, ...]] = ("course",)
+
+
+@model(order=_LEARNING_ORDER)
+class Collection(LearningResource):
+    """A collection of other resources (``type: collection``), listed in ``items``."""
+
+    TYPES: ClassVar[tuple[str, ...]] = ("collection",)
+
+
+@model(order=_LEARNING_ORDER)
+class Book(LearningResource):
+    """A book (``type: book``)."""
+
+    TYPES: ClassVar[tuple[str, ...]] = ("book",)
+
+
+# --- samples --------------------------------------------------------------------------------
+
+
+@model(order=("url", "type", "title", "attribution"))
+class Action:
+    """Something a reader can do with a sample, such as download its source.
+
+    Attributes:
+        url: Where the action leads.
+        type: The kind of action (``download``).
+        title: The button's label.
+        attribution: Who provides the download.
+        extra: Keys the model does not know, in file order.
+    """
+
+    url: str | None = field("Where the action leads.")
+    type: str | None = field("The kind of action.", example="download")
+    title: str | None = field("The button's label.", example="Download Source Code")
+    attribution: str | None = field("Who provides the download.")
+    extra: dict[str, Any] = extra_field()
+
+
+@model(
+    order=(
+        "title",
+        "excerpt",
+        "originalUrl",
+        "webUrl",
+        "type",
+        "publishedDateTime",
+        "updatedDateTime",
+        "heat",
+        "removed",
+        "published",
+        "featuredContent",
+        "actions",
+        "provider",
+        "topics",
+        "images",
+        "related",
+        "secured",
+    )
+)
+class Download(Record):
+    """A downloadable sample (``type: download``) with its ``actions``.
+
+    Attributes:
+        actions: What a reader can do with it.
+    """
+
+    TYPES: ClassVar[tuple[str, ...]] = ("download",)
+
+    actions: list[Action] | None = field("What a reader can do with it.")
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+@model(order=("username", "url", "followers"))
+class Twitter:
+    """A Twitter account.
+
+    Attributes:
+        username: The handle, without ``@``.
+        url: The profile page.
+        followers: How many followers it has.
+        extra: Keys the model does not know, in file order.
+    """
+
+    username: str | None = field("The handle, without '@'.", example="aprildunnam")
+    url: str | None = field("The profile page.")
+    followers: int | None = field("How many followers it has.", example=6475)
+    extra: dict[str, Any] = extra_field()
+
+
+@model(order=("url",))
+class LinkedIn:
+    """A LinkedIn profile.
+
+    Attributes:
+        url: The profile page.
+        extra: Keys the model does not know, in file order.
+    """
+
+    url: str | None = field("The profile page.")
+    extra: dict[str, Any] = extra_field()
+
+
+@model(
+    order=(
+        "name",
+        "bio",
+        "location",
+        "type",
+        "heat",
+        "removed",
+        "published",
+        "affiliation",
+        "website",
+        "twitter",
+        "linkedin",
+        "topics",
+        "images",
+        "secured",
+    )
+)
+class Profile(Record):
+    """A person (``type: profile``).
+
+    Attributes:
+        name: The person's name.
+        bio: A short biography.
+        location: Where they are.
+        website: Their own site.
+        twitter: Their Twitter account.
+        linkedin: Their LinkedIn profile.
+        affiliation: The organization they belong to.
+    """
+
+    TYPES: ClassVar[tuple[str, ...]] = ("profile",)
+
+    name: str | None = field("The person's name.", example="April Dunnam")
+    bio: str | None = field("A short biography.")
+    location: str | None = field("Where they are.", example="Broken Arrow, OK")
+    website: str | None = field("Their own site.")
+    twitter: Twitter | None = field("Their Twitter account.")
+    linkedin: LinkedIn | None = field("Their LinkedIn profile.")
+    affiliation: Organization | None = field("The organization they belong to.")
+
+
+# --- communities and challenges -------------------------------------------------------------
+
+
+@model(
+    order=(
+        "name",
+        "title",
+        "excerpt",
+        "originalUrl",
+        "webUrl",
+        "type",
+        "members",
+        "heat",
+        "removed",
+        "published",
+        "provider",
+        "topics",
+        "images",
+        "secured",
+    )
+)
+class Community(Record):
+    """A community: a forum, group or user group (``type: forum`` or ``community``).
+
+    Attributes:
+        name: The community's name.
+        members: How many members it has.
+    """
+
+    TYPES: ClassVar[tuple[str, ...]] = ("forum", "community", "group")
+
+    name: str | None = field("The community's name.", example="Power Apps Facebook Group")
+    members: int | None = field("How many members it has.", example=8400)
+
+
+@model(order=("name", "times"))
+class Company:
+    """A company that asks a coding challenge in its interviews.
+
+    Attributes:
+        name: The company's name.
+        times: How often it was reported asking it.
+        extra: Keys the model does not know, in file order.
+    """
+
+    name: str | None = field("The company's name.")
+    times: int | None = field("How often it was reported asking it.")
+    extra: dict[str, Any] = extra_field()
+
+
+@model(
+    order=(
+        "title",
+        "excerpt",
+        "originalUrl",
+        "webUrl",
+        "type",
+        "publishedDateTime",
+        "updatedDateTime",
+        "heat",
+        "removed",
+        "published",
+        "featuredContent",
+        "companies",
+        "provider",
+        "topics",
+        "images",
+        "secured",
+    )
+)
+class Challenge(Record):
+    """A coding challenge (``type: challenge``) and the companies that ask it.
+
+    Attributes:
+        companies: Companies reported to ask it.
+    """
+
+    TYPES: ClassVar[tuple[str, ...]] = ("challenge",)
+
+    companies: list[Company] | None = field("Companies reported to ask it.")
+
+
+AnyRecord: TypeAlias = Record | Organization
+"""Any kind of record file: the content kinds, and organizations (which have no type)."""
+
+KINDS: tuple[type[Record] | type[Organization], ...] = (
+    Article,
+    Video,
+    Course,
+    Collection,
+    Book,
+    Download,
+    Profile,
+    Community,
+    Challenge,
+    Organization,
+    Record,
+)
+"""Every kind of record file, most specific first; ``Record`` catches unknown types."""
