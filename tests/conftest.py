@@ -14,7 +14,7 @@ from newsrecord import document
 settings.register_profile("default", max_examples=60, deadline=None)
 settings.register_profile(
     "ci",
-    max_examples=600,
+    max_examples=300,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],

@@ -418,32 +418,28 @@ _SHAPES: dict[type, _nodes.Shape] = {}
 
 
 def mismatches(data: Any, cls: type[AnyRecord]) -> list[Located]:
-    """List how *data* departs from *cls* beyond types: another ``type``, unknown keys.
+    """List the signs that *data* is another kind of record than *cls*.
 
-    Used when a caller forces a kind: every key must then be one the kind knows.
+    Used when a caller forces a kind: a ``type`` that selects another kind, and top-level
+    keys that *cls* does not know but another kind does (``bio`` in a video). Keys no kind
+    knows are not mismatches: they are kept in ``extra`` as usual.
     """
+    if not isinstance(data, dict):
+        return []
     found: list[Located] = []
-    declared = data.get("type") if isinstance(data, dict) else None
-    if cls.TYPES and declared not in cls.TYPES:
-        expected = " or ".join(repr(t) for t in cls.TYPES)
-        found.append((("type",), f"a {cls.__name__} has type {expected}, not {declared!r}"))
-    _unknown_keys(data, shape_of(cls), (), cls.__name__, found)
+    declared = data.get("type")
+    chosen = _BY_TYPE.get(str(declared).lower()) if declared is not None else None
+    if chosen is not None and chosen is not cls and not issubclass(cls, chosen):
+        found.append((("type",), f"type {declared!r} is a {chosen.__name__}, not a {cls.__name__}"))
+    own = keys_of(cls)
+    for key in data:
+        if key not in own:
+            other = next((kind for kind in KINDS if key in keys_of(kind)), None)
+            if other is not None:
+                found.append(
+                    ((key,), f"{key!r} is a field of {other.__name__}, not of {cls.__name__}")
+                )
     return found
-
-
-def _unknown_keys(
-    data: Any, shape: _nodes.Shape, path: FieldPath, owner: str, out: list[Located]
-) -> None:
-    if isinstance(data, dict) and shape.keys:
-        for key, value in data.items():
-            child = shape.keys.get(key)
-            if child is None:
-                out.append(((*path, key), f"{owner} has no field {key!r}"))
-            else:
-                _unknown_keys(value, child, (*path, key), owner, out)
-    elif isinstance(data, list) and shape.item is not None:
-        for index, value in enumerate(data):
-            _unknown_keys(value, shape.item, (*path, index), owner, out)
 
 
 def shape_of(cls: type) -> _nodes.Shape:

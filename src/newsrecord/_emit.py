@@ -84,7 +84,7 @@ def scalar_text(value: Any) -> str:
 # --- quoting ----------------------------------------------------------------------------
 
 _INDICATORS: Final = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_INDICATORS: Final = frozenset(",[]{}")
+_FLOW_INDICATORS: Final = frozenset(",[]{}:#")  # libyaml ends a flow plain scalar at any ":"
 _ESCAPES: Final = {
     "\0": "\\0",
     "\a": "\\a",
@@ -121,8 +121,9 @@ _NOT_A_STRING = re.compile(
     r"""(?x)
     (?: y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE
       | on|On|ON|off|Off|OFF|null|Null|NULL|~
-      | [-+]?(?:0[xob])?[0-9_.:]+(?:[eE][-+]?[0-9]+)?[a-fA-F0-9_]*
-      | [-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+      | [-+]?0x[0-9a-fA-F_]+ | [-+]?0o[0-7_]+ | [-+]?0b[01_]+
+      | [-+]?(?:[0-9][0-9_:]*)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?
+      | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
       | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt\s].*)? )"""
 )
 
@@ -214,6 +215,9 @@ def render_scalar(
     if value is None:
         return "null"
     text = scalar_text(value)
+    if not isinstance(value, str | Secured | Price | dt.datetime | dt.timedelta):
+        # Numbers and booleans are plain whatever the style: quoted, they become strings.
+        return text
     if style == PLAIN and (
         not isinstance(value, str | Secured | Price) or can_be_plain(text, flow=flow)
     ):

@@ -47,23 +47,32 @@ def field(
     key: str | None = None,
     example: Any = None,
     required: bool = False,
+    default: None = None,
 ) -> Any:
-    """Declare a model field; optional fields default to None.
+    """Declare a model field; every field defaults to None (absent), required ones too.
+
+    Call sites pass ``default=None`` explicitly: type checkers read it there to know that
+    the generated ``__init__`` does not require the argument.
 
     Args:
         description: One sentence for the schema documentation.
         key: The YAML key, when it is not the camelCase of the attribute name.
         example: A typical value as written in files.
         required: The record is invalid when this is None.
+        default: Always None; declared so that type checkers see that the field has one.
     """
     metadata = {_META: FieldInfo(key or "", description, example, required)}
-    return attrs.field(default=None, metadata=metadata)
+    return attrs.field(default=default, metadata=metadata)
 
 
-def extra_field() -> Any:
-    """Declare the ``extra`` dict that keeps unknown keys, in file order."""
+def extra_field(*, factory: type[dict[str, Any]] = dict) -> Any:
+    """Declare the ``extra`` dict that keeps unknown keys, in file order.
+
+    Args:
+        factory: Always ``dict``; declared so that type checkers see the field's default.
+    """
     return attrs.field(
-        factory=dict,
+        factory=factory,
         metadata={_META: FieldInfo("", "Keys the model does not know, kept in file order.")},
         validator=_check_extra,
     )
@@ -81,11 +90,12 @@ def camel_case(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def model(*, order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
+@typing.dataclass_transform(kw_only_default=True, field_specifiers=(field, extra_field))
+def model(*, key_order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
     """Make a class a model class: mutable, slotted, keyword-only, validated on assignment.
 
     Args:
-        order: The YAML keys in the order files write them; keys left out follow in
+        key_order: The YAML keys in the order files write them; keys left out follow in
             field order.
     """
 
@@ -98,7 +108,7 @@ def model(*, order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
             field_transformer=_complete,
         )
         made.__repr__ = _compact_repr  # type: ignore[method-assign]
-        setattr(made, _ORDER_ATTRIBUTE, order)
+        setattr(made, _ORDER_ATTRIBUTE, key_order)
         return made
 
     return make

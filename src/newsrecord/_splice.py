@@ -48,7 +48,9 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     position = 0
     for _, edit in ordered:
         if edit.start < position:
-            raise AssertionError(f"overlapping edits at offset {edit.start}")  # a bug of ours
+            raise AssertionError(
+                f"overlapping edits at offset {edit.start}: {ordered}"
+            )  # a bug of ours
         out.append(text[position : edit.start])
         out.append(edit.text)
         position = edit.end
@@ -156,6 +158,13 @@ class _Planner:
     def mapping(self, node: _nodes.Mapping, old: Any, new: Any, path: str, depth: int) -> None:
         old_items = dict(_emit.mapping_items(old))
         new_items = dict(_emit.mapping_items(new))
+        if node.flow and (
+            old_items.keys() != new_items.keys() or len(node.pairs) != len(old_items)
+        ):
+            # Keys come or go in a flow mapping: write it again on its line, keeping the
+            # text of every entry that did not change.
+            self.edits.append(Edit(node.start, node.end, self.flow_mapping(node, new_items, path)))
+            return
         for key in [*old_items, *(k for k in new_items if k not in old_items)]:
             before = old_items.get(key, _MISSING)
             after = new_items.get(key, _MISSING)
@@ -379,6 +388,15 @@ class _Planner:
         new_middle = after[prefix : len(after) - suffix]
         paired = min(len(old_middle), len(new_middle))
         item_path = f"{path}[]"
+        if node.flow and len(before) != len(after):
+            # Items come or go in a flow list: write it again on its line, keeping the
+            # text of the unchanged items around the change.
+            kept = [self.text[item.start : item.end] for item in node.items]
+            parts = kept[:prefix]
+            parts += [self.flow_text(value, item_path) for value in new_middle]
+            parts += kept[len(kept) - suffix :] if suffix else []
+            self.edits.append(Edit(node.start, node.end, "[" + ", ".join(parts) + "]"))
+            return
         for i in range(paired):
             self.change_item(node, prefix + i, old_middle[i], new_middle[i], item_path, depth)
         for i in range(paired, len(old_middle)):
@@ -458,6 +476,31 @@ class _Planner:
                 + "}"
             )
         return _emit.render_scalar(value, self.style_for(path), flow=True)
+
+    def flow_mapping(self, node: _nodes.Mapping, items: dict[str, Any], path: str) -> str:
+        """A flow mapping of *items*: unchanged entries as written, in the file's order."""
+        parts = []
+        old = {key.value: (key, value) for key, value in node.pairs}
+        for key, value in [
+            *((k, items[k]) for k in old if k in items),
+            *((k, v) for k, v in items.items() if k not in old),
+        ]:
+            pair = old.get(key)
+            here = f"{path}.{key}" if path else key
+            if pair is not None and self._unchanged(pair[1], value):
+                parts.append(self.text[pair[0].start : pair[1].end])
+            else:
+                parts.append(f"{self._key(key)}: {self.flow_text(value, here)}")
+        return "{" + ", ".join(parts) + "}"
+
+    def _unchanged(self, node: _nodes.Node, value: Any) -> bool:
+        if not isinstance(node, _nodes.Scalar) or not _emit.is_scalar(value):
+            return False
+        try:
+            original = _nodes.to_data(node, _nodes.ANY, [])
+        except ValueError:
+            return False
+        return same(original, _emit.scalar_text(value) if isinstance(original, str) else value)
 
     def _flow_removal(
         self, siblings: list[Any], entry: Any, start: int, value: _nodes.Node

@@ -93,7 +93,7 @@ __all__ = [
 ]
 
 
-@model(order=("url", "width", "height", "isCached", "title"))
+@model(key_order=("url", "width", "height", "isCached", "title"))
 class Image:
     """A picture of the record or of a provider.
 
@@ -109,15 +109,18 @@ class Image:
     url: str | None = field(
         "Address of the picture: absolute, or a path on the publishing site.",
         example="https://sbstatesman.com/wp-content/uploads/2023/11/AI-In-music-and-film.png",
+        default=None,
     )
-    width: int | None = field("Width in pixels.", example=2001)
-    height: int | None = field("Height in pixels.", example=1001)
-    is_cached: bool | None = field("Whether the publisher keeps a copy.", example=True)
-    title: str | None = field("Caption or alternative text.")
-    extra: dict[str, Any] = extra_field()
+    width: int | None = field("Width in pixels.", example=2001, default=None)
+    height: int | None = field("Height in pixels.", example=1001, default=None)
+    is_cached: bool | None = field(
+        "Whether the publisher keeps a copy.", example=True, default=None
+    )
+    title: str | None = field("Caption or alternative text.", default=None)
+    extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(order=("name",))
+@model(key_order=("name",))
 class Author:
     """A person credited by a provider.
 
@@ -126,11 +129,11 @@ class Author:
         extra: Keys the model does not know, in file order.
     """
 
-    name: str | None = field("The author's name or handle.", example="audrieg")
-    extra: dict[str, Any] = extra_field()
+    name: str | None = field("The author's name or handle.", example="audrieg", default=None)
+    extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(order=("taxonomy", "_id", "name", "otherNames", "domain", "description", "images"))
+@model(key_order=("taxonomy", "_id", "name", "otherNames", "domain", "description", "images"))
 class Organization:
     """An organization: a publisher, an affiliation, or an organization record.
 
@@ -148,19 +151,22 @@ class Organization:
     TYPES: ClassVar[tuple[str, ...]] = ()
     """Organization records have no ``type``; they are recognised by their keys."""
 
-    taxonomy: str | None = field("Always 'organization' in organization records.")
+    taxonomy: str | None = field("Always 'organization' in organization records.", default=None)
     id: str | None = field(
-        "The organization's identifier, usually its domain.", key="_id", example="amazon.com"
+        "The organization's identifier, usually its domain.",
+        key="_id",
+        example="amazon.com",
+        default=None,
     )
-    name: str | None = field("Display name.", example="Amazon")
-    other_names: list[str] | None = field("Other names the organization goes by.")
-    domain: str | None = field("Its web domain; may be null.", example="amazon.com")
-    description: str | None = field("A few sentences about it.")
-    images: list[Image] | None = field("Logos, smallest first.")
-    extra: dict[str, Any] = extra_field()
+    name: str | None = field("Display name.", example="Amazon", default=None)
+    other_names: list[str] | None = field("Other names the organization goes by.", default=None)
+    domain: str | None = field("Its web domain; may be null.", example="amazon.com", default=None)
+    description: str | None = field("A few sentences about it.", default=None)
+    images: list[Image] | None = field("Logos, smallest first.", default=None)
+    extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(order=("name", "domain", "images", "authors", "publishers"))
+@model(key_order=("name", "domain", "images", "authors", "publishers"))
 class Provider:
     """Who published the record.
 
@@ -173,15 +179,17 @@ class Provider:
         extra: Keys the model does not know, in file order.
     """
 
-    name: str | None = field("Display name.", example="The Statesman")
-    domain: str | None = field("Web domain; may be null.", example="sbstatesman.com")
-    images: list[Image] | None = field("Logos.")
-    authors: list[Author] | None = field("People credited.")
-    publishers: list[Organization] | None = field("Organizations behind the provider.")
-    extra: dict[str, Any] = extra_field()
+    name: str | None = field("Display name.", example="The Statesman", default=None)
+    domain: str | None = field("Web domain; may be null.", example="sbstatesman.com", default=None)
+    images: list[Image] | None = field("Logos.", default=None)
+    authors: list[Author] | None = field("People credited.", default=None)
+    publishers: list[Organization] | None = field(
+        "Organizations behind the provider.", default=None
+    )
+    extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(order=_ARTICLE_ORDER)
+@model(key_order=_ARTICLE_ORDER)
 class Record:
     """A record of a kind the model does not know; also the base of the kinds below.
 
@@ -214,42 +222,50 @@ class Record:
     title: str | None = field(
         "Headline.",
         example="Artificial intelligence makes its way into the music and film industries",
+        default=None,
     )
-    excerpt: str | None = field("A paragraph summing the record up.")
+    excerpt: str | None = field("A paragraph summing the record up.", default=None)
     published_date_time: dt.datetime | None = field(
         "When it was first published (ISO 8601 with a time zone).",
         example="2023-11-19T21:07:00Z",
+        default=None,
     )
     updated_date_time: dt.datetime | None = field(
-        "When it was last changed (ISO 8601 with a time zone)."
+        "When it was last changed (ISO 8601 with a time zone).",
+        default=None,
     )
     original_url: str | None = field(
         "Where it was first published.",
         example="https://sbstatesman.com/122531/arts/artificial-intelligence-makes-its-way-"
         "into-the-music-and-film-industries/",
+        default=None,
     )
-    web_url: str | None = field("Its canonical address.")
-    amp_web_url: str | None = field("Its AMP page.")
-    cdn_amp_web_url: str | None = field("Its AMP page on a CDN.")
-    type: str | None = field("The kind of record.", example="article")
-    quality: int | None = field("A quality score; may be negative.", example=38)
-    heat: int | None = field("A popularity score; may be negative and large.", example=38)
-    removed: bool | None = field("Whether it was taken down.")
-    published: bool | None = field("Whether it is shown on the site.", example=False)
-    featured_content: str | None = field("HTML shown instead of the picture.")
-    provider: Provider | None = field("Who published it.")
-    topics: list[str] | None = field("Topic names.", example=["AI in Robotics", "AI"])
-    images: list[Image] | None = field("Pictures, the first one featured.")
+    web_url: str | None = field("Its canonical address.", default=None)
+    amp_web_url: str | None = field("Its AMP page.", default=None)
+    cdn_amp_web_url: str | None = field("Its AMP page on a CDN.", default=None)
+    type: str | None = field("The kind of record.", example="article", default=None)
+    quality: int | None = field("A quality score; may be negative.", example=38, default=None)
+    heat: int | None = field(
+        "A popularity score; may be negative and large.", example=38, default=None
+    )
+    removed: bool | None = field("Whether it was taken down.", default=None)
+    published: bool | None = field("Whether it is shown on the site.", example=False, default=None)
+    featured_content: str | None = field("HTML shown instead of the picture.", default=None)
+    provider: Provider | None = field("Who published it.", default=None)
+    topics: list[str] | None = field("Topic names.", example=["AI in Robotics", "AI"], default=None)
+    images: list[Image] | None = field("Pictures, the first one featured.", default=None)
     related: list[RelatedArticle | str] | None = field(
-        "Related records: article summaries, or slugs of other records."
+        "Related records: article summaries, or slugs of other records.",
+        default=None,
     )
     secured: Secured | None = field(
-        "The opaque, encrypted blob: base64(ciphertext);base64(16-byte IV). Never altered."
+        "The opaque, encrypted blob: base64(ciphertext);base64(16-byte IV). Never altered.",
+        default=None,
     )
-    extra: dict[str, Any] = extra_field()
+    extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(order=_SUMMARY_ORDER)
+@model(key_order=_SUMMARY_ORDER)
 class RelatedArticle(Record):
     """A summary of another article; it may carry any article field.
 
@@ -257,10 +273,10 @@ class RelatedArticle(Record):
         category: The section, such as ``news``.
     """
 
-    category: str | None = field("The section, such as 'news'.", example="news")
+    category: str | None = field("The section, such as 'news'.", example="news", default=None)
 
 
-@model(order=_ARTICLE_ORDER)
+@model(key_order=_ARTICLE_ORDER)
 class Article(Record):
     """A news article (``category: news``, or ``type: article``): the seed's kind.
 
@@ -271,11 +287,12 @@ class Article(Record):
 
     TYPES: ClassVar[tuple[str, ...]] = ("article",)
 
-    category: str | None = field("The section, such as 'news'.", example="news")
+    category: str | None = field("The section, such as 'news'.", example="news", default=None)
     title: str | None = field(
         "Headline.",
         example="Artificial intelligence makes its way into the music and film industries",
         required=True,
+        default=None,
     )
 
 
@@ -307,7 +324,7 @@ _LEARNING_ORDER = (
 )
 
 
-@model(order=("count", "average"))
+@model(key_order=("count", "average"))
 class Ratings:
     """How learners rated a resource.
 
@@ -317,12 +334,12 @@ class Ratings:
         extra: Keys the model does not know, in file order.
     """
 
-    average: float | None = field("The mean rating.", example=4.4396553)
-    count: int | None = field("How many ratings there are.", example=464)
-    extra: dict[str, Any] = extra_field()
+    average: float | None = field("The mean rating.", example=4.4396553, default=None)
+    count: int | None = field("How many ratings there are.", example=464, default=None)
+    extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(order=_LEARNING_ORDER)
+@model(key_order=_LEARNING_ORDER)
 class LearningResource(Record):
     """What videos, courses, collections and books have in common.
 
@@ -335,42 +352,44 @@ class LearningResource(Record):
         description: A longer description.
     """
 
-    price: Price | None = field("What it costs, as written.", example="Free")
+    price: Price | None = field("What it costs, as written.", example="Free", default=None)
     length: dt.timedelta | None = field(
         "How long it takes, as an ISO 8601 duration; a month counts 30 days, a year 365.",
         example="PT13M34S",
+        default=None,
     )
-    levels: list[str] | None = field("Audience levels.", example=["Intermediate"])
-    ratings: Ratings | None = field("How learners rated it.")
+    levels: list[str] | None = field("Audience levels.", example=["Intermediate"], default=None)
+    ratings: Ratings | None = field("How learners rated it.", default=None)
     items: list[str] | None = field(
         "Slugs of the resources a collection gathers.",
         example=["videos/april-dunnam-how-to-get-started-with-power-apps"],
+        default=None,
     )
-    description: str | None = field("A longer description.")
+    description: str | None = field("A longer description.", default=None)
 
 
-@model(order=_LEARNING_ORDER)
+@model(key_order=_LEARNING_ORDER)
 class Video(LearningResource):
     """A video (``type: video``)."""
 
     TYPES: ClassVar[tuple[str, ...]] = ("video",)
 
 
-@model(order=_LEARNING_ORDER)
+@model(key_order=_LEARNING_ORDER)
 class Course(LearningResource):
     """A course (``type: course``)."""
 
     TYPES: ClassVar[tuple[str, ...]] = ("course",)
 
 
-@model(order=_LEARNING_ORDER)
+@model(key_order=_LEARNING_ORDER)
 class Collection(LearningResource):
     """A collection of other resources (``type: collection``), listed in ``items``."""
 
     TYPES: ClassVar[tuple[str, ...]] = ("collection",)
 
 
-@model(order=_LEARNING_ORDER)
+@model(key_order=_LEARNING_ORDER)
 class Book(LearningResource):
     """A book (``type: book``)."""
 
@@ -380,7 +399,7 @@ class Book(LearningResource):
 # --- samples --------------------------------------------------------------------------------
 
 
-@model(order=("url", "type", "title", "attribution"))
+@model(key_order=("url", "type", "title", "attribution"))
 class Action:
     """Something a reader can do with a sample, such as download its source.
 
@@ -392,15 +411,15 @@ class Action:
         extra: Keys the model does not know, in file order.
     """
 
-    url: str | None = field("Where the action leads.")
-    type: str | None = field("The kind of action.", example="download")
-    title: str | None = field("The button's label.", example="Download Source Code")
-    attribution: str | None = field("Who provides the download.")
-    extra: dict[str, Any] = extra_field()
+    url: str | None = field("Where the action leads.", default=None)
+    type: str | None = field("The kind of action.", example="download", default=None)
+    title: str | None = field("The button's label.", example="Download Source Code", default=None)
+    attribution: str | None = field("Who provides the download.", default=None)
+    extra: dict[str, Any] = extra_field(factory=dict)
 
 
 @model(
-    order=(
+    key_order=(
         "title",
         "excerpt",
         "originalUrl",
@@ -429,13 +448,13 @@ class Download(Record):
 
     TYPES: ClassVar[tuple[str, ...]] = ("download",)
 
-    actions: list[Action] | None = field("What a reader can do with it.")
+    actions: list[Action] | None = field("What a reader can do with it.", default=None)
 
 
 # --- people ---------------------------------------------------------------------------------
 
 
-@model(order=("username", "url", "followers"))
+@model(key_order=("username", "url", "followers"))
 class Twitter:
     """A Twitter account.
 
@@ -446,13 +465,13 @@ class Twitter:
         extra: Keys the model does not know, in file order.
     """
 
-    username: str | None = field("The handle, without '@'.", example="aprildunnam")
-    url: str | None = field("The profile page.")
-    followers: int | None = field("How many followers it has.", example=6475)
-    extra: dict[str, Any] = extra_field()
+    username: str | None = field("The handle, without '@'.", example="aprildunnam", default=None)
+    url: str | None = field("The profile page.", default=None)
+    followers: int | None = field("How many followers it has.", example=6475, default=None)
+    extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(order=("url",))
+@model(key_order=("url",))
 class LinkedIn:
     """A LinkedIn profile.
 
@@ -461,12 +480,12 @@ class LinkedIn:
         extra: Keys the model does not know, in file order.
     """
 
-    url: str | None = field("The profile page.")
-    extra: dict[str, Any] = extra_field()
+    url: str | None = field("The profile page.", default=None)
+    extra: dict[str, Any] = extra_field(factory=dict)
 
 
 @model(
-    order=(
+    key_order=(
         "name",
         "bio",
         "location",
@@ -498,20 +517,20 @@ class Profile(Record):
 
     TYPES: ClassVar[tuple[str, ...]] = ("profile",)
 
-    name: str | None = field("The person's name.", example="April Dunnam")
-    bio: str | None = field("A short biography.")
-    location: str | None = field("Where they are.", example="Broken Arrow, OK")
-    website: str | None = field("Their own site.")
-    twitter: Twitter | None = field("Their Twitter account.")
-    linkedin: LinkedIn | None = field("Their LinkedIn profile.")
-    affiliation: Organization | None = field("The organization they belong to.")
+    name: str | None = field("The person's name.", example="April Dunnam", default=None)
+    bio: str | None = field("A short biography.", default=None)
+    location: str | None = field("Where they are.", example="Broken Arrow, OK", default=None)
+    website: str | None = field("Their own site.", default=None)
+    twitter: Twitter | None = field("Their Twitter account.", default=None)
+    linkedin: LinkedIn | None = field("Their LinkedIn profile.", default=None)
+    affiliation: Organization | None = field("The organization they belong to.", default=None)
 
 
 # --- communities and challenges -------------------------------------------------------------
 
 
 @model(
-    order=(
+    key_order=(
         "name",
         "title",
         "excerpt",
@@ -538,11 +557,13 @@ class Community(Record):
 
     TYPES: ClassVar[tuple[str, ...]] = ("forum", "community", "group")
 
-    name: str | None = field("The community's name.", example="Power Apps Facebook Group")
-    members: int | None = field("How many members it has.", example=8400)
+    name: str | None = field(
+        "The community's name.", example="Power Apps Facebook Group", default=None
+    )
+    members: int | None = field("How many members it has.", example=8400, default=None)
 
 
-@model(order=("name", "times"))
+@model(key_order=("name", "times"))
 class Company:
     """A company that asks a coding challenge in its interviews.
 
@@ -552,13 +573,13 @@ class Company:
         extra: Keys the model does not know, in file order.
     """
 
-    name: str | None = field("The company's name.")
-    times: int | None = field("How often it was reported asking it.")
-    extra: dict[str, Any] = extra_field()
+    name: str | None = field("The company's name.", default=None)
+    times: int | None = field("How often it was reported asking it.", default=None)
+    extra: dict[str, Any] = extra_field(factory=dict)
 
 
 @model(
-    order=(
+    key_order=(
         "title",
         "excerpt",
         "originalUrl",
@@ -586,7 +607,7 @@ class Challenge(Record):
 
     TYPES: ClassVar[tuple[str, ...]] = ("challenge",)
 
-    companies: list[Company] | None = field("Companies reported to ask it.")
+    companies: list[Company] | None = field("Companies reported to ask it.", default=None)
 
 
 AnyRecord: TypeAlias = Record | Organization

@@ -1,0 +1,183 @@
+"""Hypothesis strategies for every kind of record, for testing code that handles records.
+
+``records()`` draws records of any kind; ``records(Video)`` of one kind. Every value the
+model allows can come up: unicode text (controls and all), negative and large integers,
+time zones, durations, prices, secured blobs of any shape, unknown keys in ``extra``, and
+None for every optional field. Requires ``hypothesis`` (a test dependency, not a runtime
+one)::
+
+    from hypothesis import given
+    from newsrecord.strategies import records
+
+    @given(records())
+    def test_my_exporter(record): ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+import types
+import typing
+from typing import Any
+
+import attrs
+from hypothesis import strategies as st
+
+from newsrecord._fields import fields, optional_part
+from newsrecord.model import KINDS, AnyRecord, RelatedArticle
+from newsrecord.price import Price
+from newsrecord.secured import Secured
+
+__all__ = [
+    "datetimes",
+    "durations",
+    "extras",
+    "prices",
+    "records",
+    "secured_blobs",
+    "texts",
+]
+
+
+def texts(*, min_size: int = 0, max_size: int = 40) -> st.SearchStrategy[str]:
+    """Any text a file can hold: every code point but lone surrogates."""
+    return st.text(
+        st.characters(exclude_categories=["Cs"]), min_size=min_size, max_size=max_size
+    ) | st.sampled_from(
+        # Strings that look like other YAML values, and other traps for writers.
+        [
+            "",
+            "true",
+            "no",
+            "null",
+            "~",
+            "123",
+            "-1",
+            "0x1F",
+            "1e3",
+            "2023-11-19",
+            "a: b",
+            "#hash",
+            "- dash",
+            "'quoted'",
+            '"double"',
+            "trailing ",
+            " leading",
+            "multi\nline",
+            "tab\there",
+            "[flow]",
+            "{map}",
+            "*star",
+            "&amp",
+            "!bang",
+            "%pct",
+            "@at",
+            "`tick`",
+        ]
+    )
+
+
+def datetimes() -> st.SearchStrategy[dt.datetime]:
+    """Time-zone-aware date-times: UTC and whole-minute offsets, microseconds included."""
+    zones = st.sampled_from([dt.UTC]) | st.integers(-14 * 60, 14 * 60).map(
+        lambda minutes: dt.timezone(dt.timedelta(minutes=minutes))
+    )
+    return st.datetimes(
+        min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30), timezones=zones
+    )
+
+
+def durations() -> st.SearchStrategy[dt.timedelta]:
+    """Non-negative durations in whole seconds up to a year, as records write them."""
+    return st.integers(0, 366 * 24 * 3600).map(lambda seconds: dt.timedelta(seconds=seconds))
+
+
+def prices() -> st.SearchStrategy[Price]:
+    """Prices as sites write them, and any other text."""
+    amounts = st.decimals(min_value=0, max_value=10_000, places=2).map(lambda d: f"${d}")
+    return st.one_of(
+        st.sampled_from(["Free", "Free+", "$40.34", "€12", "Paid"]), amounts, texts(min_size=1)
+    ).map(Price)
+
+
+def secured_blobs() -> st.SearchStrategy[Secured]:
+    """Real-shaped blobs (``base64;base64``) and blobs of any other shape."""
+    real = st.tuples(
+        st.binary(min_size=16, max_size=160).map(lambda b: b + bytes(-len(b) % 16)),
+        st.binary(min_size=16, max_size=16),
+    ).map(lambda pair: _b64(pair[0]) + ";" + _b64(pair[1]))
+    return st.one_of(real, st.text(string.ascii_letters + "+/=;", max_size=60)).map(Secured)
+
+
+def _b64(data: bytes) -> str:
+    import base64  # noqa: PLC0415  # only strategies need it
+
+    return base64.b64encode(data).decode("ascii")
+
+
+_JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    texts(),
+)
+
+
+def extras(known: frozenset[str] = frozenset()) -> st.SearchStrategy[dict[str, Any]]:
+    """Unknown keys with plain data values, avoiding the *known* keys."""
+    keys = st.text(string.ascii_letters + "_-", min_size=1, max_size=12).filter(
+        lambda key: key not in known and key != "<<"
+    )
+    values = st.recursive(
+        _JSON_SCALARS,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=3),
+        max_leaves=6,
+    )
+    return st.dictionaries(keys, values, max_size=2)
+
+
+def records(kind: type[AnyRecord] | None = None) -> st.SearchStrategy[AnyRecord]:
+    """Records of *kind*, or of any kind when it is None."""
+    if kind is None:
+        return st.sampled_from(KINDS).flatmap(_model)
+    return _model(kind)
+
+
+def _model(cls: type[Any], depth: int = 0) -> st.SearchStrategy[Any]:
+    specs = fields(cls)
+    values: dict[str, st.SearchStrategy[Any]] = {}
+    for spec in specs:
+        value = _value(spec.type, depth)
+        values[spec.name] = value if spec.required else st.none() | value
+    known = frozenset(spec.key for spec in specs)
+    return st.builds(cls, extra=extras(known), **values)
+
+
+def _value(tp: Any, depth: int) -> st.SearchStrategy[Any]:
+    tp = optional_part(tp)
+    origin = typing.get_origin(tp)
+    if origin is list:
+        (item,) = typing.get_args(tp)
+        return st.lists(_value(item, depth), max_size=3)
+    if origin in (typing.Union, types.UnionType):
+        return st.one_of(*(_value(option, depth) for option in typing.get_args(tp)))
+    simple: dict[Any, st.SearchStrategy[Any]] = {
+        str: texts(),
+        int: st.integers(-(2**64), 2**64) | st.sampled_from([-2147483598, 0, -1, 2**31]),
+        float: st.floats(allow_nan=False, allow_infinity=False),
+        bool: st.booleans(),
+        dt.datetime: datetimes(),
+        dt.timedelta: durations(),
+        Secured: secured_blobs(),
+        Price: prices(),
+    }
+    if tp in simple:
+        return simple[tp]
+    if tp is RelatedArticle and depth > 0:
+        # Summaries of summaries exist in no file; one level keeps examples small.
+        return st.just(RelatedArticle(title="nested"))
+    if attrs.has(tp):
+        return st.deferred(lambda: _model(tp, depth + 1))
+    raise TypeError(f"no strategy for {tp!r}")

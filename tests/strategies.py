@@ -1,0 +1,128 @@
+"""Test-only strategies: record files written in many legal styles.
+
+``styled_documents()`` draws a record (``newsrecord.strategies.records``) and writes it as
+a file the way different people and tools do: LF or CRLF, a BOM or not, 2 or 4 spaces,
+dashes flush or indented, every scalar style, flow and block collections, comments,
+blank lines, trailing spaces, explicit nulls (``~``, ``null``, empty) and bodies of every
+shape. It returns the text and the record the text must load as.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from hypothesis import strategies as st
+
+import newsrecord
+from newsrecord import _emit
+from newsrecord.strategies import records
+
+BODIES = ["", "\n", "no final newline", "<p>html</p>\n", "a\n---\nb\n", "\r\n\r\ntext\r\n"]
+
+
+@attrs.define
+class Styled:
+    """A record file drawn in some style, with the record it holds."""
+
+    text: str
+    record: newsrecord.AnyRecord
+
+
+class _Writer:
+    def __init__(self, draw: st.DrawFn, newline: str, indent: int, dash_indent: int) -> None:
+        self.draw = draw
+        self.newline = newline
+        self.indent = indent
+        self.dash_indent = dash_indent
+
+    def scalar(self, value: Any, *, flow: bool, column: int) -> str:
+        if value is None:
+            return self.draw(st.sampled_from(["~", "null", "Null"]))
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+            return self.draw(st.sampled_from([text, text.capitalize(), text.upper()]))
+        style = self.draw(st.sampled_from(["", "'", '"', "|", ">"]))
+        return _emit.render_scalar(
+            value,
+            style,
+            flow=flow,
+            indent=" " * (column + self.indent),
+            newline=self.newline,
+        )
+
+    def flow(self, value: Any) -> str:
+        if isinstance(value, list):
+            return "[" + ", ".join(self.flow(item) for item in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{_key(k)}: {self.flow(v)}" for k, v in value.items()) + "}"
+        return self.scalar(value, flow=True, column=0)
+
+    def entries(self, data: dict[str, Any], column: int, *, top: bool) -> list[str]:
+        lines: list[str] = []
+        for key, value in data.items():
+            if top and self.draw(st.booleans()):
+                lines.append("")
+            if self.draw(st.integers(0, 9)) == 0:
+                lines.append(" " * column + "# a comment line")
+            lines.extend(self.entry(key, value, column))
+        return lines
+
+    def entry(self, key: str, value: Any, column: int) -> list[str]:
+        pad = " " * column
+        head = f"{pad}{_key(key)}:"
+        if value is None and self.draw(st.booleans()):
+            return [head + self.draw(st.sampled_from(["", " "]))]
+        if isinstance(value, list | dict) and (not value or self.draw(st.integers(0, 3)) == 0):
+            return [f"{head} {self.flow(value)}"]
+        if isinstance(value, dict):
+            return [head, *self.entries(value, column + self.indent, top=False)]
+        if isinstance(value, list):
+            return [head, *self.items(value, column + self.dash_indent)]
+        rendered = self.scalar(value, flow=False, column=column)
+        line = f"{head} {rendered}"
+        if "\n" not in rendered:
+            line += self.draw(st.sampled_from(["", "", " ", "  # trailing comment"]))
+        return line.split(self.newline) if self.newline in line else [line]
+
+    def items(self, values: list[Any], column: int) -> list[str]:
+        lines: list[str] = []
+        for value in values:
+            if isinstance(value, dict) and value:
+                nested = self.entries(value, column + 2, top=False)
+                first = next(
+                    i for i, line in enumerate(nested) if not line.lstrip().startswith("#")
+                )
+                nested[first] = " " * column + "- " + nested[first][column + 2 :]
+                lines.extend(nested)
+            elif (isinstance(value, list) and value) or isinstance(value, list | dict):
+                lines.append(" " * column + "- " + self.flow(value))
+            else:
+                rendered = self.scalar(value, flow=False, column=column)
+                lines.extend((" " * column + "- " + rendered).split(self.newline))
+        return lines
+
+
+def _key(key: str) -> str:
+    return key if _emit.can_be_plain(key) else _emit.double_quoted(key)
+
+
+@st.composite
+def styled_documents(draw: st.DrawFn, kind: type[newsrecord.AnyRecord] | None = None) -> Styled:
+    """A record file in a drawn style, and the record it must load as."""
+    record = draw(records(kind))
+    data = newsrecord.to_dict(record)
+    for spec in newsrecord.fields(type(record)):
+        # Explicit nulls of optional fields load as None, the same as an absent key.
+        if spec.key not in data and not spec.required and draw(st.integers(0, 7)) == 0:
+            data[spec.key] = None
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    indent = draw(st.sampled_from([2, 4]))
+    writer = _Writer(draw, newline, indent, draw(st.sampled_from([0, indent])))
+    lines = writer.entries(data, 0, top=True) or ["{}"]
+    opening = "---" + draw(st.sampled_from(["", " "]))
+    closing = "---" + draw(st.sampled_from(["", "  "]))
+    body = draw(st.sampled_from(BODIES)).replace("\n", newline).replace("\r\r", "\r")
+    bom = "\ufeff" if draw(st.integers(0, 9)) == 0 else ""
+    text = bom + newline.join([opening, *lines, closing]) + newline + body
+    return Styled(text, record)
