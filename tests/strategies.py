@@ -64,7 +64,9 @@ class _Writer:
             if top and self.draw(st.booleans()):
                 lines.append("")
             if self.draw(st.integers(0, 9)) == 0:
-                lines.append(" " * column + "# a comment line")
+                # At column 0: an indented one right after a block scalar would be text
+                # of that scalar.
+                lines.append("# a comment line")
             lines.extend(self.entry(key, value, column))
         return lines
 

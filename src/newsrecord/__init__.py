@@ -8,6 +8,15 @@ object; ``Document.dumps``/``save`` write back only what changed.
 from newsrecord._fields import FieldSpec, fields
 from newsrecord._nodes import Limits
 from newsrecord.document import Document, dumps, from_dict, load, loads, to_dict
+from newsrecord.editing import (
+    append_field,
+    edit,
+    get_field,
+    iter_record_files,
+    iter_records,
+    set_field,
+    unset_field,
+)
 from newsrecord.errors import (
     ConflictError,
     LimitError,
@@ -43,6 +52,7 @@ from newsrecord.model import (
     Twitter,
     Video,
 )
+from newsrecord.schema import json_schema, schema_markdown
 
 __all__ = [
     "KINDS",
@@ -79,10 +89,19 @@ __all__ = [
     "Twitter",
     "ValidationError",
     "Video",
+    "append_field",
     "dumps",
+    "edit",
     "fields",
     "from_dict",
+    "get_field",
+    "iter_record_files",
+    "iter_records",
+    "json_schema",
     "load",
     "loads",
+    "schema_markdown",
+    "set_field",
     "to_dict",
+    "unset_field",
 ]

@@ -84,7 +84,8 @@ def scalar_text(value: Any) -> str:
 # --- quoting ----------------------------------------------------------------------------
 
 _INDICATORS: Final = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_INDICATORS: Final = frozenset(",[]{}:#")  # libyaml ends a flow plain scalar at any ":"
+# libyaml ends a flow plain scalar at any ":" and stumbles on "?" before "]".
+_FLOW_INDICATORS: Final = frozenset(",[]{}:#?")
 _ESCAPES: Final = {
     "\0": "\\0",
     "\a": "\\a",

@@ -17,7 +17,7 @@ import math
 import os
 import re
 from collections.abc import Callable
-from typing import Any, Final, TypeAlias
+from typing import Any, Final
 
 import attrs
 from ruamel.yaml.error import YAMLError
@@ -33,8 +33,10 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.loader import BaseLoader
 
-from newsrecord._text import LineIndex
-from newsrecord.errors import LimitError, ParseError
+from newsrecord import _fastscan
+from newsrecord._text import BOM, LineIndex
+from newsrecord._tree import PLAIN, Mapping, Node, Scalar, Sequence
+from newsrecord.errors import LimitError, ParseError, RecordError
 
 try:  # pragma: no cover - which branch runs depends on the installation
     from ruamel.yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
@@ -45,104 +47,95 @@ try:  # pragma: no cover - which branch runs depends on the installation
 except ImportError:  # pragma: no cover
     HAVE_C_PARSER = False
 
+FAST_PATH: Final = not os.environ.get("NEWSRECORD_NO_FAST_PATH")
+"""Whether the fast line scanner is tried first; NEWSRECORD_NO_FAST_PATH=1 turns it off,
+so that tests can run ruamel.yaml's parser on everything."""
+
 __all__ = [
+    "FAST_PATH",
     "HAVE_C_PARSER",
+    "PLAIN",
     "Limits",
     "Mapping",
     "Node",
     "Scalar",
     "Sequence",
     "Shape",
+    "check_file_size",
     "parse",
+    "parse_events",
     "to_data",
 ]
-
-PLAIN: Final = ""
-"""The style of a plain (unquoted) scalar."""
 
 _CORE = "tag:yaml.org,2002:"
 _STR_TAG = _CORE + "str"
 
 
-@attrs.define(slots=True, eq=False)
-class Scalar:
-    """A scalar: its text as YAML decoded it, its style and tag, and its span.
-
-    Attributes:
-        value: The decoded string (escapes processed, lines folded).
-        style: ``""`` plain, ``'`` single, ``"`` double, ``|`` literal, ``>`` folded.
-        tag: The explicit tag, or None.
-        start: Offset of the first character (the quote or block indicator).
-        end: Offset just past the last character.
-    """
-
-    value: str
-    style: str
-    tag: str | None
-    start: int
-    end: int
+MAX_DEPTH_CEILING: Final = 200
+"""The highest ``max_depth`` allowed: deeper trees would exhaust Python's recursion limit
+when they are converted to plain data."""
 
 
-@attrs.define(slots=True, eq=False)
-class Mapping:
-    """A mapping: its key/value pairs in order, and whether it is written in flow style.
+def _positive(ceiling: int | None = None) -> Callable[[Any, Any, Any], None]:
+    def check(instance: Any, attribute: Any, value: Any) -> None:
+        if type(value) is not int or value < 1 or (ceiling is not None and value > ceiling):
+            bound = f" and at most {ceiling}" if ceiling is not None else ""
+            raise ValueError(f"{attribute.name} must be an integer of at least 1{bound}")
 
-    Attributes:
-        pairs: ``(key, value)`` node pairs in file order.
-        flow: True for ``{a: 1}``, False for an indented block.
-        start: Offset of the first character (``{`` or the first key).
-        end: Offset just past ``}``; for a block, where the next token begins.
-    """
-
-    pairs: list[tuple[Scalar, Node]]
-    flow: bool
-    start: int
-    end: int
-
-    def get(self, key: str) -> tuple[Scalar, Node] | None:
-        """Return the pair whose key is *key*, or None."""
-        for pair in self.pairs:
-            if pair[0].value == key:
-                return pair
-        return None
-
-
-@attrs.define(slots=True, eq=False)
-class Sequence:
-    """A sequence: its items in order, and whether it is written in flow style.
-
-    Attributes:
-        items: The item nodes in file order.
-        flow: True for ``[a, b]``, False for ``- a`` lines.
-        start: Offset of the first character (``[`` or the first dash).
-        end: Offset just past ``]``; for a block, where the next token begins.
-    """
-
-    items: list[Node]
-    flow: bool
-    start: int
-    end: int
-
-
-Node: TypeAlias = Scalar | Mapping | Sequence
+    return check
 
 
 @attrs.frozen
 class Limits:
-    """Safety limits applied while parsing; the defaults are far above any real record.
+    """Safety limits for hostile input; the defaults are far above any real record.
+
+    A real record's front matter is a few kilobytes with at most a few hundred YAML
+    nodes nested five levels deep. The defaults leave hundreds of times that room while
+    keeping the worst case small: with the C parser any input is refused or loaded
+    within half a second, in memory proportional to its size (the pure-Python parser
+    is several times slower). Input over a limit raises :class:`~newsrecord.LimitError`,
+    whose message names the limit. Change them by passing your own, for example
+    ``loads(text, limits=Limits(max_file_size=1 << 30))``.
 
     Attributes:
-        max_depth: Deepest nesting of collections.
-        max_nodes: Most nodes (scalars and collections) in one front matter.
-        max_front_matter: Longest front matter, in characters.
+        max_depth: Deepest nesting of collections (mappings and lists, the front matter
+            itself included), 64 by default; at most 200, because deeper trees would
+            exhaust Python's recursion limit.
+        max_nodes: Most YAML nodes (keys, scalars and collections) in one front matter,
+            20,000 by default (real records have fewer than a hundred). Each node costs
+            time to parse and check: 20,000 take about 0.1 s with the C parser.
+        max_front_matter: Longest front matter, in characters, 1 MiB by default.
+        max_file_size: Largest file, body included, 64 MiB by default: in bytes for
+            :func:`newsrecord.load` and for bytes given to :func:`newsrecord.loads`, in
+            characters for text. ``load`` checks the size before reading the file, so a
+            huge file is never read.
     """
 
-    max_depth: int = 64
-    max_nodes: int = 200_000
-    max_front_matter: int = 8 * 1024 * 1024
+    max_depth: int = attrs.field(default=64, validator=_positive(MAX_DEPTH_CEILING))
+    max_nodes: int = attrs.field(default=20_000, validator=_positive())
+    max_front_matter: int = attrs.field(default=1024 * 1024, validator=_positive())
+    max_file_size: int = attrs.field(default=64 * 1024 * 1024, validator=_positive())
 
 
 DEFAULT_LIMITS: Final = Limits()
+
+
+def check_file_size(
+    size: int, limits: Limits, path: str | None = None, unit: str = "bytes"
+) -> None:
+    """Refuse a file of *size* bytes (or characters) over ``limits.max_file_size``.
+
+    Raises:
+        LimitError: the file is too large; it points at the file's first line.
+    """
+    if size > limits.max_file_size:
+        raise LimitError(
+            f"the file is {size} {unit} long, more than the limit of "
+            f"{limits.max_file_size} (Limits.max_file_size)",
+            path=path,
+            line=1,
+            column=1,
+        )
 
 
 def _event_source(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
@@ -167,6 +160,9 @@ def parse(
 ) -> Mapping:
     """Parse ``text[start:end]`` as YAML and return its root mapping with absolute offsets.
 
+    The fast line scanner reads what records are usually made of; anything else, and
+    every error, goes to ruamel.yaml's parser. Both give the same nodes.
+
     Raises:
         ParseError: the YAML is malformed, holds more than one document, is not a mapping,
             has keys that are not strings or repeat, or uses anchors, aliases or unknown
@@ -176,22 +172,121 @@ def parse(
     if end - start > limits.max_front_matter:
         raise _error(
             f"the front matter is {end - start} characters long, more than the limit of "
-            f"{limits.max_front_matter}",
+            f"{limits.max_front_matter} (Limits.max_front_matter)",
             start,
             index,
             path,
             LimitError,
         )
-    next_event, dispose = _event_source(text[start:end])
+    if FAST_PATH:
+        root = _fastscan.scan(text, start, end, limits.max_depth, limits.max_nodes)
+        if root is not None:
+            return root
+    return parse_events(text, start, end, index, path, limits)
+
+
+def parse_events(
+    text: str,
+    start: int,
+    end: int,
+    index: LineIndex,
+    path: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Mapping:
+    """Parse ``text[start:end]`` with ruamel.yaml's parser alone (see :func:`parse`)."""
+    # The C parser drops a BOM that starts its text and counts offsets without it; the
+    # pure-Python one counts it. Neither gives it a meaning, so neither is shown it.
+    base = start + 1 if text.startswith(BOM, start, end) else start
+    dispose = _nothing
     try:
-        return _build(next_event, text, start, index, path, limits)
-    except YAMLError as exc:
-        raise _located(exc, start, index, path) from exc
-    except (ValueError, UnicodeError) as exc:
-        # The pure-Python reader reports some encoding faults as plain errors.
-        raise _error(f"YAML syntax error: {exc}", start, index, path) from exc
+        next_event, dispose = _event_source(text[base:end])
+        return _build(next_event, text, base, index, path, limits)
+    except RecordError:
+        raise
+    except Exception as exc:
+        failure = _parser_failure(exc, text, base, end, index, path)
+        if failure is None:
+            raise
+        # Not "from exc": the parser's own message quotes the source line, which may be
+        # the secured blob, and tracebacks and log records print the cause in full. The
+        # ParseError already says everything the cause does.
+        raise failure from None
     finally:
         dispose()
+
+
+# The characters YAML allows in a stream (YAML 1.2, 5.1), as both of ruamel's readers check.
+_NOT_PRINTABLE: Final = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _parser_failure(
+    exc: Exception, text: str, start: int, end: int, index: LineIndex, path: str | None
+) -> ParseError | None:
+    """Return the ParseError for an exception out of the YAML parser, or None for a bug.
+
+    Both parsers refuse control characters, but the C one does not say where and the
+    pure-Python one complains before any syntax error, so the first such character is
+    located here, whatever the parser said, and both parsers report the same place.
+    """
+    bad = _NOT_PRINTABLE.search(text, start, end)
+    if bad is not None:
+        char = ord(bad.group())
+        if 0xD800 <= char <= 0xDFFF:
+            what = "a lone surrogate"
+        elif char >= 0xFFFE:
+            what = "a noncharacter"
+        else:
+            what = "a control character"
+        return _error(
+            f"the character U+{char:04X} is {what}, which YAML does not allow",
+            bad.start(),
+            index,
+            path,
+        )
+    directive = _DIRECTIVE.match(text, start, end)
+    if directive is not None:
+        # A directive needs a document after it, and the next '---' line closes the
+        # front matter: the parsers fail on it, each at a different place.
+        return _error(
+            "YAML directives ('%YAML', '%TAG') are not allowed in a front matter",
+            directive.end() - 1,
+            index,
+            path,
+        )
+    if isinstance(exc, YAMLError):
+        return _located(exc, text, start, end, index, path)
+    escape = _bad_escape(text, start, end)
+    if escape is not None:
+        # The pure-Python parser fails on "\U00110000" with chr()'s ValueError.
+        return _error(
+            "YAML syntax error: found invalid Unicode character escape code",
+            escape,
+            index,
+            path,
+        )
+    if isinstance(exc, MemoryError) or not (
+        isinstance(exc, UnicodeError) or _raised_by_ruamel(exc)
+    ):
+        return None
+    # ruamel's pure-Python parser crashes on a few inputs (a %YAML directive with no
+    # document after it raises AttributeError); the C parser reports those at the end.
+    return _error(
+        f"YAML syntax error: the parser could not read this ({type(exc).__name__})",
+        end,
+        index,
+        path,
+    )
+
+
+def _raised_by_ruamel(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return str(tb.tb_frame.f_globals.get("__name__", "")).startswith("ruamel.")
 
 
 def _build(
@@ -227,20 +322,37 @@ def _build(
                 event.start_mark.index + base,
                 event.end_mark.index + base,
             )
+            if (
+                node.style == '"'
+                and not node.value.isascii()
+                and _SURROGATE.search(node.value) is not None
+            ):
+                # The C parser refuses "\ud800"; the pure-Python one decodes it.
+                raise _error(
+                    "YAML syntax error: found invalid Unicode character escape code "
+                    "(a lone surrogate)",
+                    _surrogate_escape(text, node),
+                    index,
+                    path,
+                )
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             offset = event.start_mark.index + base
             if event.tag is not None and event.tag != "!":
                 expected = _CORE + ("map" if kind is MappingStartEvent else "seq")
                 if str(event.tag) != expected:
                     raise _error(
-                        f"unknown tag {event.tag!s}: only plain YAML data is allowed",
+                        f"unknown tag {brief(str(event.tag), 60)}: only plain YAML data is allowed",
                         offset,
                         index,
                         path,
                     )
             if len(stack) >= max_depth:
                 raise _error(
-                    f"nesting deeper than {max_depth} levels", offset, index, path, LimitError
+                    f"nesting deeper than {max_depth} levels (Limits.max_depth)",
+                    offset,
+                    index,
+                    path,
+                    LimitError,
                 )
             if kind is MappingStartEvent:
                 node = Mapping([], bool(event.flow_style), offset, offset)
@@ -276,7 +388,13 @@ def _build(
             raise _error("anchors and aliases are not allowed in records", node.start, index, path)
         count += 1
         if count > max_nodes:
-            raise _error(f"more than {max_nodes} YAML nodes", node.start, index, path, LimitError)
+            raise _error(
+                f"more than {max_nodes} YAML nodes (Limits.max_nodes)",
+                node.start,
+                index,
+                path,
+                LimitError,
+            )
         if stack:
             parent = stack[-1]
             if type(parent) is Sequence:
@@ -287,9 +405,15 @@ def _build(
                     _check_key(node, seen[-1], index, path)
                     waiting[-1] = node  # type: ignore[assignment]  # _check_key: a Scalar
                 else:
-                    if type(node) is Scalar and not node.value and node.style == PLAIN:
+                    if (
+                        type(node) is Scalar
+                        and not node.value
+                        and node.style == PLAIN
+                        and node.tag is None
+                    ):
                         # Parsers disagree on where an empty value is; put it right
                         # after its key's colon, where an edit will write the value.
+                        # (A tagged one has a place: its tag.)
                         colon = text.find(":", key.end)
                         if colon >= 0:
                             node.start = node.end = colon + 1
@@ -307,6 +431,28 @@ def _build(
     return root
 
 
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_DIRECTIVE: Final = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r\n|\n|\r))*%")
+_ESCAPE: Final = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|.)", re.DOTALL)
+
+
+def _surrogate_escape(text: str, node: Scalar) -> int:
+    """Return the offset of the first hex digit of a surrogate escape, as libyaml does."""
+    found = _bad_escape(text, node.start, node.end)
+    return node.start if found is None else found
+
+
+def _bad_escape(text: str, start: int, end: int) -> int | None:
+    """Return the offset of the first hex digit of an escape of no character, if any."""
+    for match in _ESCAPE.finditer(text, start, end):
+        digits = match.group(1) or match.group(2)
+        if digits is not None:
+            code = int(digits, 16)
+            if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+                return match.start() + 2
+    return None
+
+
 def _check_key(node: Node, seen: set[str], index: LineIndex, path: str | None) -> None:
     def fail(message: str) -> ParseError:
         return _error(f"a mapping key must be a plain string, {message}", node.start, index, path)
@@ -316,14 +462,14 @@ def _check_key(node: Node, seen: set[str], index: LineIndex, path: str | None) -
     if node.style in ("|", ">"):
         raise fail("not a block scalar")
     if node.tag is not None and node.tag != _STR_TAG:
-        raise fail(f"not tagged {node.tag}")
+        raise fail(f"not tagged {brief(node.tag, 60)}")
     if node.style == PLAIN and node.tag is None:
         if node.value == "<<":
             raise _error("merge keys ('<<') are not allowed in records", node.start, index, path)
         if not isinstance(resolve_plain(node.value), str):
-            raise fail(f"not {node.value!r}")
+            raise fail(f"not {brief(node.value)}")
     if node.value in seen:
-        raise _error(f"duplicate key {node.value!r}", node.start, index, path)
+        raise _error(f"duplicate key {brief(node.value)}", node.start, index, path)
     seen.add(node.value)
 
 
@@ -338,15 +484,22 @@ def _error(
     return error(message, path=path, line=line, column=column)
 
 
-def _located(exc: YAMLError, start: int, index: LineIndex, path: str | None) -> ParseError:
+def _located(
+    exc: YAMLError, text: str, start: int, end: int, index: LineIndex, path: str | None
+) -> ParseError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).strip().splitlines()[0]
+    problem = getattr(exc, "problem", None) or (str(exc).strip().splitlines() or ["?"])[0]
     context = getattr(exc, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    if mark is None:
-        return ParseError(message, path=path)
-    line, column = index.position(start + mark.index)
-    return ParseError(message, path=path, line=line, column=column)
+    offset = min(start + mark.index, end) if mark is not None else start
+    if (
+        str(problem).startswith("found unknown escape character")
+        and text[offset] != "\\"
+        and text[offset - 1] == "\\"
+    ):
+        # The C parser points at the backslash, the pure-Python one after it.
+        offset -= 1
+    return _error(message, offset, index, path)
 
 
 # --- resolution of plain scalars (YAML 1.2 core schema) -------------------------------
@@ -384,6 +537,10 @@ _NUMBER_START: Final = frozenset("0123456789+-.")
 MAX_INT_DIGITS: Final = 1000
 
 
+class _TooLargeError(ValueError):
+    """An integer with more than ``MAX_INT_DIGITS`` digits: slow to convert, never real."""
+
+
 def resolve_plain(text: str) -> Any:
     """Return the value of a plain scalar under the YAML 1.2 core schema.
 
@@ -399,7 +556,7 @@ def resolve_plain(text: str) -> Any:
         return text
     if _INT.fullmatch(text):
         if len(text) > MAX_INT_DIGITS:
-            raise ValueError(f"an integer of {len(text)} digits is too large")
+            raise _TooLargeError(f"an integer of {len(text)} digits is too large")
         return int(text)
     if _FLOAT.fullmatch(text):
         return float(text)
@@ -409,7 +566,7 @@ def resolve_plain(text: str) -> Any:
     match = _OCT.fullmatch(text) or _HEX.fullmatch(text)
     if match:
         if len(text) > MAX_INT_DIGITS:
-            raise ValueError(f"an integer of {len(text)} digits is too large")
+            raise _TooLargeError(f"an integer of {len(text)} digits is too large")
         return int(match.group(1), 8 if text[1] == "o" else 16)
     return text
 
@@ -432,9 +589,27 @@ class Shape:
 ANY: Final = Shape()
 """The shape of a place the model does not know: plain scalars resolve as YAML says."""
 
+
+def _tagged_int(text: str) -> int:
+    # Hexadecimal and octal have no digit limit in int(); a huge one would make the
+    # record's repr fail later, so cap every base as resolve_plain does.
+    if len(text) > MAX_INT_DIGITS:
+        raise _TooLargeError(f"an integer of {len(text)} digits is too large")
+    return int(text, 0)
+
+
+def brief(text: str, limit: int = 30) -> str:
+    """Return ``repr(text)``, shortened when longer than *limit* characters.
+
+    Messages quote source text through this, so that they stay short and never carry
+    a whole value (a secured blob in the wrong place, a megabyte of key).
+    """
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
 _TAGGED: Final[dict[str, Callable[[str], Any]]] = {
     _STR_TAG: str,
-    _CORE + "int": lambda text: int(text, 0),
+    _CORE + "int": _tagged_int,
     _CORE + "float": float,
     _CORE + "bool": lambda text: _BOOLS[text],
     _CORE + "null": lambda text: _NULL_TEXTS[text],
@@ -451,12 +626,15 @@ def to_data(node: Node, shape: Shape, errors: list[tuple[str, int, str]], where:
         if node.tag is not None:
             convert = _TAGGED.get(node.tag)
             if convert is None:
-                errors.append((where, node.start, f"unknown tag {node.tag}"))
+                errors.append((where, node.start, f"unknown tag {brief(node.tag, 60)}"))
                 return None
             try:
                 return convert(node.value)
+            except _TooLargeError as exc:
+                errors.append((where, node.start, str(exc)))
+                return None
             except (ValueError, KeyError):
-                errors.append((where, node.start, f"{node.value!r} is not a valid {node.tag}"))
+                errors.append((where, node.start, f"{brief(node.value)} is not a valid {node.tag}"))
                 return None
         if node.style != PLAIN:
             return node.value

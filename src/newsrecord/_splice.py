@@ -9,15 +9,13 @@ breaks, stays byte for byte.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Iterable
 from typing import Any, Final
 
 import attrs
 
 from newsrecord import _emit, _nodes
-from newsrecord._convert import VALUE_TYPES, keys_of
+from newsrecord._convert import VALUE_TYPES, keys_of, same
 from newsrecord._style import HouseStyle, style_of
 from newsrecord._text import line_end, line_start
 
@@ -58,23 +56,6 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     return "".join(out)
 
 
-def same(a: Any, b: Any) -> bool:
-    """Strict equality: ``1`` and ``True`` differ, as do equal instants in other zones."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, dt.datetime):
-        return bool(a == b and a.utcoffset() == b.utcoffset())
-    if isinstance(a, VALUE_TYPES) or not attrs.has(type(a)):
-        return bool(a == b) or (_is_nan(a) and _is_nan(b))
-    return all(
-        same(getattr(a, field.name), getattr(b, field.name)) for field in attrs.fields(type(a))
-    )
-
-
 def plan_edits(
     text: str,
     root: _nodes.Mapping,
@@ -96,12 +77,20 @@ class _Planner:
         self.house: HouseStyle = style_of(cls)
         self.edits: list[Edit] = []
         self._observed: dict[str, str] | None = None
-        self.layout = self._infer_layout(newline)
+        self._newline = newline
+        self._layout: _emit.Layout | None = None
 
     # --- context ------------------------------------------------------------------------
 
     def column(self, offset: int) -> int:
         return offset - line_start(self.text, offset)
+
+    @property
+    def layout(self) -> _emit.Layout:
+        """The file's indentation, read off it when an edit first needs it."""
+        if self._layout is None:
+            self._layout = self._infer_layout(self._newline)
+        return self._layout
 
     def _infer_layout(self, newline: str) -> _emit.Layout:
         indent = dash = None
@@ -165,6 +154,7 @@ class _Planner:
             # text of every entry that did not change.
             self.edits.append(Edit(node.start, node.end, self.flow_mapping(node, new_items, path)))
             return
+        handled = self._delete_head_of_item(node, old_items.keys() - new_items.keys())
         for key in [*old_items, *(k for k in new_items if k not in old_items)]:
             before = old_items.get(key, _MISSING)
             after = new_items.get(key, _MISSING)
@@ -173,12 +163,29 @@ class _Planner:
             here = f"{path}.{key}" if path else key
             pair = node.get(key)
             if after is _MISSING:
-                if pair is not None:
+                if pair is not None and key not in handled:
                     self.delete_pair(node, pair, depth)
             elif pair is None:
                 self.insert_pair(node, key, after, new, here, depth)
             else:
                 self.change_value(node, pair, before, after, here, depth)
+
+    def _delete_head_of_item(self, node: _nodes.Mapping, deleted: set[str]) -> set[str]:
+        """Delete the first keys of a list item's mapping, keeping its dash.
+
+        The first key shares its line with the dash: the first key that stays moves up
+        to the dash, and everything before it goes in one edit. Returns the keys done.
+        """
+        if node.flow or not node.pairs or not self._after_dash(node.pairs[0][0]):
+            return set()
+        head: set[str] = set()
+        for key, _ in node.pairs:
+            if key.value not in deleted:
+                if head:
+                    self.edits.append(Edit(node.pairs[0][0].start, key.start, ""))
+                return head
+            head.add(key.value)
+        return set()  # every key goes: the caller rewrites the item as an empty mapping
 
     def change_value(
         self,
@@ -266,13 +273,6 @@ class _Planner:
             self.edits.append(self._flow_removal(parent.pairs, pair, key.start, value))
             return
         start, end = self.entry_lines(key, value)
-        if self._after_dash(key):
-            # The first key of a list item shares its line with the dash: keep the dash
-            # and let the next key move up to it.
-            index = parent.pairs.index(pair)
-            following = parent.pairs[index + 1][0].start if index + 1 < len(parent.pairs) else end
-            self.edits.append(Edit(key.start, following, ""))
-            return
         # Removing a block that a blank line set off would leave two blank lines: take
         # the one above with it.
         above = line_start(self.text, start - 1) if start else start
@@ -525,10 +525,6 @@ class _Planner:
     def _join(self, lines: list[str]) -> str:
         newline = self.layout.newline
         return "".join(line + newline for line in lines)
-
-
-def _is_nan(value: Any) -> bool:
-    return isinstance(value, float) and math.isnan(value)
 
 
 def _is_mapping(value: Any) -> bool:

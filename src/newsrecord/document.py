@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Any
 
 from newsrecord import _convert, _emit, _nodes, _splice
-from newsrecord._nodes import DEFAULT_LIMITS, Limits
+from newsrecord._fields import fields
+from newsrecord._nodes import DEFAULT_LIMITS, Limits, check_file_size
 from newsrecord._split import split
 from newsrecord._style import style_of
 from newsrecord._text import LineIndex, decode, newline_of
@@ -42,6 +43,7 @@ class Document:
         "_data",
         "_index",
         "_kind",
+        "_limits",
         "_parts",
         "_root",
         "_text",
@@ -67,6 +69,8 @@ class Document:
         """Parse *text*; prefer :func:`loads`, which also accepts bytes."""
         self.path = path
         self._text = text
+        # Kept so that reading an edit back, and the saved text, use the same limits.
+        self._limits = limits
         self._index = LineIndex(text)
         self._parts = split(text, path)
         self._root = _nodes.parse(
@@ -130,33 +134,44 @@ class Document:
         """
         body_changed = self.body != self._text[self._parts.body_start :]
         original = self.original()
-        if _splice.same(original, self.record):
+        changed = (
+            _convert.changed_keys(original, self.record)
+            if type(original) is type(self.record)
+            else {spec.key for spec in fields(type(self.record))} | {"extra"}
+        )
+        if not changed:
             if not body_changed:
                 return self._text
             edits = []
         else:
-            problems = _convert.check(self.record)
+            problems = _convert.check(self.record, changed)
             if problems:
                 raise ValidationError(_convert.problems_of(problems, self.path))
             edits = _splice.plan_edits(self._text, self._root, original, self.record, self.newline)
         if body_changed:
             edits.append(_splice.Edit(self._parts.body_start, len(self._text), self.body))
         text = _splice.apply_edits(self._text, edits)
-        return self._verified(text)
+        return self._verified(text, changed)
 
-    def _verified(self, text: str) -> str:
+    def _verified(self, text: str, changed: set[str]) -> str:
         # Read the result back: the splice must give exactly the edited record. If it ever
         # does not, rewrite the front matter in the house style rather than save a file
         # that says something else.
         try:
-            check = Document(text, path=self.path, kind=type(self.record))
+            parts = split(text, self.path)
+            root = _nodes.parse(
+                text, parts.yaml_start, parts.yaml_end, LineIndex(text), self.path, self._limits
+            )
+            errors: list[tuple[str, int, str]] = []
+            data = _nodes.to_data(root, _convert.shape_of(type(self.record)), errors)
+            good = (
+                not errors
+                and text[parts.body_start :] == self.body
+                and _convert.reads_as(data, self.record, changed, self._data)
+            )
         except RecordError:
-            check = None
-        if (
-            check is not None
-            and _splice.same(check.record, self.record)
-            and check.body == self.body
-        ):
+            good = False
+        if good:
             return text
         if STRICT_SPLICES:
             raise AssertionError(f"the splice did not give the edited record:\n{text}")
@@ -186,7 +201,7 @@ class Document:
         self._reset(text, target)
 
     def _reset(self, text: str, path: str | None) -> None:
-        fresh = Document(text, path=path, kind=type(self.record))
+        fresh = Document(text, path=path, kind=type(self.record), limits=self._limits)
         for name in self.__slots__:
             setattr(self, name, getattr(fresh, name))
 
@@ -201,26 +216,40 @@ STRICT_SPLICES = False
 
 
 def write_atomically(path: StrPath, data: bytes) -> None:
-    """Replace the file at *path* with *data*, or leave it untouched on any failure."""
-    target = Path(path)
+    """Replace the file at *path* with *data*, or leave it untouched on any failure.
+
+    The data goes to a new temporary file in the same folder (so that the rename stays on
+    one file system), is flushed to disk with fsync, then renamed over the file with
+    ``os.replace``, which is atomic: readers see the old file or the new one, never a
+    mix. The file's permission bits are kept; a new file gets the usual ones (the umask
+    applies). A symbolic link is followed, so the link stays and its target changes.
+
+    Raises:
+        OSError: the data could not be written (a full disk, no permission); the old file
+            is intact and the temporary file removed.
+    """
+    target = Path(os.path.realpath(path))
     try:
         mode: int | None = target.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = None
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
+    handle, temporary = _create_temporary(target)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+        try:
+            # os.write, not a buffered file: a short write (a full disk) must not be lost
+            # in a buffer that reports the failure only at close.
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
+            os.fsync(handle)
+        finally:
+            os.close(handle)
         if mode is not None:
-            Path(temporary).chmod(mode)
-        Path(temporary).replace(target)
+            temporary.chmod(mode)
+        temporary.replace(target)  # os.replace: atomic, on POSIX and Windows alike
     except BaseException:
         with contextlib.suppress(OSError):
-            Path(temporary).unlink()
+            temporary.unlink()
         raise
     with contextlib.suppress(OSError):
         # Make the rename itself durable; not every platform can open a directory.
@@ -229,6 +258,19 @@ def write_atomically(path: StrPath, data: bytes) -> None:
             os.fsync(directory)
         finally:
             os.close(directory)
+
+
+def _create_temporary(target: Path) -> tuple[int, Path]:
+    # Not tempfile.mkstemp: it creates files readable by their owner only, and a new
+    # record file should get the permissions every other new file gets.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        name = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(name, flags, 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"could not create a temporary file next to {target}")
 
 
 def loads(
@@ -243,15 +285,19 @@ def loads(
     Args:
         text: The whole file.
         kind: The record class to build; by default chosen from ``type`` and the keys.
-            A forced kind is strict: another ``type`` or a key the kind does not know is
-            reported too, with every other problem.
+            When the file looks like another kind (its ``type`` selects another class,
+            or it has keys only another kind knows), every such mismatch is reported
+            with the other problems. Keys no kind knows stay in ``extra``.
         path: The file name to put in error messages.
-        limits: Safety limits for hostile input.
+        limits: Safety limits for hostile input (see :class:`Limits`).
 
     Raises:
-        ParseError: not a record: no front matter, bad UTF-8, malformed or non-plain YAML.
+        ParseError: not a record: no front matter, bad UTF-8 or lone surrogates,
+            malformed or non-plain YAML.
+        LimitError: the text is over one of *limits* (a ParseError too).
         ValidationError: the values do not fit the model; lists every problem.
     """
+    check_file_size(len(text), limits, path, "bytes" if isinstance(text, bytes) else "characters")
     return Document(decode(text, path), path=path, kind=kind, limits=limits)
 
 
@@ -260,12 +306,21 @@ def load(
 ) -> Document:
     """Read and parse a record file.
 
+    A file larger than ``limits.max_file_size`` is refused before it is read.
+
     Raises:
         ParseError: not a record (see :func:`loads`).
+        LimitError: the file is over one of *limits* (a ParseError too).
         ValidationError: the values do not fit the model.
         OSError: the file cannot be read.
     """
-    return loads(Path(path).read_bytes(), kind=kind, path=os.fspath(path), limits=limits)
+    name = os.fspath(path)
+    with Path(path).open("rb") as stream:
+        check_file_size(os.fstat(stream.fileno()).st_size, limits, name)
+        # One byte past the limit, so that a file that grew since fstat is refused too
+        # without reading the rest of it.
+        data = stream.read(limits.max_file_size + 1)
+    return loads(data, kind=kind, path=name, limits=limits)
 
 
 def dumps(record: AnyRecord | Document, *, body: str = "", newline: str = "\n") -> str:
@@ -300,7 +355,10 @@ def _write(record: AnyRecord, body: str, newline: str) -> str:
         if key in house.blank_before and len(lines) > 1:
             lines.append("")
         lines.extend(_emit.entry_lines(key, value, 0, key, style_for, layout))
-    if house.blank_at_end and getattr(record, "secured", None) is None:
+    if len(lines) == 1:
+        # Empty front matter is not a record; an empty mapping is.
+        lines.append("{}")
+    elif house.blank_at_end and getattr(record, "secured", None) is None:
         lines.append("")
     lines.append("---")
     return newline.join(lines) + newline + body

@@ -1,0 +1,276 @@
+"""A fast path for the YAML that records are made of, with ruamel.yaml as the fallback.
+
+Record files use a small part of YAML: block mappings and lists, plain keys, and
+one-line plain, single- or double-quoted values. This module reads that part line by
+line, several times faster than building ruamel.yaml's events, and gives the very same
+nodes (values, styles and spans) the full parser gives. Whenever a line goes beyond the
+part it knows (flow collections, block scalars, tags, anchors, multi-line scalars,
+quoted keys, tabs, duplicate keys, anything odd), it gives up and returns None, and the
+caller parses the text with ruamel.yaml, which also produces the error messages. A
+differential test checks both parsers agree on every file the fast path accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from newsrecord._tree import PLAIN, Mapping, Node, Scalar, Sequence
+
+__all__ = ["scan"]
+
+# One content line: indentation, optional "- " dashes, then a key and the rest, or a
+# lone scalar. Keys are plain words; anything else goes to the full parser.
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")
+_DASH = re.compile(r"- +")
+# Characters YAML does not allow unescaped, the tab (its rules are subtle) and the line
+# breaks of YAML 1.1 besides CR and LF: a text with any of them takes the full parser.
+_UNUSUAL = re.compile(
+    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
+)
+_LONE_CR = re.compile(r"\r(?!\n)")
+_CONTENT_LINE = re.compile(r"^( *)([^ #\r\n][^\r\n]*)", re.MULTILINE)
+# Plain keys that YAML reads as something other than a string: the full parser rejects
+# them with a message.
+_NOT_STRING_KEYS: Final = frozenset(
+    {"true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"}
+)
+_PLAIN_START_BAD: Final = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_ESCAPES: Final = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "/": "/",
+    "\\": "\\",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
+_HEX_ESCAPES: Final = {"x": 2, "u": 4, "U": 8}
+_HEX_DIGITS: Final = frozenset("0123456789abcdefABCDEF")
+# "Unrolled" patterns: runs of ordinary characters are consumed in one step, which keeps
+# long values (the secured blob, HTML excerpts) fast.
+_DOUBLE = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
+_SINGLE = re.compile(r"'([^']*(?:''[^']*)*)'")
+
+
+class _OutOfSubsetError(Exception):
+    """The text goes beyond the subset; the full parser takes it."""
+
+
+def scan(text: str, start: int, end: int, max_depth: int, max_nodes: int) -> Mapping | None:
+    """Return the root mapping of ``text[start:end]``, or None to use the full parser."""
+    if _UNUSUAL.search(text, start, end) or _LONE_CR.search(text, start, end):
+        return None
+    try:
+        return _Scanner(text, start, end, max_depth, max_nodes).document()
+    except _OutOfSubsetError:
+        return None
+
+
+class _Scanner:
+    def __init__(self, text: str, start: int, end: int, max_depth: int, max_nodes: int) -> None:
+        self.text = text
+        self.end = end
+        self.max_depth = max_depth
+        # The content lines: (indent column, offset of first character, offset of line
+        # end). Blank lines and comment lines are no tokens; they are left out.
+        self.lines = [
+            (match.end(1) - match.start(1), match.start(2), match.end(2))
+            for match in _CONTENT_LINE.finditer(text, start, end)
+        ]
+        self.index = 0
+        # A line makes at most three nodes (a list item's mapping, a key, a value): near
+        # the limit, the full parser counts them exactly and says so.
+        if 3 * len(self.lines) + 1 > max_nodes:
+            raise _OutOfSubsetError
+
+    def document(self) -> Mapping | None:
+        if not self.lines or self.lines[0][0] != 0:
+            raise _OutOfSubsetError
+        first = self.lines[0]
+        key = _KEY.match(self.text, first[1], first[2])
+        if key is None:
+            raise _OutOfSubsetError
+        root = self.mapping(0, first[1], 1)
+        if self.index != len(self.lines):
+            raise _OutOfSubsetError
+        root.end = self.end
+        return root
+
+    # --- block collections ------------------------------------------------------------
+
+    def mapping(self, indent: int, first: int, depth: int) -> Mapping:
+        """Read the entries of a block mapping whose keys stand at column *indent*.
+
+        The first key starts at offset *first* (after a dash, for a list item).
+        """
+        if depth > self.max_depth:
+            raise _OutOfSubsetError
+        node = Mapping([], False, first, first)
+        seen: set[str] = set()
+        at = first
+        while True:
+            _, _, stop = self.lines[self.index]
+            match = _KEY.match(self.text, at, stop)
+            if match is None:
+                raise _OutOfSubsetError
+            name = match.group(1)
+            if name in seen or name in _NOT_STRING_KEYS:
+                raise _OutOfSubsetError
+            seen.add(name)
+            key = Scalar(name, PLAIN, None, at, match.end(1))
+            value_at = match.end()
+            value: Node
+            if value_at < stop:
+                value = self.inline_value(value_at, stop)
+                self.index += 1
+            else:
+                self.index += 1
+                value = self.nested(indent, match.end(1) + 1, depth, in_mapping=True)
+            node.pairs.append((key, value))
+            if self.index >= len(self.lines):
+                break
+            column, offset, _ = self.lines[self.index]
+            if column < indent:
+                break
+            if column > indent:
+                raise _OutOfSubsetError  # a continuation line, or bad indentation
+            if self.text.startswith("- ", offset) or self.text[offset] == "-":
+                raise _OutOfSubsetError
+            at = offset
+        node.end = self._next_token()
+        return node
+
+    def nested(self, indent: int, colon_end: int, depth: int, *, in_mapping: bool) -> Node:
+        """The value of a key whose line ends after the colon: a block, or null."""
+        if self.index < len(self.lines):
+            column, offset, stop = self.lines[self.index]
+            is_item = self.text.startswith("-", offset) and (
+                offset + 1 == stop or self.text[offset + 1] == " "
+            )
+            if column > indent:
+                if is_item:
+                    return self.sequence(column, depth + 1)
+                return self.mapping(column, offset, depth + 1)
+            if column == indent and is_item and in_mapping:
+                return self.sequence(column, depth + 1)  # dashes flush with the key
+        return Scalar("", PLAIN, None, colon_end, colon_end)
+
+    def sequence(self, indent: int, depth: int) -> Sequence:
+        if depth > self.max_depth:
+            raise _OutOfSubsetError
+        start = self.lines[self.index][1]
+        node = Sequence([], False, start, start)
+        while True:
+            column, offset, stop = self.lines[self.index]
+            dash = _DASH.match(self.text, offset, stop)
+            if dash is None:
+                raise _OutOfSubsetError  # a lone "-" (a null item) or "-x": the full parser decides
+            at = dash.end()
+            if at >= stop or self.text.startswith("-", at):
+                raise _OutOfSubsetError  # a null item, or a list in a list
+            key = _KEY.match(self.text, at, stop)
+            if key is not None:
+                item: Node = self.mapping(column + (at - offset), at, depth + 1)
+            else:
+                item = self.inline_value(at, stop)
+                self.index += 1
+            node.items.append(item)
+            if self.index >= len(self.lines):
+                break
+            next_column, next_offset, _ = self.lines[self.index]
+            if next_column < indent:
+                break
+            if next_column > indent:
+                raise _OutOfSubsetError
+            if not self.text.startswith("-", next_offset):
+                break  # a key of the mapping that holds these flush dashes
+        node.end = self._next_token()
+        return node
+
+    def _next_token(self) -> int:
+        return self.lines[self.index][1] if self.index < len(self.lines) else self.end
+
+    # --- scalars on one line ------------------------------------------------------------
+
+    def inline_value(self, at: int, stop: int) -> Scalar:
+        """A scalar from *at* to the end of its line (a comment may follow).
+
+        A more indented line after it would continue it (a multi-line plain scalar) or be
+        an error; the collection loops give up on such a line.
+        """
+        text = self.text
+        first = text[at]
+        if first == '"':
+            match = _DOUBLE.match(text, at, stop)
+            if match is None:
+                raise _OutOfSubsetError  # it goes on over the next line
+            self._only_comment_after(match.end(), stop)
+            return Scalar(_unescape(match.group(1)), '"', None, at, match.end())
+        if first == "'":
+            match = _SINGLE.match(text, at, stop)
+            if match is None:
+                raise _OutOfSubsetError
+            self._only_comment_after(match.end(), stop)
+            return Scalar(match.group(1).replace("''", "'"), "'", None, at, match.end())
+        if first in _PLAIN_START_BAD and not (
+            # "-5" is a plain scalar; "- 5" would be a list.
+            first == "-" and at + 1 < stop and text[at + 1] not in " #"
+        ):
+            raise _OutOfSubsetError
+        comment = text.find(" #", at, stop)
+        value_end = comment if comment >= 0 else stop
+        while text[value_end - 1] == " ":
+            value_end -= 1
+        value = text[at:value_end]
+        if ": " in value or value.endswith(":"):
+            raise _OutOfSubsetError
+        return Scalar(value, PLAIN, None, at, value_end)
+
+    def _only_comment_after(self, position: int, stop: int) -> None:
+        rest = self.text[position:stop]
+        stripped = rest.lstrip(" ")
+        if stripped and not (stripped.startswith("#") and len(stripped) < len(rest)):
+            raise _OutOfSubsetError
+
+
+def _unescape(body: str) -> str:
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    position = 0
+    while True:
+        slash = body.find("\\", position)
+        if slash < 0:
+            out.append(body[position:])
+            return "".join(out)
+        out.append(body[position:slash])
+        code = body[slash + 1]
+        simple = _ESCAPES.get(code)
+        if simple is not None:
+            out.append(simple)
+            position = slash + 2
+            continue
+        width = _HEX_ESCAPES.get(code)
+        digits = body[slash + 2 : slash + 2 + width] if width else ""
+        if (
+            not width
+            or len(digits) != width
+            or not all(c in "0123456789abcdefABCDEF" for c in digits)
+        ):
+            raise _OutOfSubsetError
+        point = int(digits, 16)
+        if 0xD800 <= point <= 0xDFFF or point > 0x10FFFF:
+            raise _OutOfSubsetError
+        out.append(chr(point))
+        position = slash + 2 + width

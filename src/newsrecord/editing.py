@@ -1,0 +1,852 @@
+"""Editing record files from scripts: safe in-place edits, tree walks and field paths.
+
+``edit(path)`` wraps a load-edit-save cycle so that it is atomic, writes nothing when
+nothing changed, and never silently overwrites a change someone else made meanwhile.
+``iter_records(paths)`` walks files and folders lazily. ``get_field``, ``set_field``,
+``unset_field`` and ``append_field`` address values with the YAML keys of the file,
+such as ``provider.name`` or ``images[0].width``, and can parse a value from text the
+way the field's type asks (the command line's ``set`` is built on them).
+
+Everything here is built on the public API: :func:`newsrecord.load`, the
+:class:`newsrecord.Document` and :func:`newsrecord.fields`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as dt
+import difflib
+import fnmatch
+import json
+import os
+import re
+import sys
+import tempfile
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, Final, Literal, overload
+
+import attrs
+
+from newsrecord._fields import FieldSpec, fields
+from newsrecord.document import Document, from_dict, loads, to_dict
+from newsrecord.errors import ConflictError, RecordError, ValidationError
+from newsrecord.model import AnyRecord
+
+if sys.platform != "win32":
+    import fcntl
+
+__all__ = [
+    "append_field",
+    "edit",
+    "get_field",
+    "iter_record_files",
+    "iter_records",
+    "set_field",
+    "unset_field",
+]
+
+StrPath = str | os.PathLike[str]
+
+# --- edit ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def edit(path: StrPath, *, kind: type[AnyRecord] | None = None) -> Iterator[Document]:
+    """Load a record file, let the block edit it, then save it atomically.
+
+    The file is saved only when the block ends without an exception, and only when the
+    document changed (``doc.dumps() != doc.text``): an edit that sets a value to what it
+    already was writes nothing, not even the file's modification time. Saving writes a
+    temporary file in the same folder, syncs it, and renames it over the original, keeping
+    the file's permissions.
+
+    No lost updates: right before the rename the file on disk is read again and compared,
+    byte for byte, with what was loaded; if anything changed it (another ``edit``, an
+    editor, ``git checkout``), :class:`ConflictError` is raised and the other change is
+    kept. Load again and redo the edit to retry. Two ``edit`` blocks (in any processes on
+    one machine) never both succeed on the same version of a file: the check and the
+    rename happen under an exclusive ``flock`` on the file, so they are serialized. A
+    program that writes the file *without* that lock can still slip in between the check
+    and the rename (a window of microseconds: no parsing or syncing happens in it); on
+    Windows, which has no ``flock``, that window is all the protection there is.
+
+    Example::
+
+        with newsrecord.edit("news/ai.md") as doc:
+            doc.record.heat += 1
+
+    Args:
+        path: The record file.
+        kind: The record class to build; by default chosen from the file.
+
+    Yields:
+        The loaded :class:`Document`. After a successful save it stands for the new text
+        (``doc.text``), so ``doc.is_modified()`` is False again.
+
+    Raises:
+        ParseError: the file is not a record.
+        ValidationError: the file, or the record as edited, breaks the model; nothing is
+            written.
+        ConflictError: the file changed or disappeared after it was loaded; nothing is
+            written.
+        OSError: the file cannot be read or written; the old file is left intact.
+    """
+    target = os.fspath(path)
+    loaded = Path(target).read_bytes()
+    doc = loads(loaded, kind=kind, path=target)
+    text = doc.text
+    yield doc
+    new_text = doc.dumps()
+    # A save() inside the block moved the document on: compare with what it wrote.
+    expected = loaded if doc.text is text else doc.text.encode("utf-8")
+    if new_text == doc.text:
+        return
+    _replace_if_unchanged(Path(target), new_text.encode("utf-8"), expected)
+    # Let the document stand for the text now on disk, as Document.save() does; the
+    # constructor is the public way to build that state.
+    Document.__init__(doc, new_text, path=target, kind=type(doc.record))
+
+
+def _replace_if_unchanged(target: Path, data: bytes, expected: bytes) -> None:
+    """Write *data* over *target* atomically, unless *target* no longer holds *expected*."""
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        raise _conflict(target, "was removed") from None
+    # Everything slow (writing, fsync) happens before the check, so that the window in
+    # which a writer that does not take the lock could slip in stays as small as possible.
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).chmod(mode)
+        with _locked(target) as current:
+            _check_unchanged(target, current, expected)
+            Path(temporary).replace(target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        raise
+    with contextlib.suppress(OSError):
+        # Make the rename itself durable; not every platform can open a directory.
+        directory = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+def _check_unchanged(target: Path, current: bytes | None, expected: bytes) -> None:
+    if current is None:
+        raise _conflict(target, "was removed")
+    if current != expected:
+        raise _conflict(target, "changed")
+
+
+def _conflict(target: Path, what: str) -> ConflictError:
+    return ConflictError(
+        f"the file {what} on disk after it was loaded; nothing was written "
+        "(load it again and redo the edit)",
+        path=str(target),
+    )
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[bytes | None]:
+    """Hold an exclusive lock on the file now at *target*; yield its bytes (None if gone).
+
+    The lock is taken on the file's inode. A rename by the previous holder puts a new inode
+    at the path, so after getting the lock we check that ours is still the one at the path
+    and otherwise lock the new one: every replace happens under the lock of the file it
+    replaces, which serializes all cooperating writers.
+    """
+    while True:
+        try:
+            stream = target.open("rb")
+        except FileNotFoundError:
+            yield None
+            return
+        with stream:
+            if sys.platform != "win32":
+                fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
+            held = os.fstat(stream.fileno())
+            try:
+                now = target.stat()
+            except FileNotFoundError:
+                continue
+            if (held.st_dev, held.st_ino) != (now.st_dev, now.st_ino):
+                continue
+            yield stream.read()
+            return
+
+
+# --- walking trees --------------------------------------------------------------------------
+
+_SKIPPED_NAMES: Final = frozenset({"readme.md"})
+
+
+def iter_record_files(
+    paths: StrPath | Iterable[StrPath],
+    *,
+    pattern: str = "*.md",
+    onerror: Callable[[OSError], object] | None = None,
+) -> Iterator[Path]:
+    """Yield the record files among *paths*, walking folders recursively and lazily.
+
+    A path that is not a folder is yielded as it is, whatever its name (reading it is what
+    tells whether it is a record). In folders, files whose name matches *pattern* are
+    yielded, except ``README.md`` (in any case), which documents a folder rather than
+    being a record; names starting with ``.`` (``.git``, editor files) are skipped, and
+    symbolic links to folders are not followed, so a link cannot make the walk loop.
+    Entries come in name order, so runs are reproducible. Only one folder listing per
+    level of depth is held in memory, never the whole tree.
+
+    Args:
+        paths: A file or folder, or several.
+        pattern: A shell-style pattern matched against file names in folders.
+        onerror: Called with the :class:`OSError` of a folder that cannot be listed; the
+            walk then goes on. Without it the error is raised.
+
+    Yields:
+        The paths of the files, each starting with the path it was found under.
+
+    Raises:
+        OSError: a folder cannot be listed and no *onerror* was given.
+    """
+    for path, error in _walk(_as_paths(paths), pattern):
+        if error is None:
+            yield path
+        elif onerror is None:
+            raise error
+        else:
+            onerror(error)
+
+
+def _as_paths(paths: StrPath | Iterable[StrPath]) -> Iterator[Path]:
+    if isinstance(paths, str | os.PathLike):
+        yield Path(paths)
+    else:
+        for path in paths:
+            yield Path(path)
+
+
+def _walk(roots: Iterable[Path], pattern: str) -> Iterator[tuple[Path, OSError | None]]:
+    for root in roots:
+        if not root.is_dir():
+            yield root, None
+            continue
+        # A stack of iterators over sorted listings, rather than recursion: no depth limit,
+        # and nothing but the listings of the folders on the current branch is held.
+        stack: list[Iterator[os.DirEntry[str]]] = []
+        try:
+            stack.append(_listing(root))
+        except OSError as error:
+            yield root, error
+        while stack:
+            entry = next(stack[-1], None)
+            if entry is None:
+                stack.pop()
+                continue
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(_listing(Path(entry.path)))
+                    continue
+                is_file = entry.is_file()
+            except OSError as error:
+                yield Path(entry.path), error
+                continue
+            if (
+                is_file
+                and fnmatch.fnmatchcase(name, pattern)
+                and name.lower() not in _SKIPPED_NAMES
+            ):
+                yield Path(entry.path), None
+
+
+def _listing(folder: Path) -> Iterator[os.DirEntry[str]]:
+    with os.scandir(folder) as entries:
+        listed = sorted(entries, key=lambda entry: entry.name)
+    return iter(listed)
+
+
+@overload
+def iter_records(
+    paths: StrPath | Iterable[StrPath],
+    *,
+    errors: Literal["raise"] = "raise",
+    pattern: str = "*.md",
+    kind: type[AnyRecord] | None = None,
+) -> Iterator[tuple[Path, Document]]: ...
+
+
+@overload
+def iter_records(
+    paths: StrPath | Iterable[StrPath],
+    *,
+    errors: Literal["collect"],
+    pattern: str = "*.md",
+    kind: type[AnyRecord] | None = None,
+) -> Iterator[tuple[Path, Document | RecordError]]: ...
+
+
+def iter_records(
+    paths: StrPath | Iterable[StrPath],
+    *,
+    errors: Literal["raise", "collect"] = "raise",
+    pattern: str = "*.md",
+    kind: type[AnyRecord] | None = None,
+) -> Iterator[tuple[Path, Document]] | Iterator[tuple[Path, Document | RecordError]]:
+    """Load every record file among *paths*, one at a time.
+
+    Files are found as :func:`iter_record_files` finds them (folders recursively, ``*.md``
+    but not ``README.md``, in name order). It is a generator: a file is read only when
+    the previous one has been handed over, and nothing is kept, so memory stays flat
+    however large the tree.
+
+    Example::
+
+        for path, doc in newsrecord.iter_records(["news"], errors="collect"):
+            if isinstance(doc, newsrecord.RecordError):
+                print(doc)
+
+    Args:
+        paths: A file or folder, or several.
+        errors: ``"raise"`` stops at the first file that cannot be read or is not a valid
+            record; ``"collect"`` yields ``(path, error)`` for it and goes on. A file or
+            folder that cannot be read is reported as a :class:`RecordError` whose cause
+            is the :class:`OSError`.
+        pattern: A shell-style pattern matched against file names in folders.
+        kind: The record class to build; by default chosen from each file.
+
+    Yields:
+        ``(path, document)`` pairs, or ``(path, error)`` with ``errors="collect"``.
+
+    Raises:
+        RecordError: with ``errors="raise"``, the first invalid record.
+        OSError: with ``errors="raise"``, the first file or folder that cannot be read.
+        ValueError: *errors* is neither ``"raise"`` nor ``"collect"`` (raised at once).
+    """
+    if errors not in ("raise", "collect"):
+        raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
+    if errors == "raise":
+        return _records(paths, pattern, kind)
+    return _collected(paths, pattern, kind)
+
+
+def _records(
+    paths: StrPath | Iterable[StrPath], pattern: str, kind: type[AnyRecord] | None
+) -> Iterator[tuple[Path, Document]]:
+    for path in iter_record_files(paths, pattern=pattern):
+        yield path, loads(path.read_bytes(), kind=kind, path=str(path))
+
+
+def _collected(
+    paths: StrPath | Iterable[StrPath], pattern: str, kind: type[AnyRecord] | None
+) -> Iterator[tuple[Path, Document | RecordError]]:
+    for path, error in _walk(_as_paths(paths), pattern):
+        if error is not None:
+            yield path, _unreadable(path, error)
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield path, _unreadable(path, exc)
+            continue
+        try:
+            yield path, loads(data, kind=kind, path=str(path))
+        except RecordError as exc:
+            yield path, exc
+
+
+def _unreadable(path: Path, error: OSError) -> RecordError:
+    reason = error.strerror or str(error)
+    wrapped = RecordError(f"cannot be read: {reason}", path=str(path))
+    wrapped.__cause__ = error
+    return wrapped
+
+
+# --- field paths ---------------------------------------------------------------------------
+
+Step = str | int
+
+_STEP: Final = re.compile(r"\.([^.\[\]]+)|\[(-?\d+)\]")
+_FIRST: Final = re.compile(r"[^.\[\]]+")
+
+
+def _parse_path(text: str) -> tuple[Step, ...]:
+    first = _FIRST.match(text)
+    if first is None:
+        raise _path_error(text)
+    steps: list[Step] = [first.group()]
+    position = first.end()
+    while position < len(text):
+        match = _STEP.match(text, position)
+        if match is None:
+            raise _path_error(text)
+        key, index = match.groups()
+        steps.append(key if key is not None else int(index))
+        position = match.end()
+    return tuple(steps)
+
+
+def _path_error(text: str) -> ValidationError:
+    return ValidationError(
+        f"not a field path: {text!r} (write YAML keys and list indexes, like "
+        "'provider.name' or 'images[0].width')",
+        field=text or None,
+    )
+
+
+def _path_text(steps: Iterable[Step]) -> str:
+    text = ""
+    for step in steps:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+    return text
+
+
+def _is_model_type(tp: Any) -> bool:
+    """Whether *tp* is a model class (with fields), not a value class such as Secured."""
+    if not isinstance(tp, type) or not attrs.has(tp):
+        return False
+    try:
+        fields(tp)
+    except TypeError:
+        return False
+    return True
+
+
+def _is_model(value: Any) -> bool:
+    return _is_model_type(type(value))
+
+
+def _spec(model: Any, key: str) -> FieldSpec | None:
+    for spec in fields(type(model)):
+        if spec.key == key:
+            return spec
+    return None
+
+
+@attrs.define
+class _Slot:
+    """Where a field path ends: its container, the last step, and the declared type.
+
+    Attributes:
+        owner: A model object, a dict of plain data, a list, or None when a parent of
+            the path is not set.
+        step: The last key or index.
+        type: The type the model declares there; ``Any`` for keys it does not know.
+        where: The field path up to here, as text.
+        spec: The model's field, when the step names a known field of a model object.
+    """
+
+    owner: Any
+    step: Step
+    type: Any
+    where: str
+    spec: FieldSpec | None = None
+
+    def get(self) -> Any:
+        if self.owner is None:
+            return None
+        if self.spec is not None:
+            return getattr(self.owner, self.spec.name)
+        if _is_model(self.owner):
+            return self.owner.extra.get(self.step)
+        if isinstance(self.owner, dict):
+            return self.owner.get(self.step)
+        return self.owner[self.step]
+
+    def put(self, value: Any) -> None:
+        owner, step = self.owner, self.step
+        if owner is None:
+            raise ValidationError(f"{_parent(self.where)} is not set", field=self.where)
+        if isinstance(owner, list) and value is None:
+            raise ValidationError(
+                "a list item cannot be null (unset it to remove it)", field=self.where
+            )
+        target = owner.extra if _is_model(owner) and self.spec is None else owner
+        try:
+            if self.spec is not None:
+                setattr(owner, self.spec.name, value)
+            elif isinstance(target, dict) and value is None:
+                target.pop(step, None)
+            else:
+                target[step] = value
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(str(exc), field=self.where) from exc
+
+
+def _resolve(record: Any, steps: tuple[Step, ...], *, create: bool) -> _Slot:
+    """Walk all but the last step; with *create*, make missing parents on the way.
+
+    With *create* the walk is for a change: plain data under ``extra`` is copied before it
+    is entered, so that an edit never changes an object the document shares with the
+    record as loaded (which would hide the edit from the comparison that saves it).
+    """
+    owner: Any = record
+    declared: Any = type(record)
+    for number, step in enumerate(steps):
+        where = _path_text(steps[: number + 1])
+        slot = _step_into(owner, declared, step, where)
+        if number == len(steps) - 1:
+            return slot
+        value = slot.get()
+        if value is None:
+            if not create:
+                return _Slot(None, steps[-1], Any, _path_text(steps))
+            value = _make(slot, steps[number + 1])
+        elif create and slot.spec is None and _is_model(slot.owner):
+            value = copy.deepcopy(value)
+            slot.owner.extra[step] = value
+        if not (_is_model(value) or isinstance(value, dict | list)):
+            lacks = "not a list" if isinstance(steps[number + 1], int) else "which has no fields"
+            raise ValidationError(
+                f"{where} is {_kind_name(value)}, {lacks}", field=_path_text(steps)
+            )
+        owner, declared = value, slot.type
+    raise AssertionError(steps)  # pragma: no cover - the loop returns at the last step
+
+
+def _step_into(owner: Any, declared: Any, step: Step, where: str) -> _Slot:
+    if isinstance(owner, list):
+        if not isinstance(step, int):
+            raise ValidationError(f"{_parent(where)} is a list: index it, like [0]", field=where)
+        if not -len(owner) <= step < len(owner):
+            raise ValidationError(
+                f"{_parent(where)} has {len(owner)} item(s); there is no item {step}",
+                field=where,
+            )
+        listed = _optional_part(declared)
+        item_type = typing.get_args(listed)[0] if typing.get_origin(listed) is list else Any
+        return _Slot(owner, step, item_type, where)
+    if isinstance(step, int):
+        raise ValidationError(f"{_parent(where)} is {_kind_name(owner)}, not a list", field=where)
+    spec = _spec(owner, step) if _is_model(owner) else None
+    return _Slot(owner, step, spec.type if spec is not None else Any, where, spec)
+
+
+def _parent(where: str) -> str:
+    cut = max(where.rfind("."), where.rfind("["))
+    return where[:cut] if cut > 0 else where
+
+
+def _make(slot: _Slot, next_step: Step) -> Any:
+    """Create the missing object at *slot* so that *next_step* can go into it."""
+    if isinstance(next_step, int):
+        raise ValidationError(f"{slot.where} has no items; append one first", field=slot.where)
+    tp = _optional_part(slot.type)
+    if _is_model_type(tp):
+        try:
+            value = tp()
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(str(exc), field=slot.where) from exc
+    elif tp is Any:
+        value = {}
+    else:
+        raise ValidationError(f"{slot.where} is not an object with fields", field=slot.where)
+    slot.put(value)
+    return value
+
+
+def get_field(record: AnyRecord, path: str, *, plain: bool = False) -> Any:
+    """Return the value at a field path of YAML keys, such as ``images[0].width``.
+
+    Known fields give their typed values (``datetime``, :class:`Image`, ...); keys the model
+    does not know give their plain data from ``extra``. A key that is absent, or whose
+    parent is absent, gives None, as a null would. Negative indexes count from the end.
+
+    Args:
+        record: The record to read.
+        path: The field path.
+        plain: Return plain, JSON-compatible data as :func:`to_dict` gives it (ISO 8601
+            text for a date-time, dicts for objects) instead of the typed value.
+
+    Raises:
+        ValidationError: the path is malformed, indexes past the end of a list, or goes
+            into a value that has no fields (``title.name``).
+    """
+    steps = _parse_path(path)
+    value = _resolve(record, steps, create=False).get()
+    if not plain or value is None:
+        return value
+    # A copy: to_dict() shares the values of unknown keys with the record.
+    return copy.deepcopy(_resolve(to_dict(record), steps, create=False).get())
+
+
+def set_field(
+    record: AnyRecord, path: str, value: Any, *, parse: bool = False, strict: bool = False
+) -> None:
+    """Set the value at a field path, creating missing parent objects on the way.
+
+    *value* may be typed (a ``datetime``, an :class:`Image`) or plain data as
+    :func:`to_dict` gives it (ISO 8601 text, a dict with YAML keys); it is converted to
+    the field's type exactly as loading a file would convert it, and checked. None unsets
+    the field.
+
+    With ``parse=True``, *value* is text from a command line, read as the field's type
+    asks: types written as text in files (strings, date-times, durations, prices, the
+    secured blob) take it as it is, and ``now`` is the current time for a date-time;
+    numbers, ``true``/``false``, lists and objects are read as JSON. ``null`` unsets. A
+    key the model does not know keeps text as text when its current value is a string,
+    and is read as JSON (or as text, when it is not JSON) otherwise.
+
+    Args:
+        record: The record to change.
+        path: The field path.
+        value: The new value (None unsets).
+        parse: *value* is text to read as the field's type asks.
+        strict: Refuse to add a key the model does not know to a model object (a typo
+            such as ``publishedDatetime`` would otherwise become a new key).
+
+    Raises:
+        ValidationError: the path is malformed, or the value does not fit the field; the
+            record is left unchanged.
+    """
+    steps = _parse_path(path)
+    if strict:
+        _refuse_unknown(record, steps)
+    slot = _resolve(record, steps, create=False)
+    if parse:
+        value = _from_text(value, _declared(slot))
+    converted = _converted(record, steps, _plain(value), append=False)
+    _resolve(record, steps, create=True).put(converted)
+
+
+def unset_field(record: AnyRecord, path: str) -> None:
+    """Remove the value at a field path.
+
+    A known field becomes None (its line leaves the file), a key the model does not know is
+    removed, and ``topics[1]`` removes that item from the list. Unsetting what is not set
+    does nothing.
+
+    Raises:
+        ValidationError: the path is malformed, or the field is required.
+    """
+    steps = _parse_path(path)
+    slot = _resolve(record, steps, create=False)
+    if slot.get() is None:
+        return
+    slot = _resolve(record, steps, create=True)
+    if isinstance(slot.owner, list):
+        # A new list rather than a change in place: the record as loaded may share it.
+        gone = int(slot.step) % len(slot.owner)
+        kept = [item for number, item in enumerate(slot.owner) if number != gone]
+        _resolve(record, steps[:-1], create=True).put(kept)
+        return
+    slot.put(None)
+
+
+def append_field(
+    record: AnyRecord, path: str, value: Any, *, parse: bool = False, strict: bool = False
+) -> None:
+    """Append a value to the list at a field path, creating the list if it is not set.
+
+    *value* is converted to the list's item type as :func:`set_field` converts values
+    (with ``parse=True``, from text; ``strict`` as there).
+
+    Raises:
+        ValidationError: the path is malformed, the field is not a list, or the value does
+            not fit its items.
+    """
+    steps = _parse_path(path)
+    if strict:
+        _refuse_unknown(record, steps)
+    slot = _resolve(record, steps, create=False)
+    current = slot.get()
+    tp = _optional_part(_declared(slot))
+    if typing.get_origin(tp) is list:
+        item_type = typing.get_args(tp)[0]
+    elif tp is Any and (current is None or isinstance(current, list)):
+        item_type = Any
+    else:
+        raise ValidationError(
+            f"append needs a list here, not {_kind_name(current)}", field=slot.where
+        )
+    if parse:
+        value = _from_text(value, item_type)
+    if value is None:
+        raise ValidationError("a list item cannot be null", field=slot.where)
+    converted = _converted(record, steps, _plain(value), append=True)
+    _resolve(record, steps, create=True).put(converted)
+
+
+def _refuse_unknown(record: AnyRecord, steps: tuple[Step, ...]) -> None:
+    """Raise if *steps* name a key that no model class along the path knows.
+
+    Keys that already exist (in ``extra``) are allowed, and so is anything inside plain
+    data; the check follows the declared types, so that it also covers parents that are
+    not set yet (``provider.nmae`` on a record without a provider).
+    """
+    tp: Any = type(record)
+    value: Any = record
+    for number, step in enumerate(steps):
+        if isinstance(step, int):
+            listed = _optional_part(tp)
+            tp = typing.get_args(listed)[0] if typing.get_origin(listed) is list else Any
+            value = (
+                value[step]
+                if isinstance(value, list) and -len(value) <= step < len(value)
+                else None
+            )
+            continue
+        cls = _model_in(tp, value)
+        if cls is None:
+            return  # plain data: any key may be added
+        spec = next((spec for spec in fields(cls) if spec.key == step), None)
+        if spec is not None:
+            tp, value = spec.type, getattr(value, spec.name) if value is not None else None
+            continue
+        if value is not None and step in value.extra:
+            return
+        known = [spec.key for spec in fields(cls)]
+        close = difflib.get_close_matches(step, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValidationError(
+            f"{cls.__name__} has no field {step!r}{hint}", field=_path_text(steps[: number + 1])
+        )
+
+
+def _model_in(tp: Any, value: Any) -> Any:
+    """The model class a value of declared type *tp* is (or would be), if any."""
+    if _is_model(value):
+        return type(value)
+    if value is not None:
+        return None
+    tp = _optional_part(tp)
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        models = [member for member in typing.get_args(tp) if _is_model_type(member)]
+        return models[0] if len(models) == 1 else None
+    return tp if _is_model_type(tp) else None
+
+
+# --- values: from text, and through plain data -----------------------------------------------
+
+
+def _optional_part(tp: Any) -> Any:
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
+def _declared(slot: _Slot) -> Any:
+    """The type a value at *slot* must have; for unknown keys, the current value's type."""
+    if slot.spec is not None or slot.type is not Any:
+        return slot.type
+    current = slot.get()
+    if isinstance(current, str):
+        return str
+    if isinstance(current, list):
+        return list[Any]
+    return Any
+
+
+def _written_as_text(tp: Any) -> bool:
+    """Whether files write values of *tp* as text: strings, date-times, the secured blob..."""
+    return (
+        isinstance(tp, type)
+        and tp is not Any  # a class since Python 3.11
+        and tp not in (bool, int, float, list, dict)
+        and typing.get_origin(tp) is None
+        and not _is_model_type(tp)
+    )
+
+
+def _from_text(text: Any, tp: Any) -> Any:
+    """Read command-line text as plain data for a value of type *tp*."""
+    if not isinstance(text, str):
+        raise ValidationError(f"parse=True needs text, not {_kind_name(text)}")
+    if text == "null":
+        return None
+    tp = _optional_part(tp)
+    if tp is dt.datetime and text.strip().lower() == "now":
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if _written_as_text(tp):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        # Let the model say what it expected, exactly as it would for a file.
+        return text
+
+
+def _plain(value: Any) -> Any:
+    """Plain data for *value*: model objects become dicts; other values stay as they are."""
+    if _is_model(value):
+        return to_dict(value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _converted(record: AnyRecord, steps: tuple[Step, ...], value: Any, *, append: bool) -> Any:
+    """Convert plain *value* to what the model holds at *steps*, exactly as loading does.
+
+    The record's plain data gets the value at its place and is structured again, so that
+    every type (date-times, durations, prices, nested objects, summaries or slugs) is
+    converted and checked by the same code as a file; the problems name the field path.
+    """
+    # A deep copy: to_dict() shares the values of unknown keys with the record.
+    data = copy.deepcopy(to_dict(record))
+    container: Any = data
+    for number, step in enumerate(steps[:-1]):
+        inner = _plain_get(container, step)
+        if inner is None:
+            if isinstance(steps[number + 1], int):
+                raise ValidationError(
+                    f"{_path_text(steps[: number + 1])} has no items", field=_path_text(steps)
+                )
+            inner = {}
+            container[step] = inner
+        container = inner
+    last = steps[-1]
+    if append:
+        current = _plain_get(container, last)
+        value = [*(current or []), value]
+    if value is None and isinstance(container, dict):
+        container.pop(last, None)
+    else:
+        container[last] = value
+    rebuilt = from_dict(data, kind=type(record))
+    return _resolve(rebuilt, steps, create=False).get()
+
+
+def _plain_get(container: Any, step: Step) -> Any:
+    if isinstance(container, list):
+        return container[step] if isinstance(step, int) else None
+    if isinstance(container, dict):
+        return container.get(step)
+    return None
+
+
+def _kind_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:27] + "..."
+        return f"the string {shown!r}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if _is_model(value):
+        return f"an object ({type(value).__name__})"
+    return type(value).__name__

@@ -1,0 +1,62 @@
+"""Smoke tests of the benchmark scripts: they run and report. No timing is asserted here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT / "benchmarks"
+SEED = ROOT / "seeds" / "000_9841d82d5199b387.txt"
+
+
+def run(script: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603  # our own scripts, run by this interpreter
+        [sys.executable, str(BENCHMARKS / script), *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def small_tree(root: Path) -> Path:
+    seed = SEED.read_bytes()
+    for number, folder in enumerate(["news", "news", "learning/videos"]):
+        path = root / "records" / folder / f"record-{number}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(seed.replace(b"heat: 38", f"heat: {number}".encode()))
+    (root / "records" / "README.md").write_text("# not a record\n", encoding="utf-8")
+    return root / "records"
+
+
+def test_bench_runs_on_a_small_tree_and_prints_its_table(tmp_path: Path) -> None:
+    figures = tmp_path / "figures.json"
+    finished = run("bench.py", str(small_tree(tmp_path)), "--repeat", "1", "--json", str(figures))
+    assert finished.returncode == 0, finished.stderr
+    out = finished.stdout
+    assert "newsrecord benchmark: 3 records" in out
+    for heading in ("case", "records/s", "us/record", "target", "median", "best", "result"):
+        assert heading in out
+    assert "newsrecord loads().record" in out
+    assert "pure-Python path" in out
+    assert "C parser used:" in out
+    report = json.loads(figures.read_text(encoding="utf-8"))
+    assert report["records"] == 3
+    assert report["pure_python"]["identical"] == 3
+
+
+def test_bench_rejects_a_missing_folder(tmp_path: Path) -> None:
+    finished = run("bench.py", str(tmp_path / "absent"), "--repeat", "1")
+    assert finished.returncode == 2
+    assert "no such folder" in finished.stderr
+
+
+def test_memory_runs_on_a_few_generated_records(tmp_path: Path) -> None:
+    finished = run("memory.py", "--count", "5", "--dir", str(tmp_path / "tree"))
+    assert finished.returncode == 0, finished.stderr
+    assert "records iterated" in finished.stdout
+    assert "peak RSS" in finished.stdout
+    assert len(list((tmp_path / "tree").rglob("*.md"))) == 5

@@ -1,0 +1,654 @@
+"""The ``newsrecord`` command: every command's output, exit status and effect on files."""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import newsrecord
+from newsrecord.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_9841d82d5199b387.txt"
+SEED_BYTES = SEED.read_bytes()
+SEED_TEXT = SEED_BYTES.decode("utf-8")
+SECURED = SEED_TEXT.split('secured: "')[1].split('"')[0]
+SHORT_SECURED = newsrecord.Secured(SECURED).redacted()
+RELATED_TITLE_LINE = next(line for line in SEED_TEXT.splitlines() if line.startswith("  - title:"))
+
+# A course in the house style.
+COURSE = """\
+---
+title: "Learn things"
+type: course
+price: Free
+length: PT13M34S
+heat: 3
+
+---
+"""
+
+# The same article as a careless hand would write it: keys out of order, other quotes,
+# a flow list. The canonical house style rewrites all of that.
+SLOPPY = """\
+---
+title: 'Hello'
+heat: 5
+category: news
+topics: [b, a]
+---
+Body.
+"""
+
+
+def run(*arguments: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(argument) for argument in arguments])
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
+    return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+@pytest.fixture
+def seed_file(tmp_path: Path) -> Path:
+    path = tmp_path / "seed.md"
+    path.write_bytes(SEED_BYTES)
+    return path
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "records"
+    for number, relative in enumerate(["news/a.md", "news/b.md", "more/c.md"]):
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(SEED_BYTES.replace(b"heat: 38", f"heat: {number}".encode()))
+    (root / "learning").mkdir()
+    (root / "learning" / "course.md").write_text(COURSE, encoding="utf-8")
+    (root / "README.md").write_text("# Our records\n", encoding="utf-8")
+    (root / "notes.txt").write_text("not a record\n", encoding="utf-8")
+    return root
+
+
+# --- the command itself --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command", ["", "show", "validate", "get", "set", "unset", "append", "fmt", "json", "new"]
+)
+def test_every_command_has_help(command: str) -> None:
+    result = run(*([command] if command else []), "--help")
+    assert result.exit_code == 0
+    assert result.output.startswith("Usage: ")
+
+
+def test_usage_errors_exit_with_status_2(tmp_path: Path) -> None:
+    assert run("validate").exit_code == 2
+    assert run("validate", tmp_path / "missing").exit_code == 2
+    assert run("frobnicate").exit_code == 2
+    assert run("validate", "--format", "xml", tmp_path).exit_code == 2
+
+
+def test_python_dash_m_newsrecord_runs_in_a_real_process(tree: Path) -> None:
+    (tree / "news" / "b.md").write_text(
+        SEED_TEXT.replace("heat: 38", "heat: hot"), encoding="utf-8"
+    )
+    done = subprocess.run(  # noqa: S603  # this interpreter, our own module
+        [sys.executable, "-m", "newsrecord", "validate", "--jobs", "2", str(tree)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tree.parent,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        f"{tree}/news/b.md:10:7: heat: expected an integer, found the string 'hot'",
+        "checked 4 files: 3 valid, 1 invalid (1 problem)",
+    ]
+    assert done.stderr == ""
+
+
+# --- show ----------------------------------------------------------------------------------------
+
+
+def test_show_prints_the_table_with_the_blob_shortened(seed_file: Path) -> None:
+    result = run("show", seed_file)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Article ({seed_file})"
+    assert "  heat                         38" in lines
+    assert "  published                    false" in lines
+    assert "  images[0].width              2001" in lines
+    assert "  publishedDateTime            2023-11-19T21:07:00Z" in lines
+    assert f"  secured                      {SHORT_SECURED} ({len(SECURED)} chars)" in lines
+    assert lines[-1] == "round trip: identical, byte for byte"
+    assert SECURED not in result.output
+    assert f"  secured                      {SECURED}" in run("show", "--reveal", seed_file).stdout
+
+
+def test_show_of_an_invalid_file_prints_its_problems(tmp_path: Path) -> None:
+    path = tmp_path / "bad.md"
+    path.write_text(SEED_TEXT.replace("heat: 38", "heat: hot"), encoding="utf-8")
+    result = run("show", path)
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}:10:7: heat: expected an integer, found the string 'hot'\n"
+
+
+# --- validate ------------------------------------------------------------------------------------
+
+
+def test_validate_passes_a_valid_tree(tree: Path) -> None:
+    result = run("validate", tree)
+    assert result.exit_code == 0
+    assert result.stdout == "checked 4 files: all valid\n"
+
+
+def test_validate_pinpoints_an_injected_bad_file(tree: Path) -> None:
+    bad = tree / "news" / "b.md"
+    bad.write_text(
+        SEED_TEXT.replace("heat: 38", "heat: hot").replace("quality: 38", "quality: [1]"),
+        encoding="utf-8",
+    )
+    result = run("validate", tree)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{bad}:9:10: quality: expected an integer, found a list",
+        f"{bad}:10:7: heat: expected an integer, found the string 'hot'",
+        "checked 4 files: 3 valid, 1 invalid (2 problems)",
+    ]
+
+
+def test_validate_reports_files_that_are_not_records(tree: Path) -> None:
+    result = run("validate", tree / "notes.txt", tree / "README.md")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{tree}/notes.txt:1:1: the file has no front matter: a record starts with a line '---'",
+        f"{tree}/README.md:1:1: the file has no front matter: a record starts with a line '---'",
+        "checked 2 files: 0 valid, 2 invalid (2 problems)",
+    ]
+
+
+def test_validate_strict_checks_blobs_urls_and_sizes(tree: Path) -> None:
+    bad = tree / "news" / "a.md"
+    bad.write_text(
+        SEED_TEXT.replace("    width: 2001", "    width: -2001")
+        .replace('webUrl: "https://sbstatesman.com/122531/arts/', 'webUrl: "sbstatesman/')
+        .replace(";FOdXFgfOB6jYEf82o4rETA==", ";FOdXFgf"),
+        encoding="utf-8",
+    )
+    assert run("validate", tree).exit_code == 0
+    result = run("validate", "--strict", tree)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        (
+            f"{bad}:7:9: webUrl: not a URL: 'sbstatesman/artificial-intelligence-makes-its-way-"
+            "into-th...' (expected http(s)://host/... or /path)"
+        ),
+        f"{bad}:23:12: images[0].width: must not be negative, found -2001",
+        f"{bad}:43:10: secured: malformed: not base64 (Incorrect padding)",
+        "checked 4 files (strict): 3 valid, 1 invalid (3 problems)",
+    ]
+
+
+def test_validate_json_format(tree: Path) -> None:
+    bad = tree / "news" / "b.md"
+    bad.write_text(SEED_TEXT.replace("heat: 38", "heat: hot"), encoding="utf-8")
+    result = run("validate", "--format", "json", tree)
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {
+        "checked": 4,
+        "valid": 3,
+        "invalid": 1,
+        "problems": [
+            {
+                "path": str(bad),
+                "line": 10,
+                "column": 7,
+                "field": "heat",
+                "message": "expected an integer, found the string 'hot'",
+            }
+        ],
+    }
+
+
+def test_validate_in_parallel_gives_the_same_output_in_the_same_order(tmp_path: Path) -> None:
+    # Enough files for several batches, so that worker processes really run.
+    for number in range(300):
+        path = tmp_path / f"d{number % 7}" / f"r{number:03d}.md"
+        path.parent.mkdir(exist_ok=True)
+        text = SEED_TEXT if number % 50 else SEED_TEXT.replace("heat: 38", "heat: x")
+        path.write_text(text, encoding="utf-8")
+    single = run("validate", "--jobs", "1", tmp_path)
+    parallel = run("validate", "--jobs", "2", tmp_path)
+    assert single.exit_code == parallel.exit_code == 1
+    assert parallel.stdout == single.stdout
+    lines = parallel.stdout.splitlines()
+    assert len(lines) == 7
+    assert lines[-1] == "checked 300 files: 294 valid, 6 invalid (6 problems)"
+    assert lines[:-1] == sorted(lines[:-1])
+
+
+def test_parallel_runs_read_their_input_lazily(seed_file: Path) -> None:
+    from newsrecord import cli
+
+    # An endless stream of files: reading it all before starting would never end.
+    results = cli._run(cli._validate_batch, itertools.repeat(seed_file), False, 2)
+    first = list(itertools.islice(results, 1000))
+    results.close()
+    assert first == [(str(seed_file), [])] * 1000
+
+
+def test_validate_and_json_cover_the_real_corpus(
+    corpus_files: list[Path], pytestconfig: pytest.Config
+) -> None:
+    root = Path(pytestconfig.getoption("--corpus"))
+    result = run("validate", "--strict", root)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == f"checked {len(corpus_files)} files (strict): all valid\n"
+    exported = run("json", "--with-path", root)
+    assert exported.exit_code == 0, exported.stderr
+    paths = [json.loads(line)["path"] for line in exported.stdout.splitlines()]
+    assert sorted(paths) == sorted(str(path) for path in corpus_files)
+
+
+# --- get -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "output"),
+    [
+        ("title", "Artificial intelligence makes its way into the music and film industries\n"),
+        ("heat", "38\n"),
+        ("published", "false\n"),
+        ("publishedDateTime", "2023-11-19T21:07:00Z\n"),
+        ("images[0].width", "2001\n"),
+        ("provider.name", "The Statesman\n"),
+        ("topics", '[\n  "AI in Robotics",\n  "AI"\n]\n'),
+        ("provider", '{\n  "name": "The Statesman",\n  "domain": "sbstatesman.com"\n}\n'),
+        ("updatedDateTime", "null\n"),
+        ("topics[-1]", "AI\n"),
+    ],
+)
+def test_get_prints_strings_raw_and_everything_else_as_json(
+    seed_file: Path, field: str, output: str
+) -> None:
+    result = run("get", seed_file, field)
+    assert result.exit_code == 0
+    assert result.stdout == output
+
+
+def test_get_shortens_the_blob_unless_revealed(seed_file: Path) -> None:
+    result = run("get", seed_file, "secured")
+    assert result.exit_code == 0
+    assert result.stdout == f"{SHORT_SECURED}\n"
+    assert result.stderr == "newsrecord: the secured blob is shortened; --reveal prints it\n"
+    revealed = run("get", "--reveal", seed_file, "secured")
+    assert revealed.stdout == f"{SECURED}\n"
+    assert revealed.stderr == ""
+
+
+def test_a_blob_the_model_does_not_type_is_shortened_too(tmp_path: Path) -> None:
+    # Organizations have no secured field: a blob there is an unknown key, plain text.
+    path = tmp_path / "org.md"
+    path.write_text(
+        f'---\ntaxonomy: organization\n_id: example.org\nsecured: "{SECURED}"\n---\n',
+        encoding="utf-8",
+    )
+    outputs = [run("show", path), run("json", path), run("get", path, "secured")]
+    for result in outputs:
+        assert result.exit_code == 0
+        assert SHORT_SECURED in result.stdout
+        assert SECURED not in result.output
+    assert f'  secured                      "{SHORT_SECURED}" (unknown key)' in outputs[0].stdout
+    assert json.loads(outputs[1].stdout)["secured"] == SHORT_SECURED
+    assert run("get", "--reveal", path, "secured").stdout == f"{SECURED}\n"
+
+
+def test_get_of_a_bad_path_is_a_usage_error(seed_file: Path) -> None:
+    result = run("get", seed_file, "images[5].width")
+    assert result.exit_code == 2
+    assert "images[5]: images has 1 item(s); there is no item 5" in result.stderr
+
+
+# --- set, unset, append --------------------------------------------------------------------------
+
+
+def test_set_two_fields_changes_exactly_those_two_lines(seed_file: Path) -> None:
+    result = run("set", seed_file, "heat=40", "provider.name=The Daily Statesman")
+    assert result.exit_code == 0
+    assert result.output == ""
+    assert changed_lines(SEED_TEXT, seed_file.read_text(encoding="utf-8")) == [
+        "-heat: 38",
+        "+heat: 40",
+        "-  name: The Statesman",
+        "+  name: The Daily Statesman",
+    ]
+
+
+def test_set_dry_run_prints_a_unified_diff_and_writes_nothing(seed_file: Path) -> None:
+    result = run("set", "--dry-run", seed_file, "heat=40", "images[0].isCached=false")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"--- a/{seed_file}\n"
+        f"+++ b/{seed_file}\n"
+        "@@ -7,7 +7,7 @@\n"
+        " webUrl: "
+        '"https://sbstatesman.com/122531/arts/artificial-intelligence-makes-its-way-into-the-'
+        'music-and-film-industries/"\n'
+        " type: article\n"
+        " quality: 38\n"
+        "-heat: 38\n"
+        "+heat: 40\n"
+        " published: false\n"
+        " \n"
+        " provider:\n"
+        "@@ -22,7 +22,7 @@\n"
+        '   - url: "https://sbstatesman.com/wp-content/uploads/2023/11/AI-In-music-and-film.png"\n'
+        "     width: 2001\n"
+        "     height: 1001\n"
+        "-    isCached: true\n"
+        "+    isCached: false\n"
+        " \n"
+        " related:\n"
+        f" {RELATED_TITLE_LINE}\n"
+    )
+    assert seed_file.read_bytes() == SEED_BYTES
+
+
+def test_set_parses_each_value_as_its_fields_type(seed_file: Path) -> None:
+    result = run(
+        "set",
+        seed_file,
+        "updatedDateTime=2024-05-01T12:00:00Z",
+        'topics=["Robots", "AI"]',
+        "published=true",
+        "provider.domain=null",
+    )
+    assert result.exit_code == 0
+    assert changed_lines(SEED_TEXT, seed_file.read_text(encoding="utf-8")) == [
+        "+updatedDateTime: 2024-05-01T12:00:00Z",
+        "-published: false",
+        "+published: true",
+        "-  domain: sbstatesman.com",
+        "-  - AI in Robotics",
+        "+  - Robots",
+    ]
+
+
+def test_set_json_reads_values_as_json(seed_file: Path) -> None:
+    assert run("set", "--json", seed_file, 'title="null"', "heat=7").exit_code == 0
+    record = newsrecord.load(seed_file).record
+    assert (record.title, record.heat) == ("null", 7)
+    bad = run("set", "--json", seed_file, "title=null!")
+    assert bad.exit_code == 2
+    assert "not JSON: 'null!'" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("heat=hot", "heat: expected an integer, found the string 'hot'"),
+        ("heat", "'heat' is not FIELD=VALUE"),
+        (
+            "publishedDatetime=now",
+            (
+                "publishedDatetime: Article has no field 'publishedDatetime'; did you mean"
+                " 'publishedDateTime'? (--new-key adds a key the model does not know)"
+            ),
+        ),
+    ],
+)
+def test_set_refuses_bad_values_with_status_2_and_writes_nothing(
+    seed_file: Path, assignment: str, message: str
+) -> None:
+    result = run("set", seed_file, "quality=1", assignment)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for FIELD=VALUE: {message}"
+    assert seed_file.read_bytes() == SEED_BYTES
+
+
+def test_set_refuses_to_unset_a_required_field(seed_file: Path) -> None:
+    result = run("set", seed_file, "title=null")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1].startswith(
+        "Error: Invalid value for FIELD=VALUE: title: "
+    )
+    assert "required" in result.stderr
+    assert seed_file.read_bytes() == SEED_BYTES
+
+
+def test_set_new_key_adds_a_key_the_model_does_not_know(seed_file: Path) -> None:
+    assert run("set", "--new-key", seed_file, "reviewedBy=ada").exit_code == 0
+    assert changed_lines(SEED_TEXT, seed_file.read_text(encoding="utf-8")) == ["+reviewedBy: ada"]
+
+
+def test_set_on_an_invalid_file_exits_with_status_1(tmp_path: Path) -> None:
+    path = tmp_path / "bad.md"
+    path.write_text(SEED_TEXT.replace("heat: 38", "heat: hot"), encoding="utf-8")
+    result = run("set", path, "quality=1")
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}:10:7: heat: expected an integer, found the string 'hot'\n"
+
+
+def test_set_the_same_value_writes_nothing(seed_file: Path) -> None:
+    before = seed_file.stat()
+    assert run("set", seed_file, "heat=38").exit_code == 0
+    after = seed_file.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_unset_removes_the_lines_of_fields_and_items(seed_file: Path) -> None:
+    result = run("unset", seed_file, "topics[0]", "provider.domain", "related[0].quality")
+    assert result.exit_code == 0
+    assert changed_lines(SEED_TEXT, seed_file.read_text(encoding="utf-8")) == [
+        "-  domain: sbstatesman.com",
+        "-  - AI in Robotics",
+        "-    quality: 31",
+    ]
+    required = run("unset", seed_file, "title")
+    assert required.exit_code == 2
+    assert "title: " in required.stderr
+    assert "required" in required.stderr
+
+
+def test_append_adds_an_item_of_the_lists_type(seed_file: Path) -> None:
+    assert run("append", seed_file, "topics", "Machine learning").exit_code == 0
+    image = '{"url": "https://example.com/a.png", "width": 800}'
+    assert run("append", seed_file, "images", image).exit_code == 0
+    assert changed_lines(SEED_TEXT, seed_file.read_text(encoding="utf-8")) == [
+        "+  - Machine learning",
+        '+  - url: "https://example.com/a.png"',
+        "+    width: 800",
+    ]
+    wrong = run("append", seed_file, "heat", "1")
+    assert wrong.exit_code == 2
+    assert "heat: append needs a list here, not an integer" in wrong.stderr
+
+
+def test_append_dry_run_writes_nothing(seed_file: Path) -> None:
+    result = run("append", "--dry-run", seed_file, "topics", "Robots")
+    assert result.exit_code == 0
+    assert "+  - Robots\n" in result.stdout
+    assert seed_file.read_bytes() == SEED_BYTES
+
+
+# --- fmt -----------------------------------------------------------------------------------------
+
+
+def canonical(text: str) -> str:
+    doc = newsrecord.loads(text)
+    record = newsrecord.from_dict(newsrecord.to_dict(doc.record), kind=type(doc.record))
+    return newsrecord.dumps(record, body=doc.body, newline=doc.newline)
+
+
+def test_fmt_rewrites_records_in_the_house_style(tree: Path) -> None:
+    sloppy = tree / "news" / "sloppy.md"
+    sloppy.write_text(SLOPPY, encoding="utf-8")
+    result = run("fmt", tree)
+    assert result.exit_code == 0
+    assert result.stderr == "1 of 5 files reformatted\n"
+    text = sloppy.read_text(encoding="utf-8")
+    assert text == canonical(SLOPPY)
+    assert text.splitlines()[:3] == ["---", "category: news", 'title: "Hello"']
+    assert text.endswith("---\nBody.\n")
+    assert newsrecord.to_dict(newsrecord.loads(text).record) == newsrecord.to_dict(
+        newsrecord.loads(SLOPPY).record
+    )
+    assert (tree / "news" / "a.md").read_bytes() == SEED_BYTES.replace(b"heat: 38", b"heat: 0")
+    again = run("fmt", tree)
+    assert again.stderr == "0 of 5 files reformatted\n"
+
+
+def test_fmt_check_lists_the_files_and_exits_1(tree: Path) -> None:
+    sloppy = tree / "news" / "sloppy.md"
+    sloppy.write_text(SLOPPY, encoding="utf-8")
+    result = run("fmt", "--check", tree)
+    assert result.exit_code == 1
+    assert result.stdout == f"{sloppy}\n"
+    assert result.stderr == "1 of 5 files would be reformatted\n"
+    assert sloppy.read_text(encoding="utf-8") == SLOPPY
+    sloppy.unlink()
+    assert run("fmt", "--check", tree).exit_code == 0
+
+
+def test_fmt_diff_shows_the_change(tree: Path) -> None:
+    sloppy = tree / "sloppy.md"
+    sloppy.write_text(SLOPPY, encoding="utf-8")
+    result = run("fmt", "--diff", sloppy)
+    assert result.exit_code == 0
+    expected = "".join(
+        difflib.unified_diff(
+            SLOPPY.splitlines(keepends=True),
+            canonical(SLOPPY).splitlines(keepends=True),
+            fromfile=f"a/{sloppy}",
+            tofile=f"b/{sloppy}",
+        )
+    )
+    assert result.stdout == expected
+    assert "-title: 'Hello'\n" in result.stdout
+    assert sloppy.read_text(encoding="utf-8") == SLOPPY
+
+
+# --- json and new --------------------------------------------------------------------------------
+
+
+def test_json_exports_every_record_as_a_line(tree: Path) -> None:
+    result = run("json", tree)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    files = ["learning/course.md", "more/c.md", "news/a.md", "news/b.md"]
+    assert len(lines) == len(files)
+    for line, relative in zip(lines, files, strict=True):
+        expected = newsrecord.to_dict(newsrecord.load(tree / relative).record)
+        if "secured" in expected:
+            expected["secured"] = SHORT_SECURED
+        assert json.loads(line) == expected
+    assert SECURED not in result.stdout
+
+
+def test_json_with_path_body_and_the_blob_revealed(seed_file: Path) -> None:
+    result = run("json", "--with-path", "--with-body", "--reveal", seed_file)
+    data = json.loads(result.stdout)
+    assert next(iter(data)) == "path"
+    assert data["path"] == str(seed_file)
+    assert data["body"] == "\n"
+    assert data["secured"] == SECURED
+    assert data["heat"] == 38
+
+
+def test_json_reports_invalid_records_and_exits_1(tree: Path) -> None:
+    bad = tree / "news" / "b.md"
+    bad.write_text(SEED_TEXT.replace("heat: 38", "heat: hot"), encoding="utf-8")
+    result = run("json", tree)
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 3
+    assert result.stderr == f"{bad}:10:7: heat: expected an integer, found the string 'hot'\n"
+
+
+def test_new_from_json_recreates_an_exported_record(tmp_path: Path, seed_file: Path) -> None:
+    exported = tmp_path / "seed.json"
+    exported.write_text(
+        run("json", "--with-body", "--with-path", "--reveal", seed_file).stdout, encoding="utf-8"
+    )
+    out = tmp_path / "again.md"
+    result = run("new", "--from-json", exported, out)
+    assert result.exit_code == 0
+    assert out.read_bytes() == SEED_BYTES
+    refused = run("new", "--from-json", exported, out)
+    assert refused.exit_code == 1
+    assert "exists; use --force" in refused.stderr
+    assert run("new", "--from-json", exported, "--force", out).exit_code == 0
+
+
+def test_new_from_json_writes_the_house_style(tmp_path: Path) -> None:
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps({"heat": 5, "title": "Hi", "category": "news"}), encoding="utf-8")
+    out = tmp_path / "out.md"
+    assert run("new", "--from-json", source, out).exit_code == 0
+    assert out.read_text(encoding="utf-8") == '---\ncategory: news\ntitle: "Hi"\nheat: 5\n\n---\n'
+
+
+def test_new_from_json_refuses_an_invalid_record(tmp_path: Path) -> None:
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps({"category": "news", "heat": "hot"}), encoding="utf-8")
+    result = run("new", "--from-json", source, tmp_path / "out.md")
+    assert result.exit_code == 1
+    heat, title = result.stderr.splitlines()
+    assert heat == "heat: expected an integer, found the string 'hot'"
+    assert title.startswith("title: ")
+    assert "required" in title
+    assert not (tmp_path / "out.md").exists()
+
+
+# --- schema --------------------------------------------------------------------------------------
+
+
+def test_schema_prints_the_json_schema() -> None:
+    if not hasattr(newsrecord, "json_schema"):
+        pytest.skip("newsrecord.json_schema() is not there yet (the schema issue)")
+    result = run("schema")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == newsrecord.json_schema()
+
+
+def test_schema_markdown_prints_the_reference() -> None:
+    if not hasattr(newsrecord, "schema_markdown"):
+        pytest.skip("newsrecord.schema_markdown() is not there yet (the schema issue)")
+    result = run("schema", "--markdown")
+    assert result.exit_code == 0
+    assert result.stdout == newsrecord.schema_markdown()
+
+
+# --- the parallel benchmark still runs -----------------------------------------------------------
+
+
+def test_validate_parallel_benchmark_runs_on_a_small_tree(tree: Path) -> None:
+    done = subprocess.run(  # noqa: S603  # this interpreter, our own script
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "validate_parallel.py"),
+            str(tree),
+            "--files",
+            "8",
+            "--rounds",
+            "1",
+            "--jobs",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith("8 files under ")
+    assert "speed-up: " in done.stdout

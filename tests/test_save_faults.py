@@ -1,0 +1,290 @@
+"""Saves are atomic: a failure at any step leaves the original file intact, and no litter.
+
+``Document.save`` writes a temporary file in the same folder, fsyncs it, keeps the old
+file's mode and renames it over the file with ``os.replace``. Each test breaks one step
+(the write, a short write on a full disk, fsync, chmod, close, the rename, an interrupt)
+by monkeypatching ``os`` and checks the original bytes and the folder listing.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import newsrecord
+from newsrecord.document import write_atomically
+
+ORIGINAL = (
+    "---\r\n"
+    "category: news\r\n"
+    'title: "Before"\r\n'
+    "heat: 38\r\n"
+    'secured: "AAAAAAAAAAAAAAAAAAAAAA==;BBBBBBBBBBBBBBBBBBBBBB=="\r\n'
+    "---\r\n"
+    "Body.\r\n"
+)
+
+
+@pytest.fixture
+def record(tmp_path: Path) -> Path:
+    path = tmp_path / "records" / "article.md"
+    path.parent.mkdir()
+    path.write_bytes(ORIGINAL.encode())
+    path.chmod(0o640)
+    return path
+
+
+@pytest.fixture
+def edited(record: Path) -> newsrecord.Document:
+    doc = newsrecord.load(record)
+    doc.record.title = "After"
+    doc.record.heat = 41
+    return doc
+
+
+def _assert_untouched(path: Path) -> None:
+    assert path.read_bytes() == ORIGINAL.encode()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+def _failing(error: BaseException, real: Callable[..., Any], *, after: int = 0) -> Any:
+    calls = 0
+
+    def fake(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls > after:
+            raise error
+        return real(*args, **kwargs)
+
+    return fake
+
+
+def _full_disk() -> OSError:
+    return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+# --- what a good save does --------------------------------------------------------------
+
+
+def test_save_replaces_the_file_and_keeps_its_mode(
+    record: Path, edited: newsrecord.Document
+) -> None:
+    with record.open("rb") as before:
+        edited.save()
+        # The old file was replaced, not rewritten in place: a reader holding it open
+        # still sees every byte of the old text.
+        assert before.read() == ORIGINAL.encode()
+    text = record.read_bytes().decode()
+    assert 'title: "After"\r\n' in text
+    assert "heat: 41\r\n" in text
+    assert stat.S_IMODE(record.stat().st_mode) == 0o640
+    assert sorted(p.name for p in record.parent.iterdir()) == [record.name]
+    assert newsrecord.load(record).record.heat == 41
+
+
+def test_steps_run_in_order_in_the_same_folder(
+    record: Path, edited: newsrecord.Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps: list[tuple[str, Any]] = []
+    real_write, real_fsync, real_replace = os.write, os.fsync, os.replace
+
+    def write(fd: int, data: Any) -> int:
+        steps.append(("write", fd))
+        return real_write(fd, data)
+
+    def fsync(fd: int) -> None:
+        steps.append(("fsync", fd))
+        real_fsync(fd)
+
+    def replace(source: Any, target: Any) -> None:
+        steps.append(("replace", (Path(source), Path(target))))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "write", write)
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    edited.save()
+    names = [name for name, _ in steps]
+    assert names[:3] == ["write", "fsync", "replace"]
+    assert steps[0][1] == steps[1][1]  # the temporary file's own descriptor is synced
+    source, target = steps[2][1]
+    assert source.parent == target.parent == record.parent
+    assert source.name.startswith(f".{record.name}.")
+    assert source.name.endswith(".tmp")
+    # Then the folder, so that the rename itself survives a crash.
+    assert names[3:] == ["fsync"]
+
+
+def test_a_new_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    doc = newsrecord.loads(ORIGINAL)
+    old = os.umask(0o022)
+    try:
+        doc.save(tmp_path / "new.md")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.md").stat().st_mode) == 0o644
+
+
+def test_a_symbolic_link_stays_a_link(record: Path, edited: newsrecord.Document) -> None:
+    link = record.parent.parent / "link.md"
+    link.symlink_to(record)
+    doc = newsrecord.load(link)
+    doc.record.heat = 7
+    doc.save()
+    assert link.is_symlink()
+    assert newsrecord.load(record).record.heat == 7
+
+
+def test_saving_elsewhere_leaves_the_original_alone(
+    record: Path, edited: newsrecord.Document
+) -> None:
+    edited.save(record.parent.parent / "copy.md")
+    _assert_untouched(record)
+    assert edited.path == str(record.parent.parent / "copy.md")
+
+
+# --- a failure at each step -------------------------------------------------------------
+
+STEPS = {
+    "create": ("open", OSError(errno.EACCES, "Permission denied"), 0),
+    "write": ("write", _full_disk(), 0),
+    "short write, then a full disk": ("write", _full_disk(), 1),
+    "fsync": ("fsync", OSError(errno.EIO, "Input/output error"), 0),
+    "close": ("close", _full_disk(), 0),
+    "chmod": ("chmod", OSError(errno.EPERM, "Operation not permitted"), 0),
+    "replace": ("replace", OSError(errno.EXDEV, "Invalid cross-device link"), 0),
+    "interrupt during the write": ("write", KeyboardInterrupt(), 0),
+    "interrupt before the rename": ("replace", KeyboardInterrupt(), 0),
+}
+
+
+@pytest.fixture
+def short_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make os.write write at most ten bytes a call, as a nearly full disk does."""
+    real_write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, bytes(data[:10])))
+
+
+@pytest.mark.parametrize("step", STEPS, ids=list(STEPS))
+def test_a_failed_step_leaves_the_file_intact(
+    step: str,
+    record: Path,
+    edited: newsrecord.Document,
+    monkeypatch: pytest.MonkeyPatch,
+    short_writes: None,
+) -> None:
+    name, error, after = STEPS[step]
+    real = getattr(os, name)
+    if name == "close":
+        # Closing fails after the descriptor is closed, as NFS reports a full disk.
+        def close(fd: int) -> None:
+            real(fd)
+            raise error
+
+        monkeypatch.setattr(os, "close", close)
+    elif name == "open":
+        monkeypatch.setattr(os, "open", _failing_when_creating(real, error))
+    else:
+        monkeypatch.setattr(os, name, _failing(error, real, after=after))
+    with pytest.raises(type(error)) as caught:
+        edited.save()
+    if isinstance(error, OSError):
+        assert caught.value.errno == error.errno
+    monkeypatch.undo()
+    _assert_untouched(record)
+    # The document still holds the edit, and saving again once the fault is gone works.
+    assert edited.record.heat == 41
+    edited.save()
+    assert newsrecord.load(record).record.heat == 41
+    assert sorted(p.name for p in record.parent.iterdir()) == [record.name]
+
+
+def _failing_when_creating(real_open: Callable[..., int], error: OSError) -> Any:
+    def fake(path: Any, flags: int, mode: int = 0o777) -> int:
+        if flags & os.O_CREAT:
+            raise error
+        return real_open(path, flags, mode)
+
+    return fake
+
+
+def test_a_failure_to_sync_the_folder_after_the_rename_is_harmless(
+    record: Path, edited: newsrecord.Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second fsync is the folder's: the new file is in place by then.
+    monkeypatch.setattr(os, "fsync", _failing(OSError(errno.EINVAL, "no"), os.fsync, after=1))
+    edited.save()
+    assert newsrecord.load(record).record.heat == 41
+    assert sorted(p.name for p in record.parent.iterdir()) == [record.name]
+
+
+def test_replacing_a_folder_fails_cleanly(tmp_path: Path) -> None:
+    folder = tmp_path / "taken"
+    folder.mkdir()
+    (folder / "inside").write_text("x")
+    with pytest.raises(OSError):  # noqa: PT011  # IsADirectoryError or ENOTEMPTY by platform
+        write_atomically(folder, b"data")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+    assert (folder / "inside").read_text() == "x"
+
+
+def test_an_invalid_record_is_not_saved(record: Path, edited: newsrecord.Document) -> None:
+    edited.record.title = "After"
+    object.__setattr__(edited.record, "heat", "hot")  # past the assignment check
+    with pytest.raises(newsrecord.ValidationError):
+        edited.save()
+    _assert_untouched(record)
+
+
+def test_saving_with_raised_limits_keeps_them(tmp_path: Path) -> None:
+    # Deeper than the default limit: the saved text is read back with the raised one.
+    text = "---\ntitle: a\nx: " + "[" * 70 + "]" * 70 + "\n---\n"
+    path = tmp_path / "deep.md"
+    path.write_text(text)
+    with pytest.raises(newsrecord.LimitError):
+        newsrecord.load(path)
+    limits = newsrecord.Limits(max_depth=100)
+    doc = newsrecord.load(path, limits=limits)
+    doc.record.heat = 1
+    doc.save()
+    assert doc.text == path.read_text()
+    assert newsrecord.load(path, limits=limits).record.heat == 1
+
+
+# --- newsrecord.edit() saves the same way -------------------------------------------------
+
+EDIT_STEPS = {
+    "create": ("open", OSError(errno.ENOSPC, "No space left on device")),
+    "fsync": ("fsync", OSError(errno.EIO, "Input/output error")),
+    "chmod": ("chmod", OSError(errno.EPERM, "Operation not permitted")),
+    "replace": ("replace", OSError(errno.EXDEV, "Invalid cross-device link")),
+    "interrupt before the rename": ("replace", KeyboardInterrupt()),
+}
+
+
+@pytest.mark.parametrize("step", EDIT_STEPS, ids=list(EDIT_STEPS))
+def test_a_failed_step_of_edit_leaves_the_file_intact(
+    step: str, record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name, error = EDIT_STEPS[step]
+    real = getattr(os, name)
+    if name == "open":
+        monkeypatch.setattr(os, "open", _failing_when_creating(real, error))
+    else:
+        monkeypatch.setattr(os, name, _failing(error, real))
+    with pytest.raises(type(error)), newsrecord.edit(record) as doc:
+        doc.record.heat = 41
+    monkeypatch.undo()
+    _assert_untouched(record)
+    with newsrecord.edit(record) as doc:
+        doc.record.heat = 41
+    assert newsrecord.load(record).record.heat == 41
+    assert sorted(p.name for p in record.parent.iterdir()) == [record.name]
