@@ -9,6 +9,7 @@ breaks, stays byte for byte.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, Final
 
@@ -262,8 +263,14 @@ class _Planner:
     def _block_scalar_indent(self, node: _nodes.Scalar) -> int:
         body = line_end(self.text, node.start)
         first = self.text[body : self._block_scalar_end(node)]
-        stripped = first.lstrip(" ")
-        return len(first) - len(stripped)
+        indent = len(first) - len(first.lstrip(" "))
+        header = self.text[line_start(self.text, node.start) : node.start]
+        # The column of the key that holds the scalar (after any list dashes).
+        header_indent = len(header) - len(re.sub(r"^(?:[ ]*-(?= ))*[ ]*", "", header))
+        if indent <= header_indent:
+            # An empty block scalar shows no indentation: nest it under its key.
+            indent = header_indent + self.layout.indent
+        return indent
 
     def delete_pair(
         self, parent: _nodes.Mapping, pair: tuple[_nodes.Scalar, _nodes.Node], depth: int

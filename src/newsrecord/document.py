@@ -149,9 +149,27 @@ class Document:
                 raise ValidationError(_convert.problems_of(problems, self.path))
             edits = _splice.plan_edits(self._text, self._root, original, self.record, self.newline)
         if body_changed:
+            self._check_body()
             edits.append(_splice.Edit(self._parts.body_start, len(self._text), self.body))
         text = _splice.apply_edits(self._text, edits)
         return self._verified(text, changed)
+
+    def _check_body(self) -> None:
+        if not isinstance(self.body, str):
+            raise ValidationError(
+                f"the body must be a string, not {type(self.body).__name__}",
+                path=self.path,
+                field="body",
+            )
+        try:
+            self.body.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValidationError(
+                f"the body holds a lone surrogate (U+{ord(self.body[exc.start]):04X}), which "
+                "no UTF-8 file can store",
+                path=self.path,
+                field="body",
+            ) from None
 
     def _verified(self, text: str, changed: set[str]) -> str:
         # Read the result back: the splice must give exactly the edited record. If it ever
