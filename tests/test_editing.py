@@ -199,6 +199,19 @@ def test_edit_reports_an_invalid_file(tmp_path: Path) -> None:
     )
 
 
+def test_edit_and_iter_records_refuse_files_over_the_limits(seed_file: Path) -> None:
+    small = newsrecord.Limits(max_file_size=1000)
+    with (
+        pytest.raises(newsrecord.LimitError, match="max_file_size"),
+        newsrecord.edit(seed_file, limits=small),
+    ):
+        pass  # pragma: no cover - loading fails first
+    [(path, error)] = newsrecord.iter_records(seed_file, errors="collect", limits=small)
+    assert path == seed_file
+    assert isinstance(error, newsrecord.LimitError)
+    assert error.path == str(seed_file)
+
+
 def _edit_after_barrier(path: str, heat: int, barrier: Barrier, results: Queue[str]) -> None:
     """Load, wait until the other process has loaded too, then try to save."""
     try:
@@ -378,7 +391,11 @@ def test_iter_records_keeps_memory_flat(tmp_path: Path) -> None:
     tracemalloc.start()
     try:
         count = 0
-        for count, (_, doc) in enumerate(newsrecord.iter_records(tmp_path), start=1):
+        # Small limits: load() reads at most max_file_size + 1 bytes at once, and that
+        # buffer (64 MiB by default) would dwarf what this test looks for.
+        limits = newsrecord.Limits(max_file_size=100_000)
+        records = newsrecord.iter_records(tmp_path, limits=limits)
+        for count, (_, doc) in enumerate(records, start=1):
             assert doc.record.heat == 38
             if count == 50:
                 tracemalloc.reset_peak()

@@ -9,6 +9,7 @@ from a file, into the line and column of the node.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import math
@@ -42,6 +43,7 @@ __all__ = [
     "changed_keys",
     "check",
     "converter",
+    "describe_value",
     "field_path_text",
     "format_datetime",
     "format_duration",
@@ -75,7 +77,8 @@ def _brief(text: str) -> str:
     return repr(text if len(text) <= 30 else text[:27] + "...")
 
 
-def _kind_name(value: Any) -> str:
+def describe_value(value: Any) -> str:
+    """Name a plain value's type for a message, quoting strings briefly."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -99,13 +102,13 @@ def _kind_name(value: Any) -> str:
 def _structure_str(value: Any, _: type) -> str:
     if type(value) is str:
         return value
-    raise TypeError(f"expected a string, found {_kind_name(value)}")
+    raise TypeError(f"expected a string, found {describe_value(value)}")
 
 
 def _structure_int(value: Any, _: type) -> int:
     if type(value) is int:
         return value
-    raise TypeError(f"expected an integer, found {_kind_name(value)}")
+    raise TypeError(f"expected an integer, found {describe_value(value)}")
 
 
 def _structure_float(value: Any, _: type) -> float:
@@ -113,13 +116,13 @@ def _structure_float(value: Any, _: type) -> float:
         return value
     if type(value) is int:
         return float(value)
-    raise TypeError(f"expected a number, found {_kind_name(value)}")
+    raise TypeError(f"expected a number, found {describe_value(value)}")
 
 
 def _structure_bool(value: Any, _: type) -> bool:
     if type(value) is bool:
         return value
-    raise TypeError(f"expected true or false, found {_kind_name(value)}")
+    raise TypeError(f"expected true or false, found {describe_value(value)}")
 
 
 _ZULU = re.compile(r"[zZ]$")
@@ -153,7 +156,7 @@ def _structure_datetime(value: Any, _: type) -> dt.datetime:
         return value
     if type(value) is str:
         return parse_datetime(value)
-    raise TypeError(f"expected a date-time, found {_kind_name(value)}")
+    raise TypeError(f"expected a date-time, found {describe_value(value)}")
 
 
 _DURATION = re.compile(
@@ -222,7 +225,7 @@ def _structure_duration(value: Any, _: type) -> dt.timedelta:
         return value
     if type(value) is str:
         return parse_duration(value)
-    raise TypeError(f"expected an ISO 8601 duration, found {_kind_name(value)}")
+    raise TypeError(f"expected an ISO 8601 duration, found {describe_value(value)}")
 
 
 def _structure_price(value: Any, _: type) -> Price:
@@ -230,7 +233,7 @@ def _structure_price(value: Any, _: type) -> Price:
         return Price(value)
     if isinstance(value, Price):
         return value
-    raise TypeError(f"expected a price such as 'Free' or '$40.34', found {_kind_name(value)}")
+    raise TypeError(f"expected a price such as 'Free' or '$40.34', found {describe_value(value)}")
 
 
 def _structure_related(value: Any, _: type) -> Any:
@@ -239,7 +242,7 @@ def _structure_related(value: Any, _: type) -> Any:
         return value
     if type(value) is dict:
         return converter.structure(value, RelatedArticle)
-    raise TypeError(f"expected an article summary or a slug, found {_kind_name(value)}")
+    raise TypeError(f"expected an article summary or a slug, found {describe_value(value)}")
 
 
 def _structure_secured(value: Any, _: type) -> Secured:
@@ -247,7 +250,7 @@ def _structure_secured(value: Any, _: type) -> Secured:
         return Secured(value)
     if isinstance(value, Secured):
         return value
-    raise TypeError(f"expected the secured blob as a string, found {_kind_name(value)}")
+    raise TypeError(f"expected the secured blob as a string, found {describe_value(value)}")
 
 
 def _structure_any(value: Any, _: type) -> Any:
@@ -256,7 +259,7 @@ def _structure_any(value: Any, _: type) -> Any:
 
 def _structure_list(value: Any, tp: Any) -> list[Any]:
     if type(value) is not list:
-        raise TypeError(f"expected a list, found {_kind_name(value)}")
+        raise TypeError(f"expected a list, found {describe_value(value)}")
     return _list_hooks(tp)(value, tp)  # type: ignore[no-any-return]
 
 
@@ -335,7 +338,7 @@ def _make_model_hook(cls: type) -> Callable[[Any, Any], Any]:
 
     def structure_model(value: Any, _: Any) -> Any:
         if type(value) is not dict:
-            raise TypeError(f"expected a mapping, found {_kind_name(value)}")
+            raise TypeError(f"expected a mapping, found {describe_value(value)}")
         missing = [_missing(key, name, cls) for key, name in required if value.get(key) is None]
         try:
             record = build(value, cls)
@@ -353,7 +356,9 @@ def _make_model_hook(cls: type) -> Callable[[Any, Any], Any]:
             # Validators skip values the hooks checked (TRUSTED), required ones too.
             raise ClassValidationError(f"While structuring {cls.__name__}", missing, cls)
         if not known.issuperset(value):
-            record.extra = {k: v for k, v in value.items() if k not in known}
+            # Copies: the record must not share objects with the data it was built from
+            # (the document keeps that data to tell later what an edit changed).
+            record.extra = {k: copy.deepcopy(v) for k, v in value.items() if k not in known}
         return record
 
     return structure_model
@@ -545,7 +550,7 @@ def unstructure(value: Any) -> Any:
             item = getattr(value, name)
             if item is not None:
                 out[key] = unstructure(item)
-        out.update(value.extra)
+        out.update(copy.deepcopy(value.extra))
         return out
     if isinstance(value, list):
         return [unstructure(item) for item in value]

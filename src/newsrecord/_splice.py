@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any, Final, TypeGuard
 
 import attrs
 
@@ -200,13 +200,7 @@ class _Planner:
         value = pair[1]
         if isinstance(value, _nodes.Scalar) and _emit.is_scalar(after):
             self.replace_scalar(value, after, path, parent.flow)
-        elif (
-            isinstance(value, _nodes.Mapping)
-            and value.pairs
-            and _is_mapping(before)
-            and _is_mapping(after)
-            and _emit.mapping_items(after)
-        ):
+        elif _editable_in_place(value, before, after):
             self.mapping(value, before, after, path, depth + 1)
         elif (
             isinstance(value, _nodes.Sequence)
@@ -417,13 +411,7 @@ class _Planner:
         item = node.items[index]
         if isinstance(item, _nodes.Scalar) and _emit.is_scalar(after):
             self.replace_scalar(item, after, path, node.flow)
-        elif (
-            isinstance(item, _nodes.Mapping)
-            and item.pairs
-            and _is_mapping(before)
-            and _is_mapping(after)
-            and _emit.mapping_items(after)
-        ):
+        elif _editable_in_place(item, before, after):
             self.mapping(item, before, after, path, depth + 1)
         elif node.flow:
             self.edits.append(Edit(item.start, item.end, self.flow_text(after, path)))
@@ -532,6 +520,20 @@ class _Planner:
     def _join(self, lines: list[str]) -> str:
         newline = self.layout.newline
         return "".join(line + newline for line in lines)
+
+
+def _editable_in_place(node: _nodes.Node, before: Any, after: Any) -> TypeGuard[_nodes.Mapping]:
+    """Whether a mapping's edits can be spliced into its entries.
+
+    Not when it becomes empty (it is written ``{}``) or keeps none of its keys: then it
+    is written anew, which also keeps a list item's dash where it belongs.
+    """
+    if not (isinstance(node, _nodes.Mapping) and node.pairs):
+        return False
+    if not (_is_mapping(before) and _is_mapping(after)):
+        return False
+    keys = {key for key, _ in _emit.mapping_items(after)}
+    return any(key.value in keys for key, _ in node.pairs)
 
 
 def _is_mapping(value: Any) -> bool:

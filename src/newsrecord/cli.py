@@ -32,7 +32,6 @@ import newsrecord
 __all__ = ["main"]
 
 EXIT_INVALID: Final = 1
-EXIT_USAGE: Final = 2
 
 T = TypeVar("T")
 

@@ -334,10 +334,13 @@ def load(
     """
     name = os.fspath(path)
     with Path(path).open("rb") as stream:
-        check_file_size(os.fstat(stream.fileno()).st_size, limits, name)
-        # One byte past the limit, so that a file that grew since fstat is refused too
-        # without reading the rest of it.
-        data = stream.read(limits.max_file_size + 1)
+        size = os.fstat(stream.fileno()).st_size
+        check_file_size(size, limits, name)
+        # read(n) allocates n bytes up front: ask for what the file holds, then read on
+        # only if it grew since fstat, and never more than one byte past the limit.
+        data = stream.read(size + 1)
+        if len(data) > size:
+            data += stream.read(limits.max_file_size + 1 - len(data))
     return loads(data, kind=kind, path=name, limits=limits)
 
 

@@ -31,8 +31,10 @@ from typing import Any, Final, Literal, overload
 
 import attrs
 
-from newsrecord._fields import FieldSpec, fields
-from newsrecord.document import Document, from_dict, loads, to_dict
+from newsrecord._convert import describe_value
+from newsrecord._fields import FieldSpec, fields, optional_part
+from newsrecord._nodes import Limits
+from newsrecord.document import Document, from_dict, load, to_dict
 from newsrecord.errors import ConflictError, RecordError, ValidationError
 from newsrecord.model import AnyRecord
 
@@ -55,7 +57,9 @@ StrPath = str | os.PathLike[str]
 
 
 @contextlib.contextmanager
-def edit(path: StrPath, *, kind: type[AnyRecord] | None = None) -> Iterator[Document]:
+def edit(
+    path: StrPath, *, kind: type[AnyRecord] | None = None, limits: Limits | None = None
+) -> Iterator[Document]:
     """Load a record file, let the block edit it, then save it atomically.
 
     The file is saved only when the block ends without an exception, and only when the
@@ -82,6 +86,7 @@ def edit(path: StrPath, *, kind: type[AnyRecord] | None = None) -> Iterator[Docu
     Args:
         path: The record file.
         kind: The record class to build; by default chosen from the file.
+        limits: Safety limits for hostile input, as for :func:`load`.
 
     Yields:
         The loaded :class:`Document`. After a successful save it stands for the new text
@@ -89,6 +94,7 @@ def edit(path: StrPath, *, kind: type[AnyRecord] | None = None) -> Iterator[Docu
 
     Raises:
         ParseError: the file is not a record.
+        LimitError: the file is over one of *limits*.
         ValidationError: the file, or the record as edited, breaks the model; nothing is
             written.
         ConflictError: the file changed or disappeared after it was loaded; nothing is
@@ -96,19 +102,19 @@ def edit(path: StrPath, *, kind: type[AnyRecord] | None = None) -> Iterator[Docu
         OSError: the file cannot be read or written; the old file is left intact.
     """
     target = os.fspath(path)
-    loaded = Path(target).read_bytes()
-    doc = loads(loaded, kind=kind, path=target)
-    text = doc.text
+    limits = limits or Limits()
+    doc = load(target, kind=kind, limits=limits)
     yield doc
     new_text = doc.dumps()
-    # A save() inside the block moved the document on: compare with what it wrote.
-    expected = loaded if doc.text is text else doc.text.encode("utf-8")
     if new_text == doc.text:
         return
+    # Decoding is lossless (strict UTF-8, BOM and line breaks kept), so the text encodes
+    # back to the very bytes read; after a save() inside the block, to the bytes written.
+    expected = doc.text.encode("utf-8")
     _replace_if_unchanged(Path(target), new_text.encode("utf-8"), expected)
     # Let the document stand for the text now on disk, as Document.save() does; the
     # constructor is the public way to build that state.
-    Document.__init__(doc, new_text, path=target, kind=type(doc.record))
+    Document.__init__(doc, new_text, path=target, kind=type(doc.record), limits=limits)
 
 
 def _replace_if_unchanged(target: Path, data: bytes, expected: bytes) -> None:
@@ -287,6 +293,7 @@ def iter_records(
     errors: Literal["raise"] = "raise",
     pattern: str = "*.md",
     kind: type[AnyRecord] | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[tuple[Path, Document]]: ...
 
 
@@ -297,6 +304,7 @@ def iter_records(
     errors: Literal["collect"],
     pattern: str = "*.md",
     kind: type[AnyRecord] | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[tuple[Path, Document | RecordError]]: ...
 
 
@@ -306,6 +314,7 @@ def iter_records(
     errors: Literal["raise", "collect"] = "raise",
     pattern: str = "*.md",
     kind: type[AnyRecord] | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[tuple[Path, Document]] | Iterator[tuple[Path, Document | RecordError]]:
     """Load every record file among *paths*, one at a time.
 
@@ -328,6 +337,8 @@ def iter_records(
             is the :class:`OSError`.
         pattern: A shell-style pattern matched against file names in folders.
         kind: The record class to build; by default chosen from each file.
+        limits: Safety limits for hostile input, as for :func:`load` (a file over
+            ``max_file_size`` is refused without being read).
 
     Yields:
         ``(path, document)`` pairs, or ``(path, error)`` with ``errors="collect"``.
@@ -339,34 +350,40 @@ def iter_records(
     """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
+    limits = limits or Limits()
     if errors == "raise":
-        return _records(paths, pattern, kind)
-    return _collected(paths, pattern, kind)
+        return _records(paths, pattern, kind, limits)
+    return _collected(paths, pattern, kind, limits)
 
 
 def _records(
-    paths: StrPath | Iterable[StrPath], pattern: str, kind: type[AnyRecord] | None
+    paths: StrPath | Iterable[StrPath],
+    pattern: str,
+    kind: type[AnyRecord] | None,
+    limits: Limits,
 ) -> Iterator[tuple[Path, Document]]:
     for path in iter_record_files(paths, pattern=pattern):
-        yield path, loads(path.read_bytes(), kind=kind, path=str(path))
+        yield path, load(path, kind=kind, limits=limits)
 
 
 def _collected(
-    paths: StrPath | Iterable[StrPath], pattern: str, kind: type[AnyRecord] | None
+    paths: StrPath | Iterable[StrPath],
+    pattern: str,
+    kind: type[AnyRecord] | None,
+    limits: Limits,
 ) -> Iterator[tuple[Path, Document | RecordError]]:
     for path, error in _walk(_as_paths(paths), pattern):
         if error is not None:
             yield path, _unreadable(path, error)
             continue
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            yield path, _unreadable(path, exc)
-            continue
-        try:
-            yield path, loads(data, kind=kind, path=str(path))
+            doc = load(path, kind=kind, limits=limits)
         except RecordError as exc:
             yield path, exc
+        except OSError as exc:
+            yield path, _unreadable(path, exc)
+        else:
+            yield path, doc
 
 
 def _unreadable(path: Path, error: OSError) -> RecordError:
@@ -512,7 +529,7 @@ def _resolve(record: Any, steps: tuple[Step, ...], *, create: bool) -> _Slot:
         if not (_is_model(value) or isinstance(value, dict | list)):
             lacks = "not a list" if isinstance(steps[number + 1], int) else "which has no fields"
             raise ValidationError(
-                f"{where} is {_kind_name(value)}, {lacks}", field=_path_text(steps)
+                f"{where} is {describe_value(value)}, {lacks}", field=_path_text(steps)
             )
         owner, declared = value, slot.type
     raise AssertionError(steps)  # pragma: no cover - the loop returns at the last step
@@ -527,11 +544,13 @@ def _step_into(owner: Any, declared: Any, step: Step, where: str) -> _Slot:
                 f"{_parent(where)} has {len(owner)} item(s); there is no item {step}",
                 field=where,
             )
-        listed = _optional_part(declared)
+        listed = optional_part(declared)
         item_type = typing.get_args(listed)[0] if typing.get_origin(listed) is list else Any
         return _Slot(owner, step, item_type, where)
     if isinstance(step, int):
-        raise ValidationError(f"{_parent(where)} is {_kind_name(owner)}, not a list", field=where)
+        raise ValidationError(
+            f"{_parent(where)} is {describe_value(owner)}, not a list", field=where
+        )
     spec = _spec(owner, step) if _is_model(owner) else None
     return _Slot(owner, step, spec.type if spec is not None else Any, where, spec)
 
@@ -545,7 +564,7 @@ def _make(slot: _Slot, next_step: Step) -> Any:
     """Create the missing object at *slot* so that *next_step* can go into it."""
     if isinstance(next_step, int):
         raise ValidationError(f"{slot.where} has no items; append one first", field=slot.where)
-    tp = _optional_part(slot.type)
+    tp = optional_part(slot.type)
     if _is_model_type(tp):
         try:
             value = tp()
@@ -664,14 +683,14 @@ def append_field(
         _refuse_unknown(record, steps)
     slot = _resolve(record, steps, create=False)
     current = slot.get()
-    tp = _optional_part(_declared(slot))
+    tp = optional_part(_declared(slot))
     if typing.get_origin(tp) is list:
         item_type = typing.get_args(tp)[0]
     elif tp is Any and (current is None or isinstance(current, list)):
         item_type = Any
     else:
         raise ValidationError(
-            f"append needs a list here, not {_kind_name(current)}", field=slot.where
+            f"append needs a list here, not {describe_value(current)}", field=slot.where
         )
     if parse:
         value = _from_text(value, item_type)
@@ -692,7 +711,7 @@ def _refuse_unknown(record: AnyRecord, steps: tuple[Step, ...]) -> None:
     value: Any = record
     for number, step in enumerate(steps):
         if isinstance(step, int):
-            listed = _optional_part(tp)
+            listed = optional_part(tp)
             tp = typing.get_args(listed)[0] if typing.get_origin(listed) is list else Any
             value = (
                 value[step]
@@ -723,7 +742,7 @@ def _model_in(tp: Any, value: Any) -> Any:
         return type(value)
     if value is not None:
         return None
-    tp = _optional_part(tp)
+    tp = optional_part(tp)
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
         models = [member for member in typing.get_args(tp) if _is_model_type(member)]
         return models[0] if len(models) == 1 else None
@@ -731,14 +750,6 @@ def _model_in(tp: Any, value: Any) -> Any:
 
 
 # --- values: from text, and through plain data -----------------------------------------------
-
-
-def _optional_part(tp: Any) -> Any:
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        args = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-        if len(args) == 1:
-            return args[0]
-    return tp
 
 
 def _declared(slot: _Slot) -> Any:
@@ -767,10 +778,10 @@ def _written_as_text(tp: Any) -> bool:
 def _from_text(text: Any, tp: Any) -> Any:
     """Read command-line text as plain data for a value of type *tp*."""
     if not isinstance(text, str):
-        raise ValidationError(f"parse=True needs text, not {_kind_name(text)}")
+        raise ValidationError(f"parse=True needs text, not {describe_value(text)}")
     if text == "null":
         return None
-    tp = _optional_part(tp)
+    tp = optional_part(tp)
     if tp is dt.datetime and text.strip().lower() == "now":
         return dt.datetime.now(dt.UTC).replace(microsecond=0)
     if _written_as_text(tp):
@@ -829,24 +840,3 @@ def _plain_get(container: Any, step: Step) -> Any:
     if isinstance(container, dict):
         return container.get(step)
     return None
-
-
-def _kind_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        shown = value if len(value) <= 30 else value[:27] + "..."
-        return f"the string {shown!r}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if _is_model(value):
-        return f"an object ({type(value).__name__})"
-    return type(value).__name__
