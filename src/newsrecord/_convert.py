@@ -32,7 +32,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from newsrecord import _nodes
 from newsrecord._fields import TRUSTED, fields, info, optional_part
-from newsrecord.errors import Problem
+from newsrecord.errors import Problem, ValidationError
 from newsrecord.model import KINDS, AnyRecord, Article, Organization, Record, RelatedArticle
 from newsrecord.price import Price
 from newsrecord.secured import Secured
@@ -53,6 +53,7 @@ __all__ = [
     "mismatches",
     "parse_datetime",
     "parse_duration",
+    "parse_field_path",
     "problems_of",
     "reads_as",
     "same",
@@ -62,6 +63,39 @@ __all__ = [
 ]
 
 FieldPath = tuple[str | int, ...]
+
+
+_FIRST_STEP: Final = re.compile(r"[^.\[\]]+")
+_NEXT_STEP: Final = re.compile(r"\.([^.\[\]]+)|\[(-?\d+)\]")
+
+
+def parse_field_path(text: str) -> FieldPath:
+    """Read ``images[0].width`` as ``("images", 0, "width")``.
+
+    Raises:
+        ValidationError: the text is not a field path.
+    """
+    first = _FIRST_STEP.match(text)
+    if first is None:
+        raise _path_error(text)
+    steps: list[str | int] = [first.group()]
+    position = first.end()
+    while position < len(text):
+        match = _NEXT_STEP.match(text, position)
+        if match is None:
+            raise _path_error(text)
+        key, index = match.groups()
+        steps.append(key if key is not None else int(index))
+        position = match.end()
+    return tuple(steps)
+
+
+def _path_error(text: str) -> ValidationError:
+    return ValidationError(
+        f"not a field path: {text!r} (write YAML keys and list indexes, like "
+        "'provider.name' or 'images[0].width')",
+        field=text or None,
+    )
 
 
 def field_path_text(path: FieldPath) -> str:

@@ -425,13 +425,11 @@ def _validate_batch(paths: list[str], strict: bool) -> list[list[newsrecord.Prob
 
 def _strict_problems(doc: newsrecord.Document, path: str) -> list[newsrecord.Problem]:
     """The extra checks of ``--strict`` on a valid record, located in its text."""
-    locator = _Locator(doc.text)
     problems = []
     for where, key, value in _leaves(doc.record, "", ""):
         message = _strict_message(key, value)
         if message is not None:
-            needle = value.raw if isinstance(value, newsrecord.Secured) else str(value)
-            line, column = locator.find(key, needle)
+            line, column = doc.locate(where) or (None, None)
             problems.append(newsrecord.Problem(message, path, line, column, where))
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
@@ -485,40 +483,6 @@ def _is_url(text: str) -> bool:
     if parts.scheme not in ("http", "https") or not host:
         return False
     return "." in host or ":" in host or host == "localhost"
-
-
-class _Locator:
-    """Finds the line and column of a key's value in a record's front matter.
-
-    The public API locates problems found while loading; ``--strict`` finds its problems in
-    the typed record, so it looks for the key and the start of the value in the text, in
-    file order (a repeated key with the same value is found once per problem).
-    """
-
-    def __init__(self, text: str) -> None:
-        lines = text.splitlines()
-        end = next((n for n, line in enumerate(lines) if n and line.rstrip() == "---"), len(lines))
-        self.lines = lines[:end]
-        self.used: set[int] = set()
-
-    def find(self, key: str, needle: str) -> tuple[int | None, int | None]:
-        pattern = re.compile(rf"(?:^|[\s{{,-])[\"']?{re.escape(key)}[\"']?\s*:(?:\s+|$)")
-        start = needle[:20]
-        fallback = None
-        for number, line in enumerate(self.lines):
-            match = pattern.search(line)
-            if match is None or number in self.used:
-                continue
-            rest = line[match.end() :]
-            if start in rest or start in _unescaped(rest):
-                self.used.add(number)
-                return number + 1, match.end() + 1
-            fallback = fallback if fallback is not None else (number + 1, match.end() + 1)
-        return fallback if fallback is not None else (None, None)
-
-
-def _unescaped(text: str) -> str:
-    return text.replace('\\"', '"').replace("\\\\", "\\").replace("''", "'")
 
 
 # --- get, set, unset, append ------------------------------------------------------------------

@@ -113,6 +113,34 @@ class Document:
             offset = pair[0].start if pair else node.start
         return self._problem_at(offset, message, _convert.field_path_text(where))
 
+    def locate(self, field: str) -> tuple[int, int] | None:
+        """Return the 1-based line and column of a field's value in the text.
+
+        Args:
+            field: A field path with YAML keys, such as ``images[0].width``.
+
+        Returns:
+            The place of the value as the document was loaded (or last saved), or None
+            when the text does not have that field.
+
+        Raises:
+            ValidationError: *field* is not a field path.
+        """
+        node: _nodes.Node = self._root
+        for step in _convert.parse_field_path(field):
+            if isinstance(node, _nodes.Mapping) and isinstance(step, str):
+                pair = node.get(step)
+                if pair is None:
+                    return None
+                node = pair[1]
+            elif isinstance(node, _nodes.Sequence) and isinstance(step, int):
+                if not -len(node.items) <= step < len(node.items):
+                    return None
+                node = node.items[step]
+            else:
+                return None
+        return self._index.position(node.start)
+
     def original(self) -> AnyRecord:
         """Return a fresh copy of the record as it was loaded (or last saved)."""
         built = _convert.structure(self._data, self._kind)

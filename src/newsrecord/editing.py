@@ -20,7 +20,6 @@ import difflib
 import fnmatch
 import json
 import os
-import re
 import sys
 import tempfile
 import types
@@ -31,7 +30,7 @@ from typing import Any, Final, Literal, overload
 
 import attrs
 
-from newsrecord._convert import describe_value
+from newsrecord._convert import describe_value, field_path_text, parse_field_path
 from newsrecord._fields import FieldSpec, fields, optional_part
 from newsrecord._nodes import Limits
 from newsrecord.document import Document, from_dict, load, to_dict
@@ -397,40 +396,6 @@ def _unreadable(path: Path, error: OSError) -> RecordError:
 
 Step = str | int
 
-_STEP: Final = re.compile(r"\.([^.\[\]]+)|\[(-?\d+)\]")
-_FIRST: Final = re.compile(r"[^.\[\]]+")
-
-
-def _parse_path(text: str) -> tuple[Step, ...]:
-    first = _FIRST.match(text)
-    if first is None:
-        raise _path_error(text)
-    steps: list[Step] = [first.group()]
-    position = first.end()
-    while position < len(text):
-        match = _STEP.match(text, position)
-        if match is None:
-            raise _path_error(text)
-        key, index = match.groups()
-        steps.append(key if key is not None else int(index))
-        position = match.end()
-    return tuple(steps)
-
-
-def _path_error(text: str) -> ValidationError:
-    return ValidationError(
-        f"not a field path: {text!r} (write YAML keys and list indexes, like "
-        "'provider.name' or 'images[0].width')",
-        field=text or None,
-    )
-
-
-def _path_text(steps: Iterable[Step]) -> str:
-    text = ""
-    for step in steps:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
-    return text
-
 
 def _is_model_type(tp: Any) -> bool:
     """Whether *tp* is a model class (with fields), not a value class such as Secured."""
@@ -514,14 +479,14 @@ def _resolve(record: Any, steps: tuple[Step, ...], *, create: bool) -> _Slot:
     owner: Any = record
     declared: Any = type(record)
     for number, step in enumerate(steps):
-        where = _path_text(steps[: number + 1])
+        where = field_path_text(steps[: number + 1])
         slot = _step_into(owner, declared, step, where)
         if number == len(steps) - 1:
             return slot
         value = slot.get()
         if value is None:
             if not create:
-                return _Slot(None, steps[-1], Any, _path_text(steps))
+                return _Slot(None, steps[-1], Any, field_path_text(steps))
             value = _make(slot, steps[number + 1])
         elif create and slot.spec is None and _is_model(slot.owner):
             value = copy.deepcopy(value)
@@ -529,7 +494,7 @@ def _resolve(record: Any, steps: tuple[Step, ...], *, create: bool) -> _Slot:
         if not (_is_model(value) or isinstance(value, dict | list)):
             lacks = "not a list" if isinstance(steps[number + 1], int) else "which has no fields"
             raise ValidationError(
-                f"{where} is {describe_value(value)}, {lacks}", field=_path_text(steps)
+                f"{where} is {describe_value(value)}, {lacks}", field=field_path_text(steps)
             )
         owner, declared = value, slot.type
     raise AssertionError(steps)  # pragma: no cover - the loop returns at the last step
@@ -595,7 +560,7 @@ def get_field(record: AnyRecord, path: str, *, plain: bool = False) -> Any:
         ValidationError: the path is malformed, indexes past the end of a list, or goes
             into a value that has no fields (``title.name``).
     """
-    steps = _parse_path(path)
+    steps = parse_field_path(path)
     value = _resolve(record, steps, create=False).get()
     if not plain or value is None:
         return value
@@ -632,7 +597,7 @@ def set_field(
         ValidationError: the path is malformed, or the value does not fit the field; the
             record is left unchanged.
     """
-    steps = _parse_path(path)
+    steps = parse_field_path(path)
     if strict:
         _refuse_unknown(record, steps)
     slot = _resolve(record, steps, create=False)
@@ -652,7 +617,7 @@ def unset_field(record: AnyRecord, path: str) -> None:
     Raises:
         ValidationError: the path is malformed, or the field is required.
     """
-    steps = _parse_path(path)
+    steps = parse_field_path(path)
     slot = _resolve(record, steps, create=False)
     if slot.get() is None:
         return
@@ -678,7 +643,7 @@ def append_field(
         ValidationError: the path is malformed, the field is not a list, or the value does
             not fit its items.
     """
-    steps = _parse_path(path)
+    steps = parse_field_path(path)
     if strict:
         _refuse_unknown(record, steps)
     slot = _resolve(record, steps, create=False)
@@ -732,7 +697,8 @@ def _refuse_unknown(record: AnyRecord, steps: tuple[Step, ...]) -> None:
         close = difflib.get_close_matches(step, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise ValidationError(
-            f"{cls.__name__} has no field {step!r}{hint}", field=_path_text(steps[: number + 1])
+            f"{cls.__name__} has no field {step!r}{hint}",
+            field=field_path_text(steps[: number + 1]),
         )
 
 
@@ -817,7 +783,8 @@ def _converted(record: AnyRecord, steps: tuple[Step, ...], value: Any, *, append
         if inner is None:
             if isinstance(steps[number + 1], int):
                 raise ValidationError(
-                    f"{_path_text(steps[: number + 1])} has no items", field=_path_text(steps)
+                    f"{field_path_text(steps[: number + 1])} has no items",
+                    field=field_path_text(steps),
                 )
             inner = {}
             container[step] = inner

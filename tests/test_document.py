@@ -1,0 +1,142 @@
+"""Edits of a document, line by line: each changes exactly the lines it should."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import newsrecord
+from newsrecord import Image
+
+
+def _diff(before: str, after: str) -> list[str]:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), n=0
+    )
+    return [line for line in lines if line[:1] in "+-" and line[:3] not in ("---", "+++")]
+
+
+def _edit(text: str, change: Callable[[Any], None]) -> list[str]:
+    doc = newsrecord.loads(text)
+    change(doc.record)
+    return _diff(text, doc.dumps())
+
+
+EDITS: list[tuple[str, Callable[[Any], None], list[str]]] = [
+    (
+        "a double-quoted title stays double-quoted, with escapes",
+        lambda r: setattr(r, "title", 'A "new" title'),
+        [
+            '-title: "Artificial intelligence makes its way into the music and film industries"\n',
+            '+title: "A \\"new\\" title"\n',
+        ],
+    ),
+    (
+        "a plain number stays plain, even a large negative one",
+        lambda r: setattr(r, "heat", -2147483598),
+        ["-heat: 38\n", "+heat: -2147483598\n"],
+    ),
+    (
+        "a new date goes to its place in the key order",
+        lambda r: setattr(r, "updated_date_time", dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)),
+        ["+updatedDateTime: 2024-01-02T03:04:05Z\n"],
+    ),
+    (
+        "appending to a block list adds one item in its style",
+        lambda r: r.topics.append("Machine learning"),
+        ["+  - Machine learning\n"],
+    ),
+    (
+        "removing a list item removes its line",
+        lambda r: r.topics.pop(0),
+        ["-  - AI in Robotics\n"],
+    ),
+    (
+        "a new image copies the style of its siblings",
+        lambda r: r.images.append(Image(url="https://x.example/z.png", width=1, height=2)),
+        ['+  - url: "https://x.example/z.png"\n', "+    width: 1\n", "+    height: 2\n"],
+    ),
+    (
+        "None removes a nested field's line",
+        lambda r: setattr(r.provider, "domain", None),
+        ["-  domain: sbstatesman.com\n"],
+    ),
+    (
+        "removing the first key of a list item keeps the dash",
+        lambda r: setattr(r.images[0], "url", None),
+        [
+            '-  - url: "https://sbstatesman.com/wp-content/uploads/2023/11/AI-In-music-and-film.png"\n',
+            "-    width: 2001\n",
+            "+  - width: 2001\n",
+        ],
+    ),
+    (
+        "an unknown key is added at the end, in the house style",
+        lambda r: r.extra.update(note="checked by hand"),
+        ["+note: checked by hand\n"],
+    ),
+    (
+        "a string that looks like a number is quoted",
+        lambda r: setattr(r.provider, "name", "2024"),
+        ["-  name: The Statesman\n", '+  name: "2024"\n'],
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), [e[1:] for e in EDITS], ids=[e[0] for e in EDITS])
+def test_edit_changes_only_its_lines(
+    seed_text: str, change: Callable[[Any], None], expected: list[str]
+) -> None:
+    assert _edit(seed_text, change) == expected
+
+
+def test_removing_a_block_takes_the_blank_line_before_it(seed_text: str) -> None:
+    diff = _edit(seed_text, lambda r: setattr(r, "provider", None))
+    assert diff == [
+        "-\n",
+        "-provider:\n",
+        "-  name: The Statesman\n",
+        "-  domain: sbstatesman.com\n",
+    ]
+
+
+def test_crlf_comments_and_trailing_spaces_stay() -> None:
+    text = (
+        "---\r\n# kept comment\r\ncategory: news\r\ntitle: 'Old'  # why\r\n"
+        "heat: 1 \r\ntopics: [a, b]\r\n---\r\nbody\r\n"
+    )
+    doc = newsrecord.loads(text)
+    doc.record.title = "It's new"
+    doc.record.topics.append("c")
+    assert doc.dumps() == (
+        "---\r\n# kept comment\r\ncategory: news\r\ntitle: 'It''s new'  # why\r\n"
+        "heat: 1 \r\ntopics: [a, b, c]\r\n---\r\nbody\r\n"
+    )
+
+
+def test_changing_the_body_leaves_the_front_matter_alone(seed_text: str) -> None:
+    doc = newsrecord.loads(seed_text)
+    doc.body = "<p>New body</p>\n"
+    assert doc.dumps() == seed_text[: -len("\n")] + "<p>New body</p>\n"
+
+
+def test_block_scalars_stay_block_scalars() -> None:
+    text = "---\ntitle: x\nexcerpt: |\n  line one\n  line two\nheat: 1\n---\n"
+    doc = newsrecord.loads(text)
+    doc.record.excerpt = "first\nsecond\n"
+    assert doc.dumps() == "---\ntitle: x\nexcerpt: |\n  first\n  second\nheat: 1\n---\n"
+
+
+def test_locate_gives_the_place_of_a_value(seed_text: str) -> None:
+    doc = newsrecord.loads(seed_text, path="seed.md")
+    assert doc.locate("title") == (3, 8)
+    assert doc.locate("images[0].width") == (23, 12)
+    assert doc.locate("related[0].provider.name") == (34, 13)
+    assert doc.locate("images[5]") is None
+    assert doc.locate("updatedDateTime") is None
+    with pytest.raises(newsrecord.ValidationError):
+        doc.locate("images[")
