@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -261,7 +262,12 @@ STRICT_SPLICES = False
 """Tests set this so that a wrong splice fails loudly instead of falling back."""
 
 
-def write_atomically(path: StrPath, data: bytes) -> None:
+def write_atomically(
+    path: StrPath,
+    data: bytes,
+    *,
+    guard: Callable[[Path], contextlib.AbstractContextManager[object]] | None = None,
+) -> None:
     """Replace the file at *path* with *data*, or leave it untouched on any failure.
 
     The data goes to a new temporary file in the same folder (so that the rename stays on
@@ -269,6 +275,13 @@ def write_atomically(path: StrPath, data: bytes) -> None:
     ``os.replace``, which is atomic: readers see the old file or the new one, never a
     mix. The file's permission bits are kept; a new file gets the usual ones (the umask
     applies). A symbolic link is followed, so the link stays and its target changes.
+
+    Args:
+        path: The file to replace (or create).
+        data: Its new bytes.
+        guard: Called with the target path; the context manager it returns is held
+            around the rename, after the slow work is done (``edit()`` takes a lock and
+            checks that nobody changed the file, raising to keep it).
 
     Raises:
         OSError: the data could not be written (a full disk, no permission); the old file
@@ -292,7 +305,8 @@ def write_atomically(path: StrPath, data: bytes) -> None:
             os.close(handle)
         if mode is not None:
             temporary.chmod(mode)
-        temporary.replace(target)  # os.replace: atomic, on POSIX and Windows alike
+        with guard(target) if guard is not None else contextlib.nullcontext():
+            temporary.replace(target)  # os.replace: atomic, on POSIX and Windows alike
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink()

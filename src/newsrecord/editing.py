@@ -21,7 +21,6 @@ import fnmatch
 import json
 import os
 import sys
-import tempfile
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
@@ -33,7 +32,7 @@ import attrs
 from newsrecord._convert import describe_value, field_path_text, parse_field_path
 from newsrecord._fields import FieldSpec, fields, optional_part
 from newsrecord._nodes import Limits
-from newsrecord.document import Document, from_dict, load, to_dict
+from newsrecord.document import Document, from_dict, load, to_dict, write_atomically
 from newsrecord.errors import ConflictError, RecordError, ValidationError
 from newsrecord.model import AnyRecord
 
@@ -118,35 +117,18 @@ def edit(
 
 def _replace_if_unchanged(target: Path, data: bytes, expected: bytes) -> None:
     """Write *data* over *target* atomically, unless *target* no longer holds *expected*."""
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        raise _conflict(target, "was removed") from None
-    # Everything slow (writing, fsync) happens before the check, so that the window in
-    # which a writer that does not take the lock could slip in stays as small as possible.
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).chmod(mode)
-        with _locked(target) as current:
-            _check_unchanged(target, current, expected)
-            Path(temporary).replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        raise
-    with contextlib.suppress(OSError):
-        # Make the rename itself durable; not every platform can open a directory.
-        directory = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+    if not target.exists():
+        raise _conflict(target, "was removed")
+
+    @contextlib.contextmanager
+    def unchanged(real: Path) -> Iterator[None]:
+        # Held around the rename only, after the slow writing and fsync, so that the
+        # window in which a writer that does not take the lock could slip in stays small.
+        with _locked(real) as current:
+            _check_unchanged(real, current, expected)
+            yield
+
+    write_atomically(target, data, guard=unchanged)
 
 
 def _check_unchanged(target: Path, current: bytes | None, expected: bytes) -> None:
