@@ -288,3 +288,40 @@ def test_a_failed_step_of_edit_leaves_the_file_intact(
         doc.record.heat = 41
     assert newsrecord.load(record).record.heat == 41
     assert sorted(p.name for p in record.parent.iterdir()) == [record.name]
+
+
+def test_a_bulk_fmt_that_fails_half_way_leaves_each_file_old_or_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from newsrecord.cli import main
+
+    seed = (Path(__file__).parent.parent / "seeds" / "000_9841d82d5199b387.txt").read_bytes()
+    # A single-quoted title is not the house style: fmt rewrites every file.
+    messy = seed.replace(b'title: "', b"title: '", 1).replace(
+        b'film industries"\n', b"film industries'\n", 1
+    )
+    expected = newsrecord.dumps(newsrecord.loads(messy).record, body="\n").encode("utf-8")
+    assert expected == seed
+    paths = [tmp_path / f"record-{number}.md" for number in range(6)]
+    for path in paths:
+        path.write_bytes(messy)
+
+    real_replace = os.replace
+    calls = 0
+
+    def replace_failing_once(source: Any, target: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace_failing_once)
+    result = CliRunner().invoke(main, ["fmt", "--jobs", "1", str(tmp_path)])
+    assert result.exit_code != 0
+    contents = [path.read_bytes() for path in paths]
+    assert contents.count(expected) == 5
+    assert contents.count(messy) == 1
+    assert sorted(tmp_path.iterdir()) == sorted(paths)  # no temporary file left behind
