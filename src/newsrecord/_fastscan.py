@@ -117,18 +117,21 @@ class _Scanner:
         if depth > self.max_depth:
             raise _OutOfSubsetError
         node = Mapping([], False, first, first)
+        pairs = node.pairs
         seen: set[str] = set()
+        text = self.text
+        lines = self.lines
         at = first
         while True:
-            _, _, stop = self.lines[self.index]
-            match = _KEY.match(self.text, at, stop)
+            stop = lines[self.index][2]
+            match = _KEY.match(text, at, stop)
             if match is None:
                 raise _OutOfSubsetError
             name = match.group(1)
             if name in seen or name in _NOT_STRING_KEYS:
                 raise _OutOfSubsetError
             seen.add(name)
-            key = Scalar(name, PLAIN, None, at, match.end(1))
+            key_end = match.end(1)
             value_at = match.end()
             value: Node
             if value_at < stop:
@@ -136,16 +139,15 @@ class _Scanner:
                 self.index += 1
             else:
                 self.index += 1
-                value = self.nested(indent, match.end(1) + 1, depth, in_mapping=True)
-            node.pairs.append((key, value))
-            if self.index >= len(self.lines):
+                value = self.nested(indent, key_end + 1, depth, in_mapping=True)
+            pairs.append((Scalar(name, PLAIN, None, at, key_end), value))
+            if self.index >= len(lines):
                 break
-            column, offset, _ = self.lines[self.index]
+            column, offset, _ = lines[self.index]
             if column < indent:
                 break
-            if column > indent:
-                raise _OutOfSubsetError  # a continuation line, or bad indentation
-            if self.text.startswith("- ", offset) or self.text[offset] == "-":
+            if column > indent or text[offset] == "-":
+                # A continuation line, bad indentation, or a list where keys should be.
                 raise _OutOfSubsetError
             at = offset
         node.end = self._next_token()
@@ -215,14 +217,18 @@ class _Scanner:
             match = _DOUBLE.match(text, at, stop)
             if match is None:
                 raise _OutOfSubsetError  # it goes on over the next line
-            self._only_comment_after(match.end(), stop)
-            return Scalar(_unescape(match.group(1)), '"', None, at, match.end())
+            end = match.end()
+            if end != stop:
+                self._only_comment_after(end, stop)
+            return Scalar(_unescape(match.group(1)), '"', None, at, end)
         if first == "'":
             match = _SINGLE.match(text, at, stop)
             if match is None:
                 raise _OutOfSubsetError
-            self._only_comment_after(match.end(), stop)
-            return Scalar(match.group(1).replace("''", "'"), "'", None, at, match.end())
+            end = match.end()
+            if end != stop:
+                self._only_comment_after(end, stop)
+            return Scalar(match.group(1).replace("''", "'"), "'", None, at, end)
         if first in _PLAIN_START_BAD and not (
             # "-5" is a plain scalar; "- 5" would be a list.
             first == "-" and at + 1 < stop and text[at + 1] not in " #"
