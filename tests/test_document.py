@@ -140,3 +140,13 @@ def test_locate_gives_the_place_of_a_value(seed_text: str) -> None:
     assert doc.locate("updatedDateTime") is None
     with pytest.raises(newsrecord.ValidationError):
         doc.locate("images[")
+
+
+def test_new_booleans_and_dates_follow_the_old_spelling() -> None:
+    text = "---\ntitle: x\npublished: False\npublishedDateTime: 2020-01-01T00:00:00+00:00\n---\n"
+    doc = newsrecord.loads(text)
+    doc.record.published = True
+    doc.record.published_date_time = dt.datetime(2021, 2, 3, tzinfo=dt.UTC)
+    assert doc.dumps() == (
+        "---\ntitle: x\npublished: True\npublishedDateTime: 2021-02-03T00:00:00+00:00\n---\n"
+    )

@@ -9,6 +9,7 @@ breaks, stays byte for byte.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any, Final, TypeGuard
@@ -237,7 +238,10 @@ class _Planner:
             )
             self.edits.append(Edit(start, end, rendered + self.layout.newline))
             return
-        self.edits.append(Edit(start, end, self.render(value, style, path, flow, start)))
+        rendered = self.render(value, style, path, flow, start)
+        if style == _nodes.PLAIN:
+            rendered = _like(node.value, value, rendered)
+        self.edits.append(Edit(start, end, rendered))
 
     def render(self, value: Any, style: str, path: str, flow: bool, at: int) -> str:
         return _emit.render_scalar(
@@ -520,6 +524,21 @@ class _Planner:
     def _join(self, lines: list[str]) -> str:
         newline = self.layout.newline
         return "".join(line + newline for line in lines)
+
+
+def _like(old: str, value: Any, rendered: str) -> str:
+    """Write a new plain boolean or date-time the way the old one was written."""
+    if isinstance(value, bool):
+        if old in ("True", "False"):
+            return rendered.capitalize()
+        if old in ("TRUE", "FALSE"):
+            return rendered.upper()
+    elif isinstance(value, dt.datetime) and rendered.endswith("Z"):
+        if old.endswith("+00:00"):
+            return rendered[:-1] + "+00:00"
+        if old.endswith("z"):
+            return rendered[:-1] + "z"
+    return rendered
 
 
 def _editable_in_place(node: _nodes.Node, before: Any, after: Any) -> TypeGuard[_nodes.Mapping]:
