@@ -24,6 +24,7 @@ from newsrecord._text import line_end, line_start
 __all__ = ["Edit", "apply_edits", "plan_edits", "same"]
 
 _MISSING: Final = object()
+_NULL_WORDS: Final = frozenset({"", "~", "null", "Null", "NULL"})
 
 
 @attrs.frozen
@@ -128,7 +129,8 @@ class _Planner:
         if observed is None:
             return
         if isinstance(node, _nodes.Scalar):
-            if node.value:
+            # A null (~, null, empty) says nothing about how a value there is written.
+            if node.style != _nodes.PLAIN or node.value not in _NULL_WORDS:
                 observed.setdefault(path, node.style)
         elif isinstance(node, _nodes.Mapping):
             for key, value in node.pairs:
@@ -217,7 +219,7 @@ class _Planner:
     def replace_scalar(self, node: _nodes.Scalar, value: Any, path: str, flow: bool) -> None:
         start, end = node.start, node.end
         style = node.style
-        if node.value in ("", "~", "null", "Null", "NULL") and style == _nodes.PLAIN:
+        if node.value in _NULL_WORDS and style == _nodes.PLAIN:
             style = self.style_for(path)
         if start == end:  # an empty value right after its colon or dash
             end = start
