@@ -150,3 +150,27 @@ def test_new_booleans_and_dates_follow_the_old_spelling() -> None:
     assert doc.dumps() == (
         "---\ntitle: x\npublished: True\npublishedDateTime: 2021-02-03T00:00:00+00:00\n---\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "edited"),
+    [
+        ("  domain:\n", "  domain: example.com\n"),
+        ("  domain: \n", "  domain: example.com\n"),
+        ("  domain: ~\n", "  domain: example.com\n"),
+        ("  domain:   # unknown\n", "  domain: example.com # unknown\n"),
+    ],
+)
+def test_a_null_value_is_filled_in_on_its_line(line: str, edited: str) -> None:
+    text = f"---\ntitle: x\nprovider:\n  name: P\n{line}---\n"
+    doc = newsrecord.loads(text)
+    doc.record.provider.domain = "example.com"
+    assert doc.dumps() == text.replace(line, edited)
+
+
+def test_a_flow_mapping_that_gains_a_key_stays_on_its_line() -> None:
+    text = "---\ntitle: x\nprovider: {name: P, domain: p.example}\nheat: 1\n---\n"
+    doc = newsrecord.loads(text)
+    doc.record.provider.images = []
+    doc.record.provider.domain = None
+    assert doc.dumps() == "---\ntitle: x\nprovider: {name: P, images: []}\nheat: 1\n---\n"

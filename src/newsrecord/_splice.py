@@ -168,7 +168,7 @@ class _Planner:
             pair = node.get(key)
             if after is _MISSING:
                 if pair is not None and key not in handled:
-                    self.delete_pair(node, pair, depth)
+                    self.delete_pair(pair, depth)
             elif pair is None:
                 self.insert_pair(node, key, after, new, here, depth)
             else:
@@ -272,13 +272,9 @@ class _Planner:
             indent = header_indent + self.layout.indent
         return indent
 
-    def delete_pair(
-        self, parent: _nodes.Mapping, pair: tuple[_nodes.Scalar, _nodes.Node], depth: int
-    ) -> None:
+    def delete_pair(self, pair: tuple[_nodes.Scalar, _nodes.Node], depth: int) -> None:
+        # Block mappings only: a flow mapping that loses a key is written again whole.
         key, value = pair
-        if parent.flow:
-            self.edits.append(self._flow_removal(parent.pairs, pair, key.start, value))
-            return
         start, end = self.entry_lines(key, value)
         # Removing a block that a blank line set off would leave two blank lines: take
         # the one above with it.
@@ -326,16 +322,6 @@ class _Planner:
                     break
         else:
             previous = parent.pairs[-1] if parent.pairs else None
-        if parent.flow:
-            rendered = f"{self._key(key)}: {self.flow_text(value, path)}"
-            if previous is not None:
-                self.edits.append(Edit(previous[1].end, previous[1].end, ", " + rendered))
-            elif parent.pairs:
-                at = parent.pairs[0][0].start
-                self.edits.append(Edit(at, at, rendered + ", "))
-            else:
-                self.edits.append(Edit(parent.start + 1, parent.start + 1, rendered))
-            return
         first = parent.pairs[0][0]
         column = self.column(first.start)
         lines = _emit.entry_lines(key, value, column, path, self.style_for, self.layout)
@@ -428,9 +414,7 @@ class _Planner:
             self.insert_items(node, index + 1, [after], path)
 
     def delete_item(self, node: _nodes.Sequence, item: _nodes.Node) -> None:
-        if node.flow:
-            self.edits.append(self._flow_removal(node.items, item, item.start, item))
-            return
+        # Block lists only: a flow list that loses an item is written again whole.
         dash = self._dash(item)
         self.edits.append(
             Edit(line_start(self.text, dash), line_end(self.text, self.content_end(item)), "")
@@ -443,17 +427,6 @@ class _Planner:
         values: list[Any],
         path: str,
     ) -> None:
-        if node.flow:
-            rendered = ", ".join(self.flow_text(value, path) for value in values)
-            if index > 0:
-                at = node.items[index - 1].end
-                self.edits.append(Edit(at, at, ", " + rendered))
-            elif node.items:
-                at = node.items[0].start
-                self.edits.append(Edit(at, at, rendered + ", "))
-            else:
-                self.edits.append(Edit(node.start + 1, node.start + 1, rendered))
-            return
         dash_column = self.column(self._dash(node.items[0]))
         lines = _emit.block_lines(values, dash_column, path[:-2], self.style_for, self.layout)
         if index > 0:
@@ -502,23 +475,6 @@ class _Planner:
         except ValueError:
             return False
         return same(original, _emit.scalar_text(value) if isinstance(original, str) else value)
-
-    def _flow_removal(
-        self, siblings: list[Any], entry: Any, start: int, value: _nodes.Node
-    ) -> Edit:
-        index = siblings.index(entry)
-        end = value.end
-        if index + 1 < len(siblings):
-            following = siblings[index + 1]
-            following_start = (
-                following[0].start if isinstance(following, tuple) else following.start
-            )
-            return Edit(start, following_start, "")
-        if index > 0:
-            previous = siblings[index - 1]
-            previous_end = previous[1].end if isinstance(previous, tuple) else previous.end
-            return Edit(previous_end, end, "")
-        return Edit(start, end, "")
 
     def _key(self, key: str) -> str:
         return key if _emit.can_be_plain(key) else _emit.double_quoted(key)
