@@ -522,7 +522,9 @@ def mismatches(data: Any, cls: type[AnyRecord]) -> list[Located]:
     declared = data.get("type")
     chosen = _BY_TYPE.get(str(declared).lower()) if declared is not None else None
     if chosen is not None and chosen is not cls and not issubclass(cls, chosen):
-        found.append((("type",), f"type {declared!r} is a {chosen.__name__}, not a {cls.__name__}"))
+        found.append(
+            (("type",), f"type {declared!r} is for {chosen.__name__} records, not {cls.__name__}")
+        )
     own = keys_of(cls)
     for key in data:
         if key not in own:
