@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from newsrecord import _convert, _emit, _nodes, _splice
+from newsrecord import _build, _convert, _emit, _nodes, _splice
 from newsrecord._fields import fields
 from newsrecord._nodes import DEFAULT_LIMITS, Limits, check_file_size
 from newsrecord._split import split
@@ -41,11 +41,11 @@ class Document:
     """
 
     __slots__ = (
-        "_data",
         "_index",
         "_kind",
         "_limits",
         "_parts",
+        "_plain",
         "_root",
         "_text",
         "body",
@@ -80,8 +80,17 @@ class Document:
         self.newline = newline_of(text)
         self.body = text[self._parts.body_start :]
         cls = kind or _convert.kind_of_node(self._root)
+        self._kind = cls
+        # The fast path builds a valid record straight from the nodes; a forced kind, or
+        # any value it does not take, goes through plain data and cattrs, which report
+        # every problem.
+        fast = _build.build(self._root, cls) if kind is None else None
+        self._plain: Any = None
+        if fast is not None:
+            self.record = fast
+            return
         errors: list[tuple[str, int, str]] = []
-        self._data = _nodes.to_data(self._root, _convert.shape_of(cls), errors)
+        self._plain = _nodes.to_data(self._root, _convert.shape_of(cls), errors)
         if errors:
             raise ParseError(
                 [self._problem_at(offset, message, field) for field, offset, message in errors]
@@ -93,8 +102,15 @@ class Document:
         if problems:
             raise ValidationError([self._locate(where, message) for where, message in problems])
         assert not isinstance(built, list)  # noqa: S101  # problems would have been raised
-        self._kind = cls
         self.record = built
+
+    @property
+    def _data(self) -> Any:
+        """The front matter as plain data, as loaded; made when first needed."""
+        if self._plain is None:
+            errors: list[tuple[str, int, str]] = []
+            self._plain = _nodes.to_data(self._root, _convert.shape_of(self._kind), errors)
+        return self._plain
 
     @property
     def text(self) -> str:
