@@ -160,6 +160,9 @@ class Document:
 
     def original(self) -> AnyRecord:
         """Return a fresh copy of the record as it was loaded (or last saved)."""
+        fast = _build.build(self._root, self._kind)
+        if fast is not None:
+            return fast
         built = _convert.structure(self._data, self._kind)
         if isinstance(built, list):  # pragma: no cover - the same data structured at load
             raise ValidationError(_convert.problems_of(built, self.path))
