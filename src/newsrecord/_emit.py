@@ -219,10 +219,13 @@ def render_scalar(
     if not isinstance(value, str | Secured | Price | dt.datetime | dt.timedelta):
         # Numbers and booleans are plain whatever the style: quoted, they become strings.
         return text
-    if style == PLAIN and (
-        not isinstance(value, str | Secured | Price) or can_be_plain(text, flow=flow)
-    ):
-        return text
+    if style == PLAIN:
+        if isinstance(value, str | Secured | Price):
+            if can_be_plain(text, flow=flow):
+                return text
+        elif not (flow and any(ch in _FLOW_INDICATORS for ch in text)):
+            # A date-time is plain in a block; in a flow collection its ':' would end it.
+            return text
     if style == SINGLE:
         single = _single_quoted(text)
         if single is not None:

@@ -151,11 +151,13 @@ def _model(cls: type[Any], depth: int = 0) -> st.SearchStrategy[Any]:
     for spec in specs:
         value = _value(spec.type, depth)
         values[spec.name] = value if spec.required else st.none() | value
-    return st.builds(cls, extra=extras(_ALL_KEYS), **values)
+    own = frozenset(spec.key for spec in specs)
+    return st.builds(cls, extra=extras(own | _ALL_KEYS), **values)
 
 
-# Unknown keys avoid every key a kind knows: a record whose extra holds another kind's
-# field looks like that kind, and loading it as its own kind reports the mismatch.
+# Unknown keys avoid the class's own keys (they would not be unknown) and every key a
+# kind knows: a record whose extra holds another kind's field looks like that kind, and
+# loading it as its own kind reports the mismatch.
 _ALL_KEYS: Final = frozenset(spec.key for kind in KINDS for spec in fields(kind))
 
 
