@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from tests.malformed_cases import Case, all_cases, huge_body_file  # noqa: E402
 
 import newsrecord  # noqa: E402  # after the path to the repository's tests is known
-from newsrecord import _nodes  # noqa: E402
+from newsrecord._read import parse as _nodes  # noqa: E402
 
 MIB = 1024 * 1024
 

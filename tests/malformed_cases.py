@@ -21,7 +21,7 @@ from typing import Any
 import newsrecord
 from newsrecord import Limits, RecordError
 from newsrecord import model as model_module
-from newsrecord._fields import optional_part
+from newsrecord.model.fields import optional_part
 
 ParseError = newsrecord.ParseError
 LimitError = newsrecord.LimitError

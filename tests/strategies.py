@@ -15,7 +15,7 @@ import attrs
 from hypothesis import strategies as st
 
 import newsrecord
-from newsrecord import _emit
+from newsrecord._write import render as _emit
 from newsrecord.strategies import records
 
 BODIES = ["", "\n", "no final newline", "<p>html</p>\n", "a\n---\nb\n", "\r\n\r\ntext\r\n"]

@@ -8,7 +8,11 @@ from hypothesis import given
 from tests.strategies import Styled, styled_documents
 
 import newsrecord
-from newsrecord import _build, _convert, _nodes, _split, _text
+from newsrecord._bind import build as _build
+from newsrecord._bind import convert as _convert
+from newsrecord._read import parse as _nodes
+from newsrecord._read import split as _split
+from newsrecord._read import text as _text
 
 
 def _both(text: str, kind: type[newsrecord.AnyRecord] | None = None) -> tuple[object, object]:

@@ -238,10 +238,10 @@ def test_validate_in_parallel_gives_the_same_output_in_the_same_order(tmp_path: 
 
 
 def test_parallel_runs_read_their_input_lazily(seed_file: Path) -> None:
-    from newsrecord import cli
+    from newsrecord.cli import _check, _runner
 
     # An endless stream of files: reading it all before starting would never end.
-    results = cli._run(cli._validate_batch, itertools.repeat(seed_file), False, 2)
+    results = _runner.run_batches(_check._validate_batch, itertools.repeat(seed_file), False, 2)
     first = list(itertools.islice(results, 1000))
     results.close()
     assert first == [(str(seed_file), [])] * 1000

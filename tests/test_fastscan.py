@@ -10,8 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.strategies import Styled, styled_documents
 
-from newsrecord import _fastscan, _nodes, _split, _text
-from newsrecord._nodes import DEFAULT_LIMITS
+from newsrecord._read import parse as _nodes
+from newsrecord._read import scan as _fastscan
+from newsrecord._read import split as _split
+from newsrecord._read import text as _text
+from newsrecord._read.parse import DEFAULT_LIMITS
 from newsrecord.errors import ParseError
 
 # The full parser alone: ruamel.yaml's events, never the fast path.

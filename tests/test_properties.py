@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from tests.strategies import Styled, styled_documents
 
 import newsrecord
-from newsrecord import _splice, _text
+from newsrecord._read import text as _text
+from newsrecord._write import splice as _splice
 from newsrecord.model import KINDS
 from newsrecord.strategies import records
 

@@ -15,7 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import newsrecord
-from newsrecord import _nodes
+from newsrecord._read import parse as _nodes
 
 # Every code point, surrogates and controls included: what a hostile str can hold.
 ANY_TEXT = st.text(st.characters(codec=None, min_codepoint=0))

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import newsrecord
-from newsrecord.document import write_atomically
+from newsrecord.files import write_atomically
 
 ORIGINAL = (
     "---\r\n"

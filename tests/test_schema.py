@@ -23,12 +23,12 @@ from ruamel.yaml import YAML
 
 import newsrecord
 from newsrecord import schema as schema_module
-from newsrecord._convert import kind_of
-from newsrecord._fields import optional_part
-from newsrecord._split import split
+from newsrecord._bind.convert import kind_of
+from newsrecord._read.split import split
 from newsrecord.model import KINDS, Organization, Record
-from newsrecord.price import Price
-from newsrecord.secured import Secured
+from newsrecord.model.fields import optional_part
+from newsrecord.model.price import Price
+from newsrecord.model.secured import Secured
 from newsrecord.strategies import records
 
 ROOT = Path(__file__).resolve().parent.parent

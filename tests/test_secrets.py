@@ -23,7 +23,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import newsrecord
-from newsrecord import _nodes, cli
+from newsrecord import cli
+from newsrecord._read import parse as _nodes
 
 _CIPHERTEXT = b"".join(hashlib.sha256(bytes([i])).digest() for i in range(10))
 BLOB = (

@@ -5,15 +5,12 @@ body. ``loads``/``load`` give a :class:`Document` whose ``record`` is a typed at
 object; ``Document.dumps``/``save`` write back only what changed.
 """
 
-from newsrecord._fields import FieldSpec, fields
-from newsrecord._nodes import Limits
-from newsrecord.document import Document, dumps, from_dict, load, loads, to_dict
+from newsrecord._read.parse import Limits
+from newsrecord.api import dumps, edit, from_dict, iter_records, load, loads, to_dict
+from newsrecord.document import Document
 from newsrecord.editing import (
     append_field,
-    edit,
     get_field,
-    iter_record_files,
-    iter_records,
     set_field,
     unset_field,
 )
@@ -25,6 +22,7 @@ from newsrecord.errors import (
     RecordError,
     ValidationError,
 )
+from newsrecord.files import iter_record_files
 from newsrecord.model import (
     KINDS,
     Action,
@@ -52,6 +50,7 @@ from newsrecord.model import (
     Twitter,
     Video,
 )
+from newsrecord.model.fields import FieldSpec, fields
 from newsrecord.schema import json_schema, schema_markdown
 
 __all__ = [

@@ -7,25 +7,22 @@ original text; a document nobody changed gives its text back unchanged.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from newsrecord import _build, _convert, _emit, _nodes, _splice
-from newsrecord._fields import fields
-from newsrecord._nodes import DEFAULT_LIMITS, Limits, check_file_size
-from newsrecord._split import split
-from newsrecord._style import style_of
-from newsrecord._text import LineIndex, decode, newline_of
+from newsrecord._bind import build, convert
+from newsrecord._read import parse
+from newsrecord._read.parse import DEFAULT_LIMITS, Limits
+from newsrecord._read.split import split
+from newsrecord._read.text import LineIndex, newline_of
+from newsrecord._write import splice
+from newsrecord._write.fresh import write_fresh
 from newsrecord.errors import ParseError, Problem, RecordError, ValidationError
-from newsrecord.model import AnyRecord
+from newsrecord.files import StrPath, write_atomically
+from newsrecord.model.fields import fields
+from newsrecord.model.records import AnyRecord
 
-__all__ = ["Document", "dumps", "from_dict", "load", "loads", "to_dict"]
-
-StrPath = str | os.PathLike[str]
+__all__ = ["Document"]
 
 
 class Document:
@@ -74,31 +71,31 @@ class Document:
         self._limits = limits
         self._index = LineIndex(text)
         self._parts = split(text, path)
-        self._root = _nodes.parse(
+        self._root = parse.parse(
             text, self._parts.yaml_start, self._parts.yaml_end, self._index, path, limits
         )
         self.newline = newline_of(text)
         self.body = text[self._parts.body_start :]
-        cls = kind or _convert.kind_of_node(self._root)
+        cls = kind or convert.kind_of_node(self._root)
         self._kind = cls
         # The fast path builds a valid record straight from the nodes; a forced kind, or
         # any value it does not take, goes through plain data and cattrs, which report
         # every problem.
-        fast = _build.build(self._root, cls) if kind is None else None
+        fast = build.build(self._root, cls) if kind is None else None
         self._plain: Any = None
         if fast is not None:
             self.record = fast
             return
         errors: list[tuple[str, int, str]] = []
-        self._plain = _nodes.to_data(self._root, _convert.shape_of(cls), errors)
+        self._plain = parse.to_data(self._root, convert.shape_of(cls), errors)
         if errors:
             raise ParseError(
                 [self._problem_at(offset, message, field) for field, offset, message in errors]
             )
-        built = _convert.structure(self._data, cls)
+        built = convert.structure(self._data, cls)
         problems = built if isinstance(built, list) else []
         if kind is not None:
-            problems = _convert.mismatches(self._data, kind) + problems
+            problems = convert.mismatches(self._data, kind) + problems
         if problems:
             raise ValidationError([self._locate(where, message) for where, message in problems])
         assert not isinstance(built, list)  # noqa: S101  # problems would have been raised
@@ -109,7 +106,7 @@ class Document:
         """The front matter as plain data, as loaded; made when first needed."""
         if self._plain is None:
             errors: list[tuple[str, int, str]] = []
-            self._plain = _nodes.to_data(self._root, _convert.shape_of(self._kind), errors)
+            self._plain = parse.to_data(self._root, convert.shape_of(self._kind), errors)
         return self._plain
 
     @property
@@ -121,14 +118,14 @@ class Document:
         line, column = self._index.position(offset)
         return Problem(message, self.path, line, column, field or None)
 
-    def _locate(self, where: _convert.FieldPath, message: str) -> Problem:
-        node = _nodes.find(self._root, where)
+    def _locate(self, where: convert.FieldPath, message: str) -> Problem:
+        node = parse.find(self._root, where)
         offset = node.start if node is not None else self._parts.yaml_start
-        if isinstance(node, _nodes.Mapping) and where:
+        if isinstance(node, parse.Mapping) and where:
             # The key is missing: point at the mapping that lacks it.
             pair = node.get(str(where[-1]))
             offset = pair[0].start if pair else node.start
-        return self._problem_at(offset, message, _convert.field_path_text(where))
+        return self._problem_at(offset, message, convert.field_path_text(where))
 
     def locate(self, field: str) -> tuple[int, int] | None:
         """Return the 1-based line and column of a field's value in the text.
@@ -143,14 +140,14 @@ class Document:
         Raises:
             ValidationError: *field* is not a field path.
         """
-        node: _nodes.Node = self._root
-        for step in _convert.parse_field_path(field):
-            if isinstance(node, _nodes.Mapping) and isinstance(step, str):
+        node: parse.Node = self._root
+        for step in convert.parse_field_path(field):
+            if isinstance(node, parse.Mapping) and isinstance(step, str):
                 pair = node.get(step)
                 if pair is None:
                     return None
                 node = pair[1]
-            elif isinstance(node, _nodes.Sequence) and isinstance(step, int):
+            elif isinstance(node, parse.Sequence) and isinstance(step, int):
                 if not -len(node.items) <= step < len(node.items):
                     return None
                 node = node.items[step]
@@ -160,17 +157,17 @@ class Document:
 
     def original(self) -> AnyRecord:
         """Return a fresh copy of the record as it was loaded (or last saved)."""
-        fast = _build.build(self._root, self._kind)
+        fast = build.build(self._root, self._kind)
         if fast is not None:
             return fast
-        built = _convert.structure(self._data, self._kind)
+        built = convert.structure(self._data, self._kind)
         if isinstance(built, list):  # pragma: no cover - the same data structured at load
-            raise ValidationError(_convert.problems_of(built, self.path))
+            raise ValidationError(convert.problems_of(built, self.path))
         return built
 
     def is_modified(self) -> bool:
         """Whether the record or the body differ from the text."""
-        return self.body != self._text[self._parts.body_start :] or not _splice.same(
+        return self.body != self._text[self._parts.body_start :] or not splice.same(
             self.original(), self.record
         )
 
@@ -183,7 +180,7 @@ class Document:
         body_changed = self.body != self._text[self._parts.body_start :]
         original = self.original()
         changed = (
-            _convert.changed_keys(original, self.record)
+            convert.changed_keys(original, self.record)
             if type(original) is type(self.record)
             else {spec.key for spec in fields(type(self.record))} | {"extra"}
         )
@@ -192,14 +189,14 @@ class Document:
                 return self._text
             edits = []
         else:
-            problems = _convert.check(self.record, changed)
+            problems = convert.check(self.record, changed)
             if problems:
-                raise ValidationError(_convert.problems_of(problems, self.path))
-            edits = _splice.plan_edits(self._text, self._root, original, self.record, self.newline)
+                raise ValidationError(convert.problems_of(problems, self.path))
+            edits = splice.plan_edits(self._text, self._root, original, self.record, self.newline)
         if body_changed:
             self._check_body()
-            edits.append(_splice.Edit(self._parts.body_start, len(self._text), self.body))
-        text = _splice.apply_edits(self._text, edits)
+            edits.append(splice.Edit(self._parts.body_start, len(self._text), self.body))
+        text = splice.apply_edits(self._text, edits)
         return self._verified(text, changed)
 
     def _check_body(self) -> None:
@@ -225,15 +222,15 @@ class Document:
         # that says something else.
         try:
             parts = split(text, self.path)
-            root = _nodes.parse(
+            root = parse.parse(
                 text, parts.yaml_start, parts.yaml_end, LineIndex(text), self.path, self._limits
             )
             errors: list[tuple[str, int, str]] = []
-            data = _nodes.to_data(root, _convert.shape_of(type(self.record)), errors)
+            data = parse.to_data(root, convert.shape_of(type(self.record)), errors)
             good = (
                 not errors
                 and text[parts.body_start :] == self.body
-                and _convert.reads_as(data, self.record, changed, self._data)
+                and convert.reads_as(data, self.record, changed, self._data)
             )
         except RecordError:
             good = False
@@ -241,7 +238,7 @@ class Document:
             return text
         if STRICT_SPLICES:
             raise AssertionError(f"the splice did not give the edited record:\n{text}")
-        return self._text[: self._parts.yaml_start - len(self._opening())] + _write(
+        return self._text[: self._parts.yaml_start - len(self._opening())] + write_fresh(
             self.record, self.body, self.newline
         )
 
@@ -279,191 +276,3 @@ class Document:
 
 STRICT_SPLICES = False
 """Tests set this so that a wrong splice fails loudly instead of falling back."""
-
-
-def write_atomically(
-    path: StrPath,
-    data: bytes,
-    *,
-    guard: Callable[[Path], contextlib.AbstractContextManager[object]] | None = None,
-) -> None:
-    """Replace the file at *path* with *data*, or leave it untouched on any failure.
-
-    The data goes to a new temporary file in the same folder (so that the rename stays on
-    one file system), is flushed to disk with fsync, then renamed over the file with
-    ``os.replace``, which is atomic: readers see the old file or the new one, never a
-    mix. The file's permission bits are kept; a new file gets the usual ones (the umask
-    applies). A symbolic link is followed, so the link stays and its target changes.
-
-    Args:
-        path: The file to replace (or create).
-        data: Its new bytes.
-        guard: Called with the target path; the context manager it returns is held
-            around the rename, after the slow work is done (``edit()`` takes a lock and
-            checks that nobody changed the file, raising to keep it).
-
-    Raises:
-        OSError: the data could not be written (a full disk, no permission); the old file
-            is intact and the temporary file removed.
-    """
-    target = Path(os.path.realpath(path))
-    try:
-        mode: int | None = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    handle, temporary = _create_temporary(target)
-    try:
-        try:
-            # os.write, not a buffered file: a short write (a full disk) must not be lost
-            # in a buffer that reports the failure only at close.
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view) :]
-            os.fsync(handle)
-        finally:
-            os.close(handle)
-        if mode is not None:
-            temporary.chmod(mode)
-        with guard(target) if guard is not None else contextlib.nullcontext():
-            temporary.replace(target)  # os.replace: atomic, on POSIX and Windows alike
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-    with contextlib.suppress(OSError):
-        # Make the rename itself durable; not every platform can open a directory.
-        directory = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-
-
-def _create_temporary(target: Path) -> tuple[int, Path]:
-    # Not tempfile.mkstemp: it creates files readable by their owner only, and a new
-    # record file should get the permissions every other new file gets.
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        name = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
-        try:
-            return os.open(name, flags, 0o666), name
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"could not create a temporary file next to {target}")
-
-
-def loads(
-    text: str | bytes,
-    *,
-    kind: type[AnyRecord] | None = None,
-    path: str | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-) -> Document:
-    """Parse a record file's text (or UTF-8 bytes) into a :class:`Document`.
-
-    Args:
-        text: The whole file.
-        kind: The record class to build; by default chosen from ``type`` and the keys.
-            When the file looks like another kind (its ``type`` selects another class,
-            or it has keys only another kind knows), every such mismatch is reported
-            with the other problems. Keys no kind knows stay in ``extra``.
-        path: The file name to put in error messages.
-        limits: Safety limits for hostile input (see :class:`Limits`).
-
-    Raises:
-        ParseError: not a record: no front matter, bad UTF-8 or lone surrogates,
-            malformed or non-plain YAML.
-        LimitError: the text is over one of *limits* (a ParseError too).
-        ValidationError: the values do not fit the model; lists every problem.
-    """
-    check_file_size(len(text), limits, path, "bytes" if isinstance(text, bytes) else "characters")
-    return Document(decode(text, path), path=path, kind=kind, limits=limits)
-
-
-def load(
-    path: StrPath, *, kind: type[AnyRecord] | None = None, limits: Limits = DEFAULT_LIMITS
-) -> Document:
-    """Read and parse a record file.
-
-    A file larger than ``limits.max_file_size`` is refused before it is read.
-
-    Raises:
-        ParseError: not a record (see :func:`loads`).
-        LimitError: the file is over one of *limits* (a ParseError too).
-        ValidationError: the values do not fit the model.
-        OSError: the file cannot be read.
-    """
-    name = os.fspath(path)
-    with Path(path).open("rb") as stream:
-        size = os.fstat(stream.fileno()).st_size
-        check_file_size(size, limits, name)
-        # read(n) allocates n bytes up front: ask for what the file holds, then read on
-        # only if it grew since fstat, and never more than one byte past the limit.
-        data = stream.read(size + 1)
-        if len(data) > size:
-            data += stream.read(limits.max_file_size + 1 - len(data))
-    return loads(data, kind=kind, path=name, limits=limits)
-
-
-def dumps(record: AnyRecord | Document, *, body: str = "", newline: str = "\n") -> str:
-    """Return the text of a document, or of a record written from scratch in house style.
-
-    Args:
-        record: A :class:`Document` (its edited text is returned) or a record.
-        body: The body to put after the front matter of a new record.
-        newline: The line break of a new record's text.
-
-    Raises:
-        ValidationError: the record breaks the model.
-    """
-    if isinstance(record, Document):
-        return record.dumps()
-    problems = _convert.check(record)
-    if problems:
-        raise ValidationError(_convert.problems_of(problems))
-    return _write(record, body, newline)
-
-
-def _write(record: AnyRecord, body: str, newline: str) -> str:
-    cls = type(record)
-    house = style_of(cls)
-
-    def style_for(path: str) -> str:
-        return _emit.DOUBLE if path in house.quoted else _emit.PLAIN
-
-    layout = _emit.Layout(newline=newline)
-    lines = ["---"]
-    for key, value in _emit.mapping_items(record):
-        if key in house.blank_before and len(lines) > 1:
-            lines.append("")
-        lines.extend(_emit.entry_lines(key, value, 0, key, style_for, layout))
-    if len(lines) == 1:
-        # Empty front matter is not a record; an empty mapping is.
-        lines.append("{}")
-    elif house.blank_at_end and getattr(record, "secured", None) is None:
-        lines.append("")
-    lines.append("---")
-    return newline.join(lines) + newline + body
-
-
-def to_dict(record: AnyRecord) -> dict[str, Any]:
-    """Return the record as plain data: YAML keys in file order, JSON-compatible values.
-
-    Date-times become ISO 8601 text, the secured blob its raw text; None fields are left
-    out; unknown keys follow the known ones.
-    """
-    data: dict[str, Any] = _convert.unstructure(record)
-    return data
-
-
-def from_dict(data: dict[str, Any], *, kind: type[AnyRecord] | None = None) -> AnyRecord:
-    """Build a record from plain data with YAML keys (the inverse of :func:`to_dict`).
-
-    Raises:
-        ValidationError: the data does not fit the model; lists every problem.
-    """
-    cls = kind or _convert.kind_of(data)
-    built = _convert.structure(data, cls)
-    if isinstance(built, list):
-        raise ValidationError(_convert.problems_of(built))
-    return built

@@ -13,366 +13,38 @@ Everything here is built on the public API: :func:`newsrecord.load`, the
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime as dt
 import difflib
-import fnmatch
 import json
-import os
 import sys
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
-from typing import Any, Final, Literal, overload
+from typing import Any
 
 import attrs
 
-from newsrecord._convert import describe_value, field_path_text, parse_field_path
-from newsrecord._fields import FieldSpec, fields, optional_part
-from newsrecord._nodes import Limits
-from newsrecord.document import Document, from_dict, load, to_dict, write_atomically
-from newsrecord.errors import ConflictError, RecordError, ValidationError
-from newsrecord.model import AnyRecord
+from newsrecord._bind.convert import describe_value, field_path_text, parse_field_path
+from newsrecord.api import from_dict, to_dict
+from newsrecord.errors import ValidationError
+from newsrecord.model.fields import FieldSpec, fields, optional_part
+from newsrecord.model.records import AnyRecord
 
 if sys.platform != "win32":
-    import fcntl
+    pass
 
 __all__ = [
     "append_field",
-    "edit",
     "get_field",
-    "iter_record_files",
-    "iter_records",
     "set_field",
     "unset_field",
 ]
 
-StrPath = str | os.PathLike[str]
 
 # --- edit ---------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def edit(
-    path: StrPath, *, kind: type[AnyRecord] | None = None, limits: Limits | None = None
-) -> Iterator[Document]:
-    """Load a record file, let the block edit it, then save it atomically.
-
-    The file is saved only when the block ends without an exception, and only when the
-    document changed (``doc.dumps() != doc.text``): an edit that sets a value to what it
-    already was writes nothing, not even the file's modification time. Saving writes a
-    temporary file in the same folder, syncs it, and renames it over the original, keeping
-    the file's permissions.
-
-    No lost updates: right before the rename the file on disk is read again and compared,
-    byte for byte, with what was loaded; if anything changed it (another ``edit``, an
-    editor, ``git checkout``), :class:`ConflictError` is raised and the other change is
-    kept. Load again and redo the edit to retry. Two ``edit`` blocks (in any processes on
-    one machine) never both succeed on the same version of a file: the check and the
-    rename happen under an exclusive ``flock`` on the file, so they are serialized. A
-    program that writes the file *without* that lock can still slip in between the check
-    and the rename (a window of microseconds: no parsing or syncing happens in it); on
-    Windows, which has no ``flock``, that window is all the protection there is.
-
-    Example::
-
-        with newsrecord.edit("news/ai.md") as doc:
-            doc.record.heat += 1
-
-    Args:
-        path: The record file.
-        kind: The record class to build; by default chosen from the file.
-        limits: Safety limits for hostile input, as for :func:`load`.
-
-    Yields:
-        The loaded :class:`Document`. After a successful save it stands for the new text
-        (``doc.text``), so ``doc.is_modified()`` is False again.
-
-    Raises:
-        ParseError: the file is not a record.
-        LimitError: the file is over one of *limits*.
-        ValidationError: the file, or the record as edited, breaks the model; nothing is
-            written.
-        ConflictError: the file changed or disappeared after it was loaded; nothing is
-            written.
-        OSError: the file cannot be read or written; the old file is left intact.
-    """
-    target = os.fspath(path)
-    limits = limits or Limits()
-    doc = load(target, kind=kind, limits=limits)
-    yield doc
-    new_text = doc.dumps()
-    if new_text == doc.text:
-        return
-    # Decoding is lossless (strict UTF-8, BOM and line breaks kept), so the text encodes
-    # back to the very bytes read; after a save() inside the block, to the bytes written.
-    expected = doc.text.encode("utf-8")
-    _replace_if_unchanged(Path(target), new_text.encode("utf-8"), expected)
-    # Let the document stand for the text now on disk, as Document.save() does; the
-    # constructor is the public way to build that state.
-    Document.__init__(doc, new_text, path=target, kind=type(doc.record), limits=limits)
-
-
-def _replace_if_unchanged(target: Path, data: bytes, expected: bytes) -> None:
-    """Write *data* over *target* atomically, unless *target* no longer holds *expected*."""
-    if not target.exists():
-        raise _conflict(target, "was removed")
-
-    @contextlib.contextmanager
-    def unchanged(real: Path) -> Iterator[None]:
-        # Held around the rename only, after the slow writing and fsync, so that the
-        # window in which a writer that does not take the lock could slip in stays small.
-        with _locked(real) as current:
-            _check_unchanged(real, current, expected)
-            yield
-
-    write_atomically(target, data, guard=unchanged)
-
-
-def _check_unchanged(target: Path, current: bytes | None, expected: bytes) -> None:
-    if current is None:
-        raise _conflict(target, "was removed")
-    if current != expected:
-        raise _conflict(target, "changed")
-
-
-def _conflict(target: Path, what: str) -> ConflictError:
-    return ConflictError(
-        f"the file {what} on disk after it was loaded; nothing was written "
-        "(load it again and redo the edit)",
-        path=str(target),
-    )
-
-
-@contextlib.contextmanager
-def _locked(target: Path) -> Iterator[bytes | None]:
-    """Hold an exclusive lock on the file now at *target*; yield its bytes (None if gone).
-
-    The lock is taken on the file's inode. A rename by the previous holder puts a new inode
-    at the path, so after getting the lock we check that ours is still the one at the path
-    and otherwise lock the new one: every replace happens under the lock of the file it
-    replaces, which serializes all cooperating writers.
-    """
-    while True:
-        try:
-            stream = target.open("rb")
-        except FileNotFoundError:
-            yield None
-            return
-        with stream:
-            if sys.platform != "win32":
-                fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
-            held = os.fstat(stream.fileno())
-            try:
-                now = target.stat()
-            except FileNotFoundError:
-                continue
-            if (held.st_dev, held.st_ino) != (now.st_dev, now.st_ino):
-                continue
-            yield stream.read()
-            return
-
-
 # --- walking trees --------------------------------------------------------------------------
-
-_SKIPPED_NAMES: Final = frozenset({"readme.md"})
-
-
-def iter_record_files(
-    paths: StrPath | Iterable[StrPath],
-    *,
-    pattern: str = "*.md",
-    onerror: Callable[[OSError], object] | None = None,
-) -> Iterator[Path]:
-    """Yield the record files among *paths*, walking folders recursively and lazily.
-
-    A path that is not a folder is yielded as it is, whatever its name (reading it is what
-    tells whether it is a record). In folders, files whose name matches *pattern* are
-    yielded, except ``README.md`` (in any case), which documents a folder rather than
-    being a record; names starting with ``.`` (``.git``, editor files) are skipped, and
-    symbolic links to folders are not followed, so a link cannot make the walk loop.
-    Entries come in name order, so runs are reproducible. Only one folder listing per
-    level of depth is held in memory, never the whole tree.
-
-    Args:
-        paths: A file or folder, or several.
-        pattern: A shell-style pattern matched against file names in folders.
-        onerror: Called with the :class:`OSError` of a folder that cannot be listed; the
-            walk then goes on. Without it the error is raised.
-
-    Yields:
-        The paths of the files, each starting with the path it was found under.
-
-    Raises:
-        OSError: a folder cannot be listed and no *onerror* was given.
-    """
-    for path, error in _walk(_as_paths(paths), pattern):
-        if error is None:
-            yield path
-        elif onerror is None:
-            raise error
-        else:
-            onerror(error)
-
-
-def _as_paths(paths: StrPath | Iterable[StrPath]) -> Iterator[Path]:
-    if isinstance(paths, str | os.PathLike):
-        yield Path(paths)
-    else:
-        for path in paths:
-            yield Path(path)
-
-
-def _walk(roots: Iterable[Path], pattern: str) -> Iterator[tuple[Path, OSError | None]]:
-    for root in roots:
-        if not root.is_dir():
-            yield root, None
-            continue
-        # A stack of iterators over sorted listings, rather than recursion: no depth limit,
-        # and nothing but the listings of the folders on the current branch is held.
-        stack: list[Iterator[os.DirEntry[str]]] = []
-        try:
-            stack.append(_listing(root))
-        except OSError as error:
-            yield root, error
-        while stack:
-            entry = next(stack[-1], None)
-            if entry is None:
-                stack.pop()
-                continue
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(_listing(Path(entry.path)))
-                    continue
-                is_file = entry.is_file()
-            except OSError as error:
-                yield Path(entry.path), error
-                continue
-            if (
-                is_file
-                and fnmatch.fnmatchcase(name, pattern)
-                and name.lower() not in _SKIPPED_NAMES
-            ):
-                yield Path(entry.path), None
-
-
-def _listing(folder: Path) -> Iterator[os.DirEntry[str]]:
-    with os.scandir(folder) as entries:
-        listed = sorted(entries, key=lambda entry: entry.name)
-    return iter(listed)
-
-
-@overload
-def iter_records(
-    paths: StrPath | Iterable[StrPath],
-    *,
-    errors: Literal["raise"] = "raise",
-    pattern: str = "*.md",
-    kind: type[AnyRecord] | None = None,
-    limits: Limits | None = None,
-) -> Iterator[tuple[Path, Document]]: ...
-
-
-@overload
-def iter_records(
-    paths: StrPath | Iterable[StrPath],
-    *,
-    errors: Literal["collect"],
-    pattern: str = "*.md",
-    kind: type[AnyRecord] | None = None,
-    limits: Limits | None = None,
-) -> Iterator[tuple[Path, Document | RecordError]]: ...
-
-
-def iter_records(
-    paths: StrPath | Iterable[StrPath],
-    *,
-    errors: Literal["raise", "collect"] = "raise",
-    pattern: str = "*.md",
-    kind: type[AnyRecord] | None = None,
-    limits: Limits | None = None,
-) -> Iterator[tuple[Path, Document]] | Iterator[tuple[Path, Document | RecordError]]:
-    """Load every record file among *paths*, one at a time.
-
-    Files are found as :func:`iter_record_files` finds them (folders recursively, ``*.md``
-    but not ``README.md``, in name order). It is a generator: a file is read only when
-    the previous one has been handed over, and nothing is kept, so memory stays flat
-    however large the tree.
-
-    Example::
-
-        for path, doc in newsrecord.iter_records(["news"], errors="collect"):
-            if isinstance(doc, newsrecord.RecordError):
-                print(doc)
-
-    Args:
-        paths: A file or folder, or several.
-        errors: ``"raise"`` stops at the first file that cannot be read or is not a valid
-            record; ``"collect"`` yields ``(path, error)`` for it and goes on. A file or
-            folder that cannot be read is reported as a :class:`RecordError` whose cause
-            is the :class:`OSError`.
-        pattern: A shell-style pattern matched against file names in folders.
-        kind: The record class to build; by default chosen from each file.
-        limits: Safety limits for hostile input, as for :func:`load` (a file over
-            ``max_file_size`` is refused without being read).
-
-    Yields:
-        ``(path, document)`` pairs, or ``(path, error)`` with ``errors="collect"``.
-
-    Raises:
-        RecordError: with ``errors="raise"``, the first invalid record.
-        OSError: with ``errors="raise"``, the first file or folder that cannot be read.
-        ValueError: *errors* is neither ``"raise"`` nor ``"collect"`` (raised at once).
-    """
-    if errors not in ("raise", "collect"):
-        raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
-    limits = limits or Limits()
-    if errors == "raise":
-        return _records(paths, pattern, kind, limits)
-    return _collected(paths, pattern, kind, limits)
-
-
-def _records(
-    paths: StrPath | Iterable[StrPath],
-    pattern: str,
-    kind: type[AnyRecord] | None,
-    limits: Limits,
-) -> Iterator[tuple[Path, Document]]:
-    for path in iter_record_files(paths, pattern=pattern):
-        yield path, load(path, kind=kind, limits=limits)
-
-
-def _collected(
-    paths: StrPath | Iterable[StrPath],
-    pattern: str,
-    kind: type[AnyRecord] | None,
-    limits: Limits,
-) -> Iterator[tuple[Path, Document | RecordError]]:
-    for path, error in _walk(_as_paths(paths), pattern):
-        if error is not None:
-            yield path, _unreadable(path, error)
-            continue
-        try:
-            doc = load(path, kind=kind, limits=limits)
-        except RecordError as exc:
-            yield path, exc
-        except OSError as exc:
-            yield path, _unreadable(path, exc)
-        else:
-            yield path, doc
-
-
-def _unreadable(path: Path, error: OSError) -> RecordError:
-    reason = error.strerror or str(error)
-    wrapped = RecordError(f"cannot be read: {reason}", path=str(path))
-    wrapped.__cause__ = error
-    return wrapped
-
 
 # --- field paths ---------------------------------------------------------------------------
 

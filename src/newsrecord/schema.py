@@ -24,10 +24,10 @@ from typing import Any, Final
 
 import attrs
 
-from newsrecord._fields import FieldSpec, fields, optional_part
-from newsrecord.model import KINDS, AnyRecord, Article, Image, Organization, Record
-from newsrecord.price import Price
-from newsrecord.secured import Secured
+from newsrecord.model.fields import FieldSpec, fields, optional_part
+from newsrecord.model.price import Price
+from newsrecord.model.records import KINDS, AnyRecord, Article, Image, Organization, Record
+from newsrecord.model.secured import Secured
 
 __all__ = ["json_schema", "main", "schema_markdown"]
 

@@ -24,10 +24,10 @@ from typing import Any, Final
 import attrs
 from hypothesis import strategies as st
 
-from newsrecord._fields import fields, optional_part
-from newsrecord.model import KINDS, AnyRecord, RelatedArticle
-from newsrecord.price import Price
-from newsrecord.secured import Secured
+from newsrecord.model.fields import fields, optional_part
+from newsrecord.model.price import Price
+from newsrecord.model.records import KINDS, AnyRecord, RelatedArticle
+from newsrecord.model.secured import Secured
 
 __all__ = [
     "datetimes",

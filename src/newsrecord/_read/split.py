@@ -6,7 +6,7 @@ import re
 
 import attrs
 
-from newsrecord._text import BOM, LineIndex
+from newsrecord._read.text import BOM, LineIndex
 from newsrecord.errors import ParseError
 
 # A delimiter is a line of three dashes; trailing blanks are tolerated because editors

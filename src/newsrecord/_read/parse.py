@@ -33,9 +33,9 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.loader import BaseLoader
 
-from newsrecord import _fastscan
-from newsrecord._text import BOM, LineIndex
-from newsrecord._tree import PLAIN, Mapping, Node, Scalar, Sequence
+from newsrecord._read import scan
+from newsrecord._read.nodes import PLAIN, Mapping, Node, Scalar, Sequence
+from newsrecord._read.text import BOM, LineIndex
 from newsrecord.errors import LimitError, ParseError, RecordError
 
 try:  # pragma: no cover - which branch runs depends on the installation
@@ -179,7 +179,7 @@ def parse(
             LimitError,
         )
     if FAST_PATH:
-        root = _fastscan.scan(text, start, end, limits.max_depth, limits.max_nodes)
+        root = scan.scan(text, start, end, limits.max_depth, limits.max_nodes)
         if root is not None:
             return root
     return parse_events(text, start, end, index, path, limits)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from newsrecord._tree import PLAIN, Mapping, Node, Scalar, Sequence
+from newsrecord._read.nodes import PLAIN, Mapping, Node, Scalar, Sequence
 
 __all__ = ["scan"]
 

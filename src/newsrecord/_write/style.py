@@ -12,7 +12,7 @@ from typing import Final
 
 import attrs
 
-from newsrecord.model import (
+from newsrecord.model.records import (
     Article,
     Book,
     Collection,

@@ -14,14 +14,14 @@ from typing import Any, Final
 
 import attrs
 
-from newsrecord import _nodes
-from newsrecord._convert import VALUE_TYPES, format_datetime, format_duration, keys_of
-from newsrecord.price import Price
-from newsrecord.secured import Secured
+from newsrecord._bind.convert import VALUE_TYPES, format_datetime, format_duration, keys_of
+from newsrecord._read import parse
+from newsrecord.model.price import Price
+from newsrecord.model.secured import Secured
 
 __all__ = ["Layout", "block_lines", "is_scalar", "render_scalar", "scalar_text"]
 
-PLAIN: Final = _nodes.PLAIN
+PLAIN: Final = parse.PLAIN
 DOUBLE: Final = '"'
 SINGLE: Final = "'"
 LITERAL: Final = "|"

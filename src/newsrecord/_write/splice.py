@@ -16,10 +16,11 @@ from typing import Any, Final, TypeGuard
 
 import attrs
 
-from newsrecord import _emit, _nodes
-from newsrecord._convert import VALUE_TYPES, keys_of, same
-from newsrecord._style import HouseStyle, style_of
-from newsrecord._text import line_end, line_start
+from newsrecord._bind.convert import VALUE_TYPES, keys_of, same
+from newsrecord._read import parse
+from newsrecord._read.text import line_end, line_start
+from newsrecord._write import render
+from newsrecord._write.style import HouseStyle, style_of
 
 __all__ = ["Edit", "apply_edits", "plan_edits", "same"]
 
@@ -61,7 +62,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
 
 def plan_edits(
     text: str,
-    root: _nodes.Mapping,
+    root: parse.Mapping,
     old: Any,
     new: Any,
     newline: str,
@@ -73,7 +74,7 @@ def plan_edits(
 
 
 class _Planner:
-    def __init__(self, text: str, root: _nodes.Mapping, cls: type, newline: str) -> None:
+    def __init__(self, text: str, root: parse.Mapping, cls: type, newline: str) -> None:
         self.text = text
         self.root = root
         self.cls = cls
@@ -81,7 +82,7 @@ class _Planner:
         self.edits: list[Edit] = []
         self._observed: dict[str, str] | None = None
         self._newline = newline
-        self._layout: _emit.Layout | None = None
+        self._layout: render.Layout | None = None
 
     # --- context ------------------------------------------------------------------------
 
@@ -89,28 +90,28 @@ class _Planner:
         return offset - line_start(self.text, offset)
 
     @property
-    def layout(self) -> _emit.Layout:
+    def layout(self) -> render.Layout:
         """The file's indentation, read off it when an edit first needs it."""
         if self._layout is None:
             self._layout = self._infer_layout(self._newline)
         return self._layout
 
-    def _infer_layout(self, newline: str) -> _emit.Layout:
+    def _infer_layout(self, newline: str) -> render.Layout:
         indent = dash = None
         for key, value in self._block_pairs(self.root):
-            if isinstance(value, _nodes.Mapping) and not value.flow and value.pairs:
+            if isinstance(value, parse.Mapping) and not value.flow and value.pairs:
                 indent = indent or self.column(value.pairs[0][0].start) - self.column(key.start)
-            if isinstance(value, _nodes.Sequence) and not value.flow and value.items:
+            if isinstance(value, parse.Sequence) and not value.flow and value.items:
                 dash_at = self._dash(value.items[0])
                 dash = dash if dash is not None else self.column(dash_at) - self.column(key.start)
-        return _emit.Layout(indent or 2, 2 if dash is None else dash, newline)
+        return render.Layout(indent or 2, 2 if dash is None else dash, newline)
 
-    def _block_pairs(self, node: _nodes.Node) -> Iterable[tuple[_nodes.Scalar, _nodes.Node]]:
-        if isinstance(node, _nodes.Mapping) and not node.flow:
+    def _block_pairs(self, node: parse.Node) -> Iterable[tuple[parse.Scalar, parse.Node]]:
+        if isinstance(node, parse.Mapping) and not node.flow:
             for key, value in node.pairs:
                 yield key, value
                 yield from self._block_pairs(value)
-        elif isinstance(node, _nodes.Sequence) and not node.flow:
+        elif isinstance(node, parse.Sequence) and not node.flow:
             for item in node.items:
                 yield from self._block_pairs(item)
 
@@ -122,24 +123,24 @@ class _Planner:
         found = self._observed.get(path)
         if found is not None:
             return found
-        return _emit.DOUBLE if path in self.house.quoted else _emit.PLAIN
+        return render.DOUBLE if path in self.house.quoted else render.PLAIN
 
-    def _observe(self, node: _nodes.Node, path: str) -> None:
+    def _observe(self, node: parse.Node, path: str) -> None:
         observed = self._observed
         if observed is None:
             return
-        if isinstance(node, _nodes.Scalar):
+        if isinstance(node, parse.Scalar):
             # A null (~, null, empty) says nothing about how a value there is written.
-            if node.style != _nodes.PLAIN or node.value not in _NULL_WORDS:
+            if node.style != parse.PLAIN or node.value not in _NULL_WORDS:
                 observed.setdefault(path, node.style)
-        elif isinstance(node, _nodes.Mapping):
+        elif isinstance(node, parse.Mapping):
             for key, value in node.pairs:
                 self._observe(value, f"{path}.{key.value}" if path else key.value)
         else:
             for item in node.items:
                 self._observe(item, f"{path}[]")
 
-    def _dash(self, item: _nodes.Node) -> int:
+    def _dash(self, item: parse.Node) -> int:
         """Offset of the dash that introduces a block sequence item."""
         position = item.start - 1
         while position >= 0 and self.text[position] in " \t\r\n":
@@ -148,9 +149,9 @@ class _Planner:
 
     # --- mappings -----------------------------------------------------------------------
 
-    def mapping(self, node: _nodes.Mapping, old: Any, new: Any, path: str, depth: int) -> None:
-        old_items = dict(_emit.mapping_items(old))
-        new_items = dict(_emit.mapping_items(new))
+    def mapping(self, node: parse.Mapping, old: Any, new: Any, path: str, depth: int) -> None:
+        old_items = dict(render.mapping_items(old))
+        new_items = dict(render.mapping_items(new))
         if node.flow and (
             old_items.keys() != new_items.keys() or len(node.pairs) != len(old_items)
         ):
@@ -174,7 +175,7 @@ class _Planner:
             else:
                 self.change_value(node, pair, before, after, here, depth)
 
-    def _delete_head_of_item(self, node: _nodes.Mapping, deleted: set[str]) -> set[str]:
+    def _delete_head_of_item(self, node: parse.Mapping, deleted: set[str]) -> set[str]:
         """Delete the first keys of a list item's mapping, keeping its dash.
 
         The first key shares its line with the dash: the first key that stays moves up
@@ -193,20 +194,20 @@ class _Planner:
 
     def change_value(
         self,
-        parent: _nodes.Mapping,
-        pair: tuple[_nodes.Scalar, _nodes.Node],
+        parent: parse.Mapping,
+        pair: tuple[parse.Scalar, parse.Node],
         before: Any,
         after: Any,
         path: str,
         depth: int,
     ) -> None:
         value = pair[1]
-        if isinstance(value, _nodes.Scalar) and _emit.is_scalar(after):
+        if isinstance(value, parse.Scalar) and render.is_scalar(after):
             self.replace_scalar(value, after, path, parent.flow)
         elif _editable_in_place(value, before, after):
             self.mapping(value, before, after, path, depth + 1)
         elif (
-            isinstance(value, _nodes.Sequence)
+            isinstance(value, parse.Sequence)
             and isinstance(before, list)
             and isinstance(after, list)
             and after
@@ -216,10 +217,10 @@ class _Planner:
         else:
             self.rewrite_pair(parent, pair, after, path)
 
-    def replace_scalar(self, node: _nodes.Scalar, value: Any, path: str, flow: bool) -> None:
+    def replace_scalar(self, node: parse.Scalar, value: Any, path: str, flow: bool) -> None:
         start, end = node.start, node.end
         style = node.style
-        if node.value in _NULL_WORDS and style == _nodes.PLAIN:
+        if node.value in _NULL_WORDS and style == parse.PLAIN:
             style = self.style_for(path)
         if start == end:  # an empty value right after its colon or dash
             end = start
@@ -229,10 +230,10 @@ class _Planner:
             rendered = self.render(value, style, path, flow, start)
             self.edits.append(Edit(start, end, " " + rendered + (" " if comment else "")))
             return
-        if style in (_emit.LITERAL, _emit.FOLDED):
+        if style in (render.LITERAL, render.FOLDED):
             end = line_end(self.text, self._block_scalar_end(node))
             indent = self._block_scalar_indent(node)
-            rendered = _emit.render_scalar(
+            rendered = render.render_scalar(
                 value,
                 style,
                 indent=" " * indent,
@@ -241,12 +242,12 @@ class _Planner:
             self.edits.append(Edit(start, end, rendered + self.layout.newline))
             return
         rendered = self.render(value, style, path, flow, start)
-        if style == _nodes.PLAIN:
+        if style == parse.PLAIN:
             rendered = _like(node.value, value, rendered)
         self.edits.append(Edit(start, end, rendered))
 
     def render(self, value: Any, style: str, path: str, flow: bool, at: int) -> str:
-        return _emit.render_scalar(
+        return render.render_scalar(
             value,
             style,
             flow=flow,
@@ -254,13 +255,13 @@ class _Planner:
             newline=self.layout.newline,
         )
 
-    def _block_scalar_end(self, node: _nodes.Scalar) -> int:
+    def _block_scalar_end(self, node: parse.Scalar) -> int:
         end = node.end
         while end > node.start and self.text[end - 1] in " \t\r\n":
             end -= 1
         return end
 
-    def _block_scalar_indent(self, node: _nodes.Scalar) -> int:
+    def _block_scalar_indent(self, node: parse.Scalar) -> int:
         body = line_end(self.text, node.start)
         first = self.text[body : self._block_scalar_end(node)]
         indent = len(first) - len(first.lstrip(" "))
@@ -272,7 +273,7 @@ class _Planner:
             indent = header_indent + self.layout.indent
         return indent
 
-    def delete_pair(self, pair: tuple[_nodes.Scalar, _nodes.Node], depth: int) -> None:
+    def delete_pair(self, pair: tuple[parse.Scalar, parse.Node], depth: int) -> None:
         # Block mappings only: a flow mapping that loses a key is written again whole.
         key, value = pair
         start, end = self.entry_lines(key, value)
@@ -285,33 +286,33 @@ class _Planner:
                 start = above
         self.edits.append(Edit(start, end, ""))
 
-    def _after_dash(self, key: _nodes.Scalar) -> bool:
+    def _after_dash(self, key: parse.Scalar) -> bool:
         return bool(self.text[line_start(self.text, key.start) : key.start].strip())
 
     def root_end(self) -> int:
         return line_end(self.text, self.content_end(self.root))
 
-    def entry_lines(self, key: _nodes.Scalar, value: _nodes.Node) -> tuple[int, int]:
+    def entry_lines(self, key: parse.Scalar, value: parse.Node) -> tuple[int, int]:
         """The whole lines of ``key: value`` in a block mapping."""
         return line_start(self.text, key.start), line_end(self.text, self.content_end(value))
 
-    def content_end(self, node: _nodes.Node) -> int:
+    def content_end(self, node: parse.Node) -> int:
         """Offset just past the last character of a value's content (comments excluded)."""
         while True:
-            if isinstance(node, _nodes.Mapping) and not node.flow and node.pairs:
+            if isinstance(node, parse.Mapping) and not node.flow and node.pairs:
                 key, node = node.pairs[-1]
-                if isinstance(node, _nodes.Scalar) and node.start == node.end:
+                if isinstance(node, parse.Scalar) and node.start == node.end:
                     return key.end
-            elif isinstance(node, _nodes.Sequence) and not node.flow and node.items:
+            elif isinstance(node, parse.Sequence) and not node.flow and node.items:
                 node = node.items[-1]
             else:
                 break
-        if isinstance(node, _nodes.Scalar) and node.style in (_emit.LITERAL, _emit.FOLDED):
+        if isinstance(node, parse.Scalar) and node.style in (render.LITERAL, render.FOLDED):
             return self._block_scalar_end(node)
         return node.end
 
     def insert_pair(
-        self, parent: _nodes.Mapping, key: str, value: Any, owner: Any, path: str, depth: int
+        self, parent: parse.Mapping, key: str, value: Any, owner: Any, path: str, depth: int
     ) -> None:
         order = list(keys_of(type(owner))) if attrs.has(type(owner)) else []
         previous = None
@@ -324,7 +325,7 @@ class _Planner:
             previous = parent.pairs[-1] if parent.pairs else None
         first = parent.pairs[0][0]
         column = self.column(first.start)
-        lines = _emit.entry_lines(key, value, column, path, self.style_for, self.layout)
+        lines = render.entry_lines(key, value, column, path, self.style_for, self.layout)
         if previous is not None:
             at = self.entry_lines(*previous)[1]
         elif self._after_dash(first):
@@ -344,14 +345,14 @@ class _Planner:
         return at > 0 and not self.text[above:at].strip()
 
     def rewrite_pair(
-        self, parent: _nodes.Mapping, pair: tuple[_nodes.Scalar, _nodes.Node], value: Any, path: str
+        self, parent: parse.Mapping, pair: tuple[parse.Scalar, parse.Node], value: Any, path: str
     ) -> None:
         key, old = pair
         if parent.flow:
             self.edits.append(Edit(old.start, old.end, self.flow_text(value, path)))
             return
         start, end = self.entry_lines(key, old)
-        lines = _emit.entry_lines(
+        lines = render.entry_lines(
             key.value,
             value,
             self.column(key.start),
@@ -367,7 +368,7 @@ class _Planner:
     # --- sequences ----------------------------------------------------------------------
 
     def sequence(
-        self, node: _nodes.Sequence, before: list[Any], after: list[Any], path: str, depth: int
+        self, node: parse.Sequence, before: list[Any], after: list[Any], path: str, depth: int
     ) -> None:
         prefix = 0
         while prefix < min(len(before), len(after)) and same(before[prefix], after[prefix]):
@@ -398,10 +399,10 @@ class _Planner:
             self.insert_items(node, prefix + paired, new_middle[paired:], item_path)
 
     def change_item(
-        self, node: _nodes.Sequence, index: int, before: Any, after: Any, path: str, depth: int
+        self, node: parse.Sequence, index: int, before: Any, after: Any, path: str, depth: int
     ) -> None:
         item = node.items[index]
-        if isinstance(item, _nodes.Scalar) and _emit.is_scalar(after):
+        if isinstance(item, parse.Scalar) and render.is_scalar(after):
             self.replace_scalar(item, after, path, node.flow)
         elif _editable_in_place(item, before, after):
             self.mapping(item, before, after, path, depth + 1)
@@ -413,7 +414,7 @@ class _Planner:
             self.delete_item(node, item)
             self.insert_items(node, index + 1, [after], path)
 
-    def delete_item(self, node: _nodes.Sequence, item: _nodes.Node) -> None:
+    def delete_item(self, node: parse.Sequence, item: parse.Node) -> None:
         # Block lists only: a flow list that loses an item is written again whole.
         dash = self._dash(item)
         self.edits.append(
@@ -422,13 +423,13 @@ class _Planner:
 
     def insert_items(
         self,
-        node: _nodes.Sequence,
+        node: parse.Sequence,
         index: int,
         values: list[Any],
         path: str,
     ) -> None:
         dash_column = self.column(self._dash(node.items[0]))
-        lines = _emit.block_lines(values, dash_column, path[:-2], self.style_for, self.layout)
+        lines = render.block_lines(values, dash_column, path[:-2], self.style_for, self.layout)
         if index > 0:
             at = line_end(self.text, self.content_end(node.items[index - 1]))
         else:
@@ -440,18 +441,18 @@ class _Planner:
     def flow_text(self, value: Any, path: str) -> str:
         if isinstance(value, list):
             return "[" + ", ".join(self.flow_text(item, f"{path}[]") for item in value) + "]"
-        if not _emit.is_scalar(value):
+        if not render.is_scalar(value):
             return (
                 "{"
                 + ", ".join(
                     f"{self._key(k)}: {self.flow_text(v, f'{path}.{k}')}"
-                    for k, v in _emit.mapping_items(value)
+                    for k, v in render.mapping_items(value)
                 )
                 + "}"
             )
-        return _emit.render_scalar(value, self.style_for(path), flow=True)
+        return render.render_scalar(value, self.style_for(path), flow=True)
 
-    def flow_mapping(self, node: _nodes.Mapping, items: dict[str, Any], path: str) -> str:
+    def flow_mapping(self, node: parse.Mapping, items: dict[str, Any], path: str) -> str:
         """A flow mapping of *items*: unchanged entries as written, in the file's order."""
         parts = []
         old = {key.value: (key, value) for key, value in node.pairs}
@@ -467,17 +468,17 @@ class _Planner:
                 parts.append(f"{self._key(key)}: {self.flow_text(value, here)}")
         return "{" + ", ".join(parts) + "}"
 
-    def _unchanged(self, node: _nodes.Node, value: Any) -> bool:
-        if not isinstance(node, _nodes.Scalar) or not _emit.is_scalar(value):
+    def _unchanged(self, node: parse.Node, value: Any) -> bool:
+        if not isinstance(node, parse.Scalar) or not render.is_scalar(value):
             return False
         try:
-            original = _nodes.to_data(node, _nodes.ANY, [])
+            original = parse.to_data(node, parse.ANY, [])
         except ValueError:
             return False
-        return same(original, _emit.scalar_text(value) if isinstance(original, str) else value)
+        return same(original, render.scalar_text(value) if isinstance(original, str) else value)
 
     def _key(self, key: str) -> str:
-        return key if _emit.can_be_plain(key) else _emit.double_quoted(key)
+        return key if render.can_be_plain(key) else render.double_quoted(key)
 
     def _join(self, lines: list[str]) -> str:
         newline = self.layout.newline
@@ -499,17 +500,17 @@ def _like(old: str, value: Any, rendered: str) -> str:
     return rendered
 
 
-def _editable_in_place(node: _nodes.Node, before: Any, after: Any) -> TypeGuard[_nodes.Mapping]:
+def _editable_in_place(node: parse.Node, before: Any, after: Any) -> TypeGuard[parse.Mapping]:
     """Whether a mapping's edits can be spliced into its entries.
 
     Not when it becomes empty (it is written ``{}``) or keeps none of its keys: then it
     is written anew, which also keeps a list item's dash where it belongs.
     """
-    if not (isinstance(node, _nodes.Mapping) and node.pairs):
+    if not (isinstance(node, parse.Mapping) and node.pairs):
         return False
     if not (_is_mapping(before) and _is_mapping(after)):
         return False
-    keys = {key for key, _ in _emit.mapping_items(after)}
+    keys = {key for key, _ in render.mapping_items(after)}
     return any(key.value in keys for key, _ in node.pairs)
 
 

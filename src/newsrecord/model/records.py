@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar, TypeAlias
 
-from newsrecord._fields import extra_field, field, model
-from newsrecord.price import Price
-from newsrecord.secured import Secured
+from newsrecord.model.fields import extra_field, field, model
+from newsrecord.model.price import Price
+from newsrecord.model.secured import Secured
 
 # The order in which files write the keys of an article and of a related-article summary.
 _ARTICLE_ORDER = (

@@ -30,12 +30,12 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from newsrecord import _nodes
-from newsrecord._fields import TRUSTED, fields, info, optional_part
+from newsrecord._read import parse
 from newsrecord.errors import Problem, ValidationError
-from newsrecord.model import KINDS, AnyRecord, Article, Organization, Record, RelatedArticle
-from newsrecord.price import Price
-from newsrecord.secured import Secured
+from newsrecord.model.fields import TRUSTED, fields, info, optional_part
+from newsrecord.model.price import Price
+from newsrecord.model.records import KINDS, AnyRecord, Article, Organization, Record, RelatedArticle
+from newsrecord.model.secured import Secured
 
 __all__ = [
     "VALUE_TYPES",
@@ -414,14 +414,14 @@ def kind_of(data: Any) -> type[AnyRecord]:
     return _kind(data.get("type"), data.get("category"), data.keys())
 
 
-def kind_of_node(root: _nodes.Mapping) -> type[AnyRecord]:
+def kind_of_node(root: parse.Mapping) -> type[AnyRecord]:
     """Choose the model class for a parsed front matter from its ``type`` and keys."""
     scalars = {
         key.value: None
-        if value.style == _nodes.PLAIN and value.value in _NULL_TEXTS
+        if value.style == parse.PLAIN and value.value in _NULL_TEXTS
         else value.value
         for key, value in root.pairs
-        if isinstance(value, _nodes.Scalar)
+        if isinstance(value, parse.Scalar)
     }
     return _kind(scalars.get("type"), scalars.get("category"), scalars.keys())
 
@@ -505,7 +505,7 @@ VALUE_TYPES: Final = (Secured, Price)
 _TEXT_TYPES: Final = frozenset({str, dt.datetime, dt.timedelta, Secured, Price})
 
 
-_SHAPES: dict[type, _nodes.Shape] = {}
+_SHAPES: dict[type, parse.Shape] = {}
 
 
 def mismatches(data: Any, cls: type[AnyRecord]) -> list[Located]:
@@ -536,14 +536,14 @@ def mismatches(data: Any, cls: type[AnyRecord]) -> list[Located]:
     return found
 
 
-def shape_of(cls: type) -> _nodes.Shape:
+def shape_of(cls: type) -> parse.Shape:
     """Return the shape the model expects for a mapping of class *cls*."""
     shape = _SHAPES.get(cls)
     if shape is not None:
         return shape
     # Stored before it is filled, so that recursive classes (related articles) refer to
     # themselves instead of recursing forever.
-    shape = _SHAPES[cls] = _nodes.Shape()
+    shape = _SHAPES[cls] = parse.Shape()
     hints = typing.get_type_hints(cls)
     for attribute in attrs.fields(cls):
         if attribute.name != "extra":
@@ -551,11 +551,11 @@ def shape_of(cls: type) -> _nodes.Shape:
     return shape
 
 
-def _shape_of_type(tp: Any) -> _nodes.Shape:
+def _shape_of_type(tp: Any) -> parse.Shape:
     tp = optional_part(tp)
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
         # A place that holds a mapping or a scalar (a related summary or a slug).
-        merged = _nodes.Shape()
+        merged = parse.Shape()
         for option in typing.get_args(tp):
             shape = _shape_of_type(option)
             merged.text = merged.text or shape.text
@@ -563,12 +563,12 @@ def _shape_of_type(tp: Any) -> _nodes.Shape:
             merged.item = merged.item or shape.item
         return merged
     if tp in _TEXT_TYPES:
-        return _nodes.Shape(text=True)
+        return parse.Shape(text=True)
     if typing.get_origin(tp) is list:
-        return _nodes.Shape(item=_shape_of_type(typing.get_args(tp)[0]))
+        return parse.Shape(item=_shape_of_type(typing.get_args(tp)[0]))
     if attrs.has(tp):
         return shape_of(tp)
-    return _nodes.ANY
+    return parse.ANY
 
 
 # --- unstructuring ----------------------------------------------------------------------

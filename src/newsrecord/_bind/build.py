@@ -18,13 +18,13 @@ from typing import Any, Final
 
 import attrs
 
-from newsrecord import _nodes
-from newsrecord._convert import parse_datetime, parse_duration
-from newsrecord._fields import fields, optional_part
-from newsrecord._nodes import PLAIN, Mapping, Node, Scalar, Sequence, resolve_plain
-from newsrecord.model import AnyRecord, RelatedArticle
-from newsrecord.price import Price
-from newsrecord.secured import Secured
+from newsrecord._bind.convert import parse_datetime, parse_duration
+from newsrecord._read import parse
+from newsrecord._read.parse import PLAIN, Mapping, Node, Scalar, Sequence, resolve_plain
+from newsrecord.model.fields import fields, optional_part
+from newsrecord.model.price import Price
+from newsrecord.model.records import AnyRecord, RelatedArticle
+from newsrecord.model.secured import Secured
 
 __all__ = ["build"]
 
@@ -112,7 +112,7 @@ _SCALARS: Final[dict[Any, Converter]] = {
 
 def _extra_value(node: Node) -> Any:
     errors: list[tuple[str, int, str]] = []
-    value = _nodes.to_data(node, _nodes.ANY, errors)
+    value = parse.to_data(node, parse.ANY, errors)
     if errors:
         raise _NotAcceptedError
     return value

@@ -1,0 +1,283 @@
+"""The facade: reading, writing and converting records, and editing files in place."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal, overload
+
+from newsrecord._bind import convert
+from newsrecord._read.parse import DEFAULT_LIMITS, Limits, check_file_size
+from newsrecord._read.text import decode
+from newsrecord._write.fresh import write_fresh
+from newsrecord.document import Document
+from newsrecord.errors import RecordError, ValidationError
+from newsrecord.files import StrPath, as_paths, iter_record_files, replace_if_unchanged, walk
+from newsrecord.model.records import AnyRecord
+
+__all__ = ["dumps", "edit", "from_dict", "iter_records", "load", "loads", "to_dict"]
+
+
+def loads(
+    text: str | bytes,
+    *,
+    kind: type[AnyRecord] | None = None,
+    path: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Document:
+    """Parse a record file's text (or UTF-8 bytes) into a :class:`Document`.
+
+    Args:
+        text: The whole file.
+        kind: The record class to build; by default chosen from ``type`` and the keys.
+            When the file looks like another kind (its ``type`` selects another class,
+            or it has keys only another kind knows), every such mismatch is reported
+            with the other problems. Keys no kind knows stay in ``extra``.
+        path: The file name to put in error messages.
+        limits: Safety limits for hostile input (see :class:`Limits`).
+
+    Raises:
+        ParseError: not a record: no front matter, bad UTF-8 or lone surrogates,
+            malformed or non-plain YAML.
+        LimitError: the text is over one of *limits* (a ParseError too).
+        ValidationError: the values do not fit the model; lists every problem.
+    """
+    check_file_size(len(text), limits, path, "bytes" if isinstance(text, bytes) else "characters")
+    return Document(decode(text, path), path=path, kind=kind, limits=limits)
+
+
+def load(
+    path: StrPath, *, kind: type[AnyRecord] | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Document:
+    """Read and parse a record file.
+
+    A file larger than ``limits.max_file_size`` is refused before it is read.
+
+    Raises:
+        ParseError: not a record (see :func:`loads`).
+        LimitError: the file is over one of *limits* (a ParseError too).
+        ValidationError: the values do not fit the model.
+        OSError: the file cannot be read.
+    """
+    name = os.fspath(path)
+    with Path(path).open("rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        check_file_size(size, limits, name)
+        # read(n) allocates n bytes up front: ask for what the file holds, then read on
+        # only if it grew since fstat, and never more than one byte past the limit.
+        data = stream.read(size + 1)
+        if len(data) > size:
+            data += stream.read(limits.max_file_size + 1 - len(data))
+    return loads(data, kind=kind, path=name, limits=limits)
+
+
+def dumps(record: AnyRecord | Document, *, body: str = "", newline: str = "\n") -> str:
+    """Return the text of a document, or of a record written from scratch in house style.
+
+    Args:
+        record: A :class:`Document` (its edited text is returned) or a record.
+        body: The body to put after the front matter of a new record.
+        newline: The line break of a new record's text.
+
+    Raises:
+        ValidationError: the record breaks the model.
+    """
+    if isinstance(record, Document):
+        return record.dumps()
+    problems = convert.check(record)
+    if problems:
+        raise ValidationError(convert.problems_of(problems))
+    return write_fresh(record, body, newline)
+
+
+def to_dict(record: AnyRecord) -> dict[str, Any]:
+    """Return the record as plain data: YAML keys in file order, JSON-compatible values.
+
+    Date-times become ISO 8601 text, the secured blob its raw text; None fields are left
+    out; unknown keys follow the known ones.
+    """
+    data: dict[str, Any] = convert.unstructure(record)
+    return data
+
+
+def from_dict(data: dict[str, Any], *, kind: type[AnyRecord] | None = None) -> AnyRecord:
+    """Build a record from plain data with YAML keys (the inverse of :func:`to_dict`).
+
+    Raises:
+        ValidationError: the data does not fit the model; lists every problem.
+    """
+    cls = kind or convert.kind_of(data)
+    built = convert.structure(data, cls)
+    if isinstance(built, list):
+        raise ValidationError(convert.problems_of(built))
+    return built
+
+
+@contextlib.contextmanager
+def edit(
+    path: StrPath, *, kind: type[AnyRecord] | None = None, limits: Limits | None = None
+) -> Iterator[Document]:
+    """Load a record file, let the block edit it, then save it atomically.
+
+    The file is saved only when the block ends without an exception, and only when the
+    document changed (``doc.dumps() != doc.text``): an edit that sets a value to what it
+    already was writes nothing, not even the file's modification time. Saving writes a
+    temporary file in the same folder, syncs it, and renames it over the original, keeping
+    the file's permissions.
+
+    No lost updates: right before the rename the file on disk is read again and compared,
+    byte for byte, with what was loaded; if anything changed it (another ``edit``, an
+    editor, ``git checkout``), :class:`ConflictError` is raised and the other change is
+    kept. Load again and redo the edit to retry. Two ``edit`` blocks (in any processes on
+    one machine) never both succeed on the same version of a file: the check and the
+    rename happen under an exclusive ``flock`` on the file, so they are serialized. A
+    program that writes the file *without* that lock can still slip in between the check
+    and the rename (a window of microseconds: no parsing or syncing happens in it); on
+    Windows, which has no ``flock``, that window is all the protection there is.
+
+    Example::
+
+        with newsrecord.edit("news/ai.md") as doc:
+            doc.record.heat += 1
+
+    Args:
+        path: The record file.
+        kind: The record class to build; by default chosen from the file.
+        limits: Safety limits for hostile input, as for :func:`load`.
+
+    Yields:
+        The loaded :class:`Document`. After a successful save it stands for the new text
+        (``doc.text``), so ``doc.is_modified()`` is False again.
+
+    Raises:
+        ParseError: the file is not a record.
+        LimitError: the file is over one of *limits*.
+        ValidationError: the file, or the record as edited, breaks the model; nothing is
+            written.
+        ConflictError: the file changed or disappeared after it was loaded; nothing is
+            written.
+        OSError: the file cannot be read or written; the old file is left intact.
+    """
+    target = os.fspath(path)
+    limits = limits or Limits()
+    doc = load(target, kind=kind, limits=limits)
+    yield doc
+    new_text = doc.dumps()
+    if new_text == doc.text:
+        return
+    # Decoding is lossless (strict UTF-8, BOM and line breaks kept), so the text encodes
+    # back to the very bytes read; after a save() inside the block, to the bytes written.
+    expected = doc.text.encode("utf-8")
+    replace_if_unchanged(Path(target), new_text.encode("utf-8"), expected)
+    # Let the document stand for the text now on disk, as Document.save() does; the
+    # constructor is the public way to build that state.
+    Document.__init__(doc, new_text, path=target, kind=type(doc.record), limits=limits)
+
+
+@overload
+def iter_records(
+    paths: StrPath | Iterable[StrPath],
+    *,
+    errors: Literal["raise"] = "raise",
+    pattern: str = "*.md",
+    kind: type[AnyRecord] | None = None,
+    limits: Limits | None = None,
+) -> Iterator[tuple[Path, Document]]: ...
+
+
+@overload
+def iter_records(
+    paths: StrPath | Iterable[StrPath],
+    *,
+    errors: Literal["collect"],
+    pattern: str = "*.md",
+    kind: type[AnyRecord] | None = None,
+    limits: Limits | None = None,
+) -> Iterator[tuple[Path, Document | RecordError]]: ...
+
+
+def iter_records(
+    paths: StrPath | Iterable[StrPath],
+    *,
+    errors: Literal["raise", "collect"] = "raise",
+    pattern: str = "*.md",
+    kind: type[AnyRecord] | None = None,
+    limits: Limits | None = None,
+) -> Iterator[tuple[Path, Document]] | Iterator[tuple[Path, Document | RecordError]]:
+    """Load every record file among *paths*, one at a time.
+
+    Files are found as :func:`iter_record_files` finds them (folders recursively, ``*.md``
+    but not ``README.md``, in name order). It is a generator: a file is read only when
+    the previous one has been handed over, and nothing is kept, so memory stays flat
+    however large the tree.
+
+    Example::
+
+        for path, doc in newsrecord.iter_records(["news"], errors="collect"):
+            if isinstance(doc, newsrecord.RecordError):
+                print(doc)
+
+    Args:
+        paths: A file or folder, or several.
+        errors: ``"raise"`` stops at the first file that cannot be read or is not a valid
+            record; ``"collect"`` yields ``(path, error)`` for it and goes on. A file or
+            folder that cannot be read is reported as a :class:`RecordError` whose cause
+            is the :class:`OSError`.
+        pattern: A shell-style pattern matched against file names in folders.
+        kind: The record class to build; by default chosen from each file.
+        limits: Safety limits for hostile input, as for :func:`load` (a file over
+            ``max_file_size`` is refused without being read).
+
+    Yields:
+        ``(path, document)`` pairs, or ``(path, error)`` with ``errors="collect"``.
+
+    Raises:
+        RecordError: with ``errors="raise"``, the first invalid record.
+        OSError: with ``errors="raise"``, the first file or folder that cannot be read.
+        ValueError: *errors* is neither ``"raise"`` nor ``"collect"`` (raised at once).
+    """
+    if errors not in ("raise", "collect"):
+        raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
+    limits = limits or Limits()
+    if errors == "raise":
+        return _records(paths, pattern, kind, limits)
+    return _collected(paths, pattern, kind, limits)
+
+
+def _records(
+    paths: StrPath | Iterable[StrPath],
+    pattern: str,
+    kind: type[AnyRecord] | None,
+    limits: Limits,
+) -> Iterator[tuple[Path, Document]]:
+    for path in iter_record_files(paths, pattern=pattern):
+        yield path, load(path, kind=kind, limits=limits)
+
+
+def _collected(
+    paths: StrPath | Iterable[StrPath],
+    pattern: str,
+    kind: type[AnyRecord] | None,
+    limits: Limits,
+) -> Iterator[tuple[Path, Document | RecordError]]:
+    for path, error in walk(as_paths(paths), pattern):
+        if error is not None:
+            yield path, _unreadable(path, error)
+            continue
+        try:
+            doc = load(path, kind=kind, limits=limits)
+        except RecordError as exc:
+            yield path, exc
+        except OSError as exc:
+            yield path, _unreadable(path, exc)
+        else:
+            yield path, doc
+
+
+def _unreadable(path: Path, error: OSError) -> RecordError:
+    reason = error.strerror or str(error)
+    wrapped = RecordError(f"cannot be read: {reason}", path=str(path))
+    wrapped.__cause__ = error
+    return wrapped

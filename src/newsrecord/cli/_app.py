@@ -1,0 +1,81 @@
+"""The command group, exit codes, shared options and the helpers every command uses."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, Final, NoReturn
+
+import click
+
+import newsrecord
+
+EXIT_INVALID: Final = 1
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsrecord")
+def main() -> None:
+    """Read, check and edit article-record files without losing a byte.
+
+    Field paths use the YAML keys of the files: title, provider.name, images[0].width.
+    Exit status: 0 on success, 1 when a record is invalid, 2 on usage errors.
+    """
+
+
+def load_or_exit(file: str) -> newsrecord.Document:
+    """Load FILE, or print its problems and exit with status 1."""
+    try:
+        return newsrecord.load(file)
+    except newsrecord.RecordError as exc:
+        exit_invalid(exc)
+    except OSError as exc:
+        raise click.FileError(file, hint=exc.strerror or str(exc)) from exc
+
+
+def exit_invalid(exc: newsrecord.RecordError) -> NoReturn:
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def usage_error(
+    exc: newsrecord.RecordError, hint: str, *, new_key: bool = True
+) -> click.BadParameter:
+    message = "; ".join(str(problem) for problem in exc.problems)
+    if not new_key and " has no field " in message:
+        message += " (--new-key adds a key the model does not know)"
+    return click.BadParameter(message, param_hint=hint)
+
+
+JOBS_OPTION = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per available core).",
+)
+
+
+FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False))
+DRY_RUN = click.option(
+    "--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing."
+)
+
+
+def as_json_option(text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    return click.option("--json", "as_json", is_flag=True, help=text)
+
+
+NEW_KEY = click.option(
+    "--new-key", is_flag=True, help="Allow adding a key the model does not know."
+)
+
+
+def parse_json(text: str, hint: str) -> Any:
+    """Read *text* as JSON, or fail as a usage error naming *hint*."""
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"not JSON: {text!r} ({exc})", param_hint=hint) from exc

@@ -1,0 +1,172 @@
+"""Commands that read records: show, get, json, schema."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+import click
+
+import newsrecord
+from newsrecord.cli._app import (
+    EXIT_INVALID,
+    FILE,
+    JOBS_OPTION,
+    load_or_exit,
+    main,
+    usage_error,
+)
+from newsrecord.cli._redact import Redactor, is_model
+from newsrecord.cli._runner import default_jobs, read_problem, record_files, run_batches
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--reveal", is_flag=True, help="Print the secured blob in full.")
+def show(file: str, *, reveal: bool) -> None:
+    """Print the typed record of FILE as a table and check that it round-trips."""
+    doc = load_or_exit(file)
+    click.echo(f"{type(doc.record).__name__} ({file})")
+    plain = newsrecord.to_dict(doc.record)
+    for name, value in _rows(doc.record, plain, "", Redactor(reveal=reveal)):
+        click.echo(f"  {name:<28} {value}")
+    click.echo(f"  {'(body)':<28} {len(doc.body)} characters")
+    same = doc.dumps() == doc.text
+    click.echo("round trip: " + ("identical, byte for byte" if same else "DIFFERENT"))
+    if not same:
+        sys.exit(EXIT_INVALID)
+
+
+def _rows(
+    value: Any, plain: dict[str, Any], prefix: str, redactor: Redactor
+) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for spec in newsrecord.fields(type(value)):
+        item = getattr(value, spec.name)
+        if item is not None:
+            rows.extend(_value_rows(prefix + spec.key, item, plain[spec.key], redactor))
+    for key in value.extra:
+        shown = json.dumps(redactor.untyped(plain[key], key), ensure_ascii=False)
+        rows.append((f"{prefix}{key}", f"{shown} (unknown key)"))
+    return rows
+
+
+def _value_rows(name: str, item: Any, plain: Any, redactor: Redactor) -> list[tuple[str, str]]:
+    if isinstance(item, newsrecord.Secured):
+        shown = redactor.plain(item, plain)
+        return [(name, shown if redactor.reveal else f"{shown} ({len(item.raw)} chars)")]
+    if isinstance(item, list):
+        rows: list[tuple[str, str]] = []
+        for index, (element, element_plain) in enumerate(zip(item, plain, strict=True)):
+            rows.extend(_value_rows(f"{name}[{index}]", element, element_plain, redactor))
+        return rows or [(name, "[]")]
+    if is_model(item):
+        return _rows(item, plain, name + ".", redactor)
+    return [(name, plain if isinstance(plain, str) else json.dumps(plain, ensure_ascii=False))]
+
+
+@main.command()
+@FILE
+@click.argument("field")
+@click.option("--reveal", is_flag=True, help="Print the secured blob in full.")
+def get(file: str, field: str, *, reveal: bool) -> None:
+    """Print the value of FIELD in FILE: strings as they are, everything else as JSON.
+
+    An absent field prints null. FIELD is a path of YAML keys: title, provider.name,
+    images[0].width, topics[-1].
+    """
+    doc = load_or_exit(file)
+    try:
+        typed = newsrecord.get_field(doc.record, field)
+        plain = newsrecord.get_field(doc.record, field, plain=True)
+    except newsrecord.ValidationError as exc:
+        raise usage_error(exc, "FIELD") from exc
+    redactor = Redactor(reveal=reveal)
+    keys = re.findall(r"[^.\[\]]+", field)
+    plain = redactor.plain(typed, plain, keys[-1] if keys else "")
+    if isinstance(plain, str):
+        click.echo(plain)
+    else:
+        indent = 2 if isinstance(plain, dict | list) else None
+        click.echo(json.dumps(plain, indent=indent, ensure_ascii=False))
+    redactor.note()
+
+
+@main.command(name="json")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--with-body", is_flag=True, help='Add the body as "body".')
+@click.option("--with-path", is_flag=True, help='Add the file\'s path as "path" (first key).')
+@click.option("--reveal", is_flag=True, help="Export secured blobs in full (else shortened).")
+@JOBS_OPTION
+def json_(
+    paths: tuple[str, ...], *, with_body: bool, with_path: bool, reveal: bool, jobs: int | None
+) -> None:
+    """Export records as JSON Lines: one object per record, as to_dict() gives it.
+
+    Secured blobs are shortened unless --reveal is given (so by default the output cannot
+    recreate the files exactly). Invalid records are reported on stderr, and the exit
+    status is then 1.
+    """
+    walk_problems: list[newsrecord.Problem] = []
+    invalid = 0
+    options = (with_body, with_path, reveal)
+    for _, (problems, line) in run_batches(
+        _json_batch, record_files(paths, walk_problems), options, jobs or default_jobs()
+    ):
+        if line is not None:
+            click.echo(line)
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        invalid += bool(problems)
+    for problem in walk_problems:
+        click.echo(str(problem), err=True)
+    if invalid or walk_problems:
+        sys.exit(EXIT_INVALID)
+
+
+def _json_batch(
+    paths: list[str], options: tuple[bool, bool, bool]
+) -> list[tuple[list[newsrecord.Problem], str | None]]:
+    """Export a batch of files (in a worker): each file's problems and JSON line."""
+    with_body, with_path, reveal = options
+    results: list[tuple[list[newsrecord.Problem], str | None]] = []
+    for path in paths:
+        try:
+            doc = newsrecord.load(path)
+        except newsrecord.RecordError as exc:
+            results.append((list(exc.problems), None))
+            continue
+        except OSError as exc:
+            results.append(([read_problem(path, exc)], None))
+            continue
+        data = Redactor(reveal=reveal).plain(doc.record, newsrecord.to_dict(doc.record))
+        clash = [key for key, wanted in (("path", with_path), ("body", with_body)) if wanted]
+        clash = [key for key in clash if key in data]
+        if clash:
+            message = (
+                f"the record has its own {clash[0]!r} key; export it without --with-{clash[0]}"
+            )
+            results.append(([newsrecord.Problem(message, path, field=clash[0])], None))
+            continue
+        if with_path:
+            data = {"path": path, **data}
+        if with_body:
+            data["body"] = doc.body
+        results.append(([], json.dumps(data, ensure_ascii=False)))
+    return results
+
+
+@main.command()
+@click.option("--markdown", is_flag=True, help="Print the format reference in Markdown.")
+def schema(*, markdown: bool) -> None:
+    """Print the JSON Schema of a record's front matter (or the Markdown reference)."""
+    name = "schema_markdown" if markdown else "json_schema"
+    make = getattr(newsrecord, name, None)
+    if make is None:
+        raise click.ClickException(f"this version of newsrecord has no {name}()")
+    if markdown:
+        click.echo(make(), nl=False)
+    else:
+        click.echo(json.dumps(make(), indent=2, ensure_ascii=False))

@@ -1,0 +1,93 @@
+"""Keeping the secured blob out of what the command line prints."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Final
+
+import attrs
+import click
+
+import newsrecord
+
+
+def is_model(value: Any) -> bool:
+    """Whether *value* is a model object (fields), not a value such as Secured or Price."""
+    if not attrs.has(type(value)):
+        return False
+    try:
+        newsrecord.fields(type(value))
+    except TypeError:
+        return False
+    return True
+
+
+_SECURED_KEY: Final = "secured"
+
+
+class Redactor:
+    """Replaces every secured blob in plain data with its shortened form, counting them.
+
+    Blobs are found by type (:class:`newsrecord.Secured`) and, in plain data the model
+    does not type (a ``secured`` key of a kind without that field), by key.
+    """
+
+    def __init__(self, *, reveal: bool) -> None:
+        self.reveal = reveal
+        self.shortened = 0
+
+    def plain(self, typed: Any, plain: Any, key: str = "") -> Any:
+        """Return *plain* (the plain data of *typed*, found at *key*) with blobs shortened."""
+        if self.reveal:
+            return plain
+        if isinstance(typed, newsrecord.Secured):
+            return self._shorten(typed)
+        if is_model(typed) and isinstance(plain, dict):
+            for spec in newsrecord.fields(type(typed)):
+                item = getattr(typed, spec.name)
+                if item is not None and spec.key in plain:
+                    plain[spec.key] = self.plain(item, plain[spec.key], spec.key)
+            for name in typed.extra:
+                if name in plain:
+                    plain[name] = self.untyped(plain[name], name)
+            return plain
+        if isinstance(typed, list) and isinstance(plain, list):
+            return [self.plain(t, p, key) for t, p in zip(typed, plain, strict=False)]
+        return self.untyped(plain, key)
+
+    def untyped(self, plain: Any, key: str) -> Any:
+        """Return plain data the model does not type, with ``secured`` strings shortened."""
+        if self.reveal:
+            return plain
+        if key == _SECURED_KEY and isinstance(plain, str):
+            return self._shorten(newsrecord.Secured(plain))
+        if isinstance(plain, dict):
+            return {name: self.untyped(item, name) for name, item in plain.items()}
+        if isinstance(plain, list):
+            return [self.untyped(item, key) for item in plain]
+        return plain
+
+    def _shorten(self, blob: newsrecord.Secured) -> str:
+        self.shortened += 1
+        return blob.redacted()
+
+    def note(self) -> None:
+        """Say on stderr that something was shortened, and how to see it."""
+        if self.shortened:
+            click.echo("newsrecord: the secured blob is shortened; --reveal prints it", err=True)
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    """A unified diff of two texts, lines as they are (CRLF stays CRLF)."""
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
+    )
+    out = []
+    for line in lines:
+        out.append(line)
+        if not line.endswith(("\n", "\r")):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
