@@ -26,6 +26,7 @@ from newsrecord import schema as schema_module
 from newsrecord._bind.convert import kind_of
 from newsrecord._read.split import split
 from newsrecord.model import KINDS, Organization, Record
+from newsrecord.model.duration import Duration
 from newsrecord.model.fields import optional_part
 from newsrecord.model.price import Price
 from newsrecord.model.secured import Secured
@@ -251,7 +252,7 @@ def valid_value(tp: Any) -> Any:
         float: 1.5,
         bool: True,
         dt.datetime: "2023-11-19T21:07:00Z",
-        dt.timedelta: "PT13M34S",
+        Duration: "PT13M34S",
         Price: "Free",
         Secured: BLOB,
     }
@@ -295,7 +296,7 @@ def wrong_values(tp: Any) -> list[Any]:
         float: ["1.5", True, "text"],
         bool: ["true", 1, 0, "yes"],
         dt.datetime: [20231119, True, "yesterday", "2023-13-45T00:00:00Z"],
-        dt.timedelta: [813, True, "13 minutes"],
+        Duration: [813, True, "13 furlongs"],
         Price: [40, 40.34, True],
         Secured: [5, True],
     }

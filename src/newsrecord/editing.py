@@ -28,6 +28,7 @@ from newsrecord._bind.convert import describe_value, field_path_text, parse_fiel
 from newsrecord.api import from_dict, to_dict
 from newsrecord.errors import ValidationError
 from newsrecord.model.fields import FieldSpec, fields, optional_part
+from newsrecord.model.leaves import LEAVES
 from newsrecord.model.records import AnyRecord
 
 if sys.platform != "win32":
@@ -386,13 +387,8 @@ def _declared(slot: _Slot) -> Any:
 
 def _written_as_text(tp: Any) -> bool:
     """Whether files write values of *tp* as text: strings, date-times, the secured blob..."""
-    return (
-        isinstance(tp, type)
-        and tp is not Any  # a class since Python 3.11
-        and tp not in (bool, int, float, list, dict)
-        and typing.get_origin(tp) is None
-        and not _is_model_type(tp)
-    )
+    leaf = LEAVES.get(tp)
+    return leaf is not None and leaf.is_text
 
 
 def _from_text(text: Any, tp: Any) -> Any:

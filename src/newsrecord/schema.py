@@ -11,7 +11,6 @@ copies, ``src/newsrecord/schema.json`` (shipped as package data) and ``docs/sche
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import inspect
 import json
 import re
@@ -25,24 +24,14 @@ from typing import Any, Final
 import attrs
 
 from newsrecord.model.fields import FieldSpec, fields, optional_part
-from newsrecord.model.price import Price
+from newsrecord.model.leaves import LEAVES
 from newsrecord.model.records import KINDS, AnyRecord, Article, Image, Organization, Record
-from newsrecord.model.secured import Secured
 
 __all__ = ["json_schema", "main", "schema_markdown"]
 
 _DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 
-_SCALARS: Final[dict[Any, dict[str, Any]]] = {
-    str: {"type": "string"},
-    int: {"type": "integer"},
-    float: {"type": "number"},
-    bool: {"type": "boolean"},
-    dt.datetime: {"type": "string", "format": "date-time"},
-    dt.timedelta: {"type": "string", "format": "duration"},
-    Price: {"type": "string"},
-    Secured: {"type": "string"},
-}
+_SCALARS: Final[dict[Any, dict[str, Any]]] = {tp: leaf.schema for tp, leaf in LEAVES.items()}
 
 # Which text fields hold addresses is a convention of the format's key names, not of the
 # Python types (they are all ``str``). Every value of these keys in the real corpus is an
@@ -66,10 +55,10 @@ def json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of a record's front matter as files write it.
 
     Keys are the YAML keys; date-times are strings in RFC 3339 ``date-time`` format (with
-    a time zone), durations ISO 8601 ``duration`` strings, prices and the ``secured`` blob
-    plain strings. Every optional field also accepts null (an absent key and a null value
-    mean the same), unknown keys are allowed everywhere (the library keeps them in
-    ``extra``), and each model class has its definition under ``$defs``.
+    a time zone); durations, prices and the ``secured`` blob are strings. Every optional
+    field also accepts null (an absent key and a null value mean the same), unknown keys
+    are allowed everywhere (the library keeps them in ``extra``), and each model class
+    has its definition under ``$defs``.
 
     The record kinds are a ``oneOf`` whose branches are made mutually exclusive by the
     rule :func:`newsrecord.loads` uses to choose a kind: ``category: news`` makes an
@@ -329,24 +318,14 @@ _KINDS_INTRODUCTION: Final = (
 _VALUE_TYPES: Final = (
     "| type | in the file | in Python |",
     "| --- | --- | --- |",
-    "| string | any YAML string; plain, quoted or block | `str` |",
-    "| integer | a whole number, possibly negative | `int` |",
-    "| number | a number | `float` |",
-    "| boolean | `true` or `false` | `bool` |",
-    (
-        "| string (date-time) | ISO 8601 / RFC 3339 with a time zone: `2023-11-19T21:07:00Z`"
-        " | time-zone-aware `datetime.datetime` |"
-    ),
-    "| string (duration) | ISO 8601 duration: `PT13M34S` | `datetime.timedelta` |",
-    "| string (price) | the price as written: `Free`, `Free+`, `$40.34` | `newsrecord.Price` |",
-    "| string (secured) | see [the secured blob](#the-secured-blob) | `newsrecord.Secured` |",
+    *(f"| {leaf.reference} | {leaf.written} | {leaf.python} |" for leaf in LEAVES.values()),
     "| string (uri) | an absolute URI | `str` |",
     "| string (uri-reference) | a URI, or a path on the publishing site | `str` |",
     "",
     "When reading, newsrecord also accepts a date-time without a time zone (it means UTC,",
-    "as YAML says); it always writes one. A duration in months or years counts 30 or 365",
-    "days. An unquoted value in a text field is text: `title: 2023` is the string",
-    '`"2023"`.',
+    "as YAML says); it always writes one. A duration keeps its text; its `timedelta` counts",
+    "a month as 30 days and a year as 365. An unquoted value in a text field is text:",
+    '`title: 2023` is the string `"2023"`.',
 )
 
 _SECURED_DETAILS: Final = (
@@ -436,18 +415,9 @@ def _type_text(cls: type, spec: FieldSpec) -> str:
 
 
 def _type_name(tp: Any) -> str:
-    names = {
-        str: "string",
-        int: "integer",
-        float: "number",
-        bool: "boolean",
-        dt.datetime: "string (date-time)",
-        dt.timedelta: "string (duration)",
-        Price: "string (price)",
-        Secured: "string ([secured](#the-secured-blob))",
-    }
-    if tp in names:
-        return names[tp]
+    leaf = LEAVES.get(tp)
+    if leaf is not None:
+        return leaf.reference
     origin = typing.get_origin(tp)
     if origin is list:
         return f"list of {_type_name(typing.get_args(tp)[0])}"

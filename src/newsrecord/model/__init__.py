@@ -3,6 +3,7 @@
 Everything here is re-exported by :mod:`newsrecord`; import it from there.
 """
 
+from newsrecord.model.duration import Duration
 from newsrecord.model.fields import FieldSpec, fields
 from newsrecord.model.price import Price
 from newsrecord.model.records import (
@@ -45,6 +46,7 @@ __all__ = [
     "Company",
     "Course",
     "Download",
+    "Duration",
     "FieldSpec",
     "Image",
     "LearningResource",

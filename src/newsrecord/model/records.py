@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar, TypeAlias
 
+from newsrecord.model.duration import Duration
 from newsrecord.model.fields import extra_field, field, model
 from newsrecord.model.price import Price
 from newsrecord.model.secured import Secured
@@ -345,7 +346,7 @@ class LearningResource(Record):
 
     Attributes:
         price: What it costs, as written (``Free``, ``Free+``, ``$40.34``).
-        length: How long it takes (ISO 8601 duration such as ``PT13M34S``).
+        length: How long it takes, as written (``PT13M34S``, ``53 hours``, ``1:16``).
         levels: Audience levels (``Beginner``, ``Intermediate``, ...).
         ratings: How learners rated it.
         items: Slugs of the resources a collection gathers.
@@ -353,8 +354,9 @@ class LearningResource(Record):
     """
 
     price: Price | None = field("What it costs, as written.", example="Free", default=None)
-    length: dt.timedelta | None = field(
-        "How long it takes, as an ISO 8601 duration; a month counts 30 days, a year 365.",
+    length: Duration | None = field(
+        "How long it takes, as written: ISO 8601 (PT13M34S), words (53 hours, 6 Weeks, "
+        "1h 49m) or a clock (1:16 is an hour and 16 minutes).",
         example="PT13M34S",
         default=None,
     )
