@@ -276,6 +276,9 @@ def host(kind: type) -> dict[str, Any]:
     data = minimal(kind)
     if kind.TYPES:
         data["type"] = kind.TYPES[0]
+    elif kind is newsrecord.CompanyProfile:
+        data["type"] = "profile"
+        data["overview"] = "A company."
     elif kind is Organization:
         data["_id"] = "example.com"
     else:

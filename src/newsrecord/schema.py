@@ -25,7 +25,16 @@ import attrs
 
 from newsrecord.model.fields import FieldSpec, fields, optional_part
 from newsrecord.model.leaves import LEAVES
-from newsrecord.model.records import KINDS, AnyRecord, Article, Image, Organization, Record
+from newsrecord.model.records import (
+    KINDS,
+    AnyRecord,
+    Article,
+    CompanyProfile,
+    Image,
+    Organization,
+    Profile,
+    Record,
+)
 
 __all__ = ["json_schema", "main", "schema_markdown"]
 
@@ -198,6 +207,15 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 _NEWS: Final = {"properties": {"category": {"const": "news"}}, "required": ["category"]}
 _UNTYPED: Final = {"properties": {"type": {"type": "null"}}}
 _ORGANIZATION_KEYS: Final = {"anyOf": [{"required": ["taxonomy"]}, {"required": ["_id"]}]}
+_COMPANY_KEYS: Final = (
+    "overview",
+    "crunchbase",
+    "yearFounded",
+    "funding",
+    "locations",
+    "otherNames",
+)
+_COMPANY: Final = {"anyOf": [{"required": [key]} for key in _COMPANY_KEYS]}
 
 
 def _typed(values: Sequence[str]) -> dict[str, Any]:
@@ -228,6 +246,10 @@ def _selector(kind: type[AnyRecord]) -> dict[str, Any]:
         every_type = [value for other in KINDS for value in other.TYPES]
         known = [_NEWS, _typed(every_type), {"allOf": [_UNTYPED, _ORGANIZATION_KEYS]}]
         return {"not": {"anyOf": known}}
+    if kind is CompanyProfile:
+        return {"allOf": [{"not": _NEWS}, _typed(Profile.TYPES), _COMPANY]}
+    if kind is Profile:
+        return {"allOf": [{"not": _NEWS}, _typed(Profile.TYPES), {"not": _COMPANY}]}
     return {"allOf": [{"not": _NEWS}, _typed(kind.TYPES)]}
 
 
@@ -238,6 +260,11 @@ def _selection_text(kind: type[AnyRecord]) -> str:
         return "no `type`, and a `taxonomy` or `_id` key"
     if kind is Record:
         return "any other `type`, or no `type` and neither `taxonomy` nor `_id`"
+    company = ", ".join(f"`{key}`" for key in CompanyProfile.SIGNS)
+    if kind is CompanyProfile:
+        return f"`type: profile` and one of {company}; or no `type`, in a `_companies` folder"
+    if kind is Profile:
+        return f"`type: profile` and none of {company}"
     return " or ".join(f"`type: {value}`" for value in kind.TYPES)
 
 
@@ -311,8 +338,14 @@ _INTRODUCTION: Final = (
 _KINDS_INTRODUCTION: Final = (
     "`newsrecord.loads` chooses the kind of a record from its front matter, in this order:",
     "`category: news` makes an article whatever its `type`; otherwise `type` decides,",
-    "ignoring case; without a `type`, a `taxonomy` or `_id` key makes an organization; any",
-    "other record is a generic `Record`. The JSON Schema's `oneOf` follows the same rule.",
+    "ignoring case (`type: profile` is a company when it has a company's fields); without",
+    "a `type`, a `taxonomy` or `_id` key makes an organization. A record without a `type`,",
+    "or with one no kind knows, then takes the kind of its folder, the Jekyll collection",
+    "it is published from (`_events`, `_projects`, `_challenges`, `_companies`, `_people`,",
+    "`_news`, `_samples`, `_communities`, `_learning/videos`, `courses`, `collections`,",
+    "`books`, `organizations`), when the file is loaded from a path; any other record is a",
+    "generic `Record`. The JSON Schema's `oneOf` follows the same rules, the folder aside:",
+    "it sees only the front matter.",
 )
 
 _VALUE_TYPES: Final = (

@@ -17,6 +17,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable
+from pathlib import PurePath
 from typing import Any, Final
 
 import attrs
@@ -33,8 +34,17 @@ from cattrs.gen import make_dict_structure_fn, override
 from newsrecord._read import parse
 from newsrecord.errors import Problem, ValidationError
 from newsrecord.model.fields import TRUSTED, fields, info, optional_part
-from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, Leaf, format_datetime
-from newsrecord.model.records import KINDS, AnyRecord, Article, Organization, Record, RelatedArticle
+from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, Leaf, format_datetime, parse_datetime
+from newsrecord.model.records import (
+    KINDS,
+    AnyRecord,
+    Article,
+    CompanyProfile,
+    Organization,
+    Profile,
+    Record,
+    RelatedArticle,
+)
 
 __all__ = [
     "VALUE_TYPES",
@@ -285,8 +295,8 @@ def kind_of(data: Any) -> type[AnyRecord]:
     return _kind(data.get("type"), data.get("category"), data.keys())
 
 
-def kind_of_node(root: parse.Mapping) -> type[AnyRecord]:
-    """Choose the model class for a parsed front matter from its ``type`` and keys."""
+def kind_of_node(root: parse.Mapping, path: str | None = None) -> type[AnyRecord]:
+    """Choose the model class for a parsed front matter from its ``type``, keys and folder."""
     scalars = {
         key.value: None
         if value.style == parse.PLAIN and value.value in _NULL_TEXTS
@@ -294,22 +304,45 @@ def kind_of_node(root: parse.Mapping) -> type[AnyRecord]:
         for key, value in root.pairs
         if isinstance(value, parse.Scalar)
     }
-    return _kind(scalars.get("type"), scalars.get("category"), scalars.keys())
+    return _kind(scalars.get("type"), scalars.get("category"), scalars.keys(), path)
 
 
 _NULL_TEXTS: Final = frozenset({"", "~", "null", "Null", "NULL"})
 
 
-def _kind(type_: Any, category: Any, keys: Iterable[str]) -> type[AnyRecord]:
+def _kind(
+    type_: Any, category: Any, keys: Iterable[str], path: str | None = None
+) -> type[AnyRecord]:
     if category == "news":
         return Article
+    folder = _kind_of_folder(path)
     if type_ is None:
         # Organization records have no type; they are known by their identifying keys.
         keys = set(keys)
         if "taxonomy" in keys or "_id" in keys:
             return Organization
-        return Record
-    return _BY_TYPE.get(str(type_).lower(), Record)
+        return folder or Record
+    chosen = _BY_TYPE.get(str(type_).lower())
+    if chosen is Profile and (folder is CompanyProfile or not _COMPANY_KEYS.isdisjoint(keys)):
+        # People and companies both say "profile"; the folder or the fields tell them apart.
+        return CompanyProfile
+    return chosen or folder or Record
+
+
+# Jekyll collections: the folder a record is published from names its kind.
+_FOLDERS: Final = {folder: kind for kind in KINDS for folder in getattr(kind, "FOLDERS", ())}
+_COMPANY_KEYS: Final = frozenset(CompanyProfile.SIGNS)
+
+
+def _kind_of_folder(path: str | None) -> type[AnyRecord] | None:
+    # The nearest folder that names a kind counts (``_learning/videos``, ``_archive/_news``).
+    if path is None:
+        return None
+    for folder in reversed(PurePath(path).parent.parts):
+        kind = _FOLDERS.get(folder)
+        if kind is not None:
+            return kind
+    return None
 
 
 _BY_TYPE: Final = {value: kind for kind in KINDS for value in kind.TYPES}
@@ -572,10 +605,37 @@ def reads_as(data: Any, record: Any, changed: set[str], original_data: Any) -> b
     finally:
         TRUSTED.reset(token)
     known = keys_of(cls)
-    return same({k: v for k, v in data.items() if k not in known}, record.extra)
+    return plain_reads_as({k: v for k, v in data.items() if k not in known}, record.extra)
 
 
 _ABSENT: Final = object()
+
+
+def plain_reads_as(read_back: Any, intended: Any) -> bool:
+    """Whether plain data read back from a written text is the plain data intended.
+
+    Date-times are written as YAML timestamps, which read back as their text.
+    """
+    if isinstance(intended, dt.datetime):
+        if type(read_back) is not str:
+            return False
+        try:
+            return same(parse_datetime(read_back), intended)
+        except ValueError:
+            return False
+    if type(intended) is dict:
+        return (
+            type(read_back) is dict
+            and list(read_back) == list(intended)
+            and all(plain_reads_as(read_back[key], intended[key]) for key in intended)
+        )
+    if type(intended) is list:
+        return (
+            type(read_back) is list
+            and len(read_back) == len(intended)
+            and all(plain_reads_as(a, b) for a, b in zip(read_back, intended, strict=True))
+        )
+    return same(read_back, intended)
 
 
 def problems_of(located: Iterable[Located], path: str | None = None) -> list[Problem]:
