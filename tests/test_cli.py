@@ -431,12 +431,28 @@ def test_set_new_key_adds_a_key_the_model_does_not_know(seed_file: Path) -> None
     assert changed_lines(SEED_TEXT, seed_file.read_text(encoding="utf-8")) == ["+reviewedBy: ada"]
 
 
-def test_set_on_an_invalid_file_exits_with_status_1(tmp_path: Path) -> None:
+def test_set_on_an_invalid_file_saves_and_exits_with_status_1(tmp_path: Path) -> None:
     path = tmp_path / "bad.md"
-    path.write_text(SEED_TEXT.replace("heat: 38", "heat: hot"), encoding="utf-8")
+    bad = SEED_TEXT.replace("heat: 38", "heat: hot")
+    path.write_text(bad, encoding="utf-8")
     result = run("set", path, "quality=1")
     assert result.exit_code == 1
-    assert result.stderr == f"{path}:10:7: heat: expected an integer, found the string 'hot'\n"
+    assert result.stderr == (
+        f"{path}: saved; the record still does not fit the model:\n"
+        f"{path}:10:7: heat: expected an integer, found the string 'hot'\n"
+    )
+    assert changed_lines(bad, path.read_text(encoding="utf-8")) == ["-quality: 38", "+quality: 1"]
+
+
+def test_set_repairs_the_field_that_makes_a_file_invalid(tmp_path: Path) -> None:
+    path = tmp_path / "bad.md"
+    bad = SEED_TEXT.replace("heat: 38", "heat: hot")
+    path.write_text(bad, encoding="utf-8")
+    assert run("get", path, "heat").output == "hot\n"
+    result = run("set", path, "heat=40")
+    assert result.exit_code == 0, result.stderr
+    assert changed_lines(bad, path.read_text(encoding="utf-8")) == ["-heat: hot", "+heat: 40"]
+    assert newsrecord.load(path).record.heat == 40
 
 
 def test_set_the_same_value_writes_nothing(seed_file: Path) -> None:

@@ -6,7 +6,7 @@ object; ``Document.dumps``/``save`` write back only what changed.
 """
 
 from newsrecord._read.parse import Limits
-from newsrecord.api import dumps, edit, from_dict, iter_records, load, loads, to_dict
+from newsrecord.api import REPAIRS, dumps, edit, from_dict, iter_records, load, loads, to_dict
 from newsrecord.document import Document
 from newsrecord.editing import (
     append_field,
@@ -64,6 +64,7 @@ from newsrecord.schema import json_schema, schema_markdown
 
 __all__ = [
     "KINDS",
+    "REPAIRS",
     "Account",
     "Action",
     "AnyRecord",

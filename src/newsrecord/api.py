@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal, overload
+from types import MappingProxyType
+from typing import Any, Final, Literal, overload
 
 from newsrecord._bind import convert
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits, check_file_size
 from newsrecord._read.text import decode
 from newsrecord._write.fresh import write_fresh
+from newsrecord._write.repair import REPAIRS as _REPAIRS
 from newsrecord.document import Document
 from newsrecord.errors import RecordError, ValidationError
 from newsrecord.files import StrPath, as_paths, iter_record_files, replace_if_unchanged, walk
 from newsrecord.model.records import AnyRecord
 
-__all__ = ["dumps", "edit", "from_dict", "iter_records", "load", "loads", "to_dict"]
+__all__ = ["REPAIRS", "dumps", "edit", "from_dict", "iter_records", "load", "loads", "to_dict"]
+
+REPAIRS: Final[Mapping[str, str]] = MappingProxyType(
+    {name: repair.description for name, repair in _REPAIRS.items()}
+)
+"""The known repairs of real files (``Document.repair``, ``newsrecord fix``): name to
+what it repairs, in the order they are applied."""
 
 
 def loads(

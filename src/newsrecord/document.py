@@ -134,7 +134,7 @@ class Document:
         if problems:
             self._invalid = [self._locate(where, message) for where, message in problems]
             if strict:
-                raise ValidationError(self._invalid)
+                raise ValidationError(self.problems)
             return
         assert not isinstance(built, list)  # noqa: S101  # problems would have been raised
         self._record = built

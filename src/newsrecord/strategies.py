@@ -138,11 +138,22 @@ def _model(cls: type[Any], depth: int = 0) -> st.SearchStrategy[Any]:
     specs = fields(cls)
     values: dict[str, st.SearchStrategy[Any]] = {}
     for spec in specs:
-        value = _value(spec.type, depth)
+        value = _type_values(cls) if spec.key == "type" else _value(spec.type, depth)
         values[spec.name] = value if spec.required else st.none() | value
     own = frozenset(spec.key for spec in specs)
     return st.builds(cls, extra=extras(own | _ALL_KEYS), **values)
 
+
+def _type_values(cls: type[Any]) -> st.SearchStrategy[str]:
+    # A type that selects another kind would make the record that kind's, not this one's.
+    own = getattr(cls, "TYPES", ())
+    others = texts().filter(lambda text: text.lower() not in _ALL_TYPES)
+    if not own:
+        return others
+    return st.sampled_from(own) | st.sampled_from(own).map(str.upper)
+
+
+_ALL_TYPES: Final = frozenset(value for kind in KINDS for value in getattr(kind, "TYPES", ()))
 
 # Unknown keys avoid the class's own keys (they would not be unknown) and every key a
 # kind knows: a record whose extra holds another kind's field looks like that kind, and

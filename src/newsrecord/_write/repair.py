@@ -80,7 +80,7 @@ def _duplicate_keys(source: Source) -> list[Finding]:
     for duplicate in source.duplicates:
         start, end = _entry_span(text, source.root, duplicate)
         later = text.count("\n", 0, duplicate.winner.start) + 1
-        message = f"removed the earlier {duplicate.key.value!r}, which line {later} overrides"
+        message = f"removed the earlier {brief(duplicate.key.value)}, which line {later} overrides"
         edit = Edit(start, end, "")
         findings.append(Finding(duplicate.key.start, message, (edit,), duplicate.winner))
     return findings

@@ -128,7 +128,7 @@ def _validate_batch(paths: list[str], strict: bool) -> list[list[newsrecord.Prob
         except OSError as exc:
             results.append([read_problem(path, exc)])
             continue
-        results.append(_strict_problems(doc, path) if strict else [])
+        results.append(doc.problems + (_strict_problems(doc, path) if strict else []))
     return results
 
 
