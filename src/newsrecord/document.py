@@ -458,7 +458,13 @@ class Document:
         try:
             parts = split(text, self.path)
             root = parse.parse(
-                text, parts.yaml_start, parts.yaml_end, LineIndex(text), self.path, self._limits
+                text,
+                parts.yaml_start,
+                parts.yaml_end,
+                LineIndex(text),
+                self.path,
+                self._limits,
+                duplicates=[],
             )
             errors: list[tuple[str, int, str]] = []
             data = parse.to_data(root, convert.shape_of(type(self.record)), errors)

@@ -375,7 +375,7 @@ def _declared(slot: _Slot) -> Any:
     if slot.spec is not None or slot.type is not Any:
         return slot.type
     current = slot.get()
-    if isinstance(current, str):
+    if isinstance(current, str) and not _TIMESTAMP.fullmatch(current):
         return str
     if isinstance(current, list):
         return list[Any]
