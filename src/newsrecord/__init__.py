@@ -16,6 +16,7 @@ from newsrecord.editing import (
 )
 from newsrecord.errors import (
     ConflictError,
+    FileError,
     LimitError,
     ParseError,
     Problem,
@@ -69,6 +70,7 @@ __all__ = [
     "Document",
     "Download",
     "FieldSpec",
+    "FileError",
     "Image",
     "LearningResource",
     "LimitError",

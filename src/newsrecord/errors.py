@@ -136,3 +136,11 @@ class LimitError(ParseError):
 
 class ConflictError(RecordError, OSError):
     """The file changed on disk after it was loaded; saving would lose that change."""
+
+
+class FileError(RecordError, OSError):
+    """A record file cannot be saved where asked; nothing was written.
+
+    The target is not a regular file (a folder, FIFO or device), is read-only, or lies in a
+    folder where no file can be created. The message names the record file.
+    """
