@@ -171,6 +171,17 @@ def fields(cls: type) -> tuple[FieldSpec, ...]:
     return specs
 
 
+def _without_secured(value: Any) -> Any:
+    """*value* with every ``secured`` key's value hidden, however deep it is nested."""
+    if isinstance(value, dict):
+        return {
+            k: "<secured>" if k == "secured" else _without_secured(v) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_without_secured(item) for item in value]
+    return value
+
+
 def _compact_repr(self: Any) -> str:
     # Records have twenty fields, most of them None: show only what is set.
     shown = [
@@ -180,8 +191,7 @@ def _compact_repr(self: Any) -> str:
     ]
     if self.extra:
         # A secured blob in a kind that has no such field is still a secret.
-        extra = {k: "<secured>" if k == "secured" else v for k, v in self.extra.items()}
-        shown.append(f"extra={extra!r}")
+        shown.append(f"extra={_without_secured(self.extra)!r}")
     return f"{type(self).__name__}({', '.join(shown)})"
 
 
