@@ -18,6 +18,7 @@ from newsrecord.cli._app import (
     main,
     usage_error,
 )
+from newsrecord.cli._fields import check_known_path
 from newsrecord.cli._redact import Redactor, is_model
 from newsrecord.cli._runner import default_jobs, read_problem, record_files, run_batches
 
@@ -74,11 +75,14 @@ def _value_rows(name: str, item: Any, plain: Any, redactor: Redactor) -> list[tu
 def get(file: str, field: str, *, reveal: bool) -> None:
     """Print the value of FIELD in FILE: strings as they are, everything else as JSON.
 
-    An absent field prints null. FIELD is a path of YAML keys: title, provider.name,
+    An absent field prints null; a key that neither the model nor the file knows (a typo)
+    is an error. FIELD is a path of YAML keys: title, provider.name,
     images[0].width, topics[-1].
     """
     doc = load_or_exit(file)
     try:
+        # A typo must not pass for an absent field: both would print null.
+        check_known_path(doc.record, field)
         typed = newsrecord.get_field(doc.record, field)
         plain = newsrecord.get_field(doc.record, field, plain=True)
     except newsrecord.ValidationError as exc:

@@ -174,9 +174,7 @@ def fields(cls: type) -> tuple[FieldSpec, ...]:
 def _without_secured(value: Any) -> Any:
     """*value* with every ``secured`` key's value hidden, however deep it is nested."""
     if isinstance(value, dict):
-        return {
-            k: "<secured>" if k == "secured" else _without_secured(v) for k, v in value.items()
-        }
+        return {k: "<secured>" if k == "secured" else _without_secured(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_without_secured(item) for item in value]
     return value
