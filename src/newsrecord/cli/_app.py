@@ -48,6 +48,16 @@ def load_or_exit(file: str) -> newsrecord.Document:
         raise click.FileError(file, hint=exc.strerror or str(exc)) from exc
 
 
+def exit_unwritable(exc: Exception) -> NoReturn:
+    """Exit with status 1 for a value the model took but the writer cannot write.
+
+    The model should refuse such values (a lone surrogate, say) when they are set; until
+    it does everywhere, the command says what is wrong instead of showing a traceback.
+    """
+    click.echo(f"newsrecord: cannot write the record: {exc}", err=True)
+    sys.exit(EXIT_INVALID)
+
+
 def exit_invalid(exc: newsrecord.RecordError) -> NoReturn:
     for problem in exc.problems:
         click.echo(str(problem), err=True)

@@ -16,6 +16,7 @@ from newsrecord.cli._app import (
     NEW_KEY,
     as_json_option,
     exit_invalid,
+    exit_unwritable,
     load_or_exit,
     main,
     parse_json,
@@ -34,6 +35,8 @@ def _edit(file: str, change: Callable[[newsrecord.AnyRecord], None], *, dry_run:
             text = doc.dumps()
         except newsrecord.RecordError as exc:
             exit_invalid(exc)
+        except (ValueError, TypeError) as exc:
+            exit_unwritable(exc)
         click.echo(unified_diff(doc.text, text, file), nl=False)
         return
     try:
@@ -41,6 +44,8 @@ def _edit(file: str, change: Callable[[newsrecord.AnyRecord], None], *, dry_run:
             change(doc.record)
     except newsrecord.RecordError as exc:
         exit_invalid(exc)
+    except (ValueError, TypeError) as exc:
+        exit_unwritable(exc)
 
 
 @main.command(name="set")
@@ -172,3 +177,5 @@ def new(source: IO[str], out: str, *, force: bool, crlf: bool, new_key: bool) ->
         newsrecord.loads(text, path=out).save()
     except newsrecord.RecordError as exc:
         exit_invalid(exc)
+    except (ValueError, TypeError) as exc:
+        exit_unwritable(exc)
