@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -254,10 +255,8 @@ def test_only_record_errors_escape_loads_load_and_dumps_after_edits(data: st.Dat
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "r.md"
         path.write_bytes(text.encode("utf-8", "surrogatepass"))
-        try:
+        with contextlib.suppress(newsrecord.RecordError):
             newsrecord.load(path)
-        except newsrecord.RecordError:
-            pass
     try:
         doc = newsrecord.loads(text)
     except newsrecord.RecordError:
