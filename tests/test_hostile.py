@@ -14,10 +14,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -28,12 +30,12 @@ from hypothesis import strategies as st
 from tests.hostile_inputs import FAMILIES, Family
 
 import newsrecord
-from newsrecord import document
+from newsrecord import document, files
 from newsrecord._read import parse as _nodes
 from newsrecord._read import scan as _fastscan
 from newsrecord._read import split as _split
 from newsrecord._read import text as _text
-from newsrecord.cli import main
+from newsrecord.cli import _check, main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = (ROOT / "seeds" / "000_9841d82d5199b387.txt").read_text(encoding="utf-8")
@@ -366,3 +368,365 @@ def test_validate_on_a_folder_of_hostile_files_in_a_real_process(tmp_path: Path)
     assert "Traceback" not in done.stderr
     assert f"checked {len(HOSTILE_FILES)} files" in done.stdout
     assert json.dumps  # the module is used by other tests in this file
+
+
+# --- saving over what is not a plain writable file ------------------------------------------
+
+
+@pytest.fixture
+def seed_doc(tmp_path: Path) -> newsrecord.Document:
+    path = tmp_path / "seed.md"
+    path.write_text(SEED_TEXT, encoding="utf-8")
+    doc = newsrecord.load(path)
+    doc.record.heat = 41
+    return doc
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_saving_over_a_fifo_is_refused_without_opening_it(
+    seed_doc: newsrecord.Document, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    # Opening a FIFO for reading or writing would block this test forever.
+    with pytest.raises(newsrecord.FileError, match="a FIFO") as caught:
+        seed_doc.save(fifo)
+    assert caught.value.path == str(fifo)
+    assert isinstance(caught.value, OSError)
+    assert _names(tmp_path) == ["pipe.md", "seed.md"]
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null here")
+def test_saving_over_a_device_or_a_folder_is_refused(
+    seed_doc: newsrecord.Document, tmp_path: Path
+) -> None:
+    with pytest.raises(newsrecord.FileError, match="a character device, not a regular file"):
+        seed_doc.save("/dev/null")
+    with pytest.raises(newsrecord.FileError, match="a folder"):
+        seed_doc.save(tmp_path)
+
+
+def test_a_read_only_file_is_refused_and_kept(
+    seed_doc: newsrecord.Document, tmp_path: Path
+) -> None:
+    path = tmp_path / "seed.md"
+    path.chmod(0o444)
+    with pytest.raises(newsrecord.FileError, match=r"read-only .*chmod u\+w") as caught:
+        seed_doc.save()
+    assert caught.value.path == str(path)
+    assert path.read_text(encoding="utf-8") == SEED_TEXT
+    assert _names(tmp_path) == ["seed.md"]
+    path.chmod(0o644)
+    seed_doc.save()
+    assert newsrecord.load(path).record.heat == 41
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_read_only_folder_gives_an_error_naming_the_record(
+    seed_doc: newsrecord.Document, tmp_path: Path
+) -> None:
+    tmp_path.chmod(0o555)
+    try:
+        with pytest.raises(newsrecord.FileError) as caught:
+            seed_doc.save()
+        with pytest.raises(newsrecord.FileError):
+            seed_doc.save(tmp_path / "new.md")
+    finally:
+        tmp_path.chmod(0o755)
+    assert caught.value.path == str(tmp_path / "seed.md")
+    assert ".tmp" not in str(caught.value)
+    assert _names(tmp_path) == ["seed.md"]
+
+
+def test_the_cli_names_a_read_only_record(tmp_path: Path) -> None:
+    path = tmp_path / "seed.md"
+    path.write_text(SEED_TEXT, encoding="utf-8")
+    path.chmod(0o444)
+    result = CliRunner().invoke(main, ["set", str(path), "heat=1"])
+    assert result.exit_code == 1
+    assert f"{path}: cannot save the record: the file is read-only" in result.output
+
+
+def test_leftover_temporary_files_are_recognisable_and_never_walked(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+    leftover = tmp_path / f".a.md{files.TEMPORARY_INFIX}0123456789ab.tmp"
+    leftover.write_text(SEED_TEXT, encoding="utf-8")
+    for pattern in ("*.md", "*", "*.tmp"):
+        assert list(newsrecord.iter_record_files(tmp_path, pattern=pattern)) in (
+            [tmp_path / "a.md"],
+            [],
+        )
+    # The temporary file of a save is named that way (seen while it exists).
+    seen: list[str] = []
+    real_replace = Path.replace
+
+    def spy(self: Path, target: Path) -> Path:
+        seen.append(self.name)
+        return real_replace(self, target)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "replace", spy)
+        with newsrecord.edit(tmp_path / "a.md") as doc:
+            doc.record.heat = 1
+    assert len(seen) == 1
+    assert seen[0].startswith(f".a.md{files.TEMPORARY_INFIX}")
+    assert seen[0].endswith(".tmp")
+
+
+def test_a_hard_link_is_split_by_a_save(tmp_path: Path) -> None:
+    # The documented choice: atomic replacement by rename over keeping links.
+    path = tmp_path / "a.md"
+    path.write_text(SEED_TEXT, encoding="utf-8")
+    link = tmp_path / "b.md"
+    os.link(path, link)
+    with newsrecord.edit(path) as doc:
+        doc.record.heat = 1
+    assert newsrecord.load(path).record.heat == 1
+    assert link.read_text(encoding="utf-8") == SEED_TEXT
+
+
+# --- fmt changes layout only, and loses no update --------------------------------------------
+
+BOOK = "---\ntitle: T\ntype: book\nratings:\n  count: 3\n  average: 0\n---\nBody\n"
+COURSE_P1M = "---\ntype: course\ntitle: T\nlength: P1M\n---\n"
+COMMENTED = "---\ntitle: T  # the title\nheat: 1\ncategory: news\n---\n"
+BOM_SLOPPY = "\ufeff---\r\nheat: 1\r\ntitle: 'T'\r\n---\r\nBody\r\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (BOOK, "would change data (ratings.average: 0 would become 0.0)"),
+        (COURSE_P1M, "would change data (length: 'P1M' would become 'P30D')"),
+        (COMMENTED, "would drop comments"),
+    ],
+    ids=["0 to 0.0", "P1M to P30D", "comments"],
+)
+def test_fmt_keeps_a_file_whose_rewrite_would_change_more_than_layout(
+    text: str, reason: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "r.md"
+    path.write_text(text, encoding="utf-8")
+    for options in ([], ["--check"], ["--diff"]):
+        result = CliRunner().invoke(main, ["fmt", *options, str(path)])
+        assert result.exit_code == 0, result.output
+        assert f"{path}: kept as it is: {reason}" in result.output
+        assert "0 of 1 files" in result.output
+        assert path.read_text(encoding="utf-8") == text
+
+
+def test_fmt_keeps_the_bom_and_the_line_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "r.md"
+    path.write_bytes(BOM_SLOPPY.encode("utf-8"))
+    result = CliRunner().invoke(main, ["fmt", str(path)])
+    assert result.exit_code == 0, result.output
+    text = path.read_bytes().decode("utf-8")
+    assert text == '\ufeff---\r\ntitle: "T"\r\nheat: 1\r\n\r\n---\r\nBody\r\n'
+
+
+def test_fmt_does_not_overwrite_a_change_made_while_it_worked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "r.md"
+    path.write_text(BOM_SLOPPY, encoding="utf-8")
+    real = _check._why_not_layout
+
+    def meanwhile(doc: newsrecord.Document, text: str, where: str) -> str | None:
+        with newsrecord.edit(path) as other:  # another writer lands between read and write
+            other.record.heat = 99
+        return real(doc, text, where)
+
+    monkeypatch.setattr(_check, "_why_not_layout", meanwhile)
+    result = CliRunner().invoke(main, ["fmt", str(path)])
+    assert result.exit_code == 1
+    assert "changed on disk after it was loaded; nothing was written" in result.output
+    assert newsrecord.load(path).record.heat == 99
+
+
+# --- secrets ---------------------------------------------------------------------------------
+
+SECURED = SEED_TEXT.split('secured: "')[1].split('"')[0]
+
+
+def _leaks(output: str) -> bool:
+    return any(SECURED[i : i + 24] in output for i in range(0, len(SECURED) - 24, 8))
+
+
+def test_dry_run_and_fmt_diffs_never_print_the_blob(tmp_path: Path) -> None:
+    path = tmp_path / "seed.md"
+    # The secured line is context of the change: the heat line moves next to it.
+    text = SEED_TEXT.replace("secured:", "heat: 5\nsecured:").replace("heat: 38\n", "")
+    path.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    for arguments in (
+        ["set", "--dry-run", str(path), "heat=6"],
+        ["unset", "--dry-run", str(path), "heat"],
+        ["append", "--dry-run", str(path), "topics", "x"],
+        ["fmt", "--diff", str(path)],
+    ):
+        result = runner.invoke(main, arguments)
+        assert result.exit_code == 0, result.output
+        assert "secured: " in result.output or arguments[0] == "append", arguments
+        assert not _leaks(result.output), arguments
+
+
+def test_repr_hides_a_secured_key_at_any_depth_of_extra() -> None:
+    record = newsrecord.loads(SEED_TEXT).record
+    record.extra["x"] = {"secured": "Q" * 80, "items": [{"secured": "W" * 80}]}
+    shown = repr(record)
+    assert "Q" * 20 not in shown
+    assert "W" * 20 not in shown
+    assert not _leaks(shown)
+
+
+def test_json_then_new_gives_the_same_blob_back_or_refuses(tmp_path: Path) -> None:
+    path = tmp_path / "seed.md"
+    path.write_text(SEED_TEXT, encoding="utf-8")
+    runner = CliRunner()
+    for reveal in (False, True):
+        exported = runner.invoke(
+            main, ["json", "--with-body", *(["--reveal"] if reveal else []), str(path)]
+        )
+        source = tmp_path / f"{reveal}.json"
+        source.write_text(exported.output, encoding="utf-8")
+        out = tmp_path / f"{reveal}.md"
+        result = runner.invoke(main, ["new", "--from-json", str(source), str(out)])
+        if not reveal:
+            assert result.exit_code == 1
+            assert "secured: the secured blob is shortened" in result.output
+            assert "--reveal" in result.output
+            assert not out.exists()
+        else:
+            assert result.exit_code == 0, result.output
+            assert str(newsrecord.load(out).record.secured) == SECURED
+
+
+# --- users' slips ----------------------------------------------------------------------------
+
+
+def test_get_refuses_a_typo_with_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "seed.md"
+    path.write_text(SEED_TEXT, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["get", str(path), "images[0].widht"])
+    assert result.exit_code == 2
+    assert "Image has no field 'widht'; did you mean 'width'?" in result.output
+    result = runner.invoke(main, ["get", str(path), "provider.nmae"])
+    assert result.exit_code == 2
+    assert "did you mean 'name'?" in result.output
+    # Known fields that are absent still print null; keys of the file are found.
+    assert runner.invoke(main, ["get", str(path), "updatedDateTime"]).output == "null\n"
+    assert runner.invoke(main, ["get", str(path), "images[5].width"]).exit_code == 2
+    path.write_text(SEED_TEXT.replace("heat: 38", "heat: 38\nmine:\n  a: 1"), encoding="utf-8")
+    assert runner.invoke(main, ["get", str(path), "mine.a"]).output == "1\n"
+    assert runner.invoke(main, ["get", str(path), "mine.zzz"]).output == "null\n"
+
+
+def test_new_refuses_unknown_keys_unless_told(tmp_path: Path) -> None:
+    source = tmp_path / "r.json"
+    source.write_text('{"title": "T", "heat": 1, "provider": {"nmae": "X"}}', encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["new", "--from-json", str(source), str(tmp_path / "a.md")])
+    assert result.exit_code == 2
+    assert "provider.nmae: Provider has no field 'nmae'; did you mean 'name'?" in result.output
+    result = runner.invoke(
+        main, ["new", "--new-key", "--from-json", str(source), str(tmp_path / "a.md")]
+    )
+    assert result.exit_code == 0, result.output
+    assert newsrecord.load(tmp_path / "a.md").record.provider.extra == {"nmae": "X"}
+
+
+def test_new_crlf_makes_the_body_crlf_too(tmp_path: Path) -> None:
+    source = tmp_path / "r.json"
+    source.write_text('{"title": "T", "body": "one\\ntwo\\r\\nthree\\n"}', encoding="utf-8")
+    out = tmp_path / "a.md"
+    result = CliRunner().invoke(main, ["new", "--crlf", "--from-json", str(source), str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n")
+    assert data.endswith(b"---\r\none\r\ntwo\r\nthree\r\n")
+
+
+def test_validate_never_says_all_valid_about_nothing(tmp_path: Path) -> None:
+    (tmp_path / "r.txt").write_text(SEED_TEXT, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "all valid" not in result.output
+    assert "checked 0 files: no record files found" in result.output
+    assert "--pattern '*.txt'" in result.output
+    result = CliRunner().invoke(main, ["validate", "--pattern", "*.txt", str(tmp_path)])
+    assert (result.exit_code, result.output) == (0, "checked 1 file: all valid\n")
+    assert CliRunner().invoke(main, ["fmt", "--check", str(tmp_path)]).exit_code == 1
+
+
+def test_ctrl_c_exits_130_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "seed.md"
+    path.write_text(SEED_TEXT, encoding="utf-8")
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(newsrecord, "load", interrupted)
+    monkeypatch.setattr(newsrecord.api, "load", interrupted)  # what edit() calls
+    for arguments in (["validate"], ["fmt"], ["json"], ["show"], ["set", "@", "heat=1"]):
+        argv = [str(path) if a == "@" else a for a in arguments]
+        if "@" not in arguments:
+            argv.append(str(path))
+        result = CliRunner().invoke(main, argv)
+        assert result.exit_code == 130, arguments
+        assert "newsrecord: interrupted" in result.output
+        assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_in_a_parallel_run_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    for number in range(3000):
+        (tmp_path / f"{number:04}.md").write_text(SEED_TEXT, encoding="utf-8")
+    process = subprocess.Popen(  # noqa: S603  # our own interpreter
+        [sys.executable, "-m", "newsrecord", "validate", "--jobs", "2", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        start_new_session=True,  # a process group of its own, as a terminal's job is
+    )
+    time.sleep(1.5)  # imports done, workers busy: not a timing assertion
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole group
+    _, err = process.communicate(timeout=60)
+    if process.returncode == 0:
+        pytest.skip("the run ended before the interrupt")
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert "newsrecord: interrupted" in err
+
+
+# --- for the writer (the lead's modules): known failures --------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True, reason="_write/render.py: '=' and '<<' are written plain in extra values"
+)
+@pytest.mark.parametrize("value", ["=", "<<"])
+def test_yaml_1_1_specials_are_quoted_wherever_they_are_written(value: str) -> None:
+    yaml = pytest.importorskip("yaml")
+    record = newsrecord.loads(SEED_TEXT).record
+    record.title = value
+    record.extra["k"] = value
+    record.extra["l"] = [value]
+    text = newsrecord.dumps(record)
+    data = yaml.safe_load(text.split("---\n")[1])
+    assert (data["title"], data["k"], data["l"]) == (value, value, [value])
+
+
+@pytest.mark.xfail(
+    strict=True, reason="model: a lone surrogate is accepted, and dumps() raises ValueError"
+)
+def test_a_lone_surrogate_is_refused_when_it_is_set() -> None:
+    with pytest.raises(newsrecord.ValidationError):
+        newsrecord.from_dict({"title": "a\ud800"})
