@@ -686,8 +686,10 @@ def test_ctrl_c_exits_130_without_a_traceback(
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_in_a_parallel_run_exits_130_without_a_traceback(tmp_path: Path) -> None:
-    for number in range(3000):
-        (tmp_path / f"{number:04}.md").write_text(SEED_TEXT, encoding="utf-8")
+    # Slow files (5,000 keys each), so that the run is still going when Ctrl-C comes.
+    slow = "---\ntitle: T\n" + "".join(f"k{i}: v\n" for i in range(5000)) + "---\n"
+    for number in range(400):
+        (tmp_path / f"{number:04}.md").write_text(slow, encoding="utf-8")
     process = subprocess.Popen(  # noqa: S603  # our own interpreter
         [sys.executable, "-m", "newsrecord", "validate", "--jobs", "2", str(tmp_path)],
         stdout=subprocess.PIPE,

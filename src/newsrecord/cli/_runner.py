@@ -88,6 +88,13 @@ def run_batches(
         while pending:
             done, future = pending.popleft()
             yield from zip(done, future.result(), strict=True)
+    except KeyboardInterrupt:
+        # The workers ignore Ctrl-C (see _ignore_interrupts), and the batches already sent
+        # would keep the exit waiting for seconds: stop them. (Python 3.14 has
+        # terminate_workers() for this.)
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        raise
     finally:
         # Also on Ctrl-C or a closed pipe: do not wait for batches nobody will read.
         pool.shutdown(wait=not pending, cancel_futures=True)
