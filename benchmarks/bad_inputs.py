@@ -125,9 +125,10 @@ def run(parser: str, limit: float, only: str) -> int:
 def growth(only: str, scale: float) -> int:
     """Time each family of ``tests/hostile_inputs.py`` at n, 2n and 4n; print exponents.
 
-    The exponent is log2 of the ratio of the times at 4n and 2n (each the median of
-    several runs): 1 for linear growth, 2 for quadratic. Families over 1.7 are flagged,
-    except known ones (their owner is named).
+    The exponent is half the log2 of the ratio of the times at 4n and n, each the best of
+    seven runs (other programs on the machine can only slow a run down): 1 for linear
+    growth, 2 for quadratic; caches make linear families read up to about 1.5. Families
+    over 1.7 are flagged, except known ones (their owner is named).
     """
     print("\n== growth of hostile input families: best times at n, 2n, 4n")
     print(f"{'family':<46} {'n':>7} {'t(n)':>9} {'t(2n)':>9} {'t(4n)':>9} {'exp':>5}")
