@@ -16,6 +16,8 @@ from newsrecord.editing import (
 )
 from newsrecord.errors import (
     ConflictError,
+    FieldTypeError,
+    FileError,
     LimitError,
     ParseError,
     Problem,
@@ -83,6 +85,8 @@ __all__ = [
     "Duration",
     "Event",
     "FieldSpec",
+    "FieldTypeError",
+    "FileError",
     "Funding",
     "GitHub",
     "Image",

@@ -215,15 +215,24 @@ class Document:
 
     # --- editing by field path ------------------------------------------------------------
 
-    def get(self, field: str, *, plain: bool = False) -> Any:
+    def get(self, field: str, *, plain: bool = False, strict: bool = False) -> Any:
         """Return the value at a field path such as ``images[0].width`` (None if absent).
 
         Typed values come from a valid record (:func:`get_field`); a document whose values
         do not fit the model gives plain data, as the file holds it.
 
+        Args:
+            field: The field path.
+            plain: Return plain, JSON-compatible data as :func:`to_dict` gives it.
+            strict: Refuse a key that neither the model nor the file knows (a typo such
+                as ``images[0].widht``, which would otherwise read as absent).
+
         Raises:
-            ValidationError: the path is malformed or goes into a value without fields.
+            ValidationError: the path is malformed or goes into a value without fields;
+                with *strict*, a key nobody knows.
         """
+        if strict:
+            editing.check_path(self._kind, self._data, field)
         if self._record is not None:
             return editing.get_field(self._record, field, plain=plain)
         return copy.deepcopy(editing.get_field_of_data(self._data, field))

@@ -36,6 +36,7 @@ from newsrecord.model.records import AnyRecord
 
 __all__ = [
     "append_field",
+    "check_path",
     "edit_data",
     "get_field",
     "get_field_of_data",
@@ -546,6 +547,16 @@ def _type_at(kind: type, steps: tuple[Step, ...]) -> Any:
         spec = _spec_of_class(cls, step) if cls is not None else None
         tp = spec.type if spec is not None else Any
     return tp
+
+
+def check_path(kind: type, data: Any, path: str) -> None:
+    """Raise if a field path names a key that neither the model nor the plain data knows.
+
+    Raises:
+        ValidationError: the path is malformed, or a key is unknown where a model class
+            is expected, with the closest known key as a hint.
+    """
+    _refuse_unknown_in_data(kind, data, parse_field_path(path))
 
 
 def _refuse_unknown_in_data(kind: type, data: Any, steps: tuple[Step, ...]) -> None:

@@ -32,7 +32,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from newsrecord._read import parse
-from newsrecord.errors import Problem, ValidationError
+from newsrecord.errors import Problem, RecordError, ValidationError
 from newsrecord.model.fields import TRUSTED, fields, info, optional_part
 from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, Leaf, format_datetime, parse_datetime
 from newsrecord.model.records import (
@@ -145,7 +145,10 @@ def _leaf_hook(leaf: Leaf) -> Callable[[Any, Any], Any]:
 
         def structure_text(value: Any, _: Any) -> Any:
             if type(value) is str and parse_text is not None:
-                return parse_text(value)
+                made = parse_text(value)
+                if check(made):
+                    return made
+                raise TypeError(f"expected {leaf.description}, found {describe_value(value)}")
             if isinstance(value, dt.datetime) and tp is dt.datetime:
                 # A naive date-time given in code means UTC, as a YAML timestamp does.
                 return value if value.utcoffset() is not None else value.replace(tzinfo=dt.UTC)
@@ -520,6 +523,9 @@ def _check(value: Any, path: FieldPath, out: list[Located], only: set[str] | Non
         try:
             if attribute.validator is not None:
                 attribute.validator(value, attribute, item)
+        except RecordError as exc:
+            out.append((here, exc.message))
+            continue
         except (TypeError, ValueError) as exc:
             out.append((here, str(exc)))
             continue

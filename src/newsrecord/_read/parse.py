@@ -204,8 +204,9 @@ def parse_events(
     base = start + 1 if text.startswith(BOM, start, end) else start
     dispose = _nothing
     try:
-        next_event, dispose = _event_source(text[base:end])
-        return _build(next_event, text, base, index, path, limits, duplicates)
+        source, restore = _hide_yaml11_breaks(text, base, end, index, path)
+        next_event, dispose = _event_source(source)
+        return _build(next_event, text, base, index, path, limits, duplicates, restore)
     except RecordError:
         raise
     except Exception as exc:
@@ -218,6 +219,51 @@ def parse_events(
         raise failure from None
     finally:
         dispose()
+
+
+# YAML 1.1 (and so both of ruamel's parsers) ends a line at NEL, LS and PS as well as at
+# CR and LF; YAML 1.2 does not, and neither do the front matter delimiters, the line
+# numbers of our messages, the fast scanner or the editors people use. So the parsers are
+# shown each of them as a private-use character that occurs nowhere in the source (not
+# even as an escape), which YAML reads as an ordinary printable character, and scalar
+# values get the original characters back: one behaviour, YAML 1.2's, whichever parser
+# runs. A character replaces a character, so every offset stays where it was.
+_YAML11_BREAKS: Final = "\x85\u2028\u2029"
+_YAML11_BREAK: Final = re.compile(f"[{_YAML11_BREAKS}]")
+_HEX_ESCAPE: Final = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
+_PRIVATE_USE: Final = range(0xE000, 0xF900)
+
+
+def _hide_yaml11_breaks(
+    text: str, start: int, end: int, index: LineIndex, path: str | None
+) -> tuple[str, dict[int, str] | None]:
+    """Return the text for the parser, and the table that restores scalar values (or None).
+
+    Raises:
+        ParseError: the front matter holds NEL, LS or PS and every private-use character
+            besides (only a hostile file does), so that no stand-in is left.
+    """
+    source = text[start:end]
+    found = _YAML11_BREAK.search(source)
+    if found is None:
+        return source, None
+    taken = {ord(char) for char in set(source) if 0xE000 <= ord(char) < 0xF900}
+    for match in _HEX_ESCAPE.finditer(source):
+        taken.add(int(match.group(1) or match.group(2) or match.group(3), 16))
+    free = (code for code in _PRIVATE_USE if code not in taken)
+    hide: dict[int, int] = {}
+    for char in _YAML11_BREAKS:
+        stand_in = next(free, None)
+        if stand_in is None:
+            raise _error(
+                f"U+{ord(char):04X} cannot be read here: the front matter uses every "
+                "private-use character as well",
+                start + found.start(),
+                index,
+                path,
+            )
+        hide[ord(char)] = stand_in
+    return source.translate(hide), {code: chr(char) for char, code in hide.items()}
 
 
 # The characters YAML allows in a stream (YAML 1.2, 5.1), as both of ruamel's readers check.
@@ -302,6 +348,7 @@ def _build(
     path: str | None,
     limits: Limits,
     duplicates: list[Duplicate] | None,
+    restore: dict[int, str] | None = None,
 ) -> Mapping:
     # The hot loop of loading: one pass over the events with the open collections on an
     # explicit stack (no recursion, so nesting depth is bounded by a check, not the C
@@ -322,7 +369,7 @@ def _build(
         if kind is ScalarEvent:
             tag = event.tag
             node = Scalar(
-                event.value,
+                event.value if restore is None else event.value.translate(restore),
                 event.style or PLAIN,
                 None if tag is None or tag == "!" else str(tag),
                 event.start_mark.index + base,
@@ -444,7 +491,11 @@ def _build(
 
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
-_DIRECTIVE: Final = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r\n|\n|\r))*%")
+# Blank and comment lines, then a '%'. Each line must match in exactly one way: with
+# "\r\n|\n|\r" a CRLF could also be read as a CR line and an empty LF line, and the
+# failing match of a file with N comment lines tried all 2**N readings (issue 11). The
+# possessive "*+" never gives a line back either.
+_DIRECTIVE: Final = re.compile(r"(?:[ \t]*+(?:#[^\r\n]*+)?(?:\r\n|\r(?!\n)|\n))*+%")
 _ESCAPE: Final = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|.)", re.DOTALL)
 
 
@@ -487,7 +538,11 @@ def _check_key(node: Node, index: LineIndex, path: str | None) -> None:
     if node.style == PLAIN and node.tag is None:
         if node.value == "<<":
             raise _error("merge keys ('<<') are not allowed in records", node.start, index, path)
-        if not isinstance(resolve_plain(node.value), str):
+        try:
+            value = resolve_plain(node.value)
+        except ValueError:  # an integer too long to convert: not a string either
+            raise fail(f"not an integer of {len(node.value)} characters") from None
+        if not isinstance(value, str):
             raise fail(f"not {brief(node.value)}")
 
 

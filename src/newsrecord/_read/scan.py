@@ -20,8 +20,11 @@ from newsrecord._read.nodes import PLAIN, Mapping, Node, Scalar, Sequence
 __all__ = ["scan"]
 
 # One content line: indentation, optional "- " dashes, then a key and the rest, or a
-# lone scalar. Keys are plain words; anything else goes to the full parser.
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")
+# lone scalar. Keys are plain words; anything else goes to the full parser. YAML refuses
+# an implicit key longer than 1,024 characters, so longer ones are left to the full
+# parser too (which says so), with room to spare.
+MAX_KEY: Final = 1000
+_KEY = re.compile(rf"([A-Za-z_][A-Za-z0-9_-]{{0,{MAX_KEY - 1}}}):(?: +|$)")
 _DASH = re.compile(r"- +")
 # Characters YAML does not allow unescaped, the tab (its rules are subtle) and the line
 # breaks of YAML 1.1 besides CR and LF: a text with any of them takes the full parser.

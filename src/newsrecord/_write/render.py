@@ -119,16 +119,17 @@ _NOT_A_STRING = re.compile(
       | [-+]?0x[0-9a-fA-F_]+ | [-+]?0o[0-7_]+ | [-+]?0b[01_]+
       | [-+]?(?:[0-9][0-9_:]*)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?
       | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
-      | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt\s].*)? )"""
+      | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt\s].*)?
+      | = | << )"""
 )
 
 
 def can_be_plain(text: str, *, flow: bool = False) -> bool:
     """Whether a string reads back as the same string when written as a plain scalar.
 
-    Strings that any common YAML reader would take for a number, boolean, null or date
-    are not plain, even where this library would read them as text, so that files stay
-    readable by other tools.
+    Strings that any common YAML reader would take for a number, boolean, null or date,
+    and YAML 1.1's value and merge keys (``=``, ``<<``), are not plain, even where this
+    library would read them as text, so that files stay readable by other tools.
     """
     if not text or text[0] in _INDICATORS or text[0] in " \t" or text[-1] in " \t:":
         return False

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sys
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Final
 
 import click
@@ -15,7 +17,9 @@ import newsrecord
 from newsrecord.cli._app import (
     EXIT_INVALID,
     JOBS_OPTION,
+    PATTERN_OPTION,
     main,
+    no_records_found,
 )
 from newsrecord.cli._redact import is_model, unified_diff
 from newsrecord.cli._runner import (
@@ -25,6 +29,7 @@ from newsrecord.cli._runner import (
     record_files,
     run_batches,
 )
+from newsrecord.files import replace_if_unchanged
 
 _URL_KEYS: Final = frozenset({"url", "website"})
 _SIZE_KEYS: Final = frozenset({"width", "height"})
@@ -45,13 +50,16 @@ _SIZE_KEYS: Final = frozenset({"width", "height"})
     is_flag=True,
     help="Also check that secured blobs are well formed, URLs are URLs, sizes not negative.",
 )
+@PATTERN_OPTION
 @JOBS_OPTION
-def validate(paths: tuple[str, ...], output: str, *, strict: bool, jobs: int | None) -> None:
+def validate(
+    paths: tuple[str, ...], output: str, *, strict: bool, pattern: str, jobs: int | None
+) -> None:
     """Check record files and folders (recursively, *.md but not README.md).
 
     Prints every problem of every file as PATH:LINE:COL: field: message, then a summary
-    line; exits with status 1 if any record is invalid. The work is spread over all cores;
-    on a terminal a progress bar shows on stderr.
+    line; exits with status 1 if any record is invalid, or if no record file was found.
+    The work is spread over all cores; on a terminal a progress bar shows on stderr.
     """
     walk_problems: list[newsrecord.Problem] = []
     checked = invalid = problem_count = 0
@@ -59,7 +67,10 @@ def validate(paths: tuple[str, ...], output: str, *, strict: bool, jobs: int | N
     with contextlib.ExitStack() as stack:
         bar = progress_bar(stack, paths)
         for _, problems in run_batches(
-            _validate_batch, record_files(paths, walk_problems), strict, jobs or default_jobs()
+            _validate_batch,
+            record_files(paths, walk_problems, pattern),
+            strict,
+            jobs or default_jobs(),
         ):
             checked += 1
             if bar is not None:
@@ -90,14 +101,18 @@ def validate(paths: tuple[str, ...], output: str, *, strict: bool, jobs: int | N
         for problem in walk_problems:
             click.echo(str(problem))
         click.echo(_summary(checked, invalid, problem_count, strict=strict))
-    if checked == 0 and not walk_problems:
-        click.echo("newsrecord: no record files found", err=True)
+    if checked == 0:
+        # Nothing checked is not "all valid": a wrong folder or pattern must not pass.
+        no_records_found(paths, pattern)
+        sys.exit(EXIT_INVALID)
     sys.exit(EXIT_INVALID if problem_count else 0)
 
 
 def _summary(checked: int, invalid: int, problems: int, *, strict: bool) -> str:
     files = "file" if checked == 1 else "files"
     mode = " (strict)" if strict else ""
+    if not checked:
+        return f"checked 0 files{mode}: no record files found"
     if not problems:
         return f"checked {checked} {files}{mode}: all valid"
     found = f"{problems} problem" + ("" if problems == 1 else "s")
@@ -198,20 +213,29 @@ def _is_url(text: str) -> bool:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--check", is_flag=True, help="Write nothing; list files that would change, exit 1.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print unified diffs.")
+@PATTERN_OPTION
 @JOBS_OPTION
-def fmt(paths: tuple[str, ...], *, check: bool, show_diff: bool, jobs: int | None) -> None:
+def fmt(
+    paths: tuple[str, ...], *, check: bool, show_diff: bool, pattern: str, jobs: int | None
+) -> None:
     """Rewrite records in the canonical house style (key order, quoting, layout).
 
-    The data does not change, only how it is written; the body stays as it is. With
-    --check, print the files that would change and exit 1 if there are any.
+    Only layout changes: a file whose rewrite would change its data (a value's type or
+    text), drop a comment or the BOM is kept as it is, with a note on stderr. The body
+    stays as it is. A file changed by someone else while it is formatted is not
+    overwritten. With --check, print the files that would change and exit 1 if there are
+    any.
     """
     write = not (check or show_diff)
     walk_problems: list[newsrecord.Problem] = []
     changed = total = invalid = 0
     for path, (problems, diff) in run_batches(
-        _fmt_batch, record_files(paths, walk_problems), write, jobs or default_jobs()
+        _fmt_batch, record_files(paths, walk_problems, pattern), write, jobs or default_jobs()
     ):
         total += 1
+        if diff is not None and diff.startswith(_KEPT):
+            click.echo(f"{path}: {diff}", err=True)
+            continue
         if problems:
             invalid += 1
             for problem in problems:
@@ -231,28 +255,96 @@ def fmt(paths: tuple[str, ...], *, check: bool, show_diff: bool, jobs: int | Non
     click.echo(f"{changed} of {total} files {verb}", err=True)
     if invalid:
         click.echo(f"{invalid} files could not be read as records", err=True)
-    sys.exit(EXIT_INVALID if invalid or (check and changed) else 0)
+    if total == 0:
+        no_records_found(paths, pattern)
+    sys.exit(EXIT_INVALID if invalid or total == 0 or (check and changed) else 0)
+
+
+_KEPT: Final = "kept as it is: "
 
 
 def _canonical(doc: newsrecord.Document) -> str:
     record = newsrecord.from_dict(newsrecord.to_dict(doc.record), kind=type(doc.record))
-    return newsrecord.dumps(record, body=doc.body, newline=doc.newline)
+    bom = "\ufeff" if doc.text.startswith("\ufeff") else ""
+    return bom + newsrecord.dumps(record, body=doc.body, newline=doc.newline)
+
+
+def _why_not_layout(doc: newsrecord.Document, text: str, path: str) -> str | None:
+    """Say why *text* is more than a new layout of *doc*, or None when it is only that."""
+    new = newsrecord.loads(text, path=path)
+    # The front matter as plain data, as read for the model: a text field stays the text
+    # written ("P1M", not the 30 days the model makes of it), a number keeps its type
+    # (0 is not 0.0). Key order is layout; dict equality ignores it.
+    difference = _first_difference(doc._data, new._data, "")  # see above
+    if difference is not None:
+        return f"would change data ({difference})"
+    # Comments are not data, so the check above cannot see them; the canonical writer
+    # drops them all, and a '#' outside a value can only start one.
+    if doc.text[: len(doc.text) - len(doc.body)].count("#") > text[
+        : len(text) - len(new.body)
+    ].count("#"):
+        return "would drop comments"
+    return None
+
+
+def _first_difference(old: Any, new: Any, where: str) -> str | None:
+    if type(old) is not type(new):
+        return f"{where or 'the front matter'}: {_brief(old)} would become {_brief(new)}"
+    if isinstance(old, dict):
+        if old.keys() != new.keys():
+            return f"{where or 'the front matter'}: the keys would change"
+        for key in old:
+            found = _first_difference(old[key], new[key], f"{where}.{key}" if where else key)
+            if found is not None:
+                return found
+        return None
+    if isinstance(old, list):
+        if len(old) != len(new):
+            return f"{where}: the number of items would change"
+        for index, (a, b) in enumerate(zip(old, new, strict=True)):
+            found = _first_difference(a, b, f"{where}[{index}]")
+            if found is not None:
+                return found
+        return None
+    if old != new and not (isinstance(old, float) and math.isnan(old) and math.isnan(new)):
+        return f"{where}: {_brief(old)} would become {_brief(new)}"
+    return None
+
+
+def _brief(value: Any) -> str:
+    if isinstance(value, str) and len(value) > 40:
+        return repr(value[:37] + "...")
+    return repr(value)
 
 
 def _fmt_batch(paths: list[str], write: bool) -> list[tuple[list[newsrecord.Problem], str | None]]:
-    """Format a batch of files (in a worker); return each file's problems and diff."""
+    """Format a batch of files (in a worker); return each file's problems and diff.
+
+    A file kept as it is gets the reason, starting with ``_KEPT``, in place of a diff.
+    """
     results: list[tuple[list[newsrecord.Problem], str | None]] = []
     for path in paths:
         try:
             doc = newsrecord.load(path)
             text = _canonical(doc)
-            if text != doc.text and write:
-                newsrecord.loads(text, path=path).save()
+            if text == doc.text:
+                results.append(([], None))
+                continue
+            reason = _why_not_layout(doc, text, path)
+            if reason is not None:
+                results.append(([], _KEPT + reason))
+                continue
+            if write:
+                # The lost-update check of edit(): the file must still hold the very bytes
+                # read, or someone else's change would be silently reverted.
+                replace_if_unchanged(
+                    Path(path), text.encode("utf-8"), expected=doc.text.encode("utf-8")
+                )
         except newsrecord.RecordError as exc:
             results.append((list(exc.problems), None))
             continue
         except OSError as exc:
             results.append(([read_problem(path, exc)], None))
             continue
-        results.append(([], unified_diff(doc.text, text, path) if text != doc.text else None))
+        results.append(([], unified_diff(doc.text, text, path)))
     return results

@@ -74,13 +74,14 @@ def _value_rows(name: str, item: Any, plain: Any, redactor: Redactor) -> list[tu
 def get(file: str, field: str, *, reveal: bool) -> None:
     """Print the value of FIELD in FILE: strings as they are, everything else as JSON.
 
-    An absent field prints null. FIELD is a path of YAML keys: title, provider.name,
+    An absent field prints null; a key that neither the model nor the file knows (a typo)
+    is an error. FIELD is a path of YAML keys: title, provider.name,
     images[0].width, topics[-1].
     """
     # A record whose values do not fit the model is read too: that is when one looks.
     doc = load_or_exit(file, strict=False)
     try:
-        typed = doc.get(field)
+        typed = doc.get(field, strict=True)
         plain = doc.get(field, plain=True)
     except newsrecord.ValidationError as exc:
         raise usage_error(exc, "FIELD") from exc

@@ -23,7 +23,7 @@ from newsrecord.model.duration import Duration
 from newsrecord.model.price import Price
 from newsrecord.model.secured import Secured
 
-__all__ = ["LEAVES", "Leaf", "format_datetime", "leaf_of", "parse_datetime"]
+__all__ = ["LEAVES", "Leaf", "format_datetime", "is_text", "leaf_of", "parse_datetime"]
 
 _ZULU: Final = re.compile(r"[zZ]$")
 
@@ -169,8 +169,22 @@ def _secured_blobs() -> Any:
     return st.one_of(real, st.text(string.ascii_letters + "+/=;", max_size=60)).map(Secured)
 
 
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_MAX_INT_BITS: Final = 3322
+"""About 1,000 decimal digits: the longest integer loading reads (and Python converts)."""
+
+
+def is_text(value: Any) -> bool:
+    """Whether *value* is a string a UTF-8 file can hold (no lone surrogate)."""
+    return isinstance(value, str) and (value.isascii() or _SURROGATE.search(value) is None)
+
+
 def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and value.bit_length() <= _MAX_INT_BITS
+    )
 
 
 def _is_aware(value: Any) -> bool:
@@ -186,7 +200,7 @@ LEAVES: Final[dict[type, Leaf]] = {
     for leaf in (
         Leaf(
             str,
-            "a string",
+            "a string (without lone surrogates)",
             "string",
             "any YAML string; plain, quoted or block",
             "`str`",
@@ -194,7 +208,7 @@ LEAVES: Final[dict[type, Leaf]] = {
             is_text=True,
             parse=str,
             format=_same_text,
-            check=lambda value: isinstance(value, str),
+            check=is_text,
             strategy=_texts,
         ),
         Leaf(
@@ -220,7 +234,7 @@ LEAVES: Final[dict[type, Leaf]] = {
             is_text=False,
             parse=None,
             format=None,
-            check=lambda value: isinstance(value, float | int) and not isinstance(value, bool),
+            check=lambda value: isinstance(value, float) or _is_int(value),
             strategy=_floats,
         ),
         Leaf(
