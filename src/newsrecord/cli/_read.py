@@ -49,7 +49,9 @@ def _rows(
             rows.extend(_value_rows(prefix + spec.key, item, plain[spec.key], redactor))
     for key in value.extra:
         shown = json.dumps(redactor.untyped(plain[key], key), ensure_ascii=False)
-        rows.append((f"{prefix}{key}", f"{shown} (unknown key)"))
+        # A key may be anything, a pasted secret too: a long one is shortened like a value.
+        name = key if len(key) <= 60 else key[:57] + "..."
+        rows.append((f"{prefix}{name}", f"{shown} (unknown key)"))
     return rows
 
 
