@@ -50,7 +50,7 @@ def _rows(
     for key in value.extra:
         shown = json.dumps(redactor.untyped(plain[key], key), ensure_ascii=False)
         # A key may be anything, a pasted secret too: a long one is shortened like a value.
-        name = key if len(key) <= 60 else key[:57] + "..."
+        name = key if len(key) <= 30 else key[:27] + "..."
         rows.append((f"{prefix}{name}", f"{shown} (unknown key)"))
     return rows
 
