@@ -1,14 +1,26 @@
 //! The extension module: `Scanner(Scalar, Mapping, Sequence, direct=...)`, whose `scan`
 //! method has the signature and the results of newsrecord's pure-Python `scan`.
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::ptr;
+use std::sync::Mutex;
 
 use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyType};
 
-use crate::scan::{self, Kind, Limits, Node, Style, Value};
+use crate::scan::{self, KeyHasher, Kind, Limits, Node, Style, Value};
+
+/// Keys seen before, as interned strings: records repeat the same few dozen keys, and a
+/// shared string costs no allocation and keeps its hash for the dictionaries it meets.
+type Keys = HashMap<Box<[u8]>, Py<PyString>, BuildHasherDefault<KeyHasher>>;
+
+/// At most this many keys are kept (files of made-up keys must not grow it without end).
+const MAX_KEYS: usize = 4096;
+/// Longer keys are not kept.
+const MAX_KEY_LENGTH: usize = 64;
 
 /// The fields of each node class, in the order of its constructor's parameters.
 const SCALAR_FIELDS: [&str; 5] = ["value", "style", "tag", "start", "end"];
@@ -118,6 +130,7 @@ struct Scanner {
     sequence: NodeClass,
     /// The style strings: plain, single-quoted, double-quoted.
     styles: [Py<PyString>; 3],
+    keys: Mutex<Keys>,
 }
 
 #[pymethods]
@@ -143,6 +156,7 @@ impl Scanner {
                 PyString::intern(py, "'").unbind(),
                 PyString::intern(py, "\"").unbind(),
             ],
+            keys: Mutex::new(Keys::default()),
         })
     }
 
@@ -199,8 +213,15 @@ impl Scanner {
             let Some(nodes) = nodes else {
                 return Ok(None);
             };
+            let mut keys = self
+                .keys
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             let mut build = Build {
                 scanner: self,
+                keys: &mut keys,
+                kind: ffi::PyUnicode_KIND(raw),
+                data,
                 text: raw,
                 nodes: &nodes,
                 next: 0,
@@ -226,6 +247,10 @@ fn saturating(value: &Bound<'_, PyAny>) -> PyResult<i64> {
 /// Turns the flat pre-order nodes into node objects.
 struct Build<'s> {
     scanner: &'s Scanner,
+    keys: &'s mut Keys,
+    /// The text's width and code units.
+    kind: std::os::raw::c_uint,
+    data: *mut std::os::raw::c_void,
     /// The text, whose slices are the values of most scalars.
     text: *mut ffi::PyObject,
     nodes: &'s [Node],
@@ -239,14 +264,6 @@ impl Build<'_> {
     unsafe fn node(&mut self) -> *mut ffi::PyObject {
         let node = &self.nodes[self.next];
         self.next += 1;
-        let start = ffi::PyLong_FromSsize_t(node.start as ffi::Py_ssize_t);
-        let end = match node.end {
-            Some(end) => ffi::PyLong_FromSsize_t(end as ffi::Py_ssize_t),
-            None => {
-                ffi::Py_INCREF(self.end);
-                self.end
-            }
-        };
         match &node.kind {
             Kind::Scalar(value, style) => {
                 let value = match value {
@@ -260,27 +277,111 @@ impl Build<'_> {
                         value.len() as ffi::Py_ssize_t,
                     ),
                 };
-                let style = self.scanner.styles[match style {
+                let style = match style {
                     Style::Plain => 0,
                     Style::Single => 1,
                     Style::Double => 2,
-                }]
-                .as_ptr();
-                ffi::Py_INCREF(style);
-                ffi::Py_INCREF(ffi::Py_None());
-                self.scanner
-                    .scalar
-                    .make([value, style, ffi::Py_None(), start, end])
+                };
+                self.scalar(value, style, node.start, node.end)
             }
             Kind::Mapping(count) => {
+                let (start, end) = (node.start, node.end);
                 let pairs = self.children(*count, true);
+                let (start, end) = self.span(start, end);
                 self.scanner.mapping.make([pairs, false_(), start, end])
             }
             Kind::Sequence(count) => {
+                let (start, end) = (node.start, node.end);
                 let items = self.children(*count, false);
+                let (start, end) = self.span(start, end);
                 self.scanner.sequence.make([items, false_(), start, end])
             }
         }
+    }
+
+    /// A scalar node; steals `value` (null if making it failed).
+    unsafe fn scalar(
+        &self,
+        value: *mut ffi::PyObject,
+        style: usize,
+        start: usize,
+        end: Option<usize>,
+    ) -> *mut ffi::PyObject {
+        let style = self.scanner.styles[style].as_ptr();
+        ffi::Py_INCREF(style);
+        ffi::Py_INCREF(ffi::Py_None());
+        let (start, end) = self.span(start, end);
+        self.scanner
+            .scalar
+            .make([value, style, ffi::Py_None(), start, end])
+    }
+
+    /// The start and end offsets as new references (null if making one failed).
+    unsafe fn span(
+        &self,
+        start: usize,
+        end: Option<usize>,
+    ) -> (*mut ffi::PyObject, *mut ffi::PyObject) {
+        let start = ffi::PyLong_FromSsize_t(start as ffi::Py_ssize_t);
+        let end = match end {
+            Some(end) => ffi::PyLong_FromSsize_t(end as ffi::Py_ssize_t),
+            None => {
+                ffi::Py_INCREF(self.end);
+                self.end
+            }
+        };
+        (start, end)
+    }
+
+    /// The next node, a key: like [`Build::node`], with its string taken from the cache.
+    unsafe fn key(&mut self) -> *mut ffi::PyObject {
+        let node = &self.nodes[self.next];
+        let Kind::Scalar(Value::Slice(start, end), Style::Plain) = node.kind else {
+            return self.node();
+        };
+        if end - start > MAX_KEY_LENGTH {
+            return self.node();
+        }
+        // Keys are ASCII words, so their code points are their bytes.
+        let mut buffer = [0u8; MAX_KEY_LENGTH];
+        let name = &mut buffer[..end - start];
+        for (index, byte) in name.iter_mut().enumerate() {
+            let at = start + index;
+            *byte = match self.kind {
+                ffi::PyUnicode_1BYTE_KIND => *self.data.cast::<u8>().add(at),
+                ffi::PyUnicode_2BYTE_KIND => *self.data.cast::<u16>().add(at) as u8,
+                _ => *self.data.cast::<u32>().add(at) as u8,
+            };
+        }
+        let value = match self.keys.get(&*name) {
+            Some(value) => {
+                let value = value.as_ptr();
+                ffi::Py_INCREF(value);
+                value
+            }
+            None => {
+                let mut value = ffi::PyUnicode_Substring(
+                    self.text,
+                    start as ffi::Py_ssize_t,
+                    end as ffi::Py_ssize_t,
+                );
+                if value.is_null() {
+                    return value;
+                }
+                ffi::PyUnicode_InternInPlace(&mut value);
+                if self.keys.len() < MAX_KEYS {
+                    self.keys.insert(
+                        Box::from(&*name),
+                        Bound::from_borrowed_ptr(Python::assume_attached(), value)
+                            .cast_into_unchecked::<PyString>()
+                            .unbind(),
+                    );
+                }
+                value
+            }
+        };
+        self.next += 1;
+        self.scalar(value, 0, start, Some(end))
     }
 
     /// A list of `count` children: `(key, value)` tuples for a mapping, nodes for a list.
@@ -291,7 +392,7 @@ impl Build<'_> {
         }
         for index in 0..count {
             let child = if pairs {
-                let key = self.node();
+                let key = self.key();
                 let value = self.node();
                 tuple2(key, value)
             } else {

@@ -14,9 +14,33 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// A code unit of the text: Python keeps a string as an array of 1, 2 or 4 byte units,
 /// one per code point, so that unit offsets are Python's string offsets.
-pub trait Unit: Copy + Eq + Hash + Into<u32> {}
+pub trait Unit: Copy + Eq + Hash + Into<u32> {
+    /// The offset of the first `a` in `units`.
+    #[inline]
+    fn find(units: &[Self], a: u8) -> Option<usize> {
+        units.iter().position(|&unit| is(unit, a))
+    }
 
-impl Unit for u8 {}
+    /// The offset of the first `a` or `b` in `units`.
+    #[inline]
+    fn find2(units: &[Self], a: u8, b: u8) -> Option<usize> {
+        units.iter().position(|&unit| is(unit, a) || is(unit, b))
+    }
+}
+
+/// One byte per code point (Latin-1, most records): searched with SIMD.
+impl Unit for u8 {
+    #[inline]
+    fn find(units: &[Self], a: u8) -> Option<usize> {
+        memchr::memchr(a, units)
+    }
+
+    #[inline]
+    fn find2(units: &[Self], a: u8, b: u8) -> Option<usize> {
+        memchr::memchr2(a, b, units)
+    }
+}
+
 impl Unit for u16 {}
 impl Unit for u32 {}
 
@@ -193,15 +217,12 @@ fn content_lines<U: Unit>(text: &[U], start: usize, end: usize) -> Vec<Line> {
 /// The offset of the first `needle` in `text[from..to]`.
 #[inline]
 fn find<U: Unit>(text: &[U], needle: u8, from: usize, to: usize) -> Option<usize> {
-    text[from..to]
-        .iter()
-        .position(|&unit| is(unit, needle))
-        .map(|i| i + from)
+    U::find(&text[from..to], needle).map(|i| i + from)
 }
 
 /// A cheap hasher for the keys of one mapping (FxHash's step).
 #[derive(Default)]
-struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -244,6 +265,31 @@ impl<'a, U: Unit> Seen<'a, U> {
         }
         self.many.insert(key)
     }
+}
+
+/// The classes of ASCII characters in keys: a bit per class.
+const KEY_START: u8 = 1;
+const KEY_REST: u8 = 2;
+const KEY_CLASSES: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut c = 0;
+    while c < 128 {
+        let byte = c as u8;
+        if byte.is_ascii_alphabetic() || byte == b'_' {
+            table[c] = KEY_START | KEY_REST;
+        } else if byte.is_ascii_digit() || byte == b'-' {
+            table[c] = KEY_REST;
+        }
+        c += 1;
+    }
+    table
+};
+
+/// `[A-Za-z_]` (for `KEY_START`) or `[A-Za-z0-9_-]` (for `KEY_REST`).
+#[inline(always)]
+fn is_key_character<U: Unit>(unit: U, class: u8) -> bool {
+    let unit = unit.into();
+    unit < 128 && KEY_CLASSES[unit as usize] & class != 0
 }
 
 /// Plain keys that YAML reads as something other than a string.
@@ -293,22 +339,11 @@ impl<'a, U: Unit> Scanner<'a, U> {
     // `([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)`, matched at `at` and ending by `stop`.
     fn key(&self, at: usize, stop: usize) -> Option<Key> {
         let text = self.text;
-        let word = |unit: U| -> bool {
-            let unit = unit.into();
-            unit < 0x80 && {
-                let byte = unit as u8;
-                byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
-            }
-        };
-        if at >= stop {
-            return None;
-        }
-        let lead = text[at].into();
-        if !(lead < 0x80 && ((lead as u8).is_ascii_alphabetic() || lead == 0x5f)) {
+        if at >= stop || !is_key_character(text[at], KEY_START) {
             return None;
         }
         let mut i = at + 1;
-        while i < stop && word(text[i]) {
+        while i < stop && is_key_character(text[i], KEY_REST) {
             i += 1;
         }
         if i >= stop || !is(text[i], b':') {
@@ -471,22 +506,17 @@ impl<'a, U: Unit> Scanner<'a, U> {
             let mut i = at + 1;
             let mut escaped = false;
             loop {
-                if i >= stop {
-                    return Err(Declined); // it goes on over the next line
-                }
-                let unit = text[i];
-                if is(unit, b'"') {
+                // No closing quote on this line: it goes on over the next line.
+                let found = i + U::find2(&text[i..stop], b'"', b'\\').ok_or(Declined)?;
+                if is(text[found], b'"') {
+                    i = found;
                     break;
                 }
-                if is(unit, b'\\') {
-                    if i + 1 >= stop {
-                        return Err(Declined);
-                    }
-                    escaped = true;
-                    i += 2;
-                } else {
-                    i += 1;
+                if found + 1 >= stop {
+                    return Err(Declined);
                 }
+                escaped = true;
+                i = found + 2;
             }
             let end = i + 1;
             if end != stop {
@@ -533,17 +563,26 @@ impl<'a, U: Unit> Scanner<'a, U> {
         if first < 0x80 && b"-?:,[]{}#&*!|>%@`".contains(&(first as u8)) && !signed {
             return Err(Declined);
         }
-        let mut value_end = find_comment(text, at, stop).unwrap_or(stop);
+        // One pass for `text.find(" #", at, stop)` (where a comment starts) and for
+        // `": " in value or value.endswith(":")` (the value would be a mapping): a colon
+        // before the comment that a space or the line's end follows is exactly that.
+        let mut comment = stop;
+        let mut i = at;
+        while let Some(found) = U::find2(&text[i..stop], b' ', b':') {
+            let j = i + found;
+            if is(text[j], b' ') {
+                if j + 1 < stop && is(text[j + 1], b'#') {
+                    comment = j;
+                    break;
+                }
+            } else if j + 1 == stop || is(text[j + 1], b' ') {
+                return Err(Declined);
+            }
+            i = j + 1;
+        }
+        let mut value_end = comment;
         while is(text[value_end - 1], b' ') {
             value_end -= 1;
-        }
-        let value = &text[at..value_end];
-        if is(value[value.len() - 1], b':')
-            || value
-                .windows(2)
-                .any(|pair| is(pair[0], b':') && is(pair[1], b' '))
-        {
-            return Err(Declined);
         }
         self.push(
             Kind::Scalar(Value::Slice(at, value_end), Style::Plain),
@@ -562,18 +601,6 @@ impl<'a, U: Unit> Scanner<'a, U> {
             Err(Declined)
         }
     }
-}
-
-/// `text.find(" #", at, stop)`.
-fn find_comment<U: Unit>(text: &[U], at: usize, stop: usize) -> Option<usize> {
-    let mut i = at;
-    while i + 1 < stop {
-        if is(text[i], b' ') && is(text[i + 1], b'#') {
-            return Some(i);
-        }
-        i += 1;
-    }
-    None
 }
 
 /// A code unit as a character. The text holds no surrogates (they are declined before),
