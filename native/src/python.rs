@@ -17,6 +17,17 @@ use crate::scan::{self, KeyHasher, Kind, Limits, Node, Style, Value};
 /// shared string costs no allocation and keeps its hash for the dictionaries it meets.
 type Keys = HashMap<Box<[u8]>, Py<PyString>, BuildHasherDefault<KeyHasher>>;
 
+/// Offsets below this are shared int objects, made once: most front matters are shorter, and
+/// a node's two offsets are otherwise two allocations (Python shares only ints up to 256).
+const SHARED_OFFSETS: usize = 4096;
+
+/// What a scanner keeps from one text to the next.
+#[derive(Default)]
+struct Cache {
+    keys: Keys,
+    offsets: Vec<Py<PyAny>>,
+}
+
 /// At most this many keys are kept (files of made-up keys must not grow it without end).
 const MAX_KEYS: usize = 4096;
 /// Longer keys are not kept.
@@ -130,7 +141,7 @@ struct Scanner {
     sequence: NodeClass,
     /// The style strings: plain, single-quoted, double-quoted.
     styles: [Py<PyString>; 3],
-    keys: Mutex<Keys>,
+    cache: Mutex<Cache>,
 }
 
 #[pymethods]
@@ -156,7 +167,7 @@ impl Scanner {
                 PyString::intern(py, "'").unbind(),
                 PyString::intern(py, "\"").unbind(),
             ],
-            keys: Mutex::new(Keys::default()),
+            cache: Mutex::new(Cache::default()),
         })
     }
 
@@ -213,13 +224,13 @@ impl Scanner {
             let Some(nodes) = nodes else {
                 return Ok(None);
             };
-            let mut keys = self
-                .keys
+            let mut cache = self
+                .cache
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             let mut build = Build {
                 scanner: self,
-                keys: &mut keys,
+                cache: &mut cache,
                 kind: ffi::PyUnicode_KIND(raw),
                 data,
                 text: raw,
@@ -247,7 +258,7 @@ fn saturating(value: &Bound<'_, PyAny>) -> PyResult<i64> {
 /// Turns the flat pre-order nodes into node objects.
 struct Build<'s> {
     scanner: &'s Scanner,
-    keys: &'s mut Keys,
+    cache: &'s mut Cache,
     /// The text's width and code units.
     kind: std::os::raw::c_uint,
     data: *mut std::os::raw::c_void,
@@ -301,7 +312,7 @@ impl Build<'_> {
 
     /// A scalar node; steals `value` (null if making it failed).
     unsafe fn scalar(
-        &self,
+        &mut self,
         value: *mut ffi::PyObject,
         style: usize,
         start: usize,
@@ -318,19 +329,37 @@ impl Build<'_> {
 
     /// The start and end offsets as new references (null if making one failed).
     unsafe fn span(
-        &self,
+        &mut self,
         start: usize,
         end: Option<usize>,
     ) -> (*mut ffi::PyObject, *mut ffi::PyObject) {
-        let start = ffi::PyLong_FromSsize_t(start as ffi::Py_ssize_t);
+        let start = self.offset(start);
         let end = match end {
-            Some(end) => ffi::PyLong_FromSsize_t(end as ffi::Py_ssize_t),
+            Some(end) => self.offset(end),
             None => {
                 ffi::Py_INCREF(self.end);
                 self.end
             }
         };
         (start, end)
+    }
+
+    /// An offset as a new reference (null if making it failed).
+    unsafe fn offset(&mut self, offset: usize) -> *mut ffi::PyObject {
+        if offset >= SHARED_OFFSETS {
+            return ffi::PyLong_FromSsize_t(offset as ffi::Py_ssize_t);
+        }
+        let shared = &mut self.cache.offsets;
+        while shared.len() <= offset {
+            let number = ffi::PyLong_FromSsize_t(shared.len() as ffi::Py_ssize_t);
+            if number.is_null() {
+                return number;
+            }
+            shared.push(Bound::from_owned_ptr(Python::assume_attached(), number).unbind());
+        }
+        let number = shared[offset].as_ptr();
+        ffi::Py_INCREF(number);
+        number
     }
 
     /// The next node, a key: like [`Build::node`], with its string taken from the cache.
@@ -353,7 +382,7 @@ impl Build<'_> {
                 _ => *self.data.cast::<u32>().add(at) as u8,
             };
         }
-        let value = match self.keys.get(&*name) {
+        let value = match self.cache.keys.get(&*name) {
             Some(value) => {
                 let value = value.as_ptr();
                 ffi::Py_INCREF(value);
@@ -369,8 +398,8 @@ impl Build<'_> {
                     return value;
                 }
                 ffi::PyUnicode_InternInPlace(&mut value);
-                if self.keys.len() < MAX_KEYS {
-                    self.keys.insert(
+                if self.cache.keys.len() < MAX_KEYS {
+                    self.cache.keys.insert(
                         Box::from(&*name),
                         Bound::from_borrowed_ptr(Python::assume_attached(), value)
                             .cast_into_unchecked::<PyString>()
