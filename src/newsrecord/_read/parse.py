@@ -33,7 +33,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.loader import BaseLoader
 
-from newsrecord._read import scan
+from newsrecord._read import native
 from newsrecord._read.nodes import PLAIN, Duplicate, Mapping, Node, Scalar, Sequence
 from newsrecord._read.text import BOM, LineIndex
 from newsrecord.errors import LimitError, ParseError, RecordError
@@ -183,7 +183,7 @@ def parse(
             LimitError,
         )
     if FAST_PATH:
-        root = scan.scan(text, start, end, limits.max_depth, limits.max_nodes)
+        root = native.scan(text, start, end, limits.max_depth, limits.max_nodes)
         if root is not None:
             return root
     return parse_events(text, start, end, index, path, limits, duplicates)
