@@ -15,6 +15,7 @@ from newsrecord._read import scan as _fastscan
 from newsrecord._read import split as _split
 from newsrecord._read import text as _text
 from newsrecord._read.parse import DEFAULT_LIMITS
+from newsrecord._read.yaml_core import ESCAPES
 from newsrecord.errors import ParseError
 
 # --- block YAML inside the scanner's subset -------------------------------------------
@@ -28,7 +29,7 @@ _KEYS = st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,6}", fullmatch=True).filter(
 _CHARS = st.sampled_from(list("ab Zz09.,:/#-_'\"[]{}!&*|>%@`~?=<é€😀\u00a0"))
 _PLAIN_START = st.sampled_from(list("abZ09._(/~=<é€😀"))
 _ESCAPE_TEXTS = st.sampled_from(
-    [f"\\{code}" for code in _fastscan._ESCAPES]
+    [f"\\{code}" for code in ESCAPES]
     + ["\\x41", "\\xe9", "\\u00e9", "\\u2028", "\\uFFFD", "\\U0001F600", "\\U0010FFFF"]
 )
 

@@ -268,6 +268,8 @@ impl<'a, U: Unit> Seen<'a, U> {
 }
 
 /// The classes of ASCII characters in keys: a bit per class.
+/// The longest key the scanner reads, as `newsrecord._read.scan.MAX_KEY`.
+const MAX_KEY: usize = 1000;
 const KEY_START: u8 = 1;
 const KEY_REST: u8 = 2;
 const KEY_CLASSES: [u8; 128] = {
@@ -336,7 +338,7 @@ impl<'a, U: Unit> Scanner<'a, U> {
         Ok(())
     }
 
-    // `([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)`, matched at `at` and ending by `stop`.
+    // `([A-Za-z_][A-Za-z0-9_-]{0,MAX_KEY-1}):(?: +|$)`, matched at `at`, ending by `stop`.
     fn key(&self, at: usize, stop: usize) -> Option<Key> {
         let text = self.text;
         if at >= stop || !is_key_character(text[at], KEY_START) {
@@ -346,7 +348,9 @@ impl<'a, U: Unit> Scanner<'a, U> {
         while i < stop && is_key_character(text[i], KEY_REST) {
             i += 1;
         }
-        if i >= stop || !is(text[i], b':') {
+        // YAML refuses an implicit key over 1,024 characters: longer ones (with room to
+        // spare, as the pure scanner's MAX_KEY) are the full parser's, which says so.
+        if i - at > MAX_KEY || i >= stop || !is(text[i], b':') {
             return None;
         }
         let colon = i;

@@ -32,6 +32,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from newsrecord._read import parse
+from newsrecord._read.yaml_core import NULL_WORDS
 from newsrecord.errors import Problem, RecordError, ValidationError
 from newsrecord.model.fields import TRUSTED, fields, info, optional_part
 from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, Leaf, format_datetime, parse_datetime
@@ -301,16 +302,11 @@ def kind_of(data: Any) -> type[AnyRecord]:
 def kind_of_node(root: parse.Mapping, path: str | None = None) -> type[AnyRecord]:
     """Choose the model class for a parsed front matter from its ``type``, keys and folder."""
     scalars = {
-        key.value: None
-        if value.style == parse.PLAIN and value.value in _NULL_TEXTS
-        else value.value
+        key.value: None if value.style == parse.PLAIN and value.value in NULL_WORDS else value.value
         for key, value in root.pairs
         if isinstance(value, parse.Scalar)
     }
     return _kind(scalars.get("type"), scalars.get("category"), scalars.keys(), path)
-
-
-_NULL_TEXTS: Final = frozenset({"", "~", "null", "Null", "NULL"})
 
 
 def _kind(

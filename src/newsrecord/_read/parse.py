@@ -36,6 +36,7 @@ from ruamel.yaml.loader import BaseLoader
 from newsrecord._read import native
 from newsrecord._read.nodes import PLAIN, Duplicate, Mapping, Node, Scalar, Sequence
 from newsrecord._read.text import BOM, LineIndex
+from newsrecord._read.yaml_core import BOOL_WORDS, NOT_PRINTABLE, NULL_WORDS
 from newsrecord.errors import LimitError, ParseError, RecordError
 
 try:  # pragma: no cover - which branch runs depends on the installation
@@ -266,12 +267,6 @@ def _hide_yaml11_breaks(
     return source.translate(hide), {code: chr(char) for char, code in hide.items()}
 
 
-# The characters YAML allows in a stream (YAML 1.2, 5.1), as both of ruamel's readers check.
-_NOT_PRINTABLE: Final = re.compile(
-    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
-
-
 def _parser_failure(
     exc: Exception, text: str, start: int, end: int, index: LineIndex, path: str | None
 ) -> ParseError | None:
@@ -281,7 +276,7 @@ def _parser_failure(
     pure-Python one complains before any syntax error, so the first such character is
     located here, whatever the parser said, and both parsers report the same place.
     """
-    bad = _NOT_PRINTABLE.search(text, start, end)
+    bad = NOT_PRINTABLE.search(text, start, end)
     if bad is not None:
         char = ord(bad.group())
         if 0xD800 <= char <= 0xDFFF:
@@ -577,16 +572,7 @@ def _located(
 
 # --- resolution of plain scalars (YAML 1.2 core schema) -------------------------------
 
-_NULLS: Final = frozenset({"", "~", "null", "Null", "NULL"})
-_NULL_TEXTS: Final[dict[str, None]] = dict.fromkeys(_NULLS)
-_BOOLS: Final = {
-    "true": True,
-    "True": True,
-    "TRUE": True,
-    "false": False,
-    "False": False,
-    "FALSE": False,
-}
+_NULL_TEXTS: Final[dict[str, None]] = dict.fromkeys(NULL_WORDS)
 _INT = re.compile(r"[-+]?[0-9]+")
 _OCT = re.compile(r"0o([0-7]+)")
 _HEX = re.compile(r"0x([0-9a-fA-F]+)")
@@ -620,9 +606,9 @@ def resolve_plain(text: str) -> Any:
     Raises:
         ValueError: an integer has more than ``MAX_INT_DIGITS`` digits.
     """
-    if text in _NULLS:
+    if text in NULL_WORDS:
         return None
-    boolean = _BOOLS.get(text)
+    boolean = BOOL_WORDS.get(text)
     if boolean is not None:
         return boolean
     if text[0] not in _NUMBER_START:
@@ -684,7 +670,7 @@ _TAGGED: Final[dict[str, Callable[[str], Any]]] = {
     _STR_TAG: str,
     _CORE + "int": _tagged_int,
     _CORE + "float": float,
-    _CORE + "bool": lambda text: _BOOLS[text],
+    _CORE + "bool": lambda text: BOOL_WORDS[text],
     _CORE + "null": lambda text: _NULL_TEXTS[text],
 }
 
@@ -712,7 +698,7 @@ def to_data(node: Node, shape: Shape, errors: list[tuple[str, int, str]], where:
         if node.style != PLAIN:
             return node.value
         if shape.text:
-            return None if node.value in _NULLS else node.value
+            return None if node.value in NULL_WORDS else node.value
         try:
             return resolve_plain(node.value)
         except ValueError as exc:
