@@ -23,7 +23,7 @@ from newsrecord._read.text import LineIndex, newline_of
 from newsrecord._write import splice
 from newsrecord._write.fresh import write_fresh
 from newsrecord._write.repair import REPAIRS, Source
-from newsrecord.errors import ParseError, Problem, RecordError, ValidationError
+from newsrecord.errors import ParseError, Problem, RecordError, ValidationError, brief
 from newsrecord.files import StrPath, write_atomically
 from newsrecord.model.fields import fields
 from newsrecord.model.records import AnyRecord
@@ -189,7 +189,7 @@ class Document:
         earlier = self._index.position(duplicate.key.start)[0]
         later = self._index.position(duplicate.winner.start)[0]
         message = (
-            f"duplicate key {parse.brief(duplicate.key.value)} on lines {earlier} and "
+            f"duplicate key {brief(duplicate.key.value)} on lines {earlier} and "
             f"{later}: the last one counts (newsrecord fix removes the earlier)"
         )
         # A key may be anything, a pasted secret too: a long one is not repeated as a field.
@@ -376,20 +376,8 @@ class Document:
         Raises:
             ValidationError: *field* is not a field path.
         """
-        node: parse.Node = self._root
-        for step in convert.parse_field_path(field):
-            if isinstance(node, parse.Mapping) and isinstance(step, str):
-                pair = node.get(step)
-                if pair is None:
-                    return None
-                node = pair[1]
-            elif isinstance(node, parse.Sequence) and isinstance(step, int):
-                if not -len(node.items) <= step < len(node.items):
-                    return None
-                node = node.items[step]
-            else:
-                return None
-        return self._index.position(node.start)
+        node = parse.find(self._root, convert.parse_field_path(field), exact=True)
+        return None if node is None else self._index.position(node.start)
 
     def original(self) -> AnyRecord:
         """Return a fresh copy of the record as it was loaded (or last saved)."""

@@ -50,6 +50,15 @@ class Problem:
         return f"{where}: {text}" if where else text
 
 
+def brief(text: str, limit: int = 30) -> str:
+    """Return ``repr(text)``, shortened when longer than *limit* characters.
+
+    Messages quote values and source text through this, so that they stay short and never
+    carry a whole value (a secured blob in the wrong place, a megabyte of key).
+    """
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
 class RecordError(Exception):
     """Base of every error newsrecord raises.
 

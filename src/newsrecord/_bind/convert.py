@@ -33,7 +33,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from newsrecord._read import parse
 from newsrecord._read.yaml_core import NULL_WORDS
-from newsrecord.errors import Problem, RecordError, ValidationError
+from newsrecord.errors import Problem, RecordError, ValidationError, brief
 from newsrecord.model.fields import TRUSTED, fields, info, optional_part
 from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, Leaf, format_datetime, parse_datetime
 from newsrecord.model.records import (
@@ -112,11 +112,6 @@ def field_path_text(path: FieldPath) -> str:
     return text
 
 
-def _brief(text: str) -> str:
-    """Quote a value for a message, shortened: it may be long, or secret."""
-    return repr(text if len(text) <= 30 else text[:27] + "...")
-
-
 def describe_value(value: Any) -> str:
     """Name a plain value's type for a message, quoting strings briefly."""
     if value is None:
@@ -128,7 +123,7 @@ def describe_value(value: Any) -> str:
     if isinstance(value, float):
         return "a number"
     if isinstance(value, str):
-        return f"the string {_brief(value)}"
+        return f"the string {brief(value)}"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

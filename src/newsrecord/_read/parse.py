@@ -37,7 +37,7 @@ from newsrecord._read import native
 from newsrecord._read.nodes import PLAIN, Duplicate, Mapping, Node, Scalar, Sequence
 from newsrecord._read.text import BOM, LineIndex
 from newsrecord._read.yaml_core import BOOL_WORDS, NOT_PRINTABLE, NULL_WORDS
-from newsrecord.errors import LimitError, ParseError, RecordError
+from newsrecord.errors import LimitError, ParseError, RecordError, brief
 
 try:  # pragma: no cover - which branch runs depends on the installation
     from ruamel.yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
@@ -657,15 +657,6 @@ def _tagged_int(text: str) -> int:
     return int(text, 0)
 
 
-def brief(text: str, limit: int = 30) -> str:
-    """Return ``repr(text)``, shortened when longer than *limit* characters.
-
-    Messages quote source text through this, so that they stay short and never carry
-    a whole value (a secured blob in the wrong place, a megabyte of key).
-    """
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
-
-
 _TAGGED: Final[dict[str, Callable[[str], Any]]] = {
     _STR_TAG: str,
     _CORE + "int": _tagged_int,
@@ -715,19 +706,27 @@ def to_data(node: Node, shape: Shape, errors: list[tuple[str, int, str]], where:
     return [to_data(child, item, errors, f"{where}[{i}]") for i, child in enumerate(node.items)]
 
 
-def find(root: Node, field: tuple[str | int, ...]) -> Node | None:
-    """Return the node at *field* (keys and indexes), or the deepest one that exists."""
+def find(root: Node, field: tuple[str | int, ...], *, exact: bool = False) -> Node | None:
+    """Return the node at *field* (keys and indexes; negative ones count from the end).
+
+    When the text does not have that field, return the deepest node on the way that it
+    has (where a problem about the field is best shown), or None with *exact*.
+    """
     node = root
     for step in field:
         if isinstance(node, Mapping) and isinstance(step, str):
             pair = node.get(step)
             if pair is None:
-                return node
+                return None if exact else node
             node = pair[1]
-        elif isinstance(node, Sequence) and isinstance(step, int) and step < len(node.items):
+        elif (
+            isinstance(node, Sequence)
+            and isinstance(step, int)
+            and -len(node.items) <= step < len(node.items)
+        ):
             node = node.items[step]
         else:
-            return node
+            return None if exact else node
     return node
 
 

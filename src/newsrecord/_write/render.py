@@ -14,9 +14,10 @@ from typing import Any, Final
 
 import attrs
 
-from newsrecord._bind.convert import VALUE_TYPES, keys_of
+from newsrecord._bind.convert import keys_of
 from newsrecord._read import parse
 from newsrecord._read.yaml_core import ESCAPED, FLOW_INDICATORS, INDICATORS, is_printable
+from newsrecord.model.fields import is_model
 from newsrecord.model.leaves import LEAVES
 
 __all__ = ["Layout", "block_lines", "is_scalar", "render_scalar", "scalar_text"]
@@ -49,7 +50,7 @@ def is_scalar(value: Any) -> bool:
 
 
 def _is_record(value: Any) -> bool:
-    return attrs.has(type(value)) and not isinstance(value, VALUE_TYPES)
+    return is_model(value)
 
 
 def scalar_text(value: Any) -> str:

@@ -21,7 +21,7 @@ from newsrecord.cli._app import (
     main,
     no_records_found,
 )
-from newsrecord.cli._redact import is_model, unified_diff
+from newsrecord.cli._redact import unified_diff
 from newsrecord.cli._runner import (
     default_jobs,
     progress_bar,
@@ -29,7 +29,9 @@ from newsrecord.cli._runner import (
     record_files,
     run_batches,
 )
+from newsrecord.errors import brief
 from newsrecord.files import replace_if_unchanged
+from newsrecord.model.fields import is_model
 
 _URL_KEYS: Final = frozenset({"url", "website"})
 _SIZE_KEYS: Final = frozenset({"width", "height"})
@@ -185,8 +187,7 @@ def _strict_message(key: str, value: Any) -> str | None:
         return None
     if isinstance(value, str) and (key.lower() in _URL_KEYS or key.endswith("Url")):
         if not _is_url(value):
-            shown = value if len(value) <= 60 else value[:57] + "..."
-            return f"not a URL: {shown!r} (expected http(s)://host/... or /path)"
+            return f"not a URL: {brief(value, 60)} (expected http(s)://host/... or /path)"
         return None
     if key in _SIZE_KEYS and isinstance(value, int) and not isinstance(value, bool) and value < 0:
         return f"must not be negative, found {value}"
@@ -312,9 +313,7 @@ def _first_difference(old: Any, new: Any, where: str) -> str | None:
 
 
 def _brief(value: Any) -> str:
-    if isinstance(value, str) and len(value) > 40:
-        return repr(value[:37] + "...")
-    return repr(value)
+    return brief(value, 40) if isinstance(value, str) else repr(value)
 
 
 def _fmt_batch(paths: list[str], write: bool) -> list[tuple[list[newsrecord.Problem], str | None]]:

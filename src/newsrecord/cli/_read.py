@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from typing import Any
 
 import click
 
 import newsrecord
+from newsrecord._bind.convert import parse_field_path
 from newsrecord.cli._app import (
     EXIT_INVALID,
     FILE,
@@ -18,8 +18,9 @@ from newsrecord.cli._app import (
     main,
     usage_error,
 )
-from newsrecord.cli._redact import Redactor, is_model
+from newsrecord.cli._redact import Redactor
 from newsrecord.cli._runner import default_jobs, read_problem, record_files, run_batches
+from newsrecord.model.fields import is_model
 
 
 @main.command()
@@ -88,7 +89,7 @@ def get(file: str, field: str, *, reveal: bool) -> None:
     except newsrecord.ValidationError as exc:
         raise usage_error(exc, "FIELD") from exc
     redactor = Redactor(reveal=reveal)
-    keys = re.findall(r"[^.\[\]]+", field)
+    keys = [step for step in parse_field_path(field) if isinstance(step, str)]
     plain = redactor.plain(typed, plain, keys[-1] if keys else "")
     if isinstance(plain, str):
         click.echo(plain)

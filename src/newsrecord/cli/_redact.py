@@ -6,22 +6,10 @@ import difflib
 import re
 from typing import Any, Final
 
-import attrs
 import click
 
 import newsrecord
-
-
-def is_model(value: Any) -> bool:
-    """Whether *value* is a model object (fields), not a value such as Secured or Price."""
-    if not attrs.has(type(value)):
-        return False
-    try:
-        newsrecord.fields(type(value))
-    except TypeError:
-        return False
-    return True
-
+from newsrecord.model.fields import is_model
 
 _SECURED_KEY: Final = "secured"
 

@@ -18,7 +18,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from newsrecord.errors import FieldTypeError, ValidationError
+from newsrecord.errors import FieldTypeError, ValidationError, brief
 from newsrecord.model.duration import Duration
 from newsrecord.model.leaves import LEAVES, is_text
 
@@ -121,6 +121,16 @@ def model(*, key_order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
 
 
 _ORDER_ATTRIBUTE: Final = "__newsrecord_order__"
+
+
+def is_model_class(tp: Any) -> bool:
+    """Whether *tp* is a model class (a record or a part), not a value class or type."""
+    return isinstance(tp, type) and hasattr(tp, _ORDER_ATTRIBUTE)
+
+
+def is_model(value: Any) -> bool:
+    """Whether *value* is a model object (with fields), not a value such as ``Secured``."""
+    return hasattr(type(value), _ORDER_ATTRIBUTE)
 
 
 @attrs.frozen
@@ -334,7 +344,7 @@ def _not_plain(key: Any, value: Any, depth: int) -> str | None:
     """Why *value* under *key* cannot be written as plain YAML data, or None."""
     if not is_text(key):
         return f"keys must be strings a file can hold, not {_show(key)}"
-    where = repr(key) if len(key) <= 30 else repr(key[:27] + "...")
+    where = brief(key)
     if depth > _MAX_DEPTH:
         return f"{where} is nested more than {_MAX_DEPTH} levels deep"
     if isinstance(value, dict):

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import attrs
 
+from newsrecord.errors import brief
 from newsrecord.model.duration import Duration
 from newsrecord.model.price import Price
 from newsrecord.model.secured import Secured
@@ -26,10 +27,6 @@ from newsrecord.model.secured import Secured
 __all__ = ["LEAVES", "Leaf", "format_datetime", "is_text", "leaf_of", "parse_datetime"]
 
 _ZULU: Final = re.compile(r"[zZ]$")
-
-
-def _brief(text: str) -> str:
-    return repr(text if len(text) <= 30 else text[:27] + "...")
 
 
 def parse_datetime(text: str) -> dt.datetime:
@@ -41,7 +38,7 @@ def parse_datetime(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(_ZULU.sub("+00:00", text.strip()))
     except ValueError:
-        raise ValueError(f"expected an ISO 8601 date-time, found {_brief(text)}") from None
+        raise ValueError(f"expected an ISO 8601 date-time, found {brief(text)}") from None
     if value.utcoffset() is None:
         value = value.replace(tzinfo=dt.UTC)
     return value
