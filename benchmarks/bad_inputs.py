@@ -41,7 +41,7 @@ from tests.hostile_inputs import FAMILIES  # noqa: E402
 from tests.malformed_cases import Case, all_cases, huge_body_file  # noqa: E402
 
 import newsrecord  # noqa: E402  # after the path to the repository's tests is known
-from newsrecord._read import parse as _nodes  # noqa: E402
+from newsrecord._read import events as _events  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -77,10 +77,10 @@ def _expected(case: Case) -> str:
 
 def run(parser: str, limit: float, only: str) -> int:
     """Measure every case with *parser* (``c`` or ``pure``); return how many were flagged."""
-    if parser == "c" and not _nodes.HAVE_C_PARSER:
+    if parser == "c" and not _events.HAVE_C_PARSER:
         print("the C parser is not installed (or NEWSRECORD_PURE_PYTHON is set): skipped")
         return 0
-    _nodes.HAVE_C_PARSER = parser == "c"
+    _events.HAVE_C_PARSER = parser == "c"
     print(f"\n== {parser} parser: time (best of 3) and peak memory of each bad input")
     print(f"{'case':<58} {'time':>9} {'peak':>9}  outcome")
     flagged = 0

@@ -31,6 +31,7 @@ from tests.hostile_inputs import FAMILIES
 
 import newsrecord
 from newsrecord import document, files
+from newsrecord._read import events as _events
 from newsrecord._read import parse as _nodes
 from newsrecord._read import scan as _fastscan
 from newsrecord._read import split as _split
@@ -86,7 +87,7 @@ def test_the_crlf_hang_of_issue_11_is_gone_from_every_parser(
     # 2**60 steps before the fix: this test would never end.
     text = "---\r\n" + "# c\r\n" * 60 + "title: [\r\n---\r\n"
     for c_parser in (True, False):
-        monkeypatch.setattr(_nodes, "HAVE_C_PARSER", c_parser and _nodes.HAVE_C_PARSER)
+        monkeypatch.setattr(_events, "HAVE_C_PARSER", c_parser and _events.HAVE_C_PARSER)
         with pytest.raises(newsrecord.ParseError) as caught:
             newsrecord.loads(text)
         assert caught.value.line == 63
@@ -147,9 +148,9 @@ BREAKS = ["\x85", "\u2028", "\u2029"]
 def test_yaml_1_1_line_breaks_are_ordinary_characters(
     char: str, c_parser: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if c_parser and not _nodes.HAVE_C_PARSER:
+    if c_parser and not _events.HAVE_C_PARSER:
         pytest.skip("the C parser is not installed or is turned off")
-    monkeypatch.setattr(_nodes, "HAVE_C_PARSER", c_parser)
+    monkeypatch.setattr(_events, "HAVE_C_PARSER", c_parser)
     monkeypatch.setattr(_nodes, "FAST_PATH", False)
     text = (
         f"---\ntitle: a{char}b c\n"

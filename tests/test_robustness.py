@@ -15,7 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import newsrecord
-from newsrecord._read import parse as _nodes
+from newsrecord._read import events as _events
 
 # Every code point, surrogates and controls included: what a hostile str can hold.
 ANY_TEXT = st.text(st.characters(codec=None, min_codepoint=0))
@@ -95,9 +95,9 @@ def test_a_bom_starting_the_front_matter_keeps_every_offset(
 ) -> None:
     # The C parser drops such a BOM and counted its offsets without it: edits landed one
     # character early, and errors pointed one column off.
-    if c_parser and not _nodes.HAVE_C_PARSER:
+    if c_parser and not _events.HAVE_C_PARSER:
         pytest.skip("the C parser is not installed or is turned off")
-    monkeypatch.setattr(_nodes, "HAVE_C_PARSER", c_parser)
+    monkeypatch.setattr(_events, "HAVE_C_PARSER", c_parser)
     text = "---\n\ufefftitle: abc\nheat: 5\n---\n"
     doc = newsrecord.loads(text)
     assert doc.dumps() == text

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import newsrecord
 from newsrecord import cli
-from newsrecord._read import parse as _nodes
+from newsrecord._read import events as _events
 
 _CIPHERTEXT = b"".join(hashlib.sha256(bytes([i])).digest() for i in range(10))
 BLOB = (
@@ -70,9 +70,9 @@ def everything_shown(error: BaseException) -> str:
 
 @pytest.fixture(params=["C parser", "pure-Python parser"])
 def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "C parser" and not _nodes.HAVE_C_PARSER:
+    if request.param == "C parser" and not _events.HAVE_C_PARSER:
         pytest.skip("the C parser is not installed or is turned off")
-    monkeypatch.setattr(_nodes, "HAVE_C_PARSER", request.param == "C parser")
+    monkeypatch.setattr(_events, "HAVE_C_PARSER", request.param == "C parser")
     return str(request.param)
 
 

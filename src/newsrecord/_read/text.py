@@ -106,3 +106,15 @@ def line_end(text: str, offset: int) -> int:
     """Return the offset just past the line break of the line holding *offset*."""
     match = _LINE_BREAK.search(text, offset)
     return match.end() if match else len(text)
+
+
+def error_at(
+    message: str,
+    offset: int,
+    index: LineIndex,
+    path: str | None,
+    error: type[ParseError] = ParseError,
+) -> ParseError:
+    """The error *error* at *offset* of the text, with its line and column."""
+    line, column = index.position(offset)
+    return error(message, path=path, line=line, column=column)

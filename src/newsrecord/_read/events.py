@@ -1,0 +1,431 @@
+"""Nodes from ruamel.yaml's events: the only module that talks to ruamel.yaml.
+
+The front matter is parsed into events by ruamel.yaml (its C parser when
+``ruamel.yaml.clib`` is installed, its pure-Python parser otherwise), and the events are
+assembled here into small nodes that know their offsets in the file. Building the tree
+ourselves, instead of using ruamel's composer, lets us reject aliases and unknown tags,
+bound the nesting depth without recursion, keep the last of a key written twice, and
+skip ruamel's implicit resolver, which is a third of its composing time. Every error of
+the parser becomes a ``ParseError`` with the line and column of the problem.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from typing import Any, Final
+
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from ruamel.yaml.loader import BaseLoader
+
+from newsrecord._read.limits import DEFAULT_LIMITS, Limits
+from newsrecord._read.nodes import PLAIN, Duplicate, Mapping, Node, Scalar, Sequence
+from newsrecord._read.resolve import CORE_TAG, STR_TAG, resolve_plain
+from newsrecord._read.text import BOM, LineIndex, error_at
+from newsrecord._read.yaml_core import NOT_PRINTABLE
+from newsrecord.errors import LimitError, ParseError, RecordError, brief
+
+__all__ = ["HAVE_C_PARSER", "parse_events"]
+
+try:  # pragma: no cover - which branch runs depends on the installation
+    from ruamel.yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
+
+    # NEWSRECORD_PURE_PYTHON=1 forces the pure-Python parser, so that CI can show both
+    # parsers give the same results.
+    HAVE_C_PARSER = not os.environ.get("NEWSRECORD_PURE_PYTHON")
+except ImportError:  # pragma: no cover
+    HAVE_C_PARSER = False
+
+
+def _event_source(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
+    """Return ``(next_event, dispose)`` for the fastest parser installed."""
+    if HAVE_C_PARSER:
+        return _CParser(text).get_event, _nothing
+    loader = BaseLoader(text)
+    return loader.get_event, loader.dispose
+
+
+def _nothing() -> None:
+    return None
+
+
+def parse_events(
+    text: str,
+    start: int,
+    end: int,
+    index: LineIndex,
+    path: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    duplicates: list[Duplicate] | None = None,
+) -> Mapping:
+    """Parse ``text[start:end]`` with ruamel.yaml's parser alone (see :func:`parse`)."""
+    # The C parser drops a BOM that starts its text and counts offsets without it; the
+    # pure-Python one counts it. Neither gives it a meaning, so neither is shown it.
+    base = start + 1 if text.startswith(BOM, start, end) else start
+    dispose = _nothing
+    try:
+        source, restore = _hide_yaml11_breaks(text, base, end, index, path)
+        next_event, dispose = _event_source(source)
+        return _build(next_event, text, base, index, path, limits, duplicates, restore)
+    except RecordError:
+        raise
+    except Exception as exc:
+        failure = _parser_failure(exc, text, base, end, index, path)
+        if failure is None:
+            raise
+        # Not "from exc": the parser's own message quotes the source line, which may be
+        # the secured blob, and tracebacks and log records print the cause in full. The
+        # ParseError already says everything the cause does.
+        raise failure from None
+    finally:
+        dispose()
+
+
+# YAML 1.1 (and so both of ruamel's parsers) ends a line at NEL, LS and PS as well as at
+# CR and LF; YAML 1.2 does not, and neither do the front matter delimiters, the line
+# numbers of our messages, the fast scanner or the editors people use. So the parsers are
+# shown each of them as a private-use character that occurs nowhere in the source (not
+# even as an escape), which YAML reads as an ordinary printable character, and scalar
+# values get the original characters back: one behaviour, YAML 1.2's, whichever parser
+# runs. A character replaces a character, so every offset stays where it was.
+_YAML11_BREAKS: Final = "\x85\u2028\u2029"
+_YAML11_BREAK: Final = re.compile(f"[{_YAML11_BREAKS}]")
+_HEX_ESCAPE: Final = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
+_PRIVATE_USE: Final = range(0xE000, 0xF900)
+
+
+def _hide_yaml11_breaks(
+    text: str, start: int, end: int, index: LineIndex, path: str | None
+) -> tuple[str, dict[int, str] | None]:
+    """Return the text for the parser, and the table that restores scalar values (or None).
+
+    Raises:
+        ParseError: the front matter holds NEL, LS or PS and every private-use character
+            besides (only a hostile file does), so that no stand-in is left.
+    """
+    source = text[start:end]
+    found = _YAML11_BREAK.search(source)
+    if found is None:
+        return source, None
+    taken = {ord(char) for char in set(source) if 0xE000 <= ord(char) < 0xF900}
+    for match in _HEX_ESCAPE.finditer(source):
+        taken.add(int(match.group(1) or match.group(2) or match.group(3), 16))
+    free = (code for code in _PRIVATE_USE if code not in taken)
+    hide: dict[int, int] = {}
+    for char in _YAML11_BREAKS:
+        stand_in = next(free, None)
+        if stand_in is None:
+            raise error_at(
+                f"U+{ord(char):04X} cannot be read here: the front matter uses every "
+                "private-use character as well",
+                start + found.start(),
+                index,
+                path,
+            )
+        hide[ord(char)] = stand_in
+    return source.translate(hide), {code: chr(char) for char, code in hide.items()}
+
+
+def _parser_failure(
+    exc: Exception, text: str, start: int, end: int, index: LineIndex, path: str | None
+) -> ParseError | None:
+    """Return the ParseError for an exception out of the YAML parser, or None for a bug.
+
+    Both parsers refuse control characters, but the C one does not say where and the
+    pure-Python one complains before any syntax error, so the first such character is
+    located here, whatever the parser said, and both parsers report the same place.
+    """
+    bad = NOT_PRINTABLE.search(text, start, end)
+    if bad is not None:
+        char = ord(bad.group())
+        if 0xD800 <= char <= 0xDFFF:
+            what = "a lone surrogate"
+        elif char >= 0xFFFE:
+            what = "a noncharacter"
+        else:
+            what = "a control character"
+        return error_at(
+            f"the character U+{char:04X} is {what}, which YAML does not allow",
+            bad.start(),
+            index,
+            path,
+        )
+    directive = _DIRECTIVE.match(text, start, end)
+    if directive is not None:
+        # A directive needs a document after it, and the next '---' line closes the
+        # front matter: the parsers fail on it, each at a different place.
+        return error_at(
+            "YAML directives ('%YAML', '%TAG') are not allowed in a front matter",
+            directive.end() - 1,
+            index,
+            path,
+        )
+    if isinstance(exc, YAMLError):
+        return _located(exc, text, start, end, index, path)
+    escape = _bad_escape(text, start, end)
+    if escape is not None:
+        # The pure-Python parser fails on "\U00110000" with chr()'s ValueError.
+        return error_at(
+            "YAML syntax error: found invalid Unicode character escape code",
+            escape,
+            index,
+            path,
+        )
+    if isinstance(exc, MemoryError) or not (
+        isinstance(exc, UnicodeError) or _raised_by_ruamel(exc)
+    ):
+        return None
+    # ruamel's pure-Python parser crashes on a few inputs (a %YAML directive with no
+    # document after it raises AttributeError); the C parser reports those at the end.
+    return error_at(
+        f"YAML syntax error: the parser could not read this ({type(exc).__name__})",
+        end,
+        index,
+        path,
+    )
+
+
+def _raised_by_ruamel(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return str(tb.tb_frame.f_globals.get("__name__", "")).startswith("ruamel.")
+
+
+def _build(
+    next_event: Callable[[], Any],
+    text: str,
+    base: int,
+    index: LineIndex,
+    path: str | None,
+    limits: Limits,
+    duplicates: list[Duplicate] | None,
+    restore: dict[int, str] | None = None,
+) -> Mapping:
+    # The hot loop of loading: one pass over the events with the open collections on an
+    # explicit stack (no recursion, so nesting depth is bounded by a check, not the C
+    # stack). For each open mapping, `keys` holds the key still waiting for its value and
+    # `seen` the keys so far, to reject duplicates.
+    stack: list[Mapping | Sequence] = []
+    waiting: list[Scalar | None] = []
+    seen: list[set[str]] = []
+    root: Node | None = None
+    documents = 0
+    count = 0
+    max_depth = limits.max_depth
+    max_nodes = limits.max_nodes
+    while True:
+        event = next_event()
+        kind = type(event)
+        node: Node
+        if kind is ScalarEvent:
+            tag = event.tag
+            node = Scalar(
+                event.value if restore is None else event.value.translate(restore),
+                event.style or PLAIN,
+                None if tag is None or tag == "!" else str(tag),
+                event.start_mark.index + base,
+                event.end_mark.index + base,
+            )
+            if (
+                node.style == '"'
+                and not node.value.isascii()
+                and _SURROGATE.search(node.value) is not None
+            ):
+                # The C parser refuses "\ud800"; the pure-Python one decodes it.
+                raise error_at(
+                    "YAML syntax error: found invalid Unicode character escape code "
+                    "(a lone surrogate)",
+                    _surrogate_escape(text, node),
+                    index,
+                    path,
+                )
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            offset = event.start_mark.index + base
+            if event.tag is not None and event.tag != "!":
+                expected = CORE_TAG + ("map" if kind is MappingStartEvent else "seq")
+                if str(event.tag) != expected:
+                    raise error_at(
+                        f"unknown tag {brief(str(event.tag), 60)}: only plain YAML data is allowed",
+                        offset,
+                        index,
+                        path,
+                    )
+            if len(stack) >= max_depth:
+                raise error_at(
+                    f"nesting deeper than {max_depth} levels (Limits.max_depth)",
+                    offset,
+                    index,
+                    path,
+                    LimitError,
+                )
+            if kind is MappingStartEvent:
+                node = Mapping([], bool(event.flow_style), offset, offset)
+            else:
+                node = Sequence([], bool(event.flow_style), offset, offset)
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            stack.pop().end = event.end_mark.index + base
+            waiting.pop()
+            seen.pop()
+            continue
+        elif kind is AliasEvent:
+            raise error_at(
+                "anchors and aliases are not allowed in records",
+                event.start_mark.index + base,
+                index,
+                path,
+            )
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise error_at(
+                    "the front matter holds more than one YAML document",
+                    event.start_mark.index + base,
+                    index,
+                    path,
+                )
+            continue
+        elif kind is StreamEndEvent:
+            break
+        else:
+            continue
+        if event.anchor is not None:
+            raise error_at(
+                "anchors and aliases are not allowed in records", node.start, index, path
+            )
+        count += 1
+        if count > max_nodes:
+            raise error_at(
+                f"more than {max_nodes} YAML nodes (Limits.max_nodes)",
+                node.start,
+                index,
+                path,
+                LimitError,
+            )
+        if stack:
+            parent = stack[-1]
+            if type(parent) is Sequence:
+                parent.items.append(node)
+            else:
+                key = waiting[-1]
+                if key is None:
+                    _check_key(node, index, path)
+                    if node.value in seen[-1]:  # type: ignore[union-attr]  # a Scalar
+                        if duplicates is None:
+                            message = f"duplicate key {brief(node.value)}"  # type: ignore[union-attr]
+                            raise error_at(message, node.start, index, path)
+                        _shadow(parent, node, duplicates)  # type: ignore[arg-type]
+                    seen[-1].add(node.value)  # type: ignore[union-attr]
+                    waiting[-1] = node  # type: ignore[assignment]  # _check_key: a Scalar
+                else:
+                    if (
+                        type(node) is Scalar
+                        and not node.value
+                        and node.style == PLAIN
+                        and node.tag is None
+                    ):
+                        # Parsers disagree on where an empty value is; put it right
+                        # after its key's colon, where an edit will write the value.
+                        # (A tagged one has a place: its tag.)
+                        colon = text.find(":", key.end)
+                        if colon >= 0:
+                            node.start = node.end = colon + 1
+                    parent.pairs.append((key, node))  # type: ignore[union-attr]
+                    waiting[-1] = None
+        else:
+            root = node
+        if type(node) is not Scalar:
+            stack.append(node)  # type: ignore[arg-type]  # a collection by the test above
+            waiting.append(None)
+            seen.append(set())
+    if type(root) is not Mapping:
+        what = "empty" if root is None else f"a {type(root).__name__.lower()}, not a mapping"
+        raise error_at(f"the front matter is {what}", base, index, path)
+    return root
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+# Blank and comment lines, then a '%'. Each line must match in exactly one way: with
+# "\r\n|\n|\r" a CRLF could also be read as a CR line and an empty LF line, and the
+# failing match of a file with N comment lines tried all 2**N readings (issue 11). The
+# possessive "*+" never gives a line back either.
+_DIRECTIVE: Final = re.compile(r"(?:[ \t]*+(?:#[^\r\n]*+)?(?:\r\n|\r(?!\n)|\n))*+%")
+_ESCAPE: Final = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|.)", re.DOTALL)
+
+
+def _surrogate_escape(text: str, node: Scalar) -> int:
+    """Return the offset of the first hex digit of a surrogate escape, as libyaml does."""
+    found = _bad_escape(text, node.start, node.end)
+    return node.start if found is None else found
+
+
+def _bad_escape(text: str, start: int, end: int) -> int | None:
+    """Return the offset of the first hex digit of an escape of no character, if any."""
+    for match in _ESCAPE.finditer(text, start, end):
+        digits = match.group(1) or match.group(2)
+        if digits is not None:
+            code = int(digits, 16)
+            if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+                return match.start() + 2
+    return None
+
+
+def _shadow(parent: Mapping, key: Scalar, duplicates: list[Duplicate]) -> None:
+    """Take the earlier entry of *key* out of *parent*: the later one wins."""
+    for position, (earlier, value) in enumerate(parent.pairs):
+        if earlier.value == key.value:
+            del parent.pairs[position]
+            duplicates.append(Duplicate(earlier, value, key))
+            return
+
+
+def _check_key(node: Node, index: LineIndex, path: str | None) -> None:
+    def fail(message: str) -> ParseError:
+        return error_at(f"a mapping key must be a plain string, {message}", node.start, index, path)
+
+    if not isinstance(node, Scalar):
+        raise fail("not a collection")
+    if node.style in ("|", ">"):
+        raise fail("not a block scalar")
+    if node.tag is not None and node.tag != STR_TAG:
+        raise fail(f"not tagged {brief(node.tag, 60)}")
+    if node.style == PLAIN and node.tag is None:
+        if node.value == "<<":
+            raise error_at("merge keys ('<<') are not allowed in records", node.start, index, path)
+        try:
+            value = resolve_plain(node.value)
+        except ValueError:  # an integer too long to convert: not a string either
+            raise fail(f"not an integer of {len(node.value)} characters") from None
+        if not isinstance(value, str):
+            raise fail(f"not {brief(node.value)}")
+
+
+def _located(
+    exc: YAMLError, text: str, start: int, end: int, index: LineIndex, path: str | None
+) -> ParseError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or (str(exc).strip().splitlines() or ["?"])[0]
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    offset = min(start + mark.index, end) if mark is not None else start
+    if (
+        str(problem).startswith("found unknown escape character")
+        and text[offset] != "\\"
+        and text[offset - 1] == "\\"
+    ):
+        # The C parser points at the backslash, the pure-Python one after it.
+        offset -= 1
+    return error_at(message, offset, index, path)
