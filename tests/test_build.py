@@ -10,6 +10,7 @@ from tests.strategies import Styled, styled_documents
 import newsrecord
 from newsrecord._bind import build as _build
 from newsrecord._bind import convert as _convert
+from newsrecord._bind.kinds import kind_of_node
 from newsrecord._read import parse as _nodes
 from newsrecord._read import split as _split
 from newsrecord._read import text as _text
@@ -20,7 +21,7 @@ def _both(text: str, kind: type[newsrecord.AnyRecord] | None = None) -> tuple[ob
     root = _nodes.parse(
         text, parts.yaml_start, parts.yaml_end, _text.LineIndex(text), duplicates=[]
     )
-    cls = kind or _convert.kind_of_node(root)
+    cls = kind or kind_of_node(root)
     errors: list[tuple[str, int, str]] = []
     data = _nodes.to_data(root, _convert.shape_of(cls), errors)
     checked = None if errors else _convert.structure(data, cls)

@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 
 import newsrecord
 from newsrecord import schema as schema_module
-from newsrecord._bind.convert import kind_of
+from newsrecord._bind.kinds import kind_of
 from newsrecord._read.split import split
 from newsrecord.model import KINDS, Organization, Record
 from newsrecord.model.duration import Duration

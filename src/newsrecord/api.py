@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Literal, overload
 
-from newsrecord._bind import convert
+from newsrecord._bind import convert, kinds
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits, check_file_size
 from newsrecord._read.text import decode
 from newsrecord._write.fresh import write_fresh
@@ -128,7 +128,7 @@ def from_dict(data: dict[str, Any], *, kind: type[AnyRecord] | None = None) -> A
     Raises:
         ValidationError: the data does not fit the model; lists every problem.
     """
-    cls = kind or convert.kind_of(data)
+    cls = kind or kinds.kind_of(data)
     built = convert.structure(data, cls)
     if isinstance(built, list):
         raise ValidationError(convert.problems_of(built))

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from newsrecord import editing
-from newsrecord._bind import build, convert
+from newsrecord._bind import build, convert, kinds
+from newsrecord._bind.paths import FieldPath, field_path_text, parse_field_path
 from newsrecord._read import parse
 from newsrecord._read.nodes import Duplicate, Scalar
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits
@@ -109,7 +110,7 @@ class Document:
             self._duplicates,
         )
         kind = self._forced
-        cls = kind or convert.kind_of_node(self._root, self.path)
+        cls = kind or kinds.kind_of_node(self._root, self.path)
         self._kind = cls
         self._invalid: list[Problem] = []
         self._record: AnyRecord | None = None
@@ -130,7 +131,7 @@ class Document:
         built = convert.structure(self._data, cls)
         problems = built if isinstance(built, list) else []
         if kind is not None:
-            problems = convert.mismatches(self._data, kind) + problems
+            problems = kinds.mismatches(self._data, kind) + problems
         if problems:
             self._invalid = [self._locate(where, message) for where, message in problems]
             if strict:
@@ -198,7 +199,7 @@ class Document:
     def _path_of(self, key: parse.Scalar) -> str:
         """The field path of the mapping entry whose key node is *key*."""
         found = parse.path_to(self._root, key)
-        return convert.field_path_text(found) if found is not None else key.value
+        return field_path_text(found) if found is not None else key.value
 
     @property
     def _data(self) -> Any:
@@ -354,14 +355,14 @@ class Document:
         line, column = self._index.position(offset)
         return Problem(message, self.path, line, column, field or None)
 
-    def _locate(self, where: convert.FieldPath, message: str) -> Problem:
+    def _locate(self, where: FieldPath, message: str) -> Problem:
         node = parse.find(self._root, where)
         offset = node.start if node is not None else self._parts.yaml_start
         if isinstance(node, parse.Mapping) and where:
             # The key is missing: point at the mapping that lacks it.
             pair = node.get(str(where[-1]))
             offset = pair[0].start if pair else node.start
-        return self._problem_at(offset, message, convert.field_path_text(where))
+        return self._problem_at(offset, message, field_path_text(where))
 
     def locate(self, field: str) -> tuple[int, int] | None:
         """Return the 1-based line and column of a field's value in the text.
@@ -376,7 +377,7 @@ class Document:
         Raises:
             ValidationError: *field* is not a field path.
         """
-        node = parse.find(self._root, convert.parse_field_path(field), exact=True)
+        node = parse.find(self._root, parse_field_path(field), exact=True)
         return None if node is None else self._index.position(node.start)
 
     def original(self) -> AnyRecord:

@@ -21,15 +21,9 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from newsrecord._bind.convert import (
-    describe_value,
-    field_path_text,
-    parse_field_path,
-    problems_of,
-    structure,
-    unstructure,
-)
-from newsrecord.errors import ValidationError
+from newsrecord._bind.convert import problems_of, structure, unstructure
+from newsrecord._bind.paths import field_path_text, parse_field_path
+from newsrecord.errors import ValidationError, describe_value
 from newsrecord.model.fields import FieldSpec, fields, is_model, is_model_class, optional_part
 from newsrecord.model.leaves import LEAVES, parse_datetime
 from newsrecord.model.records import AnyRecord

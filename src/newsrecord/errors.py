@@ -9,6 +9,7 @@ that does not know newsrecord.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
@@ -57,6 +58,25 @@ def brief(text: str, limit: int = 30) -> str:
     carry a whole value (a secured blob in the wrong place, a megabyte of key).
     """
     return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def describe_value(value: Any) -> str:
+    """Name a plain value's type for a message, quoting strings briefly."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return f"the string {brief(value)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
 
 
 class RecordError(Exception):

@@ -13,11 +13,9 @@ import copy
 import datetime as dt
 import functools
 import math
-import re
 import types
 import typing
 from collections.abc import Callable, Iterable
-from pathlib import PurePath
 from typing import Any, Final
 
 import attrs
@@ -31,35 +29,22 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
+from newsrecord._bind.paths import FieldPath, field_path_text
 from newsrecord._read import parse
-from newsrecord._read.yaml_core import NULL_WORDS
-from newsrecord.errors import Problem, RecordError, ValidationError, brief
-from newsrecord.model.fields import TRUSTED, fields, info, optional_part
+from newsrecord.errors import Problem, RecordError, describe_value
+from newsrecord.model.fields import TRUSTED, fields, info, keys_of, optional_part
 from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, Leaf, format_datetime, parse_datetime
 from newsrecord.model.records import (
-    KINDS,
     AnyRecord,
-    Article,
-    CompanyProfile,
-    Organization,
-    Profile,
-    Record,
     RelatedArticle,
 )
 
 __all__ = [
     "VALUE_TYPES",
-    "FieldPath",
     "changed_keys",
     "check",
     "converter",
-    "describe_value",
-    "field_path_text",
-    "keys_of",
-    "kind_of",
-    "kind_of_node",
-    "mismatches",
-    "parse_field_path",
+    "plain_reads_as",
     "problems_of",
     "reads_as",
     "same",
@@ -67,69 +52,6 @@ __all__ = [
     "structure",
     "unstructure",
 ]
-
-FieldPath = tuple[str | int, ...]
-
-
-_FIRST_STEP: Final = re.compile(r"[^.\[\]]+")
-_NEXT_STEP: Final = re.compile(r"\.([^.\[\]]+)|\[(-?\d+)\]")
-
-
-def parse_field_path(text: str) -> FieldPath:
-    """Read ``images[0].width`` as ``("images", 0, "width")``.
-
-    Raises:
-        ValidationError: the text is not a field path.
-    """
-    first = _FIRST_STEP.match(text)
-    if first is None:
-        raise _path_error(text)
-    steps: list[str | int] = [first.group()]
-    position = first.end()
-    while position < len(text):
-        match = _NEXT_STEP.match(text, position)
-        if match is None:
-            raise _path_error(text)
-        key, index = match.groups()
-        steps.append(key if key is not None else int(index))
-        position = match.end()
-    return tuple(steps)
-
-
-def _path_error(text: str) -> ValidationError:
-    return ValidationError(
-        f"not a field path: {text!r} (write YAML keys and list indexes, like "
-        "'provider.name' or 'images[0].width')",
-        field=text or None,
-    )
-
-
-def field_path_text(path: FieldPath) -> str:
-    """Render ``("images", 0, "width")`` as ``images[0].width``."""
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
-    return text
-
-
-def describe_value(value: Any) -> str:
-    """Name a plain value's type for a message, quoting strings briefly."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return f"the string {brief(value)}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
-
 
 # --- scalars ----------------------------------------------------------------------------
 
@@ -226,16 +148,6 @@ def _optional_hook(tp: Any) -> Callable[[Any, Any], Any]:
 
 converter.register_structure_hook_factory(_is_optional, _optional_hook)
 
-_KEYS: dict[type, dict[str, str]] = {}
-
-
-def keys_of(cls: type) -> dict[str, str]:
-    """Return ``{YAML key: attribute name}`` of a model class in canonical key order."""
-    keys = _KEYS.get(cls)
-    if keys is None:
-        keys = _KEYS[cls] = {spec.key: spec.name for spec in fields(cls)}
-    return keys
-
 
 def _make_model_hook(cls: type) -> Callable[[Any, Any], Any]:
     fields = [a for a in attrs.fields(cls) if a.name != "extra"]
@@ -285,61 +197,6 @@ def _missing(key: str, name: str, cls: type) -> ValueError:
 
 
 converter.register_structure_hook_factory(attrs.has, _make_model_hook)
-
-
-def kind_of(data: Any) -> type[AnyRecord]:
-    """Choose the model class for plain data from its ``type`` and keys."""
-    if not isinstance(data, dict):
-        return Record
-    return _kind(data.get("type"), data.get("category"), data.keys())
-
-
-def kind_of_node(root: parse.Mapping, path: str | None = None) -> type[AnyRecord]:
-    """Choose the model class for a parsed front matter from its ``type``, keys and folder."""
-    scalars = {
-        key.value: None if value.style == parse.PLAIN and value.value in NULL_WORDS else value.value
-        for key, value in root.pairs
-        if isinstance(value, parse.Scalar)
-    }
-    return _kind(scalars.get("type"), scalars.get("category"), scalars.keys(), path)
-
-
-def _kind(
-    type_: Any, category: Any, keys: Iterable[str], path: str | None = None
-) -> type[AnyRecord]:
-    if category == "news":
-        return Article
-    folder = _kind_of_folder(path)
-    if type_ is None:
-        # Organization records have no type; they are known by their identifying keys.
-        keys = set(keys)
-        if "taxonomy" in keys or "_id" in keys:
-            return Organization
-        return folder or Record
-    chosen = _BY_TYPE.get(str(type_).lower())
-    if chosen is Profile and (folder is CompanyProfile or not _COMPANY_KEYS.isdisjoint(keys)):
-        # People and companies both say "profile"; the folder or the fields tell them apart.
-        return CompanyProfile
-    return chosen or folder or Record
-
-
-# Jekyll collections: the folder a record is published from names its kind.
-_FOLDERS: Final = {folder: kind for kind in KINDS for folder in getattr(kind, "FOLDERS", ())}
-_COMPANY_KEYS: Final = frozenset(CompanyProfile.SIGNS)
-
-
-def _kind_of_folder(path: str | None) -> type[AnyRecord] | None:
-    # The nearest folder that names a kind counts (``_learning/videos``, ``_archive/_news``).
-    if path is None:
-        return None
-    for folder in reversed(PurePath(path).parent.parts):
-        kind = _FOLDERS.get(folder)
-        if kind is not None:
-            return kind
-    return None
-
-
-_BY_TYPE: Final = {value: kind for kind in KINDS for value in kind.TYPES}
 
 
 Located = tuple[FieldPath, str]
@@ -402,34 +259,6 @@ VALUE_TYPES: Final = VALUE_CLASSES
 
 
 _SHAPES: dict[type, parse.Shape] = {}
-
-
-def mismatches(data: Any, cls: type[AnyRecord]) -> list[Located]:
-    """List the signs that *data* is another kind of record than *cls*.
-
-    Used when a caller forces a kind: a ``type`` that selects another kind, and top-level
-    keys that *cls* does not know but another kind does (``bio`` in a video). Keys no kind
-    knows are not mismatches: they are kept in ``extra`` as usual.
-    """
-    if not isinstance(data, dict) or kind_of(data) is cls:
-        # The kind the file itself selects (a news article may say type: video).
-        return []
-    found: list[Located] = []
-    declared = data.get("type")
-    chosen = _BY_TYPE.get(str(declared).lower()) if declared is not None else None
-    if chosen is not None and chosen is not cls and not issubclass(cls, chosen):
-        found.append(
-            (("type",), f"type {declared!r} is for {chosen.__name__} records, not {cls.__name__}")
-        )
-    own = keys_of(cls)
-    for key in data:
-        if key not in own:
-            other = next((kind for kind in KINDS if key in keys_of(kind)), None)
-            if other is not None:
-                found.append(
-                    ((key,), f"{key!r} is a field of {other.__name__}, not of {cls.__name__}")
-                )
-    return found
 
 
 def shape_of(cls: type) -> parse.Shape:

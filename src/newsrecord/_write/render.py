@@ -14,10 +14,9 @@ from typing import Any, Final
 
 import attrs
 
-from newsrecord._bind.convert import keys_of
 from newsrecord._read import parse
 from newsrecord._read.yaml_core import ESCAPED, FLOW_INDICATORS, INDICATORS, is_printable
-from newsrecord.model.fields import is_model
+from newsrecord.model.fields import is_model, keys_of
 from newsrecord.model.leaves import LEAVES
 
 __all__ = ["Layout", "block_lines", "is_scalar", "render_scalar", "scalar_text"]

@@ -16,12 +16,13 @@ from typing import Any, Final, TypeGuard
 
 import attrs
 
-from newsrecord._bind.convert import VALUE_TYPES, keys_of, same
+from newsrecord._bind.convert import VALUE_TYPES, same
 from newsrecord._read import parse
 from newsrecord._read.text import line_end, line_start
 from newsrecord._read.yaml_core import NULL_WORDS
 from newsrecord._write import render
 from newsrecord._write.style import HouseStyle, style_of
+from newsrecord.model.fields import keys_of
 
 __all__ = ["Edit", "apply_edits", "plan_edits", "same"]
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 import newsrecord
-from newsrecord._bind.convert import parse_field_path
+from newsrecord._bind.paths import parse_field_path
 from newsrecord.cli._app import (
     EXIT_INVALID,
     FILE,

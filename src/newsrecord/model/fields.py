@@ -22,7 +22,17 @@ from newsrecord.errors import FieldTypeError, ValidationError, brief
 from newsrecord.model.duration import Duration
 from newsrecord.model.leaves import LEAVES, is_text
 
-__all__ = ["FieldInfo", "FieldSpec", "field", "fields", "info", "model"]
+__all__ = [
+    "FieldInfo",
+    "FieldSpec",
+    "field",
+    "fields",
+    "info",
+    "is_model",
+    "is_model_class",
+    "keys_of",
+    "model",
+]
 
 _META: Final = "newsrecord"
 
@@ -199,6 +209,17 @@ def _refuse_delete(self: Any, name: str) -> None:
     # A deleted slot would make the record unreadable (and unwritable) later on.
     key = next((spec.key for spec in fields(type(self)) if spec.name == name), name)
     raise ValidationError(f"{key} cannot be deleted; set it to None to remove it", field=key)
+
+
+_KEYS: dict[type, dict[str, str]] = {}
+
+
+def keys_of(cls: type) -> dict[str, str]:
+    """Return ``{YAML key: attribute name}`` of a model class in canonical key order."""
+    keys = _KEYS.get(cls)
+    if keys is None:
+        keys = _KEYS[cls] = {spec.key: spec.name for spec in fields(cls)}
+    return keys
 
 
 def _compact_repr(self: Any) -> str:
