@@ -14,17 +14,19 @@ __all__ = ["Duration"]
 
 # ISO 8601: P1Y2M3W4DT5H6M7.5S. Each part is optional but in this order.
 _ISO: Final = re.compile(
-    r"P(?:(?P<years>\d+(?:\.\d+)?)Y)?(?:(?P<months>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<weeks>\d+(?:\.\d+)?)W)?(?:(?P<days>\d+(?:\.\d+)?)D)?"
-    r"(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?"
+    r"P(?:(?P<years>[0-9]+(?:\.[0-9]+)?)Y)?(?:(?P<months>[0-9]+(?:\.[0-9]+)?)M)?"
+    r"(?:(?P<weeks>[0-9]+(?:\.[0-9]+)?)W)?(?:(?P<days>[0-9]+(?:\.[0-9]+)?)D)?"
+    r"(?:T(?:(?P<hours>[0-9]+(?:\.[0-9]+)?)H)?(?:(?P<minutes>[0-9]+(?:\.[0-9]+)?)M)?"
+    r"(?:(?P<seconds>[0-9]+(?:\.[0-9]+)?)S)?)?"
 )
 # A clock: H:MM or H:MM:SS (``1:16`` is an hour and sixteen minutes, as course pages
 # write lengths).
-_CLOCK: Final = re.compile(r"(?P<hours>\d+):(?P<minutes>[0-5]\d)(?::(?P<seconds>[0-5]\d))?")
+_CLOCK: Final = re.compile(
+    r"(?P<hours>[0-9]+):(?P<minutes>[0-5][0-9])(?::(?P<seconds>[0-5][0-9]))?"
+)
 # Words: ``53 hours``, ``6 Weeks``, ``1h 49m``, ``2 hrs, 30 mins``, ``1.5 hours``. One
 # amount and unit per match; the caller checks that the matches cover the whole text.
-_AMOUNT: Final = re.compile(r"(\d+(?:[.,]\d+)?) ?([A-Za-z]+)")
+_AMOUNT: Final = re.compile(r"([0-9]+(?:[.,][0-9]+)?) ?([A-Za-z]+)")
 _SEPARATOR: Final = re.compile(r"(?:[ ,]+(?:and )?)?")
 
 _MONTH: Final = dt.timedelta(days=30)
@@ -60,14 +62,14 @@ def _any_case(word: str) -> str:
 def _schema_pattern() -> str:
     # The forms parse_duration accepts, as one ECMA-262 regex for the JSON Schema (which
     # has no case-insensitive flag, hence the character classes).
-    number = r"\d+(?:\.\d+)?"
+    number = r"[0-9]+(?:\.[0-9]+)?"
     iso = (
         f"P(?=.*[0-9])(?:{number}Y)?(?:{number}M)?(?:{number}W)?(?:{number}D)?"
         f"(?:T(?=[0-9])(?:{number}H)?(?:{number}M)?(?:{number}S)?)?"
     )
-    clock = r"\d+:[0-5]\d(?::[0-5]\d)?"
+    clock = r"[0-9]+:[0-5][0-9](?::[0-5][0-9])?"
     unit = "(?:" + "|".join(_any_case(w) for w in sorted(_UNIT_WORDS, key=len, reverse=True)) + ")"
-    amount = rf"\d+(?:[.,]\d+)? ?{unit}"
+    amount = rf"[0-9]+(?:[.,][0-9]+)? ?{unit}"
     words = rf"{amount}(?:(?:[ ,]+(?:and )?)?{amount})*(?:[ ,]+(?:and )?)?"
     return rf"^\s*(?:{iso}|{clock}|{words})\s*$"
 

@@ -182,7 +182,7 @@ def test_files_in_the_subset_are_accepted_with_the_same_nodes(text: str) -> None
 
 
 # Styled files are slow to draw and mostly leave the subset (flow and block collections,
-# block scalars): a few suffice here; test_fastscan checks them against ruamel.yaml.
+# block scalars): a few suffice here; test_read_scan checks them against ruamel.yaml.
 @settings(max_examples=40)
 @given(styled_documents())
 def test_styled_files_give_the_same_nodes(doc: Any) -> None:

@@ -1,0 +1,105 @@
+"""Keys written twice: they open as Jekyll reads them, and are reported and repaired."""
+
+from __future__ import annotations
+
+import pytest
+from tests.helpers import changed_lines
+
+import newsrecord
+
+
+def fm(*lines: str) -> str:
+    return "---\n" + "".join(line + "\n" for line in lines) + "---\n"
+
+
+CASES = [
+    # (text, field path, earlier line, later line, the winning value's path and value)
+    (fm("title: a", "excerpt: b", "title: c"), "title", 2, 4, ("title", "c")),
+    (
+        fm("title: a", "provider:", "  name: A", "  domain: a.com", "  name: B"),
+        "provider.name",
+        4,
+        6,
+        ("provider.name", "B"),
+    ),
+    (
+        fm("title: a", "images:", "  - url: x", "    width: 1", "    width: 2"),
+        "images[0].width",
+        5,
+        6,
+        ("images[0].width", 2),
+    ),
+    (
+        fm(
+            "title: a",
+            "related:",
+            "  - title: r",
+            "    provider:",
+            "      name: A",
+            "      name: B",
+        ),
+        "related[0].provider.name",
+        6,
+        7,
+        ("related[0].provider.name", "B"),
+    ),
+    (fm("title: a", "provider: {name: A, name: B}"), "provider.name", 3, 3, ("provider.name", "B")),
+    (fm("title: a", '"title": b'), "title", 2, 3, ("title", "b")),
+    (fm("title: a", "foo: 1", "foo: 2"), "foo", 3, 4, ("foo", 2)),
+    (
+        fm("title: a", "images:", "  - url: x", "    url: y"),
+        "images[0].url",
+        4,
+        5,
+        ("images[0].url", "y"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "field", "earlier", "later", "wins"), CASES)
+def test_keys_written_twice_open_with_the_last_value(
+    text: str, field: str, earlier: int, later: int, wins: tuple[str, object]
+) -> None:
+    doc = newsrecord.loads(text)
+    assert doc.valid
+    assert doc.get(wins[0]) == wins[1]
+    assert doc.duplicates == [(field, earlier, later)]
+    (problem,) = doc.problems
+    assert (problem.line, problem.field) == (earlier, field)
+    assert f"lines {earlier} and {later}" in problem.message
+    assert doc.dumps() == text  # opening changes nothing
+
+
+@pytest.mark.parametrize(("text", "field", "earlier", "later", "wins"), CASES)
+def test_the_repair_removes_only_the_earlier_entry(
+    text: str, field: str, earlier: int, later: int, wins: tuple[str, object]
+) -> None:
+    doc = newsrecord.loads(text)
+    before = newsrecord.to_dict(doc.record)
+    (done,) = doc.repair()
+    assert done.line == earlier
+    repaired = doc.dumps()
+    again = newsrecord.loads(repaired)
+    assert again.problems == []
+    assert newsrecord.to_dict(again.record) == before
+    if earlier != later:
+        # The earlier entry's lines go; when it followed a list item's dash, the next
+        # key moves up to the dash, so its line is rewritten once.
+        changed = changed_lines(text, repaired)
+        assert len(repaired.splitlines()) < len(text.splitlines())
+        assert sum(line.startswith("+") for line in changed) <= 1
+
+
+def test_edits_leave_the_shadowed_entry_alone() -> None:
+    text = fm("title: a", "heat: 1", "topics:", "  - x", "heat: 2")
+    doc = newsrecord.loads(text)
+    doc.record.heat = 3
+    assert changed_lines(text, doc.dumps()) == ["-heat: 2", "+heat: 3"]
+
+
+def test_strict_loading_still_opens_duplicates_and_validate_reports_them() -> None:
+    with pytest.raises(newsrecord.ValidationError) as caught:
+        newsrecord.loads(fm("title: a", "heat: x", "heat: y"))
+    messages = [problem.message for problem in caught.value.problems]
+    assert any("duplicate key 'heat'" in message for message in messages)
+    assert any("expected an integer" in message for message in messages)
