@@ -5,7 +5,7 @@ It breaks the module on purpose, one change at a time, and runs the tests each t
 Usage::
 
     python tools/mutation.py src/newsrecord/_read/scan.py \
-        -- tests/test_fastscan.py -k "not corpus"
+        -- tests/test_read_scan.py -k "not corpus"
 
 Each mutant changes one thing in the module's syntax tree: a comparison (``<`` to
 ``<=``, ``==`` to ``!=``, ``in`` to ``not in``), an arithmetic or boolean operator, a
