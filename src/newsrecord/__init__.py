@@ -51,6 +51,7 @@ from newsrecord.model import (
     Video,
 )
 from newsrecord.model.fields import FieldSpec, fields
+from newsrecord.query import Query, QueryError, where
 from newsrecord.schema import json_schema, schema_markdown
 
 __all__ = [
@@ -80,6 +81,8 @@ __all__ = [
     "Problem",
     "Profile",
     "Provider",
+    "Query",
+    "QueryError",
     "Ratings",
     "Record",
     "RecordError",
@@ -103,4 +106,5 @@ __all__ = [
     "set_field",
     "to_dict",
     "unset_field",
+    "where",
 ]
