@@ -22,7 +22,7 @@ from newsrecord.errors import (
     RecordError,
     ValidationError,
 )
-from newsrecord.files import iter_record_files
+from newsrecord.files import Batch, Durability, iter_record_files
 from newsrecord.model import (
     KINDS,
     Action,
@@ -60,6 +60,7 @@ __all__ = [
     "AnyRecord",
     "Article",
     "Author",
+    "Batch",
     "Book",
     "Challenge",
     "Collection",
@@ -69,6 +70,7 @@ __all__ = [
     "Course",
     "Document",
     "Download",
+    "Durability",
     "FieldSpec",
     "Image",
     "LearningResource",

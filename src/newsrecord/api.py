@@ -14,7 +14,15 @@ from newsrecord._read.text import decode
 from newsrecord._write.fresh import write_fresh
 from newsrecord.document import Document
 from newsrecord.errors import RecordError, ValidationError
-from newsrecord.files import StrPath, as_paths, iter_record_files, replace_if_unchanged, walk
+from newsrecord.files import (
+    Durability,
+    StrPath,
+    as_paths,
+    check_durability,
+    iter_record_files,
+    replace_if_unchanged,
+    walk,
+)
 from newsrecord.model.records import AnyRecord
 
 __all__ = ["dumps", "edit", "from_dict", "iter_records", "load", "loads", "to_dict"]
@@ -117,7 +125,11 @@ def from_dict(data: dict[str, Any], *, kind: type[AnyRecord] | None = None) -> A
 
 @contextlib.contextmanager
 def edit(
-    path: StrPath, *, kind: type[AnyRecord] | None = None, limits: Limits | None = None
+    path: StrPath,
+    *,
+    kind: type[AnyRecord] | None = None,
+    limits: Limits | None = None,
+    durability: Durability = "full",
 ) -> Iterator[Document]:
     """Load a record file, let the block edit it, then save it atomically.
 
@@ -146,6 +158,10 @@ def edit(
         path: The record file.
         kind: The record class to build; by default chosen from the file.
         limits: Safety limits for hostile input, as for :func:`load`.
+        durability: ``"full"`` syncs the file and its folder before returning;
+            ``"batch"`` leaves that to the open :class:`Batch` (one sync per file and
+            folder at its end, for bulk edits); ``"none"`` never syncs. See
+            :func:`write_atomically`.
 
     Yields:
         The loaded :class:`Document`. After a successful save it stands for the new text
@@ -161,6 +177,8 @@ def edit(
         OSError: the file cannot be read or written; the old file is left intact.
     """
     target = os.fspath(path)
+    # Checked before the block runs, so that a wrong choice does not cost the edit.
+    check_durability(durability)
     limits = limits or Limits()
     doc = load(target, kind=kind, limits=limits)
     yield doc
@@ -170,10 +188,14 @@ def edit(
     # Decoding is lossless (strict UTF-8, BOM and line breaks kept), so the text encodes
     # back to the very bytes read; after a save() inside the block, to the bytes written.
     expected = doc.text.encode("utf-8")
-    replace_if_unchanged(Path(target), new_text.encode("utf-8"), expected)
+    replace_if_unchanged(Path(target), new_text.encode("utf-8"), expected, durability)
     # Let the document stand for the text now on disk, as Document.save() does; the
-    # constructor is the public way to build that state.
-    Document.__init__(doc, new_text, path=target, kind=type(doc.record), limits=limits)
+    # constructor is the public way to build that state. The kind is forced only when the
+    # text alone would choose another: forcing it takes the slower checked path.
+    edited = type(doc.record)
+    Document.__init__(doc, new_text, path=target, kind=kind, limits=limits)
+    if type(doc.record) is not edited:
+        Document.__init__(doc, new_text, path=target, kind=edited, limits=limits)
 
 
 @overload

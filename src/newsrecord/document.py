@@ -18,7 +18,7 @@ from newsrecord._read.text import LineIndex, newline_of
 from newsrecord._write import splice
 from newsrecord._write.fresh import write_fresh
 from newsrecord.errors import ParseError, Problem, RecordError, ValidationError
-from newsrecord.files import StrPath, write_atomically
+from newsrecord.files import Durability, StrPath, write_atomically
 from newsrecord.model.fields import fields
 from newsrecord.model.records import AnyRecord
 
@@ -245,11 +245,16 @@ class Document:
     def _opening(self) -> str:
         return self._text[: self._parts.yaml_start].lstrip("\ufeff")
 
-    def save(self, path: StrPath | None = None) -> None:
+    def save(self, path: StrPath | None = None, *, durability: Durability = "full") -> None:
         """Write the document atomically: a temporary file in the same folder, fsync, rename.
 
         The file's permissions are kept. Afterwards the document stands for the new text,
         so further edits are relative to it.
+
+        Args:
+            path: Where to write; by default the document's own path.
+            durability: ``"full"``, ``"batch"`` (inside a :class:`Batch`) or ``"none"``;
+                see :func:`write_atomically`.
 
         Raises:
             ValidationError: the edited record breaks the model.
@@ -260,11 +265,15 @@ class Document:
         if target is None:
             raise RecordError("save() needs a path: this document was not loaded from a file")
         text = self.dumps()
-        write_atomically(target, text.encode("utf-8"))
+        write_atomically(target, text.encode("utf-8"), durability=durability)
         self._reset(text, target)
 
     def _reset(self, text: str, path: str | None) -> None:
-        fresh = Document(text, path=path, kind=type(self.record), limits=self._limits)
+        # The kind is forced only when the text alone would choose another: forcing it
+        # takes the slower checked path.
+        fresh = Document(text, path=path, limits=self._limits)
+        if type(fresh.record) is not type(self.record):
+            fresh = Document(text, path=path, kind=type(self.record), limits=self._limits)
         for name in self.__slots__:
             setattr(self, name, getattr(fresh, name))
 
