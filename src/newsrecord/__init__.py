@@ -22,6 +22,7 @@ from newsrecord.errors import (
     RecordError,
     ValidationError,
 )
+from newsrecord.export import ExportResult, arrow_schema, export_records, to_arrow
 from newsrecord.files import Batch, Durability, iter_record_files
 from newsrecord.model import (
     KINDS,
@@ -71,6 +72,7 @@ __all__ = [
     "Document",
     "Download",
     "Durability",
+    "ExportResult",
     "FieldSpec",
     "Image",
     "LearningResource",
@@ -94,8 +96,10 @@ __all__ = [
     "ValidationError",
     "Video",
     "append_field",
+    "arrow_schema",
     "dumps",
     "edit",
+    "export_records",
     "fields",
     "from_dict",
     "get_field",
@@ -106,6 +110,7 @@ __all__ = [
     "loads",
     "schema_markdown",
     "set_field",
+    "to_arrow",
     "to_dict",
     "unset_field",
     "where",
