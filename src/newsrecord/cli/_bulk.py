@@ -309,7 +309,7 @@ def _edit_one(path: str, query: newsrecord.Query | None, job: EditJob) -> _Outco
 def _redacted(diff: str, doc: newsrecord.Document, text: str) -> str:
     """The diff with every secured blob of the old and new text shortened."""
     blobs = set()
-    for record in (doc.record, newsrecord.loads(text).record):
+    for record in (doc.original(), doc.record):
         secured = getattr(record, "secured", None)
         if isinstance(secured, newsrecord.Secured):
             blobs.add(secured.raw)
