@@ -231,3 +231,21 @@ def test_the_module_imports_without_pyarrow() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert 'pip install "newsrecord[export]"' in done.stdout
+
+
+def test_the_export_walks_the_files_iter_record_files_finds(tmp_path: Path) -> None:
+    from newsrecord.export import _scan
+
+    site = make_site(tmp_path, 3)
+    (site / "deep" / "er").mkdir(parents=True)
+    (site / "deep" / "er" / "b.md").write_text(VIDEO, encoding="utf-8")
+    (site / "deep" / "notes.txt").write_text("x", encoding="utf-8")
+    (site / ".hidden").mkdir()
+    (site / ".hidden" / "c.md").write_text(VIDEO, encoding="utf-8")
+    (site / "README.md").write_text("# readme\n", encoding="utf-8")
+    (site / "Z.md").symlink_to(site / "video.md")
+    (site / "link").symlink_to(site / "deep")
+    roots = [site, site / "a00.md"]
+    scanned = [name for name, _, error in _scan(roots, "*.md") if error is None]
+    assert scanned == [str(path) for path in newsrecord.iter_record_files(roots)]
+    assert all(stat is not None for _, stat, _ in _scan(site, "*.md"))

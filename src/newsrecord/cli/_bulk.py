@@ -280,16 +280,14 @@ def _edit_one(path: str, query: newsrecord.Query | None, job: EditJob) -> _Outco
         return _Outcome("failed", tuple(attrs.evolve(p, path=p.path or path) for p in exc.problems))
     if text == doc.text:
         return _Outcome("unchanged")
-    diff = unified_diff(doc.text, text, path)
-    lines = diff.splitlines()[2:]
-    added = sum(line.startswith("+") for line in lines)
-    removed = sum(line.startswith("-") for line in lines)
     if job.dry_run:
+        diff = unified_diff(doc.text, text, path)
+        lines = diff.splitlines()[2:]
         return _Outcome(
             "changed",
-            diff=_redacted(diff, doc, text) if job.diff else None,
-            added=added,
-            removed=removed,
+            diff=_redacted(diff, doc) if job.diff else None,
+            added=sum(line.startswith("+") for line in lines),
+            removed=sum(line.startswith("-") for line in lines),
         )
     try:
         # What edit() does, without reading the new text back into a document nobody
@@ -303,10 +301,10 @@ def _edit_one(path: str, query: newsrecord.Query | None, job: EditJob) -> _Outco
     except OSError as exc:
         problem = newsrecord.Problem(f"cannot be written: {exc.strerror or exc}", path)
         return _Outcome("failed", (problem,))
-    return _Outcome("changed", added=added, removed=removed)
+    return _Outcome("changed")
 
 
-def _redacted(diff: str, doc: newsrecord.Document, text: str) -> str:
+def _redacted(diff: str, doc: newsrecord.Document) -> str:
     """The diff with every secured blob of the old and new text shortened."""
     blobs = set()
     for record in (doc.original(), doc.record):
