@@ -366,3 +366,12 @@ def test_bulk_cli_syncs_per_batch_not_per_file(repo: Path, fsyncs: list[int]) ->
     changed = 13  # the twelve articles and the course
     # One sync per file written and per folder, all at the end of the batch.
     assert len(fsyncs) <= changed + 2
+
+
+def test_a_word_without_quotes_gets_a_note(repo: Path) -> None:
+    result = run("find", repo / "site" / "news", "--where", "type == course")
+    assert "'course' is not a field of any kind of record" in result.stderr
+    assert '("course")' in result.stderr
+    quoted = run("find", repo / "site" / "news", "--where", 'type == "course"')
+    assert "note" not in quoted.stderr
+    assert quoted.stdout.splitlines() == [str(repo / "site" / "news" / "course.md")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,12 +34,24 @@ def parse_where(expression: str | None) -> newsrecord.Query | None:
     if expression is None:
         return None
     try:
-        return newsrecord.where(expression)
+        query = newsrecord.where(expression)
     except newsrecord.QueryError as exc:
         pointer = "\n".join("  " + line for line in exc.pointer().splitlines())
         raise click.BadParameter(
             f"column {exc.column}: {exc.message}\n{pointer}", param_hint="--where"
         ) from exc
+    known = {spec.key for kind in newsrecord.KINDS for spec in newsrecord.fields(kind)}
+    for field in query.fields():
+        key = re.split(r"[.\[]", field, maxsplit=1)[0]
+        if key not in known:
+            # Most often a value without quotes (type == video): say so, but go on, since
+            # keys the model does not know are queried this way too.
+            click.echo(
+                f"newsrecord: note: {key!r} is not a field of any kind of record, so only "
+                f'an unknown key can match it; text goes in quotes ("{key}")',
+                err=True,
+            )
+    return query
 
 
 WHERE = click.option(

@@ -131,7 +131,8 @@ def _precheck(changes: tuple[Change, ...], hint: str, *, new_key: bool) -> None:
         else:
             return
     if first is not None:
-        raise usage_error(first, hint, new_key=new_key)
+        # Only the first problem: the others are about the empty record it was tried on.
+        raise usage_error(newsrecord.ValidationError([first.problems[0]]), hint, new_key=new_key)
 
 
 _PARENT_WORDS: Final = ("is not set", "item(s)", "has no items", "is required")
