@@ -176,7 +176,7 @@ class Batch:
         """
         failure: OSError | None = None
         folders: dict[Path, None] = {}
-        for path in self.files:
+        for path in dict.fromkeys(self.files):  # a file saved twice is synced once
             folders.setdefault(path.parent)
             try:
                 handle = os.open(path, os.O_RDONLY)
@@ -202,12 +202,20 @@ class Batch:
         self._token = _BATCH.set(self)
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        """Sync what was written, and stop collecting."""
+    def __exit__(self, kind: type[BaseException] | None, *exc_info: object) -> None:
+        """Sync what was written, and stop collecting.
+
+        When the block raised, what it wrote is still synced, but a failure to sync does
+        not hide the block's own exception.
+        """
         if self._token is not None:
             _BATCH.reset(self._token)
             self._token = None
-        self.sync()
+        if kind is None:
+            self.sync()
+            return
+        with contextlib.suppress(OSError):
+            self.sync()
 
 
 def _create_temporary(target: Path) -> tuple[int, Path]:
