@@ -375,3 +375,27 @@ def test_a_word_without_quotes_gets_a_note(repo: Path) -> None:
     quoted = run("find", repo / "site" / "news", "--where", 'type == "course"')
     assert "note" not in quoted.stderr
     assert quoted.stdout.splitlines() == [str(repo / "site" / "news" / "course.md")]
+
+
+def test_a_file_changed_meanwhile_is_reported_not_overwritten(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord.cli import _bulk
+
+    site = repo / "site"
+    victim = site / "news" / "004.md"
+    real = _bulk.apply_changes
+
+    def meddling(record: newsrecord.AnyRecord, changes: tuple[_bulk.Change, ...]) -> None:
+        if getattr(record, "heat", None) == 4:
+            # Someone else saves the file between our read and our write.
+            victim.write_text(victim.read_text(encoding="utf-8").replace("heat: 4", "heat: 44"))
+        real(record, changes)
+
+    monkeypatch.setattr(_bulk, "apply_changes", meddling)
+    result = run("set", site / "news", "-j", "1", "--", "quality=1")
+    assert result.exit_code == 1
+    assert "004.md: the file changed on disk after it was loaded" in result.stderr
+    assert "matched 7 of 8 files: 6 changed, 0 unchanged, 1 failed" in result.stderr
+    assert "heat: 44" in victim.read_text(encoding="utf-8")
+    assert "quality: 38" in victim.read_text(encoding="utf-8")
