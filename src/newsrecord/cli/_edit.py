@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Final
@@ -152,7 +153,9 @@ with their line counts, --dry-run --diff prints the diffs.
 
 def _bulk_help(command: str, example: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     def decorate(function: Callable[..., None]) -> Callable[..., None]:
-        function.__doc__ = (function.__doc__ or "").rstrip() + _BULK_HELP % (command, example)
+        # Indented like the docstring it extends, so that click dedents both alike.
+        extra = textwrap.indent(_BULK_HELP % (command, example), "    ")
+        function.__doc__ = (function.__doc__ or "").rstrip() + extra
         return function
 
     return decorate
@@ -184,7 +187,7 @@ def set_(
     new_key: bool,
     jobs: int | None,
 ) -> None:
-    """Set fields of FILE in place, changing only their lines, atomically.
+    """Set fields of FILE (or of many records) in place, changing only their lines.
 
     Each VALUE is read as its field's type: text fields take it as it is; numbers,
     true/false, lists and objects as JSON (topics='["AI", "Robots"]'); date-times as
@@ -227,7 +230,7 @@ def unset(
     diff: bool,
     jobs: int | None,
 ) -> None:
-    """Remove fields from FILE (their lines leave the file); topics[1] removes an item."""
+    """Remove fields from FILE (or many records): their lines go; topics[1] removes an item."""
     paths, fields = _split(ctx, arguments, 1)
     changes = tuple(("unset", field) for field in fields)
     _run(paths, changes, where=where, dry_run=dry_run, diff=diff, jobs=jobs, hint="FIELD")
