@@ -18,11 +18,13 @@ install.
 from __future__ import annotations
 
 import array
+import contextlib
 import datetime as dt
 import fnmatch
 import hashlib
 import json
 import os
+import secrets
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +37,7 @@ from newsrecord.api import loads, to_dict
 from newsrecord.document import Document
 from newsrecord.errors import Problem, RecordError
 from newsrecord.files import _SKIPPED_NAMES as SKIPPED_NAMES
-from newsrecord.files import StrPath, as_paths, write_atomically
+from newsrecord.files import StrPath, as_paths
 from newsrecord.model.fields import fields, optional_part
 from newsrecord.model.price import Price
 from newsrecord.model.records import KINDS
@@ -417,7 +419,7 @@ def export_records(
     result.reused = sum(1 for source, _ in order if source == "cache")
     result.rows = len(order)
     data_table = table.drop_columns(list(_KEY_COLUMNS))
-    write_atomically(out, _encode(pa, data_table, format))
+    _write_through(pa, Path(out), lambda sink: _encode(pa, data_table, format, sink))
     if incremental:
         _write_cache(pa, cache_path(out), table, stamp)
     return result
@@ -520,24 +522,43 @@ def _assemble(
 
 def _write_cache(pa: Any, path: Path, table: Any, stamp: str) -> None:
     table = table.replace_schema_metadata({"newsrecord": stamp})
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
-    # Losing the cache only costs a full export next time: no need to sync it.
-    write_atomically(path, sink.getvalue().to_pybytes(), durability="none")
+
+    def write(sink: Any) -> None:
+        with pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+
+    _write_through(pa, path, write)
 
 
-def _encode(pa: Any, table: Any, format: str) -> bytes:  # noqa: A002
+def _write_through(pa: Any, path: Path, write: Callable[[Any], None]) -> None:
+    """Write a file through pyarrow into a temporary file, then rename it over *path*.
+
+    Readers see the old file or the new one. Arrow writes straight to the file: going
+    through ``bytes`` and :func:`newsrecord.files.write_atomically` copied every byte
+    once more, which was a good part of an incremental export. Not synced: an export
+    can always be made again.
+    """
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        with pa.OSFile(str(temporary), "wb") as sink:
+            write(sink)
+        temporary.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def _encode(pa: Any, table: Any, format: str, sink: Any) -> None:  # noqa: A002
     if format == "parquet":
         import pyarrow.parquet as pq  # noqa: PLC0415
 
-        sink = pa.BufferOutputStream()
         pq.write_table(table, sink)
-        data: bytes = sink.getvalue().to_pybytes()
-        return data
+        return
     if format == "jsonl":
         lines = [json.dumps(row, ensure_ascii=False, default=_json_default) for row in _rows(table)]
-        return "".join(line + "\n" for line in lines).encode("utf-8")
+        sink.write("".join(line + "\n" for line in lines).encode("utf-8"))
+        return
     from pyarrow import csv  # noqa: PLC0415
 
     flat = table
@@ -555,10 +576,7 @@ def _encode(pa: Any, table: Any, format: str) -> bytes:  # noqa: A002
             ]
             kind = pa.float64() if pa.types.is_duration(field.type) else pa.string()
             flat = flat.set_column(number, pa.field(field.name, kind), pa.array(values, kind))
-    sink = pa.BufferOutputStream()
     csv.write_csv(flat, sink)
-    written: bytes = sink.getvalue().to_pybytes()
-    return written
 
 
 def _rows(table: Any) -> Iterator[dict[str, Any]]:
