@@ -249,3 +249,32 @@ def test_the_export_walks_the_files_iter_record_files_finds(tmp_path: Path) -> N
     scanned = [name for name, _, error in _scan(roots, "*.md") if error is None]
     assert scanned == [str(path) for path in newsrecord.iter_record_files(roots)]
     assert all(stat is not None for _, stat, _ in _scan(site, "*.md"))
+
+
+def test_unchanged_files_are_not_read_again_even_after_a_touch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord import export
+
+    site = make_site(tmp_path, 4)
+    out = tmp_path / "site.parquet"
+    newsrecord.export_records(site, out, incremental=True)
+    hashed: list[int] = []
+    real = export.hashlib.sha256
+
+    def counting(data: bytes) -> object:
+        hashed.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(export.hashlib, "sha256", counting)
+    # A checkout rewrites files with the same bytes: new times, same content.
+    for path in site.glob("a0*.md"):
+        os.utime(path, ns=(2, 2))
+    again = newsrecord.export_records(site, out, incremental=True)
+    assert (again.parsed, again.reused, len(hashed)) == (0, 5, 4)
+    # The invalid file is reported again from the cache, without being read.
+    assert [Path(p.path or "").name for p in again.problems] == ["broken.md"]
+    hashed.clear()
+    third = newsrecord.export_records(site, out, incremental=True)
+    assert (third.parsed, third.reused, len(hashed)) == (0, 5, 0)
+    assert third.problems == again.problems

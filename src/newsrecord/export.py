@@ -281,7 +281,8 @@ def _table(pa: Any, rows: list[dict[str, Any]], schema: Any) -> Any:
     it is installed, which costs more than an incremental export of a whole site.
     """
     if not rows:
-        return schema.empty_table()
+        # Not schema.empty_table(), which imports pandas too.
+        return pa.Table.from_batches([], schema=schema)
     from pyarrow import json as arrow_json  # noqa: PLC0415  # optional dependency
 
     lines = [json.dumps(row, ensure_ascii=False).encode("utf-8") for row in rows]
@@ -301,10 +302,24 @@ def _table(pa: Any, rows: list[dict[str, Any]], schema: Any) -> Any:
     )
     for name in durations:
         index = table.schema.get_field_index(name)
+        # A view, not a cast: the same 64-bit integers, read as microseconds (and no
+        # import of pyarrow.compute, a good part of an incremental run's start-up).
+        chunks = [chunk.view(schema.field(name).type) for chunk in table.column(index).chunks]
         table = table.set_column(
-            index, schema.field(name), table.column(index).cast(schema.field(name).type)
+            index, schema.field(name), pa.chunked_array(chunks, schema.field(name).type)
         )
-    return table.select(schema.names).cast(schema)
+    return _conform(pa, table.select(schema.names), schema)
+
+
+def _conform(pa: Any, table: Any, schema: Any) -> Any:
+    """*table* with exactly *schema* (field names inside lists, nullability, metadata)."""
+    return pa.Table.from_arrays(
+        [
+            column.cast(field.type) if column.type != field.type else column
+            for column, field in zip(table.columns, schema, strict=True)
+        ],
+        schema=schema,
+    )
 
 
 # --- files --------------------------------------------------------------------------------
@@ -379,50 +394,89 @@ def export_records(
     maker = _RowMaker(body=body, reveal=reveal)
     schema = arrow_schema(body=body)
     stamp = json.dumps({"version": _SCHEMA_VERSION, "body": body, "reveal": reveal})
-    cached, index = _read_cache(cache_path(out), stamp) if incremental else (None, {})
+    cached, index, failed = _read_cache(cache_path(out), stamp) if incremental else (None, {}, {})
     result = ExportResult()
-    # Each output row is ("cache", row number) or ("new", number among the new rows).
-    order: list[tuple[str, int]] = []
-    new_rows: list[dict[str, Any]] = []
+    run = _Run(index, failed, maker, result)
     for name, stat, error in _scan(paths, pattern):
         if progress is not None:
             progress(1)
-        if error is not None:
-            result.problems.append(_read_problem(name, error))
-            continue
-        try:
-            info = stat if stat is not None else Path(name).stat()
-            known = index.get(name)
-            if known is not None and known[1:3] == (info.st_size, info.st_mtime_ns):
-                order.append(("cache", known[0]))
-                continue
-            with open(name, "rb") as stream:  # noqa: PTH123  # a str path: see _scan
-                data = stream.read()
-        except OSError as exc:
-            result.problems.append(_read_problem(name, exc))
-            continue
-        digest = hashlib.sha256(data).hexdigest()
-        if known is not None and known[3] == digest:
-            order.append(("cache", known[0]))
-            continue
-        try:
-            doc = loads(data, path=name)
-        except RecordError as exc:
-            result.problems.extend(exc.problems)
-            continue
-        result.parsed += 1
-        order.append(("new", len(new_rows)))
-        row = maker.row(name, doc)
-        row.update(zip(_KEY_COLUMNS, (info.st_size, info.st_mtime_ns, digest), strict=True))
-        new_rows.append(row)
+        run.add(name, stat, error)
+    order, keys, new_rows = run.order, run.keys, run.new_rows
     table = _assemble(pa, schema, cached, new_rows, order)
     result.reused = sum(1 for source, _ in order if source == "cache")
     result.rows = len(order)
     data_table = table.drop_columns(list(_KEY_COLUMNS))
     _write_through(pa, Path(out), lambda sink: _encode(pa, data_table, format, sink))
     if incremental:
-        _write_cache(pa, cache_path(out), table, stamp)
+        table = _with_keys(pa, table, keys)
+        _write_cache(pa, cache_path(out), table, stamp, run.failures)
     return result
+
+
+class _Run:
+    """One export's walk: which rows come from the cache, which are new, what failed."""
+
+    def __init__(
+        self,
+        index: dict[str, tuple[int, int, int, str]],
+        failed: _Failures,
+        maker: _RowMaker,
+        result: ExportResult,
+    ) -> None:
+        self.index = index
+        self.failed = failed
+        self.maker = maker
+        self.result = result
+        # Each output row is ("cache", row number) or ("new", number among new_rows).
+        self.order: list[tuple[str, int]] = []
+        self.keys: list[tuple[int, int, str]] = []  # per output row: size, mtime_ns, sha256
+        self.new_rows: list[dict[str, Any]] = []
+        # Files that were not valid records, with their problems, so that an unchanged
+        # invalid file is reported again without being read again.
+        self.failures: _Failures = {}
+
+    def add(self, name: str, stat: os.stat_result | None, error: OSError | None) -> None:
+        result = self.result
+        if error is not None:
+            result.problems.append(_read_problem(name, error))
+            return
+        try:
+            info = stat if stat is not None else Path(name).stat()
+            known = self.index.get(name)
+            if known is not None and known[1:3] == (info.st_size, info.st_mtime_ns):
+                self.order.append(("cache", known[0]))
+                self.keys.append(known[1:])
+                return
+            bad = self.failed.get(name)
+            if bad is not None and bad[:2] == (info.st_size, info.st_mtime_ns):
+                self.failures[name] = bad
+                result.problems.extend(bad[3])
+                return
+            with open(name, "rb") as stream:  # noqa: PTH123  # a str path: see _scan
+                data = stream.read()
+        except OSError as exc:
+            result.problems.append(_read_problem(name, exc))
+            return
+        digest = hashlib.sha256(data).hexdigest()
+        key = (info.st_size, info.st_mtime_ns, digest)
+        if known is not None and known[3] == digest:
+            # The same content with a new time (a checkout, a touch): reuse the row, and
+            # keep the new time so that the next run does not read the file again.
+            self.order.append(("cache", known[0]))
+            self.keys.append(key)
+            return
+        try:
+            doc = loads(data, path=name)
+        except RecordError as exc:
+            result.problems.extend(exc.problems)
+            self.failures[name] = (*key, list(exc.problems))
+            return
+        result.parsed += 1
+        self.order.append(("new", len(self.new_rows)))
+        row = self.maker.row(name, doc)
+        row.update(zip(_KEY_COLUMNS, key, strict=True))
+        self.new_rows.append(row)
+        self.keys.append(key)
 
 
 def _scan(
@@ -474,17 +528,25 @@ def _read_problem(name: str, error: OSError) -> Problem:
     return Problem(f"cannot be read: {error.strerror or error}", name)
 
 
-def _read_cache(path: Path, stamp: str) -> tuple[Any, dict[str, tuple[int, int, int, str]]]:
-    """The cached table and ``path -> (row, size, mtime_ns, sha256)``; empty if unusable."""
+_Failures = dict[str, tuple[int, int, str, list[Problem]]]
+
+
+def _read_cache(
+    path: Path, stamp: str
+) -> tuple[Any, dict[str, tuple[int, int, int, str]], _Failures]:
+    """The cached table, ``path -> (row, size, mtime_ns, sha256)`` and the failed files.
+
+    All empty when there is no usable cache.
+    """
     pa = _pyarrow()
     try:
         with pa.memory_map(str(path)) as source:
             table = pa.ipc.open_file(source).read_all()
     except (OSError, pa.ArrowInvalid):
-        return None, {}
+        return None, {}, {}
     metadata = table.schema.metadata or {}
     if metadata.get(b"newsrecord") != stamp.encode():
-        return None, {}  # another version or other options: start afresh
+        return None, {}, {}  # another version or other options: start afresh
     names = table.column("path").to_pylist()
     sizes = table.column("__size").to_pylist()
     times = table.column("__mtime_ns").to_pylist()
@@ -495,7 +557,12 @@ def _read_cache(path: Path, stamp: str) -> tuple[Any, dict[str, tuple[int, int, 
             zip(names, sizes, times, digests, strict=True)
         )
     }
-    return table, index
+    failed: _Failures = {}
+    for name, (size, mtime, digest, problems) in json.loads(
+        metadata.get(b"newsrecord-failures", b"{}")
+    ).items():
+        failed[name] = (size, mtime, digest, [Problem(**problem) for problem in problems])
+    return table, index, failed
 
 
 def _assemble(
@@ -511,17 +578,54 @@ def _assemble(
     fresh = _table(pa, new_rows, full)
     if cached is None:
         return fresh
-    cached = cached.replace_schema_metadata(None).cast(full)
-    offset = cached.num_rows
-    both = pa.concat_tables([cached, fresh])
-    take = array.array("q", (n if source == "cache" else offset + n for source, n in order))
-    # Built from a buffer rather than pa.array(), which would import pandas (see _table).
-    indices = pa.Array.from_buffers(pa.int64(), len(take), [None, pa.py_buffer(take.tobytes())])
-    return both.take(indices)
+    cached = _conform(pa, cached, full)
+    # The rows in their new order, as slices of the cached and the new table: most runs
+    # change a few files, so a few long slices hold everything, with no copy (and
+    # without pyarrow.compute, whose import alone costs more than such a run).
+    pieces = []
+    start = 0
+    while start < len(order):
+        source, number = order[start]
+        end = start + 1
+        while end < len(order) and order[end] == (source, number + end - start):
+            end += 1
+        table = cached if source == "cache" else fresh
+        pieces.append(table.slice(number, end - start))
+        start = end
+    if not pieces:
+        return fresh
+    return pa.concat_tables(pieces).combine_chunks()
 
 
-def _write_cache(pa: Any, path: Path, table: Any, stamp: str) -> None:
-    table = table.replace_schema_metadata({"newsrecord": stamp})
+def _with_keys(pa: Any, table: Any, keys: list[tuple[int, int, str]]) -> Any:
+    """*table* with its key columns set to *keys* (built from buffers: see _table)."""
+    count = len(keys)
+    sizes = array.array("q", (key[0] for key in keys))
+    times = array.array("q", (key[1] for key in keys))
+    digests = "".join(key[2] for key in keys).encode("ascii")
+    width = len(keys[0][2]) if keys else 0
+    offsets = array.array("i", range(0, width * count + 1, width) if width else [0] * (count + 1))
+    columns = {
+        "__size": pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(sizes)]),
+        "__mtime_ns": pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(times)]),
+        "__sha256": pa.Array.from_buffers(
+            pa.string(), count, [None, pa.py_buffer(offsets), pa.py_buffer(digests)]
+        ),
+    }
+    for name, column in columns.items():
+        index = table.schema.get_field_index(name)
+        table = table.set_column(index, table.schema.field(name), column)
+    return table
+
+
+def _write_cache(pa: Any, path: Path, table: Any, stamp: str, failures: _Failures) -> None:
+    failed = {
+        name: (size, mtime, digest, [attrs.asdict(problem) for problem in problems])
+        for name, (size, mtime, digest, problems) in failures.items()
+    }
+    table = table.replace_schema_metadata(
+        {"newsrecord": stamp, "newsrecord-failures": json.dumps(failed)}
+    )
 
     def write(sink: Any) -> None:
         with pa.ipc.new_file(sink, table.schema) as writer:
