@@ -92,6 +92,8 @@ def record() -> newsrecord.AnyRecord:
         ('(quality > 100 or "AI" in topics) and not (heat > 0)', True),
         ('topics == ["AI in Robotics", "AI"]', True),
         ('`provider`.name == "The Statesman"', True),
+        ("quality == 38 AND NOT published Or heat > 100", True),
+        ("secured == NULL", True),
     ],
 )
 def test_matches(record: newsrecord.AnyRecord, expression: str, expected: bool) -> None:
@@ -165,7 +167,7 @@ def test_a_query_is_text() -> None:
 # --- properties -------------------------------------------------------------------------
 
 _keys = st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,6}", fullmatch=True) | st.sampled_from(
-    ["and", "not", "true", "odd key", "1st"]
+    ["and", "not", "true", "True", "OR", "odd key", "1st"]
 )
 _paths = st.builds(
     lambda head, rest: head + "".join(rest),

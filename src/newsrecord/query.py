@@ -148,8 +148,9 @@ def _tokens(expression: str) -> list[_Token]:
         kind = match.lastgroup or ""
         if kind != "space":
             text = match.group()
-            if kind == "path" and text in _KEYWORDS:
-                kind = "keyword"
+            if kind == "path" and text.lower() in _KEYWORDS:
+                # AND, Or, NULL: keywords in any case, as SQL hands have them typed.
+                kind, text = "keyword", text.lower()
             tokens.append(_Token(kind, text, position + 1))
         position = match.end()
     tokens.append(_Token("end", "", len(expression) + 1))
@@ -175,7 +176,7 @@ class Field:
     def __str__(self) -> str:
         """Render as written, in backquotes when it is not a plain path."""
         plain = _TOKEN.fullmatch(self.path)
-        if plain is not None and plain.lastgroup == "path" and self.path not in _KEYWORDS:
+        if plain is not None and plain.lastgroup == "path" and self.path.lower() not in _KEYWORDS:
             return self.path
         return f"`{self.path}`"
 
