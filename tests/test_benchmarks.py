@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
 SEED = ROOT / "seeds" / "000_9841d82d5199b387.txt"
@@ -67,3 +69,21 @@ def test_bad_inputs_growth_prints_an_exponent_per_family() -> None:
     assert finished.returncode == 0, finished.stderr
     assert "CRLF comment lines, then a YAML error" in finished.stdout
     assert "exp" in finished.stdout
+
+
+def test_bulk_runs_on_a_small_tree_and_prints_ratios(tmp_path: Path) -> None:
+    finished = run("bulk.py", str(small_tree(tmp_path)), "--files", "12", "--jobs", "2")
+    assert finished.returncode == 0, finished.stderr
+    out = finished.stdout
+    assert "newsrecord bulk edits: 12 files (3 distinct records)" in out
+    for case in ('durability="full"', 'durability="batch"', 'durability="none"', "CLI set"):
+        assert case in out
+    assert "x in-memory" in out
+
+
+def test_export_benchmark_runs_on_a_small_tree(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    finished = run("export.py", str(small_tree(tmp_path)), "--files", "12", "--changed", "2")
+    assert finished.returncode == 0, finished.stderr
+    assert "newsrecord export: 12 files, 2 changed, parquet" in finished.stdout
+    assert finished.stdout.count("x  ") >= 2

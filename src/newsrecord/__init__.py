@@ -24,7 +24,8 @@ from newsrecord.errors import (
     RecordError,
     ValidationError,
 )
-from newsrecord.files import iter_record_files
+from newsrecord.export import ExportResult, arrow_schema, export_records, to_arrow
+from newsrecord.files import Batch, Durability, iter_record_files
 from newsrecord.model import (
     KINDS,
     Account,
@@ -62,6 +63,7 @@ from newsrecord.model import (
     Video,
 )
 from newsrecord.model.fields import FieldSpec, fields
+from newsrecord.query import Query, QueryError, where
 from newsrecord.schema import json_schema, schema_markdown
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "AnyRecord",
     "Article",
     "Author",
+    "Batch",
     "Book",
     "Challenge",
     "Collection",
@@ -82,8 +85,10 @@ __all__ = [
     "Course",
     "Document",
     "Download",
+    "Durability",
     "Duration",
     "Event",
+    "ExportResult",
     "FieldSpec",
     "FieldTypeError",
     "FileError",
@@ -102,6 +107,8 @@ __all__ = [
     "Profile",
     "Project",
     "Provider",
+    "Query",
+    "QueryError",
     "Ratings",
     "Record",
     "RecordError",
@@ -112,8 +119,10 @@ __all__ = [
     "ValidationError",
     "Video",
     "append_field",
+    "arrow_schema",
     "dumps",
     "edit",
+    "export_records",
     "fields",
     "from_dict",
     "get_field",
@@ -124,6 +133,8 @@ __all__ = [
     "loads",
     "schema_markdown",
     "set_field",
+    "to_arrow",
     "to_dict",
     "unset_field",
+    "where",
 ]

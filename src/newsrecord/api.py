@@ -16,7 +16,15 @@ from newsrecord._write.fresh import write_fresh
 from newsrecord._write.repair import REPAIRS as _REPAIRS
 from newsrecord.document import Document
 from newsrecord.errors import RecordError, ValidationError
-from newsrecord.files import StrPath, as_paths, iter_record_files, replace_if_unchanged, walk
+from newsrecord.files import (
+    Durability,
+    StrPath,
+    as_paths,
+    check_durability,
+    iter_record_files,
+    replace_if_unchanged,
+    walk,
+)
 from newsrecord.model.records import AnyRecord
 
 __all__ = ["REPAIRS", "dumps", "edit", "from_dict", "iter_records", "load", "loads", "to_dict"]
@@ -142,6 +150,7 @@ def edit(
     kind: type[AnyRecord] | None = None,
     limits: Limits | None = None,
     strict: bool = True,
+    durability: Durability = "full",
 ) -> Iterator[Document]:
     """Load a record file, let the block edit it, then save it atomically.
 
@@ -172,6 +181,10 @@ def edit(
         limits: Safety limits for hostile input, as for :func:`load`.
         strict: As for :func:`load`: with ``strict=False`` a file whose values do not fit
             the model opens too, to be repaired by field path (``doc.set(...)``).
+        durability: ``"full"`` syncs the file and its folder before returning;
+            ``"batch"`` leaves that to the open :class:`Batch` (one sync per file and
+            folder at its end, for bulk edits); ``"none"`` never syncs. See
+            :func:`write_atomically`.
 
     Yields:
         The loaded :class:`Document`. After a successful save it stands for the new text
@@ -187,6 +200,8 @@ def edit(
         OSError: the file cannot be read or written; the old file is left intact.
     """
     target = os.fspath(path)
+    # Checked before the block runs, so that a wrong choice does not cost the edit.
+    check_durability(durability)
     limits = limits or Limits()
     doc = load(target, kind=kind, limits=limits, strict=strict)
     yield doc
@@ -196,7 +211,7 @@ def edit(
     # Decoding is lossless (strict UTF-8, BOM and line breaks kept), so the text encodes
     # back to the very bytes read; after a save() inside the block, to the bytes written.
     expected = doc.text.encode("utf-8")
-    replace_if_unchanged(Path(target), new_text.encode("utf-8"), expected)
+    replace_if_unchanged(Path(target), new_text.encode("utf-8"), expected, durability)
     # Let the document stand for the text now on disk, as Document.save() does.
     doc._reset(new_text, target)  # the facade and the document are one unit
 

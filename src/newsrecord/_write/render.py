@@ -138,6 +138,9 @@ def _block_scalar(text: str, style: str, indent: str, newline: str) -> str | Non
     if not text or not all(is_printable(ch) or ch in "\t\n" for ch in text):
         return None
     body = text.rstrip("\n")
+    if not body:
+        # Only line breaks: a block scalar of empty lines reads back as "".
+        return None
     trailing = len(text) - len(body)
     chomp = "-" if trailing == 0 else ("" if trailing == 1 else "+")
     lines = body.split("\n")

@@ -23,6 +23,7 @@ from newsrecord.cli._app import (
 )
 from newsrecord.cli._redact import unified_diff
 from newsrecord.cli._runner import (
+    clear_bar_line,
     default_jobs,
     progress_bar,
     read_problem,
@@ -230,25 +231,32 @@ def fmt(
     write = not (check or show_diff)
     walk_problems: list[newsrecord.Problem] = []
     changed = total = invalid = 0
-    for path, (problems, diff) in run_batches(
-        _fmt_batch, record_files(paths, walk_problems, pattern), write, jobs or default_jobs()
-    ):
-        total += 1
-        if diff is not None and diff.startswith(_KEPT):
-            click.echo(f"{path}: {diff}", err=True)
-            continue
-        if problems:
-            invalid += 1
-            for problem in problems:
-                click.echo(str(problem), err=True)
-            continue
-        if diff is None:
-            continue
-        changed += 1
-        if show_diff:
-            click.echo(diff, nl=False)
-        if check:
-            click.echo(path)
+    with contextlib.ExitStack() as stack:
+        bar = progress_bar(stack, paths, label="formatting", stdout_busy=not write)
+        for path, (problems, diff) in run_batches(
+            _fmt_batch, record_files(paths, walk_problems, pattern), write, jobs or default_jobs()
+        ):
+            total += 1
+            if bar is not None:
+                bar.update(1)
+            if diff is not None and diff.startswith(_KEPT):
+                clear_bar_line(bar)
+                click.echo(f"{path}: {diff}", err=True)
+                continue
+            if problems:
+                invalid += 1
+                clear_bar_line(bar)
+                for problem in problems:
+                    click.echo(str(problem), err=True)
+                continue
+            if diff is None:
+                continue
+            changed += 1
+            if show_diff:
+                click.echo(diff, nl=False)
+            if check:
+                click.echo(path)
+        clear_bar_line(bar)
     for problem in walk_problems:
         click.echo(str(problem), err=True)
     invalid += len(walk_problems)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Final
 
+import attrs
 import click
 
 import newsrecord
 from newsrecord.cli._app import (
     DRY_RUN,
-    FILE,
+    JOBS_OPTION,
     NEW_KEY,
     as_json_option,
     exit_invalid,
@@ -22,6 +24,7 @@ from newsrecord.cli._app import (
     parse_json,
     usage_error,
 )
+from newsrecord.cli._bulk import WHERE, Change, EditJob, apply_changes, parse_where, run_bulk
 from newsrecord.cli._fields import shortened_blobs, unknown_keys
 from newsrecord.cli._redact import unified_diff
 
@@ -56,79 +59,239 @@ def _edit(file: str, change: Callable[[newsrecord.Document], None], *, dry_run: 
         exit_invalid(newsrecord.ValidationError(doc.problems))
 
 
-@main.command(name="set")
-@FILE
-@click.argument("assignments", nargs=-1, required=True, metavar="FIELD=VALUE...")
+class _PathsThenChanges(click.Command):
+    """A command whose arguments are PATH... then changes, split at ``--``.
+
+    Without ``--`` the first argument is the one PATH (``set FILE FIELD=VALUE``); with
+    it, every argument before ``--`` is a PATH. Click drops the ``--`` itself, so the
+    number of arguments after it is noted here, before click parses them.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" in args:
+            ctx.meta[_AFTER_DASHES] = len(args) - args.index("--") - 1
+        return super().parse_args(ctx, args)
+
+
+_AFTER_DASHES: Final = "newsrecord.after_dashes"
+
+
+def _split(
+    ctx: click.Context, arguments: tuple[str, ...], least: int
+) -> tuple[list[str], list[str]]:
+    """Split the arguments into PATHs and changes (at least *least* of them)."""
+    after = ctx.meta.get(_AFTER_DASHES)
+    if after is None:
+        paths, changes = list(arguments[:1]), list(arguments[1:])
+    else:
+        paths, changes = (
+            list(arguments[: len(arguments) - after]),
+            list(arguments[len(arguments) - after :]),
+        )
+    if not paths:
+        raise click.UsageError("give at least one PATH before --")
+    if len(changes) < least:
+        raise click.UsageError("nothing to change: give the changes after the PATHs (and --)")
+    for path in paths:
+        if not Path(path).exists():
+            raise click.BadParameter(f"{path!r} does not exist", param_hint="PATH")
+    return paths, changes
+
+
+def _run(
+    paths: list[str],
+    changes: tuple[Change, ...],
+    *,
+    where: str | None,
+    dry_run: bool,
+    diff: bool,
+    jobs: int | None,
+    hint: str,
+    new_key: bool = True,
+) -> None:
+    """One FILE without --where: edit it as before; otherwise a bulk edit over PATHs."""
+    query = parse_where(where)
+    if query is None and len(paths) == 1 and not Path(paths[0]).is_dir():
+
+        def change(doc: newsrecord.Document) -> None:
+            try:
+                apply_changes(doc, changes)
+            except newsrecord.ValidationError as exc:
+                raise usage_error(exc, hint, new_key=new_key) from exc
+
+        _edit(paths[0], change, dry_run=dry_run)
+        return
+    _precheck(changes, hint, new_key=new_key)
+    job = EditJob(query.expression if query else None, changes, dry_run, diff)
+    run_bulk(paths, job, jobs)
+
+
+def _precheck(changes: tuple[Change, ...], hint: str, *, new_key: bool) -> None:
+    """Refuse changes that fit no kind of record (a misspelt field, a bad value) at once.
+
+    Each change is tried on an empty record of every kind, so that a typo is one usage
+    error rather than the same failure for every file of a site.
+    """
+    with attrs.validators.disabled():
+        # Empty records: their required fields are None, which the model would refuse.
+        empties = [kind() for kind in newsrecord.KINDS]
+    first: newsrecord.ValidationError | None = None
+    for empty in empties:
+        try:
+            apply_changes(empty, changes)
+        except newsrecord.ValidationError as exc:
+            if any(word in exc.message for word in _PARENT_WORDS):
+                return  # depends on what the file holds: decided file by file
+            first = first or exc
+        else:
+            return
+    if first is not None:
+        # Only the first problem: the others are about the empty record it was tried on.
+        raise usage_error(newsrecord.ValidationError([first.problems[0]]), hint, new_key=new_key)
+
+
+_PARENT_WORDS: Final = ("is not set", "item(s)", "has no items", "is required")
+
+
+_BULK_HELP: Final = """
+
+With several PATHs (files or folders, searched for *.md records), put -- before the
+changes: `newsrecord %s news/ archive/ --where 'EXPR' -- %s`. One folder needs no --.
+--where EXPR picks the records to change (see `newsrecord find`). Each file is saved
+atomically, refusing to overwrite a change made meanwhile; the files are synced to disk
+once per batch; a file that fails is reported and the others go on. A summary line ends
+the run (exit status 1 if any file failed); --dry-run lists the files that would change
+with their line counts, --dry-run --diff prints the diffs.
+"""
+
+
+def _bulk_help(command: str, example: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def decorate(function: Callable[..., None]) -> Callable[..., None]:
+        # Indented like the docstring it extends, so that click dedents both alike.
+        extra = textwrap.indent(_BULK_HELP % (command, example), "    ")
+        function.__doc__ = (function.__doc__ or "").rstrip() + extra
+        return function
+
+    return decorate
+
+
+DIFF = click.option(
+    "--diff", "diff", is_flag=True, help="With --dry-run on many files: print the diffs."
+)
+
+
+@main.command(name="set", cls=_PathsThenChanges)
+@click.argument("arguments", nargs=-1, required=True, metavar="PATH... [--] FIELD=VALUE...")
+@WHERE
 @DRY_RUN
+@DIFF
 @as_json_option("Read each VALUE as JSON, whatever the field's type.")
 @NEW_KEY
+@JOBS_OPTION
+@click.pass_context
+@_bulk_help("set", "published=true")
 def set_(
-    file: str, assignments: tuple[str, ...], *, dry_run: bool, as_json: bool, new_key: bool
+    ctx: click.Context,
+    arguments: tuple[str, ...],
+    where: str | None,
+    *,
+    dry_run: bool,
+    diff: bool,
+    as_json: bool,
+    new_key: bool,
+    jobs: int | None,
 ) -> None:
-    """Set fields of FILE in place, changing only their lines, atomically.
+    """Set fields of FILE (or of many records) in place, changing only their lines.
 
     Each VALUE is read as its field's type: text fields take it as it is; numbers,
     true/false, lists and objects as JSON (topics='["AI", "Robots"]'); date-times as
     ISO 8601 (or now). null unsets the field.
     """
-    pairs = []
+    paths, assignments = _split(ctx, arguments, 1)
+    changes: list[Change] = []
     for assignment in assignments:
         field, equals, value = assignment.partition("=")
         if not equals or not field:
             raise click.BadParameter(f"{assignment!r} is not FIELD=VALUE", param_hint="FIELD=VALUE")
-        pairs.append((field, parse_json(value, assignment) if as_json else value))
+        parsed = parse_json(value, assignment) if as_json else value
+        changes.append(("set", field, parsed, not as_json, not new_key))
+    _run(
+        paths,
+        tuple(changes),
+        where=where,
+        dry_run=dry_run,
+        diff=diff,
+        jobs=jobs,
+        hint="FIELD=VALUE",
+        new_key=new_key,
+    )
 
-    def change(doc: newsrecord.Document) -> None:
-        for field, value in pairs:
-            try:
-                doc.set(field, value, parse=not as_json, strict=not new_key)
-            except newsrecord.ValidationError as exc:
-                raise usage_error(exc, "FIELD=VALUE", new_key=new_key) from exc
 
-    _edit(file, change, dry_run=dry_run)
-
-
-@main.command()
-@FILE
-@click.argument("fields", nargs=-1, required=True, metavar="FIELD...")
+@main.command(cls=_PathsThenChanges)
+@click.argument("arguments", nargs=-1, required=True, metavar="PATH... [--] FIELD...")
+@WHERE
 @DRY_RUN
-def unset(file: str, fields: tuple[str, ...], *, dry_run: bool) -> None:
-    """Remove fields from FILE (their lines leave the file); topics[1] removes an item."""
+@DIFF
+@JOBS_OPTION
+@click.pass_context
+@_bulk_help("unset", "featuredContent")
+def unset(
+    ctx: click.Context,
+    arguments: tuple[str, ...],
+    where: str | None,
+    *,
+    dry_run: bool,
+    diff: bool,
+    jobs: int | None,
+) -> None:
+    """Remove fields from FILE (or many records): their lines go; topics[1] removes an item."""
+    paths, fields = _split(ctx, arguments, 1)
+    changes = tuple(("unset", field) for field in fields)
+    _run(paths, changes, where=where, dry_run=dry_run, diff=diff, jobs=jobs, hint="FIELD")
 
-    def change(doc: newsrecord.Document) -> None:
-        for field in fields:
-            try:
-                doc.unset(field)
-            except newsrecord.ValidationError as exc:
-                raise usage_error(exc, "FIELD") from exc
 
-    _edit(file, change, dry_run=dry_run)
-
-
-@main.command()
-@FILE
-@click.argument("field")
-@click.argument("value")
+@main.command(cls=_PathsThenChanges)
+@click.argument("arguments", nargs=-1, required=True, metavar="PATH... [--] FIELD VALUE")
+@WHERE
 @DRY_RUN
+@DIFF
 @as_json_option("Read VALUE as JSON, whatever the item type.")
 @NEW_KEY
+@JOBS_OPTION
+@click.pass_context
+@_bulk_help("append", "topics AI")
 def append(
-    file: str, field: str, value: str, *, dry_run: bool, as_json: bool, new_key: bool
+    ctx: click.Context,
+    arguments: tuple[str, ...],
+    where: str | None,
+    *,
+    dry_run: bool,
+    diff: bool,
+    as_json: bool,
+    new_key: bool,
+    jobs: int | None,
 ) -> None:
     """Append VALUE to the list FIELD of FILE (creating the list), read as its item type.
 
     For example: append FILE topics "Machine learning", or
     append FILE images '{"url": "https://example.com/a.png", "width": 800}'.
     """
+    paths, rest = _split(ctx, arguments, 2)
+    if len(rest) != 2:
+        raise click.UsageError(f"append takes one FIELD and one VALUE, not {len(rest)} arguments")
+    field, value = rest
     item = parse_json(value, "VALUE") if as_json else value
-
-    def change(doc: newsrecord.Document) -> None:
-        try:
-            doc.append(field, item, parse=not as_json, strict=not new_key)
-        except newsrecord.ValidationError as exc:
-            raise usage_error(exc, "FIELD VALUE", new_key=new_key) from exc
-
-    _edit(file, change, dry_run=dry_run)
+    change: Change = ("append", field, item, not as_json, not new_key)
+    _run(
+        paths,
+        (change,),
+        where=where,
+        dry_run=dry_run,
+        diff=diff,
+        jobs=jobs,
+        hint="FIELD VALUE",
+        new_key=new_key,
+    )
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from typing import Any
@@ -19,7 +20,14 @@ from newsrecord.cli._app import (
     usage_error,
 )
 from newsrecord.cli._redact import Redactor
-from newsrecord.cli._runner import default_jobs, read_problem, record_files, run_batches
+from newsrecord.cli._runner import (
+    clear_bar_line,
+    default_jobs,
+    progress_bar,
+    read_problem,
+    record_files,
+    run_batches,
+)
 from newsrecord.model.fields import is_model
 
 
@@ -117,14 +125,22 @@ def json_(
     walk_problems: list[newsrecord.Problem] = []
     invalid = 0
     options = (with_body, with_path, reveal)
-    for _, (problems, line) in run_batches(
-        _json_batch, record_files(paths, walk_problems), options, jobs or default_jobs()
-    ):
-        if line is not None:
-            click.echo(line)
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        invalid += bool(problems)
+    with contextlib.ExitStack() as stack:
+        # Only when the lines go to a file or a pipe: never mixed into them.
+        bar = progress_bar(stack, paths, label="exporting", stdout_busy=True)
+        for _, (problems, line) in run_batches(
+            _json_batch, record_files(paths, walk_problems), options, jobs or default_jobs()
+        ):
+            if bar is not None:
+                bar.update(1)
+            if line is not None:
+                click.echo(line)
+            if problems:
+                clear_bar_line(bar)
+            for problem in problems:
+                click.echo(str(problem), err=True)
+            invalid += bool(problems)
+        clear_bar_line(bar)
     for problem in walk_problems:
         click.echo(str(problem), err=True)
     if invalid or walk_problems:

@@ -110,17 +110,34 @@ _BAR_THRESHOLD: Final = 100
 """Runs over fewer files end before a progress bar would tell anything."""
 
 
-def progress_bar(stack: contextlib.ExitStack, paths: Iterable[str]) -> Any:
-    """A progress bar on stderr when it is a terminal and the run is long, else None."""
-    if not sys.stderr.isatty():
+def progress_bar(
+    stack: contextlib.ExitStack,
+    paths: Iterable[str],
+    *,
+    label: str = "validating",
+    stdout_busy: bool = False,
+) -> Any:
+    """A progress bar on stderr when it is a terminal and the run is long, else None.
+
+    With *stdout_busy* (the command prints to stdout), only when stdout is not a
+    terminal too (it goes to a file or a pipe), so that the bar never mixes with the
+    lines the command prints.
+    """
+    if not sys.stderr.isatty() or (stdout_busy and sys.stdout.isatty()):
         return None
     # Counting walks the tree once more without reading a file: cheap next to validating.
     total = sum(1 for _ in record_files(paths, []))
     if total < _BAR_THRESHOLD:
         return None
     return stack.enter_context(
-        click.progressbar(length=total, label="validating", file=sys.stderr, width=30)
+        click.progressbar(length=total, label=label, file=sys.stderr, width=30)
     )
+
+
+def clear_bar_line(bar: Any) -> None:
+    """Clear the bar's line, so that a message printed next does not start inside it."""
+    if bar is not None:
+        click.echo("\r\x1b[K", nl=False, err=True)
 
 
 def record_files(

@@ -68,6 +68,8 @@ class Leaf:
         format: The text a value is written as; None for YAML's own scalars.
         check: Whether a Python value is a good value of this type.
         strategy: Returns a Hypothesis strategy drawing values (imports Hypothesis).
+        column: Its column type in a columnar export: ``string``, ``int64``,
+            ``float64``, ``bool``, ``timestamp`` (UTC) or ``duration``.
     """
 
     type: type
@@ -81,6 +83,7 @@ class Leaf:
     format: Callable[[Any], str] | None
     check: Callable[[Any], bool]
     strategy: Callable[[], Any]
+    column: str = "string"
 
 
 # --- strategies: Hypothesis is imported only when a strategy is asked for -----------------
@@ -220,6 +223,7 @@ LEAVES: Final[dict[type, Leaf]] = {
             format=None,
             check=_is_int,
             strategy=_integers,
+            column="int64",
         ),
         Leaf(
             float,
@@ -233,6 +237,7 @@ LEAVES: Final[dict[type, Leaf]] = {
             format=None,
             check=lambda value: isinstance(value, float) or _is_int(value),
             strategy=_floats,
+            column="float64",
         ),
         Leaf(
             bool,
@@ -246,6 +251,7 @@ LEAVES: Final[dict[type, Leaf]] = {
             format=None,
             check=lambda value: isinstance(value, bool),
             strategy=_booleans,
+            column="bool",
         ),
         Leaf(
             dt.datetime,
@@ -259,6 +265,7 @@ LEAVES: Final[dict[type, Leaf]] = {
             format=format_datetime,
             check=_is_aware,
             strategy=_datetimes,
+            column="timestamp",
         ),
         Leaf(
             Duration,
@@ -273,6 +280,7 @@ LEAVES: Final[dict[type, Leaf]] = {
             format=_same_text,
             check=lambda value: isinstance(value, Duration),
             strategy=_durations,
+            column="duration",
         ),
         Leaf(
             Price,

@@ -1,0 +1,388 @@
+"""Many files at once: ``find --where``, and the bulk form of set, unset and append."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+import click
+
+import newsrecord
+from newsrecord.cli._app import EXIT_INVALID, JOBS_OPTION, main
+from newsrecord.cli._redact import Redactor, unified_diff
+from newsrecord.cli._runner import (
+    clear_bar_line,
+    default_jobs,
+    progress_bar,
+    read_problem,
+    record_files,
+    run_batches,
+)
+from newsrecord.files import replace_if_unchanged
+
+# --- the query option ----------------------------------------------------------------------
+
+
+def parse_where(expression: str | None) -> newsrecord.Query | None:
+    """Parse ``--where``, or fail as a usage error with a caret under the column."""
+    if expression is None:
+        return None
+    try:
+        query = newsrecord.where(expression)
+    except newsrecord.QueryError as exc:
+        pointer = "\n".join("  " + line for line in exc.pointer().splitlines())
+        raise click.BadParameter(
+            f"column {exc.column}: {exc.message}\n{pointer}", param_hint="--where"
+        ) from exc
+    known = {spec.key for kind in newsrecord.KINDS for spec in newsrecord.fields(kind)}
+    for field in query.fields():
+        key = re.split(r"[.\[]", field, maxsplit=1)[0]
+        if key not in known:
+            # Most often a value without quotes (type == video): say so, but go on, since
+            # keys the model does not know are queried this way too.
+            click.echo(
+                f"newsrecord: note: {key!r} is not a field of any kind of record, so only "
+                f'an unknown key can match it; text goes in quotes ("{key}")',
+                err=True,
+            )
+    return query
+
+
+WHERE = click.option(
+    "--where",
+    "where",
+    metavar="EXPR",
+    default=None,
+    help="Only records matching EXPR, such as 'published > 2024-01-01 and \"AI\" in topics'.",
+)
+
+
+# --- find ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _FindJob:
+    where: str | None
+    fields: tuple[str, ...]
+    reveal: bool
+
+
+def _find_batch(
+    paths: list[str], job: _FindJob
+) -> list[tuple[list[newsrecord.Problem], list[Any] | None]]:
+    """Match a batch of files (in a worker): each file's problems and chosen values."""
+    query = newsrecord.where(job.where) if job.where is not None else None
+    results: list[tuple[list[newsrecord.Problem], list[Any] | None]] = []
+    for path in paths:
+        try:
+            doc = newsrecord.load(path)
+        except newsrecord.RecordError as exc:
+            results.append((list(exc.problems), None))
+            continue
+        except OSError as exc:
+            results.append(([read_problem(path, exc)], None))
+            continue
+        if query is not None and not query.matches(doc.record):
+            results.append(([], None))
+            continue
+        redactor = Redactor(reveal=job.reveal)
+        values = []
+        for field in job.fields:
+            try:
+                typed = newsrecord.get_field(doc.record, field)
+                plain = newsrecord.get_field(doc.record, field, plain=True)
+            except newsrecord.ValidationError:
+                typed = plain = None  # an index past the end: nothing there, as in queries
+            values.append(redactor.plain(typed, plain, field.rsplit(".", 1)[-1]))
+        results.append(([], values))
+    return results
+
+
+_CELL: Final = 40
+
+
+def _cell(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = text.replace("\n", " ").replace("\t", " ")
+    return text if len(text) <= _CELL else text[: _CELL - 1] + "…"
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@WHERE
+@click.option(
+    "--field",
+    "-f",
+    "fields",
+    multiple=True,
+    metavar="FIELD",
+    help="A field to print for each match (repeat it); implies --format table.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["paths", "table", "json"]),
+    default=None,
+    help="paths: one path a line (default); table: path and fields; json: JSON Lines.",
+)
+@click.option("--reveal", is_flag=True, help="Print secured blobs in full (else shortened).")
+@JOBS_OPTION
+def find(
+    paths: tuple[str, ...],
+    where: str | None,
+    fields: tuple[str, ...],
+    output: str | None,
+    *,
+    reveal: bool,
+    jobs: int | None,
+) -> None:
+    """List the records among PATHS (files and folders) that match --where EXPR.
+
+    EXPR compares field paths with values: ==, !=, <, <=, >, >=, and, or, not,
+    parentheses, "AI" in topics, type in ["video", "course"], title contains "AI",
+    startswith, endswith, matches "regex", exists(field), dates such as 2024-01-01. Files
+    that are not valid records are reported on stderr (exit status 1); a summary line
+    ends the run on stderr.
+    """
+    query = parse_where(where)
+    for field in fields:
+        try:
+            newsrecord.where(f"exists({field})" if "`" in field else f"`{field}` exists")
+        except newsrecord.QueryError:
+            raise click.BadParameter(f"not a field path: {field!r}", param_hint="--field") from None
+    output = output or ("table" if fields else "paths")
+    job = _FindJob(str(query.expression) if query else None, fields, reveal)
+    walk_problems: list[newsrecord.Problem] = []
+    seen = matched = failed = 0
+    rows: list[list[str]] = []
+    with contextlib.ExitStack() as stack:
+        bar = progress_bar(stack, paths, label="searching", stdout_busy=True)
+        for path, (problems, values) in run_batches(
+            _find_batch, record_files(paths, walk_problems), job, jobs or default_jobs()
+        ):
+            seen += 1
+            if bar is not None:
+                bar.update(1)
+            if problems:
+                failed += 1
+                clear_bar_line(bar)
+                for problem in problems:
+                    click.echo(str(problem), err=True)
+                continue
+            if values is None:
+                continue
+            matched += 1
+            if output == "paths":
+                clear_bar_line(bar)
+                click.echo(path)
+            elif output == "json":
+                clear_bar_line(bar)
+                click.echo(
+                    json.dumps(
+                        {"path": path, **dict(zip(fields, values, strict=True))},
+                        ensure_ascii=False,
+                    )
+                )
+            else:
+                rows.append([path, *(_cell(value) for value in values)])
+    if output == "table" and rows:
+        header = ["path", *fields]
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        for row in [header, *rows]:
+            click.echo(
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+    for problem in walk_problems:
+        click.echo(str(problem), err=True)
+    failed += len(walk_problems)
+    click.echo(
+        f"matched {matched} of {seen} files" + (f", {failed} failed" if failed else ""), err=True
+    )
+    if job.reveal is False and any(field.endswith("secured") for field in fields):
+        click.echo("newsrecord: the secured blob is shortened; --reveal prints it", err=True)
+    sys.exit(EXIT_INVALID if failed else 0)
+
+
+# --- bulk edits ----------------------------------------------------------------------------
+
+Change = tuple[Any, ...]
+"""One change, as plain data that crosses to a worker: ``("set", field, value, parse,
+strict)``, ``("unset", field)`` or ``("append", field, item, parse, strict)``."""
+
+
+@attrs.frozen
+class EditJob:
+    """What a bulk edit does to each file, in a form that pickles.
+
+    Attributes:
+        where: The query text, or None for every record.
+        changes: The changes, applied in order.
+        dry_run: Write nothing.
+        diff: With dry_run, return unified diffs (secured blobs shortened).
+    """
+
+    where: str | None
+    changes: tuple[Change, ...]
+    dry_run: bool
+    diff: bool
+
+
+@attrs.frozen
+class _Outcome:
+    status: str  # "unreadable", "skipped", "unchanged", "changed" or "failed"
+    problems: tuple[newsrecord.Problem, ...] = ()
+    diff: str | None = None
+    added: int = 0
+    removed: int = 0
+
+
+def apply_changes(
+    target: newsrecord.Document | newsrecord.AnyRecord, changes: Sequence[Change]
+) -> None:
+    """Apply *changes* to a document (valid or not) or a record.
+
+    Raises:
+        ValidationError: a value does not fit its field, or a path is malformed.
+    """
+    if isinstance(target, newsrecord.Document):
+        set_, unset, append = target.set, target.unset, target.append
+    else:
+        set_ = functools.partial(newsrecord.set_field, target)
+        unset = functools.partial(newsrecord.unset_field, target)
+        append = functools.partial(newsrecord.append_field, target)
+    for change in changes:
+        if change[0] == "set":
+            _, field, value, parse, strict = change
+            set_(field, value, parse=parse, strict=strict)
+        elif change[0] == "unset":
+            unset(change[1])
+        else:
+            _, field, item, parse, strict = change
+            append(field, item, parse=parse, strict=strict)
+
+
+def _edit_batch(paths: list[str], job: EditJob) -> list[_Outcome]:
+    """Edit a batch of files (in a worker); syncs what it wrote once, at the end."""
+    query = newsrecord.where(job.where) if job.where is not None else None
+    outcomes: list[_Outcome] = []
+    written: list[int] = []
+    try:
+        with newsrecord.Batch():
+            for path in paths:
+                outcome = _edit_one(path, query, job)
+                if outcome.status == "changed" and not job.dry_run:
+                    written.append(len(outcomes))
+                outcomes.append(outcome)
+    except OSError as exc:
+        # The files were replaced but could not be synced: say so rather than claim them.
+        problem = newsrecord.Problem(f"written but not synced to disk: {exc.strerror or exc}")
+        for number in written:
+            outcomes[number] = _Outcome("failed", (attrs.evolve(problem, path=paths[number]),))
+    return outcomes
+
+
+def _edit_one(path: str, query: newsrecord.Query | None, job: EditJob) -> _Outcome:
+    # A record that does not fit the model is edited too, where no query needs its typed
+    # values: the edit may be what repairs it.
+    try:
+        doc = newsrecord.load(path, strict=query is not None)
+    except newsrecord.RecordError as exc:
+        return _Outcome("unreadable", exc.problems)
+    except OSError as exc:
+        return _Outcome("unreadable", (read_problem(path, exc),))
+    if query is not None and not query.matches(doc.record):
+        return _Outcome("skipped")
+    try:
+        apply_changes(doc, job.changes)
+        text = doc.dumps()
+    except newsrecord.RecordError as exc:
+        return _Outcome("failed", tuple(attrs.evolve(p, path=p.path or path) for p in exc.problems))
+    if text == doc.text:
+        return _Outcome("unchanged")
+    if job.dry_run:
+        diff = unified_diff(doc.text, text, path)
+        lines = diff.splitlines()[2:]
+        return _Outcome(
+            "changed",
+            diff=_redacted(diff, doc) if job.diff else None,
+            added=sum(line.startswith("+") for line in lines),
+            removed=sum(line.startswith("-") for line in lines),
+        )
+    try:
+        # What edit() does, without reading the new text back into a document nobody
+        # uses: the same lost-update check under the file's lock, an atomic rename, and
+        # the sync left to the batch.
+        replace_if_unchanged(
+            Path(path), text.encode("utf-8"), doc.text.encode("utf-8"), durability="batch"
+        )
+    except newsrecord.RecordError as exc:
+        return _Outcome("failed", exc.problems)
+    except OSError as exc:
+        problem = newsrecord.Problem(f"cannot be written: {exc.strerror or exc}", path)
+        return _Outcome("failed", (problem,))
+    return _Outcome("changed")
+
+
+def _redacted(diff: str, doc: newsrecord.Document) -> str:
+    """The diff with every secured blob of the old and new text shortened."""
+    blobs = set()
+    for record in (doc.original(), doc.record):
+        secured = getattr(record, "secured", None)
+        if isinstance(secured, newsrecord.Secured):
+            blobs.add(secured.raw)
+        raw = record.extra.get("secured")
+        if isinstance(raw, str):
+            blobs.add(raw)
+    for blob in sorted(blobs, key=len, reverse=True):
+        if len(blob) > 3:
+            diff = diff.replace(blob, newsrecord.Secured(blob).redacted())
+    return diff
+
+
+def run_bulk(paths: Sequence[str], job: EditJob, jobs: int | None) -> None:
+    """Run a bulk edit over PATHS, print what it did, and exit (1 if any file failed)."""
+    walk_problems: list[newsrecord.Problem] = []
+    counts = {"unreadable": 0, "skipped": 0, "unchanged": 0, "changed": 0, "failed": 0}
+    total = 0
+    label = "checking" if job.dry_run else "editing"
+    with contextlib.ExitStack() as stack:
+        bar = progress_bar(stack, paths, label=label, stdout_busy=job.dry_run)
+        for path, outcome in run_batches(
+            _edit_batch, record_files(paths, walk_problems), job, jobs or default_jobs()
+        ):
+            total += 1
+            counts[outcome.status] += 1
+            if bar is not None:
+                bar.update(1)
+            if outcome.problems:
+                clear_bar_line(bar)
+                for problem in outcome.problems:
+                    click.echo(str(problem), err=True)
+            if outcome.status == "changed" and job.dry_run:
+                clear_bar_line(bar)
+                if outcome.diff is not None:
+                    click.echo(outcome.diff, nl=False)
+                else:
+                    click.echo(f"{path}: +{outcome.added} -{outcome.removed}")
+    for problem in walk_problems:
+        click.echo(str(problem), err=True)
+    unreadable = counts["unreadable"] + len(walk_problems)
+    matched = counts["changed"] + counts["unchanged"] + counts["failed"]
+    verb = "would change" if job.dry_run else "changed"
+    summary = (
+        f"matched {matched} of {total} files: {counts['changed']} {verb}, "
+        f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+    )
+    if unreadable:
+        summary += f"; {unreadable} not valid records"
+    click.echo(summary, err=True)
+    sys.exit(EXIT_INVALID if counts["failed"] or unreadable else 0)

@@ -1,0 +1,160 @@
+"""Records on a Dask cluster: a bag of typed records, or a data frame of the export schema.
+
+Needs ``pip install "newsrecord[dask]"`` (dask, distributed and pyarrow). Files are the
+unit of partitioning: each partition reads its own list of files, on whichever worker
+runs it, so nothing but file names travels from the client. Records and documents
+pickle, so they can cross processes and machines; :func:`newsrecord.loads` is a pure
+function of the text, so a partition computed twice gives the same records.
+
+Example::
+
+    from newsrecord.integrations.dask import read_dataframe, read_records
+
+    bag = read_records("site/**/*.md")
+    bag.filter(newsrecord.where('"AI" in topics').matches).count().compute()
+
+    frame = read_dataframe("site/**/*.md")
+    frame.groupby("kind").heat.mean().compute()
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from newsrecord.api import load
+from newsrecord.errors import RecordError
+from newsrecord.export import arrow_schema, to_arrow
+from newsrecord.files import iter_record_files
+
+__all__ = ["read_dataframe", "read_records", "record_paths"]
+
+
+def _dask() -> Any:
+    try:
+        import dask.bag  # noqa: PLC0415  # optional dependency
+        import dask.dataframe  # noqa: PLC0415
+    except ImportError as exc:
+        raise ModuleNotFoundError(
+            'the Dask integration needs dask: pip install "newsrecord[dask]"', name="dask"
+        ) from exc
+    return dask
+
+
+def record_paths(urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
+    """The record files named by *urlpath*, sorted: globs (``**`` included), files, folders.
+
+    A folder stands for every record file under it, found as
+    :func:`newsrecord.iter_record_files` finds them.
+    """
+    names = [urlpath] if isinstance(urlpath, str | os.PathLike) else list(urlpath)
+    found: list[str] = []
+    for name in names:
+        text = os.fspath(name)
+        if any(character in text for character in "*?["):
+            # glob.glob, not Path.glob: the pattern may be absolute and hold "**".
+            matches = sorted(glob.glob(text, recursive=True))  # noqa: PTH207
+            found.extend(path for path in matches if Path(path).is_file())
+        else:
+            found.extend(str(path) for path in iter_record_files(text))
+    return found
+
+
+def _chunks(paths: list[str], size: int) -> list[list[str]]:
+    if size < 1:
+        raise ValueError(f"files_per_partition must be at least 1, not {size}")
+    return [paths[start : start + size] for start in range(0, len(paths), size)]
+
+
+def _load_partition(paths: Iterable[str], errors: str, with_path: bool) -> list[Any]:
+    items: list[Any] = []
+    for path in paths:
+        try:
+            record: Any = load(path).record
+        except (RecordError, OSError) as exc:
+            if errors == "raise":
+                raise
+            if errors == "skip":
+                continue
+            record = exc if isinstance(exc, RecordError) else RecordError(str(exc), path=path)
+        items.append((path, record) if with_path else record)
+    return items
+
+
+def read_records(
+    urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    files_per_partition: int = 256,
+    errors: Literal["raise", "skip", "collect"] = "raise",
+    with_path: bool = False,
+) -> Any:
+    """A ``dask.bag.Bag`` of the typed records of the files *urlpath* names.
+
+    Args:
+        urlpath: A glob (``"site/**/*.md"``), a file or folder, or a list of them.
+        files_per_partition: Files each partition reads.
+        errors: ``"raise"`` fails the computation on the first invalid file; ``"skip"``
+            leaves invalid files out; ``"collect"`` puts their :class:`RecordError` in the
+            bag in place of the record.
+        with_path: Make the items ``(path, record)`` pairs.
+
+    Raises:
+        ModuleNotFoundError: dask is not installed.
+    """
+    dask = _dask()
+    if errors not in ("raise", "skip", "collect"):
+        raise ValueError(f"errors must be 'raise', 'skip' or 'collect', not {errors!r}")
+    chunks = _chunks(record_paths(urlpath), files_per_partition)
+    # One partition per chunk of file names: the workers read the files themselves.
+    names = dask.bag.from_sequence(chunks, npartitions=max(len(chunks), 1))
+    return names.map_partitions(_flatten_load, errors=errors, with_path=with_path)
+
+
+def _flatten_load(chunks: Iterable[list[str]], errors: str, with_path: bool) -> list[Any]:
+    return [item for chunk in chunks for item in _load_partition(chunk, errors, with_path)]
+
+
+def _frame_partition(paths: list[str], body: bool, reveal: bool) -> Any:
+    documents = []
+    for path in paths:
+        try:
+            documents.append((path, load(path)))
+        except (RecordError, OSError):
+            continue  # a data frame has no place for an error; read_records() reports them
+    return to_arrow(documents, body=body, reveal=reveal).to_pandas()
+
+
+def read_dataframe(
+    urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    files_per_partition: int = 256,
+    body: bool = False,
+    reveal: bool = False,
+) -> Any:
+    """A ``dask.dataframe.DataFrame`` of the records, with the columns of the export.
+
+    The columns are :func:`newsrecord.arrow_schema`'s, converted by pyarrow's
+    ``to_pandas`` (timestamps in UTC, lists and structs as Python objects). Files that
+    are not valid records are left out: use :func:`read_records` with
+    ``errors="collect"`` to see them.
+
+    Args:
+        urlpath: A glob, a file or folder, or a list of them.
+        files_per_partition: Files each partition reads.
+        body: Add the ``body`` column.
+        reveal: Keep secured blobs in full (by default shortened).
+
+    Raises:
+        ModuleNotFoundError: dask or pyarrow is not installed.
+    """
+    dask = _dask()
+    chunks = _chunks(record_paths(urlpath), files_per_partition)
+    meta = arrow_schema(body=body).empty_table().to_pandas()
+    if not chunks:
+        return dask.dataframe.from_pandas(meta, npartitions=1)
+    return dask.dataframe.from_map(
+        _frame_partition, chunks, body=body, reveal=reveal, meta=meta, enforce_metadata=False
+    )

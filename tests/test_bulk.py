@@ -1,0 +1,417 @@
+"""Bulk edits from the command line (find, set/unset/append --where) and save durability."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import newsrecord
+from newsrecord.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_TEXT = (ROOT / "seeds" / "000_9841d82d5199b387.txt").read_text(encoding="utf-8")
+SECURED = SEED_TEXT.split('secured: "')[1].split('"')[0]
+
+COURSE = """\
+---
+title: "Learn things"
+type: course
+price: Free
+length: PT13M34S
+heat: 3
+topics:
+  - AI
+---
+"""
+
+
+def run(*arguments: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(argument) for argument in arguments])
+
+
+def make_site(root: Path, count: int = 12) -> Path:
+    """Our own site: seed variations in two folders, a course, and one invalid file."""
+    site = root / "site"
+    for folder in ("news", "archive"):
+        (site / folder).mkdir(parents=True)
+    for number in range(count):
+        doc = newsrecord.loads(SEED_TEXT)
+        doc.record.heat = number
+        doc.record.topics = ["AI", "Robots"] if number % 2 else ["Robots"]
+        doc.record.published = number % 3 == 0
+        folder = "news" if number < count // 2 else "archive"
+        (site / folder / f"{number:03d}.md").write_text(doc.dumps(), encoding="utf-8")
+    (site / "news" / "course.md").write_text(COURSE, encoding="utf-8")
+    (site / "news" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    (site / "README.md").write_text("# not a record\n", encoding="utf-8")
+    return site
+
+
+def git(repo: Path, *arguments: str) -> str:
+    done = subprocess.run(  # noqa: S603  # our own arguments
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *arguments],  # noqa: S607
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository holding the site, committed."""
+    make_site(tmp_path)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "site")
+    return tmp_path
+
+
+def python_loop(site: Path, where: str, change: Callable[[newsrecord.AnyRecord], object]) -> None:
+    """The same edit as a script would do it: load, test, change, save."""
+    query = newsrecord.where(where)
+    for path, doc in newsrecord.iter_records(site, errors="collect"):
+        if isinstance(doc, newsrecord.RecordError) or not query.matches(doc):
+            continue
+        with newsrecord.edit(path) as fresh:
+            change(fresh.record)
+
+
+def tree_bytes(site: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(site)): path.read_bytes()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_bulk_set_gives_the_files_of_the_python_loop(repo: Path, tmp_path: Path) -> None:
+    site = repo / "site"
+    twin = tmp_path / "twin"
+    shutil.copytree(site, twin)
+    where = '"AI" in topics and not published'
+    result = run("set", site, "--where", where, "--", "published=true", "heat=100")
+    python_loop(
+        twin,
+        where,
+        lambda record: (setattr(record, "published", True), setattr(record, "heat", 100)),
+    )
+    assert tree_bytes(site) == tree_bytes(twin)
+    # 000..011: odd numbers have "AI", and 3 and 9 are published already; the course has
+    # "AI" and no published key.
+    assert "matched 5 of 14 files: 5 changed, 0 unchanged, 0 failed; 1 not valid records" in (
+        result.stderr
+    )
+    assert result.exit_code == 1  # the invalid file is reported
+    assert "broken.md:3:1" in result.stderr
+    numstat = [line.split("\t") for line in git(repo, "diff", "--numstat").splitlines()]
+    counts = {Path(name).name: (added, removed) for added, removed, name in numstat}
+    # Each file: exactly the lines of the two fields (the course gains a published line).
+    assert counts == {
+        "001.md": ("2", "2"),
+        "005.md": ("2", "2"),
+        "007.md": ("2", "2"),
+        "011.md": ("2", "2"),
+        "course.md": ("2", "1"),
+    }
+
+
+def test_bulk_edits_in_worker_processes_match_the_python_loop(tmp_path: Path) -> None:
+    # Enough files for the runner to start worker processes.
+    site = make_site(tmp_path, count=240)
+    twin = tmp_path / "twin"
+    shutil.copytree(site, twin)
+    where = 'heat >= 100 and "AI" in topics'
+    result = run("set", site, "--where", where, "-j", "2", "--", "heat=0")
+    python_loop(twin, where, lambda record: setattr(record, "heat", 0))
+    assert tree_bytes(site) == tree_bytes(twin)
+    assert "matched 70 of 242 files: 70 changed" in result.stderr
+
+
+def test_each_changed_file_gets_a_one_line_diff(repo: Path) -> None:
+    site = repo / "site"
+    result = run("set", site, "--where", "heat >= 6", "--", "published=true")
+    assert result.exit_code == 1  # broken.md
+    numstat = [line.split("\t") for line in git(repo, "diff", "--numstat").splitlines()]
+    # 6..11 are the archive; 6 and 9 were published already.
+    assert sorted(Path(name).name for _, _, name in numstat) == [
+        "007.md",
+        "008.md",
+        "010.md",
+        "011.md",
+    ]
+    assert all((added, removed) == ("1", "1") for added, removed, _ in numstat)
+    assert "4 changed, 2 unchanged" in result.stderr
+
+
+def test_a_failing_file_does_not_stop_the_others(repo: Path) -> None:
+    site = repo / "site"
+    # The course has no images, so images[0].width cannot be set in it.
+    result = run("set", site, "--where", "exists(heat)", "--", "images[0].width=640")
+    assert result.exit_code == 1
+    assert "course.md" in result.stderr
+    assert "images" in result.stderr
+    assert "matched 13 of 14 files: 12 changed, 0 unchanged, 1 failed" in result.stderr
+    assert len(git(repo, "diff", "--numstat").splitlines()) == 12
+    assert "Learn things" in (site / "news" / "course.md").read_text(encoding="utf-8")
+
+
+def test_several_paths_go_before_two_dashes(repo: Path) -> None:
+    site = repo / "site"
+    result = run(
+        "unset", site / "news" / "001.md", site / "archive", "--where", "heat > 5", "--", "images"
+    )
+    assert result.exit_code == 0, result.output
+    names = sorted(
+        Path(line.split("\t")[2]).name for line in git(repo, "diff", "--numstat").splitlines()
+    )
+    assert names == [f"{n:03d}.md" for n in range(6, 12)]
+    assert "matched 6 of 7 files: 6 changed" in result.stderr
+
+
+def test_bulk_append_and_unset(repo: Path) -> None:
+    site = repo / "site"
+    assert run("append", site / "archive", "topics", "Bulk").exit_code == 0
+    doc = newsrecord.load(site / "archive" / "006.md")
+    assert doc.record.topics == ["Robots", "Bulk"]
+    assert run("unset", site / "archive", "topics[-1]").exit_code == 0
+    assert newsrecord.load(site / "archive" / "006.md").record.topics == ["Robots"]
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_dry_run_writes_nothing_and_lists_the_files(repo: Path) -> None:
+    site = repo / "site"
+    result = run("set", site, "--where", "heat < 2", "--dry-run", "--", "title=New")
+    assert result.exit_code == 1
+    assert git(repo, "status", "--porcelain") == ""
+    lines = result.stdout.splitlines()
+    assert lines == [f"{site / 'news' / '000.md'}: +1 -1", f"{site / 'news' / '001.md'}: +1 -1"]
+    assert "matched 2 of 14 files: 2 would change, 0 unchanged" in result.stderr
+
+
+def test_dry_run_diffs_shorten_the_secured_blob(repo: Path) -> None:
+    site = repo / "site"
+    new_blob = "A" * 40 + "==;" + "B" * 22 + "=="
+    result = run(
+        "set",
+        site / "news",
+        "--where",
+        "heat == 1",
+        "--dry-run",
+        "--diff",
+        "--",
+        f"secured={new_blob}",
+    )
+    assert "-secured:" in result.stdout
+    assert "+secured:" in result.stdout
+    assert SECURED not in result.stdout
+    assert new_blob not in result.stdout
+    assert newsrecord.Secured(SECURED).redacted() in result.stdout
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_single_file_usage_is_unchanged(repo: Path) -> None:
+    path = repo / "site" / "news" / "000.md"
+    result = run("set", path, "heat=7", "--dry-run")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"--- a/{path}")
+    assert run("set", path, "heat=7").exit_code == 0
+    assert newsrecord.load(path).record.heat == 7
+    assert run("set", path, "heat=hot").exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["set", "{site}", "--where", "heat >> 1", "--", "heat=1"], "column 7"),
+        (["set", "{site}", "--", "titel=x"], "has no field 'titel'"),
+        (["set", "{site}", "--", "heat=hot"], "expected an integer"),
+        (["set", "{site}", "--where", "heat > 1"], "nothing to change"),
+        (["set", "{site}/nope", "--where", "heat > 1", "--", "heat=1"], "does not exist"),
+        (["append", "{site}", "--", "topics"], "nothing to change"),
+        (["append", "{site}", "--", "topics", "a", "b"], "one FIELD and one VALUE"),
+    ],
+)
+def test_usage_errors_stop_before_any_file_is_touched(
+    repo: Path, arguments: list[str], message: str
+) -> None:
+    site = repo / "site"
+    result = run(*(argument.replace("{site}", str(site)) for argument in arguments))
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_where_errors_show_a_caret(repo: Path) -> None:
+    result = run("find", repo / "site", "--where", 'title == "x" and')
+    assert result.exit_code == 2
+    assert 'title == "x" and\n' in result.stderr
+    assert "\n" + " " * 18 + "^\n" in result.stderr
+
+
+def test_find_lists_paths_tables_and_json(repo: Path) -> None:
+    site = repo / "site"
+    paths = run("find", site, "--where", "heat > 9")
+    assert paths.stdout.splitlines() == [
+        str(site / "archive" / "010.md"),
+        str(site / "archive" / "011.md"),
+    ]
+    assert "matched 2 of 14 files, 1 failed" in paths.stderr
+    table = run("find", site / "archive", "--where", "heat > 9", "-f", "heat", "-f", "topics")
+    assert table.stdout.splitlines()[0].split() == ["path", "heat", "topics"]
+    assert table.stdout.splitlines()[1].split()[1:] == ["10", '["Robots"]']
+    lines = run(
+        "find",
+        site / "news",
+        "--where",
+        'type == "course"',
+        "--format",
+        "json",
+        "-f",
+        "price",
+        "-f",
+        "secured",
+    )
+    assert lines.stdout.splitlines() == [
+        f'{{"path": "{site / "news" / "course.md"}", "price": "Free", "secured": null}}'
+    ]
+    secret = run("find", site / "news" / "000.md", "-f", "secured", "--format", "json")
+    assert SECURED not in secret.stdout
+    assert newsrecord.Secured(SECURED).redacted() in secret.stdout
+    revealed = run(
+        "find", site / "news" / "000.md", "-f", "secured", "--reveal", "--format", "json"
+    )
+    assert SECURED in revealed.stdout
+
+
+# --- durability ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fsyncs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = os.fsync
+
+    def counting(handle: int) -> None:
+        calls.append(handle)
+        real(handle)
+
+    monkeypatch.setattr(os, "fsync", counting)
+    return calls
+
+
+def _edit_all(paths: list[Path], durability: newsrecord.Durability) -> None:
+    for number, path in enumerate(paths):
+        with newsrecord.edit(path, durability=durability) as doc:
+            doc.record.heat = 1000 + number
+
+
+def test_full_durability_syncs_each_file_and_folder(tmp_path: Path, fsyncs: list[int]) -> None:
+    site = make_site(tmp_path)
+    paths = sorted((site / "news").glob("0*.md"))
+    _edit_all(paths, "full")
+    assert len(fsyncs) == 2 * len(paths)
+
+
+def test_batch_durability_syncs_once_at_the_end(tmp_path: Path, fsyncs: list[int]) -> None:
+    site = make_site(tmp_path)
+    paths = sorted((site / "news").glob("0*.md")) + sorted((site / "archive").glob("0*.md"))
+    with newsrecord.Batch() as batch:
+        _edit_all(paths, "batch")
+        assert fsyncs == []
+        assert batch.files == [path.resolve() for path in paths]
+    # Every file once, then each of the two folders once.
+    assert len(fsyncs) == len(paths) + 2
+    assert batch.files == []
+    assert [newsrecord.load(path).record.heat for path in paths] == [
+        1000 + number for number in range(len(paths))
+    ]
+
+
+def test_a_large_batch_ends_with_one_sync(
+    tmp_path: Path, fsyncs: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path, count=40)
+    syncs: list[None] = []
+    monkeypatch.setattr(os, "sync", lambda: syncs.append(None))
+    paths = sorted((site / "news").glob("0*.md")) + sorted((site / "archive").glob("0*.md"))
+    with newsrecord.Batch():
+        _edit_all(paths, "batch")
+    if sys.platform == "linux":
+        assert (len(syncs), len(fsyncs)) == (1, 0)
+    else:
+        assert (len(syncs), len(fsyncs)) == (0, len(paths) + 2)
+
+
+def test_no_durability_never_syncs(tmp_path: Path, fsyncs: list[int]) -> None:
+    site = make_site(tmp_path)
+    paths = sorted((site / "news").glob("0*.md"))
+    _edit_all(paths, "none")
+    doc = newsrecord.load(paths[0])
+    doc.record.heat = 5
+    doc.save(durability="none")
+    assert fsyncs == []
+    assert newsrecord.load(paths[0]).record.heat == 5
+
+
+def test_batch_durability_needs_a_batch_and_is_checked_first(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    path = site / "news" / "000.md"
+    before = path.read_bytes()
+    ran = False
+    with pytest.raises(ValueError, match="Batch"), newsrecord.edit(path, durability="batch"):
+        ran = True
+    assert not ran
+    with pytest.raises(ValueError, match="durability"):
+        newsrecord.load(path).save(durability="fast")  # type: ignore[arg-type]
+    assert path.read_bytes() == before
+
+
+def test_bulk_cli_syncs_per_batch_not_per_file(repo: Path, fsyncs: list[int]) -> None:
+    site = repo / "site"
+    result = run("set", site, "-j", "1", "--", "heat=5")
+    assert "12 changed" in result.stderr
+    # Thirteen files (the twelve articles and the course) in one batch: one sync() call on
+    # Linux, else one fsync per file and folder, all at the end of the batch.
+    assert len(fsyncs) <= 13 + 2
+
+
+def test_a_word_without_quotes_gets_a_note(repo: Path) -> None:
+    result = run("find", repo / "site" / "news", "--where", "type == course")
+    assert "'course' is not a field of any kind of record" in result.stderr
+    assert '("course")' in result.stderr
+    quoted = run("find", repo / "site" / "news", "--where", 'type == "course"')
+    assert "note" not in quoted.stderr
+    assert quoted.stdout.splitlines() == [str(repo / "site" / "news" / "course.md")]
+
+
+def test_a_file_changed_meanwhile_is_reported_not_overwritten(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord.cli import _bulk
+
+    site = repo / "site"
+    victim = site / "news" / "004.md"
+    real = _bulk.apply_changes
+
+    def meddling(doc: newsrecord.Document, changes: tuple[_bulk.Change, ...]) -> None:
+        if getattr(doc.record, "heat", None) == 4:
+            # Someone else saves the file between our read and our write.
+            victim.write_text(victim.read_text(encoding="utf-8").replace("heat: 4", "heat: 44"))
+        real(doc, changes)
+
+    monkeypatch.setattr(_bulk, "apply_changes", meddling)
+    result = run("set", site / "news", "-j", "1", "--", "quality=1")
+    assert result.exit_code == 1
+    assert "004.md: the file changed on disk after it was loaded" in result.stderr
+    assert "matched 7 of 8 files: 6 changed, 0 unchanged, 1 failed" in result.stderr
+    assert "heat: 44" in victim.read_text(encoding="utf-8")
+    assert "quality: 38" in victim.read_text(encoding="utf-8")

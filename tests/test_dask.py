@@ -1,0 +1,109 @@
+"""The Dask integration on a local distributed cluster, and pickling records and documents."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+import newsrecord
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_TEXT = (ROOT / "seeds" / "000_9841d82d5199b387.txt").read_text(encoding="utf-8")
+
+
+def _site(root: Path, count: int = 12) -> Path:
+    """Our own small site: the seed with a different heat and topics per file, one bad file."""
+    site = root / "site"
+    (site / "news").mkdir(parents=True)
+    for number in range(count):
+        doc = newsrecord.loads(SEED_TEXT)
+        doc.record.heat = number
+        doc.record.topics = ["AI"] if number % 3 == 0 else ["Robots"]
+        (site / "news" / f"{number:02d}.md").write_text(doc.dumps(), encoding="utf-8")
+    (site / "news" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    return site
+
+
+def test_documents_pickle_with_their_edits() -> None:
+    doc = newsrecord.loads(SEED_TEXT, path="a.md")
+    doc.record.heat = 99
+    doc.body = "New body.\n"
+    copy = pickle.loads(pickle.dumps(doc))  # noqa: S301  # our own bytes
+    assert copy.text == doc.text
+    assert copy.path == "a.md"
+    assert copy.record == doc.record
+    assert copy.dumps() == doc.dumps()
+    assert copy.is_modified()
+    # The parsed tree is not pickled: the text is parsed again.
+    assert len(pickle.dumps(doc)) < 3 * len(SEED_TEXT)
+
+
+def test_records_and_errors_pickle() -> None:
+    record = newsrecord.loads(SEED_TEXT).record
+    assert pickle.loads(pickle.dumps(record)) == record  # noqa: S301
+    with pytest.raises(newsrecord.ParseError) as caught:
+        newsrecord.loads("---\ntitle: [\n---\n", path="b.md")
+    again = pickle.loads(pickle.dumps(caught.value))  # noqa: S301
+    assert again.problems == caught.value.problems
+
+
+def test_loads_is_a_pure_function_of_the_text() -> None:
+    first, second = newsrecord.loads(SEED_TEXT), newsrecord.loads(SEED_TEXT)
+    assert first.record == second.record
+    assert first.dumps() == second.dumps() == SEED_TEXT
+
+
+def test_record_paths_takes_globs_files_and_folders(tmp_path: Path) -> None:
+    from newsrecord.integrations.dask import record_paths
+
+    site = _site(tmp_path, 3)
+    by_glob = record_paths(str(site / "**" / "*.md"))
+    by_folder = record_paths(site)
+    assert by_glob == by_folder
+    assert len(by_glob) == 4
+    assert record_paths([by_glob[0]]) == [by_glob[0]]
+
+
+def test_a_bag_and_a_frame_on_a_local_cluster(tmp_path: Path) -> None:
+    pytest.importorskip("dask.bag")
+    pytest.importorskip("dask.dataframe")
+    pytest.importorskip("pyarrow")
+    distributed = pytest.importorskip("distributed")
+    from newsrecord.integrations.dask import read_dataframe, read_records
+
+    site = _site(tmp_path)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        bag = read_records(str(site / "**" / "*.md"), files_per_partition=4, errors="skip")
+        assert bag.npartitions == 4
+        records = client.compute(bag).result()
+        assert sorted(record.heat for record in records) == list(range(12))
+        assert all(isinstance(record, newsrecord.Article) for record in records)
+        ai = bag.filter(newsrecord.where('"AI" in topics').matches).count()
+        assert client.compute(ai).result() == 4
+
+        collected = read_records(site, files_per_partition=5, errors="collect", with_path=True)
+        errors = [
+            item for item in client.compute(collected).result() if isinstance(item[1], Exception)
+        ]
+        assert [Path(path).name for path, _ in errors] == ["broken.md"]
+        assert isinstance(errors[0][1], newsrecord.ParseError)
+
+        with pytest.raises(newsrecord.ParseError):
+            client.compute(read_records(site, errors="raise")).result()
+
+        frame = read_dataframe(site, files_per_partition=5)
+        assert list(frame.columns) == newsrecord.arrow_schema().names
+        table = client.compute(frame).result()
+        assert len(table) == 12
+        assert sorted(table["heat"]) == list(range(12))
+        assert set(table["kind"]) == {"Article"}
+        assert str(table["publishedDateTime"].dtype).startswith("datetime64")
+        # The secured blob is shortened unless asked for.
+        assert all("…" in blob for blob in table["secured"])

@@ -1,0 +1,280 @@
+"""Columnar export: the schema, Parquet/JSON Lines/CSV output, the incremental cache."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import newsrecord
+from newsrecord.cli import main
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_TEXT = (ROOT / "seeds" / "000_9841d82d5199b387.txt").read_text(encoding="utf-8")
+SECURED = SEED_TEXT.split('secured: "')[1].split('"')[0]
+
+VIDEO = """\
+---
+title: "A talk"
+type: video
+publishedDateTime: 2021-05-01T10:00:00+02:00
+price: Free
+length: PT1H2M3S
+levels:
+  - Beginner
+ratings:
+  count: 3
+  average: 4.5
+heat: 7
+customKey: {a: 1}
+---
+Talk body.
+"""
+
+
+def run(*arguments: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(argument) for argument in arguments])
+
+
+def make_site(root: Path, count: int = 6) -> Path:
+    site = root / "site"
+    site.mkdir()
+    for number in range(count):
+        doc = newsrecord.loads(SEED_TEXT)
+        doc.record.heat = number
+        (site / f"a{number:02d}.md").write_text(doc.dumps(), encoding="utf-8")
+    (site / "video.md").write_text(VIDEO, encoding="utf-8")
+    (site / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    return site
+
+
+def test_the_schema_is_typed_from_the_model() -> None:
+    schema = newsrecord.arrow_schema()
+    assert schema.names[:2] == ["path", "kind"]
+    assert schema.names[-1] == "extra"
+    assert "body" not in schema.names
+    assert newsrecord.arrow_schema(body=True).names[-1] == "body"
+    assert schema.field("publishedDateTime").type == pa.timestamp("us", tz="UTC")
+    assert schema.field("heat").type == pa.int64()
+    assert schema.field("published").type == pa.bool_()
+    assert schema.field("topics").type == pa.list_(pa.string())
+    assert schema.field("length").type == pa.duration("us")
+    assert schema.field("ratings").type.field("average").type == pa.float64()
+    provider = schema.field("provider").type
+    assert pa.types.is_struct(provider)
+    assert provider.field("name").type == pa.string()
+    images = schema.field("images").type
+    assert images.value_type.field("width").type == pa.int64()
+    # An article or a URL: JSON text.
+    assert schema.field("related").type == pa.string()
+    # Every key of every kind has a column, once.
+    keys = {spec.key for kind in newsrecord.KINDS for spec in newsrecord.fields(kind)}
+    assert keys <= set(schema.names)
+    assert len(schema.names) == len(set(schema.names))
+
+
+def test_parquet_export_has_a_typed_row_per_record(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    out = tmp_path / "site.parquet"
+    result = newsrecord.export_records(site, out)
+    assert (result.rows, result.parsed, result.reused) == (7, 7, 0)
+    assert [Path(p.path or "").name for p in result.problems] == ["broken.md"]
+    table = pq.read_table(out)
+    assert table.schema == newsrecord.arrow_schema()
+    rows = {Path(row["path"]).name: row for row in table.to_pylist()}
+    assert set(rows) == {f"a{n:02d}.md" for n in range(6)} | {"video.md"}
+    article = rows["a03.md"]
+    assert article["kind"] == "Article"
+    assert article["heat"] == 3
+    assert article["published"] is False
+    assert article["publishedDateTime"] == dt.datetime(2023, 11, 19, 21, 7, tzinfo=dt.UTC)
+    assert article["topics"] == ["AI in Robotics", "AI"]
+    assert article["provider"]["name"] == "The Statesman"
+    assert article["images"][0]["width"] == 2001
+    assert article["secured"] == newsrecord.Secured(SECURED).redacted()
+    assert json.loads(article["related"])[0]["provider"]["name"] == "AOL"
+    assert article["extra"] is None
+    video = rows["video.md"]
+    assert video["kind"] == "Video"
+    # 10:00 at +02:00 is 08:00 UTC.
+    assert video["publishedDateTime"] == dt.datetime(2021, 5, 1, 8, 0, tzinfo=dt.UTC)
+    assert video["length"] == dt.timedelta(hours=1, minutes=2, seconds=3)
+    assert video["price"] == "Free"
+    assert video["ratings"] == {"count": 3, "average": 4.5}
+    assert json.loads(video["extra"]) == {"customKey": {"a": 1}}
+    assert video["provider"] is None
+
+
+def test_reveal_and_body(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 1)
+    out = tmp_path / "site.parquet"
+    newsrecord.export_records(site, out, reveal=True, body=True)
+    rows = {Path(row["path"]).name: row for row in pq.read_table(out).to_pylist()}
+    assert rows["a00.md"]["secured"] == SECURED
+    assert rows["video.md"]["body"] == "Talk body.\n"
+
+
+def test_jsonl_and_csv(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 2)
+    newsrecord.export_records(site, tmp_path / "out.jsonl", format="jsonl")
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    video = next(line for line in lines if line["kind"] == "Video")
+    assert video["publishedDateTime"] == "2021-05-01T08:00:00Z"
+    assert video["length"] == 3723.0
+    assert video["levels"] == ["Beginner"]
+    assert "provider" not in video  # nulls are left out
+    newsrecord.export_records(site, tmp_path / "out.csv", format="csv")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text())))
+    assert len(rows) == 3
+    article = next(row for row in rows if row["kind"] == "Article")
+    assert json.loads(article["topics"]) == ["AI in Robotics", "AI"]
+    assert json.loads(article["provider"])["name"] == "The Statesman"
+    with pytest.raises(ValueError, match="format"):
+        newsrecord.export_records(site, tmp_path / "out.xml", format="xml")  # type: ignore[arg-type]
+
+
+def test_incremental_export_reparses_only_what_changed(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 20)
+    out = tmp_path / "site.parquet"
+    first = newsrecord.export_records(site, out, incremental=True)
+    assert (first.parsed, first.reused) == (21, 0)
+    again = newsrecord.export_records(site, out, incremental=True)
+    assert (again.parsed, again.reused) == (0, 21)
+    # Change three files, touch one without changing it, remove one, add one.
+    for number in (2, 5, 11):
+        with newsrecord.edit(site / f"a{number:02d}.md") as doc:
+            doc.record.heat = 100 + number
+    os.utime(site / "a03.md", ns=(1, 1))
+    (site / "a07.md").unlink()
+    (site / "new.md").write_text(VIDEO.replace("A talk", "New talk"), encoding="utf-8")
+    third = newsrecord.export_records(site, out, incremental=True)
+    assert (third.parsed, third.reused, third.rows) == (4, 17, 21)
+    incremental = pq.read_table(out)
+    full = tmp_path / "full.parquet"
+    newsrecord.export_records(site, full)
+    assert incremental.equals(pq.read_table(full))
+    heats = dict(
+        zip(
+            incremental.column("path").to_pylist(),
+            incremental.column("heat").to_pylist(),
+            strict=True,
+        )
+    )
+    assert heats[str(site / "a05.md")] == 105
+    # Other options make other rows: the cache is not used for them.
+    with_body = newsrecord.export_records(site, out, incremental=True, body=True)
+    assert with_body.parsed == 21
+
+
+def test_a_broken_cache_only_costs_a_full_export(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 2)
+    out = tmp_path / "site.parquet"
+    newsrecord.export.cache_path(out).write_bytes(b"not arrow")
+    result = newsrecord.export_records(site, out, incremental=True)
+    assert result.parsed == 3
+    assert newsrecord.export_records(site, out, incremental=True).reused == 3
+
+
+def test_duckdb_reads_the_parquet(tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    site = make_site(tmp_path, 4)
+    out = tmp_path / "site.parquet"
+    newsrecord.export_records(site, out)
+    rows = duckdb.sql(
+        f"SELECT kind, count(*), max(heat), max(provider.name), min(publishedDateTime) "  # noqa: S608
+        f"FROM '{out}' GROUP BY kind ORDER BY kind"
+    ).fetchall()
+    assert [row[:4] for row in rows] == [
+        ("Article", 4, 3, "The Statesman"),
+        ("Video", 1, 7, None),
+    ]
+    assert rows[0][4] == dt.datetime(2023, 11, 19, 21, 7, tzinfo=dt.UTC)
+    ai = duckdb.sql(f"SELECT count(*) FROM '{out}' WHERE list_contains(topics, 'AI')").fetchall()  # noqa: S608
+    assert ai == [(4,)]
+
+
+def test_the_cli_exports_and_reports(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 3)
+    out = tmp_path / "site.parquet"
+    result = run("export", site, "-o", out, "--incremental")
+    assert result.exit_code == 1  # broken.md
+    assert "broken.md:3:1" in result.stderr
+    assert "exported 4 records" in result.stderr
+    assert "(4 files parsed, 0 unchanged rows reused); 1 files left out" in result.stderr
+    again = run("export", site / "a00.md", site / "video.md", "-o", out, "--incremental")
+    assert again.exit_code == 0
+    assert "(0 files parsed, 2 unchanged rows reused)" in again.stderr
+    assert pq.read_table(out).num_rows == 2
+
+
+def test_the_module_imports_without_pyarrow() -> None:
+    code = (
+        "import sys; sys.modules['pyarrow'] = None\n"
+        "import newsrecord\n"
+        "try:\n"
+        "    newsrecord.arrow_schema()\n"
+        "except ModuleNotFoundError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run(  # noqa: S603  # our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert 'pip install "newsrecord[export]"' in done.stdout
+
+
+def test_the_export_walks_the_files_iter_record_files_finds(tmp_path: Path) -> None:
+    from newsrecord.export import _scan
+
+    site = make_site(tmp_path, 3)
+    (site / "deep" / "er").mkdir(parents=True)
+    (site / "deep" / "er" / "b.md").write_text(VIDEO, encoding="utf-8")
+    (site / "deep" / "notes.txt").write_text("x", encoding="utf-8")
+    (site / ".hidden").mkdir()
+    (site / ".hidden" / "c.md").write_text(VIDEO, encoding="utf-8")
+    (site / "README.md").write_text("# readme\n", encoding="utf-8")
+    (site / "Z.md").symlink_to(site / "video.md")
+    (site / "link").symlink_to(site / "deep")
+    roots = [site, site / "a00.md"]
+    scanned = [name for name, _, error in _scan(roots, "*.md") if error is None]
+    assert scanned == [str(path) for path in newsrecord.iter_record_files(roots)]
+    assert all(stat is not None for _, stat, _ in _scan(site, "*.md"))
+
+
+def test_unchanged_files_are_not_read_again_even_after_a_touch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord import export
+
+    site = make_site(tmp_path, 4)
+    out = tmp_path / "site.parquet"
+    newsrecord.export_records(site, out, incremental=True)
+    hashed: list[int] = []
+    real = export.hashlib.sha256
+
+    def counting(data: bytes) -> object:
+        hashed.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(export.hashlib, "sha256", counting)
+    # A checkout rewrites files with the same bytes: new times, same content.
+    for path in site.glob("a0*.md"):
+        os.utime(path, ns=(2, 2))
+    again = newsrecord.export_records(site, out, incremental=True)
+    assert (again.parsed, again.reused, len(hashed)) == (0, 5, 4)
+    # The invalid file is reported again from the cache, without being read.
+    assert [Path(p.path or "").name for p in again.problems] == ["broken.md"]
+    hashed.clear()
+    third = newsrecord.export_records(site, out, incremental=True)
+    assert (third.parsed, third.reused, len(hashed)) == (0, 5, 0)
+    assert third.problems == again.problems
