@@ -7,6 +7,7 @@ object; ``Document.dumps``/``save`` write back only what changed.
 
 from newsrecord._read.parse import Limits
 from newsrecord.api import dumps, edit, from_dict, iter_records, load, loads, to_dict
+from newsrecord.diff import FieldChange, diff_records, summarize_changes
 from newsrecord.document import Document
 from newsrecord.editing import (
     append_field,
@@ -23,6 +24,7 @@ from newsrecord.errors import (
     ValidationError,
 )
 from newsrecord.files import iter_record_files
+from newsrecord.merge import MergeResult, merge_texts
 from newsrecord.model import (
     KINDS,
     Action,
@@ -68,12 +70,14 @@ __all__ = [
     "Course",
     "Document",
     "Download",
+    "FieldChange",
     "FieldSpec",
     "Image",
     "LearningResource",
     "LimitError",
     "Limits",
     "LinkedIn",
+    "MergeResult",
     "Organization",
     "ParseError",
     "Price",
@@ -89,6 +93,7 @@ __all__ = [
     "ValidationError",
     "Video",
     "append_field",
+    "diff_records",
     "dumps",
     "edit",
     "fields",
@@ -99,8 +104,10 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
+    "merge_texts",
     "schema_markdown",
     "set_field",
+    "summarize_changes",
     "to_dict",
     "unset_field",
 ]
