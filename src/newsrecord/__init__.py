@@ -7,6 +7,15 @@ object; ``Document.dumps``/``save`` write back only what changed.
 
 from newsrecord._read.parse import Limits
 from newsrecord.api import dumps, edit, from_dict, iter_records, load, loads, to_dict
+from newsrecord.checks import (
+    RULES,
+    RecordFacts,
+    Rule,
+    check_document,
+    check_records,
+    cross_record_problems,
+    facts_of,
+)
 from newsrecord.diff import FieldChange, diff_records, summarize_changes
 from newsrecord.document import Document
 from newsrecord.editing import (
@@ -57,6 +66,7 @@ from newsrecord.schema import json_schema, schema_markdown
 
 __all__ = [
     "KINDS",
+    "RULES",
     "Action",
     "AnyRecord",
     "Article",
@@ -87,15 +97,21 @@ __all__ = [
     "Ratings",
     "Record",
     "RecordError",
+    "RecordFacts",
     "RelatedArticle",
+    "Rule",
     "Secured",
     "Twitter",
     "ValidationError",
     "Video",
     "append_field",
+    "check_document",
+    "check_records",
+    "cross_record_problems",
     "diff_records",
     "dumps",
     "edit",
+    "facts_of",
     "fields",
     "from_dict",
     "get_field",
