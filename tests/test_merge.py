@@ -113,7 +113,9 @@ def test_removed_on_one_side_changed_on_the_other_is_a_conflict() -> None:
 
 def test_a_true_conflict_is_marked_around_its_field_only() -> None:
     ours = edit(BASE, lambda d: setattr(d.record, "title", "Ours"))
-    theirs = edit(BASE, lambda d: (setattr(d.record, "title", "Theirs"), setattr(d.record, "heat", 1)))
+    theirs = edit(
+        BASE, lambda d: (setattr(d.record, "title", "Theirs"), setattr(d.record, "heat", 1))
+    )
     result = newsrecord.merge_texts(BASE, ours, theirs)
     assert result.conflicts == ("title",)
     assert '<<<<<<< ours\ntitle: "Ours"\n=======\ntitle: "Theirs"\n>>>>>>> theirs\n' in result.text

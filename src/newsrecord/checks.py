@@ -415,7 +415,15 @@ def _yaml11_problems(doc: Document, path: str | None) -> Iterator[Problem]:
 
 
 def _is_dated(doc: Document, where: str) -> bool:
-    """Whether the model reads the value at *where* as a date-time too."""
+    """Whether the value at *where* is meant as a date: the model says so, or its key does.
+
+    Keys the model does not know but whose name says date (``startDateTime``,
+    ``endDate``) hold dates on purpose; Jekyll reading them as dates is what the site
+    wants.
+    """
+    key = where.rsplit(".", 1)[-1].split("[", 1)[0].lower()
+    if key.endswith(("date", "datetime", "time")):
+        return True
     try:
         value = get_field(doc.record, where)
     except ValidationError:
