@@ -73,7 +73,7 @@ def test_reordered_topics_say_so() -> None:
 
 def test_related_items_are_named_by_web_url_or_slug() -> None:
     def change(doc: newsrecord.Document) -> None:
-        first, second, slug = doc.record.related
+        _first, second, _slug = doc.record.related
         second = copy.deepcopy(second)
         second.title = "Second, fixed"
         doc.record.related = [second, "other-slug"]
@@ -101,7 +101,8 @@ def test_secured_is_only_ever_changed() -> None:
     new = edited(ARTICLE, lambda d: newsrecord.set_field(d.record, "secured", blob))
     (change,) = newsrecord.diff_records(newsrecord.loads(ARTICLE), new)
     assert str(change) == "secured: changed"
-    assert change.old is None and change.new is None
+    assert change.old is None
+    assert change.new is None
     assert "c2VjcmV0" not in json.dumps(change.to_json())
     assert blob not in json.dumps(change.to_json())
 

@@ -29,14 +29,21 @@ RECORDS = 6
 
 
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+    # git from PATH with our own arguments: nothing untrusted runs.
+    done = subprocess.run(  # noqa: S603
+        ["git", *args],  # noqa: S607
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if check and done.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done
 
 
 def newsrecord_cli(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603  # this Python, our arguments
         [sys.executable, "-m", "newsrecord", *args],
         cwd=repo,
         capture_output=True,
@@ -262,7 +269,7 @@ def test_pre_commit_hooks_from_another_repository(tmp_path: Path) -> None:
     (repo / "bad.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
     git(repo, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603  # the pre-commit next to this Python
         [pre_commit, "run", "--all-files"],
         cwd=repo,
         capture_output=True,
@@ -277,7 +284,7 @@ def test_pre_commit_hooks_from_another_repository(tmp_path: Path) -> None:
     assert "bad.md:2" in done.stdout
     (repo / "bad.md").unlink()
     git(repo, "add", "-A")
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603  # the pre-commit next to this Python
         [pre_commit, "run", "--all-files"],
         cwd=repo,
         capture_output=True,

@@ -87,7 +87,7 @@ def test_topics_merge_as_a_set_keeping_our_order() -> None:
 
 def test_related_merge_by_web_url() -> None:
     def bot(doc: newsrecord.Document) -> None:
-        first, second = doc.record.related
+        first, _second = doc.record.related
         fresh = newsrecord.RelatedArticle(title="Zero", web_url="https://example.com/r0")
         doc.record.related = [fresh, first]  # added one on top, removed the second
 
