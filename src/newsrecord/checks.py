@@ -392,15 +392,9 @@ def _describe(reading: tuple[str, Any], text: str) -> str:
 
 def _yaml11_problems(doc: Document, path: str | None) -> Iterator[Problem]:
     root = doc._root  # the nodes keep each scalar's style, the record not
-    for where, key_node, node in _plain_scalars(root, ""):
-        if key_node is not None:
-            if key_node.value == "<<":
-                yield _problem(
-                    doc, path, where, "Jekyll (YAML 1.1) reads the key << as a merge key"
-                )
-            continue
-        if node is None:
-            continue
+    # Keys are left alone: a plain key Psych reads otherwise (yes: 1) is rare, and the
+    # merge key << is refused when the file loads.
+    for where, node in _plain_values(root, ""):
         psych = jekyll_reading(node.value)
         core = core_reading(node.value)
         if _same_reading(psych, core):
@@ -431,21 +425,16 @@ def _is_dated(doc: Document, where: str) -> bool:
     return isinstance(value, dt.date)
 
 
-def _plain_scalars(
-    node: nodes.Node, where: str
-) -> Iterator[tuple[str, nodes.Scalar | None, nodes.Scalar | None]]:
-    """Yield ``(field, key, None)`` for plain keys and ``(field, None, value)`` for values."""
+def _plain_values(node: nodes.Node, where: str) -> Iterator[tuple[str, nodes.Scalar]]:
+    """Yield ``(field, scalar)`` for every plain, untagged value."""
     if isinstance(node, nodes.Mapping):
         for key, value in node.pairs:
-            inner = f"{where}.{key.value}" if where else key.value
-            if key.style == nodes.PLAIN and key.tag is None:
-                yield inner, key, None
-            yield from _plain_scalars(value, inner)
+            yield from _plain_values(value, f"{where}.{key.value}" if where else key.value)
     elif isinstance(node, nodes.Sequence):
         for index, item in enumerate(node.items):
-            yield from _plain_scalars(item, f"{where}[{index}]")
+            yield from _plain_values(item, f"{where}[{index}]")
     elif node.style == nodes.PLAIN and node.tag is None:
-        yield where, None, node
+        yield where, node
 
 
 # --- rules across records -------------------------------------------------------------------
