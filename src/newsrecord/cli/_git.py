@@ -74,8 +74,9 @@ def changed_since(revision: str, paths: Sequence[str]) -> list[Path]:
     Deleted files are left out: there is nothing to check. Paths are returned relative to
     the current folder when they are under it.
     """
-    git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     root = toplevel()
+    if not git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False):
+        raise GitError(f"not a revision: {revision!r}")
     names = git("diff", "--name-only", "--no-renames", "-z", revision, "--", *paths).split("\0")
     names += git("ls-files", "--others", "--exclude-standard", "-z", "--", *paths).split("\0")
     here = Path.cwd()
