@@ -472,6 +472,7 @@ def resolve(paths: tuple[str, ...], *, add: bool) -> None:
     names = [name for name in listing.split("\0") if name and is_record_name(name)]
     reader = BlobReader()
     left = 0
+    resolved: list[str] = []
     try:
         for name in names:
             base, ours, theirs = (reader.read(f":{stage}", name) for stage in (1, 2, 3))
@@ -487,12 +488,14 @@ def resolve(paths: tuple[str, ...], *, add: bool) -> None:
             (root / name).write_bytes(result.text.encode("utf-8", "surrogateescape"))
             if result.clean:
                 click.echo(f"{name}: resolved")
-                if add:
-                    git("add", "--", name, cwd=str(root))
+                resolved.append(name)
             else:
                 left += 1
                 click.echo(f"{name}: conflicts in {', '.join(result.conflicts)}", err=True)
     finally:
         reader.close()
+    # One git add for all: a process per file would cost more than the merges.
+    for start in range(0, len(resolved) if add else 0, 500):
+        git("add", "--", *resolved[start : start + 500], cwd=str(root))
     click.echo(f"{len(names) - left} of {len(names)} conflicted records resolved")
     sys.exit(EXIT_INVALID if left else 0)
