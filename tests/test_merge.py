@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import newsrecord
+from newsrecord import strategies
 from newsrecord.cli import main
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -205,3 +206,35 @@ def test_command_exits_1_with_markers_on_conflict(tmp_path: Path) -> None:
     text = Path(files[1]).read_text(encoding="utf-8")
     assert "<<<<<<< ours:a.md\n" in text
     assert ">>>>>>> theirs:a.md\n" in text
+
+
+# --- properties over drawn records ----------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(base=strategies.records(newsrecord.Article), theirs=strategies.records(newsrecord.Article))
+def test_an_unchanged_side_gives_the_other_side(
+    base: newsrecord.Article, theirs: newsrecord.Article
+) -> None:
+    base_text = newsrecord.dumps(base, body="body\n")
+    theirs_text = newsrecord.dumps(theirs, body="other body\n")
+    result = newsrecord.merge_texts(base_text, base_text, theirs_text)
+    assert result.clean
+    assert newsrecord.to_dict(newsrecord.loads(result.text).record) == newsrecord.to_dict(
+        newsrecord.loads(theirs_text).record
+    )
+    assert newsrecord.merge_texts(base_text, theirs_text, base_text).text == theirs_text
+
+
+@settings(max_examples=30, deadline=None)
+@given(record=strategies.records(newsrecord.Article), heat=st.integers(0, 999))
+def test_a_merge_diffs_like_the_change_it_takes(record: newsrecord.Article, heat: int) -> None:
+    base_text = newsrecord.dumps(record, body="")
+    ours = edit(base_text, lambda d: setattr(d.record, "title", "Ours, edited"))
+    theirs = edit(base_text, lambda d: setattr(d.record, "heat", heat))
+    result = newsrecord.merge_texts(base_text, ours, theirs)
+    assert result.clean
+    expected = newsrecord.diff_records(newsrecord.loads(base_text), newsrecord.loads(theirs))
+    assert newsrecord.diff_records(newsrecord.loads(ours), newsrecord.loads(result.text)) == (
+        expected
+    )

@@ -36,8 +36,6 @@ __all__ = [
     "check_records",
     "cross_record_problems",
     "facts_of",
-    "find_site_root",
-    "jekyll_reading",
 ]
 
 _URL_KEYS: Final = frozenset({"url", "website"})

@@ -116,7 +116,7 @@ def diff_records(
     old_body = old.body if isinstance(old, Document) else None
     new_body = new.body if isinstance(new, Document) else None
     if old_body is not None and new_body is not None and old_body != new_body:
-        changes.append(FieldChange("body", "changed", lines=_line_counts(old_body, new_body)))
+        changes.append(FieldChange("body", "changed", lines=count_line_changes(old_body, new_body)))
     return changes
 
 
@@ -127,7 +127,8 @@ def _plain(version: Document | AnyRecord | None) -> dict[str, Any]:
     return to_dict(record)
 
 
-def _line_counts(old: str, new: str) -> tuple[int, int]:
+def count_line_changes(old: str, new: str) -> tuple[int, int]:
+    """Lines added and removed between two texts, as a unified diff would count them."""
     added = removed = 0
     matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

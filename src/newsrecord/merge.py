@@ -16,7 +16,6 @@ markers around the lines of that field only. A version that does not load as a r
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -32,7 +31,7 @@ from newsrecord.document import Document
 from newsrecord.editing import set_field
 from newsrecord.errors import RecordError
 
-__all__ = ["MergeResult", "merge_lines", "merge_texts"]
+__all__ = ["MergeResult", "merge_texts"]
 
 _MISSING: Final[Any] = object()
 DEFAULT_LABELS: Final = ("ours", "base", "theirs")
@@ -310,16 +309,3 @@ def _put(doc: Document, key: str, value: Any) -> None:
         doc.record.extra = extra
         return
     set_field(doc.record, key, value)
-
-
-def merge_file_paths(
-    base: str | os.PathLike[str],
-    ours: str | os.PathLike[str],
-    theirs: str | os.PathLike[str],
-    **options: Any,
-) -> MergeResult:
-    """Read three files and merge them with :func:`merge_texts` (writes nothing)."""
-    texts = [
-        Path(file).read_bytes().decode("utf-8", "surrogateescape") for file in (base, ours, theirs)
-    ]
-    return merge_texts(*texts, **options)

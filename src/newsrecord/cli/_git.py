@@ -24,7 +24,13 @@ import click
 
 import newsrecord
 from newsrecord.cli._app import EXIT_INVALID, main
-from newsrecord.diff import FieldChange, diff_records, identities, summarize_changes
+from newsrecord.diff import (
+    FieldChange,
+    count_line_changes,
+    diff_records,
+    identities,
+    summarize_changes,
+)
 
 EXIT_USAGE: Final = 2
 DRIVER: Final = "newsrecord"
@@ -193,9 +199,7 @@ def compare(path: str, old: bytes | None, new: bytes | None) -> _FileDiff:
 
 
 def _text_line_counts(old: bytes, new: bytes) -> tuple[int, int]:
-    from newsrecord.diff import _line_counts  # noqa: PLC0415  # only for unreadable files
-
-    return _line_counts(old.decode("utf-8", "replace"), new.decode("utf-8", "replace"))
+    return count_line_changes(old.decode("utf-8", "replace"), new.decode("utf-8", "replace"))
 
 
 def _read_file(path: str) -> bytes | None:
