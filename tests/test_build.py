@@ -17,7 +17,9 @@ from newsrecord._read import text as _text
 
 def _both(text: str, kind: type[newsrecord.AnyRecord] | None = None) -> tuple[object, object]:
     parts = _split.split(text)
-    root = _nodes.parse(text, parts.yaml_start, parts.yaml_end, _text.LineIndex(text))
+    root = _nodes.parse(
+        text, parts.yaml_start, parts.yaml_end, _text.LineIndex(text), duplicates=[]
+    )
     cls = kind or _convert.kind_of_node(root)
     errors: list[tuple[str, int, str]] = []
     data = _nodes.to_data(root, _convert.shape_of(cls), errors)

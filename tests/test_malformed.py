@@ -92,8 +92,8 @@ def test_errors_name_the_file(case: Case) -> None:
 
 
 def test_parse_errors_are_value_errors() -> None:
-    with pytest.raises(ValueError, match="duplicate key"):
-        newsrecord.loads(fm("title: a", "title: b"))
+    with pytest.raises(ValueError, match="expected an integer"):
+        newsrecord.loads(fm("title: a", "heat: hot"))
     assert issubclass(LimitError, ParseError)
 
 

@@ -104,7 +104,6 @@ ERRORS = {
     "many validation errors": record_text(before="quality: best\npublished: maybe\n"),
     "parse error after the line": record_text(after="topics: [a, b\n"),
     "bad indentation after the line": record_text(after="  provider: x\n"),
-    "duplicate key after the line": record_text(after="heat: 1\n"),
     "unclosed quote": record_text(f'"{BLOB}'),
     "unclosed single quote": record_text(f"'{BLOB}"),
     "unknown escape inside": record_text(f'"{BLOB[:50]}\\q{BLOB[50:]}"'),
@@ -121,13 +120,32 @@ ERRORS = {
     "binary tag": record_text(f"!!binary {BLOB}"),
     "unknown tag": record_text(f'!secret "{BLOB}"'),
     "anchor": record_text(f'&blob "{BLOB}"'),
-    "duplicate secured": record_text(after=f'secured: "{BLOB}"\n'),
-    "blob as a key, twice": record_text(after=f'"{BLOB}": 1\n"{BLOB}": 2\n'),
     "blob as a complex key": record_text(after=f'? ["{BLOB}"]\n: 1\n'),
     "blob as an integer": record_text(before=f'quality: "{BLOB}"\n'),
     "blob as a boolean": record_text(before=f'published: "{BLOB}"\n'),
     "blob as a title of a related": record_text(after=f'related: "{BLOB}"\n'),
 }
+
+
+# Keys written twice open (the last one counts) and are reported as problems.
+DUPLICATES = {
+    "duplicate key after the line": record_text(after="heat: 1\nheat: 2\n"),
+    "duplicate secured": record_text(after=f'secured: "{BLOB}"\n'),
+    "blob as a key, twice": record_text(after=f'"{BLOB}": 1\n"{BLOB}": 2\n'),
+}
+
+
+@pytest.mark.parametrize("text", DUPLICATES.values(), ids=list(DUPLICATES))
+def test_duplicate_key_problems_never_show_the_blob(text: str, tmp_path: Path) -> None:
+    doc = newsrecord.loads(text)
+    assert doc.problems
+    assert_hidden("\n".join(str(problem) for problem in doc.problems))
+    assert_hidden(repr(doc))
+    path = tmp_path / "twice.md"
+    path.write_text(text)
+    for command in (["validate", str(path)], ["fix", "--diff", str(path)], ["show", str(path)]):
+        result = CliRunner().invoke(cli.main, command)
+        assert_hidden(result.output)
 
 
 @pytest.mark.parametrize("text", ERRORS.values(), ids=list(ERRORS))

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal, overload
+from types import MappingProxyType
+from typing import Any, Final, Literal, overload
 
 from newsrecord._bind import convert
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits, check_file_size
 from newsrecord._read.text import decode
 from newsrecord._write.fresh import write_fresh
+from newsrecord._write.repair import REPAIRS as _REPAIRS
 from newsrecord.document import Document
 from newsrecord.errors import RecordError, ValidationError
 from newsrecord.files import StrPath, as_paths, iter_record_files, replace_if_unchanged, walk
 from newsrecord.model.records import AnyRecord
 
-__all__ = ["dumps", "edit", "from_dict", "iter_records", "load", "loads", "to_dict"]
+__all__ = ["REPAIRS", "dumps", "edit", "from_dict", "iter_records", "load", "loads", "to_dict"]
+
+REPAIRS: Final[Mapping[str, str]] = MappingProxyType(
+    {name: repair.description for name, repair in _REPAIRS.items()}
+)
+"""The known repairs of real files (``Document.repair``, ``newsrecord fix``): name to
+what it repairs, in the order they are applied."""
 
 
 def loads(
@@ -26,6 +34,7 @@ def loads(
     kind: type[AnyRecord] | None = None,
     path: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    strict: bool = True,
 ) -> Document:
     """Parse a record file's text (or UTF-8 bytes) into a :class:`Document`.
 
@@ -35,30 +44,41 @@ def loads(
             When the file looks like another kind (its ``type`` selects another class,
             or it has keys only another kind knows), every such mismatch is reported
             with the other problems. Keys no kind knows stay in ``extra``.
-        path: The file name to put in error messages.
+        path: The file name to put in error messages, and whose folder (a Jekyll
+            collection such as ``_events``) names the kind of a record without ``type``.
         limits: Safety limits for hostile input (see :class:`Limits`).
+        strict: Raise :class:`ValidationError` when values do not fit the model. With
+            ``strict=False`` such a document opens all the same: it lists the problems
+            in ``Document.problems``, and can be edited by field path (``Document.set``)
+            to repair it; its ``record`` is there once it is valid.
 
     Raises:
         ParseError: not a record: no front matter, bad UTF-8 or lone surrogates,
             malformed or non-plain YAML.
         LimitError: the text is over one of *limits* (a ParseError too).
-        ValidationError: the values do not fit the model; lists every problem.
+        ValidationError: with *strict*, the values do not fit the model; lists every
+            problem.
     """
     check_file_size(len(text), limits, path, "bytes" if isinstance(text, bytes) else "characters")
-    return Document(decode(text, path), path=path, kind=kind, limits=limits)
+    return Document(decode(text, path), path=path, kind=kind, limits=limits, strict=strict)
 
 
 def load(
-    path: StrPath, *, kind: type[AnyRecord] | None = None, limits: Limits = DEFAULT_LIMITS
+    path: StrPath,
+    *,
+    kind: type[AnyRecord] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    strict: bool = True,
 ) -> Document:
-    """Read and parse a record file.
+    """Read and parse a record file (see :func:`loads` for *kind* and *strict*).
 
-    A file larger than ``limits.max_file_size`` is refused before it is read.
+    A file larger than ``limits.max_file_size`` is refused before it is read. The kind of
+    a record without ``type`` comes from its folder (``_events``, ``_projects``, ...).
 
     Raises:
         ParseError: not a record (see :func:`loads`).
         LimitError: the file is over one of *limits* (a ParseError too).
-        ValidationError: the values do not fit the model.
+        ValidationError: with *strict*, the values do not fit the model.
         OSError: the file cannot be read.
     """
     name = os.fspath(path)
@@ -70,7 +90,7 @@ def load(
         data = stream.read(size + 1)
         if len(data) > size:
             data += stream.read(limits.max_file_size + 1 - len(data))
-    return loads(data, kind=kind, path=name, limits=limits)
+    return loads(data, kind=kind, path=name, limits=limits, strict=strict)
 
 
 def dumps(record: AnyRecord | Document, *, body: str = "", newline: str = "\n") -> str:
@@ -117,7 +137,11 @@ def from_dict(data: dict[str, Any], *, kind: type[AnyRecord] | None = None) -> A
 
 @contextlib.contextmanager
 def edit(
-    path: StrPath, *, kind: type[AnyRecord] | None = None, limits: Limits | None = None
+    path: StrPath,
+    *,
+    kind: type[AnyRecord] | None = None,
+    limits: Limits | None = None,
+    strict: bool = True,
 ) -> Iterator[Document]:
     """Load a record file, let the block edit it, then save it atomically.
 
@@ -146,6 +170,8 @@ def edit(
         path: The record file.
         kind: The record class to build; by default chosen from the file.
         limits: Safety limits for hostile input, as for :func:`load`.
+        strict: As for :func:`load`: with ``strict=False`` a file whose values do not fit
+            the model opens too, to be repaired by field path (``doc.set(...)``).
 
     Yields:
         The loaded :class:`Document`. After a successful save it stands for the new text
@@ -162,7 +188,7 @@ def edit(
     """
     target = os.fspath(path)
     limits = limits or Limits()
-    doc = load(target, kind=kind, limits=limits)
+    doc = load(target, kind=kind, limits=limits, strict=strict)
     yield doc
     new_text = doc.dumps()
     if new_text == doc.text:
@@ -171,9 +197,8 @@ def edit(
     # back to the very bytes read; after a save() inside the block, to the bytes written.
     expected = doc.text.encode("utf-8")
     replace_if_unchanged(Path(target), new_text.encode("utf-8"), expected)
-    # Let the document stand for the text now on disk, as Document.save() does; the
-    # constructor is the public way to build that state.
-    Document.__init__(doc, new_text, path=target, kind=type(doc.record), limits=limits)
+    # Let the document stand for the text now on disk, as Document.save() does.
+    doc._reset(new_text, target)  # the facade and the document are one unit
 
 
 @overload

@@ -7,16 +7,22 @@ original text; a document nobody changed gives its text back unchanged.
 
 from __future__ import annotations
 
+import builtins
+import copy
 import os
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Literal
 
+from newsrecord import editing
 from newsrecord._bind import build, convert
 from newsrecord._read import parse
+from newsrecord._read.nodes import Duplicate, Scalar
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits
 from newsrecord._read.split import split
 from newsrecord._read.text import LineIndex, newline_of
 from newsrecord._write import splice
 from newsrecord._write.fresh import write_fresh
+from newsrecord._write.repair import REPAIRS, Source
 from newsrecord.errors import ParseError, Problem, RecordError, ValidationError
 from newsrecord.files import StrPath, write_atomically
 from newsrecord.model.fields import fields
@@ -32,27 +38,39 @@ class Document:
     ``body``, then call :meth:`dumps` or :meth:`save`: only the lines of what changed are
     rewritten.
 
+    A document opened with ``strict=False`` may hold values that do not fit the model: it
+    lists them in :attr:`problems`, its :attr:`record` raises :class:`ValidationError`
+    until they are fixed, and :meth:`get`, :meth:`set`, :meth:`unset` and :meth:`append`
+    edit it by field path all the same. Setting a bad field to a good value makes the
+    record valid, with a one-line diff.
+
     Attributes:
         path: The file it was loaded from or last saved to, if any.
         newline: The file's line break (``"\\n"`` or ``"\\r\\n"``); new lines use it too.
+        problems: What is wrong with the front matter, located in the text: values that
+            do not fit the model (only with ``strict=False``) and keys written twice
+            (the last one counts, as Jekyll reads it; ``newsrecord fix`` removes the
+            earlier ones). Empty for a clean record.
     """
 
     __slots__ = (
+        "_current",
+        "_duplicates",
+        "_forced",
         "_index",
+        "_invalid",
         "_kind",
         "_limits",
         "_parts",
         "_plain",
+        "_record",
         "_root",
         "_text",
         "body",
         "newline",
         "path",
-        "record",
     )
 
-    record: AnyRecord
-    """The typed record; edit it in place or assign another."""
     body: str
     """Everything after the closing ``---`` line, exactly as in the file."""
 
@@ -63,28 +81,45 @@ class Document:
         path: str | None = None,
         kind: type[AnyRecord] | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        strict: bool = True,
     ) -> None:
         """Parse *text*; prefer :func:`loads`, which also accepts bytes."""
         self.path = path
         self._text = text
         # Kept so that reading an edit back, and the saved text, use the same limits.
         self._limits = limits
-        self._index = LineIndex(text)
-        self._parts = split(text, path)
-        self._root = parse.parse(
-            text, self._parts.yaml_start, self._parts.yaml_end, self._index, path, limits
-        )
+        self._forced = kind
         self.newline = newline_of(text)
+        self._read(text, strict=strict)
         self.body = text[self._parts.body_start :]
-        cls = kind or convert.kind_of_node(self._root)
+
+    def _read(self, text: str, *, strict: bool) -> None:
+        """Parse *text* as the document's current front matter (the body aside)."""
+        self._current = text
+        self._index = LineIndex(text)
+        self._parts = split(text, self.path)
+        self._duplicates: list[Duplicate] = []
+        self._root = parse.parse(
+            text,
+            self._parts.yaml_start,
+            self._parts.yaml_end,
+            self._index,
+            self.path,
+            self._limits,
+            self._duplicates,
+        )
+        kind = self._forced
+        cls = kind or convert.kind_of_node(self._root, self.path)
         self._kind = cls
+        self._invalid: list[Problem] = []
+        self._record: AnyRecord | None = None
         # The fast path builds a valid record straight from the nodes; a forced kind, or
         # any value it does not take, goes through plain data and cattrs, which report
         # every problem.
         fast = build.build(self._root, cls) if kind is None else None
         self._plain: Any = None
         if fast is not None:
-            self.record = fast
+            self._record = fast
             return
         errors: list[tuple[str, int, str]] = []
         self._plain = parse.to_data(self._root, convert.shape_of(cls), errors)
@@ -97,9 +132,73 @@ class Document:
         if kind is not None:
             problems = convert.mismatches(self._data, kind) + problems
         if problems:
-            raise ValidationError([self._locate(where, message) for where, message in problems])
+            self._invalid = [self._locate(where, message) for where, message in problems]
+            if strict:
+                raise ValidationError(self.problems)
+            return
         assert not isinstance(built, list)  # noqa: S101  # problems would have been raised
-        self.record = built
+        self._record = built
+
+    @property
+    def record(self) -> AnyRecord:
+        """The typed record; edit it in place or assign another.
+
+        Raises:
+            ValidationError: the document was opened with ``strict=False`` and its values
+                do not fit the model (see :attr:`problems`).
+        """
+        if self._record is None:
+            raise ValidationError(self._invalid)
+        return self._record
+
+    @record.setter
+    def record(self, value: AnyRecord) -> None:
+        self._record = value
+
+    @property
+    def valid(self) -> bool:
+        """Whether the values fit the model, so that :attr:`record` is there."""
+        return self._record is not None
+
+    @property
+    def kind(self) -> type[AnyRecord]:
+        """The record class of the document, chosen from ``type`` and the folder."""
+        return type(self._record) if self._record is not None else self._kind
+
+    @property
+    def problems(self) -> list[Problem]:
+        """What is wrong with the front matter, in the order of the text (see the class)."""
+        found = [self._duplicate_problem(duplicate) for duplicate in self._duplicates]
+        found += self._invalid
+        return sorted(found, key=lambda problem: (problem.line or 0, problem.column or 0))
+
+    @property
+    def duplicates(self) -> list[tuple[str, int, int]]:
+        """Keys written twice: ``(field path, line of the earlier, line of the later)``."""
+        return [
+            (
+                self._path_of(duplicate.winner),
+                self._index.position(duplicate.key.start)[0],
+                self._index.position(duplicate.winner.start)[0],
+            )
+            for duplicate in self._duplicates
+        ]
+
+    def _duplicate_problem(self, duplicate: Duplicate) -> Problem:
+        where = self._path_of(duplicate.winner)
+        earlier = self._index.position(duplicate.key.start)[0]
+        later = self._index.position(duplicate.winner.start)[0]
+        message = (
+            f"duplicate key {parse.brief(duplicate.key.value)} on lines {earlier} and "
+            f"{later}: the last one counts (newsrecord fix removes the earlier)"
+        )
+        # A key may be anything, a pasted secret too: a long one is not repeated as a field.
+        return self._problem_at(duplicate.key.start, message, where if len(where) <= 80 else None)
+
+    def _path_of(self, key: parse.Scalar) -> str:
+        """The field path of the mapping entry whose key node is *key*."""
+        found = parse.path_to(self._root, key)
+        return convert.field_path_text(found) if found is not None else key.value
 
     @property
     def _data(self) -> Any:
@@ -113,6 +212,134 @@ class Document:
     def text(self) -> str:
         """The text the document was loaded from (or last saved as)."""
         return self._text
+
+    # --- editing by field path ------------------------------------------------------------
+
+    def get(self, field: str, *, plain: bool = False) -> Any:
+        """Return the value at a field path such as ``images[0].width`` (None if absent).
+
+        Typed values come from a valid record (:func:`get_field`); a document whose values
+        do not fit the model gives plain data, as the file holds it.
+
+        Raises:
+            ValidationError: the path is malformed or goes into a value without fields.
+        """
+        if self._record is not None:
+            return editing.get_field(self._record, field, plain=plain)
+        return copy.deepcopy(editing.get_field_of_data(self._data, field))
+
+    def set(self, field: str, value: Any, *, parse: bool = False, strict: bool = True) -> None:
+        """Set the value at a field path (None unsets it), valid record or not.
+
+        On a valid record this is :func:`set_field`; on a document whose values do not fit
+        the model, the value goes into its front matter as it is (with ``parse=True``,
+        read from text as the field's type asks), and the record becomes valid when every
+        value fits.
+
+        Args:
+            field: The field path.
+            value: The new value: typed, plain data, or text with ``parse=True``.
+            parse: Read *value* from text as the field's type asks.
+            strict: Refuse a key no model class along the path knows (a typo).
+
+        Raises:
+            ValidationError: a malformed path, a value that does not fit (valid records),
+                or with *strict* an unknown key.
+        """
+        if self._record is not None:
+            editing.set_field(self._record, field, value, parse=parse, strict=strict)
+        else:
+            self._edit_data(field, "set", value, parse=parse, strict=strict)
+
+    def unset(self, field: str) -> None:
+        """Remove the value at a field path, valid record or not (see :meth:`set`)."""
+        if self._record is not None:
+            editing.unset_field(self._record, field)
+        else:
+            self._edit_data(field, "unset")
+
+    def append(self, field: str, value: Any, *, parse: bool = False, strict: bool = True) -> None:
+        """Append to the list at a field path, valid record or not (see :meth:`set`)."""
+        if self._record is not None:
+            editing.append_field(self._record, field, value, parse=parse, strict=strict)
+        else:
+            self._edit_data(field, "append", value, parse=parse, strict=strict)
+
+    def repair(self, only: Iterable[str] | None = None) -> list[Problem]:
+        """Apply the known repairs of real files to the document; return what they did.
+
+        Repairs (``newsrecord.REPAIRS`` lists them) change only the text they repair and
+        never what the record says: ``duplicate-keys`` removes the earlier entries of keys
+        written twice (the last one is what Jekyll reads), ``mixed-line-breaks`` gives
+        every line the file's own line break. Edits made before are kept. Afterwards
+        :meth:`dumps` and :meth:`save` give the repaired text.
+
+        Args:
+            only: The names of the repairs to apply; all of them by default.
+
+        Returns:
+            One problem per repair made, located in the text before the repair.
+
+        Raises:
+            ValidationError: a name in *only* is not a known repair, or the record as
+                edited breaks the model.
+        """
+        names = list(REPAIRS) if only is None else list(only)
+        unknown = [name for name in names if name not in REPAIRS]
+        if unknown:
+            known = ", ".join(REPAIRS)
+            raise ValidationError(f"no repair named {unknown[0]!r} (known: {known})")
+        text = self.dumps()
+        if text != self._current:
+            self._read(text, strict=False)
+        done: list[Problem] = []
+        for name in names:
+            source = Source(
+                self._current,
+                self._root,
+                tuple(self._duplicates),
+                self.newline,
+                self._parts.yaml_start,
+                self._parts.yaml_end,
+            )
+            findings = REPAIRS[name].find(source)
+            if not findings:
+                continue
+            for finding in findings:
+                field = self._path_of(finding.key) if isinstance(finding.key, Scalar) else None
+                field = field if field is None or len(field) <= 80 else None
+                done.append(self._problem_at(finding.offset, f"{name}: {finding.message}", field))
+            before = self._data
+            edits = [edit for finding in findings for edit in finding.edits]
+            repaired = splice.apply_edits(self._current, edits)
+            self._read(repaired, strict=False)
+            self.body = repaired[self._parts.body_start :]
+            if not convert.plain_reads_as(self._data, before):
+                raise AssertionError(f"the repair {name!r} changed the data:\n{repaired}")
+        return done
+
+    def _edit_data(
+        self,
+        field: str,
+        action: Literal["set", "unset", "append"],
+        value: Any = None,
+        *,
+        parse: bool = False,
+        strict: bool = False,
+    ) -> None:
+        # No typed record to compare: the edit is spliced into the current text at once,
+        # and the text read again, so that the record is there as soon as it is valid.
+        old = self._data
+        new = copy.deepcopy(old)
+        editing.edit_data(new, self._kind, field, action, value, parse=parse, strict=strict)
+        edits = splice.plan_edits(self._current, self._root, old, new, self.newline)
+        text = splice.apply_edits(self._current, edits)
+        body = self.body
+        duplicates = len(self._duplicates)
+        self._read(text, strict=False)
+        self.body = body
+        if not convert.plain_reads_as(self._data, new) or len(self._duplicates) != duplicates:
+            raise AssertionError(f"the splice did not give the edited data:\n{text}")
 
     def _problem_at(self, offset: int, message: str, field: str | None) -> Problem:
         line, column = self._index.position(offset)
@@ -167,9 +394,9 @@ class Document:
 
     def is_modified(self) -> bool:
         """Whether the record or the body differ from the text."""
-        return self.body != self._text[self._parts.body_start :] or not splice.same(
-            self.original(), self.record
-        )
+        if self._current != self._text or self.body != self._text[self._parts.body_start :]:
+            return True
+        return self._record is not None and not splice.same(self.original(), self._record)
 
     def dumps(self) -> str:
         """Return the text of the document with its edits spliced in.
@@ -177,7 +404,15 @@ class Document:
         Raises:
             ValidationError: the edited record breaks the model (every problem listed).
         """
-        body_changed = self.body != self._text[self._parts.body_start :]
+        current = self._current
+        body_changed = self.body != current[self._parts.body_start :]
+        if self._record is None:
+            # Values that do not fit the model: only edits by field path, already in the
+            # current text, and the body can have changed.
+            if not body_changed:
+                return current
+            self._check_body()
+            return current[: self._parts.body_start] + self.body
         original = self.original()
         changed = (
             convert.changed_keys(original, self.record)
@@ -186,17 +421,17 @@ class Document:
         )
         if not changed:
             if not body_changed:
-                return self._text
+                return current
             edits = []
         else:
             problems = convert.check(self.record, changed)
             if problems:
                 raise ValidationError(convert.problems_of(problems, self.path))
-            edits = splice.plan_edits(self._text, self._root, original, self.record, self.newline)
+            edits = splice.plan_edits(current, self._root, original, self.record, self.newline)
         if body_changed:
             self._check_body()
-            edits.append(splice.Edit(self._parts.body_start, len(self._text), self.body))
-        text = splice.apply_edits(self._text, edits)
+            edits.append(splice.Edit(self._parts.body_start, len(current), self.body))
+        text = splice.apply_edits(current, edits)
         return self._verified(text, changed)
 
     def _check_body(self) -> None:
@@ -216,14 +451,20 @@ class Document:
                 field="body",
             ) from None
 
-    def _verified(self, text: str, changed: set[str]) -> str:
+    def _verified(self, text: str, changed: builtins.set[str]) -> str:
         # Read the result back: the splice must give exactly the edited record. If it ever
         # does not, rewrite the front matter in the house style rather than save a file
         # that says something else.
         try:
             parts = split(text, self.path)
             root = parse.parse(
-                text, parts.yaml_start, parts.yaml_end, LineIndex(text), self.path, self._limits
+                text,
+                parts.yaml_start,
+                parts.yaml_end,
+                LineIndex(text),
+                self.path,
+                self._limits,
+                duplicates=[],
             )
             errors: list[tuple[str, int, str]] = []
             data = parse.to_data(root, convert.shape_of(type(self.record)), errors)
@@ -238,12 +479,12 @@ class Document:
             return text
         if STRICT_SPLICES:
             raise AssertionError(f"the splice did not give the edited record:\n{text}")
-        return self._text[: self._parts.yaml_start - len(self._opening())] + write_fresh(
+        return self._current[: self._parts.yaml_start - len(self._opening())] + write_fresh(
             self.record, self.body, self.newline
         )
 
     def _opening(self) -> str:
-        return self._text[: self._parts.yaml_start].lstrip("\ufeff")
+        return self._current[: self._parts.yaml_start].lstrip("\ufeff")
 
     def save(self, path: StrPath | None = None) -> None:
         """Write the document atomically: a temporary file in the same folder, fsync, rename.
@@ -264,14 +505,17 @@ class Document:
         self._reset(text, target)
 
     def _reset(self, text: str, path: str | None) -> None:
-        fresh = Document(text, path=path, kind=type(self.record), limits=self._limits)
+        """Stand for *text*, now on disk at *path*: further edits are relative to it."""
+        kind = type(self._record) if self._record is not None else self._forced
+        fresh = Document(text, path=path, kind=kind, limits=self._limits, strict=False)
         for name in self.__slots__:
             setattr(self, name, getattr(fresh, name))
 
     def __repr__(self) -> str:
         """Show the path and the record's kind and title."""
-        title = getattr(self.record, "title", None)
-        return f"<Document {self.path or '(text)'} {type(self.record).__name__} {title!r}>"
+        title = getattr(self._record, "title", None)
+        state = "" if self._record is not None else " (invalid)"
+        return f"<Document {self.path or '(text)'} {self.kind.__name__}{state} {title!r}>"
 
 
 STRICT_SPLICES = False

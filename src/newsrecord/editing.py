@@ -1,14 +1,11 @@
-"""Editing record files from scripts: safe in-place edits, tree walks and field paths.
+"""Field paths: reading and changing values by YAML-key paths such as ``images[0].width``.
 
-``edit(path)`` wraps a load-edit-save cycle so that it is atomic, writes nothing when
-nothing changed, and never silently overwrites a change someone else made meanwhile.
-``iter_records(paths)`` walks files and folders lazily. ``get_field``, ``set_field``,
-``unset_field`` and ``append_field`` address values with the YAML keys of the file,
-such as ``provider.name`` or ``images[0].width``, and can parse a value from text the
-way the field's type asks (the command line's ``set`` is built on them).
-
-Everything here is built on the public API: :func:`newsrecord.load`, the
-:class:`newsrecord.Document` and :func:`newsrecord.fields`.
+``get_field``, ``set_field``, ``unset_field`` and ``append_field`` work on typed
+records and read values from text the way the field's type asks (the command line's
+``get``/``set``/``unset``/``append`` are built on them); :func:`edit_data` does the same
+on the plain front matter of a document whose values do not fit the model, so that it
+can be repaired. Values are converted and checked by the same cattrs hooks that loading
+uses.
 """
 
 from __future__ import annotations
@@ -17,34 +14,35 @@ import copy
 import datetime as dt
 import difflib
 import json
-import sys
+import re
 import types
 import typing
-from typing import Any
+from typing import Any, Final, Literal
 
 import attrs
 
-from newsrecord._bind.convert import describe_value, field_path_text, parse_field_path
-from newsrecord.api import from_dict, to_dict
+from newsrecord._bind.convert import (
+    describe_value,
+    field_path_text,
+    parse_field_path,
+    problems_of,
+    structure,
+    unstructure,
+)
 from newsrecord.errors import ValidationError
 from newsrecord.model.fields import FieldSpec, fields, optional_part
+from newsrecord.model.leaves import LEAVES, parse_datetime
 from newsrecord.model.records import AnyRecord
-
-if sys.platform != "win32":
-    pass
 
 __all__ = [
     "append_field",
+    "edit_data",
     "get_field",
+    "get_field_of_data",
     "set_field",
     "unset_field",
 ]
 
-
-# --- edit ---------------------------------------------------------------------------------
-
-
-# --- walking trees --------------------------------------------------------------------------
 
 # --- field paths ---------------------------------------------------------------------------
 
@@ -219,7 +217,7 @@ def get_field(record: AnyRecord, path: str, *, plain: bool = False) -> Any:
     if not plain or value is None:
         return value
     # A copy: to_dict() shares the values of unknown keys with the record.
-    return copy.deepcopy(_resolve(to_dict(record), steps, create=False).get())
+    return copy.deepcopy(_resolve(_to_dict(record), steps, create=False).get())
 
 
 def set_field(
@@ -377,7 +375,7 @@ def _declared(slot: _Slot) -> Any:
     if slot.spec is not None or slot.type is not Any:
         return slot.type
     current = slot.get()
-    if isinstance(current, str):
+    if isinstance(current, str) and not _TIMESTAMP.fullmatch(current):
         return str
     if isinstance(current, list):
         return list[Any]
@@ -386,13 +384,8 @@ def _declared(slot: _Slot) -> Any:
 
 def _written_as_text(tp: Any) -> bool:
     """Whether files write values of *tp* as text: strings, date-times, the secured blob..."""
-    return (
-        isinstance(tp, type)
-        and tp is not Any  # a class since Python 3.11
-        and tp not in (bool, int, float, list, dict)
-        and typing.get_origin(tp) is None
-        and not _is_model_type(tp)
-    )
+    leaf = LEAVES.get(tp)
+    return leaf is not None and leaf.is_text
 
 
 def _from_text(text: Any, tp: Any) -> Any:
@@ -406,6 +399,10 @@ def _from_text(text: Any, tp: Any) -> Any:
         return dt.datetime.now(dt.UTC).replace(microsecond=0)
     if _written_as_text(tp):
         return text
+    if tp is Any and _TIMESTAMP.fullmatch(text.strip()):
+        # On a key the model does not know, a date-time stays a YAML timestamp, which is
+        # how Jekyll and other YAML 1.1 readers read it, rather than quoted text.
+        return parse_datetime(text)
     try:
         return json.loads(text)
     except ValueError:
@@ -416,7 +413,7 @@ def _from_text(text: Any, tp: Any) -> Any:
 def _plain(value: Any) -> Any:
     """Plain data for *value*: model objects become dicts; other values stay as they are."""
     if _is_model(value):
-        return to_dict(value)
+        return _to_dict(value)
     if isinstance(value, list):
         return [_plain(item) for item in value]
     return value
@@ -430,7 +427,7 @@ def _converted(record: AnyRecord, steps: tuple[Step, ...], value: Any, *, append
     converted and checked by the same code as a file; the problems name the field path.
     """
     # A deep copy: to_dict() shares the values of unknown keys with the record.
-    data = copy.deepcopy(to_dict(record))
+    data = copy.deepcopy(_to_dict(record))
     container: Any = data
     for number, step in enumerate(steps[:-1]):
         inner = _plain_get(container, step)
@@ -451,7 +448,9 @@ def _converted(record: AnyRecord, steps: tuple[Step, ...], value: Any, *, append
         container.pop(last, None)
     else:
         container[last] = value
-    rebuilt = from_dict(data, kind=type(record))
+    rebuilt = structure(data, type(record))
+    if isinstance(rebuilt, list):
+        raise ValidationError(problems_of(rebuilt))
     return _resolve(rebuilt, steps, create=False).get()
 
 
@@ -461,3 +460,145 @@ def _plain_get(container: Any, step: Step) -> Any:
     if isinstance(container, dict):
         return container.get(step)
     return None
+
+
+def _to_dict(record: Any) -> dict[str, Any]:
+    data: dict[str, Any] = unstructure(record)
+    return data
+
+
+# --- plain data: editing the front matter of records that do not fit the model ------------
+
+_TIMESTAMP: Final = re.compile(
+    r"\d{4}-\d\d-\d\d[Tt ]\d\d?:\d\d(?::\d\d(?:\.\d+)?)?(?:[zZ]|[+-]\d\d(?::?\d\d)?)?"
+)
+
+
+def edit_data(
+    data: dict[str, Any],
+    kind: type,
+    path: str,
+    action: Literal["set", "unset", "append"],
+    value: Any = None,
+    *,
+    parse: bool = False,
+    strict: bool = False,
+) -> None:
+    """Change the plain front matter *data* of a record of class *kind* at a field path.
+
+    This is how a document whose values do not fit the model is edited (to repair it):
+    the value is checked against nothing, only read from text (``parse=True``) as the
+    field's declared type asks; typed values become the text files write. Date-times stay
+    date-time objects, so that the writer writes them as YAML timestamps.
+
+    Raises:
+        ValidationError: the path is malformed or goes through a value that is not a
+            mapping or a list; with *strict*, a key no model class along the path knows.
+    """
+    steps = parse_field_path(path)
+    if strict and action != "unset":
+        _refuse_unknown_in_data(kind, data, steps)
+    declared = _type_at(kind, steps)
+    slot = _resolve(data, steps, create=False)
+    if action == "unset":
+        if slot.get() is not None:
+            _remove(data, steps)
+        return
+    if action == "append":
+        current = slot.get()
+        if current is not None and not isinstance(current, list):
+            raise ValidationError(
+                f"append needs a list here, not {describe_value(current)}", field=slot.where
+            )
+        listed = optional_part(declared)
+        declared = typing.get_args(listed)[0] if typing.get_origin(listed) is list else Any
+    if parse:
+        if declared is Any and isinstance(slot.get(), str) and action == "set":
+            declared = str
+        value = _from_text(value, declared)
+    value = _as_plain_data(value)
+    if action == "append":
+        if value is None:
+            raise ValidationError("a list item cannot be null", field=slot.where)
+        value = [*(slot.get() or []), value]
+    target = _resolve(data, steps, create=True)
+    target.put(value)
+
+
+def get_field_of_data(data: Any, path: str) -> Any:
+    """Return the plain value at a field path of plain front matter (None if absent).
+
+    Raises:
+        ValidationError: the path is malformed or goes into a value without fields.
+    """
+    return _resolve(data, parse_field_path(path), create=False).get()
+
+
+def _type_at(kind: type, steps: tuple[Step, ...]) -> Any:
+    """The type the model declares at *steps* under class *kind*; Any where it knows none."""
+    tp: Any = kind
+    for step in steps:
+        tp = optional_part(tp)
+        if isinstance(step, int):
+            tp = typing.get_args(tp)[0] if typing.get_origin(tp) is list else Any
+            continue
+        cls = _model_in(tp, None)
+        spec = _spec_of_class(cls, step) if cls is not None else None
+        tp = spec.type if spec is not None else Any
+    return tp
+
+
+def _refuse_unknown_in_data(kind: type, data: Any, steps: tuple[Step, ...]) -> None:
+    """Raise if *steps* name a key that is neither in *data* nor known to the model."""
+    tp: Any = kind
+    value: Any = data
+    for number, step in enumerate(steps):
+        tp = optional_part(tp)
+        if isinstance(step, int):
+            tp = typing.get_args(tp)[0] if typing.get_origin(tp) is list else Any
+            value = (
+                value[step]
+                if isinstance(value, list) and -len(value) <= step < len(value)
+                else None
+            )
+            continue
+        if isinstance(value, dict) and step in value:
+            cls = _model_in(tp, None)
+            spec = _spec_of_class(cls, step) if cls is not None else None
+            tp, value = (spec.type if spec is not None else Any), value[step]
+            continue
+        cls = _model_in(tp, None)
+        if cls is None:
+            return  # plain data the model does not type: any key may be added
+        spec = _spec_of_class(cls, step)
+        if spec is None:
+            close = difflib.get_close_matches(step, [spec.key for spec in fields(cls)], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValidationError(
+                f"{cls.__name__} has no field {step!r}{hint}",
+                field=field_path_text(steps[: number + 1]),
+            )
+        tp, value = spec.type, None
+
+
+def _spec_of_class(cls: type, key: str) -> FieldSpec | None:
+    return next((spec for spec in fields(cls) if spec.key == key), None)
+
+
+def _remove(data: Any, steps: tuple[Step, ...]) -> None:
+    slot = _resolve(data, steps, create=True)
+    if isinstance(slot.owner, list):
+        del slot.owner[int(slot.step)]
+    else:
+        slot.put(None)
+
+
+def _as_plain_data(value: Any) -> Any:
+    """Plain data as files hold it: model objects as dicts, values as their text."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, list):
+        return [_as_plain_data(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_plain_data(item) for key, item in value.items()}
+    return unstructure(value)

@@ -30,6 +30,7 @@ from newsrecord.diff import identities
 from newsrecord.document import Document
 from newsrecord.editing import set_field
 from newsrecord.errors import RecordError
+from newsrecord.model.fields import fields
 
 __all__ = ["MergeResult", "merge_texts"]
 
@@ -290,22 +291,27 @@ def _applied(
     if not isinstance(data, dict):  # a conflict at the root: our whole record
         data = ours_data
     for key in [*data, *(key for key in ours_data if key not in data)]:
-        value = data.get(key)
         if not _same(ours_data.get(key, _MISSING), data.get(key, _MISSING)):
-            _put(doc, key, value)
+            _put(doc, key, data.get(key, _MISSING))
     doc.body = body
     return doc.dumps()
 
 
 def _put(doc: Document, key: str, value: Any) -> None:
-    """Set a top-level key, known to the model or not."""
-    if any(character in key for character in ".[]") or not key:
-        # Not a field path: an unknown key with odd characters lives in extra as it is.
-        extra = dict(doc.record.extra)
-        if value is None:
-            extra.pop(key, None)
-        else:
-            extra[key] = value
-        doc.record.extra = extra
+    """Set a top-level key to *value*, or remove it when *value* is missing."""
+    if value is not None and value is not _MISSING and key and not any(c in key for c in ".[]"):
+        set_field(doc.record, key, value)
         return
-    set_field(doc.record, key, value)
+    known = {spec.key for spec in fields(type(doc.record))}
+    if key in known:
+        # A known field has no null in plain data: missing and null both unset it.
+        set_field(doc.record, key, None)
+        return
+    # An unknown key keeps a null as a null (set_field would remove it), and a key that
+    # is not a field path (dots, brackets) is set in extra as it is.
+    extra = dict(doc.record.extra)
+    if value is _MISSING:
+        extra.pop(key, None)
+    else:
+        extra[key] = value
+    doc.record.extra = extra

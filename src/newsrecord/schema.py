@@ -11,7 +11,6 @@ copies, ``src/newsrecord/schema.json`` (shipped as package data) and ``docs/sche
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import inspect
 import json
 import re
@@ -25,24 +24,23 @@ from typing import Any, Final
 import attrs
 
 from newsrecord.model.fields import FieldSpec, fields, optional_part
-from newsrecord.model.price import Price
-from newsrecord.model.records import KINDS, AnyRecord, Article, Image, Organization, Record
-from newsrecord.model.secured import Secured
+from newsrecord.model.leaves import LEAVES
+from newsrecord.model.records import (
+    KINDS,
+    AnyRecord,
+    Article,
+    CompanyProfile,
+    Image,
+    Organization,
+    Profile,
+    Record,
+)
 
 __all__ = ["json_schema", "main", "schema_markdown"]
 
 _DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 
-_SCALARS: Final[dict[Any, dict[str, Any]]] = {
-    str: {"type": "string"},
-    int: {"type": "integer"},
-    float: {"type": "number"},
-    bool: {"type": "boolean"},
-    dt.datetime: {"type": "string", "format": "date-time"},
-    dt.timedelta: {"type": "string", "format": "duration"},
-    Price: {"type": "string"},
-    Secured: {"type": "string"},
-}
+_SCALARS: Final[dict[Any, dict[str, Any]]] = {tp: leaf.schema for tp, leaf in LEAVES.items()}
 
 # Which text fields hold addresses is a convention of the format's key names, not of the
 # Python types (they are all ``str``). Every value of these keys in the real corpus is an
@@ -66,10 +64,10 @@ def json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of a record's front matter as files write it.
 
     Keys are the YAML keys; date-times are strings in RFC 3339 ``date-time`` format (with
-    a time zone), durations ISO 8601 ``duration`` strings, prices and the ``secured`` blob
-    plain strings. Every optional field also accepts null (an absent key and a null value
-    mean the same), unknown keys are allowed everywhere (the library keeps them in
-    ``extra``), and each model class has its definition under ``$defs``.
+    a time zone); durations, prices and the ``secured`` blob are strings. Every optional
+    field also accepts null (an absent key and a null value mean the same), unknown keys
+    are allowed everywhere (the library keeps them in ``extra``), and each model class
+    has its definition under ``$defs``.
 
     The record kinds are a ``oneOf`` whose branches are made mutually exclusive by the
     rule :func:`newsrecord.loads` uses to choose a kind: ``category: news`` makes an
@@ -209,6 +207,15 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 _NEWS: Final = {"properties": {"category": {"const": "news"}}, "required": ["category"]}
 _UNTYPED: Final = {"properties": {"type": {"type": "null"}}}
 _ORGANIZATION_KEYS: Final = {"anyOf": [{"required": ["taxonomy"]}, {"required": ["_id"]}]}
+_COMPANY_KEYS: Final = (
+    "overview",
+    "crunchbase",
+    "yearFounded",
+    "funding",
+    "locations",
+    "otherNames",
+)
+_COMPANY: Final = {"anyOf": [{"required": [key]} for key in _COMPANY_KEYS]}
 
 
 def _typed(values: Sequence[str]) -> dict[str, Any]:
@@ -239,6 +246,10 @@ def _selector(kind: type[AnyRecord]) -> dict[str, Any]:
         every_type = [value for other in KINDS for value in other.TYPES]
         known = [_NEWS, _typed(every_type), {"allOf": [_UNTYPED, _ORGANIZATION_KEYS]}]
         return {"not": {"anyOf": known}}
+    if kind is CompanyProfile:
+        return {"allOf": [{"not": _NEWS}, _typed(Profile.TYPES), _COMPANY]}
+    if kind is Profile:
+        return {"allOf": [{"not": _NEWS}, _typed(Profile.TYPES), {"not": _COMPANY}]}
     return {"allOf": [{"not": _NEWS}, _typed(kind.TYPES)]}
 
 
@@ -249,6 +260,11 @@ def _selection_text(kind: type[AnyRecord]) -> str:
         return "no `type`, and a `taxonomy` or `_id` key"
     if kind is Record:
         return "any other `type`, or no `type` and neither `taxonomy` nor `_id`"
+    company = ", ".join(f"`{key}`" for key in CompanyProfile.SIGNS)
+    if kind is CompanyProfile:
+        return f"`type: profile` and one of {company}; or no `type`, in a `_companies` folder"
+    if kind is Profile:
+        return f"`type: profile` and none of {company}"
     return " or ".join(f"`type: {value}`" for value in kind.TYPES)
 
 
@@ -322,31 +338,27 @@ _INTRODUCTION: Final = (
 _KINDS_INTRODUCTION: Final = (
     "`newsrecord.loads` chooses the kind of a record from its front matter, in this order:",
     "`category: news` makes an article whatever its `type`; otherwise `type` decides,",
-    "ignoring case; without a `type`, a `taxonomy` or `_id` key makes an organization; any",
-    "other record is a generic `Record`. The JSON Schema's `oneOf` follows the same rule.",
+    "ignoring case (`type: profile` is a company when it has a company's fields); without",
+    "a `type`, a `taxonomy` or `_id` key makes an organization. A record without a `type`,",
+    "or with one no kind knows, then takes the kind of its folder, the Jekyll collection",
+    "it is published from (`_events`, `_projects`, `_challenges`, `_companies`, `_people`,",
+    "`_news`, `_samples`, `_communities`, `_learning/videos`, `courses`, `collections`,",
+    "`books`, `organizations`), when the file is loaded from a path; any other record is a",
+    "generic `Record`. The JSON Schema's `oneOf` follows the same rules, the folder aside:",
+    "it sees only the front matter.",
 )
 
 _VALUE_TYPES: Final = (
     "| type | in the file | in Python |",
     "| --- | --- | --- |",
-    "| string | any YAML string; plain, quoted or block | `str` |",
-    "| integer | a whole number, possibly negative | `int` |",
-    "| number | a number | `float` |",
-    "| boolean | `true` or `false` | `bool` |",
-    (
-        "| string (date-time) | ISO 8601 / RFC 3339 with a time zone: `2023-11-19T21:07:00Z`"
-        " | time-zone-aware `datetime.datetime` |"
-    ),
-    "| string (duration) | ISO 8601 duration: `PT13M34S` | `datetime.timedelta` |",
-    "| string (price) | the price as written: `Free`, `Free+`, `$40.34` | `newsrecord.Price` |",
-    "| string (secured) | see [the secured blob](#the-secured-blob) | `newsrecord.Secured` |",
+    *(f"| {leaf.reference} | {leaf.written} | {leaf.python} |" for leaf in LEAVES.values()),
     "| string (uri) | an absolute URI | `str` |",
     "| string (uri-reference) | a URI, or a path on the publishing site | `str` |",
     "",
     "When reading, newsrecord also accepts a date-time without a time zone (it means UTC,",
-    "as YAML says); it always writes one. A duration in months or years counts 30 or 365",
-    "days. An unquoted value in a text field is text: `title: 2023` is the string",
-    '`"2023"`.',
+    "as YAML says); it always writes one. A duration keeps its text; its `timedelta` counts",
+    "a month as 30 days and a year as 365. An unquoted value in a text field is text:",
+    '`title: 2023` is the string `"2023"`.',
 )
 
 _SECURED_DETAILS: Final = (
@@ -436,18 +448,9 @@ def _type_text(cls: type, spec: FieldSpec) -> str:
 
 
 def _type_name(tp: Any) -> str:
-    names = {
-        str: "string",
-        int: "integer",
-        float: "number",
-        bool: "boolean",
-        dt.datetime: "string (date-time)",
-        dt.timedelta: "string (duration)",
-        Price: "string (price)",
-        Secured: "string ([secured](#the-secured-blob))",
-    }
-    if tp in names:
-        return names[tp]
+    leaf = LEAVES.get(tp)
+    if leaf is not None:
+        return leaf.reference
     origin = typing.get_origin(tp)
     if origin is list:
         return f"list of {_type_name(typing.get_args(tp)[0])}"

@@ -24,7 +24,9 @@ from typing import Any, Final
 import attrs
 from hypothesis import strategies as st
 
+from newsrecord.model.duration import Duration
 from newsrecord.model.fields import fields, optional_part
+from newsrecord.model.leaves import LEAVES
 from newsrecord.model.price import Price
 from newsrecord.model.records import KINDS, AnyRecord, RelatedArticle
 from newsrecord.model.secured import Secured
@@ -80,40 +82,27 @@ def texts(*, min_size: int = 0, max_size: int = 40) -> st.SearchStrategy[str]:
 
 def datetimes() -> st.SearchStrategy[dt.datetime]:
     """Time-zone-aware date-times: UTC and whole-minute offsets, microseconds included."""
-    zones = st.sampled_from([dt.UTC]) | st.integers(-14 * 60, 14 * 60).map(
-        lambda minutes: dt.timezone(dt.timedelta(minutes=minutes))
-    )
-    return st.datetimes(
-        min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30), timezones=zones
-    )
+    return _leaf(dt.datetime)
 
 
-def durations() -> st.SearchStrategy[dt.timedelta]:
-    """Non-negative durations in whole seconds up to a year, as records write them."""
-    return st.integers(0, 366 * 24 * 3600).map(lambda seconds: dt.timedelta(seconds=seconds))
+def durations() -> st.SearchStrategy[Duration]:
+    """Durations as files write them: ISO 8601, hours and weeks in words, clocks."""
+    return _leaf(Duration)
 
 
 def prices() -> st.SearchStrategy[Price]:
     """Prices as sites write them, and any other text."""
-    amounts = st.decimals(min_value=0, max_value=10_000, places=2).map(lambda d: f"${d}")
-    return st.one_of(
-        st.sampled_from(["Free", "Free+", "$40.34", "€12", "Paid"]), amounts, texts(min_size=1)
-    ).map(Price)
+    return _leaf(Price)
 
 
 def secured_blobs() -> st.SearchStrategy[Secured]:
     """Real-shaped blobs (``base64;base64``) and blobs of any other shape."""
-    real = st.tuples(
-        st.binary(min_size=16, max_size=160).map(lambda b: b + bytes(-len(b) % 16)),
-        st.binary(min_size=16, max_size=16),
-    ).map(lambda pair: _b64(pair[0]) + ";" + _b64(pair[1]))
-    return st.one_of(real, st.text(string.ascii_letters + "+/=;", max_size=60)).map(Secured)
+    return _leaf(Secured)
 
 
-def _b64(data: bytes) -> str:
-    import base64  # noqa: PLC0415  # only strategies need it
-
-    return base64.b64encode(data).decode("ascii")
+def _leaf(tp: type) -> st.SearchStrategy[Any]:
+    strategy: st.SearchStrategy[Any] = LEAVES[tp].strategy()
+    return strategy
 
 
 _JSON_SCALARS = st.one_of(
@@ -149,11 +138,22 @@ def _model(cls: type[Any], depth: int = 0) -> st.SearchStrategy[Any]:
     specs = fields(cls)
     values: dict[str, st.SearchStrategy[Any]] = {}
     for spec in specs:
-        value = _value(spec.type, depth)
+        value = _type_values(cls) if spec.key == "type" else _value(spec.type, depth)
         values[spec.name] = value if spec.required else st.none() | value
     own = frozenset(spec.key for spec in specs)
     return st.builds(cls, extra=extras(own | _ALL_KEYS), **values)
 
+
+def _type_values(cls: type[Any]) -> st.SearchStrategy[str]:
+    # A type that selects another kind would make the record that kind's, not this one's.
+    own = getattr(cls, "TYPES", ())
+    others = texts().filter(lambda text: text.lower() not in _ALL_TYPES)
+    if not own:
+        return others
+    return st.sampled_from(own) | st.sampled_from(own).map(str.upper)
+
+
+_ALL_TYPES: Final = frozenset(value for kind in KINDS for value in getattr(kind, "TYPES", ()))
 
 # Unknown keys avoid the class's own keys (they would not be unknown) and every key a
 # kind knows: a record whose extra holds another kind's field looks like that kind, and
@@ -169,18 +169,8 @@ def _value(tp: Any, depth: int) -> st.SearchStrategy[Any]:
         return st.lists(_value(item, depth), max_size=3)
     if origin in (typing.Union, types.UnionType):
         return st.one_of(*(_value(option, depth) for option in typing.get_args(tp)))
-    simple: dict[Any, st.SearchStrategy[Any]] = {
-        str: texts(),
-        int: st.integers(-(2**64), 2**64) | st.sampled_from([-2147483598, 0, -1, 2**31]),
-        float: st.floats(allow_nan=False, allow_infinity=False),
-        bool: st.booleans(),
-        dt.datetime: datetimes(),
-        dt.timedelta: durations(),
-        Secured: secured_blobs(),
-        Price: prices(),
-    }
-    if tp in simple:
-        return simple[tp]
+    if tp in LEAVES:
+        return _leaf(tp)
     if tp is RelatedArticle and depth > 0:
         # Summaries of summaries exist in no file; one level keeps examples small.
         return st.just(RelatedArticle(title="nested"))

@@ -10,7 +10,6 @@ then reports the problems. A differential test checks both paths build equal rec
 
 from __future__ import annotations
 
-import datetime as dt
 import types
 import typing
 from collections.abc import Callable
@@ -18,13 +17,11 @@ from typing import Any, Final
 
 import attrs
 
-from newsrecord._bind.convert import parse_datetime, parse_duration
 from newsrecord._read import parse
 from newsrecord._read.parse import PLAIN, Mapping, Node, Scalar, Sequence, resolve_plain
 from newsrecord.model.fields import fields, optional_part
-from newsrecord.model.price import Price
+from newsrecord.model.leaves import LEAVES
 from newsrecord.model.records import AnyRecord, RelatedArticle
-from newsrecord.model.secured import Secured
 
 __all__ = ["build"]
 
@@ -99,14 +96,15 @@ def _wrapping(make: Callable[[str], Any]) -> Converter:
 
 
 _SCALARS: Final[dict[Any, Converter]] = {
-    str: _to_str,
     int: _to_int,
     float: _to_float,
     bool: _to_bool,
-    dt.datetime: _wrapping(parse_datetime),
-    dt.timedelta: _wrapping(parse_duration),
-    Secured: _wrapping(Secured),
-    Price: _wrapping(Price),
+    str: _to_str,
+    **{
+        tp: _wrapping(leaf.parse)
+        for tp, leaf in LEAVES.items()
+        if leaf.parse is not None and tp is not str
+    },
 }
 
 

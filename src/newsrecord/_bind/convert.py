@@ -17,6 +17,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable
+from pathlib import PurePath
 from typing import Any, Final
 
 import attrs
@@ -33,9 +34,17 @@ from cattrs.gen import make_dict_structure_fn, override
 from newsrecord._read import parse
 from newsrecord.errors import Problem, ValidationError
 from newsrecord.model.fields import TRUSTED, fields, info, optional_part
-from newsrecord.model.price import Price
-from newsrecord.model.records import KINDS, AnyRecord, Article, Organization, Record, RelatedArticle
-from newsrecord.model.secured import Secured
+from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, Leaf, format_datetime, parse_datetime
+from newsrecord.model.records import (
+    KINDS,
+    AnyRecord,
+    Article,
+    CompanyProfile,
+    Organization,
+    Profile,
+    Record,
+    RelatedArticle,
+)
 
 __all__ = [
     "VALUE_TYPES",
@@ -45,14 +54,10 @@ __all__ = [
     "converter",
     "describe_value",
     "field_path_text",
-    "format_datetime",
-    "format_duration",
     "keys_of",
     "kind_of",
     "kind_of_node",
     "mismatches",
-    "parse_datetime",
-    "parse_duration",
     "parse_field_path",
     "problems_of",
     "reads_as",
@@ -133,141 +138,31 @@ def describe_value(value: Any) -> str:
 # --- scalars ----------------------------------------------------------------------------
 
 
-def _structure_str(value: Any, _: type) -> str:
-    if type(value) is str:
-        return value
-    raise TypeError(f"expected a string, found {describe_value(value)}")
+def _leaf_hook(leaf: Leaf) -> Callable[[Any, Any], Any]:
+    """The structure hook of a leaf type, strict as YAML is: 1 is not a string."""
+    tp, parse_text, check = leaf.type, leaf.parse, leaf.check
+    if leaf.is_text:
 
+        def structure_text(value: Any, _: Any) -> Any:
+            if type(value) is str and parse_text is not None:
+                return parse_text(value)
+            if isinstance(value, dt.datetime) and tp is dt.datetime:
+                # A naive date-time given in code means UTC, as a YAML timestamp does.
+                return value if value.utcoffset() is not None else value.replace(tzinfo=dt.UTC)
+            if isinstance(value, tp) and check(value):
+                return value
+            raise TypeError(f"expected {leaf.description}, found {describe_value(value)}")
 
-def _structure_int(value: Any, _: type) -> int:
-    if type(value) is int:
-        return value
-    raise TypeError(f"expected an integer, found {describe_value(value)}")
+        return structure_text
 
+    def structure_scalar(value: Any, _: Any) -> Any:
+        if type(value) is tp:
+            return value
+        if tp is float and type(value) is int:
+            return float(value)
+        raise TypeError(f"expected {leaf.description}, found {describe_value(value)}")
 
-def _structure_float(value: Any, _: type) -> float:
-    if type(value) is float:
-        return value
-    if type(value) is int:
-        return float(value)
-    raise TypeError(f"expected a number, found {describe_value(value)}")
-
-
-def _structure_bool(value: Any, _: type) -> bool:
-    if type(value) is bool:
-        return value
-    raise TypeError(f"expected true or false, found {describe_value(value)}")
-
-
-_ZULU = re.compile(r"[zZ]$")
-
-
-def parse_datetime(text: str) -> dt.datetime:
-    """Parse an ISO 8601 / YAML timestamp; a missing time zone means UTC, as YAML says.
-
-    Raises:
-        ValueError: the text is not a date-time.
-    """
-    try:
-        value = dt.datetime.fromisoformat(_ZULU.sub("+00:00", text.strip()))
-    except ValueError:
-        raise ValueError(f"expected an ISO 8601 date-time, found {_brief(text)}") from None
-    if value.utcoffset() is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
-
-
-def format_datetime(value: dt.datetime) -> str:
-    """Write a date-time as ISO 8601, with ``Z`` for UTC as the format's files do."""
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _structure_datetime(value: Any, _: type) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        if value.utcoffset() is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value
-    if type(value) is str:
-        return parse_datetime(value)
-    raise TypeError(f"expected a date-time, found {describe_value(value)}")
-
-
-_DURATION = re.compile(
-    r"P(?:(?P<years>\d+(?:\.\d+)?)Y)?(?:(?P<months>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<weeks>\d+(?:\.\d+)?)W)?(?:(?P<days>\d+(?:\.\d+)?)D)?"
-    r"(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?"
-)
-# A duration in months or years has no fixed length; the format's files use them rarely
-# (``P1M``), so they count as 30 and 365 days. The original text stays in the file as long
-# as the value is not changed.
-_DURATION_UNITS: Final = {
-    "years": dt.timedelta(days=365),
-    "months": dt.timedelta(days=30),
-    "weeks": dt.timedelta(weeks=1),
-    "days": dt.timedelta(days=1),
-    "hours": dt.timedelta(hours=1),
-    "minutes": dt.timedelta(minutes=1),
-    "seconds": dt.timedelta(seconds=1),
-}
-
-
-def parse_duration(text: str) -> dt.timedelta:
-    """Parse an ISO 8601 duration such as ``PT13M34S``.
-
-    Raises:
-        ValueError: the text is not a duration.
-    """
-    match = _DURATION.fullmatch(text.strip())
-    if match is None or text.strip() in ("P", "PT") or text.strip().endswith("T"):
-        raise ValueError(f"expected an ISO 8601 duration such as PT13M34S, found {_brief(text)}")
-    total = dt.timedelta()
-    try:
-        for unit, size in _DURATION_UNITS.items():
-            amount = match.group(unit)
-            if amount is not None:
-                total += size * float(amount) if "." in amount else size * int(amount)
-    except OverflowError:
-        raise ValueError(f"the duration {_brief(text)} is too long") from None
-    return total
-
-
-def format_duration(value: dt.timedelta) -> str:
-    """Write a duration as ISO 8601 (``PT13M34S``; days as ``D``, never months)."""
-    if value < dt.timedelta():
-        raise ValueError(f"a duration cannot be negative: {value}")
-    days = value.days
-    hours, rest = divmod(value.seconds, 3600)
-    minutes, whole = divmod(rest, 60)
-    text = "P" + (f"{days}D" if days else "")
-    clock = ""
-    if hours:
-        clock += f"{hours}H"
-    if minutes:
-        clock += f"{minutes}M"
-    if whole or value.microseconds:
-        second_text = f"{whole + value.microseconds / 1_000_000:.6f}".rstrip("0").rstrip(".")
-        clock += f"{second_text}S"
-    if clock:
-        text += "T" + clock
-    return text if text != "P" else "PT0S"
-
-
-def _structure_duration(value: Any, _: type) -> dt.timedelta:
-    if isinstance(value, dt.timedelta):
-        return value
-    if type(value) is str:
-        return parse_duration(value)
-    raise TypeError(f"expected an ISO 8601 duration, found {describe_value(value)}")
-
-
-def _structure_price(value: Any, _: type) -> Price:
-    if type(value) is str:
-        return Price(value)
-    if isinstance(value, Price):
-        return value
-    raise TypeError(f"expected a price such as 'Free' or '$40.34', found {describe_value(value)}")
+    return structure_scalar
 
 
 def _structure_related(value: Any, _: type) -> Any:
@@ -277,14 +172,6 @@ def _structure_related(value: Any, _: type) -> Any:
     if type(value) is dict:
         return converter.structure(value, RelatedArticle)
     raise TypeError(f"expected an article summary or a slug, found {describe_value(value)}")
-
-
-def _structure_secured(value: Any, _: type) -> Secured:
-    if type(value) is str:
-        return Secured(value)
-    if isinstance(value, Secured):
-        return value
-    raise TypeError(f"expected the secured blob as a string, found {describe_value(value)}")
 
 
 def _structure_any(value: Any, _: type) -> Any:
@@ -300,14 +187,8 @@ def _structure_list(value: Any, tp: Any) -> list[Any]:
 # --- the converter ----------------------------------------------------------------------
 
 converter: Final = cattrs.Converter(detailed_validation=True)
-converter.register_structure_hook(str, _structure_str)
-converter.register_structure_hook(int, _structure_int)
-converter.register_structure_hook(float, _structure_float)
-converter.register_structure_hook(bool, _structure_bool)
-converter.register_structure_hook(dt.datetime, _structure_datetime)
-converter.register_structure_hook(Secured, _structure_secured)
-converter.register_structure_hook(Price, _structure_price)
-converter.register_structure_hook(dt.timedelta, _structure_duration)
+for _leaf in LEAVES.values():
+    converter.register_structure_hook(_leaf.type, _leaf_hook(_leaf))
 converter.register_structure_hook(RelatedArticle | str, _structure_related)
 converter.register_structure_hook(typing.Any, _structure_any)
 
@@ -414,8 +295,8 @@ def kind_of(data: Any) -> type[AnyRecord]:
     return _kind(data.get("type"), data.get("category"), data.keys())
 
 
-def kind_of_node(root: parse.Mapping) -> type[AnyRecord]:
-    """Choose the model class for a parsed front matter from its ``type`` and keys."""
+def kind_of_node(root: parse.Mapping, path: str | None = None) -> type[AnyRecord]:
+    """Choose the model class for a parsed front matter from its ``type``, keys and folder."""
     scalars = {
         key.value: None
         if value.style == parse.PLAIN and value.value in _NULL_TEXTS
@@ -423,22 +304,45 @@ def kind_of_node(root: parse.Mapping) -> type[AnyRecord]:
         for key, value in root.pairs
         if isinstance(value, parse.Scalar)
     }
-    return _kind(scalars.get("type"), scalars.get("category"), scalars.keys())
+    return _kind(scalars.get("type"), scalars.get("category"), scalars.keys(), path)
 
 
 _NULL_TEXTS: Final = frozenset({"", "~", "null", "Null", "NULL"})
 
 
-def _kind(type_: Any, category: Any, keys: Iterable[str]) -> type[AnyRecord]:
+def _kind(
+    type_: Any, category: Any, keys: Iterable[str], path: str | None = None
+) -> type[AnyRecord]:
     if category == "news":
         return Article
+    folder = _kind_of_folder(path)
     if type_ is None:
         # Organization records have no type; they are known by their identifying keys.
         keys = set(keys)
         if "taxonomy" in keys or "_id" in keys:
             return Organization
-        return Record
-    return _BY_TYPE.get(str(type_).lower(), Record)
+        return folder or Record
+    chosen = _BY_TYPE.get(str(type_).lower())
+    if chosen is Profile and (folder is CompanyProfile or not _COMPANY_KEYS.isdisjoint(keys)):
+        # People and companies both say "profile"; the folder or the fields tell them apart.
+        return CompanyProfile
+    return chosen or folder or Record
+
+
+# Jekyll collections: the folder a record is published from names its kind.
+_FOLDERS: Final = {folder: kind for kind in KINDS for folder in getattr(kind, "FOLDERS", ())}
+_COMPANY_KEYS: Final = frozenset(CompanyProfile.SIGNS)
+
+
+def _kind_of_folder(path: str | None) -> type[AnyRecord] | None:
+    # The nearest folder that names a kind counts (``_learning/videos``, ``_archive/_news``).
+    if path is None:
+        return None
+    for folder in reversed(PurePath(path).parent.parts):
+        kind = _FOLDERS.get(folder)
+        if kind is not None:
+            return kind
+    return None
 
 
 _BY_TYPE: Final = {value: kind for kind in KINDS for value in kind.TYPES}
@@ -499,10 +403,8 @@ def _model_in(owner: type, name: str) -> Any:
 
 # --- shapes: which plain scalars are text -----------------------------------------------
 
-VALUE_TYPES: Final = (Secured, Price)
+VALUE_TYPES: Final = VALUE_CLASSES
 """attrs classes that are scalars in files, not mappings."""
-
-_TEXT_TYPES: Final = frozenset({str, dt.datetime, dt.timedelta, Secured, Price})
 
 
 _SHAPES: dict[type, parse.Shape] = {}
@@ -562,7 +464,8 @@ def _shape_of_type(tp: Any) -> parse.Shape:
             merged.keys = merged.keys or shape.keys
             merged.item = merged.item or shape.item
         return merged
-    if tp in _TEXT_TYPES:
+    leaf = LEAVES.get(tp)
+    if leaf is not None and leaf.is_text:
         return parse.Shape(text=True)
     if typing.get_origin(tp) is list:
         return parse.Shape(item=_shape_of_type(typing.get_args(tp)[0]))
@@ -576,10 +479,9 @@ def _shape_of_type(tp: Any) -> parse.Shape:
 
 def unstructure(value: Any) -> Any:
     """Return the plain data of a record or value: YAML keys, JSON-compatible values."""
-    if isinstance(value, Secured):
-        return value.raw
-    if isinstance(value, Price):
-        return value.text
+    leaf = LEAVES.get(type(value))
+    if leaf is not None and leaf.format is not None:
+        return leaf.format(value)
     if attrs.has(type(value)):
         out: dict[str, Any] = {}
         for key, name in keys_of(type(value)).items():
@@ -592,8 +494,6 @@ def unstructure(value: Any) -> Any:
         return [unstructure(item) for item in value]
     if isinstance(value, dt.datetime):
         return format_datetime(value)
-    if isinstance(value, dt.timedelta):
-        return format_duration(value)
     if isinstance(value, dict):
         return {key: unstructure(item) for key, item in value.items()}
     return value
@@ -631,7 +531,7 @@ def _check(value: Any, path: FieldPath, out: list[Located], only: set[str] | Non
                     _check(element, (*here, index), out)
 
 
-_LEAVES: Final = frozenset({str, int, bool, type(None), Secured, Price})
+_PLAIN_EQUAL: Final = frozenset({str, int, bool, type(None), *VALUE_CLASSES})
 
 
 def same(a: Any, b: Any) -> bool:
@@ -639,7 +539,7 @@ def same(a: Any, b: Any) -> bool:
     kind = type(a)
     if kind is not type(b):
         return False
-    if kind in _LEAVES:
+    if kind in _PLAIN_EQUAL:
         return bool(a == b)
     if kind is float:
         return a == b or (math.isnan(a) and math.isnan(b))
@@ -705,10 +605,37 @@ def reads_as(data: Any, record: Any, changed: set[str], original_data: Any) -> b
     finally:
         TRUSTED.reset(token)
     known = keys_of(cls)
-    return same({k: v for k, v in data.items() if k not in known}, record.extra)
+    return plain_reads_as({k: v for k, v in data.items() if k not in known}, record.extra)
 
 
 _ABSENT: Final = object()
+
+
+def plain_reads_as(read_back: Any, intended: Any) -> bool:
+    """Whether plain data read back from a written text is the plain data intended.
+
+    Date-times are written as YAML timestamps, which read back as their text.
+    """
+    if isinstance(intended, dt.datetime):
+        if type(read_back) is not str:
+            return False
+        try:
+            return same(parse_datetime(read_back), intended)
+        except ValueError:
+            return False
+    if type(intended) is dict:
+        return (
+            type(read_back) is dict
+            and list(read_back) == list(intended)
+            and all(plain_reads_as(read_back[key], intended[key]) for key in intended)
+        )
+    if type(intended) is list:
+        return (
+            type(read_back) is list
+            and len(read_back) == len(intended)
+            and all(plain_reads_as(a, b) for a, b in zip(read_back, intended, strict=True))
+        )
+    return same(read_back, intended)
 
 
 def problems_of(located: Iterable[Located], path: str | None = None) -> list[Problem]:

@@ -9,7 +9,7 @@ from typing import Final, TypeAlias
 
 import attrs
 
-__all__ = ["PLAIN", "Mapping", "Node", "Scalar", "Sequence"]
+__all__ = ["PLAIN", "Duplicate", "Mapping", "Node", "Scalar", "Sequence"]
 
 PLAIN: Final = ""
 """The style of a plain (unquoted) scalar."""
@@ -76,3 +76,21 @@ class Sequence:
 
 
 Node: TypeAlias = Scalar | Mapping | Sequence
+
+
+@attrs.frozen
+class Duplicate:
+    """A key written twice in one mapping: YAML readers such as Jekyll's keep the last.
+
+    The earlier entry is left out of its mapping's pairs: it is text the record does not
+    read, like a comment, until a repair removes it.
+
+    Attributes:
+        key: The earlier key, whose entry is shadowed.
+        value: The earlier value.
+        winner: The later key, whose value counts.
+    """
+
+    key: Scalar
+    value: Node
+    winner: Scalar

@@ -34,7 +34,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.loader import BaseLoader
 
 from newsrecord._read import scan
-from newsrecord._read.nodes import PLAIN, Mapping, Node, Scalar, Sequence
+from newsrecord._read.nodes import PLAIN, Duplicate, Mapping, Node, Scalar, Sequence
 from newsrecord._read.text import BOM, LineIndex
 from newsrecord.errors import LimitError, ParseError, RecordError
 
@@ -157,16 +157,20 @@ def parse(
     index: LineIndex,
     path: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    duplicates: list[Duplicate] | None = None,
 ) -> Mapping:
     """Parse ``text[start:end]`` as YAML and return its root mapping with absolute offsets.
 
     The fast line scanner reads what records are usually made of; anything else, and
-    every error, goes to ruamel.yaml's parser. Both give the same nodes.
+    every error, goes to ruamel.yaml's parser. Both give the same nodes. A key written
+    twice in a mapping counts once, with its last value, as YAML readers such as Jekyll's
+    read it; each such key is appended to *duplicates* (when given), and is an error
+    otherwise.
 
     Raises:
         ParseError: the YAML is malformed, holds more than one document, is not a mapping,
-            has keys that are not strings or repeat, or uses anchors, aliases or unknown
-            tags.
+            has keys that are not strings (or repeat, without *duplicates*), or uses anchors,
+            aliases or unknown tags.
         LimitError: the front matter exceeds one of *limits*.
     """
     if end - start > limits.max_front_matter:
@@ -182,7 +186,7 @@ def parse(
         root = scan.scan(text, start, end, limits.max_depth, limits.max_nodes)
         if root is not None:
             return root
-    return parse_events(text, start, end, index, path, limits)
+    return parse_events(text, start, end, index, path, limits, duplicates)
 
 
 def parse_events(
@@ -192,6 +196,7 @@ def parse_events(
     index: LineIndex,
     path: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    duplicates: list[Duplicate] | None = None,
 ) -> Mapping:
     """Parse ``text[start:end]`` with ruamel.yaml's parser alone (see :func:`parse`)."""
     # The C parser drops a BOM that starts its text and counts offsets without it; the
@@ -200,7 +205,7 @@ def parse_events(
     dispose = _nothing
     try:
         next_event, dispose = _event_source(text[base:end])
-        return _build(next_event, text, base, index, path, limits)
+        return _build(next_event, text, base, index, path, limits, duplicates)
     except RecordError:
         raise
     except Exception as exc:
@@ -296,6 +301,7 @@ def _build(
     index: LineIndex,
     path: str | None,
     limits: Limits,
+    duplicates: list[Duplicate] | None,
 ) -> Mapping:
     # The hot loop of loading: one pass over the events with the open collections on an
     # explicit stack (no recursion, so nesting depth is bounded by a check, not the C
@@ -402,7 +408,13 @@ def _build(
             else:
                 key = waiting[-1]
                 if key is None:
-                    _check_key(node, seen[-1], index, path)
+                    _check_key(node, index, path)
+                    if node.value in seen[-1]:  # type: ignore[union-attr]  # a Scalar
+                        if duplicates is None:
+                            message = f"duplicate key {brief(node.value)}"  # type: ignore[union-attr]
+                            raise _error(message, node.start, index, path)
+                        _shadow(parent, node, duplicates)  # type: ignore[arg-type]
+                    seen[-1].add(node.value)  # type: ignore[union-attr]
                     waiting[-1] = node  # type: ignore[assignment]  # _check_key: a Scalar
                 else:
                     if (
@@ -453,7 +465,16 @@ def _bad_escape(text: str, start: int, end: int) -> int | None:
     return None
 
 
-def _check_key(node: Node, seen: set[str], index: LineIndex, path: str | None) -> None:
+def _shadow(parent: Mapping, key: Scalar, duplicates: list[Duplicate]) -> None:
+    """Take the earlier entry of *key* out of *parent*: the later one wins."""
+    for position, (earlier, value) in enumerate(parent.pairs):
+        if earlier.value == key.value:
+            del parent.pairs[position]
+            duplicates.append(Duplicate(earlier, value, key))
+            return
+
+
+def _check_key(node: Node, index: LineIndex, path: str | None) -> None:
     def fail(message: str) -> ParseError:
         return _error(f"a mapping key must be a plain string, {message}", node.start, index, path)
 
@@ -468,9 +489,6 @@ def _check_key(node: Node, seen: set[str], index: LineIndex, path: str | None) -
             raise _error("merge keys ('<<') are not allowed in records", node.start, index, path)
         if not isinstance(resolve_plain(node.value), str):
             raise fail(f"not {brief(node.value)}")
-    if node.value in seen:
-        raise _error(f"duplicate key {brief(node.value)}", node.start, index, path)
-    seen.add(node.value)
 
 
 def _error(
@@ -670,3 +688,18 @@ def find(root: Node, field: tuple[str | int, ...]) -> Node | None:
         else:
             return node
     return node
+
+
+def path_to(root: Node, key: Scalar) -> tuple[str | int, ...] | None:
+    """Return the field path of the mapping entry whose key node is *key*, if any."""
+    stack: list[tuple[Node, tuple[str | int, ...]]] = [(root, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, Mapping):
+            for name, value in node.pairs:
+                if name is key or (name.start == key.start and name.value == key.value):
+                    return (*where, name.value)
+                stack.append((value, (*where, name.value)))
+        elif isinstance(node, Sequence):
+            stack.extend((item, (*where, number)) for number, item in enumerate(node.items))
+    return None

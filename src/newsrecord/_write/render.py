@@ -14,10 +14,9 @@ from typing import Any, Final
 
 import attrs
 
-from newsrecord._bind.convert import VALUE_TYPES, format_datetime, format_duration, keys_of
+from newsrecord._bind.convert import VALUE_TYPES, keys_of
 from newsrecord._read import parse
-from newsrecord.model.price import Price
-from newsrecord.model.secured import Secured
+from newsrecord.model.leaves import LEAVES
 
 __all__ = ["Layout", "block_lines", "is_scalar", "render_scalar", "scalar_text"]
 
@@ -70,14 +69,9 @@ def scalar_text(value: Any) -> str:
         if math.isinf(value):
             return ".inf" if value > 0 else "-.inf"
         return repr(value)
-    if isinstance(value, dt.datetime):
-        return format_datetime(value)
-    if isinstance(value, dt.timedelta):
-        return format_duration(value)
-    if isinstance(value, Secured):
-        return value.raw
-    if isinstance(value, Price):
-        return value.text
+    leaf = LEAVES.get(type(value))
+    if leaf is not None and leaf.format is not None:
+        return leaf.format(value)
     return str(value)
 
 
@@ -216,15 +210,17 @@ def render_scalar(
     if value is None:
         return "null"
     text = scalar_text(value)
-    if not isinstance(value, str | Secured | Price | dt.datetime | dt.timedelta):
+    leaf = LEAVES.get(type(value))
+    if leaf is None or not leaf.is_text:
         # Numbers and booleans are plain whatever the style: quoted, they become strings.
         return text
     if style == PLAIN:
-        if isinstance(value, str | Secured | Price):
+        if type(value) is not dt.datetime:
             if can_be_plain(text, flow=flow):
                 return text
         elif not (flow and any(ch in _FLOW_INDICATORS for ch in text)):
-            # A date-time is plain in a block; in a flow collection its ':' would end it.
+            # A date-time is plain in a block, where YAML reads it as a timestamp; in a
+            # flow collection its ':' would end it.
             return text
     if style == SINGLE:
         single = _single_quoted(text)

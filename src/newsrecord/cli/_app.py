@@ -24,10 +24,10 @@ def main() -> None:
     """
 
 
-def load_or_exit(file: str) -> newsrecord.Document:
-    """Load FILE, or print its problems and exit with status 1."""
+def load_or_exit(file: str, *, strict: bool = True) -> newsrecord.Document:
+    """Load FILE, or print its problems and exit with status 1 (see load's *strict*)."""
     try:
-        return newsrecord.load(file)
+        return newsrecord.load(file, strict=strict)
     except newsrecord.RecordError as exc:
         exit_invalid(exc)
     except OSError as exc:

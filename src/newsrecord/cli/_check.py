@@ -320,7 +320,7 @@ def _validate_batch(
             results.append(([read_problem(path, exc)], None))
             continue
         problems = newsrecord.check_document(doc, rules, path=path, site_root=site_root)
-        results.append((problems, newsrecord.facts_of(doc, path)))
+        results.append((doc.problems + problems, newsrecord.facts_of(doc, path)))
     return results
 
 

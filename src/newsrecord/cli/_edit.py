@@ -24,11 +24,16 @@ from newsrecord.cli._app import (
 from newsrecord.cli._redact import unified_diff
 
 
-def _edit(file: str, change: Callable[[newsrecord.AnyRecord], None], *, dry_run: bool) -> None:
-    """Apply *change* to FILE's record: print the diff, or save atomically."""
+def _edit(file: str, change: Callable[[newsrecord.Document], None], *, dry_run: bool) -> None:
+    """Apply *change* to FILE's document: print the diff, or save atomically.
+
+    A record whose values do not fit the model is edited too (that is how it gets
+    repaired); if it still does not fit afterwards, its problems are printed and the exit
+    status is 1, the edit saved all the same.
+    """
     if dry_run:
-        doc = load_or_exit(file)
-        change(doc.record)
+        doc = load_or_exit(file, strict=False)
+        change(doc)
         try:
             text = doc.dumps()
         except newsrecord.RecordError as exc:
@@ -36,10 +41,13 @@ def _edit(file: str, change: Callable[[newsrecord.AnyRecord], None], *, dry_run:
         click.echo(unified_diff(doc.text, text, file), nl=False)
         return
     try:
-        with newsrecord.edit(file) as doc:
-            change(doc.record)
+        with newsrecord.edit(file, strict=False) as doc:
+            change(doc)
     except newsrecord.RecordError as exc:
         exit_invalid(exc)
+    if not doc.valid:
+        click.echo(f"{file}: saved; the record still does not fit the model:", err=True)
+        exit_invalid(newsrecord.ValidationError(doc.problems))
 
 
 @main.command(name="set")
@@ -64,10 +72,10 @@ def set_(
             raise click.BadParameter(f"{assignment!r} is not FIELD=VALUE", param_hint="FIELD=VALUE")
         pairs.append((field, parse_json(value, assignment) if as_json else value))
 
-    def change(record: newsrecord.AnyRecord) -> None:
+    def change(doc: newsrecord.Document) -> None:
         for field, value in pairs:
             try:
-                newsrecord.set_field(record, field, value, parse=not as_json, strict=not new_key)
+                doc.set(field, value, parse=not as_json, strict=not new_key)
             except newsrecord.ValidationError as exc:
                 raise usage_error(exc, "FIELD=VALUE", new_key=new_key) from exc
 
@@ -81,10 +89,10 @@ def set_(
 def unset(file: str, fields: tuple[str, ...], *, dry_run: bool) -> None:
     """Remove fields from FILE (their lines leave the file); topics[1] removes an item."""
 
-    def change(record: newsrecord.AnyRecord) -> None:
+    def change(doc: newsrecord.Document) -> None:
         for field in fields:
             try:
-                newsrecord.unset_field(record, field)
+                doc.unset(field)
             except newsrecord.ValidationError as exc:
                 raise usage_error(exc, "FIELD") from exc
 
@@ -108,9 +116,9 @@ def append(
     """
     item = parse_json(value, "VALUE") if as_json else value
 
-    def change(record: newsrecord.AnyRecord) -> None:
+    def change(doc: newsrecord.Document) -> None:
         try:
-            newsrecord.append_field(record, field, item, parse=not as_json, strict=not new_key)
+            doc.append(field, item, parse=not as_json, strict=not new_key)
         except newsrecord.ValidationError as exc:
             raise usage_error(exc, "FIELD VALUE", new_key=new_key) from exc
 

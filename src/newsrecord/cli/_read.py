@@ -77,10 +77,11 @@ def get(file: str, field: str, *, reveal: bool) -> None:
     An absent field prints null. FIELD is a path of YAML keys: title, provider.name,
     images[0].width, topics[-1].
     """
-    doc = load_or_exit(file)
+    # A record whose values do not fit the model is read too: that is when one looks.
+    doc = load_or_exit(file, strict=False)
     try:
-        typed = newsrecord.get_field(doc.record, field)
-        plain = newsrecord.get_field(doc.record, field, plain=True)
+        typed = doc.get(field)
+        plain = doc.get(field, plain=True)
     except newsrecord.ValidationError as exc:
         raise usage_error(exc, "FIELD") from exc
     redactor = Redactor(reveal=reveal)

@@ -3,10 +3,12 @@
 Everything here is re-exported by :mod:`newsrecord`; import it from there.
 """
 
+from newsrecord.model.duration import Duration
 from newsrecord.model.fields import FieldSpec, fields
 from newsrecord.model.price import Price
 from newsrecord.model.records import (
     KINDS,
+    Account,
     Action,
     AnyRecord,
     Article,
@@ -16,17 +18,24 @@ from newsrecord.model.records import (
     Collection,
     Community,
     Company,
+    CompanyProfile,
     Course,
     Download,
+    Event,
+    Funding,
+    GitHub,
     Image,
     LearningResource,
+    Link,
     LinkedIn,
     Organization,
     Profile,
+    Project,
     Provider,
     Ratings,
     Record,
     RelatedArticle,
+    Scholar,
     Twitter,
     Video,
 )
@@ -34,6 +43,7 @@ from newsrecord.model.secured import Secured
 
 __all__ = [
     "KINDS",
+    "Account",
     "Action",
     "AnyRecord",
     "Article",
@@ -43,19 +53,27 @@ __all__ = [
     "Collection",
     "Community",
     "Company",
+    "CompanyProfile",
     "Course",
     "Download",
+    "Duration",
+    "Event",
     "FieldSpec",
+    "Funding",
+    "GitHub",
     "Image",
     "LearningResource",
+    "Link",
     "LinkedIn",
     "Organization",
     "Price",
     "Profile",
+    "Project",
     "Provider",
     "Ratings",
     "Record",
     "RelatedArticle",
+    "Scholar",
     "Secured",
     "Twitter",
     "Video",

@@ -18,6 +18,9 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
+from newsrecord.model.duration import Duration
+from newsrecord.model.leaves import LEAVES
+
 __all__ = ["FieldInfo", "FieldSpec", "field", "fields", "info", "model"]
 
 _META: Final = "newsrecord"
@@ -105,7 +108,7 @@ def model(*, key_order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
             cls,
             kw_only=True,
             repr=False,
-            on_setattr=attrs.setters.validate,
+            on_setattr=attrs.setters.pipe(attrs.setters.convert, attrs.setters.validate),
             field_transformer=_complete,
         )
         made.__repr__ = _compact_repr  # type: ignore[method-assign]
@@ -197,9 +200,18 @@ def _complete(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attri
             attribute.evolve(
                 metadata={_META: attrs.evolve(meta, key=key)},
                 validator=_Validator(cls, attribute.name, key, meta.required),
+                converter=_as_duration if "Duration" in str(attribute.type) else None,
             )
         )
     return done
+
+
+def _as_duration(value: Any) -> Any:
+    # A length given as a timedelta becomes a Duration written in ISO 8601; a negative
+    # one stays as it is, for the validator to refuse with the field's name.
+    if isinstance(value, dt.timedelta) and value >= dt.timedelta():
+        return Duration.of(value)
+    return value
 
 
 def optional_part(tp: Any) -> Any:
@@ -222,12 +234,9 @@ def _checker(tp: Any) -> Callable[[Any], bool]:
     if origin in (typing.Union, types.UnionType):
         checks = [_checker(arg) for arg in typing.get_args(tp)]
         return lambda value: any(check(value) for check in checks)
-    if tp is int:
-        return lambda value: isinstance(value, int) and not isinstance(value, bool)
-    if tp is float:
-        return lambda value: isinstance(value, float | int) and not isinstance(value, bool)
-    if tp is dt.datetime:
-        return lambda value: isinstance(value, dt.datetime) and value.utcoffset() is not None
+    leaf = LEAVES.get(tp)
+    if leaf is not None:
+        return leaf.check
     if tp is typing.Any:
         return lambda value: True
     return lambda value: isinstance(value, tp)
@@ -240,14 +249,8 @@ def _describe(tp: Any) -> str:
         return f"a list of {_describe(typing.get_args(tp)[0])}"
     if origin in (typing.Union, types.UnionType):
         return " or ".join(_describe(arg) for arg in typing.get_args(tp))
-    names = {
-        str: "a string",
-        int: "an integer",
-        float: "a number",
-        bool: "true or false",
-        dt.datetime: "a date-time with a time zone",
-    }
-    return names.get(tp, f"a {getattr(tp, '__name__', tp)}")
+    leaf = LEAVES.get(tp)
+    return leaf.description if leaf is not None else f"a {getattr(tp, '__name__', tp)}"
 
 
 class _Validator:

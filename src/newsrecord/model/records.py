@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar, TypeAlias
 
+from newsrecord.model.duration import Duration
 from newsrecord.model.fields import extra_field, field, model
 from newsrecord.model.price import Price
 from newsrecord.model.secured import Secured
@@ -37,6 +38,7 @@ _ARTICLE_ORDER = (
     "featuredContent",
     "provider",
     "topics",
+    "tags",
     "images",
     "related",
     "secured",
@@ -59,6 +61,7 @@ _SUMMARY_ORDER = (
     "published",
     "featuredContent",
     "topics",
+    "tags",
     "images",
     "related",
     "secured",
@@ -66,6 +69,7 @@ _SUMMARY_ORDER = (
 
 __all__ = [
     "KINDS",
+    "Account",
     "Action",
     "AnyRecord",
     "Article",
@@ -75,18 +79,25 @@ __all__ = [
     "Collection",
     "Community",
     "Company",
+    "CompanyProfile",
     "Course",
     "Download",
+    "Event",
+    "Funding",
+    "GitHub",
     "Image",
     "LearningResource",
+    "Link",
     "LinkedIn",
     "Organization",
     "Price",
     "Profile",
+    "Project",
     "Provider",
     "Ratings",
     "Record",
     "RelatedArticle",
+    "Scholar",
     "Secured",
     "Twitter",
     "Video",
@@ -210,6 +221,7 @@ class Record:
         featured_content: HTML shown instead of the picture (an embedded player).
         provider: Who published it.
         topics: Topic names.
+        tags: Free-form labels besides the topics.
         images: Pictures, the first one featured.
         related: Related records: article summaries, or slugs (plain strings).
         secured: The opaque, encrypted blob, kept exactly.
@@ -218,6 +230,8 @@ class Record:
 
     TYPES: ClassVar[tuple[str, ...]] = ()
     """The ``type`` values that select this class when a file is loaded."""
+    FOLDERS: ClassVar[tuple[str, ...]] = ()
+    """The folders (Jekyll collections) whose records without a ``type`` are of this class."""
 
     title: str | None = field(
         "Headline.",
@@ -253,6 +267,9 @@ class Record:
     featured_content: str | None = field("HTML shown instead of the picture.", default=None)
     provider: Provider | None = field("Who published it.", default=None)
     topics: list[str] | None = field("Topic names.", example=["AI in Robotics", "AI"], default=None)
+    tags: list[str] | None = field(
+        "Free-form labels besides the topics.", example=["Academic Conference"], default=None
+    )
     images: list[Image] | None = field("Pictures, the first one featured.", default=None)
     related: list[RelatedArticle | str] | None = field(
         "Related records: article summaries, or slugs of other records.",
@@ -286,6 +303,7 @@ class Article(Record):
     """
 
     TYPES: ClassVar[tuple[str, ...]] = ("article",)
+    FOLDERS: ClassVar[tuple[str, ...]] = ("_news",)
 
     category: str | None = field("The section, such as 'news'.", example="news", default=None)
     title: str | None = field(
@@ -318,6 +336,7 @@ _LEARNING_ORDER = (
     "levels",
     "items",
     "topics",
+    "tags",
     "images",
     "related",
     "secured",
@@ -345,7 +364,7 @@ class LearningResource(Record):
 
     Attributes:
         price: What it costs, as written (``Free``, ``Free+``, ``$40.34``).
-        length: How long it takes (ISO 8601 duration such as ``PT13M34S``).
+        length: How long it takes, as written (``PT13M34S``, ``53 hours``, ``1:16``).
         levels: Audience levels (``Beginner``, ``Intermediate``, ...).
         ratings: How learners rated it.
         items: Slugs of the resources a collection gathers.
@@ -353,8 +372,9 @@ class LearningResource(Record):
     """
 
     price: Price | None = field("What it costs, as written.", example="Free", default=None)
-    length: dt.timedelta | None = field(
-        "How long it takes, as an ISO 8601 duration; a month counts 30 days, a year 365.",
+    length: Duration | None = field(
+        "How long it takes, as written: ISO 8601 (PT13M34S), words (53 hours, 6 Weeks, "
+        "1h 49m) or a clock (1:16 is an hour and 16 minutes).",
         example="PT13M34S",
         default=None,
     )
@@ -373,6 +393,7 @@ class Video(LearningResource):
     """A video (``type: video``)."""
 
     TYPES: ClassVar[tuple[str, ...]] = ("video",)
+    FOLDERS: ClassVar[tuple[str, ...]] = ("videos",)
 
 
 @model(key_order=_LEARNING_ORDER)
@@ -380,6 +401,7 @@ class Course(LearningResource):
     """A course (``type: course``)."""
 
     TYPES: ClassVar[tuple[str, ...]] = ("course",)
+    FOLDERS: ClassVar[tuple[str, ...]] = ("courses",)
 
 
 @model(key_order=_LEARNING_ORDER)
@@ -387,6 +409,7 @@ class Collection(LearningResource):
     """A collection of other resources (``type: collection``), listed in ``items``."""
 
     TYPES: ClassVar[tuple[str, ...]] = ("collection",)
+    FOLDERS: ClassVar[tuple[str, ...]] = ("collections",)
 
 
 @model(key_order=_LEARNING_ORDER)
@@ -394,6 +417,7 @@ class Book(LearningResource):
     """A book (``type: book``)."""
 
     TYPES: ClassVar[tuple[str, ...]] = ("book",)
+    FOLDERS: ClassVar[tuple[str, ...]] = ("books",)
 
 
 # --- samples --------------------------------------------------------------------------------
@@ -447,6 +471,7 @@ class Download(Record):
     """
 
     TYPES: ClassVar[tuple[str, ...]] = ("download",)
+    FOLDERS: ClassVar[tuple[str, ...]] = ("_samples",)
 
     actions: list[Action] | None = field("What a reader can do with it.", default=None)
 
@@ -471,16 +496,75 @@ class Twitter:
     extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(key_order=("url",))
+@model(key_order=("url", "followers"))
 class LinkedIn:
-    """A LinkedIn profile.
+    """A LinkedIn profile or company page.
 
     Attributes:
         url: The profile page.
+        followers: How many followers it has.
         extra: Keys the model does not know, in file order.
     """
 
     url: str | None = field("The profile page.", default=None)
+    followers: int | None = field("How many followers it has.", example=2981, default=None)
+    extra: dict[str, Any] = extra_field(factory=dict)
+
+
+@model(key_order=("username", "url", "followers"))
+class Account:
+    """An account on another site (Weibo, ...): its page and its audience.
+
+    Attributes:
+        username: The handle.
+        url: The profile page.
+        followers: How many followers it has.
+        extra: Keys the model does not know, in file order.
+    """
+
+    username: str | None = field("The handle.", default=None)
+    url: str | None = field(
+        "The profile page.", example="https://www.weibo.com/kaifulee", default=None
+    )
+    followers: int | None = field("How many followers it has.", example=51934864, default=None)
+    extra: dict[str, Any] = extra_field(factory=dict)
+
+
+@model(key_order=("url", "citations"))
+class Scholar:
+    """A Google Scholar profile.
+
+    Attributes:
+        url: The profile page.
+        citations: How often the person's work is cited.
+        extra: Keys the model does not know, in file order.
+    """
+
+    url: str | None = field(
+        "The profile page.",
+        example="https://scholar.google.com/citations?user=Tb0ZrYwAAAAJ",
+        default=None,
+    )
+    citations: int | None = field(
+        "How often the person's work is cited.", example=134965, default=None
+    )
+    extra: dict[str, Any] = extra_field(factory=dict)
+
+
+@model(key_order=("url", "title"))
+class Link:
+    """A page elsewhere: a Wikipedia article, a Crunchbase entry, a video.
+
+    Attributes:
+        url: Its address.
+        title: Its title.
+        extra: Keys the model does not know, in file order.
+    """
+
+    url: str | None = field(
+        "Its address.", example="https://en.wikipedia.org/wiki/Fei-Fei_Li", default=None
+    )
+    title: str | None = field("Its title.", default=None)
     extra: dict[str, Any] = extra_field(factory=dict)
 
 
@@ -497,7 +581,11 @@ class LinkedIn:
         "website",
         "twitter",
         "linkedin",
+        "weibo",
+        "googleScholar",
+        "wikipedia",
         "topics",
+        "tags",
         "images",
         "secured",
     )
@@ -513,9 +601,13 @@ class Profile(Record):
         twitter: Their Twitter account.
         linkedin: Their LinkedIn profile.
         affiliation: The organization they belong to.
+        weibo: Their Weibo account.
+        google_scholar: Their Google Scholar profile.
+        wikipedia: Their Wikipedia article.
     """
 
     TYPES: ClassVar[tuple[str, ...]] = ("profile",)
+    FOLDERS: ClassVar[tuple[str, ...]] = ("_people",)
 
     name: str | None = field("The person's name.", example="April Dunnam", default=None)
     bio: str | None = field("A short biography.", default=None)
@@ -524,6 +616,215 @@ class Profile(Record):
     twitter: Twitter | None = field("Their Twitter account.", default=None)
     linkedin: LinkedIn | None = field("Their LinkedIn profile.", default=None)
     affiliation: Organization | None = field("The organization they belong to.", default=None)
+    weibo: Account | None = field("Their Weibo account.", default=None)
+    google_scholar: Scholar | None = field("Their Google Scholar profile.", default=None)
+    wikipedia: Link | None = field("Their Wikipedia article.", default=None)
+
+
+@model(
+    key_order=(
+        "name",
+        "overview",
+        "type",
+        "heat",
+        "removed",
+        "published",
+        "website",
+        "crunchbase",
+        "twitter",
+        "linkedin",
+        "size",
+        "yearFounded",
+        "locations",
+        "funding",
+        "otherNames",
+        "topics",
+        "tags",
+        "images",
+        "videos",
+        "secured",
+    )
+)
+class CompanyProfile(Record):
+    """A company (``type: profile`` in a ``_companies`` folder, or with company fields).
+
+    Attributes:
+        name: The company's name.
+        overview: What it does.
+        website: Its site.
+        crunchbase: Its Crunchbase entry.
+        twitter: Its Twitter account.
+        linkedin: Its LinkedIn page.
+        size: How many people it employs, as written (``51-200 employees``).
+        year_founded: The year it was founded.
+        locations: Where it is.
+        funding: How it is funded.
+        other_names: Other names it goes by.
+        videos: Videos about it.
+    """
+
+    TYPES: ClassVar[tuple[str, ...]] = ()
+    FOLDERS: ClassVar[tuple[str, ...]] = ("_companies",)
+    SIGNS: ClassVar[tuple[str, ...]] = (
+        "overview",
+        "crunchbase",
+        "yearFounded",
+        "funding",
+        "locations",
+        "otherNames",
+    )
+    """Keys only companies have: with ``type: profile``, they make a company, not a person."""
+
+    name: str | None = field("The company's name.", example="6sense", default=None)
+    overview: str | None = field("What it does.", default=None)
+    website: str | None = field("Its site.", example="https://www.6sense.com/", default=None)
+    crunchbase: Link | None = field("Its Crunchbase entry.", default=None)
+    twitter: Twitter | None = field("Its Twitter account.", default=None)
+    linkedin: LinkedIn | None = field("Its LinkedIn page.", default=None)
+    size: str | None = field(
+        "How many people it employs, as written.", example="51-200 employees", default=None
+    )
+    year_founded: int | None = field("The year it was founded.", example=2016, default=None)
+    locations: list[str] | None = field("Where it is.", example=["Seattle, WA"], default=None)
+    funding: Funding | None = field("How it is funded.", default=None)
+    other_names: list[str] | None = field("Other names it goes by.", default=None)
+    videos: list[Link] | None = field("Videos about it.", default=None)
+
+
+@model(key_order=("status",))
+class Funding:
+    """How a company is funded.
+
+    Attributes:
+        status: Its stage, as written (``Late Stage Venture``, ``M&A``).
+        extra: Keys the model does not know, in file order.
+    """
+
+    status: str | None = field("Its stage, as written.", example="Late Stage Venture", default=None)
+    extra: dict[str, Any] = extra_field(factory=dict)
+
+
+# --- events and projects --------------------------------------------------------------------
+
+
+@model(
+    key_order=(
+        "name",
+        "title",
+        "excerpt",
+        "originalUrl",
+        "webUrl",
+        "website",
+        "type",
+        "startDateTime",
+        "endDateTime",
+        "location",
+        "heat",
+        "removed",
+        "published",
+        "provider",
+        "topics",
+        "tags",
+        "images",
+        "secured",
+    )
+)
+class Event(Record):
+    """An event: a conference, summit, meetup or webinar (``type: conference``, ...).
+
+    Attributes:
+        name: The event's name.
+        start_date_time: When it starts.
+        end_date_time: When it ends.
+        location: Where it takes place (``Online``, a city).
+        website: Its site.
+    """
+
+    TYPES: ClassVar[tuple[str, ...]] = (
+        "conference",
+        "event",
+        "summit",
+        "meetup",
+        "webinar",
+        "workshop",
+        "hackathon",
+    )
+    FOLDERS: ClassVar[tuple[str, ...]] = ("_events",)
+
+    name: str | None = field("The event's name.", example="RSS 2020", default=None)
+    start_date_time: dt.datetime | None = field(
+        "When it starts (ISO 8601 with a time zone).",
+        example="2020-07-12T08:00:00-08:00",
+        default=None,
+    )
+    end_date_time: dt.datetime | None = field(
+        "When it ends (ISO 8601 with a time zone).", default=None
+    )
+    location: str | None = field("Where it takes place.", example="Online", default=None)
+    website: str | None = field("Its site.", default=None)
+
+
+@model(key_order=("url", "watches", "stars", "forks", "languages"))
+class GitHub:
+    """A project's GitHub repository and its counts.
+
+    Attributes:
+        url: The repository.
+        watches: How many people watch it.
+        stars: How many stars it has.
+        forks: How many forks it has.
+        languages: Its programming languages.
+        extra: Keys the model does not know, in file order.
+    """
+
+    url: str | None = field(
+        "The repository.", example="https://github.com/accord-net/framework/", default=None
+    )
+    watches: int | None = field("How many people watch it.", example=376, default=None)
+    stars: int | None = field("How many stars it has.", example=3522, default=None)
+    forks: int | None = field("How many forks it has.", example=1646, default=None)
+    languages: list[str] | None = field("Its programming languages.", example=["C#"], default=None)
+    extra: dict[str, Any] = extra_field(factory=dict)
+
+
+@model(
+    key_order=(
+        "name",
+        "title",
+        "excerpt",
+        "originalUrl",
+        "webUrl",
+        "website",
+        "type",
+        "publishedDateTime",
+        "updatedDateTime",
+        "heat",
+        "removed",
+        "published",
+        "github",
+        "provider",
+        "topics",
+        "tags",
+        "images",
+        "related",
+        "secured",
+    )
+)
+class Project(Record):
+    """A software project (``type: code``), with its repository.
+
+    Attributes:
+        name: The project's name.
+        website: Its site.
+        github: Its GitHub repository.
+    """
+
+    TYPES: ClassVar[tuple[str, ...]] = ("code", "project")
+    FOLDERS: ClassVar[tuple[str, ...]] = ("_projects",)
+
+    name: str | None = field("The project's name.", example="Accord.NET Framework", default=None)
+    website: str | None = field("Its site.", default=None)
+    github: GitHub | None = field("Its GitHub repository.", default=None)
 
 
 # --- communities and challenges -------------------------------------------------------------
@@ -556,6 +857,7 @@ class Community(Record):
     """
 
     TYPES: ClassVar[tuple[str, ...]] = ("forum", "community", "group")
+    FOLDERS: ClassVar[tuple[str, ...]] = ("_communities",)
 
     name: str | None = field(
         "The community's name.", example="Power Apps Facebook Group", default=None
@@ -591,6 +893,7 @@ class Company:
         "removed",
         "published",
         "featuredContent",
+        "levels",
         "companies",
         "provider",
         "topics",
@@ -599,13 +902,17 @@ class Company:
     )
 )
 class Challenge(Record):
-    """A coding challenge (``type: challenge``) and the companies that ask it.
+    """A coding challenge (``type: challenge``, or in a ``_challenges`` folder).
 
     Attributes:
+        levels: How hard it is (``Easy``, ``Medium``, ``Hard``).
         companies: Companies reported to ask it.
     """
 
     TYPES: ClassVar[tuple[str, ...]] = ("challenge",)
+    FOLDERS: ClassVar[tuple[str, ...]] = ("_challenges",)
+
+    levels: list[str] | None = field("How hard it is.", example=["Medium"], default=None)
 
     companies: list[Company] | None = field("Companies reported to ask it.", default=None)
 
@@ -621,6 +928,9 @@ KINDS: tuple[type[Record] | type[Organization], ...] = (
     Book,
     Download,
     Profile,
+    CompanyProfile,
+    Event,
+    Project,
     Community,
     Challenge,
     Organization,

@@ -1,0 +1,185 @@
+"""Known repairs of real files: each finds what it repairs and the edits that do it.
+
+A repair changes only the text it repairs. Each one is a :class:`Repair` in
+:data:`REPAIRS`; the document applies the edits, reads the text again and checks that
+the repair did what it says (see ``Document.repair``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Final
+
+import attrs
+
+from newsrecord._read.nodes import Duplicate, Mapping, Node
+from newsrecord._read.nodes import Sequence as SequenceNode
+from newsrecord._read.parse import brief
+from newsrecord._read.text import line_start
+from newsrecord._write.splice import Edit
+
+__all__ = ["REPAIRS", "Finding", "Repair", "Source"]
+
+
+@attrs.frozen
+class Source:
+    """What a repair looks at: the text, its root mapping and the keys written twice.
+
+    Attributes:
+        text: The whole file.
+        root: The root mapping of the front matter.
+        duplicates: The keys written twice, earlier entries first.
+        newline: The file's line break.
+        yaml_start: Offset of the front matter.
+        yaml_end: Offset just past the front matter.
+    """
+
+    text: str
+    root: Mapping
+    duplicates: Sequence[Duplicate]
+    newline: str
+    yaml_start: int
+    yaml_end: int
+
+
+@attrs.frozen
+class Finding:
+    """One thing a repair fixes: where it is, what it is, and the edits that fix it.
+
+    Attributes:
+        offset: Where the problem is in the text.
+        message: What the repair does there.
+        edits: The splices that repair it.
+        key: The key it concerns, if any.
+    """
+
+    offset: int
+    message: str
+    edits: tuple[Edit, ...]
+    key: Node | None = None
+
+
+@attrs.frozen
+class Repair:
+    """A known repair.
+
+    Attributes:
+        name: Its name on the command line (``newsrecord fix --only NAME``).
+        description: What it repairs, in one sentence.
+        find: Returns the findings in a source.
+    """
+
+    name: str
+    description: str
+    find: Callable[[Source], list[Finding]]
+
+
+def _duplicate_keys(source: Source) -> list[Finding]:
+    text = source.text
+    findings = []
+    for duplicate in source.duplicates:
+        start, end = _entry_span(text, source.root, duplicate)
+        later = text.count("\n", 0, duplicate.winner.start) + 1
+        message = f"removed the earlier {brief(duplicate.key.value)}, which line {later} overrides"
+        edit = Edit(start, end, "")
+        findings.append(Finding(duplicate.key.start, message, (edit,), duplicate.winner))
+    return findings
+
+
+def _entry_span(text: str, root: Mapping, duplicate: Duplicate) -> tuple[int, int]:
+    """The text of a shadowed entry: its lines, or its part of a line."""
+    key, value = duplicate.key, duplicate.value
+    following = _next_key_start(root, value.end)
+    first = line_start(text, key.start)
+    if _in_flow(root, duplicate.winner) or text[first : key.start].strip(" "):
+        # In a flow mapping, or right after a list item's dash: the entry ends where the
+        # next one starts, which moves up into its place.
+        return key.start, following
+    # A block entry: whole lines, up to the end of its value's last line (blank lines and
+    # comments that follow belong to what comes next).
+    end = _content_end(text, key.start, value)
+    line_end = text.find("\n", end)
+    return first, len(text) if line_end < 0 else line_end + 1
+
+
+def _content_end(text: str, key_start: int, value: Node) -> int:
+    """Offset just past the last character of an entry's value (a comment stays)."""
+    end = max(value.end, key_start + 1)
+    while True:
+        while end > key_start and text[end - 1] in " \t\r\n":
+            end -= 1
+        line = line_start(text, end - 1)
+        if text[line:end].lstrip(" ").startswith("#") and line > key_start:
+            end = line
+            continue
+        return end
+
+
+def _next_key_start(node: Node, after: int) -> int:
+    """The smallest key offset at or past *after* in the tree (the next entry)."""
+    best = -1
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Mapping):
+            for name, value in current.pairs:
+                if name.start >= after and (best < 0 or name.start < best):
+                    best = name.start
+                stack.append(value)
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.items)
+    return best if best >= 0 else after
+
+
+def _in_flow(root: Mapping, key: Node) -> bool:
+    stack: list[Node] = [root]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Mapping):
+            if any(name is key for name, _ in current.pairs):
+                return current.flow
+            stack.extend(value for _, value in current.pairs)
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.items)
+    return False
+
+
+def _mixed_line_breaks(source: Source) -> list[Finding]:
+    text, newline = source.text, source.newline
+    other = "\n" if newline == "\r\n" else "\r\n"
+    edits = []
+    at = 0
+    while True:
+        found = text.find("\n", at)
+        if found < 0:
+            break
+        is_crlf = found > 0 and text[found - 1] == "\r"
+        if (other == "\r\n") == is_crlf:
+            start = found - 1 if is_crlf else found
+            edits.append(Edit(start, found + 1, newline))
+        at = found + 1
+    if not edits:
+        return []
+    shown = "CRLF" if newline == "\r\n" else "LF"
+    message = f"wrote the file's own line break ({shown}) at the end of {len(edits)} line(s)"
+    return [Finding(edits[0].start, message, tuple(edits))]
+
+
+REPAIRS: Final[dict[str, Repair]] = {
+    repair.name: repair
+    for repair in (
+        Repair(
+            "duplicate-keys",
+            "Remove the earlier entries of keys written twice in a mapping; the last one "
+            "is what Jekyll reads, and stays.",
+            _duplicate_keys,
+        ),
+        Repair(
+            "mixed-line-breaks",
+            "Give every line the file's own line break (that of its first line), where "
+            "editors mixed LF and CRLF.",
+            _mixed_line_breaks,
+        ),
+    )
+}
+"""Every known repair, by name, in the order they are applied."""

@@ -1,0 +1,94 @@
+"""The ``fix`` command: known repairs of real files, changing only the lines they repair."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+import newsrecord
+from newsrecord.cli._app import EXIT_INVALID, main
+from newsrecord.cli._redact import unified_diff
+from newsrecord.cli._runner import read_problem, record_files
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--check", is_flag=True, help="Write nothing; list what would be repaired, exit 1.")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print unified diffs.")
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="NAME",
+    help="Apply only this repair (repeatable); --list shows them.",
+)
+@click.option("--list", "list_repairs", is_flag=True, help="List the known repairs and exit.")
+def fix(
+    paths: tuple[str, ...],
+    *,
+    check: bool,
+    show_diff: bool,
+    only: tuple[str, ...],
+    list_repairs: bool,
+) -> None:
+    """Repair known problems of record files in place (keys written twice, mixed breaks).
+
+    Each repair changes only the lines it repairs and never what the record says; files
+    are saved atomically, and a file changed by someone else meanwhile is left alone. Every
+    repair is printed as PATH:LINE:COL: field: repair: what it did. With --check or --diff
+    nothing is written, and --check exits 1 when something would be repaired.
+    """
+    if list_repairs:
+        for name, description in newsrecord.REPAIRS.items():
+            click.echo(f"{name}: {description}")
+        return
+    if not paths:
+        raise click.UsageError("give the record files or folders to repair")
+    unknown = [name for name in only if name not in newsrecord.REPAIRS]
+    if unknown:
+        known = ", ".join(newsrecord.REPAIRS)
+        raise click.BadParameter(
+            f"no repair named {unknown[0]!r} (known: {known})", param_hint="--only"
+        )
+    write = not (check or show_diff)
+    walk_problems: list[newsrecord.Problem] = []
+    files = repaired = failed = 0
+    for path in record_files(paths, walk_problems):
+        files += 1
+        try:
+            done = _repair(str(path), only or None, write=write, show_diff=show_diff)
+        except newsrecord.RecordError as exc:
+            failed += 1
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            continue
+        except OSError as exc:
+            failed += 1
+            click.echo(str(read_problem(str(path), exc)), err=True)
+            continue
+        repaired += bool(done)
+        if not show_diff:
+            for problem in done:
+                click.echo(str(problem))
+    for problem in walk_problems:
+        click.echo(str(problem), err=True)
+    verb = "repaired" if write else "would be repaired"
+    click.echo(f"{repaired} of {files} files {verb}", err=True)
+    if failed or walk_problems:
+        click.echo(f"{failed + len(walk_problems)} files could not be read as records", err=True)
+    sys.exit(EXIT_INVALID if failed or walk_problems or (check and repaired) else 0)
+
+
+def _repair(
+    path: str, only: tuple[str, ...] | None, *, write: bool, show_diff: bool
+) -> list[newsrecord.Problem]:
+    """Repair one file (or show how); return what was repaired."""
+    if not write:
+        doc = newsrecord.load(path, strict=False)
+        repairs = doc.repair(only)
+        if show_diff and repairs:
+            click.echo(unified_diff(doc.text, doc.dumps(), path), nl=False)
+        return repairs
+    with newsrecord.edit(path, strict=False) as doc:
+        return doc.repair(only)
