@@ -12,6 +12,10 @@ over a megabyte) and the peak memory the library allocated, traced by ``tracemal
 a separate run so that tracing does not slow the timed ones. The input itself is made
 before timing and tracing start.
 
+With ``--growth`` it times instead each family of hostile inputs of
+``tests/hostile_inputs.py`` at sizes n, 2n and 4n and prints the growth exponent (1 is
+linear, 2 quadratic); families over 1.7 are flagged, unless known (the owner is named).
+
 Cases slower than ``--limit`` seconds (default 1) are flagged ``SLOW``, cases that do not
 raise the expected error ``WRONG``; either makes the exit status 1. Timing belongs here,
 never in the unit tests.
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import math
 import sys
 import tempfile
 import time
@@ -32,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.hostile_inputs import FAMILIES  # noqa: E402
 from tests.malformed_cases import Case, all_cases, huge_body_file  # noqa: E402
 
 import newsrecord  # noqa: E402  # after the path to the repository's tests is known
@@ -116,13 +122,58 @@ def run(parser: str, limit: float, only: str) -> int:
     return flagged
 
 
+def growth(only: str, scale: float) -> int:
+    """Time each family of ``tests/hostile_inputs.py`` at n, 2n and 4n; print exponents.
+
+    The exponent is half the log2 of the ratio of the times at 4n and n, each the best of
+    seven runs (other programs on the machine can only slow a run down): 1 for linear
+    growth, 2 for quadratic; caches make linear families read up to about 1.5. Families
+    over 1.7 are flagged, except known ones (their owner is named).
+    """
+    print("\n== growth of hostile input families: best times at n, 2n, 4n")
+    print(f"{'family':<46} {'n':>7} {'t(n)':>9} {'t(2n)':>9} {'t(4n)':>9} {'exp':>5}")
+    flagged = 0
+    for family in FAMILIES:
+        if only not in family.name:
+            continue
+        n = max(1, int(family.n * scale))
+        times = []
+        for size in (n, 2 * n, 4 * n):
+            data = family.make(size)
+            runs = []
+            for _ in range(7):
+                gc.collect()
+                started = time.perf_counter()
+                family.feed(data)
+                runs.append(time.perf_counter() - started)
+            times.append(min(runs))
+        exponent = math.log2(max(times[2], 1e-7) / max(times[0], 1e-7)) / 2
+        flag = ""
+        if exponent > 1.7:  # between linear (1) and quadratic (2)
+            flag = f"  <-- known ({family.owner})" if family.owner else "  <-- SUPERLINEAR"
+            flagged += not family.owner
+        print(
+            f"{family.name[:46]:<46} {n:>7} {times[0] * 1000:7.2f}ms {times[1] * 1000:7.2f}ms "
+            f"{times[2] * 1000:7.2f}ms {exponent:5.2f}{flag}"
+        )
+    return flagged
+
+
 def main() -> None:
     """Parse the command line and measure."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--parser", choices=["c", "pure", "both"], default="both")
     parser.add_argument("--limit", type=float, default=1.0, help="seconds (default 1)")
     parser.add_argument("-k", dest="only", default="", help="only cases whose name has this")
+    parser.add_argument(
+        "--growth", action="store_true", help="time the hostile input families instead"
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply growth sizes")
     options = parser.parse_args()
+    if options.growth:
+        flagged = growth(options.only, options.scale)
+        print(f"\n{flagged} family(ies) flagged" if flagged else "\nno family flagged")
+        sys.exit(1 if flagged else 0)
     parsers = ["c", "pure"] if options.parser == "both" else [options.parser]
     flagged = sum(run(name, options.limit, options.only) for name in parsers)
     print(f"\n{flagged} case(s) flagged" if flagged else "\nno case flagged")

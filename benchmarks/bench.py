@@ -11,10 +11,15 @@ Then, in one run and in interleaved rounds (the order of the cases rotates from 
 round), each case walks over every record:
 
 * ``newsrecord.loads(text).record`` and ``python-frontmatter``'s ``frontmatter.loads(text)``;
+* the same newsrecord load with the pure-Python scanner, when the native one
+  (``pip install ./native``) is in use;
 * ruamel.yaml's round-trip ``YAML().load`` of the front matter;
 * load, change one field, write: newsrecord ``dumps()`` and ruamel.yaml round-trip
   ``load`` + ``dump``;
-* PyYAML's C loader on the front matter, for reference.
+* for reference: splitting the text at its ``---`` lines (the floor every tool pays),
+  rapidyaml's parse to its tree (C++, no Python objects), yaml_rs's ``loads`` (Rust, to
+  plain Python objects) and PyYAML's C loader on the front matter. The tools of the
+  ``bench`` extra that are not installed are left out of the table.
 
 Each pass is timed with :func:`time.perf_counter`, the garbage collector off; the figures
 are medians over the rounds, and each ratio is the median of the ratios of the same round,
@@ -22,7 +27,9 @@ so that a slow moment of a shared machine hits both sides of a ratio alike. The
 pure-Python path of newsrecord (``NEWSRECORD_PURE_PYTHON=1``) runs in a child process,
 which also reports whether its results are identical to this process's.
 
-Only the public API of newsrecord is used. Timing belongs here, never in the unit tests.
+Only the public API of newsrecord is used, but for one private switch: the case with the
+pure-Python scanner swaps ``newsrecord._read.native.scan`` while it runs, so that both
+scanners are timed in the same rounds. Timing belongs here, never in the unit tests.
 """
 
 from __future__ import annotations
@@ -70,6 +77,10 @@ EDIT: Final = "newsrecord load+edit+dumps()"
 RUAMEL_EDIT: Final = "ruamel.yaml rt load+edit+dump"
 PYYAML: Final = "PyYAML CSafeLoader (reference)"
 PURE: Final = "newsrecord loads().record, pure Python"
+PYTHON_SCANNER: Final = "newsrecord loads().record, Python scanner"
+SPLIT: Final = "split at the --- lines (floor)"
+RAPIDYAML: Final = "rapidyaml parse, tree only (C++)"
+YAML_RS: Final = "yaml_rs loads (Rust; untyped)"
 
 
 @attrs.frozen
@@ -132,6 +143,10 @@ TARGETS: Final = (
     Target("loads().record time / frontmatter.loads() time", LOAD, FRONTMATTER, 1.0, False, 0.7),
     Target("ruamel rt load / newsrecord loads().record", RUAMEL_LOAD, LOAD, 12.0, True),
     Target("ruamel rt load+dump / newsrecord edit+dumps()", RUAMEL_EDIT, EDIT, 12.0, True),
+    # Issue 15: typed and lossless at under a third of the untyped, lossy tool's time, and
+    # within 3x of a Rust YAML loader's untyped load.
+    Target("loads().record / frontmatter.loads() (issue 15)", LOAD, FRONTMATTER, 0.3, False),
+    Target("loads().record / yaml_rs loads (issue 15)", LOAD, YAML_RS, 3.0, False),
 )
 
 
@@ -187,6 +202,8 @@ def refusal(sample: Sample) -> str | None:
         **frontmatter_cases([sample]),
         **ruamel_cases([sample]),
         **pyyaml_cases([sample]),
+        **rapidyaml_cases([sample]),
+        **yaml_rs_cases([sample]),
     }
     for name, case in cases.items():
         try:
@@ -223,6 +240,69 @@ def newsrecord_cases(samples: Sequence[Sample]) -> dict[str, Case]:
             document.dumps()
 
     return {LOAD: load, EDIT: edit}
+
+
+def python_scanner_cases(samples: Sequence[Sample]) -> dict[str, Case]:
+    """The load with the pure-Python scanner, when the native one is the scanner in use."""
+    native = importlib.import_module("newsrecord._read.native")
+    if not native.NATIVE:
+        return {}
+    pure = importlib.import_module("newsrecord._read.scan").scan
+    texts = [sample.text for sample in samples]
+    loads = newsrecord.loads
+
+    def load() -> None:
+        native_scan = native.scan
+        native.scan = pure
+        try:
+            for text in texts:
+                loads(text).record  # noqa: B018  # building the record is what is measured
+        finally:
+            native.scan = native_scan
+
+    return {PYTHON_SCANNER: load}
+
+
+def split_cases(samples: Sequence[Sample]) -> dict[str, Case]:
+    """The floor: find the two ``---`` lines and cut the text into front matter and body."""
+    texts = [sample.text for sample in samples]
+
+    def split() -> None:
+        for text in texts:
+            start = text.find("\n") + 1
+            end = text.find("\n---", start - 1) + 1
+            text[start:end]  # the front matter
+            text[text.find("\n", end) + 1 :]  # the body
+
+    return {SPLIT: split}
+
+
+def rapidyaml_cases(samples: Sequence[Sample]) -> dict[str, Case]:
+    ryml = optional("ryml")
+    if ryml is None:
+        return {}
+    front = [sample.front_matter for sample in samples]
+    parse = ryml.parse_in_arena
+
+    def load() -> None:
+        for text in front:
+            parse(text)
+
+    return {RAPIDYAML: load}
+
+
+def yaml_rs_cases(samples: Sequence[Sample]) -> dict[str, Case]:
+    yaml_rs = optional("yaml_rs")
+    if yaml_rs is None:
+        return {}
+    front = [sample.front_matter for sample in samples]
+    parse = yaml_rs.loads
+
+    def load() -> None:
+        for text in front:
+            parse(text)
+
+    return {YAML_RS: load}
 
 
 def optional(module: str) -> Any:
@@ -415,6 +495,11 @@ def c_parser_in_use() -> bool:
     return importlib.util.find_spec("_ruamel_yaml") is not None
 
 
+def native_scanner_in_use() -> bool:
+    """Whether newsrecord reads front matter with its native scanner in this process."""
+    return bool(importlib.import_module("newsrecord._read.native").NATIVE)
+
+
 def cpu_model() -> str:
     try:
         lines = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
@@ -449,17 +534,21 @@ def machine() -> dict[str, Any]:
         "usable_cores": usable,
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "c_parser": c_parser_in_use(),
+        "native_scanner": native_scanner_in_use(),
         "pyyaml_libyaml": libyaml,
         "versions": {
             name: version(name)
             for name in (
                 "newsrecord",
+                "newsrecord-native",
                 "python-frontmatter",
                 "PyYAML",
                 "ruamel.yaml",
                 "ruamel.yaml.clib",
                 "attrs",
                 "cattrs",
+                "yaml_rs",
+                "rapidyaml",
             )
         },
     }
@@ -482,6 +571,21 @@ def summary(seconds: dict[str, list[float]], counts: dict[str, int]) -> dict[str
             "rounds": passes,
         }
     return cases
+
+
+def ratios(seconds: dict[str, list[float]], counts: dict[str, int]) -> dict[str, dict[str, float]]:
+    """Each case's time per record against two references, as median per-round ratios."""
+    out: dict[str, dict[str, float]] = {}
+    for reference in (LOAD, FRONTMATTER):
+        if reference not in seconds:
+            continue
+        for name in seconds:
+            # The edit cases walk fewer records: compare times per record.
+            scale = counts[reference] / counts[name]
+            ratio = paired_ratio(seconds, name, reference)
+            if ratio is not None:
+                out.setdefault(name, {})[reference] = ratio * scale
+    return out
 
 
 def judge(seconds: dict[str, list[float]]) -> list[dict[str, Any]]:
@@ -524,16 +628,28 @@ def print_report(report: dict[str, Any]) -> None:
         f" | PyYAML {versions['PyYAML']} with libyaml: {'yes' if info['pyyaml_libyaml'] else 'no'}"
         f" | python-frontmatter {versions['python-frontmatter']}"
     )
+    print(
+        f"native scanner used: {'yes' if info['native_scanner'] else 'no'} "
+        f"(newsrecord-native {versions['newsrecord-native']})"
+        f" | yaml_rs {versions['yaml_rs']} | rapidyaml {versions['rapidyaml']}"
+    )
     for note in report["skipped"][:10]:
         print(f"  left out: {note}")
     if len(report["skipped"]) > 10:
         print(f"  ... and {len(report['skipped']) - 10} more files left out")
     print()
-    print(f"{'case':<42}{'records/s':>12}{'us/record':>12}{'best us':>10}")
+    print(
+        f"{'case':<42}{'records/s':>12}{'us/record':>12}{'best us':>10}"
+        f"{'x loads()':>11}{'x frontmatter':>15}"
+    )
     for name, case in report["cases"].items():
+        relative = report["ratios"].get(name, {})
+        against = [relative.get(reference) for reference in (LOAD, FRONTMATTER)]
+        shown = ["n/a" if ratio is None else f"{ratio:.3f}" for ratio in against]
         print(
             f"{name:<42}{case['records_per_second']:>12,.0f}"
             f"{case['us_per_record']:>12.1f}{case['best_us_per_record']:>10.1f}"
+            f"{shown[0]:>11}{shown[1]:>15}"
         )
     print()
     print(
@@ -569,7 +685,11 @@ def print_pure(report: dict[str, Any]) -> None:
     seconds = statistics.median(pure["seconds"])
     per_second = pure["records"] / seconds
     c_case = report["cases"].get(LOAD)
-    slower = f", {c_case['records_per_second'] / per_second:.1f}x slower than C" if c_case else ""
+    slower = (
+        f", {c_case['records_per_second'] / per_second:.1f}x slower than this process's"
+        if c_case
+        else ""
+    )
     print(
         f"  {PURE:<40}{per_second:>10,.0f} records/s{seconds / pure['records'] * 1e6:>9.1f} us"
         f"/record{slower}"
@@ -627,10 +747,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"no record files that every tool reads under {folder}", file=sys.stderr)
         return 1
     cases = {
+        **split_cases(samples),
+        **rapidyaml_cases(samples),
+        **yaml_rs_cases(samples),
         **newsrecord_cases(samples),
+        **python_scanner_cases(samples),
         **frontmatter_cases(samples),
-        **ruamel_cases(samples),
         **pyyaml_cases(samples),
+        **ruamel_cases(samples),
     }
     edited = sum(sample.edit is not None for sample in samples)
     counts = {name: edited if name in (EDIT, RUAMEL_EDIT) else len(samples) for name in cases}
@@ -644,6 +768,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "skipped": skipped,
         "machine": machine(),
         "cases": summary(seconds, counts),
+        "ratios": ratios(seconds, counts),
         "targets": judge(seconds),
         "edit_problems": edit_problems(samples),
         "pure_python": run_pure_child(folder, arguments.repeat, samples),

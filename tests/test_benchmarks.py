@@ -60,3 +60,10 @@ def test_memory_runs_on_a_few_generated_records(tmp_path: Path) -> None:
     assert "records iterated" in finished.stdout
     assert "peak RSS" in finished.stdout
     assert len(list((tmp_path / "tree").rglob("*.md"))) == 5
+
+
+def test_bad_inputs_growth_prints_an_exponent_per_family() -> None:
+    finished = run("bad_inputs.py", "--growth", "--scale", "0.01", "-k", "comment lines")
+    assert finished.returncode == 0, finished.stderr
+    assert "CRLF comment lines, then a YAML error" in finished.stdout
+    assert "exp" in finished.stdout

@@ -15,7 +15,105 @@ from newsrecord._read import scan as _fastscan
 from newsrecord._read import split as _split
 from newsrecord._read import text as _text
 from newsrecord._read.parse import DEFAULT_LIMITS
+from newsrecord._read.yaml_core import ESCAPES
 from newsrecord.errors import ParseError
+
+# --- block YAML inside the scanner's subset -------------------------------------------
+# The scanner must accept every document these strategies draw (the tests assert it), so
+# the differential tests compare real work instead of a few percent of lucky inputs.
+
+_KEYS = st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,6}", fullmatch=True).filter(
+    lambda key: key not in _fastscan._NOT_STRING_KEYS
+)
+# Characters inside scalars: YAML indicators, quotes, non-ASCII and non-BMP ones.
+_CHARS = st.sampled_from(list("ab Zz09.,:/#-_'\"[]{}!&*|>%@`~?=<é€😀\u00a0"))
+_PLAIN_START = st.sampled_from(list("abZ09._(/~=<é€😀"))
+_ESCAPE_TEXTS = st.sampled_from(
+    [f"\\{code}" for code in ESCAPES]
+    + ["\\x41", "\\xe9", "\\u00e9", "\\u2028", "\\uFFFD", "\\U0001F600", "\\U0010FFFF"]
+)
+
+
+@st.composite
+def _plain(draw: st.DrawFn, *, item: bool = False) -> str:
+    rest = draw(st.text(_CHARS, max_size=12))
+    value = draw(_PLAIN_START) + rest
+    # What ends or splits a plain scalar: ": ", " #", a final ":" (trailing blanks are
+    # allowed: they are not part of the value).
+    value = value.replace(": ", ":x").replace(" #", " x").rstrip(" ").rstrip(":") or "a"
+    if not item and draw(st.booleans()):
+        value = "-" + value  # "-5": a plain scalar, not a list
+    return value + draw(st.sampled_from(["", "", " ", "  "]))
+
+
+@st.composite
+def _single(draw: st.DrawFn) -> str:
+    return "'" + draw(st.text(_CHARS, max_size=12)).replace("'", "''") + "'"
+
+
+@st.composite
+def _double(draw: st.DrawFn) -> str:
+    pieces = draw(
+        st.lists(
+            st.one_of(st.text(_CHARS.filter(lambda c: c not in '"\\'), max_size=4), _ESCAPE_TEXTS),
+            max_size=5,
+        )
+    )
+    return '"' + "".join(pieces) + '"'
+
+
+def _scalar(*, item: bool = False) -> st.SearchStrategy[str]:
+    comment = st.sampled_from(["", "", " # note", "   #", " # a: [b] 'c'"])
+    return st.tuples(st.one_of(_plain(item=item), _single(), _double()), comment).map("".join)
+
+
+@st.composite
+def subset_documents(draw: st.DrawFn) -> str:
+    """A front matter in the scanner's subset, in a record file (LF or CRLF)."""
+    lines: list[str] = []
+
+    def filler(indent: int) -> None:
+        if draw(st.integers(0, 3)) == 0:
+            comment = " " * indent + "# note"
+            lines.append(draw(st.sampled_from(["", "  ", comment, "#: x", "  # - y"])))
+
+    def mapping(indent: int, depth: int, first_prefix: str | None = None) -> None:
+        for n, key in enumerate(draw(st.lists(_KEYS, min_size=1, max_size=4, unique=True))):
+            if n == 0 and first_prefix is not None:
+                prefix = first_prefix
+            else:
+                filler(indent)
+                prefix = " " * indent
+            kinds = ["scalar", "scalar", "null", "map", "list", "flush"]
+            kind = draw(st.sampled_from(kinds if depth < 4 else kinds[:1]))
+            head = f"{prefix}{key}:"
+            if kind == "scalar":
+                lines.append(head + " " * draw(st.integers(1, 3)) + draw(_scalar()))
+            elif kind == "null":
+                lines.append(head + draw(st.sampled_from(["", " "])))
+            elif kind == "map":
+                lines.append(head)
+                mapping(indent + draw(st.integers(1, 4)), depth + 1)
+            else:
+                lines.append(head)
+                sequence(indent + (0 if kind == "flush" else draw(st.integers(1, 3))), depth + 1)
+
+    def sequence(indent: int, depth: int) -> None:
+        for _ in range(draw(st.integers(1, 3))):
+            filler(indent)
+            dash = " " * indent + "-" + " " * draw(st.integers(1, 3))
+            if depth < 4 and draw(st.booleans()):
+                mapping(len(dash), depth + 1, first_prefix=dash)
+            else:
+                lines.append(dash + draw(_scalar(item=True)))
+
+    filler(0)
+    mapping(0, 1)
+    filler(0)
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    body = draw(st.sampled_from(["", "body\n", "---\n"]))
+    return newline.join(["---", *lines, "---", ""]) + body.replace("\n", newline)
+
 
 # The full parser alone: ruamel.yaml's events, never the fast path.
 _full = _nodes.parse_events
@@ -114,3 +212,72 @@ def test_fast_path_agrees_on_near_yaml(front_matter: str) -> None:
         assert fast is None, front_matter
         return
     assert fast is None or _tree(fast) == _tree(full), front_matter
+
+
+@given(subset_documents())
+def test_fast_path_accepts_the_subset_and_gives_the_full_parsers_nodes(text: str) -> None:
+    fast, full = _both(text)
+    assert fast is not None, text
+    assert fast == full, text
+
+
+_NEAR_MISSES = st.sampled_from(
+    [
+        "\t",
+        " ",
+        "  ",
+        "-",
+        "- ",
+        ":",
+        ": ",
+        "#",
+        " #",
+        "'",
+        '"',
+        "\\",
+        "\n",
+        "\r",
+        "\n  ",
+        "[",
+        "{",
+        "&a ",
+        "*a",
+        "!!str ",
+        "|",
+        ">",
+        "? ",
+        "%",
+        "@",
+        "\x85",
+        "\u2028",
+        "\ufeff",
+        "\\x4",
+        "\\u00",
+        "\\q",
+        "\\ud800",
+        "true",
+        "null",
+        "~",
+        "k" * 1030,
+    ]
+)
+
+
+@given(subset_documents(), st.data())
+def test_fast_path_declines_or_agrees_on_near_misses(text: str, data: st.DataObject) -> None:
+    front = text[4 : text.rindex("---")]
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(front)))
+        if data.draw(st.booleans()):
+            front = front[:at] + data.draw(_NEAR_MISSES) + front[at:]
+        else:
+            front = front[:at] + front[at + data.draw(st.integers(1, 3)) :]
+    mutated = f"---\n{front}\n---\n"
+    parts = _split.split(mutated)
+    fast = _fastscan.scan(mutated, parts.yaml_start, parts.yaml_end, 64, 20_000)
+    try:
+        full = _full(mutated, parts.yaml_start, parts.yaml_end, _text.LineIndex(mutated))
+    except ParseError:
+        assert fast is None, mutated
+        return
+    assert fast is None or _tree(fast) == _tree(full), mutated

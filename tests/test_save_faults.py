@@ -194,8 +194,12 @@ def test_a_failed_step_leaves_the_file_intact(
         monkeypatch.setattr(os, "open", _failing_when_creating(real, error))
     else:
         monkeypatch.setattr(os, name, _failing(error, real, after=after))
-    with pytest.raises(type(error)) as caught:
+    # A file that cannot be created is reported as the record's, not the temporary's.
+    expected = newsrecord.FileError if step == "create" else type(error)
+    with pytest.raises(expected) as caught:
         edited.save()
+    if step == "create":
+        assert str(caught.value).startswith(f"{record}: cannot save the record: no file can")
     if isinstance(error, OSError):
         assert caught.value.errno == error.errno
     monkeypatch.undo()

@@ -26,6 +26,8 @@ from newsrecord.editing import (
 )
 from newsrecord.errors import (
     ConflictError,
+    FieldTypeError,
+    FileError,
     LimitError,
     ParseError,
     Problem,
@@ -96,6 +98,8 @@ __all__ = [
     "Event",
     "FieldChange",
     "FieldSpec",
+    "FieldTypeError",
+    "FileError",
     "Funding",
     "GitHub",
     "Image",

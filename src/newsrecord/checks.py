@@ -24,8 +24,8 @@ from newsrecord._read import nodes
 from newsrecord._read.parse import resolve_plain
 from newsrecord.document import Document
 from newsrecord.editing import get_field
-from newsrecord.errors import Problem, ValidationError
-from newsrecord.model.fields import fields
+from newsrecord.errors import Problem, ValidationError, brief
+from newsrecord.model.fields import fields, is_model
 from newsrecord.model.secured import Secured
 
 __all__ = [
@@ -135,7 +135,7 @@ def _known(rules: Iterable[str]) -> set[str]:
 
 def leaves(value: Any, where: str, key: str) -> Iterator[tuple[str, str, Any]]:
     """Yield ``(field path, key, value)`` for every scalar of a record, known or not."""
-    if _is_model(value):
+    if is_model(value):
         for spec in fields(type(value)):
             item = getattr(value, spec.name)
             if item is not None:
@@ -151,16 +151,6 @@ def leaves(value: Any, where: str, key: str) -> Iterator[tuple[str, str, Any]]:
         yield where, key, value
 
 
-def _is_model(value: Any) -> bool:
-    if not attrs.has(type(value)):
-        return False
-    try:
-        fields(type(value))
-    except TypeError:
-        return False
-    return True
-
-
 def _leaf_message(key: str, value: Any, selected: set[str]) -> str | None:
     if isinstance(value, Secured):
         if "secured-blob" not in selected:
@@ -172,8 +162,7 @@ def _leaf_message(key: str, value: Any, selected: set[str]) -> str | None:
         return None
     if isinstance(value, str) and (key.lower() in _URL_KEYS or key.endswith("Url")):
         if "url" in selected and not is_url(value):
-            shown = value if len(value) <= 60 else value[:57] + "..."
-            return f"not a URL: {shown!r} (expected http(s)://host/... or /path)"
+            return f"not a URL: {brief(value, 60)} (expected http(s)://host/... or /path)"
         return None
     if (
         "size" in selected

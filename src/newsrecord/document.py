@@ -23,7 +23,7 @@ from newsrecord._read.text import LineIndex, newline_of
 from newsrecord._write import splice
 from newsrecord._write.fresh import write_fresh
 from newsrecord._write.repair import REPAIRS, Source
-from newsrecord.errors import ParseError, Problem, RecordError, ValidationError
+from newsrecord.errors import ParseError, Problem, RecordError, ValidationError, brief
 from newsrecord.files import StrPath, write_atomically
 from newsrecord.model.fields import fields
 from newsrecord.model.records import AnyRecord
@@ -189,7 +189,7 @@ class Document:
         earlier = self._index.position(duplicate.key.start)[0]
         later = self._index.position(duplicate.winner.start)[0]
         message = (
-            f"duplicate key {parse.brief(duplicate.key.value)} on lines {earlier} and "
+            f"duplicate key {brief(duplicate.key.value)} on lines {earlier} and "
             f"{later}: the last one counts (newsrecord fix removes the earlier)"
         )
         # A key may be anything, a pasted secret too: a long one is not repeated as a field.
@@ -215,15 +215,24 @@ class Document:
 
     # --- editing by field path ------------------------------------------------------------
 
-    def get(self, field: str, *, plain: bool = False) -> Any:
+    def get(self, field: str, *, plain: bool = False, strict: bool = False) -> Any:
         """Return the value at a field path such as ``images[0].width`` (None if absent).
 
         Typed values come from a valid record (:func:`get_field`); a document whose values
         do not fit the model gives plain data, as the file holds it.
 
+        Args:
+            field: The field path.
+            plain: Return plain, JSON-compatible data as :func:`to_dict` gives it.
+            strict: Refuse a key that neither the model nor the file knows (a typo such
+                as ``images[0].widht``, which would otherwise read as absent).
+
         Raises:
-            ValidationError: the path is malformed or goes into a value without fields.
+            ValidationError: the path is malformed or goes into a value without fields;
+                with *strict*, a key nobody knows.
         """
+        if strict:
+            editing.check_path(self._kind, self._data, field)
         if self._record is not None:
             return editing.get_field(self._record, field, plain=plain)
         return copy.deepcopy(editing.get_field_of_data(self._data, field))
@@ -367,20 +376,8 @@ class Document:
         Raises:
             ValidationError: *field* is not a field path.
         """
-        node: parse.Node = self._root
-        for step in convert.parse_field_path(field):
-            if isinstance(node, parse.Mapping) and isinstance(step, str):
-                pair = node.get(step)
-                if pair is None:
-                    return None
-                node = pair[1]
-            elif isinstance(node, parse.Sequence) and isinstance(step, int):
-                if not -len(node.items) <= step < len(node.items):
-                    return None
-                node = node.items[step]
-            else:
-                return None
-        return self._index.position(node.start)
+        node = parse.find(self._root, convert.parse_field_path(field), exact=True)
+        return None if node is None else self._index.position(node.start)
 
     def original(self) -> AnyRecord:
         """Return a fresh copy of the record as it was loaded (or last saved)."""

@@ -30,16 +30,18 @@ from newsrecord._bind.convert import (
     unstructure,
 )
 from newsrecord.errors import ValidationError
-from newsrecord.model.fields import FieldSpec, fields, optional_part
+from newsrecord.model.fields import FieldSpec, fields, is_model, is_model_class, optional_part
 from newsrecord.model.leaves import LEAVES, parse_datetime
 from newsrecord.model.records import AnyRecord
 
 __all__ = [
     "append_field",
+    "check_path",
     "edit_data",
     "get_field",
     "get_field_of_data",
     "set_field",
+    "unknown_field",
     "unset_field",
 ]
 
@@ -47,21 +49,6 @@ __all__ = [
 # --- field paths ---------------------------------------------------------------------------
 
 Step = str | int
-
-
-def _is_model_type(tp: Any) -> bool:
-    """Whether *tp* is a model class (with fields), not a value class such as Secured."""
-    if not isinstance(tp, type) or not attrs.has(tp):
-        return False
-    try:
-        fields(tp)
-    except TypeError:
-        return False
-    return True
-
-
-def _is_model(value: Any) -> bool:
-    return _is_model_type(type(value))
 
 
 def _spec(model: Any, key: str) -> FieldSpec | None:
@@ -95,7 +82,7 @@ class _Slot:
             return None
         if self.spec is not None:
             return getattr(self.owner, self.spec.name)
-        if _is_model(self.owner):
+        if is_model(self.owner):
             return self.owner.extra.get(self.step)
         if isinstance(self.owner, dict):
             return self.owner.get(self.step)
@@ -109,7 +96,7 @@ class _Slot:
             raise ValidationError(
                 "a list item cannot be null (unset it to remove it)", field=self.where
             )
-        target = owner.extra if _is_model(owner) and self.spec is None else owner
+        target = owner.extra if is_model(owner) and self.spec is None else owner
         try:
             if self.spec is not None:
                 setattr(owner, self.spec.name, value)
@@ -140,10 +127,10 @@ def _resolve(record: Any, steps: tuple[Step, ...], *, create: bool) -> _Slot:
             if not create:
                 return _Slot(None, steps[-1], Any, field_path_text(steps))
             value = _make(slot, steps[number + 1])
-        elif create and slot.spec is None and _is_model(slot.owner):
+        elif create and slot.spec is None and is_model(slot.owner):
             value = copy.deepcopy(value)
             slot.owner.extra[step] = value
-        if not (_is_model(value) or isinstance(value, dict | list)):
+        if not (is_model(value) or isinstance(value, dict | list)):
             lacks = "not a list" if isinstance(steps[number + 1], int) else "which has no fields"
             raise ValidationError(
                 f"{where} is {describe_value(value)}, {lacks}", field=field_path_text(steps)
@@ -168,7 +155,7 @@ def _step_into(owner: Any, declared: Any, step: Step, where: str) -> _Slot:
         raise ValidationError(
             f"{_parent(where)} is {describe_value(owner)}, not a list", field=where
         )
-    spec = _spec(owner, step) if _is_model(owner) else None
+    spec = _spec(owner, step) if is_model(owner) else None
     return _Slot(owner, step, spec.type if spec is not None else Any, where, spec)
 
 
@@ -182,7 +169,7 @@ def _make(slot: _Slot, next_step: Step) -> Any:
     if isinstance(next_step, int):
         raise ValidationError(f"{slot.where} has no items; append one first", field=slot.where)
     tp = optional_part(slot.type)
-    if _is_model_type(tp):
+    if is_model_class(tp):
         try:
             value = tp()
         except (TypeError, ValueError) as exc:
@@ -345,26 +332,27 @@ def _refuse_unknown(record: AnyRecord, steps: tuple[Step, ...]) -> None:
             continue
         if value is not None and step in value.extra:
             return
-        known = [spec.key for spec in fields(cls)]
-        close = difflib.get_close_matches(step, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ValidationError(
-            f"{cls.__name__} has no field {step!r}{hint}",
-            field=field_path_text(steps[: number + 1]),
-        )
+        raise unknown_field(cls, step, field_path_text(steps[: number + 1]))
+
+
+def unknown_field(cls: type, key: str, where: str) -> ValidationError:
+    """The error for a key that model class *cls* does not have, with the closest one."""
+    close = difflib.get_close_matches(key, [spec.key for spec in fields(cls)], n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return ValidationError(f"{cls.__name__} has no field {key!r}{hint}", field=where)
 
 
 def _model_in(tp: Any, value: Any) -> Any:
     """The model class a value of declared type *tp* is (or would be), if any."""
-    if _is_model(value):
+    if is_model(value):
         return type(value)
     if value is not None:
         return None
     tp = optional_part(tp)
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        models = [member for member in typing.get_args(tp) if _is_model_type(member)]
+        models = [member for member in typing.get_args(tp) if is_model_class(member)]
         return models[0] if len(models) == 1 else None
-    return tp if _is_model_type(tp) else None
+    return tp if is_model_class(tp) else None
 
 
 # --- values: from text, and through plain data -----------------------------------------------
@@ -412,7 +400,7 @@ def _from_text(text: Any, tp: Any) -> Any:
 
 def _plain(value: Any) -> Any:
     """Plain data for *value*: model objects become dicts; other values stay as they are."""
-    if _is_model(value):
+    if is_model(value):
         return _to_dict(value)
     if isinstance(value, list):
         return [_plain(item) for item in value]
@@ -548,6 +536,16 @@ def _type_at(kind: type, steps: tuple[Step, ...]) -> Any:
     return tp
 
 
+def check_path(kind: type, data: Any, path: str) -> None:
+    """Raise if a field path names a key that neither the model nor the plain data knows.
+
+    Raises:
+        ValidationError: the path is malformed, or a key is unknown where a model class
+            is expected, with the closest known key as a hint.
+    """
+    _refuse_unknown_in_data(kind, data, parse_field_path(path))
+
+
 def _refuse_unknown_in_data(kind: type, data: Any, steps: tuple[Step, ...]) -> None:
     """Raise if *steps* name a key that is neither in *data* nor known to the model."""
     tp: Any = kind
@@ -572,12 +570,7 @@ def _refuse_unknown_in_data(kind: type, data: Any, steps: tuple[Step, ...]) -> N
             return  # plain data the model does not type: any key may be added
         spec = _spec_of_class(cls, step)
         if spec is None:
-            close = difflib.get_close_matches(step, [spec.key for spec in fields(cls)], n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ValidationError(
-                f"{cls.__name__} has no field {step!r}{hint}",
-                field=field_path_text(steps[: number + 1]),
-            )
+            raise unknown_field(cls, step, field_path_text(steps[: number + 1]))
         tp, value = spec.type, None
 
 

@@ -14,6 +14,7 @@ import attrs
 
 __all__ = [
     "ConflictError",
+    "FieldTypeError",
     "LimitError",
     "ParseError",
     "Problem",
@@ -47,6 +48,15 @@ class Problem:
         )
         text = f"{self.field}: {self.message}" if self.field else self.message
         return f"{where}: {text}" if where else text
+
+
+def brief(text: str, limit: int = 30) -> str:
+    """Return ``repr(text)``, shortened when longer than *limit* characters.
+
+    Messages quote values and source text through this, so that they stay short and never
+    carry a whole value (a secured blob in the wrong place, a megabyte of key).
+    """
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 class RecordError(Exception):
@@ -130,9 +140,21 @@ class ValidationError(RecordError, ValueError):
     """The front matter parsed, but values do not fit the model; lists every problem."""
 
 
+class FieldTypeError(ValidationError, TypeError):
+    """A value assigned to a field does not fit it; also a TypeError, as Python's own are."""
+
+
 class LimitError(ParseError):
     """The input exceeds a safety limit (size, nesting depth, number of nodes)."""
 
 
 class ConflictError(RecordError, OSError):
     """The file changed on disk after it was loaded; saving would lose that change."""
+
+
+class FileError(RecordError, OSError):
+    """A record file cannot be saved where asked; nothing was written.
+
+    The target is not a regular file (a folder, FIFO or device), is read-only, or lies in a
+    folder where no file can be created. The message names the record file.
+    """

@@ -10,12 +10,13 @@ import contextlib
 import fnmatch
 import os
 import secrets
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Final
 
-from newsrecord.errors import ConflictError
+from newsrecord.errors import ConflictError, FileError
 
 if sys.platform != "win32":
     import fcntl
@@ -55,15 +56,23 @@ def write_atomically(
             checks that nobody changed the file, raising to keep it).
 
     Raises:
-        OSError: the data could not be written (a full disk, no permission); the old file
-            is intact and the temporary file removed.
+        FileError: the target is not a regular file (a folder, FIFO or device: it is
+            never opened), is read-only, or its folder cannot hold a new file; nothing
+            was written. The message names *path*.
+        OSError: the data could not be written (a full disk); the old file is intact and
+            the temporary file removed.
     """
     target = Path(os.path.realpath(path))
+    mode = _writable_mode(target, os.fspath(path))
     try:
-        mode: int | None = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    handle, temporary = _create_temporary(target)
+        handle, temporary = _create_temporary(target)
+    except OSError as exc:
+        # The error would name the temporary file, which the user never asked for.
+        raise _file_error(
+            f"no file can be created in its folder {target.parent} ({exc.strerror or exc})",
+            os.fspath(path),
+            exc,
+        ) from exc
     try:
         try:
             # os.write, not a buffered file: a short write (a full disk) must not be lost
@@ -91,12 +100,77 @@ def write_atomically(
             os.close(directory)
 
 
+def _writable_mode(target: Path, name: str) -> int | None:
+    """Return the permission bits of the file at *target* (None when there is none yet).
+
+    Raises:
+        FileError: the target is not a regular file, or is read-only. Saving over either
+            would put a regular file in its place (the rename does not need the file's
+            own permission); a read-only file says its owner wants it kept as it is.
+    """
+    # Read-only means "no write permission for us, or no write bit at all": the second
+    # holds for root too, who may write anything but should not replace a file its owner
+    # marked read-only (as editors refuse without a forced write).
+    try:
+        folder = target.parent.stat()
+    except OSError as exc:
+        raise _file_error(str(exc.strerror or exc), name, exc) from exc
+    if not folder.st_mode & 0o222:
+        raise FileError(
+            f"cannot save the record: its folder {target.parent} is read-only",
+            path=name,
+        )
+    try:
+        status = target.stat()  # never open(): opening a FIFO blocks until a writer comes
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _file_error(str(exc.strerror or exc), name, exc) from exc
+    if not stat.S_ISREG(status.st_mode):
+        raise FileError(
+            f"cannot save the record: it is {_kind_of(status.st_mode)}, not a regular file",
+            path=name,
+        )
+    if not status.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise FileError(
+            "cannot save the record: the file is read-only (make it writable, for "
+            "example with 'chmod u+w', to save it)",
+            path=name,
+        )
+    return status.st_mode & 0o7777
+
+
+def _file_error(message: str, name: str, cause: OSError) -> FileError:
+    error = FileError(f"cannot save the record: {message}", path=name)
+    # Callers that test the errno of an OSError keep working. (Not strerror: with both
+    # set, OSError.__str__ would show "[Errno 13] ..." instead of the message.)
+    error.errno = cause.errno
+    return error
+
+
+def _kind_of(mode: int) -> str:
+    kinds = [
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((what for test, what in kinds if test(mode)), "a special file")
+
+
+TEMPORARY_INFIX: Final = ".newsrecord-"
+"""Temporary files are named ``.<name>.newsrecord-<random>.tmp`` next to the record: the
+leading dot keeps :func:`iter_record_files` (and most tools) off them, and the infix
+makes the leftovers of a killed save easy to find and delete."""
+
+
 def _create_temporary(target: Path) -> tuple[int, Path]:
     # Not tempfile.mkstemp: it creates files readable by their owner only, and a new
     # record file should get the permissions every other new file gets.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
-        name = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
+        name = target.parent / f".{target.name}{TEMPORARY_INFIX}{secrets.token_hex(6)}.tmp"
         try:
             return os.open(name, flags, 0o666), name
         except FileExistsError:

@@ -21,9 +21,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-import attrs
-
-from newsrecord.model.fields import FieldSpec, fields, optional_part
+from newsrecord.model.fields import FieldSpec, fields, is_model_class, optional_part
 from newsrecord.model.leaves import LEAVES
 from newsrecord.model.records import (
     KINDS,
@@ -129,7 +127,7 @@ def _models_in(tp: Any) -> Iterator[type]:
 
 
 def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and attrs.has(tp) and tp not in _SCALARS
+    return is_model_class(tp)
 
 
 def _summary(cls: type) -> str:

@@ -19,13 +19,12 @@ import attrs
 
 from newsrecord._read import parse
 from newsrecord._read.parse import PLAIN, Mapping, Node, Scalar, Sequence, resolve_plain
+from newsrecord._read.yaml_core import NULL_WORDS
 from newsrecord.model.fields import fields, optional_part
 from newsrecord.model.leaves import LEAVES
 from newsrecord.model.records import AnyRecord, RelatedArticle
 
 __all__ = ["build"]
-
-_NULLS: Final = frozenset({"", "~", "null", "Null", "NULL"})
 
 
 class _NotAcceptedError(Exception):
@@ -48,7 +47,7 @@ def _text(node: Node) -> str | None:
     """The text of a scalar where the model expects text; None for a null."""
     if type(node) is not Scalar or node.tag is not None:
         raise _NotAcceptedError
-    if node.style == PLAIN and node.value in _NULLS:
+    if node.style == PLAIN and node.value in NULL_WORDS:
         return None
     return node.value
 

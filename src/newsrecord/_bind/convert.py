@@ -32,7 +32,8 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from newsrecord._read import parse
-from newsrecord.errors import Problem, ValidationError
+from newsrecord._read.yaml_core import NULL_WORDS
+from newsrecord.errors import Problem, RecordError, ValidationError, brief
 from newsrecord.model.fields import TRUSTED, fields, info, optional_part
 from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, Leaf, format_datetime, parse_datetime
 from newsrecord.model.records import (
@@ -111,11 +112,6 @@ def field_path_text(path: FieldPath) -> str:
     return text
 
 
-def _brief(text: str) -> str:
-    """Quote a value for a message, shortened: it may be long, or secret."""
-    return repr(text if len(text) <= 30 else text[:27] + "...")
-
-
 def describe_value(value: Any) -> str:
     """Name a plain value's type for a message, quoting strings briefly."""
     if value is None:
@@ -127,7 +123,7 @@ def describe_value(value: Any) -> str:
     if isinstance(value, float):
         return "a number"
     if isinstance(value, str):
-        return f"the string {_brief(value)}"
+        return f"the string {brief(value)}"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -145,7 +141,10 @@ def _leaf_hook(leaf: Leaf) -> Callable[[Any, Any], Any]:
 
         def structure_text(value: Any, _: Any) -> Any:
             if type(value) is str and parse_text is not None:
-                return parse_text(value)
+                made = parse_text(value)
+                if check(made):
+                    return made
+                raise TypeError(f"expected {leaf.description}, found {describe_value(value)}")
             if isinstance(value, dt.datetime) and tp is dt.datetime:
                 # A naive date-time given in code means UTC, as a YAML timestamp does.
                 return value if value.utcoffset() is not None else value.replace(tzinfo=dt.UTC)
@@ -298,16 +297,11 @@ def kind_of(data: Any) -> type[AnyRecord]:
 def kind_of_node(root: parse.Mapping, path: str | None = None) -> type[AnyRecord]:
     """Choose the model class for a parsed front matter from its ``type``, keys and folder."""
     scalars = {
-        key.value: None
-        if value.style == parse.PLAIN and value.value in _NULL_TEXTS
-        else value.value
+        key.value: None if value.style == parse.PLAIN and value.value in NULL_WORDS else value.value
         for key, value in root.pairs
         if isinstance(value, parse.Scalar)
     }
     return _kind(scalars.get("type"), scalars.get("category"), scalars.keys(), path)
-
-
-_NULL_TEXTS: Final = frozenset({"", "~", "null", "Null", "NULL"})
 
 
 def _kind(
@@ -520,6 +514,9 @@ def _check(value: Any, path: FieldPath, out: list[Located], only: set[str] | Non
         try:
             if attribute.validator is not None:
                 attribute.validator(value, attribute, item)
+        except RecordError as exc:
+            out.append((here, exc.message))
+            continue
         except (TypeError, ValueError) as exc:
             out.append((here, str(exc)))
             continue

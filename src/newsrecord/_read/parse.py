@@ -33,10 +33,11 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.loader import BaseLoader
 
-from newsrecord._read import scan
+from newsrecord._read import native
 from newsrecord._read.nodes import PLAIN, Duplicate, Mapping, Node, Scalar, Sequence
 from newsrecord._read.text import BOM, LineIndex
-from newsrecord.errors import LimitError, ParseError, RecordError
+from newsrecord._read.yaml_core import BOOL_WORDS, NOT_PRINTABLE, NULL_WORDS
+from newsrecord.errors import LimitError, ParseError, RecordError, brief
 
 try:  # pragma: no cover - which branch runs depends on the installation
     from ruamel.yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
@@ -183,7 +184,7 @@ def parse(
             LimitError,
         )
     if FAST_PATH:
-        root = scan.scan(text, start, end, limits.max_depth, limits.max_nodes)
+        root = native.scan(text, start, end, limits.max_depth, limits.max_nodes)
         if root is not None:
             return root
     return parse_events(text, start, end, index, path, limits, duplicates)
@@ -204,8 +205,9 @@ def parse_events(
     base = start + 1 if text.startswith(BOM, start, end) else start
     dispose = _nothing
     try:
-        next_event, dispose = _event_source(text[base:end])
-        return _build(next_event, text, base, index, path, limits, duplicates)
+        source, restore = _hide_yaml11_breaks(text, base, end, index, path)
+        next_event, dispose = _event_source(source)
+        return _build(next_event, text, base, index, path, limits, duplicates, restore)
     except RecordError:
         raise
     except Exception as exc:
@@ -220,10 +222,49 @@ def parse_events(
         dispose()
 
 
-# The characters YAML allows in a stream (YAML 1.2, 5.1), as both of ruamel's readers check.
-_NOT_PRINTABLE: Final = re.compile(
-    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
+# YAML 1.1 (and so both of ruamel's parsers) ends a line at NEL, LS and PS as well as at
+# CR and LF; YAML 1.2 does not, and neither do the front matter delimiters, the line
+# numbers of our messages, the fast scanner or the editors people use. So the parsers are
+# shown each of them as a private-use character that occurs nowhere in the source (not
+# even as an escape), which YAML reads as an ordinary printable character, and scalar
+# values get the original characters back: one behaviour, YAML 1.2's, whichever parser
+# runs. A character replaces a character, so every offset stays where it was.
+_YAML11_BREAKS: Final = "\x85\u2028\u2029"
+_YAML11_BREAK: Final = re.compile(f"[{_YAML11_BREAKS}]")
+_HEX_ESCAPE: Final = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
+_PRIVATE_USE: Final = range(0xE000, 0xF900)
+
+
+def _hide_yaml11_breaks(
+    text: str, start: int, end: int, index: LineIndex, path: str | None
+) -> tuple[str, dict[int, str] | None]:
+    """Return the text for the parser, and the table that restores scalar values (or None).
+
+    Raises:
+        ParseError: the front matter holds NEL, LS or PS and every private-use character
+            besides (only a hostile file does), so that no stand-in is left.
+    """
+    source = text[start:end]
+    found = _YAML11_BREAK.search(source)
+    if found is None:
+        return source, None
+    taken = {ord(char) for char in set(source) if 0xE000 <= ord(char) < 0xF900}
+    for match in _HEX_ESCAPE.finditer(source):
+        taken.add(int(match.group(1) or match.group(2) or match.group(3), 16))
+    free = (code for code in _PRIVATE_USE if code not in taken)
+    hide: dict[int, int] = {}
+    for char in _YAML11_BREAKS:
+        stand_in = next(free, None)
+        if stand_in is None:
+            raise _error(
+                f"U+{ord(char):04X} cannot be read here: the front matter uses every "
+                "private-use character as well",
+                start + found.start(),
+                index,
+                path,
+            )
+        hide[ord(char)] = stand_in
+    return source.translate(hide), {code: chr(char) for char, code in hide.items()}
 
 
 def _parser_failure(
@@ -235,7 +276,7 @@ def _parser_failure(
     pure-Python one complains before any syntax error, so the first such character is
     located here, whatever the parser said, and both parsers report the same place.
     """
-    bad = _NOT_PRINTABLE.search(text, start, end)
+    bad = NOT_PRINTABLE.search(text, start, end)
     if bad is not None:
         char = ord(bad.group())
         if 0xD800 <= char <= 0xDFFF:
@@ -302,6 +343,7 @@ def _build(
     path: str | None,
     limits: Limits,
     duplicates: list[Duplicate] | None,
+    restore: dict[int, str] | None = None,
 ) -> Mapping:
     # The hot loop of loading: one pass over the events with the open collections on an
     # explicit stack (no recursion, so nesting depth is bounded by a check, not the C
@@ -322,7 +364,7 @@ def _build(
         if kind is ScalarEvent:
             tag = event.tag
             node = Scalar(
-                event.value,
+                event.value if restore is None else event.value.translate(restore),
                 event.style or PLAIN,
                 None if tag is None or tag == "!" else str(tag),
                 event.start_mark.index + base,
@@ -444,7 +486,11 @@ def _build(
 
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
-_DIRECTIVE: Final = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r\n|\n|\r))*%")
+# Blank and comment lines, then a '%'. Each line must match in exactly one way: with
+# "\r\n|\n|\r" a CRLF could also be read as a CR line and an empty LF line, and the
+# failing match of a file with N comment lines tried all 2**N readings (issue 11). The
+# possessive "*+" never gives a line back either.
+_DIRECTIVE: Final = re.compile(r"(?:[ \t]*+(?:#[^\r\n]*+)?(?:\r\n|\r(?!\n)|\n))*+%")
 _ESCAPE: Final = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|.)", re.DOTALL)
 
 
@@ -487,7 +533,11 @@ def _check_key(node: Node, index: LineIndex, path: str | None) -> None:
     if node.style == PLAIN and node.tag is None:
         if node.value == "<<":
             raise _error("merge keys ('<<') are not allowed in records", node.start, index, path)
-        if not isinstance(resolve_plain(node.value), str):
+        try:
+            value = resolve_plain(node.value)
+        except ValueError:  # an integer too long to convert: not a string either
+            raise fail(f"not an integer of {len(node.value)} characters") from None
+        if not isinstance(value, str):
             raise fail(f"not {brief(node.value)}")
 
 
@@ -522,16 +572,7 @@ def _located(
 
 # --- resolution of plain scalars (YAML 1.2 core schema) -------------------------------
 
-_NULLS: Final = frozenset({"", "~", "null", "Null", "NULL"})
-_NULL_TEXTS: Final[dict[str, None]] = dict.fromkeys(_NULLS)
-_BOOLS: Final = {
-    "true": True,
-    "True": True,
-    "TRUE": True,
-    "false": False,
-    "False": False,
-    "FALSE": False,
-}
+_NULL_TEXTS: Final[dict[str, None]] = dict.fromkeys(NULL_WORDS)
 _INT = re.compile(r"[-+]?[0-9]+")
 _OCT = re.compile(r"0o([0-7]+)")
 _HEX = re.compile(r"0x([0-9a-fA-F]+)")
@@ -565,9 +606,9 @@ def resolve_plain(text: str) -> Any:
     Raises:
         ValueError: an integer has more than ``MAX_INT_DIGITS`` digits.
     """
-    if text in _NULLS:
+    if text in NULL_WORDS:
         return None
-    boolean = _BOOLS.get(text)
+    boolean = BOOL_WORDS.get(text)
     if boolean is not None:
         return boolean
     if text[0] not in _NUMBER_START:
@@ -616,20 +657,11 @@ def _tagged_int(text: str) -> int:
     return int(text, 0)
 
 
-def brief(text: str, limit: int = 30) -> str:
-    """Return ``repr(text)``, shortened when longer than *limit* characters.
-
-    Messages quote source text through this, so that they stay short and never carry
-    a whole value (a secured blob in the wrong place, a megabyte of key).
-    """
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
-
-
 _TAGGED: Final[dict[str, Callable[[str], Any]]] = {
     _STR_TAG: str,
     _CORE + "int": _tagged_int,
     _CORE + "float": float,
-    _CORE + "bool": lambda text: _BOOLS[text],
+    _CORE + "bool": lambda text: BOOL_WORDS[text],
     _CORE + "null": lambda text: _NULL_TEXTS[text],
 }
 
@@ -657,7 +689,7 @@ def to_data(node: Node, shape: Shape, errors: list[tuple[str, int, str]], where:
         if node.style != PLAIN:
             return node.value
         if shape.text:
-            return None if node.value in _NULLS else node.value
+            return None if node.value in NULL_WORDS else node.value
         try:
             return resolve_plain(node.value)
         except ValueError as exc:
@@ -674,19 +706,27 @@ def to_data(node: Node, shape: Shape, errors: list[tuple[str, int, str]], where:
     return [to_data(child, item, errors, f"{where}[{i}]") for i, child in enumerate(node.items)]
 
 
-def find(root: Node, field: tuple[str | int, ...]) -> Node | None:
-    """Return the node at *field* (keys and indexes), or the deepest one that exists."""
+def find(root: Node, field: tuple[str | int, ...], *, exact: bool = False) -> Node | None:
+    """Return the node at *field* (keys and indexes; negative ones count from the end).
+
+    When the text does not have that field, return the deepest node on the way that it
+    has (where a problem about the field is best shown), or None with *exact*.
+    """
     node = root
     for step in field:
         if isinstance(node, Mapping) and isinstance(step, str):
             pair = node.get(step)
             if pair is None:
-                return node
+                return None if exact else node
             node = pair[1]
-        elif isinstance(node, Sequence) and isinstance(step, int) and step < len(node.items):
+        elif (
+            isinstance(node, Sequence)
+            and isinstance(step, int)
+            and -len(node.items) <= step < len(node.items)
+        ):
             node = node.items[step]
         else:
-            return node
+            return None if exact else node
     return node
 
 

@@ -16,12 +16,16 @@ import re
 from typing import Final
 
 from newsrecord._read.nodes import PLAIN, Mapping, Node, Scalar, Sequence
+from newsrecord._read.yaml_core import BOOL_WORDS, ESCAPES, HEX_ESCAPES, INDICATORS, NULL_WORDS
 
 __all__ = ["scan"]
 
 # One content line: indentation, optional "- " dashes, then a key and the rest, or a
-# lone scalar. Keys are plain words; anything else goes to the full parser.
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")
+# lone scalar. Keys are plain words; anything else goes to the full parser. YAML refuses
+# an implicit key longer than 1,024 characters, so longer ones are left to the full
+# parser too (which says so), with room to spare.
+MAX_KEY: Final = 1000
+_KEY = re.compile(rf"([A-Za-z_][A-Za-z0-9_-]{{0,{MAX_KEY - 1}}}):(?: +|$)")
 _DASH = re.compile(r"- +")
 # Characters YAML does not allow unescaped, the tab (its rules are subtle) and the line
 # breaks of YAML 1.1 besides CR and LF: a text with any of them takes the full parser.
@@ -32,31 +36,7 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 _CONTENT_LINE = re.compile(r"^( *)([^ #\r\n][^\r\n]*)", re.MULTILINE)
 # Plain keys that YAML reads as something other than a string: the full parser rejects
 # them with a message.
-_NOT_STRING_KEYS: Final = frozenset(
-    {"true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"}
-)
-_PLAIN_START_BAD: Final = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_ESCAPES: Final = {
-    "0": "\0",
-    "a": "\a",
-    "b": "\b",
-    "t": "\t",
-    "n": "\n",
-    "v": "\v",
-    "f": "\f",
-    "r": "\r",
-    "e": "\x1b",
-    " ": " ",
-    '"': '"',
-    "/": "/",
-    "\\": "\\",
-    "N": "\x85",
-    "_": "\xa0",
-    "L": "\u2028",
-    "P": "\u2029",
-}
-_HEX_ESCAPES: Final = {"x": 2, "u": 4, "U": 8}
-_HEX_DIGITS: Final = frozenset("0123456789abcdefABCDEF")
+_NOT_STRING_KEYS: Final = frozenset(BOOL_WORDS) | (NULL_WORDS - {""})
 # "Unrolled" patterns: runs of ordinary characters are consumed in one step, which keeps
 # long values (the secured blob, HTML excerpts) fast.
 _DOUBLE = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
@@ -229,7 +209,7 @@ class _Scanner:
             if end != stop:
                 self._only_comment_after(end, stop)
             return Scalar(match.group(1).replace("''", "'"), "'", None, at, end)
-        if first in _PLAIN_START_BAD and not (
+        if first in INDICATORS and not (
             # "-5" is a plain scalar; "- 5" would be a list.
             first == "-" and at + 1 < stop and text[at + 1] not in " #"
         ):
@@ -262,12 +242,12 @@ def _unescape(body: str) -> str:
             return "".join(out)
         out.append(body[position:slash])
         code = body[slash + 1]
-        simple = _ESCAPES.get(code)
+        simple = ESCAPES.get(code)
         if simple is not None:
             out.append(simple)
             position = slash + 2
             continue
-        width = _HEX_ESCAPES.get(code)
+        width = HEX_ESCAPES.get(code)
         digits = body[slash + 2 : slash + 2 + width] if width else ""
         if (
             not width

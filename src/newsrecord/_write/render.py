@@ -14,8 +14,10 @@ from typing import Any, Final
 
 import attrs
 
-from newsrecord._bind.convert import VALUE_TYPES, keys_of
+from newsrecord._bind.convert import keys_of
 from newsrecord._read import parse
+from newsrecord._read.yaml_core import ESCAPED, FLOW_INDICATORS, INDICATORS, is_printable
+from newsrecord.model.fields import is_model
 from newsrecord.model.leaves import LEAVES
 
 __all__ = ["Layout", "block_lines", "is_scalar", "render_scalar", "scalar_text"]
@@ -48,7 +50,7 @@ def is_scalar(value: Any) -> bool:
 
 
 def _is_record(value: Any) -> bool:
-    return attrs.has(type(value)) and not isinstance(value, VALUE_TYPES)
+    return is_model(value)
 
 
 def scalar_text(value: Any) -> str:
@@ -77,37 +79,6 @@ def scalar_text(value: Any) -> str:
 
 # --- quoting ----------------------------------------------------------------------------
 
-_INDICATORS: Final = frozenset("-?:,[]{}#&*!|>'\"%@`")
-# libyaml ends a flow plain scalar at any ":" and stumbles on "?" before "]".
-_FLOW_INDICATORS: Final = frozenset(",[]{}:#?")
-_ESCAPES: Final = {
-    "\0": "\\0",
-    "\a": "\\a",
-    "\b": "\\b",
-    "\t": "\\t",
-    "\n": "\\n",
-    "\v": "\\v",
-    "\f": "\\f",
-    "\r": "\\r",
-    "\x1b": "\\e",
-    '"': '\\"',
-    "\\": "\\\\",
-    "\x85": "\\N",
-    "\u2028": "\\L",
-    "\u2029": "\\P",
-}
-
-
-def _printable(ch: str) -> bool:
-    code = ord(ch)
-    if code < 0x20:
-        return False
-    if code < 0x7F:
-        return True
-    if code <= 0x9F:
-        return False
-    return not (0xD800 <= code <= 0xDFFF or ch in "\u2028\u2029\ufeff\ufffe\uffff")
-
 
 # Plain words that some YAML reader takes for something other than a string: YAML 1.2's
 # core schema, and YAML 1.1's booleans, numbers with underscores or colons, and
@@ -119,22 +90,23 @@ _NOT_A_STRING = re.compile(
       | [-+]?0x[0-9a-fA-F_]+ | [-+]?0o[0-7_]+ | [-+]?0b[01_]+
       | [-+]?(?:[0-9][0-9_:]*)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?
       | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
-      | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt\s].*)? )"""
+      | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt\s].*)?
+      | = | << )"""
 )
 
 
 def can_be_plain(text: str, *, flow: bool = False) -> bool:
     """Whether a string reads back as the same string when written as a plain scalar.
 
-    Strings that any common YAML reader would take for a number, boolean, null or date
-    are not plain, even where this library would read them as text, so that files stay
-    readable by other tools.
+    Strings that any common YAML reader would take for a number, boolean, null or date,
+    and YAML 1.1's value and merge keys (``=``, ``<<``), are not plain, even where this
+    library would read them as text, so that files stay readable by other tools.
     """
-    if not text or text[0] in _INDICATORS or text[0] in " \t" or text[-1] in " \t:":
+    if not text or text[0] in INDICATORS or text[0] in " \t" or text[-1] in " \t:":
         return False
-    if ": " in text or " #" in text or not all(_printable(ch) for ch in text):
+    if ": " in text or " #" in text or not all(is_printable(ch) for ch in text):
         return False
-    if flow and any(ch in _FLOW_INDICATORS for ch in text):
+    if flow and any(ch in FLOW_INDICATORS for ch in text):
         return False
     return _NOT_A_STRING.fullmatch(text) is None
 
@@ -143,10 +115,10 @@ def double_quoted(text: str) -> str:
     """Write *text* as a double-quoted scalar, escaping only what must be escaped."""
     out = []
     for ch in text:
-        escape = _ESCAPES.get(ch)
+        escape = ESCAPED.get(ch)
         if escape is not None:
             out.append(escape)
-        elif _printable(ch):
+        elif is_printable(ch):
             out.append(ch)
         elif ord(ch) <= 0xFF:
             out.append(f"\\x{ord(ch):02X}")
@@ -158,13 +130,13 @@ def double_quoted(text: str) -> str:
 
 
 def _single_quoted(text: str) -> str | None:
-    if not all(_printable(ch) or ch == "\t" for ch in text):
+    if not all(is_printable(ch) or ch == "\t" for ch in text):
         return None
     return "'" + text.replace("'", "''") + "'"
 
 
 def _block_scalar(text: str, style: str, indent: str, newline: str) -> str | None:
-    if not text or not all(_printable(ch) or ch in "\t\n" for ch in text):
+    if not text or not all(is_printable(ch) or ch in "\t\n" for ch in text):
         return None
     body = text.rstrip("\n")
     trailing = len(text) - len(body)
@@ -218,7 +190,7 @@ def render_scalar(
         if type(value) is not dt.datetime:
             if can_be_plain(text, flow=flow):
                 return text
-        elif not (flow and any(ch in _FLOW_INDICATORS for ch in text)):
+        elif not (flow and any(ch in FLOW_INDICATORS for ch in text)):
             # A date-time is plain in a block, where YAML reads it as a timestamp; in a
             # flow collection its ':' would end it.
             return text

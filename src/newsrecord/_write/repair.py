@@ -14,9 +14,9 @@ import attrs
 
 from newsrecord._read.nodes import Duplicate, Mapping, Node
 from newsrecord._read.nodes import Sequence as SequenceNode
-from newsrecord._read.parse import brief
 from newsrecord._read.text import line_start
 from newsrecord._write.splice import Edit
+from newsrecord.errors import brief
 
 __all__ = ["REPAIRS", "Finding", "Repair", "Source"]
 

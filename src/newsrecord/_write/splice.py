@@ -19,13 +19,13 @@ import attrs
 from newsrecord._bind.convert import VALUE_TYPES, keys_of, same
 from newsrecord._read import parse
 from newsrecord._read.text import line_end, line_start
+from newsrecord._read.yaml_core import NULL_WORDS
 from newsrecord._write import render
 from newsrecord._write.style import HouseStyle, style_of
 
 __all__ = ["Edit", "apply_edits", "plan_edits", "same"]
 
 _MISSING: Final = object()
-_NULL_WORDS: Final = frozenset({"", "~", "null", "Null", "NULL"})
 
 
 @attrs.frozen
@@ -131,7 +131,7 @@ class _Planner:
             return
         if isinstance(node, parse.Scalar):
             # A null (~, null, empty) says nothing about how a value there is written.
-            if node.style != parse.PLAIN or node.value not in _NULL_WORDS:
+            if node.style != parse.PLAIN or node.value not in NULL_WORDS:
                 observed.setdefault(path, node.style)
         elif isinstance(node, parse.Mapping):
             for key, value in node.pairs:
@@ -220,7 +220,7 @@ class _Planner:
     def replace_scalar(self, node: parse.Scalar, value: Any, path: str, flow: bool) -> None:
         start, end = node.start, node.end
         style = node.style
-        if node.value in _NULL_WORDS and style == parse.PLAIN:
+        if node.value in NULL_WORDS and style == parse.PLAIN:
             style = self.style_for(path)
         if start == end:  # an empty value right after its colon or dash
             end = start

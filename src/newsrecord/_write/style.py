@@ -17,10 +17,13 @@ from newsrecord.model.records import (
     Book,
     Collection,
     Community,
+    CompanyProfile,
     Course,
     Download,
+    Event,
     Organization,
     Profile,
+    Project,
     Video,
 )
 
@@ -62,6 +65,15 @@ _BLOCKS: Final = frozenset(
         "linkedin",
         "companies",
         "secured",
+        "tags",
+        "github",
+        "crunchbase",
+        "googleScholar",
+        "wikipedia",
+        "weibo",
+        "size",
+        "funding",
+        "videos",
     }
 )
 
@@ -80,12 +92,6 @@ _ARTICLE_QUOTED: Final = frozenset(
     }
 )
 
-_LEARNING: Final = HouseStyle(
-    blank_before=_BLOCKS,
-    quoted=frozenset({"title", "excerpt", "featuredContent", "secured"}),
-    blank_at_end=True,
-)
-
 DEFAULT_STYLE: Final = HouseStyle(
     blank_before=_BLOCKS,
     quoted=frozenset({"title", "excerpt", "featuredContent", "secured"}),
@@ -99,10 +105,37 @@ _STYLES: Final[dict[type, HouseStyle]] = {
         | {f"related[].{path}" for path in _ARTICLE_QUOTED if path != "secured"},
         blank_at_end=True,
     ),
-    Video: _LEARNING,
-    Course: _LEARNING,
-    Collection: _LEARNING,
-    Book: _LEARNING,
+    Video: DEFAULT_STYLE,
+    Course: DEFAULT_STYLE,
+    Collection: DEFAULT_STYLE,
+    Book: DEFAULT_STYLE,
+    CompanyProfile: HouseStyle(
+        blank_before=_BLOCKS,
+        quoted=frozenset(
+            {
+                "name",
+                "overview",
+                "type",
+                "linkedin.url",
+                "crunchbase.url",
+                "twitter.username",
+                "twitter.url",
+                "images[].url",
+                "images[].title",
+                "videos[].url",
+                "secured",
+            }
+        ),
+        blank_at_end=True,
+    ),
+    Event: HouseStyle(
+        blank_before=_BLOCKS, quoted=frozenset({"name", "excerpt", "images[].title"})
+    ),
+    Project: HouseStyle(
+        blank_before=_BLOCKS - {"provider"},
+        quoted=frozenset({"name", "excerpt", "github.url", "images[].title", "secured"}),
+        blank_at_end=True,
+    ),
     Download: HouseStyle(
         blank_before=_BLOCKS,
         quoted=frozenset(

@@ -12,15 +12,29 @@ import click
 import newsrecord
 
 EXIT_INVALID: Final = 1
+EXIT_INTERRUPTED: Final = 130
+"""128 + SIGINT, as shells report a program stopped by Ctrl-C."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        # click turns Ctrl-C into "Aborted!" and status 1, which scripts cannot tell from
+        # an invalid record.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\nnewsrecord: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsrecord")
 def main() -> None:
     """Read, check and edit article-record files without losing a byte.
 
     Field paths use the YAML keys of the files: title, provider.name, images[0].width.
-    Exit status: 0 on success, 1 when a record is invalid, 2 on usage errors.
+    Exit status: 0 on success, 1 when a record is invalid, 2 on usage errors, 130 when
+    interrupted (Ctrl-C).
     """
 
 
@@ -32,6 +46,16 @@ def load_or_exit(file: str, *, strict: bool = True) -> newsrecord.Document:
         exit_invalid(exc)
     except OSError as exc:
         raise click.FileError(file, hint=exc.strerror or str(exc)) from exc
+
+
+def exit_unwritable(exc: Exception) -> NoReturn:
+    """Exit with status 1 for a value the model took but the writer cannot write.
+
+    The model should refuse such values (a lone surrogate, say) when they are set; until
+    it does everywhere, the command says what is wrong instead of showing a traceback.
+    """
+    click.echo(f"newsrecord: cannot write the record: {exc}", err=True)
+    sys.exit(EXIT_INVALID)
 
 
 def exit_invalid(exc: newsrecord.RecordError) -> NoReturn:
@@ -56,6 +80,26 @@ JOBS_OPTION = click.option(
     default=None,
     help="Worker processes (default: one per available core).",
 )
+
+
+PATTERN_OPTION = click.option(
+    "--pattern",
+    default="*.md",
+    show_default=True,
+    help="Which files in folders are records (a shell pattern): '*.txt' for .txt records.",
+)
+
+
+def no_records_found(paths: tuple[str, ...], pattern: str) -> None:
+    """Say on stderr that no record file was found, and what may be why."""
+    hint = ""
+    if pattern == "*.md":
+        others = newsrecord.iter_record_files(paths, pattern="*.txt", onerror=lambda _: None)
+        if next(iter(others), None) is not None:
+            hint = " (there are .txt files: --pattern '*.txt' checks them)"
+    click.echo(
+        f"newsrecord: no record files found: folders are searched for {pattern}{hint}", err=True
+    )
 
 
 FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False))

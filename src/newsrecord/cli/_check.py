@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import json
+import math
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,7 +17,9 @@ import newsrecord
 from newsrecord.cli._app import (
     EXIT_INVALID,
     JOBS_OPTION,
+    PATTERN_OPTION,
     main,
+    no_records_found,
 )
 from newsrecord.cli._git import changed_since as changed_since_files
 from newsrecord.cli._redact import unified_diff
@@ -27,6 +30,8 @@ from newsrecord.cli._runner import (
     record_files,
     run_batches,
 )
+from newsrecord.errors import brief
+from newsrecord.files import replace_if_unchanged
 
 
 @main.command()
@@ -85,6 +90,7 @@ from newsrecord.cli._runner import (
     default=None,
     help="Write every problem found to this file as the baseline, and exit 0.",
 )
+@PATTERN_OPTION
 @JOBS_OPTION
 def validate(  # one parameter per option
     paths: tuple[str, ...],
@@ -98,14 +104,15 @@ def validate(  # one parameter per option
     changed_since: str | None,
     baseline: str | None,
     write_baseline: str | None,
+    pattern: str,
     jobs: int | None,
 ) -> None:
     """Check record files and folders (recursively, *.md but not README.md).
 
     Prints every problem of every file as PATH:LINE:COL: field: message, then a summary
-    line; exits with status 1 if any record is invalid. Rules beyond the model run when
-    selected (--strict, --rule; --list-rules lists them). The work is spread over all
-    cores; on a terminal a progress bar shows on stderr.
+    line; exits with status 1 if any record is invalid, or if no record file was found.
+    Rules beyond the model run when selected (--strict, --rule; --list-rules lists them).
+    The work is spread over all cores; on a terminal a progress bar shows on stderr.
     """
     if list_rules:
         for rule in newsrecord.RULES.values():
@@ -123,9 +130,9 @@ def validate(  # one parameter per option
         changed = changed_since_files(changed_since, paths)
         wanted = {str(path) for path in changed}
         # Rules across records compare with every record, changed or not.
-        files = record_files(paths, walk_problems) if across else changed
+        files = record_files(paths, walk_problems, pattern) if across else changed
     else:
-        files = record_files(paths, walk_problems)
+        files = record_files(paths, walk_problems, pattern)
     checked = 0
     by_file: list[list[newsrecord.Problem]] = []
     facts: list[newsrecord.RecordFacts] = []
@@ -155,7 +162,17 @@ def validate(  # one parameter per option
         return
     # With --changed-since, nothing to check is a normal outcome, not a mistake.
     quiet = changed_since is not None
-    _report(by_file, walk_problems, checked, output, strict=strict, baseline=baseline, quiet=quiet)
+    _report(
+        by_file,
+        walk_problems,
+        checked,
+        output,
+        strict=strict,
+        baseline=baseline,
+        quiet=quiet,
+        paths=paths,
+        pattern=pattern,
+    )
 
 
 def _report(
@@ -167,6 +184,8 @@ def _report(
     strict: bool,
     baseline: str | None,
     quiet: bool,
+    paths: tuple[str, ...],
+    pattern: str,
 ) -> None:
     """Print the problems the baseline does not excuse and the summary; set the exit status."""
     known = _read_baseline(baseline) if baseline is not None else None
@@ -201,8 +220,10 @@ def _report(
         if ignored:
             line += f" ({ignored} more known in the baseline)"
         click.echo(line)
-    if checked == 0 and not walk_problems and not quiet:
-        click.echo("newsrecord: no record files found", err=True)
+    if checked == 0 and not quiet:
+        # Nothing checked is not "all valid": a wrong folder or pattern must not pass.
+        no_records_found(paths, pattern)
+        sys.exit(EXIT_INVALID)
     sys.exit(EXIT_INVALID if problem_count else 0)
 
 
@@ -286,6 +307,8 @@ def _unknown_problems(
 def _summary(checked: int, invalid: int, problems: int, *, strict: bool) -> str:
     files = "file" if checked == 1 else "files"
     mode = " (strict)" if strict else ""
+    if not checked:
+        return f"checked 0 files{mode}: no record files found"
     if not problems:
         return f"checked {checked} {files}{mode}: all valid"
     found = f"{problems} problem" + ("" if problems == 1 else "s")
@@ -328,20 +351,29 @@ def _validate_batch(
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--check", is_flag=True, help="Write nothing; list files that would change, exit 1.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print unified diffs.")
+@PATTERN_OPTION
 @JOBS_OPTION
-def fmt(paths: tuple[str, ...], *, check: bool, show_diff: bool, jobs: int | None) -> None:
+def fmt(
+    paths: tuple[str, ...], *, check: bool, show_diff: bool, pattern: str, jobs: int | None
+) -> None:
     """Rewrite records in the canonical house style (key order, quoting, layout).
 
-    The data does not change, only how it is written; the body stays as it is. With
-    --check, print the files that would change and exit 1 if there are any.
+    Only layout changes: a file whose rewrite would change its data (a value's type or
+    text), drop a comment or the BOM is kept as it is, with a note on stderr. The body
+    stays as it is. A file changed by someone else while it is formatted is not
+    overwritten. With --check, print the files that would change and exit 1 if there are
+    any.
     """
     write = not (check or show_diff)
     walk_problems: list[newsrecord.Problem] = []
     changed = total = invalid = 0
     for path, (problems, diff) in run_batches(
-        _fmt_batch, record_files(paths, walk_problems), write, jobs or default_jobs()
+        _fmt_batch, record_files(paths, walk_problems, pattern), write, jobs or default_jobs()
     ):
         total += 1
+        if diff is not None and diff.startswith(_KEPT):
+            click.echo(f"{path}: {diff}", err=True)
+            continue
         if problems:
             invalid += 1
             for problem in problems:
@@ -361,28 +393,94 @@ def fmt(paths: tuple[str, ...], *, check: bool, show_diff: bool, jobs: int | Non
     click.echo(f"{changed} of {total} files {verb}", err=True)
     if invalid:
         click.echo(f"{invalid} files could not be read as records", err=True)
-    sys.exit(EXIT_INVALID if invalid or (check and changed) else 0)
+    if total == 0:
+        no_records_found(paths, pattern)
+    sys.exit(EXIT_INVALID if invalid or total == 0 or (check and changed) else 0)
+
+
+_KEPT: Final = "kept as it is: "
 
 
 def _canonical(doc: newsrecord.Document) -> str:
     record = newsrecord.from_dict(newsrecord.to_dict(doc.record), kind=type(doc.record))
-    return newsrecord.dumps(record, body=doc.body, newline=doc.newline)
+    bom = "\ufeff" if doc.text.startswith("\ufeff") else ""
+    return bom + newsrecord.dumps(record, body=doc.body, newline=doc.newline)
+
+
+def _why_not_layout(doc: newsrecord.Document, text: str, path: str) -> str | None:
+    """Say why *text* is more than a new layout of *doc*, or None when it is only that."""
+    new = newsrecord.loads(text, path=path)
+    # The front matter as plain data, as read for the model: a text field stays the text
+    # written ("P1M", not the 30 days the model makes of it), a number keeps its type
+    # (0 is not 0.0). Key order is layout; dict equality ignores it.
+    difference = _first_difference(doc._data, new._data, "")  # see above
+    if difference is not None:
+        return f"would change data ({difference})"
+    # Comments are not data, so the check above cannot see them; the canonical writer
+    # drops them all, and a '#' outside a value can only start one.
+    if doc.text[: len(doc.text) - len(doc.body)].count("#") > text[
+        : len(text) - len(new.body)
+    ].count("#"):
+        return "would drop comments"
+    return None
+
+
+def _first_difference(old: Any, new: Any, where: str) -> str | None:
+    if type(old) is not type(new):
+        return f"{where or 'the front matter'}: {_brief(old)} would become {_brief(new)}"
+    if isinstance(old, dict):
+        if old.keys() != new.keys():
+            return f"{where or 'the front matter'}: the keys would change"
+        for key in old:
+            found = _first_difference(old[key], new[key], f"{where}.{key}" if where else key)
+            if found is not None:
+                return found
+        return None
+    if isinstance(old, list):
+        if len(old) != len(new):
+            return f"{where}: the number of items would change"
+        for index, (a, b) in enumerate(zip(old, new, strict=True)):
+            found = _first_difference(a, b, f"{where}[{index}]")
+            if found is not None:
+                return found
+        return None
+    if old != new and not (isinstance(old, float) and math.isnan(old) and math.isnan(new)):
+        return f"{where}: {_brief(old)} would become {_brief(new)}"
+    return None
+
+
+def _brief(value: Any) -> str:
+    return brief(value, 40) if isinstance(value, str) else repr(value)
 
 
 def _fmt_batch(paths: list[str], write: bool) -> list[tuple[list[newsrecord.Problem], str | None]]:
-    """Format a batch of files (in a worker); return each file's problems and diff."""
+    """Format a batch of files (in a worker); return each file's problems and diff.
+
+    A file kept as it is gets the reason, starting with ``_KEPT``, in place of a diff.
+    """
     results: list[tuple[list[newsrecord.Problem], str | None]] = []
     for path in paths:
         try:
             doc = newsrecord.load(path)
             text = _canonical(doc)
-            if text != doc.text and write:
-                newsrecord.loads(text, path=path).save()
+            if text == doc.text:
+                results.append(([], None))
+                continue
+            reason = _why_not_layout(doc, text, path)
+            if reason is not None:
+                results.append(([], _KEPT + reason))
+                continue
+            if write:
+                # The lost-update check of edit(): the file must still hold the very bytes
+                # read, or someone else's change would be silently reverted.
+                replace_if_unchanged(
+                    Path(path), text.encode("utf-8"), expected=doc.text.encode("utf-8")
+                )
         except newsrecord.RecordError as exc:
             results.append((list(exc.problems), None))
             continue
         except OSError as exc:
             results.append(([read_problem(path, exc)], None))
             continue
-        results.append(([], unified_diff(doc.text, text, path) if text != doc.text else None))
+        results.append(([], unified_diff(doc.text, text, path)))
     return results

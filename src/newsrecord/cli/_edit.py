@@ -16,11 +16,13 @@ from newsrecord.cli._app import (
     NEW_KEY,
     as_json_option,
     exit_invalid,
+    exit_unwritable,
     load_or_exit,
     main,
     parse_json,
     usage_error,
 )
+from newsrecord.cli._fields import shortened_blobs, unknown_keys
 from newsrecord.cli._redact import unified_diff
 
 
@@ -38,6 +40,8 @@ def _edit(file: str, change: Callable[[newsrecord.Document], None], *, dry_run: 
             text = doc.dumps()
         except newsrecord.RecordError as exc:
             exit_invalid(exc)
+        except (ValueError, TypeError) as exc:
+            exit_unwritable(exc)
         click.echo(unified_diff(doc.text, text, file), nl=False)
         return
     try:
@@ -45,6 +49,8 @@ def _edit(file: str, change: Callable[[newsrecord.Document], None], *, dry_run: 
             change(doc)
     except newsrecord.RecordError as exc:
         exit_invalid(exc)
+    except (ValueError, TypeError) as exc:
+        exit_unwritable(exc)
     if not doc.valid:
         click.echo(f"{file}: saved; the record still does not fit the model:", err=True)
         exit_invalid(newsrecord.ValidationError(doc.problems))
@@ -136,13 +142,16 @@ def append(
 )
 @click.argument("out", type=click.Path(dir_okay=False, writable=True), metavar="OUT.md")
 @click.option("--force", is_flag=True, help="Overwrite OUT.md if it exists.")
-@click.option("--crlf", is_flag=True, help="Write CRLF line breaks.")
-def new(source: IO[str], out: str, *, force: bool, crlf: bool) -> None:
+@click.option("--crlf", is_flag=True, help="Write CRLF line breaks (the body's too).")
+@NEW_KEY
+def new(source: IO[str], out: str, *, force: bool, crlf: bool, new_key: bool) -> None:
     """Create the record file OUT.md in the house style from a JSON object.
 
     The object is a record as to_dict() (or the json command) gives it. A top-level
     "body" string becomes the body and a "path" key is ignored, so that a line of
-    `newsrecord json --with-body --with-path` makes the file again.
+    `newsrecord json --reveal --with-body --with-path` makes the file again. Keys the
+    model does not know are refused (a typo) unless --new-key is given; a secured blob
+    shortened by `json` without --reveal is refused.
     """
     try:
         data = json.load(source)
@@ -156,9 +165,25 @@ def new(source: IO[str], out: str, *, force: bool, crlf: bool) -> None:
         raise click.BadParameter('"body" must be a string', param_hint="--from-json")
     if Path(out).exists() and not force:
         raise click.ClickException(f"{out} exists; use --force to overwrite it")
+    newline = "\r\n" if crlf else "\n"
+    if crlf:
+        body = body.replace("\r\n", "\n").replace("\n", "\r\n")
     try:
         record = newsrecord.from_dict(data)
-        text = newsrecord.dumps(record, body=body, newline="\r\n" if crlf else "\n")
+        shortened = list(shortened_blobs(record))
+        if shortened:
+            raise newsrecord.ValidationError(
+                "the secured blob is shortened (the json command shortens it unless "
+                "--reveal is given): export with --reveal to recreate the file",
+                path=source.name,
+                field=shortened[0],
+            )
+        unknown = [] if new_key else list(unknown_keys(record))
+        if unknown:
+            raise usage_error(newsrecord.ValidationError(unknown), "--from-json")
+        text = newsrecord.dumps(record, body=body, newline=newline)
         newsrecord.loads(text, path=out).save()
     except newsrecord.RecordError as exc:
         exit_invalid(exc)
+    except (ValueError, TypeError) as exc:
+        exit_unwritable(exc)

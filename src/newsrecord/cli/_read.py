@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from typing import Any
 
 import click
 
 import newsrecord
+from newsrecord._bind.convert import parse_field_path
 from newsrecord.cli._app import (
     EXIT_INVALID,
     FILE,
@@ -18,8 +18,9 @@ from newsrecord.cli._app import (
     main,
     usage_error,
 )
-from newsrecord.cli._redact import Redactor, is_model
+from newsrecord.cli._redact import Redactor
 from newsrecord.cli._runner import default_jobs, read_problem, record_files, run_batches
+from newsrecord.model.fields import is_model
 
 
 @main.command()
@@ -49,7 +50,9 @@ def _rows(
             rows.extend(_value_rows(prefix + spec.key, item, plain[spec.key], redactor))
     for key in value.extra:
         shown = json.dumps(redactor.untyped(plain[key], key), ensure_ascii=False)
-        rows.append((f"{prefix}{key}", f"{shown} (unknown key)"))
+        # A key may be anything, a pasted secret too: a long one is shortened like a value.
+        name = key if len(key) <= 30 else key[:27] + "..."
+        rows.append((f"{prefix}{name}", f"{shown} (unknown key)"))
     return rows
 
 
@@ -74,18 +77,19 @@ def _value_rows(name: str, item: Any, plain: Any, redactor: Redactor) -> list[tu
 def get(file: str, field: str, *, reveal: bool) -> None:
     """Print the value of FIELD in FILE: strings as they are, everything else as JSON.
 
-    An absent field prints null. FIELD is a path of YAML keys: title, provider.name,
+    An absent field prints null; a key that neither the model nor the file knows (a typo)
+    is an error. FIELD is a path of YAML keys: title, provider.name,
     images[0].width, topics[-1].
     """
     # A record whose values do not fit the model is read too: that is when one looks.
     doc = load_or_exit(file, strict=False)
     try:
-        typed = doc.get(field)
+        typed = doc.get(field, strict=True)
         plain = doc.get(field, plain=True)
     except newsrecord.ValidationError as exc:
         raise usage_error(exc, "FIELD") from exc
     redactor = Redactor(reveal=reveal)
-    keys = re.findall(r"[^.\[\]]+", field)
+    keys = [step for step in parse_field_path(field) if isinstance(step, str)]
     plain = redactor.plain(typed, plain, keys[-1] if keys else "")
     if isinstance(plain, str):
         click.echo(plain)

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any, Final
 
-import attrs
 import click
 
 import newsrecord
-
-
-def is_model(value: Any) -> bool:
-    """Whether *value* is a model object (fields), not a value such as Secured or Price."""
-    if not attrs.has(type(value)):
-        return False
-    try:
-        newsrecord.fields(type(value))
-    except TypeError:
-        return False
-    return True
-
+from newsrecord.model.fields import is_model
 
 _SECURED_KEY: Final = "secured"
 
@@ -78,7 +67,12 @@ class Redactor:
 
 
 def unified_diff(old: str, new: str, path: str) -> str:
-    """A unified diff of two texts, lines as they are (CRLF stays CRLF)."""
+    """A unified diff of two texts, lines as they are (CRLF stays CRLF), blobs shortened.
+
+    A ``secured`` line is often context of a change nearby; its value is shortened on
+    every diff line (removed, added or context), and so are the more indented lines
+    after it (a blob folded over several lines). The diff is for reading, not ``patch``.
+    """
     lines = difflib.unified_diff(
         old.splitlines(keepends=True),
         new.splitlines(keepends=True),
@@ -86,8 +80,36 @@ def unified_diff(old: str, new: str, path: str) -> str:
         tofile=f"b/{path}",
     )
     out = []
-    for line in lines:
+    secured_indent: int | None = None  # the indent of the last secured key, while inside it
+    for number, raw in enumerate(lines):
+        line = raw
+        if number >= 2 and not line.startswith("@@"):  # after the two header lines
+            line, secured_indent = _redact_diff_line(line, secured_indent)
         out.append(line)
         if not line.endswith(("\n", "\r")):
             out.append("\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+# A diff line holding a secured key: the diff's mark, indentation, list dashes, the key
+# (perhaps quoted) and its colon. Each part can match in one way only, so no input can
+# make the match slow.
+_SECURED_DIFF_LINE: Final = re.compile(
+    r"[ +-][ \t]*(?:- +)*([\"']?)secured\1[ \t]*:(?=[ \t\r\n]|$)"
+)
+
+
+def _redact_diff_line(line: str, secured_indent: int | None) -> tuple[str, int | None]:
+    """Return *line* with any blob shortened, and the secured key's indent if still in it."""
+    content = line[1:]
+    indent = len(content) - len(content.lstrip(" \t"))
+    ending = line[len(line.rstrip("\r\n")) :]
+    if secured_indent is not None and content.strip() and indent > secured_indent:
+        return f"{line[0]}{content[:indent]}…{ending}", secured_indent
+    match = _SECURED_DIFF_LINE.match(line)
+    if match is None:
+        return line, None
+    value = line[match.end() : len(line) - len(ending)].strip(" \t")
+    shown = newsrecord.Secured(value.strip("\"'")).redacted() if value else ""
+    key_column = match.start(1) - 1  # where the key starts, after any list dashes
+    return f"{line[: match.end()]} {shown}".rstrip(" ") + ending, key_column

@@ -6,6 +6,7 @@ import collections
 import contextlib
 import itertools
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -76,7 +77,7 @@ def run_batches(
         for batch in itertools.chain(head, batches):
             yield from zip(batch, task(batch, option), strict=True)
         return
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
     pending: collections.deque[tuple[list[str], Future[list[T]]]] = collections.deque()
     try:
         for batch in itertools.chain(head, batches):
@@ -87,9 +88,22 @@ def run_batches(
         while pending:
             done, future = pending.popleft()
             yield from zip(done, future.result(), strict=True)
+    except KeyboardInterrupt:
+        # The workers ignore Ctrl-C (see _ignore_interrupts), and the batches already sent
+        # would keep the exit waiting for seconds: stop them. (Python 3.14 has
+        # terminate_workers() for this.)
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        raise
     finally:
         # Also on Ctrl-C or a closed pipe: do not wait for batches nobody will read.
         pool.shutdown(wait=not pending, cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches every process of the terminal's group; the main process handles it
+    # (and cancels what is pending). A worker that took it too would print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _BAR_THRESHOLD: Final = 100
@@ -109,12 +123,14 @@ def progress_bar(stack: contextlib.ExitStack, paths: Iterable[str]) -> Any:
     )
 
 
-def record_files(paths: Iterable[str], problems: list[newsrecord.Problem]) -> Iterator[Path]:
+def record_files(
+    paths: Iterable[str], problems: list[newsrecord.Problem], pattern: str = "*.md"
+) -> Iterator[Path]:
     def unreadable(error: OSError) -> None:
         where = str(error.filename) if error.filename is not None else None
         problems.append(newsrecord.Problem(f"cannot be read: {error.strerror or error}", where))
 
-    return newsrecord.iter_record_files(paths, onerror=unreadable)
+    return newsrecord.iter_record_files(paths, pattern=pattern, onerror=unreadable)
 
 
 def read_problem(path: str, error: OSError) -> newsrecord.Problem:

@@ -8,6 +8,8 @@ from typing import ClassVar, Final
 
 import attrs
 
+from newsrecord.errors import brief
+
 __all__ = ["Duration"]
 
 # ISO 8601: P1Y2M3W4DT5H6M7.5S. Each part is optional but in this order.
@@ -70,10 +72,6 @@ def _schema_pattern() -> str:
     return rf"^\s*(?:{iso}|{clock}|{words})\s*$"
 
 
-def _brief(text: str) -> str:
-    return repr(text if len(text) <= 30 else text[:27] + "...")
-
-
 def parse_duration(text: str) -> dt.timedelta:
     """Return the length of a duration written in any of the forms files use.
 
@@ -85,18 +83,18 @@ def parse_duration(text: str) -> dt.timedelta:
     """
     stripped = text.strip()
     if len(stripped) > _LONGEST:
-        raise ValueError(f"expected a duration such as PT13M34S or 2 hours, found {_brief(text)}")
+        raise ValueError(f"expected a duration such as PT13M34S or 2 hours, found {brief(text)}")
     parts = _iso_parts(stripped) or _clock_parts(stripped) or _word_parts(stripped)
     if parts is None:
         raise ValueError(
-            f"expected a duration such as PT13M34S, 2 hours, 1h 30m or 1:30, found {_brief(text)}"
+            f"expected a duration such as PT13M34S, 2 hours, 1h 30m or 1:30, found {brief(text)}"
         )
     total = dt.timedelta()
     try:
         for unit, amount in parts:
             total += _UNITS[unit] * amount
     except OverflowError:
-        raise ValueError(f"the duration {_brief(text)} is too long") from None
+        raise ValueError(f"the duration {brief(text)} is too long") from None
     return total
 
 

@@ -18,8 +18,9 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
+from newsrecord.errors import FieldTypeError, ValidationError, brief
 from newsrecord.model.duration import Duration
-from newsrecord.model.leaves import LEAVES
+from newsrecord.model.leaves import LEAVES, is_text
 
 __all__ = ["FieldInfo", "FieldSpec", "field", "fields", "info", "model"]
 
@@ -112,6 +113,7 @@ def model(*, key_order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
             field_transformer=_complete,
         )
         made.__repr__ = _compact_repr  # type: ignore[method-assign]
+        made.__delattr__ = _refuse_delete  # type: ignore[method-assign]
         setattr(made, _ORDER_ATTRIBUTE, key_order)
         return made
 
@@ -119,6 +121,16 @@ def model(*, key_order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
 
 
 _ORDER_ATTRIBUTE: Final = "__newsrecord_order__"
+
+
+def is_model_class(tp: Any) -> bool:
+    """Whether *tp* is a model class (a record or a part), not a value class or type."""
+    return isinstance(tp, type) and hasattr(tp, _ORDER_ATTRIBUTE)
+
+
+def is_model(value: Any) -> bool:
+    """Whether *value* is a model object (with fields), not a value such as ``Secured``."""
+    return hasattr(type(value), _ORDER_ATTRIBUTE)
 
 
 @attrs.frozen
@@ -174,6 +186,21 @@ def fields(cls: type) -> tuple[FieldSpec, ...]:
     return specs
 
 
+def _without_secured(value: Any) -> Any:
+    """*value* with every ``secured`` key's value hidden, however deep it is nested."""
+    if isinstance(value, dict):
+        return {k: "<secured>" if k == "secured" else _without_secured(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_secured(item) for item in value]
+    return value
+
+
+def _refuse_delete(self: Any, name: str) -> None:
+    # A deleted slot would make the record unreadable (and unwritable) later on.
+    key = next((spec.key for spec in fields(type(self)) if spec.name == name), name)
+    raise ValidationError(f"{key} cannot be deleted; set it to None to remove it", field=key)
+
+
 def _compact_repr(self: Any) -> str:
     # Records have twenty fields, most of them None: show only what is set.
     shown = [
@@ -183,8 +210,7 @@ def _compact_repr(self: Any) -> str:
     ]
     if self.extra:
         # A secured blob in a kind that has no such field is still a secret.
-        extra = {k: "<secured>" if k == "secured" else v for k, v in self.extra.items()}
-        shown.append(f"extra={extra!r}")
+        shown.append(f"extra={_without_secured(self.extra)!r}")
     return f"{type(self).__name__}({', '.join(shown)})"
 
 
@@ -275,14 +301,15 @@ class _Validator:
             return
         if value is None:
             if self._required:
-                raise ValueError(f"{self._key} is required")
+                raise ValidationError(f"{self._key} is required", field=self._key)
             return
         if self._check is None:
             tp = typing.get_type_hints(self._owner)[self._name]
             self._check = _checker(tp)
             self._expected = _describe(tp)
         if not self._check(value):
-            raise TypeError(f"{self._key} must be {self._expected}, not {_show(value)}")
+            message = f"{self._key} must be {self._expected}, not {_show(value)}"
+            raise FieldTypeError(message, field=self._key)
 
 
 TRUSTED: Final = contextvars.ContextVar("newsrecord_trusted_values", default=False)
@@ -291,6 +318,8 @@ validators then return at once. A context variable, so other threads still check
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, int) and value.bit_length() > 3000:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
     text = repr(value)
     if len(text) > 40:
         text = text[:37] + "..."
@@ -298,5 +327,44 @@ def _show(value: Any) -> str:
 
 
 def _check_extra(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
-        raise TypeError(f"extra must be a dict with string keys, not {_show(value)}")
+    if not isinstance(value, dict):
+        message = f"extra must be a dict with string keys, not {_show(value)}"
+        raise FieldTypeError(message, field="extra")
+    for key, item in value.items():
+        problem = _not_plain(key, item, 1)
+        if problem is not None:
+            raise FieldTypeError(f"extra: {problem}", field="extra")
+
+
+_MAX_DEPTH: Final = 64
+"""Nesting deeper than loading reads (``Limits.max_depth``) could not be read back."""
+
+
+def _not_plain(key: Any, value: Any, depth: int) -> str | None:
+    """Why *value* under *key* cannot be written as plain YAML data, or None."""
+    if not is_text(key):
+        return f"keys must be strings a file can hold, not {_show(key)}"
+    where = brief(key)
+    if depth > _MAX_DEPTH:
+        return f"{where} is nested more than {_MAX_DEPTH} levels deep"
+    if isinstance(value, dict):
+        for inner_key, item in value.items():
+            problem = _not_plain(inner_key, item, depth + 1)
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(value, list):
+        for item in value:
+            problem = _not_plain(key, item, depth + 1)
+            if problem is not None:
+                return problem
+        return None
+    leaf = LEAVES.get(type(value))
+    if value is None or (leaf is not None and leaf.check(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return None  # a naive one is written as UTC, as YAML reads it
+    return (
+        f"{where} holds {_show(value)}, which a file cannot hold (use text, numbers, "
+        "true/false, null, date-times, lists or mappings)"
+    )

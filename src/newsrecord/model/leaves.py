@@ -19,17 +19,14 @@ from typing import Any, Final
 
 import attrs
 
+from newsrecord.errors import brief
 from newsrecord.model.duration import Duration
 from newsrecord.model.price import Price
 from newsrecord.model.secured import Secured
 
-__all__ = ["LEAVES", "Leaf", "format_datetime", "leaf_of", "parse_datetime"]
+__all__ = ["LEAVES", "Leaf", "format_datetime", "is_text", "leaf_of", "parse_datetime"]
 
 _ZULU: Final = re.compile(r"[zZ]$")
-
-
-def _brief(text: str) -> str:
-    return repr(text if len(text) <= 30 else text[:27] + "...")
 
 
 def parse_datetime(text: str) -> dt.datetime:
@@ -41,7 +38,7 @@ def parse_datetime(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(_ZULU.sub("+00:00", text.strip()))
     except ValueError:
-        raise ValueError(f"expected an ISO 8601 date-time, found {_brief(text)}") from None
+        raise ValueError(f"expected an ISO 8601 date-time, found {brief(text)}") from None
     if value.utcoffset() is None:
         value = value.replace(tzinfo=dt.UTC)
     return value
@@ -169,8 +166,22 @@ def _secured_blobs() -> Any:
     return st.one_of(real, st.text(string.ascii_letters + "+/=;", max_size=60)).map(Secured)
 
 
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_MAX_INT_BITS: Final = 3322
+"""About 1,000 decimal digits: the longest integer loading reads (and Python converts)."""
+
+
+def is_text(value: Any) -> bool:
+    """Whether *value* is a string a UTF-8 file can hold (no lone surrogate)."""
+    return isinstance(value, str) and (value.isascii() or _SURROGATE.search(value) is None)
+
+
 def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and value.bit_length() <= _MAX_INT_BITS
+    )
 
 
 def _is_aware(value: Any) -> bool:
@@ -186,7 +197,7 @@ LEAVES: Final[dict[type, Leaf]] = {
     for leaf in (
         Leaf(
             str,
-            "a string",
+            "a string (without lone surrogates)",
             "string",
             "any YAML string; plain, quoted or block",
             "`str`",
@@ -194,7 +205,7 @@ LEAVES: Final[dict[type, Leaf]] = {
             is_text=True,
             parse=str,
             format=_same_text,
-            check=lambda value: isinstance(value, str),
+            check=is_text,
             strategy=_texts,
         ),
         Leaf(
@@ -220,7 +231,7 @@ LEAVES: Final[dict[type, Leaf]] = {
             is_text=False,
             parse=None,
             format=None,
-            check=lambda value: isinstance(value, float | int) and not isinstance(value, bool),
+            check=lambda value: isinstance(value, float) or _is_int(value),
             strategy=_floats,
         ),
         Leaf(

@@ -10,7 +10,9 @@ import attrs
 
 __all__ = ["Price"]
 
-_AMOUNT = re.compile(r"(?P<before>[^\d.,-]*)\s*(?P<amount>\d+(?:[.,]\d+)?)\s*(?P<after>[^\d]*)")
+# Each part takes characters the next cannot: no text can be split two ways, so matching
+# stays linear (the marks around the amount keep their spaces, stripped when read).
+_AMOUNT = re.compile(r"(?P<before>[^\d.,-]*)(?P<amount>\d+(?:[.,]\d+)?)(?P<after>\D*)")
 _CURRENCIES: Final = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
 
 

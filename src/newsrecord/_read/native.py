@@ -1,0 +1,73 @@
+"""The scanner to use: the native one when ``newsrecord-native`` is installed.
+
+The optional package ``newsrecord-native`` (``pip install ./native``, built with Rust) reads
+the same subset of YAML as :mod:`newsrecord._read.scan` and gives the very same nodes and
+spans, and declines the very same texts, several times faster. Without it, or with
+``NEWSRECORD_NO_NATIVE=1`` (or ``NEWSRECORD_PURE_PYTHON=1``, which asks for no compiled
+code of ours at all), :func:`scan` is the pure-Python scanner. A differential test keeps
+the two equal.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Final, TypeAlias, cast
+
+import attrs
+
+from newsrecord._read import scan as _pure
+from newsrecord._read.nodes import Mapping, Scalar, Sequence
+
+__all__ = ["NATIVE", "Scan", "direct_construction", "native_scan", "scan"]
+
+Scan: TypeAlias = Callable[[str, int, int, int, int], Mapping | None]
+"""``scan(text, start, end, max_depth, max_nodes)``: the root mapping, or None."""
+
+
+def direct_construction(*classes: type) -> bool:
+    """Whether instances of *classes* may be made by filling their slots directly.
+
+    True for slotted attrs classes whose ``__init__`` only stores its arguments: no
+    validators, converters or init hooks. The native scanner then skips calling
+    ``__init__``, which is most of the cost of making a node.
+    """
+    for cls in classes:
+        if (
+            not attrs.has(cls)
+            or "__slots__" not in vars(cls)
+            or hasattr(cls, "__attrs_pre_init__")
+            or hasattr(cls, "__attrs_post_init__")
+        ):
+            return False
+        for field in attrs.fields(cls):
+            if field.validator is not None or field.converter is not None or not field.init:
+                return False
+    return True
+
+
+def native_scan() -> Scan | None:
+    """The native scanner bound to the node classes, or None when it is not installed."""
+    try:
+        import newsrecord_native  # noqa: PLC0415  # optional: a missing package is no error
+    except ImportError:
+        return None
+    scanner = newsrecord_native.Scanner(
+        Scalar, Mapping, Sequence, direct=direct_construction(Scalar, Mapping, Sequence)
+    )
+    # The extension returns the classes it was given; its stub cannot say so.
+    return cast("Scan", scanner.scan)
+
+
+_native = (
+    None
+    if os.environ.get("NEWSRECORD_NO_NATIVE") or os.environ.get("NEWSRECORD_PURE_PYTHON")
+    else native_scan()
+)
+
+NATIVE: Final = _native is not None
+"""Whether :func:`scan` is the native scanner."""
+
+scan: Final[Scan] = _pure.scan if _native is None else _native
+"""The scanner: the native one when it is installed and not turned off, else the
+pure-Python one; both give the same results."""

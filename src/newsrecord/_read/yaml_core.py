@@ -1,0 +1,98 @@
+"""The words and characters of YAML that both reading and writing depend on, once.
+
+The null and boolean words of the YAML 1.2 core schema, the indicator characters a plain
+scalar cannot start with, the escapes of double-quoted scalars (both ways), and the
+characters a YAML stream may hold. The scanner, the parser, the builder, the splicer and
+the writer all read these, so that they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = [
+    "BOOL_WORDS",
+    "ESCAPED",
+    "ESCAPES",
+    "FLOW_INDICATORS",
+    "HEX_ESCAPES",
+    "INDICATORS",
+    "NOT_PRINTABLE",
+    "NULL_WORDS",
+    "is_printable",
+]
+
+NULL_WORDS: Final = frozenset({"", "~", "null", "Null", "NULL"})
+"""Plain scalars that are null (the empty one too)."""
+
+BOOL_WORDS: Final = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
+"""Plain scalars that are booleans, and their values."""
+
+INDICATORS: Final = frozenset("-?:,[]{}#&*!|>'\"%@`")
+"""Characters that have a meaning at the start of a scalar: a plain one cannot start so."""
+
+FLOW_INDICATORS: Final = frozenset(",[]{}:#?")
+"""Characters a plain scalar inside a flow collection avoids (libyaml ends it at any ':'
+and stumbles on '?' before ']')."""
+
+ESCAPES: Final = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "/": "/",
+    "\\": "\\",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
+"""The one-character escapes of double-quoted scalars: the letter after ``\\``, the character."""
+
+HEX_ESCAPES: Final = {"x": 2, "u": 4, "U": 8}
+"""The escapes by code point, and how many hexadecimal digits follow."""
+
+# Written back, only the characters that must be escaped are; "/", " " and NBSP are fine
+# as they are.
+ESCAPED: Final = {
+    character: "\\" + letter
+    for letter, character in ESCAPES.items()
+    if letter not in ("/", " ", "_")
+}
+"""How the writer escapes a character in a double-quoted scalar."""
+
+NOT_PRINTABLE: Final = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+"""A character YAML does not allow in a stream (YAML 1.2, 5.1), as ruamel's readers check."""
+
+
+def is_printable(character: str) -> bool:
+    """Whether *character* may stand unescaped in a written scalar.
+
+    Stricter than what a stream may hold: C1 controls, line separators and byte-order
+    marks are escaped, so that every reader reads the text back as it was.
+    """
+    code = ord(character)
+    if code < 0x20:
+        return False
+    if code < 0x7F:
+        return True
+    if code <= 0x9F:
+        return False
+    return not (0xD800 <= code <= 0xDFFF or character in "\u2028\u2029\ufeff\ufffe\uffff")

@@ -1,0 +1,352 @@
+"""The native scanner gives exactly what the pure-Python scanner gives: nodes, spans, None.
+
+Skipped when the optional native package is not installed (``pip install ./native``).
+"""
+
+from __future__ import annotations
+
+import copy
+import gc
+import os
+import subprocess
+import sys
+import weakref
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import assume, event, given, settings
+from hypothesis import strategies as st
+from tests.strategies import styled_documents, subset_documents
+
+from newsrecord._read import native, split
+from newsrecord._read import parse as _parse
+from newsrecord._read import scan as _pure
+from newsrecord._read import text as _text
+from newsrecord._read.nodes import Mapping, Node, Scalar, Sequence
+from newsrecord._read.parse import DEFAULT_LIMITS
+from newsrecord.errors import ParseError
+
+newsrecord_native = pytest.importorskip(
+    "newsrecord_native",
+    reason="the native scanner is not installed (pip install ./native builds it with Rust)",
+)
+
+# Both ways of making nodes: filling the slots directly (what the glue picks for the node
+# classes), and calling the classes.
+_SCANNERS = {
+    "direct": newsrecord_native.Scanner(Scalar, Mapping, Sequence, direct=True).scan,
+    "called": newsrecord_native.Scanner(Scalar, Mapping, Sequence, direct=False).scan,
+}
+_LIMITS = (DEFAULT_LIMITS.max_depth, DEFAULT_LIMITS.max_nodes)
+
+
+def _tree(node: Node) -> Any:
+    """The whole tree, with exact types: an int end is not a bool, a str value not a subclass."""
+    fields = tuple((name, type(value), value) for name, value in _fields(node))
+    if isinstance(node, Mapping):
+        return (Mapping, fields, [(_tree(key), _tree(value)) for key, value in node.pairs])
+    if isinstance(node, Sequence):
+        return (Sequence, fields, [_tree(item) for item in node.items])
+    return (type(node), fields)
+
+
+def _fields(node: Node) -> list[tuple[str, Any]]:
+    names = ("value", "style", "tag") if isinstance(node, Scalar) else ("flow",)
+    return [(name, getattr(node, name)) for name in (*names, "start", "end")]
+
+
+def _same(text: str, start: int, end: int, max_depth: int, max_nodes: int) -> Any:
+    """Scan with both scanners and both ways of making nodes; return the common tree."""
+    expected = _pure.scan(text, start, end, max_depth, max_nodes)
+    expected_tree = None if expected is None else _tree(expected)
+    for name, scan in _SCANNERS.items():
+        got = scan(text, start, end, max_depth, max_nodes)
+        assert (None if got is None else _tree(got)) == expected_tree, name
+    return expected_tree
+
+
+def _outcome(tree: Any) -> str:
+    """For Hypothesis's statistics: a differential test must see both outcomes."""
+    return "declined" if tree is None else "accepted"
+
+
+def _same_file(text: str) -> Any:
+    parts = split.split(text)
+    return _same(text, parts.yaml_start, parts.yaml_end, *_LIMITS)
+
+
+# --- the glue -------------------------------------------------------------------------------
+
+
+def test_the_native_scanner_is_the_one_in_use() -> None:
+    if os.environ.get("NEWSRECORD_NO_NATIVE") or os.environ.get("NEWSRECORD_PURE_PYTHON"):
+        assert not native.NATIVE
+        pytest.skip("the native scanner is turned off in this run")
+    assert native.NATIVE
+    assert native.scan is not _pure.scan
+    # The node classes allow the fast way of making nodes; if that changes, say so.
+    assert native.direct_construction(Scalar, Mapping, Sequence)
+
+
+@pytest.mark.parametrize("variable", ["NEWSRECORD_NO_NATIVE", "NEWSRECORD_PURE_PYTHON"])
+def test_an_environment_variable_turns_it_off(variable: str) -> None:
+    code = "from newsrecord._read import native, scan; print(native.scan is scan.scan)"
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("NEWSRECORD_NO_NATIVE", "NEWSRECORD_PURE_PYTHON")
+    }
+    environment[variable] = "1"
+    finished = subprocess.run(  # noqa: S603  # this interpreter, our own code
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+    )
+    assert finished.stdout.strip() == "True"
+
+
+def test_classes_with_an_init_of_their_own_are_called() -> None:
+    import attrs
+
+    @attrs.define
+    class Checked:
+        value: int = attrs.field(validator=attrs.validators.instance_of(int))
+
+    @attrs.define
+    class Plain:
+        value: int
+
+    assert native.direct_construction(Scalar, Mapping, Sequence)
+    assert native.direct_construction(Plain)
+    assert not native.direct_construction(Checked)
+    assert not native.direct_construction(dict)
+
+
+def test_direct_nodes_are_ordinary_objects() -> None:
+    text = "---\na: x\nb:\n- 1\n- c: 'd'\n---\n"
+    root = _SCANNERS["direct"](text, 4, len(text) - 4, *_LIMITS)
+    assert isinstance(root, Mapping)
+    scalar = root.pairs[0][1]
+    assert repr(scalar) == "Scalar(value='x', style='', tag=None, start=7, end=8)"
+    assert gc.is_tracked(root)
+    assert gc.is_tracked(scalar)
+    assert weakref.ref(scalar)() is scalar
+    twin = copy.deepcopy(root)
+    assert _tree(twin) == _tree(root)
+    scalar.value = "changed"
+    assert root.get("a") == (root.pairs[0][0], scalar)
+    assert scalar.value == "changed"
+    del root, scalar, twin
+    gc.collect()
+
+
+def test_a_scanner_refuses_classes_without_the_slots() -> None:
+    class NoSlots:
+        pass
+
+    with pytest.raises(AttributeError):
+        newsrecord_native.Scanner(NoSlots, Mapping, Sequence, direct=True)
+    assert not newsrecord_native.Scanner(NoSlots, Mapping, Sequence, direct=False).direct
+    assert newsrecord_native.Scanner(Scalar, Mapping, Sequence, direct=True).direct
+
+
+# --- real files and styled files ---------------------------------------------------------------
+
+
+def test_seed_gives_the_same_nodes(seed_text: str) -> None:
+    assert _same_file(seed_text) is not None
+
+
+def test_every_corpus_file_gives_the_same_nodes(corpus_files: list[Path]) -> None:
+    accepted = 0
+    for path in corpus_files:
+        text = path.read_bytes().decode("utf-8")
+        try:
+            tree = _same_file(text)
+        except AssertionError as exc:
+            raise AssertionError(path) from exc
+        except ParseError:
+            continue
+        accepted += tree is not None
+    # The corpus is what the scanner is for: nearly all of it must take the fast path.
+    assert accepted >= 0.9 * len(corpus_files)
+
+
+@given(subset_documents())
+def test_files_in_the_subset_are_accepted_with_the_same_nodes(text: str) -> None:
+    tree = _same_file(text)
+    assert tree is not None, "the scanner declined a file of its subset"
+    # And they are the nodes the full parser gives.
+    parts = split.split(text)
+    full = _parse.parse_events(text, parts.yaml_start, parts.yaml_end, _text.LineIndex(text))
+    assert _tree(full) == tree
+
+
+# Styled files are slow to draw and mostly leave the subset (flow and block collections,
+# block scalars): a few suffice here; test_fastscan checks them against ruamel.yaml.
+@settings(max_examples=40)
+@given(styled_documents())
+def test_styled_files_give_the_same_nodes(doc: Any) -> None:
+    event(_outcome(_same_file(doc.text)))
+
+
+# --- near-YAML: both must decline the same texts ---------------------------------------------
+
+# Characters that matter to the scanner: indicators, quotes, escapes, spaces, line breaks,
+# characters it refuses, and characters of each of Python's string widths.
+_NEAR = [
+    *" :-#'\"\\\n\r\tab1x_{}[]&*!|>%@`?,",
+    "é",
+    "😀",
+    "中",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "\x00",
+    "\ud800",
+]
+
+
+@st.composite
+def _mutated(draw: st.DrawFn) -> str:
+    """A file of the subset with a few characters inserted, deleted or replaced."""
+    text = draw(subset_documents())
+    parts = split.split(text)
+    front = list(text[parts.yaml_start : parts.yaml_end])
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(front)))
+        action = draw(st.sampled_from(["insert", "delete", "replace"]))
+        if action == "insert":
+            front.insert(at, draw(st.sampled_from(_NEAR)))
+        elif front and at < len(front):
+            if action == "delete":
+                del front[at]
+            else:
+                front[at] = draw(st.sampled_from(_NEAR))
+    return text[: parts.yaml_start] + "".join(front) + text[parts.yaml_end :]
+
+
+@given(_mutated())
+def test_mutated_files_agree_including_declining(text: str) -> None:
+    try:
+        parts = split.split(text)
+    except ParseError:
+        assume(False)
+        return
+    event(_outcome(_same(text, parts.yaml_start, parts.yaml_end, *_LIMITS)))
+
+
+def _mostly(tokens: list[str]) -> st.SearchStrategy[str]:
+    """One of *tokens*, or now and then one of the near-YAML characters."""
+    return st.sampled_from(tokens * (2 * len(_NEAR) // len(tokens)) + _NEAR)
+
+
+# Lines built of the scanner's own tokens, with a stray character here and there.
+_NEAR_LINE = st.tuples(
+    st.sampled_from(["", "", "", " ", "  ", "    "]),
+    _mostly(["k: ", "l: ", "k:", "- ", "- m: ", "-", "", "#"]),
+    _mostly(["v", "1", "'x'", "'it''s'", '"y\\t"', "", "-5", "a: b", "é"]),
+    _mostly(["", "", " ", " # c", "#"]),
+).map("".join)
+
+
+@given(
+    st.sampled_from(["a: 1", "a:", "a: x #", ""]),
+    st.lists(_NEAR_LINE, max_size=6),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_near_yaml_strings_agree(first: str, lines: list[str], newline: str) -> None:
+    text = newline.join(["---", first, *lines, "---", ""])
+    start, end = 3 + len(newline), len(text) - 3 - len(newline)
+    event(_outcome(_same(text, start, end, *_LIMITS)))
+
+
+@given(st.data())
+def test_any_region_and_limits_agree(data: st.DataObject) -> None:
+    text = data.draw(subset_documents())
+    parts = split.split(text)
+    near_start = st.integers(parts.yaml_start - 2, parts.yaml_start + 2)
+    near_end = st.integers(parts.yaml_end - 2, parts.yaml_end + 2)
+    start = data.draw(near_start | st.integers(-3, len(text) + 3))
+    end = data.draw(near_end | st.integers(-3, len(text) + 3))
+    max_depth = data.draw(st.integers(-1, 6) | st.just(64))
+    max_nodes = data.draw(st.integers(-1, 60) | st.sampled_from([20_000, 2**63, 2**80, -(2**70)]))
+    event(_outcome(_same(text, start, end, max_depth, max_nodes)))
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        "a: 1\nb:\n  c: x  # c\n\n  d: y\n# com\ne:\n- 1\n- k: v\n  z: w\nf:\n  - p\n\ng: \n",
+        "heat: -2147483598\ndomain:\nname: 'it''s'\nx: \"\\u00e9\\x41\\t\\\"q\\\"\"\n",
+        "a:\n    b:\n        - c: 1\n          d: 2\n        -   e: 3\n            f: 4\n",
+        "a: b # c\r\nd:\r\n  - e\r\n",
+        "t: C# and F#\nu: a:b\nv: [1]\n",
+        "k: x\n  continued\n",
+        "k: |\n  block\n",
+        "true: x\n",
+        "k: v\nk: w\n",
+        'k: "unclosed\n  more"\n',
+        "k: &a x\nl: *a\n",
+        "k: !!str x\n",
+        "- a\n",
+        "k:\n- a\n-\n",
+        "k: - a\n",
+        "k: '😀 and é' # wide\nl: \"\\U0001F600\\N\\_\\L\\P\"\n",
+        "k: é\nl: 中\n",
+        'k: "\\ud800"\n',
+        'k: "\\U00110000"\n',
+        'k: "\\x4"\n',
+        'k: "\\é"\n',
+        "k: x\ud800\n",
+        "k: x\r\n\r",
+        "k: x\x85\n",
+        "k: '' \n",
+        "k: ''''\n",
+        "k: 'a'' b' #c\n",
+        "k: 'x'#c\n",
+        'k: "x"#c\n',
+        "k: 'x'  #c\n",
+        "k: a:\n",
+        "k: a: #c\n",
+        "k: -\n",
+        "k: -x\n",
+        "k: - #\n",
+        "k: x:\n",
+        "k: x #: y\n",
+        "k:   \n  l: 1\n",
+        "k:\n  - a\n  -  b: 1\n     c: 2\n  - d\n",
+        "k:\n- a\nl: 1\n",
+        "TRUE: x\n",
+        "k-1_: x\n_k: y\n",
+        "k : x\n",
+        "\ufeffk: x\n",
+    ],
+)
+def test_chosen_front_matters_agree(front_matter: str) -> None:
+    text = f"---\n{front_matter}---\n"
+    _same(text, 4, len(text) - 4, *_LIMITS)
+
+
+@pytest.mark.parametrize("body", ["", "\ud800 in the body", "😀", "é"])
+def test_the_body_does_not_matter(body: str) -> None:
+    # What lies outside the front matter (even a lone surrogate) changes nothing but the
+    # width of the string.
+    text = f"---\na: 'x'\nb: é\n---\n{body}"
+    assert _same(text, 4, text.index("---", 4), *_LIMITS) is not None
+
+
+def test_a_region_that_starts_inside_a_line() -> None:
+    text = "---\nxa: 1\nb: 2\n---\n"
+    _same(text, 5, len(text) - 4, *_LIMITS)
+    _same(text, 0, len(text), *_LIMITS)
+    assert _same("a: 1\n", 0, 5, *_LIMITS) is not None
+    assert _same("a: 1", 0, 10**6, *_LIMITS) is not None
+
+
+def test_deep_and_wide_front_matter() -> None:
+    deep = "".join(f"{' ' * i}k{i}:\n" for i in range(70)) + " " * 70 + "v: 1\n"
+    wide = "".join(f"key{i}: value {i}\n" for i in range(3000))
+    for front in (deep, wide, wide + "key7: again\n"):
+        text = f"---\n{front}---\n"
+        _same(text, 4, len(text) - 4, *_LIMITS)
+        _same(text, 4, len(text) - 4, 200, 10**9)
