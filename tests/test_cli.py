@@ -237,10 +237,11 @@ def test_parallel_runs_read_their_input_lazily(seed_file: Path) -> None:
     from newsrecord.cli import _check, _runner
 
     # An endless stream of files: reading it all before starting would never end.
-    results = _runner.run_batches(_check._validate_batch, itertools.repeat(seed_file), False, 2)
+    no_rules = ((), None)
+    results = _runner.run_batches(_check._validate_batch, itertools.repeat(seed_file), no_rules, 2)
     first = list(itertools.islice(results, 1000))
     results.close()
-    assert first == [(str(seed_file), [])] * 1000
+    assert [(path, problems) for path, (problems, _) in first] == [(str(seed_file), [])] * 1000
 
 
 def test_validate_and_json_cover_the_real_corpus(

@@ -7,6 +7,16 @@ object; ``Document.dumps``/``save`` write back only what changed.
 
 from newsrecord._read.parse import Limits
 from newsrecord.api import REPAIRS, dumps, edit, from_dict, iter_records, load, loads, to_dict
+from newsrecord.checks import (
+    RULES,
+    RecordFacts,
+    Rule,
+    check_document,
+    check_records,
+    cross_record_problems,
+    facts_of,
+)
+from newsrecord.diff import FieldChange, diff_records, summarize_changes
 from newsrecord.document import Document
 from newsrecord.editing import (
     append_field,
@@ -26,6 +36,7 @@ from newsrecord.errors import (
 )
 from newsrecord.export import ExportResult, arrow_schema, export_records, to_arrow
 from newsrecord.files import Batch, Durability, iter_record_files
+from newsrecord.merge import MergeResult, merge_texts
 from newsrecord.model import (
     KINDS,
     Account,
@@ -69,6 +80,7 @@ from newsrecord.schema import json_schema, schema_markdown
 __all__ = [
     "KINDS",
     "REPAIRS",
+    "RULES",
     "Account",
     "Action",
     "AnyRecord",
@@ -89,6 +101,7 @@ __all__ = [
     "Duration",
     "Event",
     "ExportResult",
+    "FieldChange",
     "FieldSpec",
     "FieldTypeError",
     "FileError",
@@ -100,6 +113,7 @@ __all__ = [
     "Limits",
     "Link",
     "LinkedIn",
+    "MergeResult",
     "Organization",
     "ParseError",
     "Price",
@@ -112,7 +126,9 @@ __all__ = [
     "Ratings",
     "Record",
     "RecordError",
+    "RecordFacts",
     "RelatedArticle",
+    "Rule",
     "Scholar",
     "Secured",
     "Twitter",
@@ -120,9 +136,14 @@ __all__ = [
     "Video",
     "append_field",
     "arrow_schema",
+    "check_document",
+    "check_records",
+    "cross_record_problems",
+    "diff_records",
     "dumps",
     "edit",
     "export_records",
+    "facts_of",
     "fields",
     "from_dict",
     "get_field",
@@ -131,8 +152,10 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
+    "merge_texts",
     "schema_markdown",
     "set_field",
+    "summarize_changes",
     "to_arrow",
     "to_dict",
     "unset_field",

@@ -318,8 +318,11 @@ class _Planner:
         order = list(keys_of(type(owner))) if attrs.has(type(owner)) else []
         previous = None
         if key in order:
+            # Only a key that stays can anchor the new one: the lines of a key that goes
+            # are deleted, and an insertion inside them would overlap that deletion.
+            staying = {name for name, _ in render.mapping_items(owner)}
             for candidate in reversed(order[: order.index(key)]):
-                previous = parent.get(candidate)
+                previous = parent.get(candidate) if candidate in staying else None
                 if previous is not None:
                     break
         else:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import math
 import sys
-import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
 
@@ -21,6 +21,7 @@ from newsrecord.cli._app import (
     main,
     no_records_found,
 )
+from newsrecord.cli._git import changed_since as changed_since_files
 from newsrecord.cli._redact import unified_diff
 from newsrecord.cli._runner import (
     clear_bar_line,
@@ -32,14 +33,10 @@ from newsrecord.cli._runner import (
 )
 from newsrecord.errors import brief
 from newsrecord.files import replace_if_unchanged
-from newsrecord.model.fields import is_model
-
-_URL_KEYS: Final = frozenset({"url", "website"})
-_SIZE_KEYS: Final = frozenset({"width", "height"})
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option(
     "--format",
     "output",
@@ -51,64 +48,261 @@ _SIZE_KEYS: Final = frozenset({"width", "height"})
 @click.option(
     "--strict",
     is_flag=True,
-    help="Also check that secured blobs are well formed, URLs are URLs, sizes not negative.",
+    help="Also run the strict rules: secured blobs well formed, URLs are URLs, sizes >= 0.",
+)
+@click.option(
+    "--rule",
+    "--select",
+    "rules",
+    multiple=True,
+    metavar="NAME",
+    help="Run this rule too (repeat, or NAME,NAME; 'all' for every rule). See --list-rules.",
+)
+@click.option(
+    "--no-rule",
+    "--ignore",
+    "no_rules",
+    multiple=True,
+    metavar="NAME",
+    help="Do not run this rule (repeat, or NAME,NAME).",
+)
+@click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+@click.option(
+    "--site-root",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="The site's root for image-path (default: nearest folder with _config.yml).",
+)
+@click.option(
+    "--changed-since",
+    metavar="REV",
+    default=None,
+    help="Check only records that differ from git revision REV (and untracked ones).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Known problems (from --write-baseline) that do not fail the run.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write every problem found to this file as the baseline, and exit 0.",
 )
 @PATTERN_OPTION
 @JOBS_OPTION
-def validate(
-    paths: tuple[str, ...], output: str, *, strict: bool, pattern: str, jobs: int | None
+def validate(  # one parameter per option
+    paths: tuple[str, ...],
+    output: str,
+    *,
+    strict: bool,
+    rules: tuple[str, ...],
+    no_rules: tuple[str, ...],
+    list_rules: bool,
+    site_root: str | None,
+    changed_since: str | None,
+    baseline: str | None,
+    write_baseline: str | None,
+    pattern: str,
+    jobs: int | None,
 ) -> None:
     """Check record files and folders (recursively, *.md but not README.md).
 
     Prints every problem of every file as PATH:LINE:COL: field: message, then a summary
     line; exits with status 1 if any record is invalid, or if no record file was found.
+    Rules beyond the model run when selected (--strict, --rule; --list-rules lists them).
     The work is spread over all cores; on a terminal a progress bar shows on stderr.
     """
+    if list_rules:
+        for rule in newsrecord.RULES.values():
+            flags = " (strict)" if rule.strict else " (across records)" if rule.across else ""
+            click.echo(f"{rule.name:18} {rule.summary}{flags}")
+        return
+    if not paths:
+        raise click.UsageError("validate needs at least one PATH")
+    selected = _selected_rules(rules, no_rules, strict=strict)
+    across = any(newsrecord.RULES[name].across for name in selected)
     walk_problems: list[newsrecord.Problem] = []
-    checked = invalid = problem_count = 0
-    kept: list[newsrecord.Problem] = []  # only --format json needs them all at the end
+    wanted: set[str] | None = None
+    files: Iterable[Path]
+    if changed_since is not None:
+        changed = changed_since_files(changed_since, paths)
+        wanted = {str(path) for path in changed}
+        # Rules across records compare with every record, changed or not.
+        files = record_files(paths, walk_problems, pattern) if across else changed
+    else:
+        files = record_files(paths, walk_problems, pattern)
+    checked = 0
+    by_file: list[list[newsrecord.Problem]] = []
+    facts: list[newsrecord.RecordFacts] = []
     with contextlib.ExitStack() as stack:
-        bar = progress_bar(stack, paths)
-        for _, problems in run_batches(
-            _validate_batch,
-            record_files(paths, walk_problems, pattern),
-            strict,
-            jobs or default_jobs(),
+        bar = progress_bar(stack, paths) if wanted is None else None
+        for path, (problems, fact) in run_batches(
+            _validate_batch, files, (tuple(sorted(selected)), site_root), jobs or default_jobs()
         ):
-            checked += 1
             if bar is not None:
                 bar.update(1)
-            if not problems:
+            if fact is not None:
+                facts.append(fact)
+            if wanted is not None and path not in wanted:
                 continue
-            invalid += 1
-            problem_count += len(problems)
-            if output == "json":
-                kept.extend(problems)
-                continue
-            if bar is not None:
-                # Clear the bar's line so that the problem does not start in the middle of it.
-                click.echo("\r\x1b[K", nl=False, err=True)
-            for problem in problems:
-                click.echo(str(problem))
+            checked += 1
+            by_file.append(problems)
+    if across:
+        by_path: dict[str, list[newsrecord.Problem]] = {}
+        for problem in newsrecord.cross_record_problems(facts, selected):
+            if wanted is None or problem.path in wanted:
+                by_path.setdefault(problem.path or "", []).append(problem)
+        by_file.extend(by_path.values())
+    if write_baseline is not None:
+        every = [problem for problems in (*by_file, walk_problems) for problem in problems]
+        count = _write_baseline(write_baseline, every)
+        click.echo(f"wrote {count} known problems to {write_baseline}")
+        return
+    # With --changed-since, nothing to check is a normal outcome, not a mistake.
+    quiet = changed_since is not None
+    _report(
+        by_file,
+        walk_problems,
+        checked,
+        output,
+        strict=strict,
+        baseline=baseline,
+        quiet=quiet,
+        paths=paths,
+        pattern=pattern,
+    )
+
+
+def _report(
+    by_file: list[list[newsrecord.Problem]],
+    walk_problems: list[newsrecord.Problem],
+    checked: int,
+    output: str,
+    *,
+    strict: bool,
+    baseline: str | None,
+    quiet: bool,
+    paths: tuple[str, ...],
+    pattern: str,
+) -> None:
+    """Print the problems the baseline does not excuse and the summary; set the exit status."""
+    known = _read_baseline(baseline) if baseline is not None else None
+    kept: list[newsrecord.Problem] = []
+    invalid_paths: set[str | None] = set()
+    ignored = 0
+    for problems in by_file:
+        fresh = problems
+        if known is not None:
+            fresh = _unknown_problems(problems, known, baseline or "")
+            ignored += len(problems) - len(fresh)
+        invalid_paths.update(problem.path for problem in fresh)
+        kept.extend(fresh)
+    invalid = len(invalid_paths)
     # Folders that could not be listed are problems too: the run did not see everything.
-    problem_count += len(walk_problems)
+    kept.extend(walk_problems)
+    problem_count = len(kept)
     if output == "json":
         summary = {
             "checked": checked,
             "valid": checked - invalid,
             "invalid": invalid,
-            "problems": [_problem_json(problem) for problem in (*kept, *walk_problems)],
+            "problems": [_problem_json(problem) for problem in kept],
         }
+        if baseline is not None:
+            summary["known"] = ignored
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
-        for problem in walk_problems:
+        for problem in kept:
             click.echo(str(problem))
-        click.echo(_summary(checked, invalid, problem_count, strict=strict))
-    if checked == 0:
+        line = _summary(checked, invalid, problem_count, strict=strict)
+        if ignored:
+            line += f" ({ignored} more known in the baseline)"
+        click.echo(line)
+    if checked == 0 and not quiet:
         # Nothing checked is not "all valid": a wrong folder or pattern must not pass.
         no_records_found(paths, pattern)
         sys.exit(EXIT_INVALID)
     sys.exit(EXIT_INVALID if problem_count else 0)
+
+
+def _selected_rules(rules: tuple[str, ...], no_rules: tuple[str, ...], *, strict: bool) -> set[str]:
+    def names(values: tuple[str, ...], hint: str) -> set[str]:
+        found = {name.strip() for value in values for name in value.split(",") if name.strip()}
+        if "all" in found:
+            found = (found - {"all"}) | set(newsrecord.RULES)
+        unknown = found - set(newsrecord.RULES)
+        if unknown:
+            choices = ", ".join(newsrecord.RULES)
+            raise click.BadParameter(
+                f"no such rule: {', '.join(sorted(unknown))} (rules: {choices})", param_hint=hint
+            )
+        return found
+
+    selected = {rule.name for rule in newsrecord.RULES.values() if strict and rule.strict}
+    return (selected | names(rules, "--rule")) - names(no_rules, "--no-rule")
+
+
+# --- baselines: known problems that do not fail a run ----------------------------------------
+
+_BASELINE_VERSION: Final = 1
+
+
+def _baseline_key(problem: newsrecord.Problem, folder: Path) -> tuple[str, str, str]:
+    """Path (relative to the baseline's folder), field and message: never the line."""
+    path = Path(problem.path or "").resolve()
+    try:
+        name = path.relative_to(folder).as_posix()
+    except ValueError:
+        name = path.as_posix()
+    return name, problem.field or "", problem.message
+
+
+def _write_baseline(file: str, problems: list[newsrecord.Problem]) -> int:
+    folder = Path(file).resolve().parent
+    keys = sorted(_baseline_key(problem, folder) for problem in problems)
+    entries = [{"path": path, "field": field, "message": message} for path, field, message in keys]
+    text = json.dumps({"version": _BASELINE_VERSION, "problems": entries}, indent=2)
+    try:
+        Path(file).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise click.FileError(file, hint=exc.strerror or str(exc)) from exc
+    return len(entries)
+
+
+def _read_baseline(file: str) -> collections.Counter[tuple[str, str, str]]:
+    try:
+        data = json.loads(Path(file).read_text(encoding="utf-8"))
+        return collections.Counter(
+            (str(entry["path"]), str(entry.get("field") or ""), str(entry["message"]))
+            for entry in data["problems"]
+        )
+    except OSError as exc:
+        raise click.FileError(file, hint=exc.strerror or str(exc)) from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise click.BadParameter(
+            f"{file} is not a baseline written by --write-baseline ({exc!r})",
+            param_hint="--baseline",
+        ) from exc
+
+
+def _unknown_problems(
+    problems: list[newsrecord.Problem],
+    known: collections.Counter[tuple[str, str, str]],
+    file: str,
+) -> list[newsrecord.Problem]:
+    """The problems the baseline does not list; each entry excuses one problem."""
+    folder = Path(file).resolve().parent
+    fresh = []
+    for problem in problems:
+        key = _baseline_key(problem, folder)
+        if known[key] > 0:
+            known[key] -= 1
+        else:
+            fresh.append(problem)
+    return fresh
 
 
 def _summary(checked: int, invalid: int, problems: int, *, strict: bool) -> str:
@@ -134,81 +328,24 @@ def _problem_json(problem: newsrecord.Problem) -> dict[str, Any]:
     }
 
 
-def _validate_batch(paths: list[str], strict: bool) -> list[list[newsrecord.Problem]]:
-    """Check a batch of files (in a worker process); return each file's problems."""
-    results: list[list[newsrecord.Problem]] = []
+def _validate_batch(
+    paths: list[str], option: tuple[tuple[str, ...], str | None]
+) -> list[tuple[list[newsrecord.Problem], newsrecord.RecordFacts | None]]:
+    """Check a batch of files (in a worker process); return each file's problems and facts."""
+    rules, site_root = option
+    results: list[tuple[list[newsrecord.Problem], newsrecord.RecordFacts | None]] = []
     for path in paths:
         try:
             doc = newsrecord.load(path)
         except newsrecord.RecordError as exc:
-            results.append(list(exc.problems))
+            results.append((list(exc.problems), None))
             continue
         except OSError as exc:
-            results.append([read_problem(path, exc)])
+            results.append(([read_problem(path, exc)], None))
             continue
-        results.append(doc.problems + (_strict_problems(doc, path) if strict else []))
+        problems = newsrecord.check_document(doc, rules, path=path, site_root=site_root)
+        results.append((doc.problems + problems, newsrecord.facts_of(doc, path)))
     return results
-
-
-def _strict_problems(doc: newsrecord.Document, path: str) -> list[newsrecord.Problem]:
-    """The extra checks of ``--strict`` on a valid record, located in its text."""
-    problems = []
-    for where, key, value in _leaves(doc.record, "", ""):
-        message = _strict_message(key, value)
-        if message is not None:
-            line, column = doc.locate(where) or (None, None)
-            problems.append(newsrecord.Problem(message, path, line, column, where))
-    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
-
-
-def _leaves(value: Any, where: str, key: str) -> Iterator[tuple[str, str, Any]]:
-    """Yield ``(field path, key, value)`` for every scalar of a record, known or not."""
-    if is_model(value):
-        for spec in newsrecord.fields(type(value)):
-            item = getattr(value, spec.name)
-            if item is not None:
-                yield from _leaves(item, f"{where}.{spec.key}" if where else spec.key, spec.key)
-        value = value.extra
-    if isinstance(value, dict):
-        for name, item in value.items():
-            yield from _leaves(item, f"{where}.{name}" if where else name, name)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _leaves(item, f"{where}[{index}]", key)
-    else:
-        yield where, key, value
-
-
-def _strict_message(key: str, value: Any) -> str | None:
-    if isinstance(value, newsrecord.Secured):
-        try:
-            value.iv  # noqa: B018  # decoding is the check; it raises on a malformed blob
-        except newsrecord.ValidationError as exc:
-            return "malformed: " + exc.message.removeprefix("secured: ")
-        return None
-    if isinstance(value, str) and (key.lower() in _URL_KEYS or key.endswith("Url")):
-        if not _is_url(value):
-            return f"not a URL: {brief(value, 60)} (expected http(s)://host/... or /path)"
-        return None
-    if key in _SIZE_KEYS and isinstance(value, int) and not isinstance(value, bool) and value < 0:
-        return f"must not be negative, found {value}"
-    return None
-
-
-def _is_url(text: str) -> bool:
-    """An absolute http(s) URL with a host name, or a path on the site (``/assets/...``)."""
-    if not text or any(character.isspace() for character in text):
-        return False
-    if text.startswith("/") and not text.startswith("//"):
-        return True
-    try:
-        parts = urllib.parse.urlsplit("https:" + text if text.startswith("//") else text)
-        host = parts.hostname
-    except ValueError:
-        return False
-    if parts.scheme not in ("http", "https") or not host:
-        return False
-    return "." in host or ":" in host or host == "localhost"
 
 
 @main.command()

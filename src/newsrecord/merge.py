@@ -1,0 +1,317 @@
+"""Three-way merges of one record at the level of its fields.
+
+``merge_texts(base, ours, theirs)`` merges two versions of a record file that both
+started from *base*: fields changed on one side only take that side's value; lists whose
+items have an identity merge item by item (lists of scalars as sets, images by ``url``,
+related articles by ``webUrl`` or slug), keeping our order and placing their new items
+after the item they follow on their side; the same change on both sides is one change;
+the body merges with git's own line merge (``git merge-file``). The merged values are
+applied to *our* document and spliced into its text, so its style, comments and unknown
+keys stay as they are and only the merged lines change.
+
+A field both sides changed differently is a conflict: the result then has git's conflict
+markers around the lines of that field only. A version that does not load as a record
+(a parse error) makes the whole file merge as text, with ``git merge-file``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from newsrecord.api import loads, to_dict
+from newsrecord.diff import identities
+from newsrecord.document import Document
+from newsrecord.editing import set_field
+from newsrecord.errors import RecordError
+from newsrecord.model.fields import fields
+
+__all__ = ["MergeResult", "merge_texts"]
+
+_MISSING: Final[Any] = object()
+DEFAULT_LABELS: Final = ("ours", "base", "theirs")
+
+
+@attrs.frozen
+class MergeResult:
+    """What a three-way merge gives.
+
+    Attributes:
+        text: The merged text; with conflict markers when ``conflicts`` is not empty.
+        conflicts: The field paths both sides changed differently (``title``,
+            ``related[webUrl=...].heat``, ``body``); for a text merge, ``("text",)`` when
+            it has conflicts.
+        as_text: True when the file was merged as plain text because a version did not
+            load as a record.
+    """
+
+    text: str
+    conflicts: tuple[str, ...] = ()
+    as_text: bool = False
+
+    @property
+    def clean(self) -> bool:
+        """Whether the merge resolved everything (no conflict markers)."""
+        return not self.conflicts
+
+
+@attrs.frozen
+class _Conflict:
+    """A place both sides changed differently: the three values found there."""
+
+    base: Any
+    ours: Any
+    theirs: Any
+
+
+def merge_lines(
+    base: str,
+    ours: str,
+    theirs: str,
+    *,
+    labels: Sequence[str] = DEFAULT_LABELS,
+    marker_size: int = 7,
+) -> tuple[str, int]:
+    """Merge three texts line by line with ``git merge-file``.
+
+    Args:
+        base: The common ancestor.
+        ours: Our version.
+        theirs: Their version.
+        labels: The names shown after the conflict markers: ours, base, theirs.
+        marker_size: The length of the conflict markers (git's ``%L``).
+
+    Returns:
+        The merged text and the number of conflicts in it.
+
+    Raises:
+        RecordError: git is not installed, or ``git merge-file`` failed.
+    """
+    git = shutil.which("git")
+    if git is None:
+        raise RecordError("merging text needs git, which is not on PATH")
+    with tempfile.TemporaryDirectory(prefix="newsrecord-merge-") as folder:
+        names = []
+        for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
+            file = Path(folder, name)
+            # Bytes: git's merge must see CRLF and the lack of a final newline as they are.
+            file.write_bytes(text.encode("utf-8", "surrogateescape"))
+            names.append(str(file))
+        command = [git, "merge-file", "-p", f"--marker-size={marker_size}"]
+        for label in labels:
+            command += ["-L", label]
+        done = subprocess.run(  # noqa: S603  # git found on PATH, arguments are ours
+            [*command, *names], capture_output=True, check=False
+        )
+    if done.returncode < 0 or done.returncode > 127:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise RecordError(f"git merge-file failed: {message}")
+    return done.stdout.decode("utf-8", "surrogateescape"), done.returncode
+
+
+def merge_texts(
+    base: str,
+    ours: str,
+    theirs: str,
+    *,
+    path: str | None = None,
+    labels: Sequence[str] = DEFAULT_LABELS,
+    marker_size: int = 7,
+) -> MergeResult:
+    """Merge two versions of a record file field by field.
+
+    Args:
+        base: The common ancestor's text; empty when both sides added the file.
+        ours: Our version's text: the merged values are spliced into it.
+        theirs: Their version's text.
+        path: The file's name, for messages.
+        labels: The names shown after conflict markers: ours, base, theirs.
+        marker_size: The length of the conflict markers.
+
+    Returns:
+        The merged text and the fields in conflict, if any.
+
+    Raises:
+        RecordError: a text merge was needed and git is not available.
+    """
+    try:
+        ours_doc = loads(ours, path=path)
+        theirs_doc = loads(theirs, path=path)
+        base_doc = loads(base, path=path) if base.strip() else None
+    except RecordError:
+        text, count = merge_lines(base, ours, theirs, labels=labels, marker_size=marker_size)
+        return MergeResult(text, ("text",) if count else (), as_text=True)
+    base_data = to_dict(base_doc.record) if base_doc is not None else {}
+    ours_data = to_dict(ours_doc.record)
+    theirs_data = to_dict(theirs_doc.record)
+    conflicts: list[str] = []
+    merged = _merge(base_data, ours_data, theirs_data, "", conflicts)
+    base_body = base_doc.body if base_doc is not None else ""
+    body, body_conflicts = _merge_body(
+        base_body, ours_doc.body, theirs_doc.body, labels, marker_size
+    )
+    try:
+        if not conflicts and not body_conflicts:
+            return MergeResult(_applied(ours, path, merged, ours_data, "ours", body))
+        if body_conflicts:
+            conflicts.append("body")
+        # Write each side's reading of the conflicts into our text, then let git's line
+        # merge put markers around the lines that differ: everything merged cleanly is
+        # the same in all three, so only the conflicting fields are marked.
+        bodies = (ours_doc.body, base_body, theirs_doc.body) if body_conflicts else (body,) * 3
+        sides = [
+            _applied(ours, path, merged, ours_data, side, side_body)
+            for side, side_body in zip(("ours", "base", "theirs"), bodies, strict=True)
+        ]
+    except RecordError:
+        # The merged values do not make a valid record together (rare: a field that
+        # depends on another); leave the decision to a person, as a text merge.
+        text, count = merge_lines(base, ours, theirs, labels=labels, marker_size=marker_size)
+        return MergeResult(text, ("text",) if count else (), as_text=True)
+    text, count = merge_lines(sides[1], sides[0], sides[2], labels=labels, marker_size=marker_size)
+    if not count:  # pragma: no cover - the sides differ exactly where the conflicts are
+        conflicts = []
+    return MergeResult(text, tuple(conflicts))
+
+
+def _merge_body(
+    base: str, ours: str, theirs: str, labels: Sequence[str], marker_size: int
+) -> tuple[str, bool]:
+    if theirs in (ours, base):
+        return ours, False
+    if base == ours:
+        return theirs, False
+    text, count = merge_lines(base, ours, theirs, labels=labels, marker_size=marker_size)
+    return text, count > 0
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as data, with ``True`` not equal to ``1``."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[key], b[key]) for key in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
+
+
+def _merge(base: Any, ours: Any, theirs: Any, where: str, conflicts: list[str]) -> Any:
+    if _same(ours, theirs):
+        return ours
+    if _same(base, ours):
+        return theirs
+    if _same(base, theirs):
+        return ours
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        old = base if isinstance(base, dict) else {}
+        merged = {}
+        for key in [*ours, *(key for key in theirs if key not in ours)]:
+            inner = f"{where}.{key}" if where else str(key)
+            value = _merge(
+                old.get(key, _MISSING),
+                ours.get(key, _MISSING),
+                theirs.get(key, _MISSING),
+                inner,
+                conflicts,
+            )
+            if value is not _MISSING:
+                merged[key] = value
+        return merged
+    if isinstance(ours, list) and isinstance(theirs, list):
+        merged_list = _merge_lists(
+            base if isinstance(base, list) else [], ours, theirs, where, conflicts
+        )
+        if merged_list is not None:
+            return merged_list
+    conflicts.append(where)
+    return _Conflict(base, ours, theirs)
+
+
+def _merge_lists(
+    base: list[Any], ours: list[Any], theirs: list[Any], where: str, conflicts: list[str]
+) -> list[Any] | None:
+    """Merge lists item by item by identity; None when their items have none."""
+    base_ids, ours_ids, theirs_ids = identities(base), identities(ours), identities(theirs)
+    if base_ids is None or ours_ids is None or theirs_ids is None:
+        return None
+    old = dict(zip(base_ids, base, strict=True))
+    mine = dict(zip(ours_ids, ours, strict=True))
+    yours = dict(zip(theirs_ids, theirs, strict=True))
+    order = list(ours_ids)
+    # Their new items go after the item they follow on their side (or first).
+    for number, identity in enumerate(theirs_ids):
+        if identity in mine or identity in old:
+            continue
+        place = 0
+        for before in reversed(theirs_ids[:number]):
+            if before in order:
+                place = order.index(before) + 1
+                break
+        order.insert(place, identity)
+    merged = []
+    for identity in order:
+        key, name = identity
+        inner = f"{where}[{key}={name}]" if key else f"{where}[{name!r}]"
+        value = _merge(
+            old.get(identity, _MISSING),
+            mine.get(identity, _MISSING),
+            yours.get(identity, _MISSING),
+            inner,
+            conflicts,
+        )
+        if value is not _MISSING:
+            merged.append(value)
+    return merged
+
+
+def _side(value: Any, side: str) -> Any:
+    """The merged data with each conflict resolved to one side's value."""
+    if isinstance(value, _Conflict):
+        return _side(getattr(value, side), side)
+    if isinstance(value, dict):
+        resolved = {key: _side(item, side) for key, item in value.items()}
+        return {key: item for key, item in resolved.items() if item is not _MISSING}
+    if isinstance(value, list):
+        items = [_side(item, side) for item in value]
+        return [item for item in items if item is not _MISSING]
+    return value
+
+
+def _applied(
+    ours: str, path: str | None, merged: Any, ours_data: dict[str, Any], side: str, body: str
+) -> str:
+    """Our text with the merged values (conflicts read as *side*) spliced in."""
+    doc: Document = loads(ours, path=path)
+    data = _side(merged, side)
+    if not isinstance(data, dict):  # a conflict at the root: our whole record
+        data = ours_data
+    for key in [*data, *(key for key in ours_data if key not in data)]:
+        if not _same(ours_data.get(key, _MISSING), data.get(key, _MISSING)):
+            _put(doc, key, data.get(key, _MISSING))
+    doc.body = body
+    return doc.dumps()
+
+
+def _put(doc: Document, key: str, value: Any) -> None:
+    """Set a top-level key to *value*, or remove it when *value* is missing."""
+    if value is not None and value is not _MISSING and key and not any(c in key for c in ".[]"):
+        set_field(doc.record, key, value)
+        return
+    known = {spec.key for spec in fields(type(doc.record))}
+    if key in known:
+        # A known field has no null in plain data: missing and null both unset it.
+        set_field(doc.record, key, None)
+        return
+    # An unknown key keeps a null as a null (set_field would remove it), and a key that
+    # is not a field path (dots, brackets) is set in extra as it is.
+    extra = dict(doc.record.extra)
+    if value is _MISSING:
+        extra.pop(key, None)
+    else:
+        extra[key] = value
+    doc.record.extra = extra

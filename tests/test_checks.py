@@ -1,0 +1,237 @@
+"""Named rules (newsrecord.checks) and validate's rule options."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import newsrecord
+from newsrecord.checks import core_reading, jekyll_reading
+from newsrecord.cli import main
+
+RECORD = """\
+---
+title: "A record"
+webUrl: "https://example.com/a"
+type: article
+images:
+  - url: "/assets/there.png"
+  - url: "/assets/missing.png"
+  - url: "https://example.com/x.png"
+    width: -3
+secured: "bm90IGJhc2U2NCE"
+extra:
+  website: "no url"
+---
+"""
+
+# Plain scalars where YAML 1.1 (Psych) and YAML 1.2 agree or disagree: both kinds.
+SCALARS = [
+    *("yes", "Yes", "NO", "on", "off", "Off", "y", "n", "Y", "true", "False", "null", "~", "Null"),
+    *("1:16", "1:16:30", "-1:30", "1:30.5", "190:20:30", "1:60", "12:30", "2:5"),
+    *("0755", "0o17", "0x1F", "0b101", "08", "0", "-0", "+12", "1_000", "1,000", "0,7"),
+    *("1e3", "1.5e3", "1.5e+3", "1.0", "1.", "-1.5", ".5", "+.5", "._", "+.", "1__0"),
+    *(".inf", "-.inf", "+.inf", ".Inf", ".NaN", ".nan"),
+    *("2023-01-01", "2023-1-1", "2023-13-01", "2023-02-30", "2023-11-19T21:07:00Z"),
+    *("2023-11-19 21:07:00", "2023-11-19t21:07:00.5+01:00", "2023-11-19T25:07:00Z"),
+    *(":sym", "=", "<<", "hello", "é1", "x1", "1x", "1.2.3", "v1.2", "no way", "onions"),
+    *("10 hours", "1h 49m", "6 Weeks", "$5", "fals", "1:16:30:00"),
+]
+
+PSYCH_SCRIPT = r"""
+require "yaml"
+require "json"
+require "date"
+out = JSON.parse(STDIN.read).map do |s|
+  v = YAML.unsafe_load("v: #{s}\n")["v"]
+  kind = case v
+         when String then "str"
+         when NilClass then "null"
+         when TrueClass, FalseClass then "bool"
+         when Integer then "int"
+         when Float then "float"
+         when Date then (v.is_a?(DateTime) ? "time" : "date")
+         when Time then "time"
+         when Symbol then "symbol"
+         else v.class.name
+         end
+  val = case v
+        when Float then (v.nan? ? "nan" : v.infinite? ? (v > 0 ? "inf" : "-inf") : v)
+        when Date, Time, Symbol then v.to_s
+        else v
+        end
+  [kind, val]
+end
+puts JSON.generate(out)
+"""
+
+
+def comparable(reading: tuple[str, Any]) -> tuple[str, Any]:
+    kind, value = reading
+    if kind == "float" and isinstance(value, float):
+        if math.isnan(value):
+            return kind, "nan"
+        if math.isinf(value):
+            return kind, "inf" if value > 0 else "-inf"
+    if kind in ("time", "symbol"):
+        return kind, None  # Ruby prints times its own way; the kind is what matters
+    return kind, value
+
+
+@pytest.fixture(scope="module")
+def psych() -> list[tuple[str, Any]]:
+    ruby = shutil.which("ruby")
+    if ruby is None:
+        pytest.skip("ruby is not installed (apt-get install ruby): cannot compare with Psych")
+    done = subprocess.run(  # noqa: S603  # ruby from PATH, our own script
+        [ruby, "-e", PSYCH_SCRIPT],
+        input=json.dumps(SCALARS),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [comparable((kind, value)) for kind, value in json.loads(done.stdout)]
+
+
+def test_jekyll_reading_agrees_with_psych(psych: list[tuple[str, Any]]) -> None:
+    ours = [comparable(jekyll_reading(text)) for text in SCALARS]
+    assert dict(zip(SCALARS, ours, strict=True)) == dict(zip(SCALARS, psych, strict=True))
+
+
+def test_yaml11_rule_flags_exactly_what_psych_reads_differently(
+    psych: list[tuple[str, Any]],
+) -> None:
+    flagged = {}
+    for text in SCALARS:
+        # An unknown key whose name does not say "date": nothing excuses a difference.
+        doc = newsrecord.loads(f"---\ntitle: x\ncustom: {text}\n---\n")
+        problems = newsrecord.check_document(doc, ["yaml11"])
+        flagged[text] = any(problem.field == "custom" for problem in problems)
+    expected = {
+        text: reading != comparable(core_reading(text))
+        for text, reading in zip(SCALARS, psych, strict=True)
+    }
+    assert flagged == expected
+    # The cases the rule exists for, so that the comparison above cannot pass vacuously.
+    assert all(flagged[text] for text in ("yes", "off", "1:16", "0755", "2023-01-01", "1_000"))
+    assert not any(flagged[text] for text in ("hello", "true", "0x1F", "1.0", "=", "y"))
+
+
+def test_yaml11_rule_without_ruby() -> None:
+    doc = newsrecord.loads(
+        "---\ntitle: x\nanswer: yes\nlength: 1:16\nstartDateTime: 2020-07-12T08:00:00Z\n"
+        "publishedDateTime: 2020-07-12T08:00:00Z\nquoted: 'yes'\n---\n"
+    )
+    problems = newsrecord.check_document(doc, ["yaml11"])
+    assert [(p.field, p.line) for p in problems] == [("answer", 3), ("length", 4)]
+    assert problems[0].message == (
+        "Jekyll (YAML 1.1) reads 'yes' as true, YAML 1.2 as the text 'yes': quote it"
+    )
+
+
+def test_strict_rules_moved_from_validate() -> None:
+    doc = newsrecord.loads(RECORD)
+    problems = newsrecord.check_document(doc, ["url", "size", "secured-blob"], path="a.md")
+    assert [(p.field, p.line) for p in problems] == [
+        ("images[2].width", 9),
+        ("secured", 10),
+        ("extra.website", 12),
+    ]
+    assert newsrecord.check_document(doc, ["size"], path="a.md") == [problems[0]]
+
+
+def test_unknown_rule_is_refused() -> None:
+    with pytest.raises(ValueError, match="no such rule: nope"):
+        newsrecord.check_document(newsrecord.loads(RECORD), ["nope"])
+
+
+def test_image_paths_under_the_site_root(tmp_path: Path) -> None:
+    (tmp_path / "_config.yml").write_text("title: site\n", encoding="utf-8")
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "there.png").write_bytes(b"")
+    (tmp_path / "_news").mkdir()
+    record = tmp_path / "_news" / "a.md"
+    record.write_text(RECORD, encoding="utf-8")
+    problems = newsrecord.check_document(newsrecord.load(record), ["image-path"])
+    assert [(p.field, p.line) for p in problems] == [("images[1].url", 7)]
+    assert str(tmp_path) in problems[0].message
+    # No _config.yml above the file and no site root given: the rule cannot tell.
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-loose.md"
+    elsewhere.write_text(RECORD, encoding="utf-8")
+    try:
+        assert newsrecord.check_document(newsrecord.load(elsewhere), ["image-path"]) == []
+    finally:
+        elsewhere.unlink()
+
+
+def test_rules_across_records() -> None:
+    def doc(path: str, web_url: str, related: str = "") -> newsrecord.Document:
+        text = f'---\ntitle: x\nwebUrl: "{web_url}"\n{related}---\n'
+        return newsrecord.loads(text, path=path)
+
+    docs = [
+        doc("_news/2020-01-01-one.md", "https://example.com/same"),
+        doc("_news/2021-05-05-one.md", "https://example.com/same"),
+        doc("_news/two.md", "https://example.com/two", "related:\n  - one\n  - ghost\n"),
+    ]
+    every = {rule for rule in newsrecord.RULES if newsrecord.RULES[rule].across}
+    problems = newsrecord.check_records(docs, every)
+    found = sorted((p.path, p.field or "", p.message.split(" as ")[0]) for p in problems)
+    assert found == [
+        ("_news/2020-01-01-one.md", "", "the same slug 'one'"),
+        ("_news/2020-01-01-one.md", "webUrl", "the same webUrl"),
+        ("_news/2021-05-05-one.md", "", "the same slug 'one'"),
+        ("_news/2021-05-05-one.md", "webUrl", "the same webUrl"),
+        ("_news/two.md", "related[1]", "no record has the slug 'ghost'"),
+    ]
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_list_rules() -> None:
+    result = CliRunner().invoke(main, ["validate", "--list-rules"])
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.stdout.splitlines()] == list(newsrecord.RULES)
+
+
+def test_rules_can_be_chosen_one_by_one(tmp_path: Path) -> None:
+    record = tmp_path / "a.md"
+    record.write_text(RECORD, encoding="utf-8")
+    run = CliRunner().invoke
+    strict = run(main, ["validate", "--strict", str(record)])
+    assert strict.stdout.count(str(record)) == 3
+    fewer = run(main, ["validate", "--strict", "--no-rule", "url,size", str(record)])
+    assert fewer.stdout.count(str(record)) == 1
+    assert "secured" in fewer.stdout
+    one = run(main, ["validate", "--rule", "size", str(record)])
+    assert one.exit_code == 1
+    assert one.stdout.count(str(record)) == 1
+    assert "images[2].width" in one.stdout
+    none = run(main, ["validate", str(record)])
+    assert none.exit_code == 0
+
+
+def test_unknown_rule_is_a_usage_error(tmp_path: Path) -> None:
+    record = tmp_path / "a.md"
+    record.write_text(RECORD, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--rule", "ulr", str(record)])
+    assert result.exit_code == 2
+    assert "no such rule: ulr" in result.stderr
+
+
+def test_a_broken_baseline_is_a_usage_error(tmp_path: Path) -> None:
+    record = tmp_path / "a.md"
+    record.write_text(RECORD, encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text("[1, 2]", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--baseline", str(baseline), str(record)])
+    assert result.exit_code == 2
+    assert "not a baseline" in result.stderr

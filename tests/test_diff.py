@@ -1,0 +1,233 @@
+"""Field-level diffs: newsrecord.diff_records, summaries and the diff command on files."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+import newsrecord
+from newsrecord.cli import main
+
+ARTICLE = """\
+---
+title: "Old title"
+webUrl: "https://example.com/a"
+type: article
+heat: 38
+topics:
+  - AI
+  - Robots
+images:
+  - url: "https://example.com/1.png"
+    width: 100
+related:
+  - title: "First"
+    webUrl: "https://example.com/r1"
+  - title: "Second"
+    webUrl: "https://example.com/r2"
+  - some-slug
+secured: "c2VjcmV0;aXZpdml2aXZpdml2aXZpdg=="
+custom: 1
+---
+line one
+line two
+"""
+
+
+def edited(text: str, change: object) -> newsrecord.Document:
+    doc = newsrecord.loads(text)
+    change(doc)  # type: ignore[operator]
+    return newsrecord.loads(doc.dumps())
+
+
+def lines(old: str, new: newsrecord.Document) -> list[str]:
+    return [str(change) for change in newsrecord.diff_records(newsrecord.loads(old), new)]
+
+
+def test_same_data_gives_no_changes() -> None:
+    assert newsrecord.diff_records(newsrecord.loads(ARTICLE), newsrecord.loads(ARTICLE)) == []
+
+
+def test_scalar_change_shows_old_and_new() -> None:
+    new = edited(ARTICLE, lambda d: setattr(d.record, "heat", 40))
+    assert lines(ARTICLE, new) == ["heat: 38 -> 40"]
+    (change,) = newsrecord.diff_records(newsrecord.loads(ARTICLE), new)
+    assert (change.field, change.change, change.old, change.new) == ("heat", "changed", 38, 40)
+
+
+def test_topics_are_a_set_added_and_removed_items() -> None:
+    new = edited(ARTICLE, lambda d: setattr(d.record, "topics", ["Robots", "Robotics"]))
+    assert lines(ARTICLE, new) == ["topics: + Robotics", "topics: - AI"]
+
+
+def test_reordered_topics_say_so() -> None:
+    new = edited(ARTICLE, lambda d: setattr(d.record, "topics", ["Robots", "AI"]))
+    assert lines(ARTICLE, new) == ["topics: reordered"]
+
+
+def test_related_items_are_named_by_web_url_or_slug() -> None:
+    def change(doc: newsrecord.Document) -> None:
+        _first, second, _slug = doc.record.related
+        second = copy.deepcopy(second)
+        second.title = "Second, fixed"
+        doc.record.related = [second, "other-slug"]
+
+    new = edited(ARTICLE, change)
+    assert lines(ARTICLE, new) == [
+        "related[webUrl=https://example.com/r2].title: Second -> Second, fixed",
+        "related[slug=other-slug]: added",
+        "related[webUrl=https://example.com/r1]: removed",
+        "related[slug=some-slug]: removed",
+    ]
+
+
+def test_an_item_added_at_the_top_is_one_change_not_every_item() -> None:
+    def change(doc: newsrecord.Document) -> None:
+        doc.record.images = [newsrecord.Image(url="https://example.com/0.png"), *doc.record.images]
+
+    assert lines(ARTICLE, edited(ARTICLE, change)) == [
+        "images[url=https://example.com/0.png]: added"
+    ]
+
+
+def test_secured_is_only_ever_changed() -> None:
+    blob = "bmV3;aXZpdml2aXZpdml2aXZpdg=="
+    new = edited(ARTICLE, lambda d: newsrecord.set_field(d.record, "secured", blob))
+    (change,) = newsrecord.diff_records(newsrecord.loads(ARTICLE), new)
+    assert str(change) == "secured: changed"
+    assert change.old is None
+    assert change.new is None
+    assert "c2VjcmV0" not in json.dumps(change.to_json())
+    assert blob not in json.dumps(change.to_json())
+
+
+def test_body_changes_are_counted_in_lines() -> None:
+    new = edited(ARTICLE, lambda d: setattr(d, "body", "line one\nline 2\nline three\nfour\n"))
+    assert lines(ARTICLE, new) == ["body: changed (+3 -1 lines)"]
+
+
+def test_unknown_keys_added_and_removed() -> None:
+    def change(doc: newsrecord.Document) -> None:
+        doc.record.extra = {"fresh": "x"}
+
+    assert lines(ARTICLE, edited(ARTICLE, change)) == ["fresh: added x", "custom: removed"]
+
+
+def test_summary_counts_files_per_kind_of_change() -> None:
+    old = newsrecord.loads(ARTICLE)
+    more = edited(ARTICLE, lambda d: setattr(d.record, "topics", ["AI", "Robots", "Robotics"]))
+    hotter = edited(ARTICLE, lambda d: setattr(d.record, "heat", 1))
+    by_file = {
+        "a.md": newsrecord.diff_records(old, more),
+        "b.md": newsrecord.diff_records(old, more),
+        "c.md": newsrecord.diff_records(old, hotter),
+        "d.md": [],
+    }
+    assert newsrecord.summarize_changes(by_file) == (
+        "4 records, 3 changed: topics +1 in 2; heat changed in 1"
+    )
+
+
+@given(heat=st.integers(min_value=0, max_value=10_000), topic=st.text(min_size=1, max_size=20))
+def test_diff_agrees_with_the_data(heat: int, topic: str) -> None:
+    old = newsrecord.loads(ARTICLE)
+    doc = newsrecord.loads(ARTICLE)
+    doc.record.heat = heat
+    doc.record.topics = [*doc.record.topics, topic]
+    new = newsrecord.loads(doc.dumps())
+    changes = newsrecord.diff_records(old, new)
+    expected = []
+    if heat != 38:
+        expected.append(("heat", "changed", 38, heat))
+    if topic not in ("AI", "Robots"):
+        expected.append(("topics", "added", None, topic))
+    got = [(c.field, c.change, c.old, c.new) for c in changes if c.change != "reordered"]
+    assert got == expected
+
+
+# --- the command on two files --------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_files(tmp_path: Path) -> tuple[Path, Path]:
+    old = tmp_path / "old.md"
+    new = tmp_path / "new.md"
+    old.write_text(ARTICLE, encoding="utf-8")
+    new.write_text(ARTICLE.replace("heat: 38", "heat: 40"), encoding="utf-8")
+    return old, new
+
+
+def test_command_prints_changes_and_exits_1(two_files: tuple[Path, Path]) -> None:
+    result = CliRunner().invoke(main, ["diff", *map(str, two_files)])
+    assert result.exit_code == 1
+    assert result.stdout == "heat: 38 -> 40\n"
+
+
+def test_command_exits_0_for_the_same_data(two_files: tuple[Path, Path]) -> None:
+    old, _ = two_files
+    result = CliRunner().invoke(main, ["diff", str(old), str(old)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+
+
+def test_command_json(two_files: tuple[Path, Path]) -> None:
+    result = CliRunner().invoke(main, ["diff", "--format", "json", *map(str, two_files)])
+    data = json.loads(result.stdout)
+    assert data["files"][0]["changes"] == [
+        {"field": "heat", "change": "changed", "old": 38, "new": 40}
+    ]
+
+
+def test_external_diff_arguments_exit_0(two_files: tuple[Path, Path]) -> None:
+    old, new = two_files
+    args = ["a.md", str(old), "1" * 40, "100644", str(new), "2" * 40, "100644"]
+    result = CliRunner().invoke(main, ["diff", *args])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "diff --newsrecord a/a.md b/a.md\n  heat: 38 -> 40\n"
+
+
+def test_external_diff_of_an_added_file(two_files: tuple[Path, Path]) -> None:
+    _, new = two_files
+    args = ["a.md", "/dev/null", "0" * 40, ".", str(new), "2" * 40, "100644"]
+    result = CliRunner().invoke(main, ["diff", *args])
+    assert result.exit_code == 0
+    assert "a/a.md" in result.stdout
+
+
+def test_textconv_hides_the_blob_and_names_items(two_files: tuple[Path, Path]) -> None:
+    old, _ = two_files
+    result = CliRunner().invoke(main, ["diff", "--textconv", str(old)])
+    assert result.exit_code == 0
+    assert "c2VjcmV0" not in result.stdout
+    assert 'topics[]: "AI"' in result.stdout
+    assert 'related[webUrl=https://example.com/r1].title: "First"' in result.stdout
+    assert result.stdout.endswith("--- body\nline one\nline two\n")
+
+
+def test_textconv_of_a_file_that_is_not_a_record(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_bytes(b"# Hello\r\n")
+    result = CliRunner().invoke(main, ["diff", "--textconv", str(readme)])
+    assert result.stdout_bytes == b"# Hello\r\n"
+
+
+def test_a_file_that_does_not_load_is_reported_not_crashed(tmp_path: Path) -> None:
+    old = tmp_path / "old.md"
+    bad = tmp_path / "bad.md"
+    old.write_text(ARTICLE, encoding="utf-8")
+    bad.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", str(old), str(bad)])
+    assert result.exit_code == 1
+    assert "not a record" in result.stdout
+
+
+def test_unknown_revision_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["diff", "nope1", "nope2"])
+    assert result.exit_code == 2

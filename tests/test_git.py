@@ -1,0 +1,296 @@
+"""newsrecord in real git repositories: merge driver, diff, resolve, validate, pre-commit.
+
+Every test builds its own repository in a temporary folder, with records copied from the
+real corpus (and our seed) at test time.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import newsrecord
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_9841d82d5199b387.txt"
+COMMAND = f"{shlex.quote(sys.executable)} -m newsrecord"
+RECORDS = 6
+
+
+def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    # git from PATH with our own arguments: nothing untrusted runs.
+    done = subprocess.run(  # noqa: S603
+        ["git", *args],  # noqa: S607
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check and done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def newsrecord_cli(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603  # this Python, our arguments
+        [sys.executable, "-m", "newsrecord", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def news_with_related(corpus_files: list[Path]) -> list[Path]:
+    chosen = [
+        path
+        for path in corpus_files
+        if path.parent.name == "_news" and "\nrelated:" in path.read_text(encoding="utf-8")
+    ]
+    if len(chosen) < RECORDS:
+        pytest.skip("the corpus has too few news records with related articles")
+    return chosen[:RECORDS]
+
+
+def make_repo(tmp_path: Path, records: list[Path], *, driver: bool = True) -> Path:
+    repo = tmp_path / "site"
+    (repo / "_news").mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Test")
+    git(repo, "config", "user.email", "test@example.com")
+    git(repo, "config", "commit.gpgsign", "false")
+    for record in records:
+        shutil.copyfile(record, repo / "_news" / record.name)
+    shutil.copyfile(SEED, repo / "_news" / "2023-11-19-seed.md")
+    if driver:
+        done = newsrecord_cli(repo, "git", "setup", "--command", COMMAND)
+        assert done.returncode == 0, done.stderr
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "records")
+    return repo
+
+
+def edit_all(repo: Path, change: Callable[[newsrecord.Document], None]) -> None:
+    for path in sorted((repo / "_news").glob("*.md")):
+        with newsrecord.edit(path) as doc:
+            change(doc)
+
+
+def bot(doc: newsrecord.Document) -> None:
+    doc.record.heat = (doc.record.heat or 0) + 7
+    related = list(doc.record.related or [])
+    fresh = newsrecord.RelatedArticle(title="Added by the bot", web_url="https://example.com/new")
+    doc.record.related = [fresh, *related[1:]]  # one added on top, the first one dropped
+
+
+def editor(doc: newsrecord.Document) -> None:
+    doc.record.title = f"{doc.record.title} (edited)"
+
+
+def changed_lines(old: str, new: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def show(repo: Path, revision: str, path: str) -> str:
+    return git(repo, "show", f"{revision}:{path}").stdout
+
+
+@pytest.fixture
+def branches(tmp_path: Path, corpus_files: list[Path]) -> Path:
+    """A repository with the driver, a bot branch and an editor's commit on main."""
+    repo = make_repo(tmp_path, news_with_related(corpus_files))
+    git(repo, "checkout", "-q", "-b", "bot")
+    edit_all(repo, bot)
+    git(repo, "commit", "-q", "-am", "bot: heat and related")
+    git(repo, "checkout", "-q", "main")
+    edit_all(repo, editor)
+    git(repo, "commit", "-q", "-am", "editor: titles")
+    return repo
+
+
+def test_setup_is_idempotent(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, [])
+    again = newsrecord_cli(repo, "git", "setup", "--command", COMMAND)
+    assert again.returncode == 0
+    attributes = (repo / ".gitattributes").read_text(encoding="utf-8")
+    assert attributes == "*.md merge=newsrecord diff=newsrecord\n"
+    driver = git(repo, "config", "--get-all", "merge.newsrecord.driver").stdout
+    assert driver == f"{COMMAND} merge --marker-size %L --path %P %O %A %B\n"
+
+
+def test_bot_and_editor_branches_merge_without_conflicts(branches: Path) -> None:
+    repo = branches
+    done = git(repo, "merge", "--no-edit", "bot", check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    names = git(repo, "ls-files", "_news").stdout.split()
+    assert len(names) == RECORDS + 1
+    for name in names:
+        base, theirs = show(repo, "main~2", name), show(repo, "bot", name)
+        ours, merged = show(repo, "main~1", name), show(repo, "HEAD", name)
+        # The merge changed exactly the lines the bot changed, nothing else.
+        assert changed_lines(ours, merged) == changed_lines(base, theirs), name
+        record = newsrecord.loads(merged).record
+        assert record.title.endswith(" (edited)")
+        assert record.heat == (newsrecord.loads(base).record.heat or 0) + 7
+        assert record.related[0].web_url == "https://example.com/new"
+
+
+def test_a_true_conflict_is_marked_and_fails(branches: Path) -> None:
+    repo = branches
+    git(repo, "checkout", "-q", "bot")
+    edit_all(repo, lambda doc: setattr(doc.record, "title", "The bot's title"))
+    git(repo, "commit", "-q", "-am", "bot: titles too")
+    git(repo, "checkout", "-q", "main")
+    done = git(repo, "merge", "--no-edit", "bot", check=False)
+    assert done.returncode != 0
+    conflicted = git(repo, "diff", "--name-only", "--diff-filter=U").stdout.split()
+    assert len(conflicted) == RECORDS + 1
+    text = (repo / conflicted[0]).read_text(encoding="utf-8")
+    assert f"<<<<<<< ours:{conflicted[0]}" in text
+    assert 'title: "The bot\'s title"' in text or "title: The bot's title" in text
+    # Outside the markers the file is merged: the bot's heat is there.
+    assert text.count("<<<<<<<") == 1
+
+
+def test_diff_between_revisions(branches: Path) -> None:
+    repo = branches
+    done = newsrecord_cli(repo, "diff", "main~1", "bot")
+    assert done.returncode == 1, done.stderr
+    assert "  heat: " in done.stdout
+    assert "  related[webUrl=https://example.com/new]: added" in done.stdout
+    last = done.stdout.splitlines()[-1]
+    assert last.startswith(f"{RECORDS + 1} records, {RECORDS + 1} changed: ")
+    assert f"heat changed in {RECORDS + 1}" in last
+    as_json = json.loads(newsrecord_cli(repo, "diff", "--format", "json", "main~1", "bot").stdout)
+    assert len(as_json["files"]) == RECORDS + 1
+    same = newsrecord_cli(repo, "diff", "main", "main")
+    assert same.returncode == 0
+
+
+def test_git_diff_uses_the_textconv_and_external_diff(branches: Path) -> None:
+    repo = branches
+    text = git(repo, "diff", "main~1", "bot").stdout
+    assert "+heat: " in text  # the flattened view, one line per field
+    assert "secured: (secured blob" in text or "secured" not in text
+    external = git(repo, "-c", f"diff.newsrecord.command={COMMAND} diff", "diff", "main~1", "bot")
+    assert "diff --newsrecord a/_news/2023-11-19-seed.md" in external.stdout
+    assert "  heat: 38 -> 45" in external.stdout
+
+
+def test_resolve_for_hosts_without_merge_drivers(tmp_path: Path, corpus_files: list[Path]) -> None:
+    repo = make_repo(tmp_path, news_with_related(corpus_files), driver=False)
+    git(repo, "checkout", "-q", "-b", "bot")
+    # The line next to the title: git's line merge conflicts on neighbours.
+    edit_all(repo, lambda doc: setattr(doc.record, "category", "robots"))
+    git(repo, "commit", "-q", "-am", "bot")
+    git(repo, "checkout", "-q", "main")
+    edit_all(repo, editor)
+    git(repo, "commit", "-q", "-am", "editor")
+    assert git(repo, "merge", "--no-edit", "bot", check=False).returncode != 0
+    done = newsrecord_cli(repo, "git", "resolve")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout == ""
+    git(repo, "commit", "-q", "--no-edit")
+    for path in (repo / "_news").glob("*.md"):
+        record = newsrecord.load(path).record
+        assert record.category == "robots"
+        assert record.title.endswith(" (edited)")
+
+
+def test_validate_changed_since_and_baseline(tmp_path: Path, corpus_files: list[Path]) -> None:
+    repo = make_repo(tmp_path, news_with_related(corpus_files))
+    names = sorted((repo / "_news").glob("*.md"))
+    for path in names[:2]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\nwebUrl: ", "\nwebUrl: not-a-url-", 1), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "two bad urls")
+    # Nothing changed since HEAD: nothing to check.
+    done = newsrecord_cli(repo, "validate", "--strict", "--changed-since", "HEAD", "_news")
+    assert done.returncode == 0, done.stdout
+    assert "checked 0 files" in done.stdout
+    done = newsrecord_cli(repo, "validate", "--strict", "--changed-since", "HEAD~1", "_news")
+    assert done.returncode == 1
+    assert "checked 2 files" in done.stdout
+    assert done.stdout.count("not a URL") == 2
+    # Adopt the rule with a baseline: the old problems stop failing the run...
+    baseline = repo / ".newsrecord-baseline.json"
+    written = newsrecord_cli(
+        repo, "validate", "--strict", "--write-baseline", str(baseline), "_news"
+    )
+    assert written.returncode == 0, written.stderr
+    done = newsrecord_cli(repo, "validate", "--strict", "--baseline", str(baseline), "_news")
+    assert done.returncode == 0, done.stdout
+    # ...even after edits elsewhere in the file move their lines...
+    text = names[0].read_text(encoding="utf-8")
+    names[0].write_text(text.replace("---\n", "---\nextraKey: 1\n", 1), encoding="utf-8")
+    done = newsrecord_cli(repo, "validate", "--strict", "--baseline", str(baseline), "_news")
+    assert done.returncode == 0, done.stdout
+    # ...but a new problem does.
+    text = names[3].read_text(encoding="utf-8")
+    names[3].write_text(text.replace("\nwebUrl: ", "\nwebUrl: bad-", 1), encoding="utf-8")
+    done = newsrecord_cli(repo, "validate", "--strict", "--baseline", str(baseline), "_news")
+    assert done.returncode == 1
+    assert done.stdout.count("not a URL") == 1
+
+
+def test_pre_commit_hooks_from_another_repository(tmp_path: Path) -> None:
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+    if not Path(pre_commit).exists():
+        pytest.skip("pre-commit is not installed (pip install pre-commit)")
+    if git(ROOT, "status", "--porcelain", "--", ".pre-commit-hooks.yaml", "src").stdout:
+        pytest.skip("the hooks run from a commit: commit .pre-commit-hooks.yaml and src first")
+    revision = git(ROOT, "rev-parse", "HEAD").stdout.strip()
+    repo = tmp_path / "content"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Test")
+    git(repo, "config", "user.email", "test@example.com")
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {ROOT}\n    rev: {revision}\n    hooks:\n"
+        "      - id: newsrecord-validate\n      - id: newsrecord-fmt\n",
+        encoding="utf-8",
+    )
+    (repo / "good.md").write_bytes(SEED.read_bytes())
+    (repo / "bad.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    done = subprocess.run(  # noqa: S603  # the pre-commit next to this Python
+        [pre_commit, "run", "--all-files"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if "Could not find a version" in done.stdout + done.stderr:
+        pytest.skip("pre-commit could not install the package's dependencies (no index)")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "newsrecord validate" in done.stdout
+    assert "bad.md:3:1: YAML syntax error" in done.stdout
+    assert "newsrecord fmt --check" in done.stdout
+    (repo / "bad.md").unlink()
+    git(repo, "add", "-A")
+    done = subprocess.run(  # noqa: S603  # the pre-commit next to this Python
+        [pre_commit, "run", "--all-files"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

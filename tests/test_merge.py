@@ -1,0 +1,294 @@
+"""Three-way merges of records: newsrecord.merge_texts and the merge command."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import newsrecord
+from newsrecord import strategies
+from newsrecord.cli import main
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+BASE = """\
+---
+# kept: a comment
+title: "Old title"
+webUrl: "https://example.com/a"
+type: article
+heat: 38
+topics: [AI, Robots]
+images:
+  - url: "https://example.com/1.png"
+    width: 100
+related:
+  - title: "First"
+    webUrl: "https://example.com/r1"
+  - title: "Second"
+    webUrl: "https://example.com/r2"
+custom:   {odd: spacing}
+---
+one
+two
+three
+four
+five
+"""
+
+
+def edit(text: str, change: Callable[[newsrecord.Document], object]) -> str:
+    doc = newsrecord.loads(text)
+    change(doc)
+    return doc.dumps()
+
+
+def changed_lines(old: str, new: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def test_different_fields_merge_and_only_merged_lines_change() -> None:
+    ours = edit(BASE, lambda d: setattr(d.record, "title", "New title"))
+    theirs = edit(BASE, lambda d: setattr(d.record, "heat", 40))
+    result = newsrecord.merge_texts(BASE, ours, theirs)
+    assert result.clean
+    assert changed_lines(ours, result.text) == ["-heat: 38", "+heat: 40"]
+    merged = newsrecord.loads(result.text).record
+    assert (merged.title, merged.heat) == ("New title", 40)
+    assert "# kept: a comment" in result.text
+    assert "custom:   {odd: spacing}" in result.text
+
+
+def test_the_same_change_on_both_sides_is_one_change() -> None:
+    both = edit(BASE, lambda d: setattr(d.record, "heat", 40))
+    result = newsrecord.merge_texts(BASE, both, both)
+    assert result.clean
+    assert result.text == both
+
+
+def test_topics_merge_as_a_set_keeping_our_order() -> None:
+    ours = edit(BASE, lambda d: setattr(d.record, "topics", ["Robots", "AI", "Vision"]))
+    theirs = edit(BASE, lambda d: setattr(d.record, "topics", ["AI", "Robotics"]))
+    result = newsrecord.merge_texts(BASE, ours, theirs)
+    assert result.clean
+    # Theirs removed Robots and added Robotics after AI; ours reordered and added Vision.
+    assert newsrecord.loads(result.text).record.topics == ["AI", "Robotics", "Vision"]
+
+
+def test_related_merge_by_web_url() -> None:
+    def bot(doc: newsrecord.Document) -> None:
+        first, _second = doc.record.related
+        fresh = newsrecord.RelatedArticle(title="Zero", web_url="https://example.com/r0")
+        doc.record.related = [fresh, first]  # added one on top, removed the second
+
+    def editor(doc: newsrecord.Document) -> None:
+        newsrecord.set_field(doc.record, "related[0].title", "First, fixed")
+
+    result = newsrecord.merge_texts(BASE, edit(BASE, editor), edit(BASE, bot))
+    assert result.clean
+    related = newsrecord.loads(result.text).record.related
+    assert [(r.title, r.web_url) for r in related] == [
+        ("Zero", "https://example.com/r0"),
+        ("First, fixed", "https://example.com/r1"),
+    ]
+
+
+def test_removed_on_one_side_changed_on_the_other_is_a_conflict() -> None:
+    ours = edit(BASE, lambda d: newsrecord.set_field(d.record, "related[1].title", "Changed"))
+    theirs = edit(BASE, lambda d: newsrecord.unset_field(d.record, "related[1]"))
+    result = newsrecord.merge_texts(BASE, ours, theirs)
+    assert result.conflicts == ("related[webUrl=https://example.com/r2]",)
+    assert "<<<<<<< ours" in result.text
+
+
+def test_a_true_conflict_is_marked_around_its_field_only() -> None:
+    ours = edit(BASE, lambda d: setattr(d.record, "title", "Ours"))
+    theirs = edit(
+        BASE, lambda d: (setattr(d.record, "title", "Theirs"), setattr(d.record, "heat", 1))
+    )
+    result = newsrecord.merge_texts(BASE, ours, theirs)
+    assert result.conflicts == ("title",)
+    assert '<<<<<<< ours\ntitle: "Ours"\n=======\ntitle: "Theirs"\n>>>>>>> theirs\n' in result.text
+    assert "heat: 1\n" in result.text  # the clean part merged all the same
+
+
+def test_bodies_merge_with_git() -> None:
+    ours = edit(BASE, lambda d: setattr(d, "body", d.body.replace("one", "ONE")))
+    theirs = edit(BASE, lambda d: setattr(d, "body", d.body.replace("five", "FIVE")))
+    result = newsrecord.merge_texts(BASE, ours, theirs)
+    assert result.clean
+    assert newsrecord.loads(result.text).body == "ONE\ntwo\nthree\nfour\nFIVE\n"
+
+
+def test_a_body_conflict_is_marked() -> None:
+    ours = edit(BASE, lambda d: setattr(d, "body", d.body.replace("three", "3")))
+    theirs = edit(BASE, lambda d: setattr(d, "body", d.body.replace("three", "III")))
+    result = newsrecord.merge_texts(BASE, ours, theirs, marker_size=9)
+    assert result.conflicts == ("body",)
+    assert "<<<<<<<<< ours\n3\n=========\nIII\n>>>>>>>>> theirs\n" in result.text
+
+
+def test_a_file_that_does_not_load_merges_as_text() -> None:
+    broken = BASE.replace("heat: 38", "heat: [38")
+    theirs = broken.replace("five", "FIVE")
+    result = newsrecord.merge_texts(broken, broken, theirs)
+    assert result.as_text
+    assert result.clean
+    assert result.text == theirs
+
+
+def test_both_sides_adding_the_same_file() -> None:
+    result = newsrecord.merge_texts("", BASE, BASE)
+    assert result.clean
+    assert result.text == BASE
+
+
+def test_crlf_stays_crlf() -> None:
+    base = BASE.replace("\n", "\r\n")
+    ours = edit(base, lambda d: setattr(d.record, "title", "New title"))
+    theirs = edit(base, lambda d: setattr(d.record, "heat", 40))
+    result = newsrecord.merge_texts(base, ours, theirs)
+    assert result.clean
+    assert "\n" not in result.text.replace("\r\n", "")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    heat=st.integers(min_value=0, max_value=10**6),
+    title=st.text(min_size=1, max_size=30).filter(lambda t: t.strip() == t),
+)
+def test_bot_and_editor_fields_always_merge(heat: int, title: str) -> None:
+    ours = edit(BASE, lambda d: setattr(d.record, "title", title))
+    theirs = edit(BASE, lambda d: setattr(d.record, "heat", heat))
+    result = newsrecord.merge_texts(BASE, ours, theirs)
+    assert result.clean
+    merged = newsrecord.loads(result.text).record
+    assert (merged.title, merged.heat) == (title, heat)
+
+
+# --- the command, as git calls it ----------------------------------------------------------------
+
+
+def write(folder: Path, name: str, text: str) -> str:
+    path = folder / name
+    path.write_bytes(text.encode("utf-8"))
+    return str(path)
+
+
+def test_command_writes_into_ours_and_exits_0(tmp_path: Path) -> None:
+    ours_text = edit(BASE, lambda d: setattr(d.record, "title", "New title"))
+    theirs_text = edit(BASE, lambda d: setattr(d.record, "heat", 40))
+    files = [write(tmp_path, n, t) for n, t in (("O", BASE), ("A", ours_text), ("B", theirs_text))]
+    result = CliRunner().invoke(main, ["merge", "--marker-size", "7", "--path", "a.md", *files])
+    assert result.exit_code == 0, result.output
+    merged = newsrecord.load(files[1]).record
+    assert (merged.title, merged.heat) == ("New title", 40)
+
+
+def test_command_exits_1_with_markers_on_conflict(tmp_path: Path) -> None:
+    ours_text = edit(BASE, lambda d: setattr(d.record, "title", "Ours"))
+    theirs_text = edit(BASE, lambda d: setattr(d.record, "title", "Theirs"))
+    files = [write(tmp_path, n, t) for n, t in (("O", BASE), ("A", ours_text), ("B", theirs_text))]
+    result = CliRunner().invoke(main, ["merge", "--path", "a.md", *files])
+    assert result.exit_code == 1
+    assert "conflict in title" in result.stderr
+    text = Path(files[1]).read_text(encoding="utf-8")
+    assert "<<<<<<< ours:a.md\n" in text
+    assert ">>>>>>> theirs:a.md\n" in text
+
+
+# --- properties over drawn records ----------------------------------------------------------------
+
+
+def merge_or_known_bug(base: str, ours: str, theirs: str) -> newsrecord.MergeResult:
+    """Merge; a splice that hits the splicer's known overlapping-edits bug is an xfail.
+
+    See test_known_splicer_bug_found_by_the_merge_properties: the bug is in the splicer,
+    which any edit that rewrites a list item this way reaches, not in the merge.
+    """
+    try:
+        return newsrecord.merge_texts(base, ours, theirs)
+    except AssertionError as exc:
+        if "overlapping edits" not in str(exc):
+            raise
+        pytest.xfail(f"known splicer bug: {exc}")
+
+
+@settings(max_examples=30, deadline=None)
+@given(base=strategies.records(newsrecord.Article), theirs=strategies.records(newsrecord.Article))
+def test_an_unchanged_side_gives_the_other_side(
+    base: newsrecord.Article, theirs: newsrecord.Article
+) -> None:
+    base_text = newsrecord.dumps(base, body="body\n")
+    theirs_text = newsrecord.dumps(theirs, body="other body\n")
+    result = merge_or_known_bug(base_text, base_text, theirs_text)
+    assert result.clean
+    assert newsrecord.to_dict(newsrecord.loads(result.text).record) == newsrecord.to_dict(
+        newsrecord.loads(theirs_text).record
+    )
+    assert newsrecord.merge_texts(base_text, theirs_text, base_text).text == theirs_text
+
+
+@settings(max_examples=30, deadline=None)
+@given(record=strategies.records(newsrecord.Article), heat=st.integers(0, 999))
+def test_a_merge_diffs_like_the_change_it_takes(record: newsrecord.Article, heat: int) -> None:
+    base_text = newsrecord.dumps(record, body="")
+    ours = edit(base_text, lambda d: setattr(d.record, "title", "Ours, edited"))
+    theirs = edit(base_text, lambda d: setattr(d.record, "heat", heat))
+    result = newsrecord.merge_texts(base_text, ours, theirs)
+    assert result.clean
+    expected = newsrecord.diff_records(newsrecord.loads(base_text), newsrecord.loads(theirs))
+    assert newsrecord.diff_records(newsrecord.loads(ours), newsrecord.loads(result.text)) == (
+        expected
+    )
+
+
+def test_a_list_item_that_loses_its_first_key_and_gains_another() -> None:
+    # Found by the property above: the new key was anchored after the key that goes,
+    # inside the lines being deleted (the splicer now anchors on keys that stay).
+    base = newsrecord.dumps(
+        newsrecord.Article(title="", images=[newsrecord.Image(width=0, is_cached=False)])
+    )
+    theirs = newsrecord.dumps(
+        newsrecord.Article(title="", images=[newsrecord.Image(height=0, is_cached=False)])
+    )
+    result = newsrecord.merge_texts(base, base, theirs)
+    assert result.clean
+    assert result.text == theirs
+
+
+def test_an_unknown_key_set_to_null_stays_null() -> None:
+    theirs = BASE.replace("custom:", "nothing: null\ncustom:")
+    result = newsrecord.merge_texts(BASE, BASE, theirs)
+    assert changed_lines(BASE, result.text) == ["+nothing: null"]
+    ours = edit(BASE, lambda d: setattr(d.record, "heat", 1))
+    merged = newsrecord.merge_texts(BASE, ours, theirs)
+    assert newsrecord.loads(merged.text).record.extra["nothing"] is None
+
+
+@pytest.mark.xfail(
+    raises=AssertionError,
+    strict=True,
+    reason="splicer bug: a key inserted before the first key of a list item whose value "
+    "is rewritten gives overlapping edits (newsrecord._write.splice, not the merge)",
+)
+def test_known_splicer_bug_found_by_the_merge_properties() -> None:
+    def article(organization: newsrecord.Organization) -> str:
+        publishers = [newsrecord.Organization(), newsrecord.Organization(), organization]
+        provider = newsrecord.Provider(publishers=publishers)
+        return newsrecord.dumps(newsrecord.Article(title="", provider=provider))
+
+    base = article(newsrecord.Organization(other_names=[""]))
+    theirs = article(newsrecord.Organization(name="", other_names=[]))
+    assert newsrecord.merge_texts(base, base, theirs).text == theirs
