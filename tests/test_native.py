@@ -149,6 +149,42 @@ def test_a_scanner_refuses_classes_without_the_slots() -> None:
     assert newsrecord_native.Scanner(Scalar, Mapping, Sequence, direct=True).direct
 
 
+def test_a_scan_may_run_inside_a_scan() -> None:
+    # Making a node may run Python code (a class's own __init__ here; a finalizer run by
+    # the garbage collector in general) that scans again with the same scanner.
+    inner: list[Any] = []
+
+    class Reentrant(Scalar):
+        __slots__ = ()
+
+        def __init__(self, *arguments: Any) -> None:
+            super().__init__(*arguments)
+            if not inner:
+                inner.append(None)
+                inner[0] = scanner.scan("k: v\n", 0, 5, *_LIMITS)
+
+    scanner = newsrecord_native.Scanner(Reentrant, Mapping, Sequence, direct=False)
+    root = scanner.scan("a: b\n", 0, 5, *_LIMITS)
+    assert isinstance(root, Mapping)
+    assert root.pairs[0][1].value == "b"
+    assert inner[0].pairs[0][1].value == "v"
+
+
+def test_an_error_while_making_nodes_propagates() -> None:
+    class Failing(Scalar):
+        __slots__ = ()
+
+        def __init__(self, *arguments: Any) -> None:
+            if arguments[0] == "b":
+                raise ValueError(arguments[0])
+            super().__init__(*arguments)
+
+    scanner = newsrecord_native.Scanner(Failing, Mapping, Sequence, direct=False)
+    with pytest.raises(ValueError, match="b"):
+        scanner.scan("a: x\nl:\n- b\n- c\n", 0, 17, *_LIMITS)
+    assert scanner.scan("a: x\n", 0, 5, *_LIMITS) is not None
+
+
 # --- real files and styled files ---------------------------------------------------------------
 
 
