@@ -379,6 +379,13 @@ def test_a_region_that_starts_inside_a_line() -> None:
     assert _same("a: 1", 0, 10**6, *_LIMITS) is not None
 
 
+@pytest.mark.parametrize("length", [999, 1000, 1001, 5000])
+def test_long_keys_agree(length: int) -> None:
+    text = f"---\n{'k' * length}: v\n---\n"
+    tree = _same(text, 4, len(text) - 4, *_LIMITS)
+    assert (tree is None) == (length > _pure.MAX_KEY)
+
+
 def test_deep_and_wide_front_matter() -> None:
     deep = "".join(f"{' ' * i}k{i}:\n" for i in range(70)) + " " * 70 + "v: 1\n"
     wide = "".join(f"key{i}: value {i}\n" for i in range(3000))
