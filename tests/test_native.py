@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from tests.strategies import styled_documents, subset_documents
 
 from newsrecord._read import native, split
-from newsrecord._read import parse as _parse
 from newsrecord._read import scan as _pure
 from newsrecord._read import text as _text
+from newsrecord._read.events import parse_events
+from newsrecord._read.limits import DEFAULT_LIMITS
 from newsrecord._read.nodes import Mapping, Node, Scalar, Sequence
-from newsrecord._read.parse import DEFAULT_LIMITS
 from newsrecord.errors import ParseError
 
 newsrecord_native = pytest.importorskip(
@@ -213,7 +213,7 @@ def test_files_in_the_subset_are_accepted_with_the_same_nodes(text: str) -> None
     assert tree is not None, "the scanner declined a file of its subset"
     # And they are the nodes the full parser gives.
     parts = split.split(text)
-    full = _parse.parse_events(text, parts.yaml_start, parts.yaml_end, _text.LineIndex(text))
+    full = parse_events(text, parts.yaml_start, parts.yaml_end, _text.LineIndex(text))
     assert _tree(full) == tree
 
 
