@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from tests.strategies import styled_documents, subset_documents
 
 from newsrecord._read import native, split
-from newsrecord._read import parse as _parse
 from newsrecord._read import scan as _pure
 from newsrecord._read import text as _text
+from newsrecord._read.events import parse_events
+from newsrecord._read.limits import DEFAULT_LIMITS
 from newsrecord._read.nodes import Mapping, Node, Scalar, Sequence
-from newsrecord._read.parse import DEFAULT_LIMITS
 from newsrecord.errors import ParseError
 
 newsrecord_native = pytest.importorskip(
@@ -149,6 +149,42 @@ def test_a_scanner_refuses_classes_without_the_slots() -> None:
     assert newsrecord_native.Scanner(Scalar, Mapping, Sequence, direct=True).direct
 
 
+def test_a_scan_may_run_inside_a_scan() -> None:
+    # Making a node may run Python code (a class's own __init__ here; a finalizer run by
+    # the garbage collector in general) that scans again with the same scanner.
+    inner: list[Any] = []
+
+    class Reentrant(Scalar):
+        __slots__ = ()
+
+        def __init__(self, *arguments: Any) -> None:
+            super().__init__(*arguments)
+            if not inner:
+                inner.append(None)
+                inner[0] = scanner.scan("k: v\n", 0, 5, *_LIMITS)
+
+    scanner = newsrecord_native.Scanner(Reentrant, Mapping, Sequence, direct=False)
+    root = scanner.scan("a: b\n", 0, 5, *_LIMITS)
+    assert isinstance(root, Mapping)
+    assert root.pairs[0][1].value == "b"
+    assert inner[0].pairs[0][1].value == "v"
+
+
+def test_an_error_while_making_nodes_propagates() -> None:
+    class Failing(Scalar):
+        __slots__ = ()
+
+        def __init__(self, *arguments: Any) -> None:
+            if arguments[0] == "b":
+                raise ValueError(arguments[0])
+            super().__init__(*arguments)
+
+    scanner = newsrecord_native.Scanner(Failing, Mapping, Sequence, direct=False)
+    with pytest.raises(ValueError, match="b"):
+        scanner.scan("a: x\nl:\n- b\n- c\n", 0, 17, *_LIMITS)
+    assert scanner.scan("a: x\n", 0, 5, *_LIMITS) is not None
+
+
 # --- real files and styled files ---------------------------------------------------------------
 
 
@@ -177,7 +213,7 @@ def test_files_in_the_subset_are_accepted_with_the_same_nodes(text: str) -> None
     assert tree is not None, "the scanner declined a file of its subset"
     # And they are the nodes the full parser gives.
     parts = split.split(text)
-    full = _parse.parse_events(text, parts.yaml_start, parts.yaml_end, _text.LineIndex(text))
+    full = parse_events(text, parts.yaml_start, parts.yaml_end, _text.LineIndex(text))
     assert _tree(full) == tree
 
 
@@ -341,6 +377,13 @@ def test_a_region_that_starts_inside_a_line() -> None:
     _same(text, 0, len(text), *_LIMITS)
     assert _same("a: 1\n", 0, 5, *_LIMITS) is not None
     assert _same("a: 1", 0, 10**6, *_LIMITS) is not None
+
+
+@pytest.mark.parametrize("length", [999, 1000, 1001, 5000])
+def test_long_keys_agree(length: int) -> None:
+    text = f"---\n{'k' * length}: v\n---\n"
+    tree = _same(text, 4, len(text) - 4, *_LIMITS)
+    assert (tree is None) == (length > _pure.MAX_KEY)
 
 
 def test_deep_and_wide_front_matter() -> None:

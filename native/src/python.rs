@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::ptr;
-use std::sync::Mutex;
+use std::sync::{Mutex, TryLockError};
 
 use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::ffi;
@@ -224,13 +224,22 @@ impl Scanner {
             let Some(nodes) = nodes else {
                 return Ok(None);
             };
-            let mut cache = self
-                .cache
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            // Making objects may run the garbage collector, and a finalizer may load a
+            // record with this very scanner (or let another thread do so): such a call
+            // works without the cache rather than wait for it.
+            let mut guard = match self.cache.try_lock() {
+                Ok(guard) => Some(guard),
+                Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+                Err(TryLockError::WouldBlock) => None,
+            };
+            let mut spare = Cache::default();
+            let cache = match guard.as_mut() {
+                Some(guard) => &mut **guard,
+                None => &mut spare,
+            };
             let mut build = Build {
                 scanner: self,
-                cache: &mut cache,
+                cache,
                 kind: ffi::PyUnicode_KIND(raw),
                 data,
                 text: raw,
@@ -298,12 +307,18 @@ impl Build<'_> {
             Kind::Mapping(count) => {
                 let (start, end) = (node.start, node.end);
                 let pairs = self.children(*count, true);
+                if pairs.is_null() {
+                    return pairs;
+                }
                 let (start, end) = self.span(start, end);
                 self.scanner.mapping.make([pairs, false_(), start, end])
             }
             Kind::Sequence(count) => {
                 let (start, end) = (node.start, node.end);
                 let items = self.children(*count, false);
+                if items.is_null() {
+                    return items;
+                }
                 let (start, end) = self.span(start, end);
                 self.scanner.sequence.make([items, false_(), start, end])
             }
@@ -318,6 +333,9 @@ impl Build<'_> {
         start: usize,
         end: Option<usize>,
     ) -> *mut ffi::PyObject {
+        if value.is_null() {
+            return value;
+        }
         let style = self.scanner.styles[style].as_ptr();
         ffi::Py_INCREF(style);
         ffi::Py_INCREF(ffi::Py_None());
@@ -334,6 +352,9 @@ impl Build<'_> {
         end: Option<usize>,
     ) -> (*mut ffi::PyObject, *mut ffi::PyObject) {
         let start = self.offset(start);
+        if start.is_null() {
+            return (start, ptr::null_mut());
+        }
         let end = match end {
             Some(end) => self.offset(end),
             None => {
@@ -422,6 +443,11 @@ impl Build<'_> {
         for index in 0..count {
             let child = if pairs {
                 let key = self.key();
+                if key.is_null() {
+                    // No further Python call with an exception set.
+                    ffi::Py_DECREF(list);
+                    return key;
+                }
                 let value = self.node();
                 tuple2(key, value)
             } else {

@@ -267,9 +267,10 @@ impl<'a, U: Unit> Seen<'a, U> {
     }
 }
 
-/// The classes of ASCII characters in keys: a bit per class.
 /// The longest key the scanner reads, as `newsrecord._read.scan.MAX_KEY`.
 const MAX_KEY: usize = 1000;
+
+/// The classes of ASCII characters in keys: a bit per class.
 const KEY_START: u8 = 1;
 const KEY_REST: u8 = 2;
 const KEY_CLASSES: [u8; 128] = {
