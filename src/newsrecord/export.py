@@ -20,7 +20,6 @@ from __future__ import annotations
 import array
 import contextlib
 import datetime as dt
-import fnmatch
 import hashlib
 import json
 import os
@@ -36,8 +35,7 @@ import attrs
 from newsrecord.api import loads, to_dict
 from newsrecord.document import Document
 from newsrecord.errors import Problem, RecordError
-from newsrecord.files import _SKIPPED_NAMES as SKIPPED_NAMES
-from newsrecord.files import StrPath, as_paths
+from newsrecord.files import StrPath, as_paths, walk_entries
 from newsrecord.model.duration import Duration
 from newsrecord.model.fields import fields, optional_part
 from newsrecord.model.leaves import LEAVES
@@ -487,44 +485,17 @@ def _scan(
 ) -> Iterator[tuple[str, os.stat_result | None, OSError | None]]:
     """Yield ``(path, stat or None, error or None)`` per record file, in ``walk``'s order.
 
-    The rules are :func:`newsrecord.files.walk`'s (a test holds the two to the same
-    files in the same order), on ``str`` paths and with the ``stat`` of each file from its
-    folder entry: an incremental export of a large site is mostly this walk, and a
-    ``Path`` object and a second lookup per file were most of its cost.
+    The walk is :func:`newsrecord.files.walk_entries`, with the ``stat`` of each file
+    from its folder entry: an incremental export of a large site is mostly this walk.
     """
-    for root in as_paths(paths):
-        if not root.is_dir():
-            yield os.fspath(root), None, None
+    for path, entry, error in walk_entries(as_paths(paths), pattern):
+        if entry is None:
+            yield path, None, error
             continue
-        stack: list[Iterator[os.DirEntry[str]]] = []
         try:
-            stack.append(_sorted_listing(os.fspath(root)))
-        except OSError as error:
-            yield os.fspath(root), None, error
-        while stack:
-            entry = next(stack[-1], None)
-            if entry is None:
-                stack.pop()
-                continue
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(_sorted_listing(entry.path))
-                    continue
-                if not entry.is_file():
-                    continue
-                if not fnmatch.fnmatchcase(name, pattern) or name.lower() in SKIPPED_NAMES:
-                    continue
-                yield entry.path, entry.stat(), None
-            except OSError as error:
-                yield entry.path, None, error
-
-
-def _sorted_listing(folder: str) -> Iterator[os.DirEntry[str]]:
-    with os.scandir(folder) as entries:
-        return iter(sorted(entries, key=lambda entry: entry.name))
+            yield path, entry.stat(), None
+        except OSError as stat_error:
+            yield path, None, stat_error
 
 
 def _read_problem(name: str, error: OSError) -> Problem:

@@ -31,6 +31,7 @@ __all__ = [
     "iter_record_files",
     "replace_if_unchanged",
     "walk",
+    "walk_entries",
     "write_atomically",
 ]
 
@@ -432,17 +433,31 @@ def as_paths(paths: StrPath | Iterable[StrPath]) -> Iterator[Path]:
 
 def walk(roots: Iterable[Path], pattern: str) -> Iterator[tuple[Path, OSError | None]]:
     """Yield ``(path, None)`` per record file under *roots*, or ``(path, error)``."""
+    for path, _, error in walk_entries(roots, pattern):
+        yield Path(path), error
+
+
+def walk_entries(
+    roots: Iterable[StrPath], pattern: str
+) -> Iterator[tuple[str, os.DirEntry[str] | None, OSError | None]]:
+    """Yield ``(path, folder entry, None)`` per record file under *roots*, or errors.
+
+    The entry is None for a root that is a file itself (given, not found); its ``stat()``
+    comes from the folder listing, without another lookup. On ``str`` paths, because a
+    walk of a large site is mostly this loop.
+    """
     for root in roots:
-        if not root.is_dir():
-            yield root, None
+        top = os.fspath(root)
+        if not Path(top).is_dir():
+            yield top, None, None
             continue
         # A stack of iterators over sorted listings, rather than recursion: no depth limit,
         # and nothing but the listings of the folders on the current branch is held.
         stack: list[Iterator[os.DirEntry[str]]] = []
         try:
-            stack.append(_listing(root))
+            stack.append(_listing(top))
         except OSError as error:
-            yield root, error
+            yield top, None, error
         while stack:
             entry = next(stack[-1], None)
             if entry is None:
@@ -453,21 +468,21 @@ def walk(roots: Iterable[Path], pattern: str) -> Iterator[tuple[Path, OSError | 
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(_listing(Path(entry.path)))
+                    stack.append(_listing(entry.path))
                     continue
                 is_file = entry.is_file()
             except OSError as error:
-                yield Path(entry.path), error
+                yield entry.path, None, error
                 continue
             if (
                 is_file
                 and fnmatch.fnmatchcase(name, pattern)
                 and name.lower() not in _SKIPPED_NAMES
             ):
-                yield Path(entry.path), None
+                yield entry.path, entry, None
 
 
-def _listing(folder: Path) -> Iterator[os.DirEntry[str]]:
+def _listing(folder: str) -> Iterator[os.DirEntry[str]]:
     with os.scandir(folder) as entries:
         listed = sorted(entries, key=lambda entry: entry.name)
     return iter(listed)

@@ -20,6 +20,7 @@ from newsrecord.cli._redact import Redactor, unified_diff
 from newsrecord.cli._runner import (
     clear_bar_line,
     default_jobs,
+    load_each,
     progress_bar,
     read_problem,
     record_files,
@@ -80,14 +81,9 @@ def _find_batch(
     """Match a batch of files (in a worker): each file's problems and chosen values."""
     query = newsrecord.where(job.where) if job.where is not None else None
     results: list[tuple[list[newsrecord.Problem], list[Any] | None]] = []
-    for path in paths:
-        try:
-            doc = newsrecord.load(path)
-        except newsrecord.RecordError as exc:
-            results.append((list(exc.problems), None))
-            continue
-        except OSError as exc:
-            results.append(([read_problem(path, exc)], None))
+    for _, doc in load_each(paths):
+        if not isinstance(doc, newsrecord.Document):
+            results.append((doc, None))
             continue
         if query is not None and not query.matches(doc.record):
             results.append(([], None))

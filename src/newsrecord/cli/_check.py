@@ -26,6 +26,7 @@ from newsrecord.cli._redact import unified_diff
 from newsrecord.cli._runner import (
     clear_bar_line,
     default_jobs,
+    load_each,
     progress_bar,
     read_problem,
     record_files,
@@ -334,14 +335,9 @@ def _validate_batch(
     """Check a batch of files (in a worker process); return each file's problems and facts."""
     rules, site_root = option
     results: list[tuple[list[newsrecord.Problem], newsrecord.RecordFacts | None]] = []
-    for path in paths:
-        try:
-            doc = newsrecord.load(path)
-        except newsrecord.RecordError as exc:
-            results.append((list(exc.problems), None))
-            continue
-        except OSError as exc:
-            results.append(([read_problem(path, exc)], None))
+    for path, doc in load_each(paths):
+        if not isinstance(doc, newsrecord.Document):
+            results.append((doc, None))
             continue
         problems = newsrecord.check_document(doc, rules, path=path, site_root=site_root)
         results.append((doc.problems + problems, newsrecord.facts_of(doc, path)))

@@ -23,8 +23,8 @@ from newsrecord.cli._redact import Redactor
 from newsrecord.cli._runner import (
     clear_bar_line,
     default_jobs,
+    load_each,
     progress_bar,
-    read_problem,
     record_files,
     run_batches,
 )
@@ -153,14 +153,9 @@ def _json_batch(
     """Export a batch of files (in a worker): each file's problems and JSON line."""
     with_body, with_path, reveal = options
     results: list[tuple[list[newsrecord.Problem], str | None]] = []
-    for path in paths:
-        try:
-            doc = newsrecord.load(path)
-        except newsrecord.RecordError as exc:
-            results.append((list(exc.problems), None))
-            continue
-        except OSError as exc:
-            results.append(([read_problem(path, exc)], None))
+    for path, doc in load_each(paths):
+        if not isinstance(doc, newsrecord.Document):
+            results.append((doc, None))
             continue
         data = Redactor(reveal=reveal).plain(doc.record, newsrecord.to_dict(doc.record))
         clash = [key for key, wanted in (("path", with_path), ("body", with_body)) if wanted]

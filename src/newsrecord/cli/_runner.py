@@ -152,3 +152,16 @@ def record_files(
 
 def read_problem(path: str, error: OSError) -> newsrecord.Problem:
     return newsrecord.Problem(f"cannot be read: {error.strerror or error}", path)
+
+
+def load_each(
+    paths: Iterable[str], *, strict: bool = True
+) -> Iterator[tuple[str, newsrecord.Document | list[newsrecord.Problem]]]:
+    """Yield ``(path, document)`` per file, or ``(path, its problems)`` when it fails."""
+    for path in paths:
+        try:
+            yield path, newsrecord.load(path, strict=strict)
+        except newsrecord.RecordError as exc:
+            yield path, list(exc.problems)
+        except OSError as exc:
+            yield path, [read_problem(path, exc)]

@@ -43,6 +43,20 @@ _ARTICLE_ORDER = (
     "related",
     "secured",
 )
+# How downloads and challenges begin: a page's heading, dates and flags.
+_PAGE_HEAD = (
+    "title",
+    "excerpt",
+    "originalUrl",
+    "webUrl",
+    "type",
+    "publishedDateTime",
+    "updatedDateTime",
+    "heat",
+    "removed",
+    "published",
+    "featuredContent",
+)
 _SUMMARY_ORDER = (
     "category",
     "title",
@@ -444,17 +458,7 @@ class Action:
 
 @model(
     key_order=(
-        "title",
-        "excerpt",
-        "originalUrl",
-        "webUrl",
-        "type",
-        "publishedDateTime",
-        "updatedDateTime",
-        "heat",
-        "removed",
-        "published",
-        "featuredContent",
+        *_PAGE_HEAD,
         "actions",
         "provider",
         "topics",
@@ -882,17 +886,7 @@ class Company:
 
 @model(
     key_order=(
-        "title",
-        "excerpt",
-        "originalUrl",
-        "webUrl",
-        "type",
-        "publishedDateTime",
-        "updatedDateTime",
-        "heat",
-        "removed",
-        "published",
-        "featuredContent",
+        *_PAGE_HEAD,
         "levels",
         "companies",
         "provider",
