@@ -64,6 +64,7 @@ __all__ = [
     "same",
     "shape_of",
     "structure",
+    "structure_value",
     "unstructure",
 ]
 
@@ -369,6 +370,37 @@ def structure(data: Any, cls: type[AnyRecord]) -> AnyRecord | list[Located]:
     finally:
         TRUSTED.reset(token)
     return record
+
+
+def structure_value(value: Any, tp: Any, where: FieldPath = ()) -> Any:
+    """Convert plain *value* to type *tp* exactly as loading converts a value there.
+
+    The same hooks as :func:`structure`, on one value: the cost is that of the value,
+    not of the record around it.
+
+    Raises:
+        ValidationError: the value does not fit; each problem names its field path
+            below *where*.
+    """
+    token = TRUSTED.set(True)
+    try:
+        return converter.structure(value, tp)
+    except (ClassValidationError, IterableValidationError, TypeError, ValueError) as exc:
+        problems: list[Located] = []
+        _collect(exc, where, _model_of_type(tp), problems)
+        raise ValidationError(problems_of(problems)) from None
+    finally:
+        TRUSTED.reset(token)
+
+
+def _model_of_type(tp: Any) -> Any:
+    """The model class a value of type *tp* is, or holds items of (for locating problems)."""
+    inner = optional_part(tp)
+    while typing.get_origin(inner) is list:
+        inner = optional_part(typing.get_args(inner)[0])
+    if typing.get_origin(inner) in (typing.Union, types.UnionType):
+        inner = next((arg for arg in typing.get_args(inner) if attrs.has(arg)), None)
+    return inner if inner is not None and attrs.has(inner) else None
 
 
 def _collect(exc: BaseException, path: FieldPath, cls: Any, out: list[Located]) -> None:
