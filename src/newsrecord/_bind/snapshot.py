@@ -1,0 +1,329 @@
+"""The record as loaded, kept cheaply: what an edit changed, found without comparing it all.
+
+Saving an edited record must find what changed. Comparing every field of the record
+with a copy of it as loaded costs the size of the record, however small the edit. A
+snapshot instead keeps, for each model object and each list of the record, the node it
+was read from and its values as loaded (references, not copies: the values themselves are
+immutable, or are model objects and lists with their own snapshot). Then:
+
+* model objects report assignments to their attributes (``model.fields.WATCHED``), so
+  only the objects assigned to are compared;
+* lists are changed in place without telling anyone, so all of them are compared at
+  once, by length and by the identity of their items, in C loops;
+* ``extra`` dicts likewise: the empty ones by length, the others by their keys and the
+  identity of their values (or a deep copy, when they hold lists or dicts).
+
+Each changed object or list then knows its node, its place (a field path) and its values
+as loaded, so that the writer plans splices for it alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import operator
+from collections.abc import Callable
+from itertools import chain
+from typing import Any, Final
+
+import attrs
+
+from newsrecord._bind.convert import FieldPath, same
+from newsrecord._read.nodes import Mapping, Node, Sequence
+from newsrecord.model.fields import WATCHED, fields
+from newsrecord.model.leaves import VALUE_CLASSES
+
+__all__ = ["Entry", "Snapshot"]
+
+_IMMUTABLE: Final = frozenset({str, int, float, bool, type(None), dt.datetime, *VALUE_CLASSES})
+
+
+class Entry:
+    """A model object or a list of the record as loaded.
+
+    Attributes:
+        value: The object or list itself (which may have changed since).
+        node: The mapping or sequence node it was read from.
+        parent: The entry that holds it (None for the record).
+        step: The attribute name in the parent object, or the index in the parent list.
+        key: The YAML key in the parent object (None in a list).
+        old: Its values as loaded: the attribute values (``extra`` last), or the items.
+        extra: A copy of ``extra`` as loaded, for an object whose ``extra`` was not empty.
+        depth: The nesting depth the splice planner gives its node.
+    """
+
+    __slots__ = ("depth", "extra", "key", "node", "old", "parent", "step", "value")
+
+    def __init__(
+        self,
+        value: Any,
+        node: Node,
+        parent: Entry | None,
+        step: str | int | None,
+        key: str | None,
+        old: tuple[Any, ...],
+        depth: int,
+    ) -> None:
+        self.value = value
+        self.node = node
+        self.parent = parent
+        self.step = step
+        self.key = key
+        self.old = old
+        self.extra: dict[str, Any] | None = None
+        self.depth = depth
+
+    @property
+    def is_list(self) -> bool:
+        """Whether the entry is a list (else a model object)."""
+        return type(self.value) is list
+
+    def path(self) -> FieldPath:
+        """The field path from the record: YAML keys and list indexes."""
+        steps: list[str | int] = []
+        entry: Entry | None = self
+        while entry is not None and entry.parent is not None:
+            steps.append(entry.key if entry.key is not None else entry.step)  # type: ignore[arg-type]
+            entry = entry.parent
+        return tuple(reversed(steps))
+
+    def style_path(self) -> str:
+        """The path the writer looks styles up by: ``related[].title``."""
+        text = ""
+        for step in self.path():
+            text += "[]" if isinstance(step, int) else (f".{step}" if text else step)
+        return text
+
+
+@attrs.frozen
+class _Layout:
+    """What a snapshot needs to know of a model class."""
+
+    names: tuple[str, ...]  # attribute names, extra last
+    keys: dict[str, str]  # attribute name -> YAML key
+    getter: Callable[[Any], tuple[Any, ...]]
+    nested: dict[str, int]  # YAML key -> index in names, for values that may hold objects
+
+
+_LAYOUTS: dict[type, _Layout] = {}
+
+
+def _layout(cls: type) -> _Layout:
+    found = _LAYOUTS.get(cls)
+    if found is not None:
+        return found
+    specs = fields(cls)
+    names = (*(spec.name for spec in specs), "extra")
+    getter = operator.attrgetter(*names)
+    nested = {
+        spec.key: index
+        for index, spec in enumerate(specs)
+        if not _holds_only_scalars(spec.type)
+    }
+    found = _LAYOUTS[cls] = _Layout(names, {s.name: s.key for s in specs}, getter, nested)
+    return found
+
+
+def _holds_only_scalars(tp: Any) -> bool:
+    """Whether values of type *tp* can hold no model object and no list."""
+    text = repr(tp)
+    return "list" not in text and not any(
+        attrs.has(arg) and not issubclass(arg, VALUE_CLASSES) for arg in _type_args(tp)
+    )
+
+
+def _type_args(tp: Any) -> list[Any]:
+    args = getattr(tp, "__args__", None)
+    return list(args) if args else [tp]
+
+
+def _is_model(value: Any) -> bool:
+    cls = type(value)
+    return cls in _LAYOUTS or (attrs.has(cls) and not isinstance(value, VALUE_CLASSES))
+
+
+def _copy_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    if all(type(value) in _IMMUTABLE for value in extra.values()):
+        return dict(extra)
+    return copy.deepcopy(extra)
+
+
+class Snapshot:
+    """The record of a document as loaded, and how to find what changed since.
+
+    Attributes:
+        root: The entry of the record.
+        complete: Whether every object and list of the record was matched with its node;
+            when not, changes cannot be found this way and the caller compares it all.
+    """
+
+    def __init__(self, record: Any, root: Mapping) -> None:
+        self.touched: set[int] = set()
+        self.objects: dict[int, Entry] = {}
+        self.lists: list[Entry] = []
+        self._empty_extras: list[dict[str, Any]] = []
+        self._empty_owners: list[Entry] = []
+        self._extras: list[Entry] = []
+        self.complete = True
+        self.root = self._object(record, root, None, None, None, 0)
+        self._list_values = [entry.value for entry in self.lists]
+        self._lengths = list(map(len, self._list_values))
+        self._items = list(chain.from_iterable(self._list_values))
+        self._by_list = {id(entry.value): entry for entry in self.lists}
+        WATCHED.update(dict.fromkeys(self.objects, self.touched))
+        self._dirty: set[int] = set()
+
+    def __del__(self) -> None:
+        touched = self.touched
+        for key in getattr(self, "objects", ()):
+            if WATCHED.get(key) is touched:
+                del WATCHED[key]
+
+    def _object(
+        self,
+        value: Any,
+        node: Mapping,
+        parent: Entry | None,
+        step: str | int | None,
+        key: str | None,
+        depth: int,
+    ) -> Entry:
+        layout = _layout(type(value))
+        old = layout.getter(value)
+        entry = Entry(value, node, parent, step, key, old, depth)
+        self.objects[id(value)] = entry
+        extra = old[-1]
+        if extra:
+            entry.extra = _copy_extra(extra)
+            self._extras.append(entry)
+        else:
+            self._empty_extras.append(extra)
+            self._empty_owners.append(entry)
+        nested = layout.nested
+        for key_node, child in node.pairs:
+            index = nested.get(key_node.value)
+            if index is None:
+                continue
+            held = old[index]
+            if held is None:
+                continue
+            name = layout.names[index]
+            if type(held) is list:
+                if type(child) is not Sequence or len(child.items) != len(held):
+                    self.complete = False
+                    continue
+                listed = Entry(held, child, entry, name, key_node.value, tuple(held), depth + 1)
+                self.lists.append(listed)
+                for number, (item, item_node) in enumerate(zip(held, child.items, strict=True)):
+                    if type(item) in _IMMUTABLE:
+                        continue
+                    if type(item_node) is Mapping and _is_model(item):
+                        self._object(item, item_node, listed, number, None, depth + 2)
+                    else:
+                        self.complete = False
+            elif type(held) not in _IMMUTABLE:
+                if type(child) is Mapping and _is_model(held):
+                    self._object(held, child, entry, name, key_node.value, depth + 1)
+                else:
+                    self.complete = False
+        return entry
+
+    # --- what changed -------------------------------------------------------------------
+
+    def changes(self, record: Any) -> list[Entry] | None:
+        """The objects and lists that changed since the snapshot, outermost first.
+
+        None when *record* is not the record of the snapshot (it was replaced) or the
+        snapshot is not complete: then only a full comparison tells.
+        """
+        if record is not self.root.value or not self.complete:
+            return None
+        changed: dict[int, Entry] = {}
+        objects = self.objects
+        for key in self.touched:
+            entry = objects[key]
+            now = _layout(type(entry.value)).getter(entry.value)
+            if not all(map(operator.is_, now, entry.old)):
+                changed[key] = entry
+        if any(map(len, self._empty_extras)):
+            for extra, entry in zip(self._empty_extras, self._empty_owners, strict=True):
+                if extra:
+                    changed[id(entry.value)] = entry
+        for entry in self._extras:
+            if not _same_extra(entry.old[-1], entry.extra):
+                changed[id(entry.value)] = entry
+        if list(map(len, self._list_values)) != self._lengths or not all(
+            map(operator.is_, chain.from_iterable(self._list_values), self._items)
+        ):
+            for entry in self.lists:
+                if len(entry.value) != len(entry.old) or not all(
+                    map(operator.is_, entry.value, entry.old)
+                ):
+                    changed[id(entry.value)] = entry
+        # The changed values and everything that holds them: what a view must rebuild.
+        dirty = self._dirty = set()
+        for entry in changed.values():
+            walk: Entry | None = entry
+            while walk is not None and id(walk.value) not in dirty:
+                dirty.add(id(walk.value))
+                walk = walk.parent
+        return sorted(changed.values(), key=lambda entry: entry.depth)
+
+    def live(self, entry: Entry) -> bool:
+        """Whether *entry* is still where it was loaded (not cut off by a change above)."""
+        while entry.parent is not None:
+            parent = entry.parent
+            if parent.is_list:
+                items = parent.value
+                index = entry.step
+                assert isinstance(index, int)  # noqa: S101  # list entries are indexed
+                if not (index < len(items) and items[index] is entry.value):
+                    return False
+            elif getattr(parent.value, str(entry.step)) is not entry.value:
+                return False
+            entry = parent
+        return entry is self.root
+
+    # --- the values as loaded -----------------------------------------------------------
+
+    def view(self, entry: Entry) -> Any:
+        """The object or list of *entry* as it was loaded (new, unwatched objects).
+
+        For planning *entry* where it is: attributes that still hold what they held are
+        shared with the live object (their own changes are planned on their own); those
+        assigned since get what they held, as loaded.
+        """
+        if entry.is_list:
+            return [self.view_of(item) for item in entry.old]
+        value = entry.value
+        now = _layout(type(value)).getter(value)
+        return self._made(entry, [old if old is current else self.view_of(old) for old, current in zip(entry.old[:-1], now, strict=False)])
+
+    def view_of(self, value: Any) -> Any:
+        """*value*, a value of the snapshot, as it was loaded, all the way down."""
+        if type(value) in _IMMUTABLE or id(value) not in self._dirty:
+            return value
+        if type(value) is list:
+            entry = self._by_list[id(value)]
+            return [self.view_of(item) for item in entry.old]
+        entry = self.objects[id(value)]
+        return self._made(entry, [self.view_of(old) for old in entry.old[:-1]])
+
+    def _made(self, entry: Entry, values: list[Any]) -> Any:
+        cls = type(entry.value)
+        made = object.__new__(cls)
+        setter = object.__setattr__
+        for name, old in zip(_layout(cls).names, values, strict=False):
+            setter(made, name, old)
+        setter(made, "extra", copy.deepcopy(entry.extra) if entry.extra is not None else {})
+        return made
+
+
+def _same_extra(extra: dict[str, Any], copied: dict[str, Any] | None) -> bool:
+    if copied is None:
+        return not extra
+    if len(extra) != len(copied) or list(extra) != list(copied):
+        return False
+    if all(map(operator.is_, extra.values(), copied.values())):
+        return True
+    return same(extra, copied)
