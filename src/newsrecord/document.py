@@ -541,7 +541,6 @@ class Document:
         text = splice.apply_edits(current, edits)
         return self._verified(text, changed)
 
-
     def _check_body(self) -> None:
         if not isinstance(self.body, str):
             raise ValidationError(

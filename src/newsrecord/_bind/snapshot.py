@@ -64,6 +64,7 @@ class Entry:
         old: tuple[Any, ...],
         depth: int,
     ) -> None:
+        """Record one object or list; the fields are as the class lists them."""
         self.value = value
         self.node = node
         self.parent = parent
@@ -116,9 +117,7 @@ def _layout(cls: type) -> _Layout:
     names = (*(spec.name for spec in specs), "extra")
     getter = operator.attrgetter(*names)
     nested = {
-        spec.key: index
-        for index, spec in enumerate(specs)
-        if not _holds_only_scalars(spec.type)
+        spec.key: index for index, spec in enumerate(specs) if not _holds_only_scalars(spec.type)
     }
     found = _LAYOUTS[cls] = _Layout(names, {s.name: s.key for s in specs}, getter, nested)
     return found
@@ -158,6 +157,7 @@ class Snapshot:
     """
 
     def __init__(self, record: Any, root: Mapping) -> None:
+        """Take the snapshot of *record*, read from *root*, and watch its objects."""
         self.touched: set[int] = set()
         self.objects: dict[int, Entry] = {}
         self.lists: list[Entry] = []
@@ -174,6 +174,7 @@ class Snapshot:
         self._dirty: set[int] = set()
 
     def __del__(self) -> None:
+        """Stop watching the objects: the document is gone, or stands for a new text."""
         touched = self.touched
         for key in getattr(self, "objects", ()):
             if WATCHED.get(key) is touched:
@@ -297,7 +298,13 @@ class Snapshot:
             return [self.view_of(item) for item in entry.old]
         value = entry.value
         now = _layout(type(value)).getter(value)
-        return self._made(entry, [old if old is current else self.view_of(old) for old, current in zip(entry.old[:-1], now, strict=False)])
+        return self._made(
+            entry,
+            [
+                old if old is current else self.view_of(old)
+                for old, current in zip(entry.old[:-1], now, strict=False)
+            ],
+        )
 
     def view_of(self, value: Any) -> Any:
         """*value*, a value of the snapshot, as it was loaded, all the way down."""

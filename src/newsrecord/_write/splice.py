@@ -117,7 +117,12 @@ class Plan:
 
 
 def plan_changes(
-    text: str, root: parse.Mapping, record: Any, changes: list[Entry], snapshot: Snapshot, newline: str
+    text: str,
+    root: parse.Mapping,
+    record: Any,
+    changes: list[Entry],
+    snapshot: Snapshot,
+    newline: str,
 ) -> Plan:
     """Return the edits for the changed objects and lists of a record, outermost first.
 
@@ -135,13 +140,23 @@ def plan_changes(
             assert isinstance(parent.node, parse.Sequence)  # noqa: S101
             assert isinstance(entry.step, int)  # noqa: S101
             planner.change_item(
-                parent.node, entry.step, snapshot.view(entry), entry.value, entry.style_path(), parent.depth
+                parent.node,
+                entry.step,
+                snapshot.view(entry),
+                entry.value,
+                entry.style_path(),
+                parent.depth,
             )
         else:
             assert isinstance(parent.node, parse.Mapping)  # noqa: S101
             pair = next(pair for pair in parent.node.pairs if pair[1] is entry.node)
             planner.change_value(
-                parent.node, pair, snapshot.view(entry), entry.value, entry.style_path(), parent.depth
+                parent.node,
+                pair,
+                snapshot.view(entry),
+                entry.value,
+                entry.style_path(),
+                parent.depth,
             )
     return Plan(planner.edits, planner.scalars)
 
@@ -172,7 +187,9 @@ class _Planner:
             if edit.start < edit.end and id(edit) not in self._scalar_ids:
                 self._cuts.append(edit)
         self._seen = len(self.edits)
-        return any(cut.start <= node.start and node.end <= cut.end for cut in self._cuts)
+        # Cuts take whole entries and items: a node that begins in one is gone with it
+        # (its end may lie past the cut, where the next token begins).
+        return any(cut.start <= node.start < cut.end for cut in self._cuts)
 
     def column(self, offset: int) -> int:
         return offset - line_start(self.text, offset)
@@ -339,7 +356,7 @@ class _Planner:
             rendered = _like(node.value, value, rendered)
         self._scalar(Edit(start, end, rendered), value, 0, len(rendered), flow, path)
 
-    def _scalar(  # noqa: PLR0913  # what reading the scalar back needs
+    def _scalar(
         self,
         edit: Edit,
         value: Any,
