@@ -22,6 +22,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import operator
+import types
+import typing
 from collections.abc import Callable
 from itertools import chain
 from typing import Any, Final
@@ -30,7 +32,7 @@ import attrs
 
 from newsrecord._bind.convert import FieldPath, same
 from newsrecord._read.nodes import Mapping, Node, Sequence
-from newsrecord.model.fields import WATCHED, fields
+from newsrecord.model.fields import WATCHED, fields, optional_part
 from newsrecord.model.leaves import VALUE_CLASSES
 
 __all__ = ["Entry", "Snapshot"]
@@ -43,7 +45,7 @@ class Entry:
 
     Attributes:
         value: The object or list itself (which may have changed since).
-        node: The mapping or sequence node it was read from.
+        node: The mapping or sequence node it was read from, once looked up.
         parent: The entry that holds it (None for the record).
         step: The attribute name in the parent object, or the index in the parent list.
         key: The YAML key in the parent object (None in a list).
@@ -57,7 +59,6 @@ class Entry:
     def __init__(
         self,
         value: Any,
-        node: Node,
         parent: Entry | None,
         step: str | int | None,
         key: str | None,
@@ -66,7 +67,7 @@ class Entry:
     ) -> None:
         """Record one object or list; the fields are as the class lists them."""
         self.value = value
-        self.node = node
+        self.node: Node | None = None
         self.parent = parent
         self.step = step
         self.key = key
@@ -98,12 +99,19 @@ class Entry:
 
 @attrs.frozen
 class _Layout:
-    """What a snapshot needs to know of a model class."""
+    """What a snapshot needs to know of a model class.
 
-    names: tuple[str, ...]  # attribute names, extra last
-    keys: dict[str, str]  # attribute name -> YAML key
+    Attributes:
+        names: The attribute names, ``extra`` last.
+        getter: Gives the values of *names* as a tuple.
+        nested: ``(index in names, YAML key, kind)`` of the fields that may hold model
+            objects or lists; kind is ``"object"``, ``"objects"`` (a list that may hold
+            objects) or ``"scalars"`` (a list of scalars).
+    """
+
+    names: tuple[str, ...]
     getter: Callable[[Any], tuple[Any, ...]]
-    nested: dict[str, int]  # YAML key -> index in names, for values that may hold objects
+    nested: tuple[tuple[int, str, str], ...]
 
 
 _LAYOUTS: dict[type, _Layout] = {}
@@ -115,30 +123,35 @@ def _layout(cls: type) -> _Layout:
         return found
     specs = fields(cls)
     names = (*(spec.name for spec in specs), "extra")
-    getter = operator.attrgetter(*names)
-    nested = {
-        spec.key: index for index, spec in enumerate(specs) if not _holds_only_scalars(spec.type)
-    }
-    found = _LAYOUTS[cls] = _Layout(names, {s.name: s.key for s in specs}, getter, nested)
+    nested = tuple(
+        (index, spec.key, kind)
+        for index, spec in enumerate(specs)
+        if (kind := _nested_kind(spec.type)) is not None
+    )
+    found = _LAYOUTS[cls] = _Layout(names, operator.attrgetter(*names), nested)
     return found
 
 
-def _holds_only_scalars(tp: Any) -> bool:
-    """Whether values of type *tp* can hold no model object and no list."""
-    text = repr(tp)
-    return "list" not in text and not any(
-        attrs.has(arg) and not issubclass(arg, VALUE_CLASSES) for arg in _type_args(tp)
+def _nested_kind(tp: Any) -> str | None:
+    tp = optional_part(tp)
+    if typing.get_origin(tp) is list:
+        return "objects" if _may_be_model(typing.get_args(tp)[0]) else "scalars"
+    return "object" if _may_be_model(tp) else None
+
+
+def _may_be_model(tp: Any) -> bool:
+    tp = optional_part(tp)
+    options = (
+        typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, types.UnionType) else (tp,)
     )
-
-
-def _type_args(tp: Any) -> list[Any]:
-    args = getattr(tp, "__args__", None)
-    return list(args) if args else [tp]
-
-
-def _is_model(value: Any) -> bool:
-    cls = type(value)
-    return cls in _LAYOUTS or (attrs.has(cls) and not isinstance(value, VALUE_CLASSES))
+    return (
+        any(
+            isinstance(option, type) and attrs.has(option) and not issubclass(option, VALUE_CLASSES)
+            for option in options
+        )
+        or typing.get_origin(tp) is list
+        or tp is Any
+    )
 
 
 def _copy_extra(extra: dict[str, Any]) -> dict[str, Any]:
@@ -161,11 +174,13 @@ class Snapshot:
         self.touched: set[int] = set()
         self.objects: dict[int, Entry] = {}
         self.lists: list[Entry] = []
-        self._empty_extras: list[dict[str, Any]] = []
         self._empty_owners: list[Entry] = []
         self._extras: list[Entry] = []
         self.complete = True
-        self.root = self._object(record, root, None, None, None, 0)
+        # The walk touches values only: nodes are looked up for what changes, when it does.
+        self.root = self._object(record, None, None, None, 0)
+        self.root.node = root
+        self._empty_extras = [entry.old[-1] for entry in self._empty_owners]
         self._list_values = [entry.value for entry in self.lists]
         self._lengths = list(map(len, self._list_values))
         self._items = list(chain.from_iterable(self._list_values))
@@ -181,53 +196,57 @@ class Snapshot:
                 del WATCHED[key]
 
     def _object(
-        self,
-        value: Any,
-        node: Mapping,
-        parent: Entry | None,
-        step: str | int | None,
-        key: str | None,
-        depth: int,
+        self, value: Any, parent: Entry | None, step: str | int | None, key: str | None, depth: int
     ) -> Entry:
         layout = _layout(type(value))
         old = layout.getter(value)
-        entry = Entry(value, node, parent, step, key, old, depth)
+        entry = Entry(value, parent, step, key, old, depth)
         self.objects[id(value)] = entry
-        extra = old[-1]
-        if extra:
-            entry.extra = _copy_extra(extra)
+        if old[-1]:
+            entry.extra = _copy_extra(old[-1])
             self._extras.append(entry)
         else:
-            self._empty_extras.append(extra)
             self._empty_owners.append(entry)
-        nested = layout.nested
-        for key_node, child in node.pairs:
-            index = nested.get(key_node.value)
-            if index is None:
-                continue
+        names = layout.names
+        for index, field_key, kind in layout.nested:
             held = old[index]
             if held is None:
                 continue
-            name = layout.names[index]
-            if type(held) is list:
-                if type(child) is not Sequence or len(child.items) != len(held):
-                    self.complete = False
-                    continue
-                listed = Entry(held, child, entry, name, key_node.value, tuple(held), depth + 1)
-                self.lists.append(listed)
-                for number, (item, item_node) in enumerate(zip(held, child.items, strict=True)):
-                    if type(item) in _IMMUTABLE:
-                        continue
-                    if type(item_node) is Mapping and _is_model(item):
-                        self._object(item, item_node, listed, number, None, depth + 2)
-                    else:
-                        self.complete = False
-            elif type(held) not in _IMMUTABLE:
-                if type(child) is Mapping and _is_model(held):
-                    self._object(held, child, entry, name, key_node.value, depth + 1)
-                else:
-                    self.complete = False
+            if kind == "object":
+                if type(held) not in _IMMUTABLE:
+                    self._object(held, entry, names[index], field_key, depth + 1)
+                continue
+            if type(held) is not list:
+                self.complete = False
+                continue
+            listed = Entry(held, entry, names[index], field_key, tuple(held), depth + 1)
+            self.lists.append(listed)
+            if kind == "objects":
+                for number, item in enumerate(held):
+                    if type(item) not in _IMMUTABLE:
+                        self._object(item, listed, number, None, depth + 2)
         return entry
+
+    def node_of(self, entry: Entry) -> Node | None:
+        """The node *entry* was read from; None if the text does not hold it there."""
+        if entry.node is not None or entry.parent is None:
+            return entry.node
+        above = self.node_of(entry.parent)
+        found: Node | None = None
+        if entry.parent.is_list:
+            if type(above) is Sequence and len(above.items) == len(entry.parent.old):
+                assert isinstance(entry.step, int)  # noqa: S101  # list entries are indexed
+                found = above.items[entry.step]
+        elif type(above) is Mapping:
+            pair = above.get(str(entry.key))
+            found = pair[1] if pair is not None else None
+        wanted = Sequence if entry.is_list else Mapping
+        if type(found) is not wanted or (
+            wanted is Sequence and len(found.items) != len(entry.old)  # type: ignore[union-attr]
+        ):
+            return None
+        entry.node = found
+        return found
 
     # --- what changed -------------------------------------------------------------------
 
@@ -261,6 +280,8 @@ class Snapshot:
                     map(operator.is_, entry.value, entry.old)
                 ):
                     changed[id(entry.value)] = entry
+        if any(self.node_of(entry) is None for entry in changed.values()):
+            return None  # the record does not match its text: compare it all
         # The changed values and everything that holds them: what a view must rebuild.
         dirty = self._dirty = set()
         for entry in changed.values():

@@ -131,7 +131,9 @@ def plan_changes(
     """
     planner = _Planner(text, root, type(record), newline)
     for entry in changes:
-        if not snapshot.live(entry) or planner.covers(entry.node):
+        node = entry.node
+        assert node is not None  # noqa: S101  # changes() looked up the node of each
+        if not snapshot.live(entry) or planner.covers(node):
             continue
         parent = entry.parent
         if parent is None:
