@@ -67,3 +67,21 @@ def test_bad_inputs_growth_prints_an_exponent_per_family() -> None:
     assert finished.returncode == 0, finished.stderr
     assert "CRLF comment lines, then a YAML error" in finished.stdout
     assert "exp" in finished.stdout
+
+
+def test_edit_growth_prints_each_family_with_an_exponent() -> None:
+    finished = run("edit_growth.py", "--largest", "100", "--repeat", "1")
+    assert finished.returncode == 0, finished.stderr
+    out = finished.stdout
+    for label in (
+        "one edit, record of N related",
+        "N edits (set_field on list items)",
+        "N unknown keys set",
+        "copy of the text",
+    ):
+        line = next(line for line in out.splitlines() if line.startswith(label))
+        assert len(line.split()) >= 3, line  # two sizes and the exponent
+    assert "N=10" in out
+    assert "N=100" in out
+    assert "exponent" in out
+    assert "ruamel.yaml round trip" in out

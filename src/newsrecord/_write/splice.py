@@ -374,6 +374,12 @@ class _Planner:
         self.scalars.append(ScalarEdit(edit, value, lead, size, flow, block, path))
 
     def render(self, value: Any, style: str, path: str, flow: bool, at: int) -> str:
+        if self._layout is None:
+            # Indentation and line breaks only show in a value that takes several lines:
+            # most do not, and then the file's layout need not be read off it.
+            single = render.render_scalar(value, style, flow=flow, indent="  ", newline="\n")
+            if "\n" not in single and "\r" not in single:
+                return single
         return render.render_scalar(
             value,
             style,
