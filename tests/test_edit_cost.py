@@ -287,3 +287,15 @@ def test_an_article_built_in_code_is_unaffected() -> None:
     article = Article(title="Made in code")
     article.heat = 5  # no document watches it
     assert id(article) not in WATCHED
+
+
+def test_a_deep_copy_of_a_document_compares_its_whole_record(seed_text: str) -> None:
+    document = newsrecord.loads(seed_text)
+    document.record  # noqa: B018  # the record as users get it
+    twin = copy.deepcopy(document)
+    twin.record.heat = 99
+    twin.record.topics.append("Twin")
+    text = check(twin)
+    assert "heat: 99" in text
+    assert "- Twin" in text
+    assert document.dumps() == seed_text

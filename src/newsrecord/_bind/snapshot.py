@@ -195,6 +195,13 @@ class Snapshot:
             if WATCHED.get(key) is touched:
                 del WATCHED[key]
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> None:
+        """No snapshot for a copy: its objects are new, and nobody watches them.
+
+        A deep copy of a document then compares its whole record when it is saved.
+        """
+        return
+
     def _object(
         self, value: Any, parent: Entry | None, step: str | int | None, key: str | None, depth: int
     ) -> Entry:
