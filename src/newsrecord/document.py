@@ -635,10 +635,8 @@ def _assigned(entry: Entry) -> list[str]:
     names = _layout_names(type(value))
     now = [getattr(value, name) for name in names]
     changed = [name for name, old, new in zip(names, entry.old, now, strict=True) if old is not new]
-    if entry.extra is not None and "extra" not in changed:
-        changed.append("extra")  # changed in place, perhaps
-    elif not entry.extra and value.extra:
-        changed.append("extra")
+    if "extra" not in changed and entry.extra_changed():
+        changed.append("extra")  # changed in place
     return changed
 
 

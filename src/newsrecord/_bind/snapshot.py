@@ -75,6 +75,10 @@ class Entry:
         self.extra: dict[str, Any] | None = None
         self.depth = depth
 
+    def extra_changed(self) -> bool:
+        """Whether the ``extra`` dict of the object (as loaded) changed in place."""
+        return not _same_extra(self.old[-1], self.extra)
+
     @property
     def is_list(self) -> bool:
         """Whether the entry is a list (else a model object)."""
