@@ -184,13 +184,25 @@ class Snapshot:
         # The walk touches values only: nodes are looked up for what changes, when it does.
         self.root = self._object(record, None, None, None, 0)
         self.root.node = root
-        self._empty_extras = [entry.old[-1] for entry in self._empty_owners]
-        self._list_values = [entry.value for entry in self.lists]
-        self._lengths = list(map(len, self._list_values))
-        self._items = list(chain.from_iterable(self._list_values))
-        self._by_list = {id(entry.value): entry for entry in self.lists}
         WATCHED.update(dict.fromkeys(self.objects, self.touched))
         self._dirty: set[int] = set()
+        # Made from the entries when first needed (their old values are as loaded): a
+        # record that is never saved does not pay for them.
+        self._empty_extras: list[dict[str, Any]] | None = None
+        self._list_values: list[list[Any]] = []
+        self._lengths: list[int] = []
+        self._items: list[Any] = []
+        self._by_list: dict[int, Entry] = {}
+
+    def _prepare(self) -> list[dict[str, Any]]:
+        """Make the flat lists the comparisons of :meth:`changes` run over."""
+        if self._empty_extras is None:
+            self._empty_extras = [entry.old[-1] for entry in self._empty_owners]
+            self._list_values = [entry.value for entry in self.lists]
+            self._lengths = [len(entry.old) for entry in self.lists]
+            self._items = list(chain.from_iterable(entry.old for entry in self.lists))
+            self._by_list = {id(entry.value): entry for entry in self.lists}
+        return self._empty_extras
 
     def __del__(self) -> None:
         """Stop watching the objects: the document is gone, or stands for a new text."""
@@ -269,6 +281,7 @@ class Snapshot:
         """
         if record is not self.root.value or not self.complete:
             return None
+        empty_extras = self._prepare()
         changed: dict[int, Entry] = {}
         objects = self.objects
         for key in self.touched:
@@ -276,8 +289,8 @@ class Snapshot:
             now = _layout(type(entry.value)).getter(entry.value)
             if not all(map(operator.is_, now, entry.old)):
                 changed[key] = entry
-        if any(map(len, self._empty_extras)):
-            for extra, entry in zip(self._empty_extras, self._empty_owners, strict=True):
+        if any(map(len, empty_extras)):
+            for extra, entry in zip(empty_extras, self._empty_owners, strict=True):
                 if extra:
                     changed[id(entry.value)] = entry
         for entry in self._extras:
