@@ -23,7 +23,7 @@ from newsrecord._read.text import line_end, line_start
 from newsrecord._write import render
 from newsrecord._write.style import HouseStyle, style_of
 
-__all__ = ["Edit", "ScalarEdit", "apply_edits", "plan_changes", "plan_edits", "same"]
+__all__ = ["Edit", "Plan", "ScalarEdit", "apply_edits", "plan_changes", "plan_edits", "same"]
 
 _MISSING: Final = object()
 _NULL_WORDS: Final = frozenset({"", "~", "null", "Null", "NULL"})
