@@ -87,3 +87,21 @@ def test_export_benchmark_runs_on_a_small_tree(tmp_path: Path) -> None:
     assert finished.returncode == 0, finished.stderr
     assert "newsrecord export: 12 files, 2 changed, parquet" in finished.stdout
     assert finished.stdout.count("x  ") >= 2
+
+
+def test_edit_growth_prints_each_family_with_an_exponent() -> None:
+    finished = run("edit_growth.py", "--largest", "100", "--repeat", "1")
+    assert finished.returncode == 0, finished.stderr
+    out = finished.stdout
+    for label in (
+        "one edit, record of N related",
+        "N edits (set_field on list items)",
+        "N unknown keys set",
+        "copy of the text",
+    ):
+        line = next(line for line in out.splitlines() if line.startswith(label))
+        assert len(line.split()) >= 3, line  # two sizes and the exponent
+    assert "N=10" in out
+    assert "N=100" in out
+    assert "exponent" in out
+    assert "ruamel.yaml round trip" in out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import datetime as dt
 import os
 from collections.abc import Iterable
 from typing import Any, Literal
@@ -16,11 +17,12 @@ from typing import Any, Literal
 from newsrecord import editing
 from newsrecord._bind import build, convert, kinds
 from newsrecord._bind.paths import FieldPath, field_path_text, parse_field_path
+from newsrecord._bind.snapshot import Entry, Snapshot
 from newsrecord._read import parse
 from newsrecord._read.nodes import Duplicate, Scalar
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits
 from newsrecord._read.split import split
-from newsrecord._read.text import LineIndex, newline_of
+from newsrecord._read.text import LineIndex, line_end, newline_of
 from newsrecord._write import splice
 from newsrecord._write.fresh import write_fresh
 from newsrecord._write.repair import REPAIRS, Source
@@ -66,6 +68,7 @@ class Document:
         "_plain",
         "_record",
         "_root",
+        "_snapshot",
         "_text",
         "body",
         "newline",
@@ -114,6 +117,7 @@ class Document:
         self._kind = cls
         self._invalid: list[Problem] = []
         self._record: AnyRecord | None = None
+        self._snapshot: Snapshot | None = None
         # The fast path builds a valid record straight from the nodes; a forced kind, or
         # any value it does not take, goes through plain data and cattrs, which report
         # every problem.
@@ -121,6 +125,7 @@ class Document:
         self._plain: Any = None
         if fast is not None:
             self._record = fast
+            self._snapshot = Snapshot(fast, self._root)
             return
         errors: list[tuple[str, int, str]] = []
         self._plain = parse.to_data(self._root, convert.shape_of(cls), errors)
@@ -139,6 +144,7 @@ class Document:
             return
         assert not isinstance(built, list)  # noqa: S101  # problems would have been raised
         self._record = built
+        self._snapshot = Snapshot(built, self._root)
 
     @property
     def record(self) -> AnyRecord:
@@ -394,7 +400,16 @@ class Document:
         """Whether the record or the body differ from the text."""
         if self._current != self._text or self.body != self._text[self._parts.body_start :]:
             return True
-        return self._record is not None and not splice.same(self.original(), self._record)
+        if self._record is None:
+            return False
+        snapshot = self._snapshot
+        changes = snapshot.changes(self._record) if snapshot is not None else None
+        if snapshot is None or changes is None:
+            return not splice.same(self.original(), self._record)
+        return any(
+            snapshot.live(entry) and not splice.same(snapshot.view(entry), entry.value)
+            for entry in changes
+        )
 
     def dumps(self) -> str:
         """Return the text of the document with its edits spliced in.
@@ -411,6 +426,89 @@ class Document:
                 return current
             self._check_body()
             return current[: self._parts.body_start] + self.body
+        snapshot = self._snapshot
+        changes = snapshot.changes(self._record) if snapshot is not None else None
+        if snapshot is None or changes is None:
+            return self._dumps_compared(body_changed)
+        # Only what changed is checked, planned and read back: an edit costs what it
+        # changed, not what the record holds.
+        if not changes and not body_changed:
+            return current
+        problems = self._check_changes(snapshot, changes)
+        if problems:
+            raise ValidationError(convert.problems_of(problems, self.path))
+        plan = splice.plan_changes(
+            current, self._root, self._record, changes, snapshot, self.newline
+        )
+        edits = list(plan.edits)
+        if body_changed:
+            self._check_body()
+            edits.append(splice.Edit(self._parts.body_start, len(current), self.body))
+        text = splice.apply_edits(current, edits)
+        if plan.only_scalars and self._read_back(plan, text):
+            return text
+        return self._verified(text, _top_keys(snapshot, changes))
+
+    def _check_changes(
+        self, snapshot: Snapshot, changes: list[Entry]
+    ) -> list[tuple[FieldPath, str]]:
+        """Check what was assigned or changed in place since the load, as loading would."""
+        problems: list[tuple[FieldPath, str]] = []
+        for entry in changes:
+            if not snapshot.live(entry):
+                continue
+            owner = entry.parent if entry.is_list else entry
+            assert owner is not None  # noqa: S101  # lists are held by objects
+            names = [str(entry.step)] if entry.is_list else _assigned(entry)
+            problems += convert.check_assigned(owner.value, names, owner.path(), snapshot.objects)
+        return problems
+
+    def _read_back(self, plan: splice.Plan, text: str) -> bool:
+        """Whether each scalar written reads back as its value, and the body is the body.
+
+        Each scalar is read on its own, in a one-line document that holds it as the text
+        around it does (after a key, or in a flow list), with the rest of its line.
+        """
+        if not text.endswith(self.body):
+            return False
+        shapes = convert.shape_of(type(self._record))
+        for scalar in plan.scalars:
+            edit = scalar.edit
+            if scalar.flow:
+                head = "k: ["
+                mini = head + edit.text + "]\n"
+            else:
+                head = "k:" if scalar.lead else "k: "
+                rest = self._current[edit.end : line_end(self._current, edit.end)]
+                mini = head + edit.text + rest.rstrip("\r\n") + "\n"
+            try:
+                root = parse.parse(mini, 0, len(mini), LineIndex(mini), None, self._limits, [])
+            except RecordError:
+                return False
+            node = root.pairs[0][1] if len(root.pairs) == 1 else None
+            if scalar.flow:
+                items = node.items if isinstance(node, parse.Sequence) else []
+                node = items[0] if len(items) == 1 else None
+            start = len(head) + scalar.lead
+            if not (
+                isinstance(node, Scalar) and node.start == start and node.end == start + scalar.size
+            ):
+                return False
+            errors: list[tuple[str, int, str]] = []
+            data = parse.to_data(node, _shape_at(shapes, scalar.path), errors)
+            value = scalar.value
+            intended = value if isinstance(value, dt.datetime) else convert.unstructure(value)
+            if errors or not convert.plain_reads_as(data, intended):
+                return False
+        return True
+
+    def _dumps_compared(self, body_changed: bool) -> str:
+        """dumps() by comparing the whole record with the record as loaded.
+
+        For a record that was replaced (``document.record = other``), which no snapshot
+        knows.
+        """
+        current = self._current
         original = self.original()
         changed = (
             convert.changed_keys(original, self.record)
@@ -554,3 +652,48 @@ def _restore(
 
 STRICT_SPLICES = False
 """Tests set this so that a wrong splice fails loudly instead of falling back."""
+
+
+def _assigned(entry: Entry) -> list[str]:
+    """The attributes of an object's entry that hold other values than as loaded."""
+    value = entry.value
+    names = _layout_names(type(value))
+    now = [getattr(value, name) for name in names]
+    changed = [name for name, old, new in zip(names, entry.old, now, strict=True) if old is not new]
+    if "extra" not in changed and entry.extra_changed():
+        changed.append("extra")  # changed in place
+    return changed
+
+
+def _layout_names(cls: type) -> tuple[str, ...]:
+    return (*(spec.name for spec in fields(cls)), "extra")
+
+
+def _top_keys(snapshot: Snapshot, changes: list[Entry]) -> builtins.set[str]:
+    """The top-level keys under which something changed ("extra" for unknown keys)."""
+    keys: builtins.set[str] = builtins.set()
+    for entry in changes:
+        path = entry.path()
+        if path:
+            keys.add(str(path[0]))
+            continue
+        value = entry.value
+        specs = fields(type(value))
+        keys.update(
+            spec.key
+            for spec, old in zip(specs, entry.old, strict=False)
+            if getattr(value, spec.name) is not old
+        )
+        keys.add("extra")
+    return keys
+
+
+def _shape_at(shape: parse.Shape, path: str) -> parse.Shape:
+    """The shape at a style path such as ``related[].title``."""
+    found: parse.Shape | None = shape
+    for part in path.split("."):
+        name = part.rstrip("[]")
+        found = found.keys.get(name) if found is not None else None
+        for _ in range((len(part) - len(name)) // 2):
+            found = found.item if found is not None else None
+    return found if found is not None else parse.ANY

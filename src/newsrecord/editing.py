@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from newsrecord._bind.convert import problems_of, structure, unstructure
+from newsrecord._bind.convert import structure_value, unstructure
 from newsrecord._bind.paths import field_path_text, parse_field_path
 from newsrecord.errors import ValidationError, describe_value
 from newsrecord.model.fields import FieldSpec, fields, is_model, is_model_class, optional_part
@@ -236,7 +236,7 @@ def set_field(
     slot = _resolve(record, steps, create=False)
     if parse:
         value = _from_text(value, _declared(slot))
-    converted = _converted(record, steps, _plain(value), append=False)
+    converted = _converted(_plain(value), optional_part(slot.type), steps)
     _resolve(record, steps, create=True).put(converted)
 
 
@@ -294,8 +294,9 @@ def append_field(
         value = _from_text(value, item_type)
     if value is None:
         raise ValidationError("a list item cannot be null", field=slot.where)
-    converted = _converted(record, steps, _plain(value), append=True)
-    _resolve(record, steps, create=True).put(converted)
+    item = _converted(_plain(value), item_type, (*steps, len(current or ())))
+    # A new list rather than a change in place, as loading would make it.
+    _resolve(record, steps, create=True).put([*(current or []), item])
 
 
 def _refuse_unknown(record: AnyRecord, steps: tuple[Step, ...]) -> None:
@@ -401,39 +402,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _converted(record: AnyRecord, steps: tuple[Step, ...], value: Any, *, append: bool) -> Any:
-    """Convert plain *value* to what the model holds at *steps*, exactly as loading does.
+def _converted(value: Any, tp: Any, steps: tuple[Step, ...]) -> Any:
+    """Convert plain *value* to *tp*, the type the model holds at *steps*, as loading does.
 
-    The record's plain data gets the value at its place and is structured again, so that
-    every type (date-times, durations, prices, nested objects, summaries or slugs) is
-    converted and checked by the same code as a file; the problems name the field path.
+    Only the value is converted (with the same cattrs hooks as a file), not the record
+    around it: a change costs what the value costs, so k changes cost k times one. The
+    problems name the field path.
     """
-    # A deep copy: to_dict() shares the values of unknown keys with the record.
-    data = copy.deepcopy(_to_dict(record))
-    container: Any = data
-    for number, step in enumerate(steps[:-1]):
-        inner = _plain_get(container, step)
-        if inner is None:
-            if isinstance(steps[number + 1], int):
-                raise ValidationError(
-                    f"{field_path_text(steps[: number + 1])} has no items",
-                    field=field_path_text(steps),
-                )
-            inner = {}
-            container[step] = inner
-        container = inner
-    last = steps[-1]
-    if append:
-        current = _plain_get(container, last)
-        value = [*(current or []), value]
-    if value is None and isinstance(container, dict):
-        container.pop(last, None)
-    else:
-        container[last] = value
-    rebuilt = structure(data, type(record))
-    if isinstance(rebuilt, list):
-        raise ValidationError(problems_of(rebuilt))
-    return _resolve(rebuilt, steps, create=False).get()
+    if value is None:
+        return None  # unsets; put() says whether the field may be unset
+    if tp is Any:
+        # A key the model does not know holds plain data as it is; a copy, so that the
+        # caller's object and the record never change each other.
+        return copy.deepcopy(value)
+    return structure_value(value, tp, steps)
 
 
 def _plain_get(container: Any, step: Step) -> Any:

@@ -15,7 +15,7 @@ import functools
 import math
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from typing import Any, Final
 
 import attrs
@@ -31,7 +31,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from newsrecord._bind.paths import FieldPath, field_path_text
 from newsrecord._read import parse
-from newsrecord.errors import Problem, RecordError, describe_value
+from newsrecord.errors import Problem, RecordError, ValidationError, describe_value
 from newsrecord.model.fields import TRUSTED, fields, info, keys_of, optional_part
 from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, Leaf, format_datetime, parse_datetime
 from newsrecord.model.records import (
@@ -43,6 +43,7 @@ __all__ = [
     "VALUE_TYPES",
     "changed_keys",
     "check",
+    "check_assigned",
     "converter",
     "plain_reads_as",
     "problems_of",
@@ -50,6 +51,7 @@ __all__ = [
     "same",
     "shape_of",
     "structure",
+    "structure_value",
     "unstructure",
 ]
 
@@ -219,6 +221,37 @@ def structure(data: Any, cls: type[AnyRecord]) -> AnyRecord | list[Located]:
     return record
 
 
+def structure_value(value: Any, tp: Any, where: FieldPath = ()) -> Any:
+    """Convert plain *value* to type *tp* exactly as loading converts a value there.
+
+    The same hooks as :func:`structure`, on one value: the cost is that of the value,
+    not of the record around it.
+
+    Raises:
+        ValidationError: the value does not fit; each problem names its field path
+            below *where*.
+    """
+    token = TRUSTED.set(True)
+    try:
+        return converter.structure(value, tp)
+    except (ClassValidationError, IterableValidationError, TypeError, ValueError) as exc:
+        problems: list[Located] = []
+        _collect(exc, where, _model_of_type(tp), problems)
+        raise ValidationError(problems_of(problems)) from None
+    finally:
+        TRUSTED.reset(token)
+
+
+def _model_of_type(tp: Any) -> Any:
+    """The model class a value of type *tp* is, or holds items of (for locating problems)."""
+    inner = optional_part(tp)
+    while typing.get_origin(inner) is list:
+        inner = optional_part(typing.get_args(inner)[0])
+    if typing.get_origin(inner) in (typing.Union, types.UnionType):
+        inner = next((arg for arg in typing.get_args(inner) if attrs.has(arg)), None)
+    return inner if inner is not None and attrs.has(inner) else None
+
+
 def _collect(exc: BaseException, path: FieldPath, cls: Any, out: list[Located]) -> None:
     if isinstance(exc, ClassValidationError | IterableValidationError):
         for sub in exc.exceptions:
@@ -357,11 +390,52 @@ def _check(value: Any, path: FieldPath, out: list[Located], only: set[str] | Non
                     _check(element, (*here, index), out)
 
 
+def check_assigned(
+    owner: Any, names: Iterable[str], path: FieldPath, known: Container[int] = ()
+) -> list[Located]:
+    """Check attributes *names* of the model object *owner*, as :func:`check` does.
+
+    Model objects whose ``id`` is in *known* are taken as checked (they are as loaded, or
+    checked on their own): only what was assigned is looked into, so that checking an
+    edit costs what the edit changed.
+    """
+    out: list[Located] = []
+    wanted = set(names)
+    for attribute in attrs.fields(type(owner)):
+        if attribute.name not in wanted:
+            continue
+        item = getattr(owner, attribute.name)
+        here = (*path, info(attribute).key) if attribute.name != "extra" else path
+        try:
+            if attribute.validator is not None:
+                attribute.validator(owner, attribute, item)
+        except RecordError as exc:
+            out.append((here, exc.message))
+            continue
+        except (TypeError, ValueError) as exc:
+            out.append((here, str(exc)))
+            continue
+        if attrs.has(type(item)) and not isinstance(item, VALUE_TYPES):
+            if id(item) not in known:
+                _check(item, here, out)
+        elif isinstance(item, list):
+            for index, element in enumerate(item):
+                if (
+                    attrs.has(type(element))
+                    and not isinstance(element, VALUE_TYPES)
+                    and id(element) not in known
+                ):
+                    _check(element, (*here, index), out)
+    return out
+
+
 _PLAIN_EQUAL: Final = frozenset({str, int, bool, type(None), *VALUE_CLASSES})
 
 
 def same(a: Any, b: Any) -> bool:
     """Strict equality: ``1`` and ``True`` differ, as do equal instants in other zones."""
+    if a is b:
+        return True
     kind = type(a)
     if kind is not type(b):
         return False

@@ -99,7 +99,10 @@ def line_start(text: str, offset: int) -> int:
     """
     if 0 < offset < len(text) and text[offset] == "\n" and text[offset - 1] == "\r":
         offset -= 1
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    # A lone \r breaks lines too, but look for it only after the last \n: searching the
+    # whole text before *offset* for a \r that most files lack costs the offset.
+    newline = text.rfind("\n", 0, offset)
+    return max(newline, text.rfind("\r", newline + 1, offset)) + 1
 
 
 def line_end(text: str, offset: int) -> int:

@@ -17,6 +17,7 @@ from typing import Any, Final, TypeGuard
 import attrs
 
 from newsrecord._bind.convert import VALUE_TYPES, same
+from newsrecord._bind.snapshot import Entry, Snapshot
 from newsrecord._read import parse
 from newsrecord._read.text import line_end, line_start
 from newsrecord._read.yaml_core import NULL_WORDS
@@ -24,7 +25,7 @@ from newsrecord._write import render
 from newsrecord._write.style import HouseStyle, style_of
 from newsrecord.model.fields import keys_of
 
-__all__ = ["Edit", "apply_edits", "plan_edits", "same"]
+__all__ = ["Edit", "Plan", "ScalarEdit", "apply_edits", "plan_changes", "plan_edits", "same"]
 
 _MISSING: Final = object()
 
@@ -74,6 +75,95 @@ def plan_edits(
     return planner.edits
 
 
+@attrs.frozen
+class ScalarEdit:
+    """An edit that writes one scalar value over the span of another.
+
+    Attributes:
+        edit: The edit.
+        value: The value written.
+        lead: Where in ``edit.text`` the scalar begins.
+        size: The length of the scalar's text.
+        flow: Whether the scalar stands in a flow collection.
+        block: Whether it is a block scalar (``|`` or ``>``).
+        path: Its style path (``related[].title``).
+    """
+
+    edit: Edit
+    value: Any
+    lead: int
+    size: int
+    flow: bool
+    block: bool
+    path: str
+
+
+@attrs.define
+class Plan:
+    """The edits for the changes of a document, and what they are.
+
+    Attributes:
+        edits: Every edit.
+        scalars: The edits that each replace one scalar value; when they are all the
+            edits, each can be checked on its own instead of reading the whole text again.
+    """
+
+    edits: list[Edit]
+    scalars: list[ScalarEdit]
+
+    @property
+    def only_scalars(self) -> bool:
+        """Whether every edit replaces one scalar (no block scalar) and nothing else."""
+        return len(self.scalars) == len(self.edits) and not any(s.block for s in self.scalars)
+
+
+def plan_changes(
+    text: str,
+    root: parse.Mapping,
+    record: Any,
+    changes: list[Entry],
+    snapshot: Snapshot,
+    newline: str,
+) -> Plan:
+    """Return the edits for the changed objects and lists of a record, outermost first.
+
+    Each change is planned at its own node, against its values as loaded; a change
+    inside one already planned (or cut out by it) is left to that one.
+    """
+    planner = _Planner(text, root, type(record), newline)
+    for entry in changes:
+        node = entry.node
+        assert node is not None  # noqa: S101  # changes() looked up the node of each
+        if not snapshot.live(entry) or planner.covers(node):
+            continue
+        parent = entry.parent
+        if parent is None:
+            planner.mapping(root, snapshot.view(entry), record, "", 0)
+        elif parent.is_list:
+            assert isinstance(parent.node, parse.Sequence)  # noqa: S101
+            assert isinstance(entry.step, int)  # noqa: S101
+            planner.change_item(
+                parent.node,
+                entry.step,
+                snapshot.view(entry),
+                entry.value,
+                entry.style_path(),
+                parent.depth,
+            )
+        else:
+            assert isinstance(parent.node, parse.Mapping)  # noqa: S101
+            pair = next(pair for pair in parent.node.pairs if pair[1] is entry.node)
+            planner.change_value(
+                parent.node,
+                pair,
+                snapshot.view(entry),
+                entry.value,
+                entry.style_path(),
+                parent.depth,
+            )
+    return Plan(planner.edits, planner.scalars)
+
+
 class _Planner:
     def __init__(self, text: str, root: parse.Mapping, cls: type, newline: str) -> None:
         self.text = text
@@ -81,11 +171,28 @@ class _Planner:
         self.cls = cls
         self.house: HouseStyle = style_of(cls)
         self.edits: list[Edit] = []
+        self.scalars: list[ScalarEdit] = []
+        self._visited: set[int] = set()
+        self._cuts: list[Edit] = []
+        self._seen = 0
+        self._scalar_ids: set[int] = set()
         self._observed: dict[str, str] | None = None
         self._newline = newline
         self._layout: render.Layout | None = None
 
     # --- context ------------------------------------------------------------------------
+
+    def covers(self, node: parse.Node) -> bool:
+        """Whether *node* was planned already, or lies in text an edit replaces."""
+        if id(node) in self._visited:
+            return True
+        for edit in self.edits[self._seen :]:
+            if edit.start < edit.end and id(edit) not in self._scalar_ids:
+                self._cuts.append(edit)
+        self._seen = len(self.edits)
+        # Cuts take whole entries and items: a node that begins in one is gone with it
+        # (its end may lie past the cut, where the next token begins).
+        return any(cut.start <= node.start < cut.end for cut in self._cuts)
 
     def column(self, offset: int) -> int:
         return offset - line_start(self.text, offset)
@@ -105,6 +212,8 @@ class _Planner:
             if isinstance(value, parse.Sequence) and not value.flow and value.items:
                 dash_at = self._dash(value.items[0])
                 dash = dash if dash is not None else self.column(dash_at) - self.column(key.start)
+            if indent and dash is not None:
+                break  # the first ones count: the rest of a large record need not be read
         return render.Layout(indent or 2, 2 if dash is None else dash, newline)
 
     def _block_pairs(self, node: parse.Node) -> Iterable[tuple[parse.Scalar, parse.Node]]:
@@ -151,6 +260,7 @@ class _Planner:
     # --- mappings -----------------------------------------------------------------------
 
     def mapping(self, node: parse.Mapping, old: Any, new: Any, path: str, depth: int) -> None:
+        self._visited.add(id(node))
         old_items = dict(render.mapping_items(old))
         new_items = dict(render.mapping_items(new))
         if node.flow and (
@@ -229,7 +339,8 @@ class _Planner:
                 end += 1
             comment = end < len(self.text) and self.text[end] == "#"
             rendered = self.render(value, style, path, flow, start)
-            self.edits.append(Edit(start, end, " " + rendered + (" " if comment else "")))
+            text = " " + rendered + (" " if comment else "")
+            self._scalar(Edit(start, end, text), value, 1, len(rendered), flow, path)
             return
         if style in (render.LITERAL, render.FOLDED):
             end = line_end(self.text, self._block_scalar_end(node))
@@ -240,14 +351,36 @@ class _Planner:
                 indent=" " * indent,
                 newline=self.layout.newline,
             )
-            self.edits.append(Edit(start, end, rendered + self.layout.newline))
+            text = rendered + self.layout.newline
+            self._scalar(Edit(start, end, text), value, 0, len(text), flow, path, block=True)
             return
         rendered = self.render(value, style, path, flow, start)
         if style == parse.PLAIN:
             rendered = _like(node.value, value, rendered)
-        self.edits.append(Edit(start, end, rendered))
+        self._scalar(Edit(start, end, rendered), value, 0, len(rendered), flow, path)
+
+    def _scalar(
+        self,
+        edit: Edit,
+        value: Any,
+        lead: int,
+        size: int,
+        flow: bool,
+        path: str,
+        *,
+        block: bool = False,
+    ) -> None:
+        self.edits.append(edit)
+        self._scalar_ids.add(id(edit))
+        self.scalars.append(ScalarEdit(edit, value, lead, size, flow, block, path))
 
     def render(self, value: Any, style: str, path: str, flow: bool, at: int) -> str:
+        if self._layout is None:
+            # Indentation and line breaks only show in a value that takes several lines:
+            # most do not, and then the file's layout need not be read off it.
+            single = render.render_scalar(value, style, flow=flow, indent="  ", newline="\n")
+            if "\n" not in single and "\r" not in single:
+                return single
         return render.render_scalar(
             value,
             style,
@@ -374,6 +507,7 @@ class _Planner:
     def sequence(
         self, node: parse.Sequence, before: list[Any], after: list[Any], path: str, depth: int
     ) -> None:
+        self._visited.add(id(node))
         prefix = 0
         while prefix < min(len(before), len(after)) and same(before[prefix], after[prefix]):
             prefix += 1

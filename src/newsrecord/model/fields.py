@@ -119,7 +119,9 @@ def model(*, key_order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
             cls,
             kw_only=True,
             repr=False,
-            on_setattr=attrs.setters.pipe(attrs.setters.convert, attrs.setters.validate),
+            on_setattr=attrs.setters.pipe(
+                attrs.setters.convert, attrs.setters.validate, _note_assignment
+            ),
             field_transformer=_complete,
         )
         made.__repr__ = _compact_repr  # type: ignore[method-assign]
@@ -131,6 +133,20 @@ def model(*, key_order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
 
 
 _ORDER_ATTRIBUTE: Final = "__newsrecord_order__"
+
+WATCHED: Final[dict[int, set[int]]] = {}
+"""``id(model object) -> set``: a document watching the object; assignments add the id.
+
+A document's record may be large; knowing which objects were assigned to lets saving
+look at those alone instead of comparing every field (see ``newsrecord._bind.snapshot``).
+"""
+
+
+def _note_assignment(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Any:
+    touched = WATCHED.get(id(instance))
+    if touched is not None:
+        touched.add(id(instance))
+    return value
 
 
 def is_model_class(tp: Any) -> bool:

@@ -1,0 +1,210 @@
+"""How the cost of an edit grows: with the size of the record and with the number of edits.
+
+Usage::
+
+    python benchmarks/edit_growth.py [--largest N] [--repeat R]
+
+Records are made from the reference record (``seeds/``) by repeating its related article
+N times, each with its own title. Three families are timed, each for sizes 10, 100,
+1,000 and 10,000 (up to ``--largest``), and printed side by side with the exponent of a
+least-squares fit of log(time) against log(size) (0 = constant, 1 = linear, 2 = quadratic):
+
+* one edit, record size N: ``set_field`` of one related title (the middle one), then
+  ``dumps()``; the load is timed apart and left out;
+* k edits: ``set_field`` of all k related titles of a record with k related articles,
+  then one ``dumps()``;
+* k unknown keys: ``set_field`` of k keys the model does not know, then ``dumps()``.
+
+Then, on the reference record itself: load + edit one field + ``dumps()`` against
+ruamel.yaml's round-trip load + edit + dump, as a ratio.
+
+Every figure is the best of ``--repeat`` runs (more for the small sizes), the garbage
+collector off. Timing belongs
+here, never in the unit tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import math
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Final
+
+from ruamel.yaml import YAML
+
+import newsrecord
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+SEED: Final = ROOT / "seeds" / "000_9841d82d5199b387.txt"
+SIZES: Final = (10, 100, 1_000, 10_000)
+# Generated records go far past the default limits, which are set for real files.
+LIMITS: Final = newsrecord.Limits(max_nodes=10**8, max_front_matter=1 << 31)
+
+
+def make_record(seed: str, related: int) -> str:
+    """The seed with its related article repeated *related* times, titles numbered."""
+    start = seed.index("related:\n") + len("related:\n")
+    end = seed.index("\nsecured:")
+    item = seed[start:end].rstrip("\n") + "\n"
+    title = 'title: "The AI industry'
+    items = "".join(item.replace(title, f"{title} {n}", 1) for n in range(related))
+    return seed[:start] + items + seed[end:]
+
+
+def best(run: Callable[[], Any], repeat: int) -> float:
+    """The shortest of *repeat* timings of *run*, in seconds."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        gc.disable()
+        try:
+            began = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - began)
+        finally:
+            gc.enable()
+    return min(times)
+
+
+def exponent(sizes: list[int], seconds: list[float]) -> float:
+    """The slope of a least-squares line through (log size, log time)."""
+    xs = [math.log(size) for size in sizes]
+    ys = [math.log(max(second, 1e-9)) for second in seconds]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+
+
+def timed_edit(text: str, edit: Callable[[newsrecord.Document], None], repeat: int) -> float:
+    """Seconds to make *edit* on a document of *text* and dumps(): the load not counted."""
+    times = []
+    for _ in range(repeat):
+        document = newsrecord.loads(text, limits=LIMITS)
+        gc.collect()
+        gc.disable()
+        try:
+            began = time.perf_counter()
+            edit(document)
+            document.dumps()
+            times.append(time.perf_counter() - began)
+        finally:
+            gc.enable()
+    return min(times)
+
+
+def one_edit(text: str, size: int, repeat: int) -> float:
+    """Seconds to set one related title (the middle one) and dumps()."""
+    return timed_edit(text, lambda d: d.set(f"related[{size // 2}].title", "Edited"), repeat)
+
+
+def many_edits(text: str, count: int, repeat: int) -> float:
+    """Seconds to set *count* related titles and dumps()."""
+
+    def edit(document: newsrecord.Document) -> None:
+        for number in range(count):
+            document.set(f"related[{number}].title", f"Edited title {number}")
+
+    return timed_edit(text, edit, repeat)
+
+
+def unknown_keys(seed: str, count: int, repeat: int) -> float:
+    """Seconds to set *count* keys the model does not know and dumps()."""
+
+    def edit(document: newsrecord.Document) -> None:
+        for number in range(count):
+            document.set(f"localNote{number}", f"note {number}", strict=False)
+
+    return timed_edit(seed, edit, repeat)
+
+
+def copy_floor(text: str, repeat: int) -> float:
+    """Seconds to make a new text with one character inserted: what any result costs."""
+    half = len(text) // 2
+    return best(lambda: text[:half] + "x" + text[half:], repeat)
+
+
+def load_time(text: str, repeat: int) -> float:
+    """Seconds to load *text* and build its record, for scale."""
+    return best(lambda: newsrecord.loads(text, limits=LIMITS).record, repeat)
+
+
+def against_ruamel(seed: str, repeat: int) -> tuple[float, float]:
+    """Seconds per load + edit one field + write: newsrecord, then ruamel.yaml."""
+    rounds = 200
+    opening = seed.index("---", 3)
+    front_matter = seed[4:opening]
+
+    def ours() -> None:
+        for _ in range(rounds):
+            document = newsrecord.loads(seed)
+            document.record.heat = 39
+            document.dumps()
+
+    def theirs() -> None:
+        yaml = YAML()
+        for _ in range(rounds):
+            data = yaml.load(front_matter)
+            data["heat"] = 39
+            out = io.StringIO()
+            yaml.dump(data, out)
+
+    return best(ours, repeat) / rounds, best(theirs, repeat) / rounds
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the three families and the comparison with ruamel.yaml."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--largest", type=int, default=SIZES[-1], help="largest size")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (best kept)")
+    options = parser.parse_args(argv)
+    sizes = [size for size in SIZES if size <= options.largest] or [options.largest]
+    seed = SEED.read_text(encoding="utf-8")
+    repeat = max(options.repeat, 1)
+    families: dict[str, list[float]] = {
+        "load (for scale, not in the rows below)": [],
+        "copy of the text (floor of any result)": [],
+        "one edit, record of N related": [],
+        "N edits (set_field on list items)": [],
+        "N unknown keys set": [],
+    }
+    load, floor, one, many, keys = families.values()
+    for size in sizes:
+        text = make_record(seed, size)
+        # Small cases take microseconds: more runs, so that the best is not a slow moment.
+        runs = max(repeat, repeat * 1000 // size)
+        load.append(load_time(text, runs))
+        floor.append(copy_floor(text, runs * 5))
+        one.append(one_edit(text, size, runs))
+        many.append(many_edits(text, size, max(repeat, runs // 10)))
+        keys.append(unknown_keys(seed, size, max(repeat, runs // 10)))
+    print(f"newsrecord edit growth ({sys.implementation.name} {sys.version.split()[0]})")
+    print("milliseconds, best of runs; exponent of a log-log fit (0 = flat, 1 = linear)")
+    header = f"{'case':<42}" + "".join(f"{'N=' + format(n, ','):>12}" for n in sizes)
+    print(header + f"{'exponent':>10}")
+    for label, seconds in families.items():
+        cells = "".join(f"{second * 1e3:>12.3f}" for second in seconds)
+        fitted = exponent(sizes, seconds) if len(sizes) > 1 else float("nan")
+        print(f"{label:<42}{cells}{fitted:>10.2f}")
+    largest, smallest = sizes[-1], sizes[0]
+    beyond = [max(edit - copied, 0.0) for edit, copied in zip(one, floor, strict=True)]
+    print(
+        f"one edit, N={largest:,} / N={smallest:,}: {one[-1] / max(one[0], 1e-9):.1f}x; "
+        f"beyond the copy of the text: {beyond[-1] / max(beyond[0], 1e-9):.1f}x"
+    )
+    per_edit = [many[i] / sizes[i] * 1e6 for i in range(len(sizes))]
+    print("N edits, us per edit: " + ", ".join(f"{cost:.0f}" for cost in per_edit))
+    ours, theirs = against_ruamel(seed, repeat)
+    print(
+        f"load + edit + dumps(): newsrecord {ours * 1e6:.0f} us, ruamel.yaml round trip "
+        f"{theirs * 1e6:.0f} us: {theirs / ours:.1f}x faster"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

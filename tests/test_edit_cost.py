@@ -1,0 +1,301 @@
+"""Edits planned from what changed: the snapshot of the record as loaded, and its uses.
+
+dumps() looks only at the objects assigned to and the lists and ``extra`` dicts changed
+in place, plans splices for them alone and reads the written scalars back one by one.
+These tests make every kind of change a user can make (in place, by assignment, moving
+objects between places) and check that the text reads back as the edited record, and
+that it is the text the full comparison of the whole record gives. No timing here: see
+benchmarks/edit_growth.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import newsrecord
+from newsrecord import Article, Image, Provider, RelatedArticle, ValidationError
+from newsrecord._bind import snapshot as snapshot_module
+from newsrecord._write import splice
+from newsrecord.model.fields import WATCHED
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_9841d82d5199b387.txt"
+SEED_TEXT = SEED.read_bytes().decode("utf-8")
+
+FLOW = """\
+---
+title: "Flow things"
+type: article
+topics: [AI, Robots]
+provider: {name: Flow, domain: flow.example}
+heat: 5
+counts:
+  views: 10
+  tags:
+    - one
+---
+Body.
+"""
+
+
+def related_record(seed_text: str, count: int) -> str:
+    start = seed_text.index("related:\n") + len("related:\n")
+    end = seed_text.index("\nsecured:")
+    item = seed_text[start:end].rstrip("\n") + "\n"
+    title = 'title: "The AI industry'
+    items = "".join(item.replace(title, f"{title} {n}", 1) for n in range(count))
+    return seed_text[:start] + items + seed_text[end:]
+
+
+def compared(document: newsrecord.Document) -> str:
+    """The text the full comparison of the record as loaded with the record gives."""
+    return document._dumps_compared(document.body != document.text[document._parts.body_start :])
+
+
+def check(document: newsrecord.Document) -> str:
+    """dumps() reads back as the record, and equals the full comparison's text."""
+    text = document.dumps()
+    again = newsrecord.loads(text, kind=type(document.record))
+    assert splice.same(again.record, document.record)
+    assert again.body == document.body
+    assert text == compared(document)
+    return text
+
+
+def changed_lines(before: str, after: str) -> int:
+    old, new = before.splitlines(), after.splitlines()
+    return sum(a != b for a, b in zip(old, new, strict=False)) + abs(len(old) - len(new))
+
+
+# --- changes of every kind ------------------------------------------------------------------
+
+
+def _swap_provider(record: Any) -> None:
+    old = record.provider
+    kept = copy.deepcopy(old)
+    old.name = "Mutated"
+    record.provider = kept
+
+
+CHANGES: dict[str, Callable[[Any], None]] = {
+    "title": lambda r: setattr(r, "title", "A new title"),
+    "nested attribute": lambda r: setattr(r.related[1].images[0], "width", 77),
+    "append to a list in place": lambda r: r.topics.append("Robots"),
+    "remove from a list in place": lambda r: r.related.pop(0),
+    "insert into a list in place": lambda r: r.related.insert(1, RelatedArticle(title="New")),
+    "reverse a list": lambda r: r.related.reverse(),
+    "replace an item in place": lambda r: r.related.__setitem__(2, "a-slug"),
+    "move an image between lists": lambda r: r.related[0].images.append(r.related[1].images.pop()),
+    "mutate then detach": lambda r: (
+        setattr(r.related[0], "title", "gone anyway"),
+        r.related.pop(0),
+    ),
+    "mutate the old provider, then replace it by its copy": _swap_provider,
+    "unknown key added in place": lambda r: r.extra.__setitem__("localNote", "hello"),
+    "unknown key added to a nested object": lambda r: r.related[2].extra.__setitem__("n", 1),
+    "same instant, other zone": lambda r: setattr(
+        r,
+        "published_date_time",
+        r.published_date_time.astimezone(dt.timezone(dt.timedelta(hours=2))),
+    ),
+    "set and set back": lambda r: (
+        setattr(r, "heat", 1),
+        setattr(r, "heat", 38),
+    ),
+    "a new list with the same items": lambda r: setattr(r, "related", list(r.related)),
+    "a new image list": lambda r: setattr(r, "images", [Image(url="https://x.example/a.png")]),
+    "nested change under a replaced attribute": lambda r: (
+        setattr(r.related[1].provider, "name", "Changed"),
+        setattr(r.related[1], "provider", Provider(name="Other")),
+    ),
+    "clear a list in place": lambda r: r.related[0].images.clear(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_each_kind_of_change_reads_back_and_matches_the_full_comparison(
+    seed_text: str, name: str
+) -> None:
+    document = newsrecord.loads(related_record(seed_text, 4))
+    CHANGES[name](document.record)
+    check(document)
+
+
+def test_changes_made_together_read_back(seed_text: str) -> None:
+    document = newsrecord.loads(related_record(seed_text, 6))
+    for name in sorted(CHANGES):
+        apply(name, document.record)
+    check(document)
+
+
+def apply(name: str, record: Any) -> None:
+    # An earlier change may have taken away what this one changes (a slug has no images).
+    with contextlib.suppress(IndexError, AttributeError, TypeError):
+        CHANGES[name](record)
+
+
+@given(st.lists(st.sampled_from(sorted(CHANGES)), max_size=5))
+def test_any_sequence_of_changes_reads_back(names: list[str]) -> None:
+    document = newsrecord.loads(related_record(SEED_TEXT, 5))
+    for name in names:
+        apply(name, document.record)
+    check(document)
+
+
+def test_a_flow_collection_and_nested_unknown_data_change_in_place() -> None:
+    document = newsrecord.loads(FLOW)
+    record = document.record
+    record.topics.append("More")
+    assert record.provider is not None
+    record.provider.name = "Flowing"
+    record.extra["counts"]["views"] = 11
+    record.extra["counts"]["tags"].append("two")
+    text = check(document)
+    assert "topics: [AI, Robots, More]" in text
+    assert "views: 11" in text
+
+
+def test_nothing_changed_gives_the_text_and_is_not_modified(seed_text: str) -> None:
+    document = newsrecord.loads(seed_text)
+    record = document.record
+    record.heat = 1
+    record.heat = 38
+    record.topics.append("x")
+    record.topics.pop()
+    assert not document.is_modified()
+    assert document.dumps() == seed_text
+
+
+def test_a_real_change_is_modified(seed_text: str) -> None:
+    document = newsrecord.loads(seed_text)
+    document.record.related[0].images[0].height = 5
+    assert document.is_modified()
+    assert changed_lines(seed_text, check(document)) == 1
+
+
+def test_a_replaced_record_is_compared_whole(seed_text: str) -> None:
+    document = newsrecord.loads(seed_text)
+    other = copy.deepcopy(document.record)
+    other.title = "Replaced"
+    document.record = other
+    assert document._snapshot is not None
+    assert document._snapshot.changes(other) is None
+    assert "Replaced" in check(document)
+
+
+def test_one_change_in_a_large_record_rewrites_one_line(seed_text: str) -> None:
+    text = related_record(seed_text, 300)
+    document = newsrecord.loads(text)
+    document.set("related[150].title", "Only this one")
+    assert changed_lines(text, check(document)) == 1
+
+
+def test_every_title_of_a_list_and_many_unknown_keys(seed_text: str) -> None:
+    text = related_record(seed_text, 60)
+    document = newsrecord.loads(text)
+    for number in range(60):
+        document.set(f"related[{number}].title", f"Title {number}: with a colon")
+    for number in range(40):
+        document.set(f"localNote{number}", f"note {number}", strict=False)
+    out = check(document)
+    again = newsrecord.loads(out).record
+    assert [item.title for item in again.related] == [f"Title {n}: with a colon" for n in range(60)]
+    assert again.extra["localNote39"] == "note 39"
+
+
+def test_bad_values_put_in_lists_in_place_are_refused_with_their_path(seed_text: str) -> None:
+    document = newsrecord.loads(related_record(seed_text, 3))
+    document.record.related[1].topics = ["ok"]
+    document.record.related[1].topics.append(3)  # type: ignore[arg-type]  # on purpose
+    with pytest.raises(ValidationError) as caught:
+        document.dumps()
+    assert caught.value.problems[0].field == "related[1].topics"
+
+
+def test_a_bad_object_put_in_a_list_in_place_is_refused(seed_text: str) -> None:
+    document = newsrecord.loads(seed_text)
+    image = Image(url="https://x.example/b.png")
+    document.record.images.append(image)
+    object.__setattr__(image, "width", "wide")  # past the assignment check, on purpose
+    with pytest.raises(ValidationError) as caught:
+        document.dumps()
+    assert caught.value.problems[0].field == "images[1].width"
+
+
+def test_a_scalar_that_does_not_read_back_is_caught(
+    seed_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = newsrecord.loads(seed_text)
+    document.record.title = "A title"
+    # Write a title that YAML reads as another string: the check must see it.
+    monkeypatch.setattr(splice._Planner, "render", lambda *_: '"Another title"')
+    with pytest.raises(AssertionError, match="did not give the edited record"):
+        document.dumps()
+
+
+def test_a_scalar_that_swallows_the_rest_of_its_line_is_caught(
+    seed_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = newsrecord.loads(seed_text)
+    document.record.type = "news"
+    monkeypatch.setattr(splice._Planner, "render", lambda *_: '"news" extra')
+    with pytest.raises(AssertionError, match="did not give the edited record"):
+        document.dumps()
+
+
+def test_saving_starts_a_new_snapshot_and_forgets_the_old(tmp_path: Any, seed_text: str) -> None:
+    path = tmp_path / "record.md"
+    path.write_text(seed_text, encoding="utf-8", newline="")
+    document = newsrecord.load(path)
+    old_record = document.record
+    old_record.heat = 1
+    document.save()
+    assert id(old_record) not in WATCHED or WATCHED[id(old_record)] is not document._snapshot
+    document.record.heat = 2
+    assert "heat: 2" in document.dumps()
+    old_record.heat = 3  # the record saved before is no longer the document's
+    assert "heat: 2" in document.dumps()
+
+
+def test_objects_of_a_dropped_document_are_no_longer_watched(seed_text: str) -> None:
+    document = newsrecord.loads(seed_text)
+    record = document.record
+    assert id(record) in WATCHED
+    del document
+    assert id(record) not in WATCHED
+
+
+def test_a_snapshot_that_cannot_match_its_nodes_falls_back(seed_text: str) -> None:
+    # A record and the nodes of another text: the snapshot says it cannot tell changes.
+    record = newsrecord.loads(related_record(seed_text, 4)).record
+    other = newsrecord.loads(related_record(seed_text, 3))
+    mismatched = snapshot_module.Snapshot(record, other._root)
+    assert mismatched.changes(record) == []
+    record.related[3].title = "Not in the other text"
+    assert mismatched.changes(record) is None
+
+
+def test_an_article_built_in_code_is_unaffected() -> None:
+    article = Article(title="Made in code")
+    article.heat = 5  # no document watches it
+    assert id(article) not in WATCHED
+
+
+def test_a_deep_copy_of_a_document_compares_its_whole_record(seed_text: str) -> None:
+    document = newsrecord.loads(seed_text)
+    document.record  # noqa: B018  # the record as users get it
+    twin = copy.deepcopy(document)
+    twin.record.heat = 99
+    twin.record.topics.append("Twin")
+    text = check(twin)
+    assert "heat: 99" in text
+    assert "- Twin" in text
+    assert document.dumps() == seed_text
