@@ -12,11 +12,28 @@ from newsrecord.errors import ParseError
 # A delimiter is a line of three dashes; trailing blanks are tolerated because editors
 # leave them and Jekyll accepts them.
 _OPENING = re.compile(r"---[ \t]*(?:\r\n|\n|\r)")
-_CLOSING = re.compile(r"^---[ \t]*(?:\r\n|\n|\r|\Z)", re.MULTILINE)
+_CLOSING = re.compile(r"---[ \t]*(?:\r\n|\n|\r|\Z)")
 # re's "^" knows only LF, so files with old Mac line breaks (a lone CR, which YAML and
 # LineIndex count as a line break too) need a lookbehind, five times slower on big files:
 # used only for them.
 _CLOSING_AFTER_CR = re.compile(r"(?<=\r)---[ \t]*(?:\r\n|\n|\r|\Z)")
+
+
+def _closing_line(text: str, newline: int) -> re.Match[str] | None:
+    """The first ``---`` line after the line break at *newline*.
+
+    ``str.find`` jumps to each line that starts with dashes; a regular expression searching
+    for line starts would look at every character of the front matter, as long as the
+    rest of loading a record takes with the native scanner.
+    """
+    while True:
+        newline = text.find("\n---", newline)
+        if newline < 0:
+            return None
+        found = _CLOSING.match(text, newline + 1)
+        if found is not None:
+            return found
+        newline += 1
 
 
 @attrs.frozen
@@ -45,9 +62,10 @@ def split(text: str, path: str | None = None) -> Parts:
     if opening is None:
         what = "the file is empty" if not text[start:] else "the file has no front matter"
         raise ParseError(f"{what}: a record starts with a line '---'", path=path, line=1, column=1)
-    closing = (_CLOSING_AFTER_CR if opening.group()[-1] == "\r" else _CLOSING).search(
-        text, opening.end()
-    )
+    if opening.group()[-1] == "\r":
+        closing = _CLOSING_AFTER_CR.search(text, opening.end())
+    else:
+        closing = _closing_line(text, opening.end() - 1)
     if closing is None:
         line, column = LineIndex(text).position(start)
         raise ParseError(
