@@ -373,14 +373,7 @@ def _check(value: Any, path: FieldPath, out: list[Located], only: set[str] | Non
             continue
         item = getattr(value, attribute.name)
         here = (*path, info(attribute).key) if attribute.name != "extra" else path
-        try:
-            if attribute.validator is not None:
-                attribute.validator(value, attribute, item)
-        except RecordError as exc:
-            out.append((here, exc.message))
-            continue
-        except (TypeError, ValueError) as exc:
-            out.append((here, str(exc)))
+        if not _valid(value, attribute, item, here, out):
             continue
         if attrs.has(type(item)) and not isinstance(item, VALUE_TYPES):
             _check(item, here, out)
@@ -388,6 +381,22 @@ def _check(value: Any, path: FieldPath, out: list[Located], only: set[str] | Non
             for index, element in enumerate(item):
                 if attrs.has(type(element)) and not isinstance(element, VALUE_TYPES):
                     _check(element, (*here, index), out)
+
+
+def _valid(
+    owner: Any, attribute: attrs.Attribute[Any], item: Any, here: FieldPath, out: list[Located]
+) -> bool:
+    """Run the field's validator on *item*; note a problem in *out* and say whether none."""
+    try:
+        if attribute.validator is not None:
+            attribute.validator(owner, attribute, item)
+    except RecordError as exc:
+        out.append((here, exc.message))
+        return False
+    except (TypeError, ValueError) as exc:
+        out.append((here, str(exc)))
+        return False
+    return True
 
 
 def check_assigned(
@@ -406,14 +415,7 @@ def check_assigned(
             continue
         item = getattr(owner, attribute.name)
         here = (*path, info(attribute).key) if attribute.name != "extra" else path
-        try:
-            if attribute.validator is not None:
-                attribute.validator(owner, attribute, item)
-        except RecordError as exc:
-            out.append((here, exc.message))
-            continue
-        except (TypeError, ValueError) as exc:
-            out.append((here, str(exc)))
+        if not _valid(owner, attribute, item, here, out):
             continue
         if attrs.has(type(item)) and not isinstance(item, VALUE_TYPES):
             if id(item) not in known:

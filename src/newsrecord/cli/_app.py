@@ -123,3 +123,15 @@ def parse_json(text: str, hint: str) -> Any:
         return json.loads(text)
     except ValueError as exc:
         raise click.BadParameter(f"not JSON: {text!r} ({exc})", param_hint=hint) from exc
+
+
+def format_option(text_means: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--format text|json`` (into the parameter ``output``); *text_means* for its help."""
+    return click.option(
+        "--format",
+        "output",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=f"text: {text_means}; json: one JSON document.",
+    )

@@ -24,6 +24,7 @@ from newsrecord.cli._runner import (
     progress_bar,
     read_problem,
     record_files,
+    report,
     run_batches,
 )
 from newsrecord.files import replace_if_unchanged
@@ -168,9 +169,7 @@ def find(
                 bar.update(1)
             if problems:
                 failed += 1
-                clear_bar_line(bar)
-                for problem in problems:
-                    click.echo(str(problem), err=True)
+                report(problems, bar)
                 continue
             if values is None:
                 continue

@@ -18,6 +18,7 @@ from newsrecord.cli._app import (
     EXIT_INVALID,
     JOBS_OPTION,
     PATTERN_OPTION,
+    format_option,
     main,
     no_records_found,
 )
@@ -30,6 +31,7 @@ from newsrecord.cli._runner import (
     progress_bar,
     read_problem,
     record_files,
+    report,
     run_batches,
 )
 from newsrecord.errors import brief
@@ -38,14 +40,7 @@ from newsrecord.files import replace_if_unchanged
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: one problem per line, then a summary; json: one JSON document.",
-)
+@format_option("one problem per line, then a summary")
 @click.option(
     "--strict",
     is_flag=True,
@@ -378,9 +373,7 @@ def fmt(
                 continue
             if problems:
                 invalid += 1
-                clear_bar_line(bar)
-                for problem in problems:
-                    click.echo(str(problem), err=True)
+                report(problems, bar)
                 continue
             if diff is None:
                 continue
@@ -389,9 +382,7 @@ def fmt(
                 click.echo(diff, nl=False)
             if check:
                 click.echo(path)
-        clear_bar_line(bar)
-    for problem in walk_problems:
-        click.echo(str(problem), err=True)
+        report(walk_problems, bar)
     invalid += len(walk_problems)
     verb = "reformatted" if write else "would be reformatted"
     click.echo(f"{changed} of {total} files {verb}", err=True)

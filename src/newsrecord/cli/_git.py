@@ -23,7 +23,7 @@ from typing import IO, Any, Final
 import click
 
 import newsrecord
-from newsrecord.cli._app import EXIT_INVALID, main
+from newsrecord.cli._app import EXIT_INVALID, format_option, main
 from newsrecord.diff import (
     FieldChange,
     count_line_changes,
@@ -232,14 +232,7 @@ def _revision_diffs(old_rev: str, new_rev: str, paths: Sequence[str]) -> Iterato
 
 @main.command()
 @click.argument("args", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: one change per line; json: one JSON document for bots.",
-)
+@format_option("one change per line (json is for bots)")
 @click.option(
     "--textconv",
     is_flag=True,

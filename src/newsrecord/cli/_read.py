@@ -21,11 +21,11 @@ from newsrecord.cli._app import (
 )
 from newsrecord.cli._redact import Redactor
 from newsrecord.cli._runner import (
-    clear_bar_line,
     default_jobs,
     load_each,
     progress_bar,
     record_files,
+    report,
     run_batches,
 )
 from newsrecord.model.fields import is_model
@@ -136,13 +136,9 @@ def json_(
             if line is not None:
                 click.echo(line)
             if problems:
-                clear_bar_line(bar)
-            for problem in problems:
-                click.echo(str(problem), err=True)
+                report(problems, bar)
             invalid += bool(problems)
-        clear_bar_line(bar)
-    for problem in walk_problems:
-        click.echo(str(problem), err=True)
+        report(walk_problems, bar)
     if invalid or walk_problems:
         sys.exit(EXIT_INVALID)
 

@@ -140,6 +140,13 @@ def clear_bar_line(bar: Any) -> None:
         click.echo("\r\x1b[K", nl=False, err=True)
 
 
+def report(problems: Iterable[newsrecord.Problem], bar: Any = None) -> None:
+    """Print *problems* on stderr, one a line, clearing the progress bar's line first."""
+    clear_bar_line(bar)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
 def record_files(
     paths: Iterable[str], problems: list[newsrecord.Problem], pattern: str = "*.md"
 ) -> Iterator[Path]:

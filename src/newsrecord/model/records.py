@@ -43,6 +43,8 @@ _ARTICLE_ORDER = (
     "related",
     "secured",
 )
+# How events and projects begin: a name, and a page's heading.
+_NAMED_HEAD = ("name", "title", "excerpt", "originalUrl", "webUrl", "website", "type")
 # How downloads and challenges begin: a page's heading, dates and flags.
 _PAGE_HEAD = (
     "title",
@@ -713,13 +715,7 @@ class Funding:
 
 @model(
     key_order=(
-        "name",
-        "title",
-        "excerpt",
-        "originalUrl",
-        "webUrl",
-        "website",
-        "type",
+        *_NAMED_HEAD,
         "startDateTime",
         "endDateTime",
         "location",
@@ -793,13 +789,7 @@ class GitHub:
 
 @model(
     key_order=(
-        "name",
-        "title",
-        "excerpt",
-        "originalUrl",
-        "webUrl",
-        "website",
-        "type",
+        *_NAMED_HEAD,
         "publishedDateTime",
         "updatedDateTime",
         "heat",
