@@ -50,18 +50,20 @@ def _kind(
 ) -> type[AnyRecord]:
     if category == "news":
         return Article
-    folder = _kind_of_folder(path)
     if type_ is None:
         # Organization records have no type; they are known by their identifying keys.
         keys = set(keys)
         if "taxonomy" in keys or "_id" in keys:
             return Organization
-        return folder or Record
+        return _kind_of_folder(path) or Record
     chosen = _BY_TYPE.get(str(type_).lower())
-    if chosen is Profile and (folder is CompanyProfile or not _COMPANY_KEYS.isdisjoint(keys)):
-        # People and companies both say "profile"; the folder or the fields tell them apart.
+    if chosen is Profile and (
+        not _COMPANY_KEYS.isdisjoint(keys) or _kind_of_folder(path) is CompanyProfile
+    ):
+        # People and companies both say "profile"; the fields or the folder tell them apart.
         return CompanyProfile
-    return chosen or folder or Record
+    # The folder is looked at only when the type does not decide: most records say it.
+    return chosen or _kind_of_folder(path) or Record
 
 
 # Jekyll collections: the folder a record is published from names its kind.
