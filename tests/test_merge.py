@@ -211,20 +211,6 @@ def test_command_exits_1_with_markers_on_conflict(tmp_path: Path) -> None:
 # --- properties over drawn records ----------------------------------------------------------------
 
 
-def merge_or_known_bug(base: str, ours: str, theirs: str) -> newsrecord.MergeResult:
-    """Merge; a splice that hits the splicer's known overlapping-edits bug is an xfail.
-
-    See test_known_splicer_bug_found_by_the_merge_properties: the bug is in the splicer,
-    which any edit that rewrites a list item this way reaches, not in the merge.
-    """
-    try:
-        return newsrecord.merge_texts(base, ours, theirs)
-    except AssertionError as exc:
-        if "overlapping edits" not in str(exc):
-            raise
-        pytest.xfail(f"known splicer bug: {exc}")
-
-
 @settings(max_examples=30, deadline=None)
 @given(base=strategies.records(newsrecord.Article), theirs=strategies.records(newsrecord.Article))
 def test_an_unchanged_side_gives_the_other_side(
@@ -232,7 +218,7 @@ def test_an_unchanged_side_gives_the_other_side(
 ) -> None:
     base_text = newsrecord.dumps(base, body="body\n")
     theirs_text = newsrecord.dumps(theirs, body="other body\n")
-    result = merge_or_known_bug(base_text, base_text, theirs_text)
+    result = newsrecord.merge_texts(base_text, base_text, theirs_text)
     assert result.clean
     assert newsrecord.to_dict(newsrecord.loads(result.text).record) == newsrecord.to_dict(
         newsrecord.loads(theirs_text).record
@@ -277,13 +263,9 @@ def test_an_unknown_key_set_to_null_stays_null() -> None:
     assert newsrecord.loads(merged.text).record.extra["nothing"] is None
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="splicer bug: a key inserted before the first key of a list item whose value "
-    "is rewritten gives overlapping edits (newsrecord._write.splice, not the merge)",
-)
-def test_known_splicer_bug_found_by_the_merge_properties() -> None:
+def test_a_key_inserted_first_in_a_list_item_whose_value_is_rewritten() -> None:
+    # Found by the properties above: the rewrite of otherNames took its whole line, the
+    # dash with it, and the new first key went inside that line (overlapping edits).
     def article(organization: newsrecord.Organization) -> str:
         publishers = [newsrecord.Organization(), newsrecord.Organization(), organization]
         provider = newsrecord.Provider(publishers=publishers)

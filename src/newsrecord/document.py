@@ -348,14 +348,29 @@ class Document:
         old = self._data
         new = copy.deepcopy(old)
         editing.edit_data(new, self._kind, field, action, value, parse=parse, strict=strict)
-        edits = splice.plan_edits(self._current, self._root, old, new, self.newline)
-        text = splice.apply_edits(self._current, edits)
-        body = self.body
-        duplicates = len(self._duplicates)
-        self._read(text, strict=False)
+        current, body, duplicates = self._current, self.body, len(self._duplicates)
+        try:
+            text = splice.apply_edits(
+                current, splice.plan_edits(current, self._root, old, new, self.newline)
+            )
+            self._read(text, strict=False)
+            good = convert.plain_reads_as(self._data, new) and len(self._duplicates) == duplicates
+        except (splice.SpliceError, RecordError):
+            text, good = "", False
         self.body = body
-        if not convert.plain_reads_as(self._data, new) or len(self._duplicates) != duplicates:
+        if good:
+            return
+        if STRICT_SPLICES:
             raise AssertionError(f"the splice did not give the edited data:\n{text}")
+        # No record to write the front matter from anew: leave the text as it was.
+        self._read(current, strict=False)
+        self.body = body
+        raise ValidationError(
+            "this edit could not be written into the file's text without changing other "
+            "values (a bug of newsrecord's: please report it); the file was left as it was",
+            path=self.path,
+            field=field,
+        )
 
     def _problem_at(self, offset: int, message: str, field: str | None) -> Problem:
         line, column = self._index.position(offset)
@@ -437,14 +452,21 @@ class Document:
         problems = self._check_changes(snapshot, changes)
         if problems:
             raise ValidationError(convert.problems_of(problems, self.path))
-        plan = splice.plan_changes(
-            current, self._root, self._record, changes, snapshot, self.newline
-        )
-        edits = list(plan.edits)
         if body_changed:
             self._check_body()
-            edits.append(splice.Edit(self._parts.body_start, len(current), self.body))
-        text = splice.apply_edits(current, edits)
+        try:
+            plan = splice.plan_changes(
+                current, self._root, self._record, changes, snapshot, self.newline
+            )
+            edits = list(plan.edits)
+            if body_changed:
+                edits.append(splice.Edit(self._parts.body_start, len(current), self.body))
+            text = splice.apply_edits(current, edits)
+        except splice.SpliceError:
+            # A bug of the change planner's: plan again from the whole record.
+            if STRICT_SPLICES:
+                raise
+            return self._dumps_compared(body_changed)
         if plan.only_scalars and self._read_back(plan, text):
             return text
         return self._verified(text, _top_keys(snapshot, changes))
@@ -523,11 +545,21 @@ class Document:
             problems = convert.check(self.record, changed)
             if problems:
                 raise ValidationError(convert.problems_of(problems, self.path))
-            edits = splice.plan_edits(current, self._root, original, self.record, self.newline)
+            try:
+                edits = splice.plan_edits(current, self._root, original, self.record, self.newline)
+            except splice.SpliceError:
+                if STRICT_SPLICES:
+                    raise
+                return self._rewritten()
         if body_changed:
             self._check_body()
             edits.append(splice.Edit(self._parts.body_start, len(current), self.body))
-        text = splice.apply_edits(current, edits)
+        try:
+            text = splice.apply_edits(current, edits)
+        except splice.SpliceError:
+            if STRICT_SPLICES:
+                raise
+            return self._rewritten()
         return self._verified(text, changed)
 
     def _check_body(self) -> None:
@@ -551,6 +583,32 @@ class Document:
         # Read the result back: the splice must give exactly the edited record. If it ever
         # does not, rewrite the front matter in the house style rather than save a file
         # that says something else.
+        if self._reads_back(text, changed):
+            return text
+        if STRICT_SPLICES:
+            raise AssertionError(f"the splice did not give the edited record:\n{text}")
+        return self._rewritten()
+
+    def _rewritten(self) -> str:
+        """The text with its front matter written anew in the house style, checked.
+
+        The last resort when a splice goes wrong: comments and the file's own quoting are
+        lost, but never data.
+        """
+        text = self._current[: self._parts.yaml_start - len(self._opening())] + write_fresh(
+            self.record, self.body, self.newline
+        )
+        every = {spec.key for spec in fields(type(self.record))} | {"extra"}
+        if not self._reads_back(text, every):
+            raise ValidationError(
+                "the edited record could not be written so that it reads back the same "
+                "(a bug of newsrecord's: please report it)",
+                path=self.path,
+            )
+        return text
+
+    def _reads_back(self, text: str, changed: builtins.set[str]) -> bool:
+        """Whether *text* holds the edited record and body (*changed*: the keys to compare)."""
         try:
             parts = split(text, self.path)
             root = parse.parse(
@@ -571,13 +629,7 @@ class Document:
             )
         except RecordError:
             good = False
-        if good:
-            return text
-        if STRICT_SPLICES:
-            raise AssertionError(f"the splice did not give the edited record:\n{text}")
-        return self._current[: self._parts.yaml_start - len(self._opening())] + write_fresh(
-            self.record, self.body, self.newline
-        )
+        return good
 
     def _opening(self) -> str:
         return self._current[: self._parts.yaml_start].lstrip("\ufeff")

@@ -25,9 +25,26 @@ from newsrecord._write import render
 from newsrecord._write.style import HouseStyle, style_of
 from newsrecord.model.fields import keys_of
 
-__all__ = ["Edit", "Plan", "ScalarEdit", "apply_edits", "plan_changes", "plan_edits", "same"]
+__all__ = [
+    "Edit",
+    "Plan",
+    "ScalarEdit",
+    "SpliceError",
+    "apply_edits",
+    "plan_changes",
+    "plan_edits",
+    "same",
+]
 
 _MISSING: Final = object()
+
+
+class SpliceError(Exception):
+    """The splicer's plan does not fit the text (overlapping edits, a node not found).
+
+    A bug of ours, never the user's: the document catches it and writes the front matter
+    another way, checked, so it never reaches a caller.
+    """
 
 
 @attrs.frozen
@@ -52,9 +69,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     position = 0
     for _, edit in ordered:
         if edit.start < position:
-            raise AssertionError(
-                f"overlapping edits at offset {edit.start}: {ordered}"
-            )  # a bug of ours
+            raise SpliceError(f"overlapping edits at offset {edit.start}: {ordered}")
         out.append(text[position : edit.start])
         out.append(edit.text)
         position = edit.end
@@ -133,15 +148,16 @@ def plan_changes(
     planner = _Planner(text, root, type(record), newline)
     for entry in changes:
         node = entry.node
-        assert node is not None  # noqa: S101  # changes() looked up the node of each
+        if node is None:  # changes() looks up the node of each
+            raise SpliceError(f"no node for the change at {entry.style_path()}")
         if not snapshot.live(entry) or planner.covers(node):
             continue
         parent = entry.parent
         if parent is None:
             planner.mapping(root, snapshot.view(entry), record, "", 0)
         elif parent.is_list:
-            assert isinstance(parent.node, parse.Sequence)  # noqa: S101
-            assert isinstance(entry.step, int)  # noqa: S101
+            if not (isinstance(parent.node, parse.Sequence) and isinstance(entry.step, int)):
+                raise SpliceError(f"no list item for the change at {entry.style_path()}")
             planner.change_item(
                 parent.node,
                 entry.step,
@@ -151,8 +167,10 @@ def plan_changes(
                 parent.depth,
             )
         else:
-            assert isinstance(parent.node, parse.Mapping)  # noqa: S101
-            pair = next(pair for pair in parent.node.pairs if pair[1] is entry.node)
+            pairs = parent.node.pairs if isinstance(parent.node, parse.Mapping) else []
+            pair = next((pair for pair in pairs if pair[1] is node), None)
+            if pair is None or not isinstance(parent.node, parse.Mapping):
+                raise SpliceError(f"no entry for the change at {entry.style_path()}")
             planner.change_value(
                 parent.node,
                 pair,
@@ -208,10 +226,12 @@ class _Planner:
         indent = dash = None
         for key, value in self._block_pairs(self.root):
             if isinstance(value, parse.Mapping) and not value.flow and value.pairs:
-                indent = indent or self.column(value.pairs[0][0].start) - self.column(key.start)
+                first = self.key_start(value.pairs[0][0])
+                indent = indent or self.column(first) - self.column(self.key_start(key))
             if isinstance(value, parse.Sequence) and not value.flow and value.items:
                 dash_at = self._dash(value.items[0])
-                dash = dash if dash is not None else self.column(dash_at) - self.column(key.start)
+                column = self.column(self.key_start(key))
+                dash = dash if dash is not None else self.column(dash_at) - column
             if indent and dash is not None:
                 break  # the first ones count: the rest of a large record need not be read
         return render.Layout(indent or 2, 2 if dash is None else dash, newline)
@@ -255,6 +275,13 @@ class _Planner:
         position = item.start - 1
         while position >= 0 and self.text[position] in " \t\r\n":
             position -= 1
+        if isinstance(item, parse.Mapping) and item.pairs and not item.flow:
+            # A first key written explicitly (``- ? key``): the dash is before its ``?``.
+            start = self.key_start(item.pairs[0][0])
+            if start < position + 1:
+                position = start - 1
+                while position >= 0 and self.text[position] in " \t\r\n":
+                    position -= 1
         return position
 
     # --- mappings -----------------------------------------------------------------------
@@ -263,6 +290,25 @@ class _Planner:
         self._visited.add(id(node))
         old_items = dict(render.mapping_items(old))
         new_items = dict(render.mapping_items(new))
+        if node is self.root and node.flow and not node.pairs and new_items:
+            # A record written `{}` gains its first keys: write them as block entries.
+            lines = render.block_lines(new, 0, "", self.style_for, self.layout)
+            self.edits.append(
+                Edit(node.start, node.end, self._join(lines)[: -len(self.layout.newline)])
+            )
+            return
+        if (
+            node is self.root
+            and not node.flow
+            and not new_items
+            and all(name.value in old_items for name, _ in node.pairs)
+        ):
+            # The last key goes: an empty front matter is not a record, an empty mapping is.
+            for name, value in node.pairs:
+                self.edits.append(Edit(*self.entry_lines(name, value), ""))
+            at = self.root_end()
+            self.edits.append(Edit(at, at, "{}" + self.layout.newline))
+            return
         if node.flow and (
             old_items.keys() != new_items.keys() or len(node.pairs) != len(old_items)
         ):
@@ -298,7 +344,9 @@ class _Planner:
         for key, _ in node.pairs:
             if key.value not in deleted:
                 if head:
-                    self.edits.append(Edit(node.pairs[0][0].start, key.start, ""))
+                    self.edits.append(
+                        Edit(self.key_start(node.pairs[0][0]), self.key_start(key), "")
+                    )
                 return head
             head.add(key.value)
         return set()  # every key goes: the caller rewrites the item as an empty mapping
@@ -313,7 +361,15 @@ class _Planner:
         depth: int,
     ) -> None:
         value = pair[1]
-        if isinstance(value, parse.Scalar) and render.is_scalar(after):
+        if (
+            isinstance(value, parse.Scalar)
+            and value.start == value.end
+            and self.explicit(pair[0])
+            and not parent.flow
+        ):
+            # ``? key`` with no ``:`` line: there is no place for a value to go.
+            self.rewrite_pair(parent, pair, after, path)
+        elif isinstance(value, parse.Scalar) and render.is_scalar(after):
             self.replace_scalar(value, after, path, parent.flow)
         elif _editable_in_place(value, before, after):
             self.mapping(value, before, after, path, depth + 1)
@@ -390,15 +446,36 @@ class _Planner:
         )
 
     def _block_scalar_end(self, node: parse.Scalar) -> int:
-        end = node.end
-        while end > node.start and self.text[end - 1] in " \t\r\n":
-            end -= 1
-        return end
+        """Offset just past the last content line of a block scalar, its break excluded.
+
+        Trailing empty lines are the scalar's own with keep chomping (``|+``), and belong
+        to what follows otherwise; a line of spaces beyond the indentation is content.
+        """
+        return self._block_lines(node)[1]
+
+    def _block_lines(self, node: parse.Scalar) -> tuple[int | None, int]:
+        """The indentation of a block scalar's content (None if unknown) and its end."""
+        text = self.text
+        at = line_end(text, node.start)
+        header = text[node.start : at].partition("#")[0].rstrip()
+        keep = "+" in header
+        # An explicit indentation indicator counts from the parent's indentation: rare
+        # enough that only lines with a character other than a space count as content.
+        known = not any(ch.isdigit() for ch in header)
+        indent: int | None = None
+        end = node.start + len(header)
+        while at < node.end:
+            stop = line_end(text, at)
+            line = text[at:stop].rstrip("\r\n")
+            if indent is None and line.strip(" "):
+                indent = len(line) - len(line.lstrip(" "))
+            if keep or (line.strip(" ") if indent is None or not known else len(line) > indent):
+                end = at + len(line)
+            at = stop
+        return (indent if known else None), end
 
     def _block_scalar_indent(self, node: parse.Scalar) -> int:
-        body = line_end(self.text, node.start)
-        first = self.text[body : self._block_scalar_end(node)]
-        indent = len(first) - len(first.lstrip(" "))
+        indent = self._block_lines(node)[0] or 0
         header = self.text[line_start(self.text, node.start) : node.start]
         # The column of the key that holds the scalar (after any list dashes).
         header_indent = len(header) - len(re.sub(r"^(?:[ ]*-(?= ))*[ ]*", "", header))
@@ -412,23 +489,50 @@ class _Planner:
         key, value = pair
         start, end = self.entry_lines(key, value)
         # Removing a block that a blank line set off would leave two blank lines: take
-        # the one above with it.
+        # the one above with it, unless it is the content of the entry above (``|+``).
         above = line_start(self.text, start - 1) if start else start
-        if depth == 0 and start and not self.text[above:start].strip():
+        index = (
+            next(i for i, other in enumerate(self.root.pairs) if other is pair) if depth == 0 else 0
+        )
+        if index:
+            above = max(above, self.entry_lines(*self.root.pairs[index - 1])[1])
+        if depth == 0 and start and above < start and not self.text[above:start].strip():
             below = self.text[end : line_end(self.text, end)]
             if not below.strip() or end >= self.root_end():
                 start = above
         self.edits.append(Edit(start, end, ""))
 
     def _after_dash(self, key: parse.Scalar) -> bool:
-        return bool(self.text[line_start(self.text, key.start) : key.start].strip())
+        start = self.key_start(key)
+        return bool(self.text[line_start(self.text, start) : start].strip())
+
+    def key_start(self, key: parse.Scalar) -> int:
+        """Where the entry of *key* begins: at its ``?`` when the key is explicit."""
+        position = key.start - 1
+        while position >= 0 and self.text[position] == " ":
+            position -= 1
+        explicit = (
+            position >= 0
+            and self.text[position] == "?"
+            and key.start - position > 1
+            and (position == 0 or self.text[position - 1] in " \t\r\n-")
+        )
+        return position if explicit else key.start
+
+    def explicit(self, key: parse.Scalar) -> bool:
+        """Whether *key* is written as an explicit key (``? key`` then ``: value``)."""
+        return self.key_start(key) != key.start
 
     def root_end(self) -> int:
         return line_end(self.text, self.content_end(self.root))
 
     def entry_lines(self, key: parse.Scalar, value: parse.Node) -> tuple[int, int]:
         """The whole lines of ``key: value`` in a block mapping."""
-        return line_start(self.text, key.start), line_end(self.text, self.content_end(value))
+        end = self.content_end(value)
+        if isinstance(value, parse.Scalar) and value.start == value.end:
+            # An empty value (``key:``, or an explicit ``? key`` without one) ends its key.
+            end = max(key.end, min(end, line_end(self.text, key.end) - 1))
+        return line_start(self.text, key.start), line_end(self.text, end)
 
     def content_end(self, node: parse.Node) -> int:
         """Offset just past the last character of a value's content (comments excluded)."""
@@ -461,7 +565,7 @@ class _Planner:
         else:
             previous = parent.pairs[-1] if parent.pairs else None
         first = parent.pairs[0][0]
-        column = self.column(first.start)
+        column = self.column(self.key_start(first))
         lines = render.entry_lines(key, value, column, path, self.style_for, self.layout)
         if previous is not None:
             at = self.entry_lines(*previous)[1]
@@ -469,10 +573,11 @@ class _Planner:
             # Before the first key of a list item: go between its dash and that key.
             lines[0] = lines[0].lstrip(" ")
             text = self._join(lines) + " " * column
-            self.edits.append(Edit(first.start, first.start, text))
+            start = self.key_start(first)
+            self.edits.append(Edit(start, start, text))
             return
         else:
-            at = line_start(self.text, first.start)
+            at = line_start(self.text, self.key_start(first))
         if depth == 0 and key in self.house.blank_before and not self._blank_above(at):
             lines.insert(0, "")
         self.edits.append(Edit(at, at, self._join(lines)))
@@ -488,18 +593,24 @@ class _Planner:
         if parent.flow:
             self.edits.append(Edit(old.start, old.end, self.flow_text(value, path)))
             return
-        start, end = self.entry_lines(key, old)
+        end = self.entry_lines(key, old)[1]
         lines = render.entry_lines(
             key.value,
             value,
-            self.column(key.start),
+            self.column(self.key_start(key)),
             path,
             self.style_for,
             self.layout,
         )
-        # Keep the key exactly as written (its quotes), and whatever precedes it.
-        written = self.column(key.start) + len(self._key(key.value))
-        lines[0] = self.text[line_start(self.text, key.start) : key.end] + lines[0][written:]
+        start = self.key_start(key)
+        if start == key.start:
+            # Keep the key exactly as written (its quotes). The edit starts at the key, not
+            # at its line: a list item's dash and a key inserted before it stay outside.
+            written = self.column(key.start) + len(self._key(key.value))
+            lines[0] = self.text[key.start : key.end] + lines[0][written:]
+        else:
+            # An explicit key (``? key``) is written again as an implicit one, ``key:``.
+            lines[0] = lines[0].lstrip(" ")
         self.edits.append(Edit(start, end, self._join(lines)))
 
     # --- sequences ----------------------------------------------------------------------
