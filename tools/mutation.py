@@ -6,6 +6,11 @@ Usage::
 
     python tools/mutation.py src/newsrecord/_read/scan.py \
         -- tests/test_read_scan.py -k "not corpus"
+    python tools/mutation.py splice --every 4     # a preset: module and test stages
+
+Several ``--`` groups are stages: each mutant runs the first (the quick tests), and the
+next only if it survived, so that slow property tests run for the few mutants the quick
+ones miss. A mutant that makes the tests hang past the timeout counts as killed.
 
 Each mutant changes one thing in the module's syntax tree: a comparison (``<`` to
 ``<=``, ``==`` to ``!=``, ``in`` to ``not in``), an arithmetic or boolean operator, a
@@ -27,6 +32,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import itertools
 import os
 import shutil
 import subprocess
@@ -38,6 +44,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+_SLOW = "random_edits or memory_flat or concurrent or two_processes or unchanged_side or diffs_like"
+_SPLICER_QUICK = [
+    "tests/test_write_splice.py", "tests/test_document.py", "tests/test_merge.py",
+    "tests/test_editing.py", "-k", f"not ({_SLOW})",
+]  # fmt: skip
+_SPLICER_PROPERTIES = [
+    "tests/test_write_splice.py", "tests/test_properties.py", "tests/test_merge.py",
+    "-k", "random_edits or edits_change_only or unchanged_side or diffs_like",
+]  # fmt: skip
+
+PRESETS: dict[str, tuple[str, list[list[str]]]] = {
+    "scan": ("src/newsrecord/_read/scan.py", [["tests/test_read_scan.py", "-k", "not corpus"]]),
+    "splice": ("src/newsrecord/_write/splice.py", [_SPLICER_QUICK, _SPLICER_PROPERTIES]),
+    "render": ("src/newsrecord/_write/render.py", [_SPLICER_QUICK, _SPLICER_PROPERTIES]),
+}
+"""Named runs: the module, and its test stages (quick ones first)."""
 
 _SWAPS: dict[type[ast.AST], type[ast.AST]] = {
     ast.Lt: ast.LtE,
@@ -150,26 +173,37 @@ def mutants(source: str) -> Iterator[tuple[str, str]]:
         yield description, ast.unparse(ast.fix_missing_locations(mutated))
 
 
-def _run_tests(src: Path, pytest_args: list[str]) -> bool:
-    """Whether the tests pass with the package in *src*."""
+def _run_tests(src: Path, pytest_args: list[str], timeout: float) -> bool:
+    """Whether the tests pass with the package in *src* (a hang is a failure)."""
     env = {**os.environ, "PYTHONPATH": str(src), "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run(  # noqa: S603  # this interpreter, the user's own arguments
-        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-         "--hypothesis-seed=0", *pytest_args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )  # fmt: skip
+    try:
+        done = subprocess.run(  # noqa: S603  # this interpreter, the user's own arguments
+            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+             "--hypothesis-seed=0", *pytest_args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return False
     return done.returncode == 0
+
+
+def _stages(argv: list[str]) -> tuple[list[str], list[list[str]]]:
+    """Split the command line at each ``--``: the tool's options, then the test stages."""
+    cuts = [i for i, arg in enumerate(argv) if arg == "--"]
+    bounds = [*cuts, len(argv)]
+    stages = [argv[start + 1 : end] for start, end in itertools.pairwise(bounds)]
+    return argv[: bounds[0]], [stage for stage in stages if stage]
 
 
 def main() -> None:
     """Mutate the module, run the tests per mutant, print the kill rate and survivors."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("module", type=Path, help="a module under src/")
+    parser.add_argument("module", help=f"a module under src/, or a preset: {', '.join(PRESETS)}")
     parser.add_argument("--limit", type=int, default=0, help="only the first N mutants")
     parser.add_argument(
         "--every", type=int, default=1, help="a sample: about one mutant in N, always the same"
@@ -177,11 +211,17 @@ def main() -> None:
     parser.add_argument(
         "--only", type=Path, help="a file of mutant descriptions (a survivors list) to rerun"
     )
-    argv = sys.argv[1:]
-    split = argv.index("--") if "--" in argv else len(argv)
-    options = parser.parse_args(argv[:split])
-    pytest_args = argv[split + 1 :]  # everything after "--" goes to pytest
-    module = options.module.resolve()
+    parser.add_argument("--survivors", type=Path, help="write the survivors' list to this file")
+    parser.add_argument(
+        "--timeout", type=float, default=600, help="seconds a stage may take (then: killed)"
+    )
+    own, stages = _stages(sys.argv[1:])
+    options = parser.parse_args(own)
+    preset = PRESETS.get(options.module)
+    if preset is not None:
+        options.module = preset[0]
+        stages = stages or preset[1]
+    module = (ROOT / options.module).resolve()
     relative = module.relative_to(ROOT / "src")
     source = module.read_text(encoding="utf-8")
     only = None
@@ -193,7 +233,7 @@ def main() -> None:
         shutil.copytree(ROOT / "src", src)
         target = src / relative
         target.write_text(ast.unparse(ast.parse(source)), encoding="utf-8")
-        if not _run_tests(src, pytest_args):
+        if not all(_run_tests(src, stage, options.timeout) for stage in stages):
             sys.exit("the tests fail on the unmutated module: fix them first")
         killed = total = 0
         survivors = []
@@ -209,7 +249,7 @@ def main() -> None:
                 continue
             total += 1
             target.write_text(mutated, encoding="utf-8")
-            if _run_tests(src, pytest_args):
+            if all(_run_tests(src, stage, options.timeout) for stage in stages):
                 survivors.append(description)
                 print(f"SURVIVED {description}", flush=True)
             else:
@@ -217,6 +257,10 @@ def main() -> None:
         elapsed = time.perf_counter() - started
     print(f"\n{relative}: {killed} of {total} mutants killed ({killed / max(total, 1):.0%}), "
           f"{len(survivors)} survived, in {elapsed:.0f} s")  # fmt: skip
+    if options.survivors is not None:
+        options.survivors.write_text(
+            "".join(f"SURVIVED {line}\n" for line in survivors), encoding="utf-8"
+        )
 
 
 if __name__ == "__main__":

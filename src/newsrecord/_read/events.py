@@ -28,6 +28,7 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )
 from ruamel.yaml.loader import BaseLoader
+from ruamel.yaml.scanner import ScannerError
 
 from newsrecord._read.limits import DEFAULT_LIMITS, Limits
 from newsrecord._read.nodes import PLAIN, Duplicate, Mapping, Node, Scalar, Sequence
@@ -48,11 +49,50 @@ except ImportError:  # pragma: no cover
     HAVE_C_PARSER = False
 
 
+class _Loader(BaseLoader):
+    """ruamel.yaml's pure-Python loader, with its bookkeeping of simple keys made linear.
+
+    The scanner keeps one possible simple key per open flow level and, before each token,
+    looks at every one of them twice (which are stale, which comes first): on a line that
+    opens a thousand flow levels (``[[[[...``) that is a million steps before the first
+    event, whatever ``Limits.max_depth`` says. The keys are kept in the order of their
+    levels, which is also the order of their offsets, lines and token numbers (a key is
+    saved at the innermost open level, and closing a level removes its key), so the stale
+    ones are the first ones and the nearest is the first: both stop at the first key.
+    """
+
+    def next_possible_simple_key(self) -> Any:
+        for key in self.possible_simple_keys.values():
+            return key.token_number
+        return None
+
+    def stale_possible_simple_keys(self) -> None:
+        keys = self.possible_simple_keys
+        reader = self.reader
+        while keys:
+            level = next(iter(keys))
+            key = keys[level]
+            if key.line == reader.line and reader.index - key.index <= _SIMPLE_KEY_LENGTH:
+                return
+            if key.required:
+                raise ScannerError(
+                    "while scanning a simple key",
+                    key.mark,
+                    "could not find expected ':'",
+                    reader.get_mark(),
+                )
+            del keys[level]
+
+
+_SIMPLE_KEY_LENGTH: Final = 1024
+"""The longest simple key ruamel.yaml's scanner allows (YAML's limit for implicit keys)."""
+
+
 def _event_source(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
     """Return ``(next_event, dispose)`` for the fastest parser installed."""
     if HAVE_C_PARSER:
         return _CParser(text).get_event, _nothing
-    loader = BaseLoader(text)
+    loader = _Loader(text)
     return loader.get_event, loader.dispose
 
 

@@ -1,0 +1,137 @@
+"""ruamel.yaml's pure-Python parser path (NEWSRECORD_PURE_PYTHON=1): same events, no hang.
+
+The events module replaces two methods of ruamel.yaml's pure-Python scanner (its
+bookkeeping of possible simple keys) with linear ones; these tests hold that the scanner
+gives exactly the events and errors of the original, and that hostile inputs stay within
+the hang guard's budget on that path too.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.loader import BaseLoader
+from tests.hostile_inputs import FAMILIES
+
+import newsrecord
+from newsrecord._read import events as _events
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET = 2.0
+# ruamel.yaml's pure-Python parser costs about 0.25 ms a key: "many keys" at its guard
+# size (6,000 keys) takes over a second alone on a busy machine. Linear, not a hang; a
+# quadratic family at these sizes would take minutes, so the guard still tells them apart.
+EVENTS_ONLY_BUDGET = 3 * BUDGET
+
+
+def _events_of(loader_class: type, text: str) -> list[Any]:
+    """Every event (type, value, start and end) until the end or the error, and the error."""
+    loader = loader_class(text)
+    out: list[Any] = []
+    try:
+        while True:
+            event = loader.get_event()
+            mark, end = event.start_mark, event.end_mark
+            out.append((type(event).__name__, getattr(event, "value", None), mark.index, end.index))
+            if type(event).__name__ == "StreamEndEvent":
+                return out
+    except YAMLError as error:
+        problem = getattr(error, "problem_mark", None)
+        out.append(("error", str(getattr(error, "problem", "")), problem and problem.index))
+        return out
+    finally:
+        loader.dispose()
+
+
+_PIECES = [
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    ": ",
+    ":",
+    "a",
+    "bc",
+    "- ",
+    "? ",
+    "\n",
+    "\n  ",
+    " ",
+    "'q'",
+    '"d"',
+    "#c",
+]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join))
+def test_the_linear_scanner_gives_the_events_and_errors_of_ruamel_yaml(text: str) -> None:
+    assert _events_of(_events._Loader, text) == _events_of(BaseLoader, text)
+
+
+@pytest.mark.parametrize("length", [1000, 1024, 1025, 1030])
+def test_the_linear_scanner_keeps_the_simple_key_length_limit(length: int) -> None:
+    for text in (
+        "[" + "a" * length + ": b]",
+        "{" * 3 + "k" * length + ": v}}}",
+        "x" * length + ": y",
+    ):
+        assert _events_of(_events._Loader, text) == _events_of(BaseLoader, text)
+
+
+def test_deep_flow_nesting_is_refused_at_the_limit_by_the_pure_python_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_events, "HAVE_C_PARSER", False)
+    with pytest.raises(newsrecord.LimitError) as caught:
+        newsrecord.loads("---\nx: " + "[" * 100_000 + "\n---\n")
+    assert (caught.value.line, caught.value.column) == (2, 67)
+
+
+_GUARD = textwrap.dedent(
+    """
+    import faulthandler, sys
+    sys.path.insert(0, sys.argv[1])
+    from newsrecord._read import events
+    from tests.hostile_inputs import FAMILIES
+    assert not events.HAVE_C_PARSER
+    for number in map(int, sys.argv[3:]):
+        family = FAMILIES[number]
+        data = family.make(family.guard_size)
+        faulthandler.dump_traceback_later(float(sys.argv[2]), exit=True)
+        family.feed(data)
+        faulthandler.cancel_dump_traceback_later()
+        print(number, flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "events-only"])
+def test_every_family_runs_within_the_budget_on_the_pure_python_path(fast_path: bool) -> None:
+    numbers = [i for i, family in enumerate(FAMILIES) if not family.owner]
+    env = {**os.environ, "NEWSRECORD_PURE_PYTHON": "1"}
+    budget = BUDGET
+    if not fast_path:
+        env["NEWSRECORD_NO_FAST_PATH"] = "1"
+        budget = EVENTS_ONLY_BUDGET
+    done = subprocess.run(  # noqa: S603  # our own interpreter and script
+        [sys.executable, "-c", _GUARD, str(ROOT), str(budget), *map(str, numbers)],
+        capture_output=True,
+        text=True,
+        timeout=60 + budget * len(numbers),
+        check=False,
+        env=env,
+    )
+    finished = [int(line) for line in done.stdout.split()]
+    stuck = FAMILIES[numbers[len(finished)]].name if len(finished) < len(numbers) else None
+    assert done.returncode == 0, f"{stuck!r} took over {budget} s:\n{done.stderr[-2000:]}"
+    assert finished == numbers
