@@ -459,10 +459,15 @@ class _Planner:
         at = line_end(text, node.start)
         header = text[node.start : at].partition("#")[0].rstrip()
         keep = "+" in header
-        # An explicit indentation indicator counts from the parent's indentation: rare
-        # enough that only lines with a character other than a space count as content.
-        known = not any(ch.isdigit() for ch in header)
         indent: int | None = None
+        digits = [int(ch) for ch in header if ch.isdigit()]
+        known = not digits
+        if digits and text[line_start(text, node.start) : node.start].rstrip().endswith(":"):
+            # An explicit indentation indicator counts from the mapping's indentation,
+            # that of the key. (After a dash, where it counts from the list's, only lines
+            # with a character other than a space are taken for content.)
+            indent = self._key_column(node) + digits[0]
+            known = True
         end = node.start + len(header)
         while at < node.end:
             stop = line_end(text, at)
@@ -474,11 +479,14 @@ class _Planner:
             at = stop
         return (indent if known else None), end
 
+    def _key_column(self, node: parse.Scalar) -> int:
+        """The column of the key that holds a block scalar (after any list dashes)."""
+        header = self.text[line_start(self.text, node.start) : node.start]
+        return len(header) - len(re.sub(r"^(?:[ ]*-(?= ))*[ ]*", "", header))
+
     def _block_scalar_indent(self, node: parse.Scalar) -> int:
         indent = self._block_lines(node)[0] or 0
-        header = self.text[line_start(self.text, node.start) : node.start]
-        # The column of the key that holds the scalar (after any list dashes).
-        header_indent = len(header) - len(re.sub(r"^(?:[ ]*-(?= ))*[ ]*", "", header))
+        header_indent = self._key_column(node)
         if indent <= header_indent:
             # An empty block scalar shows no indentation: nest it under its key.
             indent = header_indent + self.layout.indent
