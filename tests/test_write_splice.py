@@ -337,7 +337,8 @@ RARE = [
      "---\ntitle: t\nexcerpt: |-\n  x\n---\n"),
     ("---\nprovider:\n  name: |1\n    hello\n    \n---\n", _set("provider.domain", "d"),
      "---\nprovider:\n  name: |1\n    hello\n    \n  domain: d\n---\n"),
-    ("---\r\ntitle: t\r\nexcerpt: |+\r\n  hello\r\n\r\n---\r\n", _add_unknown, "---\r\ntitle: t\r\nexcerpt: |+\r\n  hello\r\n\r\nzz: 1\r\n---\r\n"),
+    ("---\r\ntitle: t\r\nexcerpt: |+\r\n  hello\r\n\r\n---\r\n", _add_unknown,
+     "---\r\ntitle: t\r\nexcerpt: |+\r\n  hello\r\n\r\nzz: 1\r\n---\r\n"),
     # A whitespace-only last line that is no one's content stays where it is.
     (HEAD + "excerpt: x\n   \n---\n", _add_unknown,
      HEAD + "excerpt: x\nzz: 1\n   \n---\n"),
