@@ -396,6 +396,20 @@ def test_a_key_inserted_before_a_rewritten_first_key_of_a_list_item() -> None:
     )
 
 
+def test_items_appended_to_a_list_come_before_a_key_inserted_after_it() -> None:
+    # Found by the corpus property: both go at the end of provider.images; the new key
+    # was planned first and went between the list and its new item.
+    text = "---\nprovider:\n  name: M\n  images:\n    - url: a\n\ntopics: []\n---\n"
+    doc = newsrecord.loads(text, kind=newsrecord.Video)
+    doc.record.provider.images.append(newsrecord.Image(url="b"))
+    doc.record.provider.publishers = []
+    expected = text.replace("- url: a\n", "- url: a\n    - url: b\n  publishers: []\n")
+    assert doc.dumps() == expected
+    replaced = newsrecord.loads(text, kind=newsrecord.Video)
+    replaced.record = doc.record
+    assert replaced.dumps() == expected
+
+
 def _broken_apply(text: str, edits: Any) -> str:
     raise splice.SpliceError("overlapping edits (simulated)")
 

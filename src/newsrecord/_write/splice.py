@@ -63,8 +63,16 @@ class Edit:
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Apply non-overlapping edits to *text*; insertions at one offset keep their order."""
-    ordered = sorted(enumerate(edits), key=lambda pair: (pair[1].start, pair[1].end, pair[0]))
+    """Apply non-overlapping edits to *text*.
+
+    Insertions at one offset go deepest first: lines that extend the entry above (items
+    appended to its list) come before a key that follows it, whichever was planned
+    first; insertions at one depth keep their order.
+
+    Raises:
+        SpliceError: two edits overlap.
+    """
+    ordered = sorted(enumerate(edits), key=_order)
     out: list[str] = []
     position = 0
     for _, edit in ordered:
@@ -75,6 +83,15 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         position = edit.end
     out.append(text[position:])
     return "".join(out)
+
+
+def _order(pair: tuple[int, Edit]) -> tuple[int, int, int, int]:
+    number, edit = pair
+    depth = 0
+    if edit.start == edit.end:
+        first = next((line for line in edit.text.splitlines() if line.strip()), "")
+        depth = len(first) - len(first.lstrip(" "))
+    return edit.start, edit.end, -depth, number
 
 
 def plan_edits(
