@@ -14,6 +14,7 @@ from typing import Any, Final
 import click
 
 import newsrecord
+from newsrecord._write.fresh import carry_comments
 from newsrecord.cli._app import (
     EXIT_INVALID,
     JOBS_OPTION,
@@ -399,7 +400,21 @@ _KEPT: Final = "kept as it is: "
 def _canonical(doc: newsrecord.Document) -> str:
     record = newsrecord.from_dict(newsrecord.to_dict(doc.record), kind=type(doc.record))
     bom = "\ufeff" if doc.text.startswith("\ufeff") else ""
-    return bom + newsrecord.dumps(record, body=doc.body, newline=doc.newline)
+    text = bom + newsrecord.dumps(record, body=doc.body, newline=doc.newline)
+    if "#" not in doc.text[: doc._parts.body_start]:
+        return text
+    # Comments go with their entries into the new layout; one that finds no place is
+    # dropped here, and the check for dropped comments then keeps the file as it is.
+    fresh = newsrecord.loads(text)
+    carried = carry_comments(
+        doc.text,
+        doc._root,
+        (doc._parts.yaml_start, doc._parts.yaml_end),
+        text,
+        fresh._root,
+        fresh._parts.yaml_end,
+    )
+    return text if carried is None else carried
 
 
 def _why_not_layout(doc: newsrecord.Document, text: str, path: str) -> str | None:
