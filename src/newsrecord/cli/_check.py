@@ -351,8 +351,9 @@ def fmt(
 ) -> None:
     """Rewrite records in the canonical house style (key order, quoting, layout).
 
-    Only layout changes: a file whose rewrite would change its data (a value's type or
-    text), drop a comment or the BOM is kept as it is, with a note on stderr. The body
+    Only layout changes: comments go with the entry or list item below them (or on their
+    line). A file whose rewrite would change its data (a value's type or text) or drop a
+    comment (one inside a flow collection) is kept as it is, with a note on stderr. The body
     stays as it is. A file changed by someone else while it is formatted is not
     overwritten. With --check, print the files that would change and exit 1 if there are
     any.
