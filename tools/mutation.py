@@ -175,7 +175,12 @@ def mutants(source: str) -> Iterator[tuple[str, str]]:
 
 def _run_tests(src: Path, pytest_args: list[str], timeout: float) -> bool:
     """Whether the tests pass with the package in *src* (a hang is a failure)."""
-    env = {**os.environ, "PYTHONPATH": str(src), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        "HYPOTHESIS_PROFILE": "mutation",  # tests/conftest.py: fewer examples, derandomized
+        **os.environ,
+        "PYTHONPATH": str(src),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     try:
         done = subprocess.run(  # noqa: S603  # this interpreter, the user's own arguments
             [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
