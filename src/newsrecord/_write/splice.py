@@ -666,6 +666,8 @@ class _Planner:
             self.edits.append(Edit(node.start, node.end, "[" + ", ".join(parts) + "]"))
             return
         for i in range(paired):
+            if same(old_middle[i], new_middle[i]):
+                continue  # an item that stays where it was (the items around it moved)
             self.change_item(node, prefix + i, old_middle[i], new_middle[i], item_path, depth)
         for i in range(paired, len(old_middle)):
             self.delete_item(node, node.items[prefix + i])
