@@ -411,7 +411,9 @@ class _Planner:
             while end < len(self.text) and self.text[end] in " \t":
                 end += 1
             comment = end < len(self.text) and self.text[end] == "#"
-            rendered = self.render(value, style, path, flow, start)
+            # A block scalar's lines go under the key, not under the end of its line.
+            key_at = line_start(self.text, start) + self._key_column(node)
+            rendered = self.render(value, style, path, flow, key_at)
             text = " " + rendered + (" " if comment else "")
             self._scalar(Edit(start, end, text), value, 1, len(rendered), flow, path)
             return
