@@ -127,7 +127,8 @@ def _sites(tree: ast.Module) -> Iterator[tuple[ast.AST, str, int]]:
             elif isinstance(value, int):
                 yield node, f"{line}: {value} -> {value + 1}", 0
             elif isinstance(value, str):
-                yield node, f"{line}: {value[:20]!r} -> ''", 0
+                if value:  # emptying an empty string changes nothing
+                    yield node, f"{line}: {value[:20]!r} -> ''", 0
                 yield node, f"{line}: {value[:20]!r} -> one character more", 1
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not | ast.USub):
             yield node, f"{line}: {type(node.op).__name__} dropped", 0
