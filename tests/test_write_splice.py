@@ -449,3 +449,138 @@ def test_an_edit_by_path_that_cannot_be_spliced_is_refused_and_leaves_the_text(
         doc.set("title", "New")
     assert caught.value.problems[0].field == "title"
     assert doc.dumps() == text
+
+
+# --- tests that kill mutants of the splicer (tools/mutation.py splice) --------------------------
+
+
+def test_a_replaced_record_gets_its_new_top_level_block_after_a_blank_line() -> None:
+    text = '---\ntitle: "T"\nheat: 3\n---\n'
+    doc = newsrecord.loads(text, kind=newsrecord.Video)
+    edited = copy.deepcopy(doc.record)
+    edited.topics = ["AI"]
+    doc.record = edited  # compared with the record as loaded: plan_edits at depth 0
+    assert doc.dumps() == '---\ntitle: "T"\nheat: 3\n\ntopics:\n  - AI\n---\n'
+
+
+def test_a_change_inside_a_list_that_is_then_replaced_is_left_to_the_list() -> None:
+    text = "---\ntitle: T\nimages:\n  - url: a\n    width: 1\n---\n"
+    doc = newsrecord.loads(text, kind=newsrecord.Video)
+    doc.record.images[0].width = 5
+    doc.record.images = [newsrecord.Image(url="new")]
+    assert doc.dumps() == "---\ntitle: T\nimages:\n  - url: new\n---\n"
+
+
+def test_unsetting_a_first_key_keeps_the_comment_below_it() -> None:
+    text = (
+        "---\ntitle: T\n# about heat\nheat: 3\nprovider:\n  name: P\n  # the domain\n"
+        "  domain: d\n---\n"
+    )
+    doc = newsrecord.loads(text, kind=newsrecord.Video)
+    newsrecord.unset_field(doc.record, "title")
+    newsrecord.unset_field(doc.record, "provider.name")
+    assert (
+        doc.dumps() == "---\n# about heat\nheat: 3\nprovider:\n  # the domain\n  domain: d\n---\n"
+    )
+
+
+def test_a_flow_mapping_that_gains_a_key_keeps_its_other_entries_as_written() -> None:
+    text = "---\ntitle: T\nprovider: {name: 'P',  domain: d}\n---\n"
+    doc = newsrecord.loads(text, kind=newsrecord.Video)
+    doc.record.provider.images = []
+    doc.record.provider.domain = "e"
+    assert doc.dumps() == "---\ntitle: T\nprovider: {name: 'P', domain: e, images: []}\n---\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # No list and no nested mapping to read the layout off: two spaces each.
+        (
+            "---\ntitle: T\n---\n",
+            "---\ntitle: T\n\nprovider:\n  name: P\n  images:\n    - url: u\n---\n",
+        ),
+        # Four spaces for mappings, dashes flush with their key.
+        (
+            "---\ntitle: T\nprovider:\n    name: Q\ntopics:\n- a\n---\n",
+            "---\ntitle: T\nprovider:\n    name: Q\n    images:\n    - url: u\ntopics:\n- a\n---\n",
+        ),
+    ],
+)
+def test_new_blocks_follow_the_files_indentation(text: str, expected: str) -> None:
+    doc = newsrecord.loads(text, kind=newsrecord.Video)
+    if doc.record.provider is None:
+        doc.record.provider = newsrecord.Provider(name="P")
+    doc.record.provider.images = [newsrecord.Image(url="u")]
+    assert doc.dumps() == expected
+
+
+def test_a_new_list_item_takes_the_quoting_of_its_siblings() -> None:
+    # The house style of articles quotes images[].url; this file writes them plain.
+    text = "---\ntitle: T\nimages:\n  - url: http://a\n---\n"
+    doc = newsrecord.loads(text, kind=newsrecord.Article)
+    doc.record.images.append(newsrecord.Image(url="http://b"))
+    assert doc.dumps() == "---\ntitle: T\nimages:\n  - url: http://a\n  - url: http://b\n---\n"
+
+
+def test_an_item_that_stays_in_place_while_others_move_keeps_its_text() -> None:
+    # Found by the styled-files property: [A, B, C] -> [C, B] rewrote B, a flow list in a
+    # block list, as a block list although it did not change.
+    text = "---\ntitle: T\nextra:\n  - a: 1\n  - [1, 2]\n  - c: 3\n---\n"
+    doc = newsrecord.loads(text, kind=newsrecord.Video)
+    items = doc.record.extra["extra"]
+    items[:] = [items[2], items[1]]
+    assert doc.dumps() == "---\ntitle: T\nextra:\n  - c: 3\n  - [1, 2]\n---\n"
+
+
+def test_removing_the_first_item_takes_only_its_lines() -> None:
+    text = "---\ntitle: T\ntopics:\n  - 'a'\n  - b  # bee\n  - c\n---\n"
+    doc = newsrecord.loads(text, kind=newsrecord.Video)
+    del doc.record.topics[0]
+    assert doc.dumps() == "---\ntitle: T\ntopics:\n  - b  # bee\n  - c\n---\n"
+
+
+def test_an_item_inserted_first_goes_first() -> None:
+    text = "---\ntitle: T\ntopics:\n  - b  # bee\n  - c\n---\n"
+    doc = newsrecord.loads(text, kind=newsrecord.Video)
+    doc.record.topics.insert(0, "a")
+    assert doc.dumps() == "---\ntitle: T\ntopics:\n  - a\n  - b  # bee\n  - c\n---\n"
+
+
+def test_a_flow_list_does_not_set_the_dash_indentation_of_new_block_lists() -> None:
+    text = "---\ntitle: T\ntags: [x]\nprovider:\n    name: Q\ntopics:\n- a\n---\n"
+    doc = newsrecord.loads(text, kind=newsrecord.Video)
+    doc.record.provider.images = [newsrecord.Image(url="u")]
+    assert doc.dumps() == text.replace("name: Q\n", "name: Q\n    images:\n    - url: u\n")
+
+
+def test_keys_added_to_an_empty_record_take_the_house_style() -> None:
+    doc = newsrecord.loads("---\n{}\n---\n", kind=newsrecord.Video)
+    doc.record.title = "T"
+    assert doc.dumps() == '---\ntitle: "T"\n---\n'
+
+
+def test_a_new_date_time_is_written_like_the_old_one() -> None:
+    text = "---\ntitle: T\npublishedDateTime: 2020-01-01T00:00:00z\n---\n"
+    doc = newsrecord.loads(text, kind=newsrecord.Video)
+    doc.record.published_date_time = doc.record.published_date_time.replace(year=2021)
+    assert doc.dumps() == text.replace("2020", "2021")
+
+
+def test_an_empty_value_takes_the_block_style_of_its_siblings() -> None:
+    text = (
+        "---\ntitle: T\nrelated:\n  - title: A\n    excerpt: |\n      one\n      two\n"
+        "  - title: B\n    excerpt:\n---\n"
+    )
+    doc = newsrecord.loads(text, kind=newsrecord.Article)
+    doc.record.related[1].excerpt = "x\ny"
+    assert doc.dumps() == text.replace(
+        "    excerpt:\n---", "    excerpt: |-\n      x\n      y\n---"
+    )
+
+
+def test_overlapping_edits_are_a_splice_error_naming_the_offset() -> None:
+    edits = [splice.Edit(0, 4, "x"), splice.Edit(2, 2, "y")]
+    with pytest.raises(splice.SpliceError, match=r"^overlapping edits at offset 2: "):
+        splice.apply_edits("abcdef", edits)
+    assert splice.apply_edits("abcdef", [splice.Edit(2, 2, "y"), splice.Edit(2, 4, "")]) == "abyef"
