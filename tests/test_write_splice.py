@@ -121,7 +121,8 @@ def _edited(draw: st.DrawFn, record: newsrecord.AnyRecord) -> newsrecord.AnyReco
         trial = copy.deepcopy(data)
         _mutate(draw, trial, donor)
         try:
-            newsrecord.from_dict(trial, kind=kind)
+            # Loading checks more than from_dict does (an Article's type cannot be "video").
+            newsrecord.loads(newsrecord.dumps(newsrecord.from_dict(trial, kind=kind)), kind=kind)
         except newsrecord.ValidationError:
             continue  # a required key removed, a kind changed: not an edit the model takes
         data = trial
