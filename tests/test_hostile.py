@@ -590,7 +590,7 @@ def test_json_then_new_gives_the_same_blob_back_or_refuses(tmp_path: Path) -> No
             assert not out.exists()
         else:
             assert result.exit_code == 0, result.output
-            assert str(newsrecord.load(out).record.secured) == SECURED
+            assert newsrecord.load(out).record.secured.raw == SECURED
 
 
 # --- users' slips ----------------------------------------------------------------------------

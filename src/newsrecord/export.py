@@ -252,8 +252,10 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, dt.datetime):
         return value.isoformat()
-    if isinstance(value, Price | Secured):
-        return str(value)
+    if isinstance(value, Secured):
+        return value.raw  # the whole blob: redaction is the caller's choice (_hide)
+    if isinstance(value, Price):
+        return value.text
     return value
 
 
