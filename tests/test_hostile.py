@@ -389,6 +389,30 @@ def test_saving_over_a_fifo_is_refused_without_opening_it(
     assert _names(tmp_path) == ["pipe.md", "seed.md"]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_reading_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    # A blocking open() would wait here forever for a writer that never comes.
+    with pytest.raises(newsrecord.FileError, match="a FIFO") as caught:
+        newsrecord.load(fifo)
+    assert caught.value.path == str(fifo)
+    (tmp_path / "seed.md").write_text(SEED_TEXT, encoding="utf-8")
+    result = newsrecord.export_records([fifo, tmp_path / "seed.md"], tmp_path / "out.jsonl")
+    assert result.rows == 1
+    assert [str(problem) for problem in result.problems] == [
+        f"{fifo}: cannot read the record: it is a FIFO (named pipe), not a regular file"
+    ]
+
+
+def test_reading_a_folder_or_a_device_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(newsrecord.FileError, match="a folder, not a regular file"):
+        newsrecord.load(tmp_path)
+    if Path("/dev/zero").exists():  # endless: read() would never return
+        with pytest.raises(newsrecord.FileError, match="a character device"):
+            newsrecord.load("/dev/zero")
+
+
 @pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null here")
 def test_saving_over_a_device_or_a_folder_is_refused(
     seed_doc: newsrecord.Document, tmp_path: Path

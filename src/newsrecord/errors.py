@@ -173,8 +173,20 @@ class ConflictError(RecordError, OSError):
 
 
 class FileError(RecordError, OSError):
-    """A record file cannot be saved where asked; nothing was written.
+    """A record file cannot be read or saved where asked; a failed save wrote nothing.
 
-    The target is not a regular file (a folder, FIFO or device), is read-only, or lies in a
-    folder where no file can be created. The message names the record file.
+    The path is not a regular file (a folder, FIFO or device: never opened for writing, and
+    never read, since a FIFO blocks its reader), or, for a save, the file is read-only or
+    lies in a folder where no file can be created. The message names the record file.
     """
+
+
+def unreadable(path: str | None, error: OSError) -> Problem:
+    """Return the problem of a file that cannot be read, as *error* tells it.
+
+    A :class:`FileError` (a FIFO, a folder) already says what is wrong in our words; any
+    other ``OSError`` gives its reason (``No such file or directory``), not its repr.
+    """
+    if isinstance(error, RecordError):
+        return Problem(error.message, path or error.path)
+    return Problem(f"cannot be read: {error.strerror or error}", path)

@@ -34,8 +34,8 @@ import attrs
 
 from newsrecord.api import loads, to_dict
 from newsrecord.document import Document
-from newsrecord.errors import Problem, RecordError
-from newsrecord.files import StrPath, as_paths, walk_entries
+from newsrecord.errors import Problem, RecordError, unreadable
+from newsrecord.files import StrPath, as_paths, open_regular, walk_entries
 from newsrecord.model.duration import Duration
 from newsrecord.model.fields import fields, optional_part
 from newsrecord.model.leaves import LEAVES
@@ -441,7 +441,7 @@ class _Run:
     def add(self, name: str, stat: os.stat_result | None, error: OSError | None) -> None:
         result = self.result
         if error is not None:
-            result.problems.append(_read_problem(name, error))
+            result.problems.append(unreadable(name, error))
             return
         try:
             info = stat if stat is not None else Path(name).stat()
@@ -455,10 +455,10 @@ class _Run:
                 self.failures[name] = bad
                 result.problems.extend(bad[3])
                 return
-            with open(name, "rb") as stream:  # noqa: PTH123  # a str path: see _scan
+            with open_regular(name) as stream:  # never blocks on a FIFO named on the line
                 data = stream.read()
         except OSError as exc:
-            result.problems.append(_read_problem(name, exc))
+            result.problems.append(unreadable(name, exc))
             return
         digest = hashlib.sha256(data).hexdigest()
         key = (info.st_size, info.st_mtime_ns, digest)
@@ -498,10 +498,6 @@ def _scan(
             yield path, entry.stat(), None
         except OSError as stat_error:
             yield path, None, stat_error
-
-
-def _read_problem(name: str, error: OSError) -> Problem:
-    return Problem(f"cannot be read: {error.strerror or error}", name)
 
 
 _Failures = dict[str, tuple[int, int, str, list[Problem]]]
