@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import types
 import typing
 from collections.abc import Callable
@@ -106,12 +107,26 @@ def camel_case(name: str) -> str:
 
 
 @typing.dataclass_transform(kw_only_default=True, field_specifiers=(field, extra_field))
-def model(*, key_order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
+def model(
+    *,
+    key_order: str | None = None,
+    types: tuple[str, ...] | None = None,
+    folders: tuple[str, ...] | None = None,
+    required: tuple[str, ...] = (),
+) -> Callable[[type[T]], type[T]]:
     """Make a class a model class: mutable, slotted, keyword-only, validated on assignment.
 
+    A kind of record says here what selects it when a file is loaded; a subclass keeps
+    what it does not say again.
+
     Args:
-        key_order: The YAML keys in the order files write them; keys left out follow in
-            field order.
+        key_order: The YAML keys in the order files write them, separated by spaces
+            (``"url width height"``); keys left out follow in field order. None keeps the
+            base class's order.
+        types: The ``type`` values that select this kind (its ``TYPES``).
+        folders: The folders (Jekyll collections) whose records without a ``type`` are of
+            this kind (its ``FOLDERS``).
+        required: Attribute names, inherited ones included, that must not be None here.
     """
 
     def make(cls: type[T]) -> type[T]:
@@ -122,11 +137,15 @@ def model(*, key_order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
             on_setattr=attrs.setters.pipe(
                 attrs.setters.convert, attrs.setters.validate, _note_assignment
             ),
-            field_transformer=_complete,
+            field_transformer=functools.partial(_complete, required=frozenset(required)),
         )
         made.__repr__ = _compact_repr  # type: ignore[method-assign]
         made.__delattr__ = _refuse_delete  # type: ignore[method-assign]
-        setattr(made, _ORDER_ATTRIBUTE, key_order)
+        if key_order is not None or not hasattr(made, _ORDER_ATTRIBUTE):
+            setattr(made, _ORDER_ATTRIBUTE, tuple((key_order or "").split()))
+        for name, value in (("TYPES", types), ("FOLDERS", folders)):
+            if value is not None:
+                setattr(made, name, value)
         return made
 
     return make
@@ -251,7 +270,9 @@ def _compact_repr(self: Any) -> str:
     return f"{type(self).__name__}({', '.join(shown)})"
 
 
-def _complete(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+def _complete(
+    cls: type, fields: list[attrs.Attribute[Any]], *, required: frozenset[str]
+) -> list[attrs.Attribute[Any]]:
     done = []
     for attribute in fields:
         meta = attribute.metadata.get(_META)
@@ -259,9 +280,10 @@ def _complete(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attri
             done.append(attribute)
             continue
         key = meta.key or camel_case(attribute.name)
+        meta = attrs.evolve(meta, key=key, required=meta.required or attribute.name in required)
         done.append(
             attribute.evolve(
-                metadata={_META: attrs.evolve(meta, key=key)},
+                metadata={_META: meta},
                 validator=_Validator(cls, attribute.name, key, meta.required),
                 converter=_as_duration if "Duration" in str(attribute.type) else None,
             )
