@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -33,6 +33,7 @@ __all__ = [
     "is_model_class",
     "keys_of",
     "model",
+    "walk",
 ]
 
 _META: Final = "newsrecord"
@@ -244,6 +245,28 @@ def _refuse_delete(self: Any, name: str) -> None:
     # A deleted slot would make the record unreadable (and unwritable) later on.
     key = next((spec.key for spec in fields(type(self)) if spec.name == name), name)
     raise ValidationError(f"{key} cannot be deleted; set it to None to remove it", field=key)
+
+
+def walk(value: Any, where: str = "", key: str = "") -> Iterator[tuple[str, str, Any]]:
+    """Yield ``(field path, key, value)`` for *value* and every value inside it.
+
+    Parents come before what they hold: a model object, then its fields that are set (in
+    key order), then its ``extra`` keys and the plain data in them; list items are at
+    ``path[index]`` under their list's key.
+    """
+    yield where, key, value
+    if is_model(value):
+        for spec in fields(type(value)):
+            item = getattr(value, spec.name)
+            if item is not None:
+                yield from walk(item, f"{where}.{spec.key}" if where else spec.key, spec.key)
+        value = value.extra
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from walk(item, f"{where}.{name}" if where else name, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk(item, f"{where}[{index}]", key)
 
 
 _KEYS: dict[type, dict[str, str]] = {}
