@@ -111,6 +111,8 @@ class RecordError(Exception):
         self.problems = problems
         super().__init__(self._summary())
 
+    # The first problem's place, one property each: written out rather than made by a
+    # factory, so that each keeps its type for checkers and its docstring for readers.
     @property
     def path(self) -> str | None:
         """File of the first problem, when known."""

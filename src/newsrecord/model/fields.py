@@ -20,7 +20,6 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from newsrecord.errors import FieldTypeError, ValidationError, brief
-from newsrecord.model.duration import Duration
 from newsrecord.model.leaves import LEAVES, is_text
 
 __all__ = [
@@ -308,18 +307,20 @@ def _complete(
             attribute.evolve(
                 metadata={_META: meta},
                 validator=_Validator(cls, attribute.name, key, meta.required),
-                converter=_as_duration if "Duration" in str(attribute.type) else None,
+                converter=_coercion(attribute.type),
             )
         )
     return done
 
 
-def _as_duration(value: Any) -> Any:
-    # A length given as a timedelta becomes a Duration written in ISO 8601; a negative
-    # one stays as it is, for the validator to refuse with the field's name.
-    if isinstance(value, dt.timedelta) and value >= dt.timedelta():
-        return Duration.of(value)
-    return value
+def _coercion(annotation: Any) -> Callable[[Any], Any] | None:
+    # Annotations are still text here (the classes they name may not exist yet); a value
+    # class is named in it as it is in the leaf table.
+    text = str(annotation)
+    for leaf in LEAVES.values():
+        if leaf.coerce is not None and leaf.type.__name__ in text:
+            return leaf.coerce
+    return None
 
 
 def optional_part(tp: Any) -> Any:

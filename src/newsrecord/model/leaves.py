@@ -70,6 +70,8 @@ class Leaf:
         strategy: Returns a Hypothesis strategy drawing values (imports Hypothesis).
         column: Its column type in a columnar export: ``string``, ``int64``,
             ``float64``, ``bool``, ``timestamp`` (UTC) or ``duration``.
+        coerce: Turns a handier Python value into this type when a field is assigned
+            (a ``timedelta`` into a ``Duration``), or None.
     """
 
     type: type
@@ -84,6 +86,7 @@ class Leaf:
     check: Callable[[Any], bool]
     strategy: Callable[[], Any]
     column: str = "string"
+    coerce: Callable[[Any], Any] | None = None
 
 
 # --- strategies: Hypothesis is imported only when a strategy is asked for -----------------
@@ -226,6 +229,7 @@ def _value_class(
     *,
     strategy: Callable[[], Any],
     schema: dict[str, Any] | None = None,
+    coerce: Callable[[Any], Any] | None = None,
     format: Callable[[Any], str] = str,  # noqa: A002  # the Leaf attribute it fills
     column: str = "string",
 ) -> Leaf:
@@ -243,7 +247,16 @@ def _value_class(
         check=lambda value: isinstance(value, cls),
         strategy=strategy,
         column=column,
+        coerce=coerce,
     )
+
+
+def _as_duration(value: Any) -> Any:
+    # A length given as a timedelta becomes a Duration written in ISO 8601; a negative
+    # one stays as it is, for the validator to refuse with the field's name.
+    if isinstance(value, dt.timedelta) and value >= dt.timedelta():
+        return Duration.of(value)
+    return value
 
 
 LEAVES: Final[dict[type, Leaf]] = {
@@ -311,6 +324,7 @@ LEAVES: Final[dict[type, Leaf]] = {
             "`1h 49m`) or a clock (`1:16`, hours and minutes)",
             strategy=_durations,
             schema={"type": "string", "pattern": Duration.SCHEMA_PATTERN},
+            coerce=_as_duration,
             column="duration",
         ),
         _value_class(
