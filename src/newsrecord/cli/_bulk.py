@@ -287,8 +287,10 @@ def _edit_batch(paths: list[str], job: EditJob) -> list[Outcome]:
     try:
         with newsrecord.Batch():
             for path in paths:
-                outcome = edit_file(path, job.changes, query, dry_run=job.dry_run)
-                outcome = _in_bulk(outcome, path, job)
+                outcome = edit_file(
+                    path, job.changes, query, dry_run=job.dry_run, show_diff=job.diff
+                )
+                outcome = _in_bulk(outcome, path)
                 if outcome.status == "changed" and not job.dry_run:
                     written.append(len(outcomes))
                 outcomes.append(outcome)
@@ -306,6 +308,7 @@ def edit_file(
     query: newsrecord.Query | None = None,
     *,
     dry_run: bool = False,
+    show_diff: bool = False,
     durability: newsrecord.Durability = "batch",
 ) -> Outcome:
     """Apply *changes* to the record file at *path* (if it matches *query*) and save it.
@@ -314,7 +317,8 @@ def edit_file(
     fit the model is edited too, where no query needs its typed values: the edit may be
     what repairs it. Saving is what ``edit()`` does, without reading the new text back
     into a document nobody uses: the same lost-update check under the file's lock and an
-    atomic rename, synced as *durability* says.
+    atomic rename, synced as *durability* says. A dry run returns the diff, blobs
+    shortened, with *show_diff*.
     """
     try:
         doc = newsrecord.load(path, strict=query is not None)
@@ -339,11 +343,12 @@ def edit_file(
     if text == doc.text:
         return Outcome("unchanged", invalid=invalid)
     if dry_run:
-        diff = _redacted(unified_diff(doc.text, text, path), doc)
+        diff = unified_diff(doc.text, text, path)
         lines = diff.splitlines()[2:]
         added = sum(line.startswith("+") for line in lines)
         removed = sum(line.startswith("-") for line in lines)
-        return Outcome("changed", diff=diff, added=added, removed=removed, invalid=invalid)
+        shown = _redacted(diff, doc) if show_diff else None
+        return Outcome("changed", diff=shown, added=added, removed=removed, invalid=invalid)
     try:
         replace_if_unchanged(
             Path(path), text.encode("utf-8"), doc.text.encode("utf-8"), durability=durability
@@ -356,23 +361,22 @@ def edit_file(
     return Outcome("changed", invalid=invalid)
 
 
-def _in_bulk(outcome: Outcome, path: str, job: EditJob) -> Outcome:
+def _in_bulk(outcome: Outcome, path: str) -> Outcome:
     """*outcome* as a bulk edit reports it: problems name the file, a refusal fails it."""
     status = "failed" if outcome.status == "refused" else outcome.status
     problems = tuple(attrs.evolve(p, path=p.path or path) for p in outcome.problems)
-    return attrs.evolve(
-        outcome, status=status, problems=problems, diff=outcome.diff if job.diff else None
-    )
+    return attrs.evolve(outcome, status=status, problems=problems)
 
 
 def _redacted(diff: str, doc: newsrecord.Document) -> str:
-    """The diff with every secured blob of the old and new text shortened."""
+    """The diff with every secured blob of the old and new text shortened.
+
+    The blobs are read as plain data, so that a record that does not fit the model (being
+    repaired) is shortened too; a secured key the kind does not have is in ``extra``.
+    """
     blobs = set()
-    for record in (doc.original(), doc.record):
-        secured = getattr(record, "secured", None)
-        if isinstance(secured, newsrecord.Secured):
-            blobs.add(secured.raw)
-        raw = record.extra.get("secured")
+    for side in (newsrecord.loads(doc.text, strict=False), doc):
+        raw = side.get("secured", plain=True)
         if isinstance(raw, str):
             blobs.add(raw)
     for blob in sorted(blobs, key=len, reverse=True):

@@ -45,7 +45,7 @@ def _edit_one(
     too (that is how it gets repaired); if it still does not fit afterwards, its problems
     are printed and the exit status is 1, the edit saved all the same.
     """
-    outcome = edit_file(path, changes, dry_run=dry_run, durability="full")
+    outcome = edit_file(path, changes, dry_run=dry_run, show_diff=True, durability="full")
     if outcome.status == "refused":
         error = newsrecord.ValidationError(outcome.problems)
         raise usage_error(error, hint, new_key=new_key)
