@@ -14,7 +14,7 @@ from typing import Any, Final
 import attrs
 
 from newsrecord._bind.convert import structure_or
-from newsrecord.model.fields import fields, keys_of
+from newsrecord.model.fields import fields, is_model_class, keys_of
 from newsrecord.model.leaves import VALUE_CLASSES, parse_datetime
 
 __all__ = ["changed_keys", "plain_reads_as", "reads_as", "same"]
@@ -41,7 +41,7 @@ def same(a: Any, b: Any) -> bool:
         return bool(a == b and a.utcoffset() == b.utcoffset())
     names = _NAMES.get(kind)
     if names is None:
-        if isinstance(a, VALUE_CLASSES) or not attrs.has(kind):
+        if not is_model_class(kind):
             return bool(a == b) or (_is_nan(a) and _is_nan(b))
         names = _NAMES[kind] = tuple(field.name for field in attrs.fields(kind))
     return all(same(getattr(a, name), getattr(b, name)) for name in names)

@@ -30,7 +30,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from newsrecord._bind.paths import FieldPath, field_path_text
 from newsrecord.errors import Problem, ValidationError, describe_value
-from newsrecord.model.fields import TRUSTED, info, keys_of, optional_part
+from newsrecord.model.fields import TRUSTED, info, is_model, is_model_class, keys_of, optional_part
 from newsrecord.model.leaves import LEAVES, Leaf, format_datetime
 from newsrecord.model.records import (
     AnyRecord,
@@ -190,7 +190,7 @@ def _missing(key: str, name: str, cls: type) -> ValueError:
     return error
 
 
-converter.register_structure_hook_factory(attrs.has, _make_model_hook)
+converter.register_structure_hook_factory(is_model_class, _make_model_hook)
 
 
 Located = tuple[FieldPath, str]
@@ -260,8 +260,8 @@ def _model_of_type(tp: Any) -> Any:
     while typing.get_origin(inner) is list:
         inner = optional_part(typing.get_args(inner)[0])
     if typing.get_origin(inner) in (typing.Union, types.UnionType):
-        inner = next((arg for arg in typing.get_args(inner) if attrs.has(arg)), None)
-    return inner if inner is not None and attrs.has(inner) else None
+        inner = next((arg for arg in typing.get_args(inner) if is_model_class(arg)), None)
+    return inner if is_model_class(inner) else None
 
 
 def _collect(exc: BaseException, path: FieldPath, cls: Any, out: list[Located]) -> None:
@@ -299,7 +299,7 @@ def unstructure(value: Any) -> Any:
     leaf = LEAVES.get(type(value))
     if leaf is not None and leaf.format is not None:
         return leaf.format(value)
-    if attrs.has(type(value)):
+    if is_model(value):
         out: dict[str, Any] = {}
         for key, name in keys_of(type(value)).items():
             item = getattr(value, name)
