@@ -19,7 +19,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from newsrecord.errors import FieldTypeError, ValidationError, brief
+from newsrecord.errors import FieldTypeError, ValidationError, brief, shorten
 from newsrecord.model.leaves import LEAVES, is_text
 
 __all__ = [
@@ -403,10 +403,7 @@ validators then return at once. A context variable, so other threads still check
 def _show(value: Any) -> str:
     if isinstance(value, int) and value.bit_length() > 3000:
         return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
-    text = repr(value)
-    if len(text) > 40:
-        text = text[:37] + "..."
-    return f"{type(value).__name__} {text}"
+    return f"{type(value).__name__} {shorten(repr(value), 40)}"
 
 
 def _check_extra(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
