@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import attrs
 
+from newsrecord._bind.paths import top_key
 from newsrecord.api import to_dict
 from newsrecord.document import Document
 from newsrecord.model.records import AnyRecord
@@ -251,7 +252,7 @@ def summary_keys(changes: Iterable[FieldChange]) -> set[str]:
     added: Counter[str] = Counter()
     removed: Counter[str] = Counter()
     for change in changes:
-        top = change.field.split(".", 1)[0].split("[", 1)[0]
+        top = top_key(change.field)
         if change.item:
             (added if change.change == "added" else removed)[top] += 1
         elif change.field == top and change.change in ("added", "removed"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +14,7 @@ import attrs
 import click
 
 import newsrecord
+from newsrecord._bind.paths import top_key
 from newsrecord.cli._app import EXIT_INVALID, JOBS_OPTION, main
 from newsrecord.cli._redact import Redactor, unified_diff
 from newsrecord.cli._runner import (
@@ -45,7 +45,7 @@ def parse_where(expression: str | None) -> newsrecord.Query | None:
         ) from exc
     known = {spec.key for kind in newsrecord.KINDS for spec in newsrecord.fields(kind)}
     for field in query.fields():
-        key = re.split(r"[.\[]", field, maxsplit=1)[0]
+        key = top_key(field)
         if key not in known:
             # Most often a value without quotes (type == video): say so, but go on, since
             # keys the model does not know are queried this way too.
