@@ -165,9 +165,13 @@ class Record:
     """
 
     TYPES: ClassVar[tuple[str, ...]] = ()
-    """The ``type`` values that select this class when a file is loaded."""
+    """The ``type`` values that select this class when a file is loaded.
+
+    Each kind sets it in its ``@model(types=...)`` line."""
     FOLDERS: ClassVar[tuple[str, ...]] = ()
-    """The folders (Jekyll collections) whose records without a ``type`` are of this class."""
+    """The folders (Jekyll collections) whose records without a ``type`` are of this class.
+
+    Each kind sets it in its ``@model(folders=...)`` line."""
 
     title: str | None = field(
         "Headline.",
