@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Literal, overload
 
-from newsrecord._bind import convert, kinds
+from newsrecord._bind import convert, kinds, validate
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits, check_file_size
 from newsrecord._read.text import decode
 from newsrecord._write.fresh import write_fresh
@@ -117,7 +117,7 @@ def dumps(record: AnyRecord | Document, *, body: str = "", newline: str = "\n") 
     """
     if isinstance(record, Document):
         return record.dumps()
-    problems = convert.check(record)
+    problems = validate.check(record)
     if problems:
         raise ValidationError(convert.problems_of(problems))
     return write_fresh(record, body, newline)

@@ -51,13 +51,18 @@ class Problem:
         return f"{where}: {text}" if where else text
 
 
+def shorten(text: str, limit: int) -> str:
+    """Return *text*, cut to *limit* characters with ``...`` when it is longer."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def brief(text: str, limit: int = 30) -> str:
     """Return ``repr(text)``, shortened when longer than *limit* characters.
 
     Messages quote values and source text through this, so that they stay short and never
     carry a whole value (a secured blob in the wrong place, a megabyte of key).
     """
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+    return repr(shorten(text, limit))
 
 
 def describe_value(value: Any) -> str:
@@ -111,6 +116,8 @@ class RecordError(Exception):
         self.problems = problems
         super().__init__(self._summary())
 
+    # The first problem's place, one property each: written out rather than made by a
+    # factory, so that each keeps its type for checkers and its docstring for readers.
     @property
     def path(self) -> str | None:
         """File of the first problem, when known."""
