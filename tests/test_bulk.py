@@ -252,7 +252,7 @@ def test_single_file_usage_is_unchanged(repo: Path) -> None:
         (["set", "{site}", "--", "heat=hot"], "expected an integer"),
         (["set", "{site}", "--where", "heat > 1"], "nothing to change"),
         (["set", "{site}/nope", "--where", "heat > 1", "--", "heat=1"], "does not exist"),
-        (["append", "{site}", "--", "topics"], "nothing to change"),
+        (["append", "{site}", "--", "topics"], "takes one FIELD and one VALUE, not 1 argument"),
         (["append", "{site}", "--", "topics", "a", "b"], "one FIELD and one VALUE"),
     ],
 )

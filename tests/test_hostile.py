@@ -746,3 +746,19 @@ def test_fmt_keeps_a_duration_as_written(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["fmt", str(path)])
     assert result.exit_code == 0, result.output
     assert "length: P1M\n" in path.read_text(encoding="utf-8")
+
+
+def test_extra_refuses_the_key_of_a_field() -> None:
+    # Written, the key would take the field's line while record.title kept the old value.
+    doc = newsrecord.loads(SEED_TEXT)
+    doc.record.extra["title"] = "Shadow"
+    with pytest.raises(newsrecord.ValidationError, match="'title', the key of the field") as err:
+        doc.dumps()
+    assert err.value.field is None  # the record's own extra: no field path above it
+    doc.record.images[0].extra["url"] = "x"
+    del doc.record.extra["title"]
+    with pytest.raises(newsrecord.ValidationError, match="'url', the key") as err:
+        doc.dumps()
+    assert err.value.field == "images[0]"
+    with pytest.raises(newsrecord.FieldTypeError, match="'heat', the key of the field"):
+        newsrecord.Article(title="a", extra={"heat": 3})

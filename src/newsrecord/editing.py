@@ -23,7 +23,7 @@ import attrs
 
 from newsrecord._bind.convert import structure_value, unstructure
 from newsrecord._bind.paths import field_path_text, parse_field_path
-from newsrecord.errors import ValidationError, describe_value
+from newsrecord.errors import RecordError, ValidationError, describe_value
 from newsrecord.model.fields import FieldSpec, fields, is_model, is_model_class, optional_part
 from newsrecord.model.leaves import LEAVES, parse_datetime
 from newsrecord.model.records import AnyRecord
@@ -102,7 +102,7 @@ class _Slot:
             else:
                 target[step] = value
         except (TypeError, ValueError) as exc:
-            raise ValidationError(str(exc), field=self.where) from exc
+            raise _refused(exc, self.where) from exc
 
 
 def _resolve(record: Any, steps: tuple[Step, ...], *, create: bool) -> _Slot:
@@ -159,6 +159,16 @@ def _parent(where: str) -> str:
     return where[:cut] if cut > 0 else where
 
 
+def _refused(exc: TypeError | ValueError, where: str) -> ValidationError:
+    """The error of a value refused at *where*, located at the whole path.
+
+    A model's own error (a ``FieldTypeError``) names the attribute alone and says so in
+    its text already: keep its message, not its ``str`` (which would name it twice).
+    """
+    message = exc.message if isinstance(exc, RecordError) else str(exc)
+    return ValidationError(message, field=where)
+
+
 def _make(slot: _Slot, next_step: Step) -> Any:
     """Create the missing object at *slot* so that *next_step* can go into it."""
     if isinstance(next_step, int):
@@ -168,7 +178,7 @@ def _make(slot: _Slot, next_step: Step) -> Any:
         try:
             value = tp()
         except (TypeError, ValueError) as exc:
-            raise ValidationError(str(exc), field=slot.where) from exc
+            raise _refused(exc, slot.where) from exc
     elif tp is Any:
         value = {}
     else:

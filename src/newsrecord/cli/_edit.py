@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -244,9 +245,17 @@ def append(
     For example: append FILE topics "Machine learning", or
     append FILE images '{"url": "https://example.com/a.png", "width": 800}'.
     """
-    paths, rest = _split(ctx, arguments, 2)
+    paths, rest = _split(ctx, arguments, 1)
+    if len(rest) == 1 and "=" in rest[0]:
+        # set's FIELD=VALUE habit: show the two-argument form with the user's own words.
+        field, _, value = rest[0].partition("=")
+        raise click.UsageError(
+            f"append takes FIELD and VALUE as two arguments, not FIELD=VALUE: "
+            f"append {shlex.join(paths)} {field} {shlex.quote(value)}"
+        )
     if len(rest) != 2:
-        raise click.UsageError(f"append takes one FIELD and one VALUE, not {len(rest)} arguments")
+        count = f"{len(rest)} argument" + ("" if len(rest) == 1 else "s")
+        raise click.UsageError(f"append takes one FIELD and one VALUE, not {count}")
     field, value = rest
     item = parse_json(value, "VALUE") if as_json else value
     change: Change = ("append", field, item, not as_json, not options["new_key"])

@@ -413,7 +413,15 @@ def _check_extra(instance: object, attribute: attrs.Attribute[Any], value: Any) 
     if not isinstance(value, dict):
         message = f"extra must be a dict with string keys, not {_show(value)}"
         raise FieldTypeError(message, field="extra")
+    known = keys_of(type(instance))
     for key, item in value.items():
+        if key in known:
+            # Written, it would take the field's line while the field kept its value.
+            message = (
+                f"extra cannot hold {key!r}, the key of the field {known[key]!r}: set "
+                "that field instead (extra holds only the keys the model does not know)"
+            )
+            raise FieldTypeError(message, field="extra")
         problem = _not_plain(key, item, 1)
         if problem is not None:
             raise FieldTypeError(f"extra: {problem}", field="extra")
