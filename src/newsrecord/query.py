@@ -38,6 +38,7 @@ from typing import Any, Final
 import attrs
 
 from newsrecord._bind.paths import parse_field_path
+from newsrecord._write.render import scalar_text
 from newsrecord.document import Document
 from newsrecord.editing import get_field
 from newsrecord.errors import Problem, RecordError, ValidationError
@@ -311,23 +312,11 @@ Node = Compare | Exists | Truth | Not | And | Or
 
 
 def _render(value: Value) -> str:
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return "[" + ", ".join(_render(item) for item in value) + "]"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_render(item) for item in value) + "]"
+    return scalar_text(value)  # null, true, numbers and dates read here as YAML writes them
 
 
 # --- the parser --------------------------------------------------------------------------
