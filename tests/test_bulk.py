@@ -431,3 +431,13 @@ def test_a_file_changed_meanwhile_is_reported_not_overwritten(
     assert "matched 7 of 8 files: 6 changed, 0 unchanged, 1 failed" in result.stderr
     assert "heat: 44" in victim.read_text(encoding="utf-8")
     assert "quality: 38" in victim.read_text(encoding="utf-8")
+
+
+def test_find_notes_a_comparison_with_the_wrong_type(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+    result = CliRunner().invoke(main, ["find", str(tmp_path), "--where", 'heat > "30"'])
+    assert result.exit_code == 0
+    assert 'note: heat is a number in every kind that declares it, so heat > "30"' in (
+        result.stderr
+    )
+    assert "matched 0 of 1 files" in result.stderr

@@ -31,6 +31,7 @@ from newsrecord.model.records import AnyRecord
 __all__ = [
     "append_field",
     "check_path",
+    "declared_type",
     "edit_data",
     "get_field",
     "get_field_of_data",
@@ -471,7 +472,7 @@ def edit_data(
     steps = parse_field_path(path)
     if strict and action != "unset":
         _refuse_unknown(kind, data, steps)
-    declared = _type_at(kind, steps)
+    declared = declared_type(kind, steps)
     slot = _resolve(data, steps, create=False)
     if action == "unset":
         if slot.get() is not None:
@@ -506,7 +507,7 @@ def get_field_of_data(data: Any, path: str) -> Any:
     return _resolve(data, parse_field_path(path), create=False).get()
 
 
-def _type_at(kind: type, steps: tuple[Step, ...]) -> Any:
+def declared_type(kind: type, steps: tuple[Step, ...]) -> Any:
     """The type the model declares at *steps* under class *kind*; Any where it knows none."""
     tp: Any = kind
     for step in steps:

@@ -54,6 +54,8 @@ def parse_where(expression: str | None) -> newsrecord.Query | None:
                 f'an unknown key can match it; text goes in quotes ("{key}")',
                 err=True,
             )
+    for clash in query.type_clashes():
+        click.echo(f"newsrecord: note: {clash}", err=True)
     return query
 
 
