@@ -415,3 +415,138 @@ def test_a_file_changed_meanwhile_is_reported_not_overwritten(
     assert "matched 7 of 8 files: 6 changed, 0 unchanged, 1 failed" in result.stderr
     assert "heat: 44" in victim.read_text(encoding="utf-8")
     assert "quality: 38" in victim.read_text(encoding="utf-8")
+
+
+# --- progress bars and summaries on a terminal ----------------------------------------------
+
+
+def on_terminal(cwd: Path, *arguments: str) -> tuple[int, str, str]:
+    """Run the command with stderr on a pseudo-terminal and stdout into a file.
+
+    Returns the exit status, stdout and what the terminal showed.
+    """
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    with (cwd / ".stdout").open("w+b") as out:
+        environment = dict(os.environ, COLUMNS="100")
+        process = subprocess.Popen(  # noqa: S603  # our own interpreter and package
+            [sys.executable, "-m", "newsrecord", *arguments],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=slave,
+            env=environment,
+        )
+        os.close(slave)
+        shown = []
+        while True:
+            try:
+                chunk = os.read(master, 1 << 16)
+            except OSError:  # EIO: the command closed the terminal
+                break
+            if not chunk:
+                break
+            shown.append(chunk)
+        status = process.wait()
+        os.close(master)
+        out.seek(0)
+        printed = out.read().decode("utf-8")
+    (cwd / ".stdout").unlink()
+    return status, printed, b"".join(shown).decode("utf-8", "replace")
+
+
+LONG_RUNS = {
+    "validate": (["validate", "site"], "validating", "checked 122 files: 121 valid"),
+    "fmt": (["fmt", "--check", "site"], "formatting", "files"),
+    "json": (["json", "site"], "exporting", "exported 121 records as JSON Lines"),
+    "export": (["export", "site", "-o", "out.parquet"], "exporting", "exported 121 records"),
+    "find": (["find", "site", "--where", "heat > 100"], "searching", "matched 19 of 122 files"),
+    "set": (["set", "site", "--where", "heat > 100", "--", "quality=1"], "editing", "matched 19"),
+    "unset": (["unset", "site", "--where", "heat > 110", "--", "quality"], "editing", "9 changed"),
+    "append": (["append", "site", "--", "topics", "Bulk"], "editing", "121 changed"),
+    "fix": (["fix", "site"], "repairing", "of 122 files repaired"),
+}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no pseudo-terminals")
+@pytest.mark.parametrize("command", LONG_RUNS, ids=list(LONG_RUNS))
+def test_long_runs_show_progress_on_a_terminal_and_end_with_a_summary(
+    tmp_path: Path, command: str
+) -> None:
+    make_site(tmp_path, 120)
+    arguments, label, summary = LONG_RUNS[command]
+    if command != "fix":  # fix runs in one process
+        arguments = [arguments[0], "-j", "2", *arguments[1:]]
+    status, printed, shown = on_terminal(tmp_path, *arguments)
+    assert label in shown, shown
+    assert "100%" in shown
+    assert summary in shown + printed  # validate prints its report, summary last, on stdout
+    # The bar goes to the terminal (stderr), never into the output.
+    assert label not in printed
+    assert status == 1  # broken.md is reported
+
+
+def test_without_a_terminal_there_is_no_bar(tmp_path: Path) -> None:
+    make_site(tmp_path, 120)
+    done = subprocess.run(  # noqa: S603  # our own interpreter and package
+        [sys.executable, "-m", "newsrecord", "validate", "site"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "validating" not in done.stderr
+    assert "checked 122 files" in done.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGINT")
+def test_ctrl_c_in_a_bulk_set_leaves_each_file_old_or_new(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    site = make_site(tmp_path, 1500)
+    before = tree_bytes(site)
+    process = subprocess.Popen(  # noqa: S603  # our own interpreter and package
+        [sys.executable, "-m", "newsrecord", "set", "-j", "2", str(site), "--", "quality=7"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a process group of its own, as a terminal's job is
+    )
+    time.sleep(1.5)  # imports done, workers busy: not a timing assertion
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole group
+    _, err = process.communicate(timeout=60)
+    if process.returncode != 130:
+        pytest.skip(f"the run ended before the interrupt ({process.returncode})")
+    assert "Traceback" not in err
+    after = tree_bytes(site)
+    assert after.keys() == before.keys()  # no temporary file left behind
+    changed = 0
+    for name, data in after.items():
+        if data != before[name]:
+            changed += 1
+            assert data == before[name].replace(b"quality: 38", b"quality: 7"), name
+    assert changed < len(before) - 2  # it was stopped part way (course.md has no quality)
+
+
+def test_an_interrupted_export_leaves_the_old_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pyarrow")
+    from newsrecord import export
+
+    site = make_site(tmp_path, 3)
+    out = tmp_path / "site.parquet"
+    newsrecord.export_records(site, out)
+    old = out.read_bytes()
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(
+        export, "_encode", lambda pa, table, format, sink: (sink.write(b"PAR1"), interrupted())
+    )
+    with pytest.raises(KeyboardInterrupt):
+        newsrecord.export_records(site, out)
+    assert out.read_bytes() == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "site.parquet"]

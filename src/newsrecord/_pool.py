@@ -93,11 +93,11 @@ def run_items(
     # Imported here: a short run never needs it, and its import is felt at start-up.
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
     pending: collections.deque[tuple[list[I], Future[list[T]]]] = collections.deque()
     try:
         for batch in itertools.chain(head, batches):
-            pending.append((batch, pool.submit(task, batch, option)))
+            pending.append((batch, pool.submit(_run_task, task, batch, option)))
             if len(pending) >= 4 * jobs:
                 done, future = pending.popleft()
                 yield from zip(done, future.result(), strict=True)
@@ -105,9 +105,9 @@ def run_items(
             done, future = pending.popleft()
             yield from zip(done, future.result(), strict=True)
     except KeyboardInterrupt:
-        # The workers ignore Ctrl-C (see _ignore_interrupts), and the batches already sent
+        # The workers ignore Ctrl-C (see _start_worker), and the batches already sent
         # would keep the exit waiting for seconds: stop them. (Python 3.14 has
-        # terminate_workers() for this.)
+        # terminate_workers() for this.) Each unwinds what it was doing first.
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
         raise
@@ -116,9 +116,37 @@ def run_items(
         pool.shutdown(wait=not pending, cancel_futures=True)
 
 
-def _ignore_interrupts() -> None:
+class _Terminated(BaseException):
+    """Raised in a busy worker by SIGTERM, so that what it was doing unwinds.
+
+    A save that was under way then removes its temporary file before the worker exits.
+    """
+
+
+_busy = False
+"""Whether this worker is running a task (and SIGTERM should unwind it)."""
+
+
+def _start_worker() -> None:
     # Ctrl-C reaches every process of the terminal's group; the main process handles it
-    # (and cancels what is pending). A worker that took it too would print a traceback.
+    # (and stops the workers). A worker that took it too would print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminate)
 
 
+def _terminate(signum: int, _: object) -> None:
+    if _busy:
+        raise _Terminated
+    os._exit(128 + signum)  # idle: nothing to unwind, and no traceback to print
+
+
+def _run_task(task: Callable[[list[I], Any], list[T]], batch: list[I], option: Any) -> list[T]:
+    """Run *task* in a worker; a SIGTERM in it unwinds it, then ends the worker."""
+    global _busy  # noqa: PLW0603  # per worker process: read by the signal handler
+    _busy = True
+    try:
+        return task(batch, option)
+    except _Terminated:
+        os._exit(128 + signal.SIGTERM)
+    finally:
+        _busy = False

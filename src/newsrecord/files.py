@@ -87,17 +87,21 @@ def write_atomically(
     """
     batch = check_durability(durability)
     target, status = _resolve(os.fspath(path))
-    mode = _writable_mode(target, os.fspath(path), status)
+    mode = _writable_mode(target, os.fspath(path), status, batch)
+    # The temporary file's name is known before it is created: an interrupt that comes as
+    # the file is being created (a worker stopped by Ctrl-C) still finds what to remove.
+    named: list[Path] = []
     try:
-        handle, temporary = _create_temporary(target)
-    except OSError as exc:
-        # The error would name the temporary file, which the user never asked for.
-        raise _file_error(
-            f"no file can be created in its folder {target.parent} ({exc.strerror or exc})",
-            os.fspath(path),
-            exc,
-        ) from exc
-    try:
+        try:
+            handle = _create_temporary(target, named)
+        except OSError as exc:
+            # The error would name the temporary file, which the user never asked for.
+            raise _file_error(
+                f"no file can be created in its folder {target.parent} ({exc.strerror or exc})",
+                os.fspath(path),
+                exc,
+            ) from exc
+        temporary = named[-1]
         try:
             # os.write, not a buffered file: a short write (a full disk) must not be lost
             # in a buffer that reports the failure only at close.
@@ -119,8 +123,9 @@ def write_atomically(
             if replaced is not None:
                 _CLOSER.close(replaced)
     except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        for name in named:
+            with contextlib.suppress(OSError):
+                name.unlink()
         raise
     if batch is not None:
         batch.add(target)
@@ -134,7 +139,7 @@ def _resolve(name: str) -> tuple[Path, os.stat_result | None]:
     ``realpath`` costs a lookup per folder of the path, on every save; only a link, or a
     ``..`` that could climb out of a linked folder, needs it.
     """
-    if ".." not in Path(name).parts:
+    if ".." not in name.replace("\\", "/").split("/"):
         try:
             status = os.lstat(name)
         except OSError:
@@ -225,10 +230,13 @@ def _sync_folder(folder: Path) -> None:
             os.close(directory)
 
 
-def _writable_mode(target: Path, name: str, status: os.stat_result | None = None) -> int | None:
+def _writable_mode(
+    target: Path, name: str, status: os.stat_result | None = None, batch: Batch | None = None
+) -> int | None:
     """Return the permission bits of the file at *target* (None when there is none yet).
 
-    *status* is the file's ``lstat`` when the caller has it (not a link).
+    *status* is the file's ``lstat`` when the caller has it (not a link). A *batch*
+    remembers the folders found writable, so that a bulk edit looks at each once.
 
     Raises:
         FileError: the target is not a regular file, or is read-only. Saving over either
@@ -238,15 +246,16 @@ def _writable_mode(target: Path, name: str, status: os.stat_result | None = None
     # Read-only means "no write permission for us, or no write bit at all": the second
     # holds for root too, who may write anything but should not replace a file its owner
     # marked read-only (as editors refuse without a forced write).
-    try:
-        folder = target.parent.stat()
-    except OSError as exc:
-        raise _file_error(str(exc.strerror or exc), name, exc) from exc
-    if not folder.st_mode & 0o222:
-        raise FileError(
-            f"cannot save the record: its folder {target.parent} is read-only",
-            path=name,
-        )
+    parent = target.parent
+    if batch is None or parent not in batch.writable_folders:
+        try:
+            folder = parent.stat()
+        except OSError as exc:
+            raise _file_error(str(exc.strerror or exc), name, exc) from exc
+        if not folder.st_mode & 0o222:
+            raise FileError(f"cannot save the record: its folder {parent} is read-only", path=name)
+        if batch is not None:
+            batch.writable_folders.add(parent)
     if status is None:
         try:
             status = target.stat()  # never open(): opening a FIFO blocks until a writer comes
@@ -259,13 +268,21 @@ def _writable_mode(target: Path, name: str, status: os.stat_result | None = None
             f"cannot save the record: it is {_kind_of(status.st_mode)}, not a regular file",
             path=name,
         )
-    if not status.st_mode & 0o222 or not os.access(target, os.W_OK):
+    if not status.st_mode & 0o222 or not _may_write(target, status):
         raise FileError(
             "cannot save the record: the file is read-only (make it writable, for "
             "example with 'chmod u+w', to save it)",
             path=name,
         )
     return status.st_mode & 0o7777
+
+
+def _may_write(target: Path, status: os.stat_result) -> bool:
+    """Whether we may write the file: its owner's bit for our own files, else ask."""
+    if hasattr(os, "geteuid") and status.st_uid == os.geteuid() != 0:
+        return bool(status.st_mode & stat.S_IWUSR)
+    # Root, a group's or another user's file (access control lists, too): the system knows.
+    return os.access(target, os.W_OK)
 
 
 def _file_error(message: str, name: str, cause: OSError) -> FileError:
@@ -342,6 +359,8 @@ class Batch:
     def __init__(self) -> None:
         """Make an empty batch; enter it with ``with``."""
         self.files: list[Path] = []
+        # Folders a save found writable: a bulk edit checks each once.
+        self.writable_folders: set[Path] = set()
         self._token: contextvars.Token[Batch | None] | None = None
 
     def add(self, path: Path) -> None:
@@ -430,15 +449,17 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_NAMES.forget)
 
 
-def _create_temporary(target: Path) -> tuple[int, Path]:
+def _create_temporary(target: Path, named: list[Path]) -> int:
+    """Create a temporary file next to *target*; its name goes to *named* before it exists."""
     # Not tempfile.mkstemp: it creates files readable by their owner only, and a new
     # record file should get the permissions every other new file gets.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
-        name = target.parent / f".{target.name}{TEMPORARY_INFIX}{_NAMES.next()}.tmp"
+        named.append(target.parent / f".{target.name}{TEMPORARY_INFIX}{_NAMES.next()}.tmp")
         try:
-            return os.open(name, flags, 0o666), name
+            return os.open(named[-1], flags, 0o666)
         except FileExistsError:
+            named.pop()  # someone else's: never removed
             continue
     raise FileExistsError(f"could not create a temporary file next to {target}")
 
@@ -475,6 +496,14 @@ def _conflict(target: Path, what: str) -> ConflictError:
     )
 
 
+def _read_all(handle: int, size: int) -> bytes:
+    """The rest of the file at *handle*, of about *size* bytes (it may have grown)."""
+    chunks = [os.read(handle, size + 1)]
+    while len(chunks[-1]) > (size if len(chunks) == 1 else 0):
+        chunks.append(os.read(handle, 1 << 16))
+    return b"".join(chunks)
+
+
 @contextlib.contextmanager
 def _locked(target: Path) -> Iterator[bytes | None]:
     """Hold an exclusive lock on the file now at *target*; yield its bytes (None if gone).
@@ -504,9 +533,7 @@ def _locked(target: Path) -> Iterator[bytes | None]:
                 continue
             if (held.st_dev, held.st_ino) != (now.st_dev, now.st_ino):
                 continue
-            with open(handle, "rb", closefd=False) as stream:  # a descriptor
-                data = stream.read()
-            yield data
+            yield _read_all(handle, held.st_size)
             replaced = True
         finally:
             if replaced and sys.platform != "win32":
