@@ -36,12 +36,12 @@ levels:
 ratings:
   count: 3
   average: 4.5
-  source: {name: imdb, secured: "%s"}
+  source: {name: imdb, secured: "SECURED"}
 heat: 7
 customKey: {a: 1}
 ---
 Talk body.
-""" % SECURED
+""".replace("SECURED", SECURED)
 
 
 def run(*arguments: str | Path) -> Result:
@@ -219,7 +219,8 @@ def test_duckdb_reads_the_parquet(tmp_path: Path) -> None:
     assert types["published"] == "BOOLEAN"
     assert types["topics"] == "VARCHAR[]"
     assert types["provider"].startswith("STRUCT(")
-    assert types["images"].startswith("STRUCT(") and types["images"].endswith("[]")
+    assert types["images"].startswith("STRUCT(")
+    assert types["images"].endswith("[]")
     nested = duckdb.sql(
         f"SELECT json_extract_string(ratings.extra, '$.source.name') FROM '{out}' "  # noqa: S608
         "WHERE kind = 'Video'"
