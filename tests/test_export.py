@@ -334,3 +334,31 @@ def test_unchanged_files_are_not_read_again_even_after_a_touch(
     third = newsrecord.export_records(site, out, incremental=True)
     assert (third.parsed, third.reused, len(hashed)) == (0, 5, 0)
     assert third.problems == again.problems
+
+
+def test_the_export_command_imports_only_what_it_needs(tmp_path: Path) -> None:
+    from newsrecord.cli._app import _COMMANDS
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from newsrecord.cli import main\n"
+        "try:\n"
+        f"    main(['export', {str(site)!r}, '-o', {str(tmp_path / 'a.parquet')!r}])\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "heavy = {'numpy', 'pandas', 'ruamel.yaml', 'concurrent.futures.process'}\n"
+        "heavy |= {'newsrecord.cli.' + name for name in ('_git', '_check', '_bulk', '_read')}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    done = subprocess.run(  # noqa: S603  # our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "[]\n", done.stderr
+    assert pq.read_table(tmp_path / "a.parquet").num_rows == 1
+    # Every command is listed where the group finds it without importing every module.
+    for module in set(_COMMANDS.values()):
+        __import__(f"newsrecord.cli.{module}")
+    assert set(main.commands) == set(_COMMANDS)
