@@ -218,6 +218,22 @@ def test_dry_run_diffs_shorten_the_secured_blob(repo: Path) -> None:
     assert git(repo, "status", "--porcelain") == ""
 
 
+def test_dry_run_diffs_of_a_record_being_repaired(repo: Path, tmp_path: Path) -> None:
+    # A record that does not fit the model is edited too (the edit may be a step of its
+    # repair); its diff is shown with the blob shortened, on one file and in bulk.
+    folder = tmp_path / "repairs"
+    folder.mkdir()
+    path = folder / "000.md"
+    path.write_text(SEED_TEXT.replace("heat: 38", "heat: hot"), encoding="utf-8")
+    assert not newsrecord.load(path, strict=False).valid
+    for arguments in ([path, "published=true"], [folder, "--", "published=true"]):
+        result = run("set", "--dry-run", "--diff", *arguments)
+        assert result.exit_code == 0, result.output
+        assert "+published: true" in result.stdout
+        assert SECURED not in result.stdout
+    assert path.read_text(encoding="utf-8") == SEED_TEXT.replace("heat: 38", "heat: hot")
+
+
 def test_single_file_usage_is_unchanged(repo: Path) -> None:
     path = repo / "site" / "news" / "000.md"
     result = run("set", path, "heat=7", "--dry-run")
@@ -236,7 +252,7 @@ def test_single_file_usage_is_unchanged(repo: Path) -> None:
         (["set", "{site}", "--", "heat=hot"], "expected an integer"),
         (["set", "{site}", "--where", "heat > 1"], "nothing to change"),
         (["set", "{site}/nope", "--where", "heat > 1", "--", "heat=1"], "does not exist"),
-        (["append", "{site}", "--", "topics"], "nothing to change"),
+        (["append", "{site}", "--", "topics"], "takes one FIELD and one VALUE, not 1 argument"),
         (["append", "{site}", "--", "topics", "a", "b"], "one FIELD and one VALUE"),
     ],
 )

@@ -671,3 +671,20 @@ def test_validate_parallel_benchmark_runs_on_a_small_tree(tree: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].startswith("8 files under ")
     assert "speed-up: " in done.stdout
+
+
+def test_append_with_set_s_equals_sign_shows_the_command_to_type(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(SEED_TEXT, encoding="utf-8")
+    result = CliRunner().invoke(main, ["append", str(path), "topics=Machine learning"])
+    assert result.exit_code == 2
+    assert f"append {path} topics 'Machine learning'" in result.output
+    assert path.read_text(encoding="utf-8") == SEED_TEXT
+
+
+def test_a_required_field_is_named_once(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(SEED_TEXT, encoding="utf-8")
+    result = CliRunner().invoke(main, ["unset", str(path), "title"])
+    assert result.exit_code == 2
+    assert "Invalid value for FIELD: title: title is required" in result.output

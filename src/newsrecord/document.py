@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from newsrecord import editing
-from newsrecord._bind import build, convert, kinds
+from newsrecord._bind import build, compare, convert, kinds, validate
 from newsrecord._bind.paths import FieldPath, field_path_text, parse_field_path
+from newsrecord._bind.shapes import shape_of
 from newsrecord._bind.snapshot import Entry, Snapshot
 from newsrecord._read import parse
 from newsrecord._read.nodes import Duplicate, Scalar
@@ -128,7 +129,7 @@ class Document:
             self._snapshot = Snapshot(fast, self._root)
             return
         errors: list[tuple[str, int, str]] = []
-        self._plain = parse.to_data(self._root, convert.shape_of(cls), errors)
+        self._plain = parse.to_data(self._root, shape_of(cls), errors)
         if errors:
             raise ParseError(
                 [self._problem_at(offset, message, field) for field, offset, message in errors]
@@ -212,7 +213,7 @@ class Document:
         """The front matter as plain data, as loaded; made when first needed."""
         if self._plain is None:
             errors: list[tuple[str, int, str]] = []
-            self._plain = parse.to_data(self._root, convert.shape_of(self._kind), errors)
+            self._plain = parse.to_data(self._root, shape_of(self._kind), errors)
         return self._plain
 
     @property
@@ -330,7 +331,7 @@ class Document:
             repaired = splice.apply_edits(self._current, edits)
             self._read(repaired, strict=False)
             self.body = repaired[self._parts.body_start :]
-            if not convert.plain_reads_as(self._data, before):
+            if not compare.plain_reads_as(self._data, before):
                 raise AssertionError(f"the repair {name!r} changed the data:\n{repaired}")
         return done
 
@@ -354,7 +355,7 @@ class Document:
         duplicates = len(self._duplicates)
         self._read(text, strict=False)
         self.body = body
-        if not convert.plain_reads_as(self._data, new) or len(self._duplicates) != duplicates:
+        if not compare.plain_reads_as(self._data, new) or len(self._duplicates) != duplicates:
             raise AssertionError(f"the splice did not give the edited data:\n{text}")
 
     def _problem_at(self, offset: int, message: str, field: str | None) -> Problem:
@@ -460,7 +461,7 @@ class Document:
             owner = entry.parent if entry.is_list else entry
             assert owner is not None  # noqa: S101  # lists are held by objects
             names = [str(entry.step)] if entry.is_list else _assigned(entry)
-            problems += convert.check_assigned(owner.value, names, owner.path(), snapshot.objects)
+            problems += validate.check_assigned(owner.value, names, owner.path(), snapshot.objects)
         return problems
 
     def _read_back(self, plan: splice.Plan, text: str) -> bool:
@@ -471,7 +472,7 @@ class Document:
         """
         if not text.endswith(self.body):
             return False
-        shapes = convert.shape_of(type(self._record))
+        shapes = shape_of(type(self._record))
         for scalar in plan.scalars:
             edit = scalar.edit
             if scalar.flow:
@@ -498,7 +499,7 @@ class Document:
             data = parse.to_data(node, _shape_at(shapes, scalar.path), errors)
             value = scalar.value
             intended = value if isinstance(value, dt.datetime) else convert.unstructure(value)
-            if errors or not convert.plain_reads_as(data, intended):
+            if errors or not compare.plain_reads_as(data, intended):
                 return False
         return True
 
@@ -511,7 +512,7 @@ class Document:
         current = self._current
         original = self.original()
         changed = (
-            convert.changed_keys(original, self.record)
+            compare.changed_keys(original, self.record)
             if type(original) is type(self.record)
             else {spec.key for spec in fields(type(self.record))} | {"extra"}
         )
@@ -520,7 +521,7 @@ class Document:
                 return current
             edits = []
         else:
-            problems = convert.check(self.record, changed)
+            problems = validate.check(self.record, changed)
             if problems:
                 raise ValidationError(convert.problems_of(problems, self.path))
             edits = splice.plan_edits(current, self._root, original, self.record, self.newline)
@@ -563,11 +564,11 @@ class Document:
                 duplicates=[],
             )
             errors: list[tuple[str, int, str]] = []
-            data = parse.to_data(root, convert.shape_of(type(self.record)), errors)
+            data = parse.to_data(root, shape_of(type(self.record)), errors)
             good = (
                 not errors
                 and text[parts.body_start :] == self.body
-                and convert.reads_as(data, self.record, changed, self._data)
+                and compare.reads_as(data, self.record, changed, self._data)
             )
         except RecordError:
             good = False

@@ -35,8 +35,8 @@ import attrs
 from newsrecord._pool import run_items
 from newsrecord.api import loads, to_dict
 from newsrecord.document import Document
-from newsrecord.errors import Problem, RecordError
-from newsrecord.files import StrPath, as_paths, walk_entries
+from newsrecord.errors import Problem, RecordError, unreadable
+from newsrecord.files import StrPath, as_paths, open_regular, walk_entries
 from newsrecord.model.duration import Duration
 from newsrecord.model.fields import fields, optional_part
 from newsrecord.model.leaves import LEAVES
@@ -279,8 +279,10 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, dt.datetime):
         return value.isoformat()
-    if isinstance(value, Price | Secured):
-        return str(value)
+    if isinstance(value, Secured):
+        return value.raw  # the whole blob: redaction is the caller's choice (_hide)
+    if isinstance(value, Price):
+        return value.text
     return value
 
 
@@ -480,12 +482,12 @@ class _Run:
         """Take the next file of the walk: reuse what the cache knows, or read it later."""
         self.names.append(name)
         if error is not None:
-            self._settled(("failed", [_read_problem(name, error)], None))
+            self._settled(("failed", [unreadable(name, error)], None))
             return
         try:
             info = stat if stat is not None else Path(name).stat()
         except OSError as exc:
-            self._settled(("failed", [_read_problem(name, exc)], None))
+            self._settled(("failed", [unreadable(name, exc)], None))
             return
         known = self.index.get(name)
         if known is not None and known[1:3] == (info.st_size, info.st_mtime_ns):
@@ -570,10 +572,10 @@ def _read_batch(
     done: list[tuple[str, str | None, Any]] = []
     for name, known in work:
         try:
-            with open(name, "rb") as stream:  # noqa: PTH123  # a str path: see _scan
+            with open_regular(name) as stream:  # never blocks on a FIFO named on the line
                 data = stream.read()
         except OSError as exc:
-            done.append(("unreadable", None, [_read_problem(name, exc)]))
+            done.append(("unreadable", None, [unreadable(name, exc)]))
             continue
         digest = hashlib.sha256(data).hexdigest()
         if digest == known:
@@ -604,10 +606,6 @@ def _scan(
             yield path, entry.stat(), None
         except OSError as stat_error:
             yield path, None, stat_error
-
-
-def _read_problem(name: str, error: OSError) -> Problem:
-    return Problem(f"cannot be read: {error.strerror or error}", name)
 
 
 _Failures = dict[str, tuple[int, int, str, list[Problem]]]

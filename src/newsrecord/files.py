@@ -18,7 +18,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Final, Literal
+from typing import BinaryIO, Final, Literal
 
 from newsrecord.errors import ConflictError, FileError
 
@@ -32,6 +32,7 @@ __all__ = [
     "as_paths",
     "check_durability",
     "iter_record_files",
+    "open_regular",
     "replace_if_unchanged",
     "walk",
     "walk_entries",
@@ -218,6 +219,33 @@ class _Closer:
 _CLOSER: Final = _Closer()
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_CLOSER.forget)
+
+
+def open_regular(path: StrPath) -> BinaryIO:
+    """Open the file at *path* for reading in binary mode, if it is a regular file.
+
+    A FIFO would block ``open()`` until a writer came (forever, in a batch job) and a
+    device can be endless, so the file is opened without blocking and refused unless
+    ``fstat`` of what was opened says it is a regular file: no race with a swap between
+    a check and the open.
+
+    Raises:
+        FileError: the path is a folder, FIFO, device or socket (also an ``OSError``).
+        OSError: the file cannot be opened (missing: ``FileNotFoundError``; no permission:
+            ``PermissionError``).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    handle = os.open(path, flags)
+    mode = os.fstat(handle).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(handle)
+        raise FileError(
+            f"cannot read the record: it is {_kind_of(mode)}, not a regular file",
+            path=os.fspath(path),
+        )
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(handle, True)
+    return os.fdopen(handle, "rb")
 
 
 def _sync_folder(folder: Path) -> None:

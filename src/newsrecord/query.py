@@ -31,6 +31,7 @@ import datetime as dt
 import importlib
 import math
 import re
+import types
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
@@ -221,14 +222,17 @@ class Compare:
 
 
 @attrs.frozen
-class Exists:
+class _OnField:
+    field: Field
+
+
+@attrs.frozen
+class Exists(_OnField):
     """``exists(path)``: the field is present and not null.
 
     Attributes:
         field: The field.
     """
-
-    field: Field
 
     def __str__(self) -> str:
         """Render as ``exists(path)``."""
@@ -236,14 +240,12 @@ class Exists:
 
 
 @attrs.frozen
-class Truth:
+class Truth(_OnField):
     """A field path alone: true when the field is ``true``.
 
     Attributes:
         field: The field.
     """
-
-    field: Field
 
     def __str__(self) -> str:
         """Render as the path."""
@@ -269,38 +271,40 @@ class Not:
 
 
 @attrs.frozen
-class And:
+class _Joined:
+    operands: tuple[Node, ...]
+
+    def _joined(self, word: str, grouped: type | types.UnionType) -> str:
+        return f" {word} ".join(
+            f"({operand})" if isinstance(operand, grouped) else str(operand)
+            for operand in self.operands
+        )
+
+
+@attrs.frozen
+class And(_Joined):
     """``a and b and ...``.
 
     Attributes:
         operands: Two or more expressions.
     """
 
-    operands: tuple[Node, ...]
-
     def __str__(self) -> str:
-        """Render with parentheses around ``or`` operands."""
-        return " and ".join(
-            f"({operand})" if isinstance(operand, And | Or) else str(operand)
-            for operand in self.operands
-        )
+        """Render with parentheses around ``and`` and ``or`` operands."""
+        return self._joined("and", And | Or)
 
 
 @attrs.frozen
-class Or:
+class Or(_Joined):
     """``a or b or ...``.
 
     Attributes:
         operands: Two or more expressions.
     """
 
-    operands: tuple[Node, ...]
-
     def __str__(self) -> str:
         """Render as the operands joined by ``or``, nested ``or`` in parentheses."""
-        return " or ".join(
-            f"({operand})" if isinstance(operand, Or) else str(operand) for operand in self.operands
-        )
+        return self._joined("or", Or)
 
 
 Node = Compare | Exists | Truth | Not | And | Or

@@ -30,7 +30,7 @@ from typing import Any, Final
 
 import attrs
 
-from newsrecord._bind.convert import same
+from newsrecord._bind.compare import same
 from newsrecord._bind.paths import FieldPath
 from newsrecord._read.nodes import Mapping, Node, Sequence
 from newsrecord.model.fields import WATCHED, fields, optional_part

@@ -29,6 +29,7 @@ from newsrecord.cli._runner import (
     report,
     run_batches,
 )
+from newsrecord.errors import shorten
 from newsrecord.model.fields import is_model
 
 
@@ -60,7 +61,7 @@ def _rows(
     for key in value.extra:
         shown = json.dumps(redactor.untyped(plain[key], key), ensure_ascii=False)
         # A key may be anything, a pasted secret too: a long one is shortened like a value.
-        name = key if len(key) <= 30 else key[:27] + "..."
+        name = shorten(key, 30)
         rows.append((f"{prefix}{name}", f"{shown} (unknown key)"))
     return rows
 

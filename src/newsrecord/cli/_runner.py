@@ -12,6 +12,7 @@ import click
 
 import newsrecord
 from newsrecord._pool import default_jobs, run_batches
+from newsrecord.errors import unreadable as unreadable_problem
 
 __all__ = [
     "clear_bar_line",
@@ -71,13 +72,13 @@ def record_files(
 ) -> Iterator[Path]:
     def unreadable(error: OSError) -> None:
         where = str(error.filename) if error.filename is not None else None
-        problems.append(newsrecord.Problem(f"cannot be read: {error.strerror or error}", where))
+        problems.append(unreadable_problem(where, error))
 
     return newsrecord.iter_record_files(paths, pattern=pattern, onerror=unreadable)
 
 
 def read_problem(path: str, error: OSError) -> newsrecord.Problem:
-    return newsrecord.Problem(f"cannot be read: {error.strerror or error}", path)
+    return unreadable_problem(path, error)
 
 
 def load_each(
