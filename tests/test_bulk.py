@@ -568,3 +568,35 @@ def test_an_interrupted_export_leaves_the_old_output(
         newsrecord.export_records(site, out)
     assert out.read_bytes() == old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "site.parquet"]
+
+
+def test_replaced_files_are_closed_before_a_fork(tmp_path: Path) -> None:
+    import queue
+
+    from newsrecord import files
+
+    # A closer whose thread has not started: what waits is closed by drain() alone.
+    closer = files._Closer()
+    closer._queue = queue.Queue()
+    handle = os.open(tmp_path / "old.md", os.O_CREAT | os.O_RDONLY)
+    closer._queue.put(handle)
+    closer.drain()
+    with pytest.raises(OSError, match="Bad file descriptor"):
+        os.fstat(handle)
+
+
+def test_saves_through_a_linked_path_replace_the_target(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+    (tmp_path / "link").symlink_to(real)
+    # A linked folder, then a climb out of it: the save lands where the OS resolves it.
+    climbing = tmp_path / "link" / ".." / "real" / "a.md"
+    with newsrecord.edit(climbing) as doc:
+        doc.record.heat = 1
+    assert newsrecord.load(real / "a.md").record.heat == 1
+    (tmp_path / "b.md").symlink_to(real / "a.md")
+    with newsrecord.edit(tmp_path / "b.md", durability="none") as doc:
+        doc.record.heat = 2
+    assert (tmp_path / "b.md").is_symlink()
+    assert newsrecord.load(real / "a.md").record.heat == 2

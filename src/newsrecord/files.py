@@ -210,6 +210,21 @@ class _Closer:
             with contextlib.suppress(OSError):
                 os.close(handle)
 
+    def drain(self) -> None:
+        """Close what waits, now (before a fork: a child must not inherit old files).
+
+        A child holding a copy of a replaced file's descriptor would hold its lock too,
+        and keep a writer waiting for that lock until the child exits.
+        """
+        waiting = self._queue
+        while waiting is not None:
+            try:
+                handle = waiting.get_nowait()
+            except queue.Empty:
+                return
+            with contextlib.suppress(OSError):
+                os.close(handle)
+
     def forget(self) -> None:
         """After a fork: the thread did not come along; start another when needed."""
         self._queue = None
@@ -218,7 +233,7 @@ class _Closer:
 
 _CLOSER: Final = _Closer()
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_CLOSER.forget)
+    os.register_at_fork(before=_CLOSER.drain, after_in_child=_CLOSER.forget)
 
 
 def open_regular(path: StrPath) -> BinaryIO:
