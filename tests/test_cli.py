@@ -587,7 +587,10 @@ def test_json_reports_invalid_records_and_exits_1(tree: Path) -> None:
     result = run("json", tree)
     assert result.exit_code == 1
     assert len(result.stdout.splitlines()) == 3
-    assert result.stderr == f"{bad}:10:7: heat: expected an integer, found the string 'hot'\n"
+    assert result.stderr == (
+        f"{bad}:10:7: heat: expected an integer, found the string 'hot'\n"
+        "exported 3 records as JSON Lines; 1 files left out (not valid records)\n"
+    )
 
 
 def test_new_from_json_recreates_an_exported_record(tmp_path: Path, seed_file: Path) -> None:

@@ -604,7 +604,7 @@ def test_json_then_new_gives_the_same_blob_back_or_refuses(tmp_path: Path) -> No
             main, ["json", "--with-body", *(["--reveal"] if reveal else []), str(path)]
         )
         source = tmp_path / f"{reveal}.json"
-        source.write_text(exported.output, encoding="utf-8")
+        source.write_text(exported.stdout, encoding="utf-8")
         out = tmp_path / f"{reveal}.md"
         result = runner.invoke(main, ["new", "--from-json", str(source), str(out)])
         if not reveal:

@@ -21,6 +21,7 @@ from newsrecord.cli._app import (
 )
 from newsrecord.cli._redact import Redactor
 from newsrecord.cli._runner import (
+    clear_bar_line,
     default_jobs,
     load_each,
     progress_bar,
@@ -124,7 +125,7 @@ def json_(
     status is then 1.
     """
     walk_problems: list[newsrecord.Problem] = []
-    invalid = 0
+    invalid = exported = 0
     options = (with_body, with_path, reveal)
     with contextlib.ExitStack() as stack:
         # Only when the lines go to a file or a pipe: never mixed into them.
@@ -136,11 +137,16 @@ def json_(
                 bar.update(1)
             if line is not None:
                 click.echo(line)
+                exported += 1
             if problems:
                 report(problems, bar)
             invalid += bool(problems)
         report(walk_problems, bar)
-    if invalid or walk_problems:
+        clear_bar_line(bar)
+    left_out = invalid + len(walk_problems)
+    failed = f"; {left_out} files left out (not valid records)" if left_out else ""
+    click.echo(f"exported {exported} records as JSON Lines{failed}", err=True)
+    if left_out:
         sys.exit(EXIT_INVALID)
 
 
