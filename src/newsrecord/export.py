@@ -674,7 +674,9 @@ def _assemble(
         start = end
     if not pieces:
         return fresh
-    return pa.concat_tables(pieces).combine_chunks()
+    # No combine_chunks(): copying every column cost more than the writers reading the
+    # slices where they lie.
+    return pa.concat_tables(pieces)
 
 
 def _with_keys(pa: Any, table: Any, keys: list[_Key]) -> Any:
