@@ -589,7 +589,7 @@ def test_json_reports_invalid_records_and_exits_1(tree: Path) -> None:
     assert len(result.stdout.splitlines()) == 3
     assert result.stderr == (
         f"{bad}:10:7: heat: expected an integer, found the string 'hot'\n"
-        "exported 3 records as JSON Lines; 1 files left out (not valid records)\n"
+        "exported 3 records as JSON Lines; 1 file left out (not valid records)\n"
     )
 
 

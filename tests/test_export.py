@@ -267,7 +267,7 @@ def test_the_cli_exports_and_reports(tmp_path: Path) -> None:
     assert result.exit_code == 1  # broken.md
     assert "broken.md:3:1" in result.stderr
     assert "exported 4 records" in result.stderr
-    assert "(4 files parsed, 0 unchanged rows reused); 1 files left out" in result.stderr
+    assert "(4 files parsed, 0 unchanged rows reused); 1 file left out" in result.stderr
     again = run("export", site / "a00.md", site / "video.md", "-o", out, "--incremental")
     assert again.exit_code == 0
     assert "(0 files parsed, 2 unchanged rows reused)" in again.stderr

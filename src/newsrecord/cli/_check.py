@@ -18,6 +18,7 @@ from newsrecord.cli._app import (
     EXIT_INVALID,
     JOBS_OPTION,
     PATTERN_OPTION,
+    counted,
     format_option,
     main,
     no_records_found,
@@ -302,16 +303,14 @@ def _unknown_problems(
 
 
 def _summary(checked: int, invalid: int, problems: int, *, strict: bool) -> str:
-    files = "file" if checked == 1 else "files"
+    files = counted(checked, "file")
     mode = " (strict)" if strict else ""
     if not checked:
         return f"checked 0 files{mode}: no record files found"
     if not problems:
-        return f"checked {checked} {files}{mode}: all valid"
-    found = f"{problems} problem" + ("" if problems == 1 else "s")
-    return (
-        f"checked {checked} {files}{mode}: {checked - invalid} valid, {invalid} invalid ({found})"
-    )
+        return f"checked {files}{mode}: all valid"
+    found = counted(problems, "problem")
+    return f"checked {files}{mode}: {checked - invalid} valid, {invalid} invalid ({found})"
 
 
 def _problem_json(problem: newsrecord.Problem) -> dict[str, Any]:
@@ -387,7 +386,7 @@ def fmt(
     verb = "reformatted" if write else "would be reformatted"
     click.echo(f"{changed} of {total} files {verb}", err=True)
     if invalid:
-        click.echo(f"{invalid} files could not be read as records", err=True)
+        click.echo(f"{counted(invalid, 'file')} could not be read as records", err=True)
     if total == 0:
         no_records_found(paths, pattern)
     sys.exit(EXIT_INVALID if invalid or total == 0 or (check and changed) else 0)

@@ -8,7 +8,7 @@ import time
 
 import click
 
-from newsrecord.cli._app import EXIT_INVALID, JOBS_OPTION, main
+from newsrecord.cli._app import EXIT_INVALID, JOBS_OPTION, counted, main
 from newsrecord.cli._runner import clear_bar_line, default_jobs, progress_bar
 from newsrecord.export import export_records
 
@@ -83,10 +83,10 @@ def export(
         click.echo(str(problem), err=True)
     seconds = time.perf_counter() - started
     reused = f", {result.reused} unchanged rows reused" if incremental else ""
-    failed = f"; {len(result.problems)} files left out" if result.problems else ""
+    failed = f"; {counted(len(result.problems), 'file')} left out" if result.problems else ""
     click.echo(
-        f"exported {result.rows} records to {out} in {seconds:.2f} s "
-        f"({result.parsed} files parsed{reused}){failed}",
+        f"exported {counted(result.rows, 'record')} to {out} in {seconds:.2f} s "
+        f"({counted(result.parsed, 'file')} parsed{reused}){failed}",
         err=True,
     )
     sys.exit(EXIT_INVALID if result.problems else 0)

@@ -8,7 +8,7 @@ import sys
 import click
 
 import newsrecord
-from newsrecord.cli._app import EXIT_INVALID, main
+from newsrecord.cli._app import EXIT_INVALID, counted, main
 from newsrecord.cli._redact import unified_diff
 from newsrecord.cli._runner import (
     clear_bar_line,
@@ -88,7 +88,8 @@ def fix(
     verb = "repaired" if write else "would be repaired"
     click.echo(f"{repaired} of {files} files {verb}", err=True)
     if failed or walk_problems:
-        click.echo(f"{failed + len(walk_problems)} files could not be read as records", err=True)
+        unread = counted(failed + len(walk_problems), "file")
+        click.echo(f"{unread} could not be read as records", err=True)
     sys.exit(EXIT_INVALID if failed or walk_problems or (check and repaired) else 0)
 
 

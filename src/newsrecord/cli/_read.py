@@ -15,6 +15,7 @@ from newsrecord.cli._app import (
     EXIT_INVALID,
     FILE,
     JOBS_OPTION,
+    counted,
     load_or_exit,
     main,
     usage_error,
@@ -144,8 +145,8 @@ def json_(
         report(walk_problems, bar)
         clear_bar_line(bar)
     left_out = invalid + len(walk_problems)
-    failed = f"; {left_out} files left out (not valid records)" if left_out else ""
-    click.echo(f"exported {exported} records as JSON Lines{failed}", err=True)
+    failed = f"; {counted(left_out, 'file')} left out (not valid records)" if left_out else ""
+    click.echo(f"exported {counted(exported, 'record')} as JSON Lines{failed}", err=True)
     if left_out:
         sys.exit(EXIT_INVALID)
 
