@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from newsrecord._optional import require
 from newsrecord._pool import run_items
 from newsrecord.api import loads, to_dict
 from newsrecord.document import Document
@@ -56,13 +57,7 @@ _SCHEMA_VERSION: Final = 2
 
 
 def _pyarrow() -> Any:
-    try:
-        import pyarrow as pa  # noqa: PLC0415  # optional: only the export needs it
-    except ImportError as exc:
-        raise ModuleNotFoundError(
-            'exporting records needs pyarrow: pip install "newsrecord[export]"', name="pyarrow"
-        ) from exc
-    return pa
+    return require("pyarrow", extra="export", feature="exporting records")
 
 
 # --- the schema ---------------------------------------------------------------------------
