@@ -121,11 +121,12 @@ class Document:
         # The fast path builds a valid record straight from the nodes; a forced kind, or
         # any value it does not take, goes through plain data and cattrs, which report
         # every problem.
-        fast = build.build(self._root, cls) if kind is None else None
+        notes: list[build.Note] = []
+        fast = build.build(self._root, cls, notes) if kind is None else None
         self._plain: Any = None
         if fast is not None:
             self._record = fast
-            self._snapshot = Snapshot(fast, self._root)
+            self._snapshot = Snapshot(fast, self._root, notes)
             return
         errors: list[tuple[str, int, str]] = []
         self._plain = parse.to_data(self._root, convert.shape_of(cls), errors)
