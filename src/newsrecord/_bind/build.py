@@ -60,7 +60,8 @@ KEY: Final = 3
 DEPTH: Final = 4
 """The nesting depth the splice planner gives its node."""
 OLD: Final = 5
-"""Its values as built: the attribute values in field order, ``extra`` last; or the items."""
+"""Its values as built: the attribute values in field order, ``extra`` last; or the items
+(a list for a list of text, else a tuple)."""
 NOTES: Final = 7
 """The length of a note (slot 6 is the snapshot's, for the entry it makes of the note)."""
 
@@ -207,11 +208,14 @@ def _structural(tp: Any) -> Structural | None:
                 node: Node, notes: list[Note], parent: Note, step: Any, key: Any, depth: int
             ) -> list[Any] | None:
                 if type(node) is Sequence:
+                    # Lists of text keep a list of their items as built, others a tuple
+                    # (the snapshot compares each kind its own way).
                     if scalar is _text:
                         items = _text_items(node.items)
+                        notes.append([items, parent, step, key, depth, items[:], None])
                     else:
                         items = [_not_none(scalar(child)) for child in node.items]
-                    notes.append([items, parent, step, key, depth, tuple(items), None])
+                        notes.append([items, parent, step, key, depth, tuple(items), None])
                     return items
                 if _text(node) is None:
                     return None

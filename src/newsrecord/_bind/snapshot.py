@@ -33,6 +33,7 @@ import attrs
 from newsrecord._bind.build import DEPTH, KEY, NOTES, OLD, PARENT, STEP, VALUE, Note
 from newsrecord._bind.convert import same
 from newsrecord._bind.paths import FieldPath
+from newsrecord._read import native
 from newsrecord._read.nodes import Mapping, Node, Sequence
 from newsrecord.model.fields import WATCHED, fields, optional_part
 from newsrecord.model.leaves import VALUE_CLASSES
@@ -42,6 +43,8 @@ __all__ = ["Entry", "Snapshot"]
 _ENTRY: Final = NOTES - 1
 """The slot of a note that holds its entry, once made."""
 
+_EMPTY: Final[dict[str, Any]] = {}
+"""Compared with (never changed): ``list.count`` of it counts the empty dicts."""
 _VALUE_OF: Final = operator.itemgetter(VALUE)
 _OLD_OF: Final = operator.itemgetter(OLD)
 
@@ -118,7 +121,8 @@ class _Layout:
         getter: Gives the values of *names* as a tuple.
         nested: ``(index in names, YAML key, kind)`` of the fields that may hold model
             objects or lists; kind is ``"object"``, ``"objects"`` (a list that may hold
-            objects) or ``"scalars"`` (a list of scalars).
+            objects), ``"texts"`` (a list of text) or ``"scalars"`` (a list of other
+            scalars).
     """
 
     names: tuple[str, ...]
@@ -147,7 +151,10 @@ def _layout(cls: type) -> _Layout:
 def _nested_kind(tp: Any) -> str | None:
     tp = optional_part(tp)
     if typing.get_origin(tp) is list:
-        return "objects" if _may_be_model(typing.get_args(tp)[0]) else "scalars"
+        item = optional_part(typing.get_args(tp)[0])
+        if _may_be_model(item):
+            return "objects"
+        return "texts" if item is str else "scalars"
     return "object" if _may_be_model(tp) else None
 
 
@@ -206,9 +213,17 @@ class Snapshot:
         self._root_node = root
         WATCHED.update(dict.fromkeys(self.objects, self.touched))
         self._dirty: set[int] = set()
-        # The flat lists the comparisons of :meth:`changes` run over, in C loops.
-        self._list_values = list(map(_VALUE_OF, lists))
-        self._list_olds = list(map(_OLD_OF, lists))
+        # The flat lists the comparisons of :meth:`changes` run over, in C loops: lists of
+        # text against lists of their items as loaded (with ==, which compares items by
+        # identity first, and equal texts are the same text); the others, which may hold
+        # model objects (whose == would miss 1 turned True, or an instant in another
+        # zone), by length and by the identity of their items.
+        texts = [note for note in lists if type(note[OLD]) is list]
+        others = [note for note in lists if type(note[OLD]) is not list]
+        self._text_values = list(map(_VALUE_OF, texts))
+        self._text_olds = list(map(_OLD_OF, texts))
+        self._list_values = list(map(_VALUE_OF, others))
+        self._list_olds = list(map(_OLD_OF, others))
         self._lengths = list(map(len, self._list_olds))
         self._by_list: dict[int, Note] | None = None
 
@@ -275,7 +290,9 @@ class Snapshot:
             if type(held) is not list:
                 self.complete = False
                 continue
-            listed: Note = [held, note, names[index], field_key, depth + 1, tuple(held), None]
+            # Lists of text keep a list of their items (see :meth:`changes`), others a tuple.
+            old_items = list(held) if kind == "texts" else tuple(held)
+            listed: Note = [held, note, names[index], field_key, depth + 1, old_items, None]
             if kind == "objects":
                 for number, item in enumerate(held):
                     if type(item) not in _IMMUTABLE:
@@ -323,20 +340,22 @@ class Snapshot:
             if not all(map(operator.is_, _layout(type(value)).getter(value), note[OLD])):
                 changed[key] = note
         copies = self._extra_copies
-        if any(map(len, self._empty_extras)):
+        empty = self._empty_extras
+        if not (native.all_empty(empty) if native.all_empty else empty.count(_EMPTY) == len(empty)):
             for note in self._objs:
                 if note[OLD][-1] and id(note[VALUE]) not in copies:
                     changed[id(note[VALUE])] = note
         for note in self._extras:
             if not _same_extra(note[OLD][-1], copies[id(note[VALUE])]):
                 changed[id(note[VALUE])] = note
-        values = self._list_values
-        if list(map(len, values)) != self._lengths or not all(
-            map(operator.is_, chain.from_iterable(values), chain.from_iterable(self._list_olds))
-        ):
+        if self._text_values != self._text_olds or not self._same_items():
             for note in self._lists:
                 now, old = note[VALUE], note[OLD]
-                if len(now) != len(old) or not all(map(operator.is_, now, old)):
+                if (
+                    now != old
+                    if type(old) is list
+                    else len(now) != len(old) or not all(map(operator.is_, now, old))
+                ):
                     changed[id(now)] = note
         entries = [self.entry(note) for note in changed.values()]
         if any(self.node_of(entry) is None for entry in entries):
@@ -349,6 +368,15 @@ class Snapshot:
                 dirty.add(id(walk.value))
                 walk = walk.parent
         return sorted(entries, key=lambda entry: entry.depth)
+
+    def _same_items(self) -> bool:
+        """Whether every list that may hold model objects holds what it held, in order."""
+        values, olds = self._list_values, self._list_olds
+        if native.same_items is not None:
+            return native.same_items(values, olds)
+        return list(map(len, values)) == self._lengths and all(
+            map(operator.is_, chain.from_iterable(values), chain.from_iterable(olds))
+        )
 
     def live(self, entry: Entry) -> bool:
         """Whether *entry* is still where it was loaded (not cut off by a change above)."""
