@@ -21,5 +21,5 @@ def same_items(values: list[list[object]], olds: list[tuple[object, ...]], /) ->
 def all_empty(dicts: list[dict[str, object]], /) -> bool:
     """Whether every dict is empty."""
 
-def splice(text: str, edits: list[tuple[int, int, str]], /) -> str | None:
-    """*text* with sorted, non-overlapping edits spliced in, in one copy; None to join."""
+def splice(text: str, edits: list[tuple[int, int, str]], /) -> str:
+    """*text* with sorted, non-overlapping ``(start, end, new)`` edits, in one copy."""

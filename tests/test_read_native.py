@@ -418,20 +418,26 @@ def test_splice_gives_the_joined_text(data: st.DataObject) -> None:
     edits = [(start, end, data.draw(_TEXTS)) for start, end in pairs]
     spliced = newsrecord_native.splice(text, edits)
     joined = _joined(text, edits)
-    event("declined" if spliced is None else "spliced")
-    if spliced is not None:
-        # Equal strings of the same storage: a string stored wider than it needs would
-        # compare unequal to the same characters made by Python.
+    removed = "".join(text[start:end] for start, end, _ in edits)
+    event("a removed part held wide characters" if removed and max(removed) > "\x7f" else "")
+    # Equal strings of the same storage: a string stored wider than it needs would compare
+    # unequal to the same characters made by Python.
+    assert spliced == joined
+    assert type(spliced) is str
+    assert sys.getsizeof(spliced) == sys.getsizeof(joined)
+
+
+def test_splice_narrows_the_storage_when_the_wide_characters_are_cut() -> None:
+    for text, edits in (
+        ("a一b", [(1, 2, "")]),
+        ("é一😀x", [(1, 3, "y")]),
+        ("😀" * 3 + "é", [(0, 3, "")]),
+        ("ab", [(1, 1, "😀")]),
+    ):
+        spliced = newsrecord_native.splice(text, edits)
+        joined = _joined(text, edits)
         assert spliced == joined
-        assert type(spliced) is str
         assert sys.getsizeof(spliced) == sys.getsizeof(joined)
-    else:
-        # It declines only when a removed part held the only characters of the widest size.
-        widest = max(map(ord, text))
-        removed = "".join(text[start:end] for start, end, _ in edits)
-        assert removed
-        assert max(map(ord, removed)) > 0x7F
-        assert widest > 0x7F
 
 
 def test_splice_refuses_edits_out_of_order_or_outside() -> None:

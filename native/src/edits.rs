@@ -90,27 +90,44 @@ unsafe fn read(kind: u32, data: *mut std::ffi::c_void, at: isize) -> u32 {
     }
 }
 
+/// The ceiling of a string whose largest code point is `point`.
+fn ceiling_of(point: u32) -> u32 {
+    match point {
+        0..=0x7f => 0x7f,
+        0x80..=0xff => 0xff,
+        0x100..=0xffff => 0xffff,
+        _ => 0x10_ffff,
+    }
+}
+
 /// `text` with each `(start, end, new)` of `edits` (sorted, not overlapping, within the
 /// text) replacing `text[start:end]`: the same string as joining the slices, made with one
-/// copy of the text instead of two. None when a removed part holds the only characters
-/// that need the text's storage size (rare): the caller joins the slices then.
+/// copy of the text instead of two.
+///
+/// Python keeps each string in the narrowest storage its characters fit (and compares
+/// strings of different storage as unequal), so the result's storage is worked out first:
+/// the widest of the inserted texts' and of the kept text's. The kept text needs the whole
+/// text's storage unless the edits removed every character that needed it, which only a
+/// look at the removed parts (small) can rule out; only then is the kept text read through.
 #[pyfunction]
 pub fn splice<'py>(
     py: Python<'py>,
     text: &Bound<'py, PyString>,
     edits: Vec<(isize, isize, Bound<'py, PyString>)>,
-) -> PyResult<Option<Bound<'py, PyString>>> {
-    // SAFETY: the strings are ready (made by Python code) and are read within
-    // their lengths, which are checked against every offset first.
+) -> PyResult<Bound<'py, PyString>> {
+    // SAFETY: the strings are ready (made by Python code) and are read within their
+    // lengths, which are checked against every offset first.
     unsafe {
         let raw = text.as_ptr();
         let length = ffi::PyUnicode_GET_LENGTH(raw);
-        let mut maximum = ceiling(raw);
-        let floor = floor_of(maximum);
+        let whole = ceiling(raw);
+        let floor = floor_of(whole);
         let kind = ffi::PyUnicode_KIND(raw);
         let data = ffi::PyUnicode_DATA(raw);
         let mut total = length;
         let mut position = 0;
+        let mut inserted = 0x7f;
+        let mut removed_wide = false;
         for (start, end, new) in &edits {
             let (start, end) = (*start, *end);
             if start < position || end < start || end > length {
@@ -118,24 +135,41 @@ pub fn splice<'py>(
                     "splice() takes sorted edits within the text",
                 ));
             }
-            // The result is canonical only if the text it keeps still needs its storage:
-            // that is certain when no removed character needs it.
-            for at in start..end {
-                if read(kind, data, at) > floor {
-                    return Ok(None);
-                }
-            }
-            maximum = maximum.max(ceiling(new.as_ptr()));
+            removed_wide = removed_wide || (start..end).any(|at| read(kind, data, at) > floor);
+            inserted = inserted.max(ceiling(new.as_ptr()));
             total += ffi::PyUnicode_GET_LENGTH(new.as_ptr()) - (end - start);
             position = end;
         }
-        let made = ffi::PyUnicode_New(total, maximum as ffi::Py_UCS4);
+        let kept = if removed_wide {
+            // Read the kept text until a character that needs the whole storage.
+            let mut widest = 0;
+            let mut from = 0;
+            for (start, end, _) in edits
+                .iter()
+                .map(|(s, e, n)| (*s, *e, n))
+                .chain([(length, length, text)])
+            {
+                for at in from..start {
+                    widest = widest.max(read(kind, data, at));
+                    if widest > floor {
+                        break;
+                    }
+                }
+                if widest > floor {
+                    break;
+                }
+                from = end;
+            }
+            ceiling_of(widest)
+        } else {
+            whole
+        };
+        let made = ffi::PyUnicode_New(total, kept.max(inserted) as ffi::Py_UCS4);
         if made.is_null() {
             return Err(PyErr::fetch(py));
         }
         let result = Bound::from_owned_ptr(py, made);
         let mut written = 0;
-        let mut kept = 0;
         let mut copy = |from: *mut ffi::PyObject, start: isize, count: isize| -> PyResult<()> {
             if count > 0 && ffi::PyUnicode_CopyCharacters(made, written, from, start, count) < 0 {
                 return Err(PyErr::fetch(py));
@@ -143,12 +177,13 @@ pub fn splice<'py>(
             written += count;
             Ok(())
         };
+        let mut from = 0;
         for (start, end, new) in &edits {
-            copy(raw, kept, start - kept)?;
+            copy(raw, from, start - from)?;
             copy(new.as_ptr(), 0, ffi::PyUnicode_GET_LENGTH(new.as_ptr()))?;
-            kept = *end;
+            from = *end;
         }
-        copy(raw, kept, length - kept)?;
-        Ok(Some(result.cast_into_unchecked::<PyString>()))
+        copy(raw, from, length - from)?;
+        Ok(result.cast_into_unchecked::<PyString>())
     }
 }

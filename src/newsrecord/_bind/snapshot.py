@@ -45,9 +45,6 @@ _ENTRY: Final = NOTES - 1
 
 _EMPTY: Final[dict[str, Any]] = {}
 """Compared with (never changed): ``list.count`` of it counts the empty dicts."""
-_VALUE_OF: Final = operator.itemgetter(VALUE)
-_OLD_OF: Final = operator.itemgetter(OLD)
-
 _IMMUTABLE: Final = frozenset({str, int, float, bool, type(None), dt.datetime, *VALUE_CLASSES})
 
 
@@ -199,32 +196,53 @@ class Snapshot:
         if notes is None:
             notes = []
             self._walk(record, None, None, None, 0, notes)
-        objs = [note for note in notes if type(note[VALUE]) is not list]
-        lists = [note for note in notes if type(note[VALUE]) is list]
-        self.objects: dict[int, Note] = {id(note[VALUE]): note for note in objs}
-        self._objs = objs
+        # One pass over the notes sorts them into what :meth:`changes` compares, each kind
+        # in one C loop: the unknown keys of each object as loaded (the empty dicts, to be
+        # found filled by their lengths, and the others, against copies); lists of text
+        # against lists of their items as loaded (with ==, which compares items by identity
+        # first, and equal texts are the same text); the other lists, which may hold model
+        # objects (whose == would miss 1 turned True, or an instant in another zone), by
+        # length and by the identity of their items.
+        objects: dict[int, Note] = {}
+        lists: list[Note] = []
+        empty_extras: list[dict[str, Any]] = []
+        extras: list[Note] = []
+        text_values: list[list[Any]] = []
+        text_olds: list[list[Any]] = []
+        list_values: list[list[Any]] = []
+        list_olds: list[tuple[Any, ...]] = []
+        for note in notes:
+            value = note[VALUE]
+            old = note[OLD]
+            if type(value) is list:
+                lists.append(note)
+                if type(old) is list:
+                    text_values.append(value)
+                    text_olds.append(old)
+                else:
+                    list_values.append(value)
+                    list_olds.append(old)
+                continue
+            objects[id(value)] = note
+            if old[-1]:
+                extras.append(note)
+            else:
+                empty_extras.append(old[-1])
+        self.objects = objects
         self._lists = lists
-        # The unknown keys of each object as loaded: the empty dicts, to be found filled by
-        # their lengths, and copies of the others.
-        self._empty_extras = [note[OLD][-1] for note in objs if not note[OLD][-1]]
-        self._extras = [note for note in objs if note[OLD][-1]]
-        self._extra_copies = {id(note[VALUE]): _copy_extra(note[OLD][-1]) for note in self._extras}
-        self._root_note = self.objects[id(record)]
+        self._empty_extras = empty_extras
+        self._extras = extras
+        self._extra_copies = (
+            {id(note[VALUE]): _copy_extra(note[OLD][-1]) for note in extras} if extras else {}
+        )
+        self._text_values = text_values
+        self._text_olds = text_olds
+        self._list_values = list_values
+        self._list_olds = list_olds
+        self._root_note = objects[id(record)]
         self._root_node = root
-        WATCHED.update(dict.fromkeys(self.objects, self.touched))
+        WATCHED.update(dict.fromkeys(objects, self.touched))
         self._dirty: set[int] = set()
-        # The flat lists the comparisons of :meth:`changes` run over, in C loops: lists of
-        # text against lists of their items as loaded (with ==, which compares items by
-        # identity first, and equal texts are the same text); the others, which may hold
-        # model objects (whose == would miss 1 turned True, or an instant in another
-        # zone), by length and by the identity of their items.
-        texts = [note for note in lists if type(note[OLD]) is list]
-        others = [note for note in lists if type(note[OLD]) is not list]
-        self._text_values = list(map(_VALUE_OF, texts))
-        self._text_olds = list(map(_OLD_OF, texts))
-        self._list_values = list(map(_VALUE_OF, others))
-        self._list_olds = list(map(_OLD_OF, others))
-        self._lengths = list(map(len, self._list_olds))
         self._by_list: dict[int, Note] | None = None
 
     @property
@@ -342,7 +360,7 @@ class Snapshot:
         copies = self._extra_copies
         empty = self._empty_extras
         if not (native.all_empty(empty) if native.all_empty else empty.count(_EMPTY) == len(empty)):
-            for note in self._objs:
+            for note in objects.values():
                 if note[OLD][-1] and id(note[VALUE]) not in copies:
                     changed[id(note[VALUE])] = note
         for note in self._extras:
@@ -374,7 +392,7 @@ class Snapshot:
         values, olds = self._list_values, self._list_olds
         if native.same_items is not None:
             return native.same_items(values, olds)
-        return list(map(len, values)) == self._lengths and all(
+        return list(map(len, values)) == list(map(len, olds)) and all(
             map(operator.is_, chain.from_iterable(values), chain.from_iterable(olds))
         )
 

@@ -102,9 +102,9 @@ all_empty: Final[Callable[[list[dict[str, Any]]], bool] | None] = getattr(
 )
 """``all_empty(dicts)``: whether every dict is empty; None without the native package."""
 
-splice: Final[Callable[[str, list[tuple[int, int, str]]], str | None] | None] = getattr(
+splice: Final[Callable[[str, list[tuple[int, int, str]]], str] | None] = getattr(
     _helpers, "splice", None
 )
 """``splice(text, edits)``: the text with sorted, non-overlapping ``(start, end, new)``
-edits, made with one copy of the text (joining slices makes two); it gives None when it
-cannot tell the result's storage cheaply. None without the native package."""
+edits, made with one copy of the text (joining slices makes two); None without the native
+package."""

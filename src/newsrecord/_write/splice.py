@@ -57,9 +57,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         position = edit.end
     if native.splice is not None and ordered:
         # One copy of the text instead of two (the slices, then their join).
-        spliced = native.splice(text, [(edit.start, edit.end, edit.text) for _, edit in ordered])
-        if spliced is not None:
-            return spliced
+        return native.splice(text, [(edit.start, edit.end, edit.text) for _, edit in ordered])
     out: list[str] = []
     position = 0
     for _, edit in ordered:
