@@ -9,12 +9,16 @@ immutable, or are model objects and lists with their own snapshot). Then:
 * model objects report assignments to their attributes (``model.fields.WATCHED``), so
   only the objects assigned to are compared;
 * lists are changed in place without telling anyone, so all of them are compared at
-  once, by length and by the identity of their items, in C loops;
+  once in C loops: lists of text with ``==``, the others by length and by the identity of
+  their items (``newsrecord_native.same_items`` when installed);
 * ``extra`` dicts likewise: the empty ones by length, the others by their keys and the
   identity of their values (or a deep copy, when they hold lists or dicts).
 
-Each changed object or list then knows its node, its place (a field path) and its values
-as loaded, so that the writer plans splices for it alone.
+The fast builder notes each object and list as it builds it (``build.Note``, a plain
+list), so taking the snapshot walks no record; a record built by cattrs is walked here
+into the same notes. An :class:`Entry` is made only for what changed (and what holds it),
+when :meth:`Snapshot.changes` finds it: it then knows its node, its place (a field path)
+and its values as loaded, so that the writer plans splices for it alone.
 """
 
 from __future__ import annotations
