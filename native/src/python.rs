@@ -313,14 +313,16 @@ impl Build<'_> {
                 let (start, end) = self.span(start, end);
                 self.scanner.mapping.make([pairs, false_(), start, end])
             }
-            Kind::Sequence(count) => {
+            Kind::Sequence(count) | Kind::FlowSequence(count) => {
+                let flow = matches!(node.kind, Kind::FlowSequence(_));
                 let (start, end) = (node.start, node.end);
                 let items = self.children(*count, false);
                 if items.is_null() {
                     return items;
                 }
                 let (start, end) = self.span(start, end);
-                self.scanner.sequence.make([items, false_(), start, end])
+                let flag = if flow { true_() } else { false_() };
+                self.scanner.sequence.make([items, flag, start, end])
             }
         }
     }
@@ -461,6 +463,12 @@ impl Build<'_> {
         }
         list
     }
+}
+
+unsafe fn true_() -> *mut ffi::PyObject {
+    let value = ffi::Py_True();
+    ffi::Py_INCREF(value);
+    value
 }
 
 unsafe fn false_() -> *mut ffi::PyObject {
