@@ -276,11 +276,15 @@ def _mostly(tokens: list[str]) -> st.SearchStrategy[str]:
     return st.sampled_from(tokens * (2 * len(_NEAR) // len(tokens)) + _NEAR)
 
 
+_NEAR_VALUES = ["v", "1", "'x'", "'it''s'", '"y\\t"', "", "-5", "a: b", "é"]
+# Flow lists the scanners read, and some they must decline.
+_NEAR_FLOW_LISTS = ["[]", "[a, 'b']", '["C#",x y]', "[ a ]", "[a,]", "[a, [b]]", "[a] x"]
+
 # Lines built of the scanner's own tokens, with a stray character here and there.
 _NEAR_LINE = st.tuples(
     st.sampled_from(["", "", "", " ", "  ", "    "]),
     _mostly(["k: ", "l: ", "k:", "- ", "- m: ", "-", "", "#"]),
-    _mostly(["v", "1", "'x'", "'it''s'", '"y\\t"', "", "-5", "a: b", "é"]),
+    _mostly([*_NEAR_VALUES, *_NEAR_FLOW_LISTS]),
     _mostly(["", "", " ", " # c", "#"]),
 ).map("".join)
 
