@@ -122,11 +122,12 @@ class Document:
         # The fast path builds a valid record straight from the nodes; a forced kind, or
         # any value it does not take, goes through plain data and cattrs, which report
         # every problem.
-        fast = build.build(self._root, cls) if kind is None else None
+        notes: list[build.Note] = []
+        fast = build.build(self._root, cls, notes) if kind is None else None
         self._plain: Any = None
         if fast is not None:
             self._record = fast
-            self._snapshot = Snapshot(fast, self._root)
+            self._snapshot = Snapshot(fast, self._root, notes)
             return
         errors: list[tuple[str, int, str]] = []
         self._plain = parse.to_data(self._root, shape_of(cls), errors)
@@ -399,7 +400,7 @@ class Document:
 
     def is_modified(self) -> bool:
         """Whether the record or the body differ from the text."""
-        if self._current != self._text or self.body != self._text[self._parts.body_start :]:
+        if self._current != self._text or self._body_changed(self._text):
             return True
         if self._record is None:
             return False
@@ -419,7 +420,7 @@ class Document:
             ValidationError: the edited record breaks the model (every problem listed).
         """
         current = self._current
-        body_changed = self.body != current[self._parts.body_start :]
+        body_changed = self._body_changed(current)
         if self._record is None:
             # Values that do not fit the model: only edits by field path, already in the
             # current text, and the body can have changed.
@@ -449,6 +450,15 @@ class Document:
         if plan.only_scalars and self._read_back(plan, text):
             return text
         return self._verified(text, _top_keys(snapshot, changes))
+
+    def _body_changed(self, text: str) -> bool:
+        """Whether the body is not the end of *text* (compared in place, not sliced)."""
+        body = self.body
+        return (
+            type(body) is not str
+            or len(body) != len(text) - self._parts.body_start
+            or not text.endswith(body)
+        )
 
     def _check_changes(
         self, snapshot: Snapshot, changes: list[Entry]
