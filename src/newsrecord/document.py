@@ -624,6 +624,13 @@ class Document:
         if self._record is not None and fresh.kind is not type(self._record):
             kind = type(self._record)
             fresh = Document(text, path=path, kind=kind, limits=self._limits, strict=False)
+        kept = self._record
+        if kept is not None and fresh._record is not None and compare.same(fresh._record, kept):
+            # The caller may hold the record (rec = doc.record; rec.heat = 2; doc.save()):
+            # the document goes on with that very object, watched by a new snapshot, so
+            # that an edit made through it after the save is seen by the next one.
+            fresh._record = kept
+            fresh._snapshot = Snapshot(kept, fresh._root)
         for name in self.__slots__:
             setattr(self, name, getattr(fresh, name))
 
