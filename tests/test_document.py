@@ -199,3 +199,11 @@ def test_a_record_held_across_saves_goes_on_editing_the_file(
         "+heat: 2\n",
         "+  - Saved twice\n",
     ]
+
+
+def test_a_record_held_across_a_repair_goes_on_editing_the_document() -> None:
+    doc = newsrecord.loads("---\ntitle: a\ntype: article\nheat: 1\nheat: 2\n---\nbody\n")
+    record = doc.record
+    assert [problem.message.split(":")[0] for problem in doc.repair()] == ["duplicate-keys"]
+    record.heat = 7
+    assert doc.dumps() == "---\ntitle: a\ntype: article\nheat: 7\n---\nbody\n"

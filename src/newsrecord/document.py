@@ -307,6 +307,7 @@ class Document:
         if unknown:
             known = ", ".join(REPAIRS)
             raise ValidationError(f"no repair named {unknown[0]!r} (known: {known})")
+        kept = self._record
         text = self.dumps()
         if text != self._current:
             self._read(text, strict=False)
@@ -334,6 +335,7 @@ class Document:
             self.body = repaired[self._parts.body_start :]
             if not compare.plain_reads_as(self._data, before):
                 raise AssertionError(f"the repair {name!r} changed the data:\n{repaired}")
+        self._keep_record(kept)
         return done
 
     def _edit_data(
@@ -616,6 +618,17 @@ class Document:
         write_atomically(target, text.encode("utf-8"), durability=durability)
         self._reset(text, target)
 
+    def _keep_record(self, kept: AnyRecord | None) -> None:
+        """Go on with *kept*, the record before a new text was read, if it says the same.
+
+        The caller may hold the record (``rec = doc.record; rec.heat = 2; doc.save()``):
+        the document keeps that very object, watched by a new snapshot, so that an edit
+        made through it after a save or a repair is seen by the next one.
+        """
+        if kept is not None and self._record is not None and compare.same(self._record, kept):
+            self._record = kept
+            self._snapshot = Snapshot(kept, self._root)
+
     def _reset(self, text: str, path: str | None) -> None:
         """Stand for *text*, now on disk at *path*: further edits are relative to it."""
         # The kind is forced only when the text alone would choose another: forcing it
@@ -624,13 +637,7 @@ class Document:
         if self._record is not None and fresh.kind is not type(self._record):
             kind = type(self._record)
             fresh = Document(text, path=path, kind=kind, limits=self._limits, strict=False)
-        kept = self._record
-        if kept is not None and fresh._record is not None and compare.same(fresh._record, kept):
-            # The caller may hold the record (rec = doc.record; rec.heat = 2; doc.save()):
-            # the document goes on with that very object, watched by a new snapshot, so
-            # that an edit made through it after the save is seen by the next one.
-            fresh._record = kept
-            fresh._snapshot = Snapshot(kept, fresh._root)
+        fresh._keep_record(self._record)
         for name in self.__slots__:
             setattr(self, name, getattr(fresh, name))
 
