@@ -5,18 +5,25 @@ Usage::
     python benchmarks/edit_growth.py [--largest N] [--repeat R]
 
 Records are made from the reference record (``seeds/``) by repeating its related article
-N times, each with its own title. Three families are timed, each for sizes 10, 100,
-1,000 and 10,000 (up to ``--largest``), and printed side by side with the exponent of a
-least-squares fit of log(time) against log(size) (0 = constant, 1 = linear, 2 = quadratic):
+N times, each with its own title. For sizes 10, 100, 1,000 and 10,000 (up to
+``--largest``) it times, and prints side by side with the exponent of a least-squares fit
+of log(time) against log(size) (0 = constant, 1 = linear, 2 = quadratic):
 
+* the load, for scale (left out of every other row);
+* the floor of any edit: one copy of the text (``text[1:]``; a new ``str`` of the record
+  cannot cost less), and ``dumps()`` of the loaded document unchanged (finding that
+  nothing changed);
 * one edit, record size N: ``set_field`` of one related title (the middle one), then
-  ``dumps()``; the load is timed apart and left out;
+  ``dumps()``; and the same edit then ``save()`` to a file (``durability="none"``);
 * k edits: ``set_field`` of all k related titles of a record with k related articles,
   then one ``dumps()``;
 * k unknown keys: ``set_field`` of k keys the model does not know, then ``dumps()``.
 
-Then, on the reference record itself: load + edit one field + ``dumps()`` against
-ruamel.yaml's round-trip load + edit + dump, as a ratio.
+Then the ratios issue 15 judges: one edit of the largest record against the same edit of
+the smallest (target: within 10x), the same ratio beyond the floor (each time less its
+floor), and the growth exponents against record size and against the number of edits
+(target: linear). Last, on the reference record itself: load + edit one field +
+``dumps()`` against ruamel.yaml's round-trip load + edit + dump, as a ratio.
 
 Every figure is the best of ``--repeat`` runs (more for the small sizes), the garbage
 collector off. Timing belongs
@@ -30,6 +37,7 @@ import gc
 import io
 import math
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -80,8 +88,13 @@ def exponent(sizes: list[int], seconds: list[float]) -> float:
     return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
 
 
-def timed_edit(text: str, edit: Callable[[newsrecord.Document], None], repeat: int) -> float:
-    """Seconds to make *edit* on a document of *text* and dumps(): the load not counted."""
+def timed_edit(
+    text: str, edit: Callable[[newsrecord.Document], None], repeat: int, *, dumps: bool = True
+) -> float:
+    """Seconds to make *edit* on a document of *text* and dumps(): the load not counted.
+
+    With ``dumps=False``, *edit* alone is timed (it saves, say).
+    """
     times = []
     for _ in range(repeat):
         document = newsrecord.loads(text, limits=LIMITS)
@@ -90,7 +103,8 @@ def timed_edit(text: str, edit: Callable[[newsrecord.Document], None], repeat: i
         try:
             began = time.perf_counter()
             edit(document)
-            document.dumps()
+            if dumps:
+                document.dumps()
             times.append(time.perf_counter() - began)
         finally:
             gc.enable()
@@ -123,9 +137,27 @@ def unknown_keys(seed: str, count: int, repeat: int) -> float:
 
 
 def copy_floor(text: str, repeat: int) -> float:
-    """Seconds to make a new text with one character inserted: what any result costs."""
-    half = len(text) // 2
-    return best(lambda: text[:half] + "x" + text[half:], repeat)
+    """Seconds to make one copy of the text: what any new text of the record costs."""
+    return best(lambda: text[1:], repeat)
+
+
+def unchanged_dumps(text: str, repeat: int) -> float:
+    """Seconds of ``dumps()`` of a loaded document nobody changed."""
+    document = newsrecord.loads(text, limits=LIMITS)
+    document.dumps()
+    return best(document.dumps, repeat)
+
+
+def one_save(text: str, size: int, repeat: int, folder: Path) -> float:
+    """Seconds to set one related title and ``save()`` to a file, without syncing."""
+    target = folder / "record.md"
+    target.write_text(text, encoding="utf-8")
+
+    def edit(document: newsrecord.Document) -> None:
+        document.set(f"related[{size // 2}].title", "Edited")
+        document.save(target, durability="none")
+
+    return timed_edit(text, edit, repeat, dumps=False)
 
 
 def load_time(text: str, repeat: int) -> float:
@@ -156,6 +188,47 @@ def against_ruamel(seed: str, repeat: int) -> tuple[float, float]:
     return best(ours, repeat) / rounds, best(theirs, repeat) / rounds
 
 
+def print_judgement(sizes: list[int], families: dict[str, list[float]]) -> None:
+    """Print the ratios of issue 15: the edit of the largest record against the smallest."""
+    _, floor, unchanged, one, saved, many, _ = families.values()
+    largest, smallest = sizes[-1], sizes[0]
+
+    def ratio(big: float, small: float) -> float:
+        return big / max(small, 1e-9)
+
+    def beyond(rows: list[float]) -> float:
+        return ratio(max(one[-1] - rows[-1], 0.0), max(one[0] - rows[0], 1e-9))
+
+    edit_ratio = ratio(one[-1], one[0])
+    print(f"one edit, N={largest:,} against N={smallest:,} (target: within 10x)")
+    print(f"  {'the edit + dumps()':<52}{edit_ratio:>8.1f}x  {verdict(edit_ratio <= 10)}")
+    print(f"  {'the floor alone: one copy of the N=' + format(largest, ',') + ' text':<52}", end="")
+    print(f"{ratio(floor[-1], one[0]):>8.1f}x  (of the N={smallest:,} edit)")
+    print(f"  {'the floor alone: dumps() unchanged':<52}{ratio(unchanged[-1], one[0]):>8.1f}x")
+    for what, rows in (("one copy", floor), ("dumps() unchanged", unchanged)):
+        cost = beyond(rows)
+        label = f"the edit beyond the floor ({what})"
+        print(f"  {label:<52}{cost:>8.1f}x  {verdict(cost <= 10)}")
+    print(f"  {'the edit + save() (no sync)':<52}{ratio(saved[-1], saved[0]):>8.1f}x")
+    size_exponent = exponent(sizes, [max(a - b, 1e-9) for a, b in zip(one, floor, strict=True)])
+    edits_exponent = exponent(sizes, many)
+    print(
+        f"growth exponent of one edit beyond one copy, against record size: {size_exponent:.2f}"
+        f" (whole edit {exponent(sizes, one):.2f})"
+    )
+    print(
+        f"growth exponent of k edits against k: {edits_exponent:.2f} (target: linear, <= 1.1) "
+        f"{verdict(edits_exponent <= 1.1)}"
+    )
+    per_edit = [many[i] / sizes[i] * 1e6 for i in range(len(sizes))]
+    print("k edits, us per edit: " + ", ".join(f"{cost:.0f}" for cost in per_edit))
+
+
+def verdict(passed: bool) -> str:
+    """PASS or FAIL."""
+    return "PASS" if passed else "FAIL"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the three families and the comparison with ruamel.yaml."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -167,37 +240,36 @@ def main(argv: list[str] | None = None) -> int:
     repeat = max(options.repeat, 1)
     families: dict[str, list[float]] = {
         "load (for scale, not in the rows below)": [],
-        "copy of the text (floor of any result)": [],
-        "one edit, record of N related": [],
+        "floor: one copy of the text": [],
+        "floor: dumps() of the unchanged document": [],
+        "one edit + dumps(), record of N related": [],
+        "one edit + save() to a file (no sync)": [],
         "N edits (set_field on list items)": [],
         "N unknown keys set": [],
     }
-    load, floor, one, many, keys = families.values()
-    for size in sizes:
-        text = make_record(seed, size)
-        # Small cases take microseconds: more runs, so that the best is not a slow moment.
-        runs = max(repeat, repeat * 1000 // size)
-        load.append(load_time(text, runs))
-        floor.append(copy_floor(text, runs * 5))
-        one.append(one_edit(text, size, runs))
-        many.append(many_edits(text, size, max(repeat, runs // 10)))
-        keys.append(unknown_keys(seed, size, max(repeat, runs // 10)))
+    load, floor, unchanged, one, saved, many, keys = families.values()
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            text = make_record(seed, size)
+            # Small cases take microseconds: more runs, so that the best is not a slow moment.
+            runs = max(repeat, repeat * 1000 // size)
+            load.append(load_time(text, runs))
+            floor.append(copy_floor(text, runs * 5))
+            unchanged.append(unchanged_dumps(text, runs * 5))
+            one.append(one_edit(text, size, runs))
+            saved.append(one_save(text, size, runs, Path(folder)))
+            many.append(many_edits(text, size, max(repeat, runs // 10)))
+            keys.append(unknown_keys(seed, size, max(repeat, runs // 10)))
     print(f"newsrecord edit growth ({sys.implementation.name} {sys.version.split()[0]})")
     print("milliseconds, best of runs; exponent of a log-log fit (0 = flat, 1 = linear)")
-    header = f"{'case':<42}" + "".join(f"{'N=' + format(n, ','):>12}" for n in sizes)
+    header = f"{'case':<44}" + "".join(f"{'N=' + format(n, ','):>12}" for n in sizes)
     print(header + f"{'exponent':>10}")
     for label, seconds in families.items():
         cells = "".join(f"{second * 1e3:>12.3f}" for second in seconds)
         fitted = exponent(sizes, seconds) if len(sizes) > 1 else float("nan")
-        print(f"{label:<42}{cells}{fitted:>10.2f}")
-    largest, smallest = sizes[-1], sizes[0]
-    beyond = [max(edit - copied, 0.0) for edit, copied in zip(one, floor, strict=True)]
-    print(
-        f"one edit, N={largest:,} / N={smallest:,}: {one[-1] / max(one[0], 1e-9):.1f}x; "
-        f"beyond the copy of the text: {beyond[-1] / max(beyond[0], 1e-9):.1f}x"
-    )
-    per_edit = [many[i] / sizes[i] * 1e6 for i in range(len(sizes))]
-    print("N edits, us per edit: " + ", ".join(f"{cost:.0f}" for cost in per_edit))
+        print(f"{label:<44}{cells}{fitted:>10.2f}")
+    print()
+    print_judgement(sizes, families)
     ours, theirs = against_ruamel(seed, repeat)
     print(
         f"load + edit + dumps(): newsrecord {ours * 1e6:.0f} us, ruamel.yaml round trip "

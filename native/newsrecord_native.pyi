@@ -14,3 +14,12 @@ class Scanner:
         self, text: str, start: int, end: int, max_depth: int, max_nodes: int, /
     ) -> object | None:
         """Return the root mapping of ``text[start:end]``, or None to use the full parser."""
+
+def same_items(values: list[list[object]], olds: list[tuple[object, ...]], /) -> bool:
+    """Whether each list holds the very objects of its tuple (by identity), in order."""
+
+def all_empty(dicts: list[dict[str, object]], /) -> bool:
+    """Whether every dict is empty."""
+
+def splice(text: str, edits: list[tuple[int, int, str]], /) -> str:
+    """*text* with sorted, non-overlapping ``(start, end, new)`` edits, in one copy."""

@@ -94,10 +94,12 @@ def test_edit_growth_prints_each_family_with_an_exponent() -> None:
     assert finished.returncode == 0, finished.stderr
     out = finished.stdout
     for label in (
-        "one edit, record of N related",
+        "one edit + dumps(), record of N related",
+        "one edit + save() to a file",
         "N edits (set_field on list items)",
         "N unknown keys set",
-        "copy of the text",
+        "floor: one copy of the text",
+        "floor: dumps() of the unchanged document",
     ):
         line = next(line for line in out.splitlines() if line.startswith(label))
         assert len(line.split()) >= 3, line  # two sizes and the exponent
@@ -105,3 +107,5 @@ def test_edit_growth_prints_each_family_with_an_exponent() -> None:
     assert "N=100" in out
     assert "exponent" in out
     assert "ruamel.yaml round trip" in out
+    assert "the edit beyond the floor (one copy)" in out
+    assert "growth exponent of k edits against k" in out

@@ -218,6 +218,22 @@ def test_dry_run_diffs_shorten_the_secured_blob(repo: Path) -> None:
     assert git(repo, "status", "--porcelain") == ""
 
 
+def test_dry_run_diffs_of_a_record_being_repaired(repo: Path, tmp_path: Path) -> None:
+    # A record that does not fit the model is edited too (the edit may be a step of its
+    # repair); its diff is shown with the blob shortened, on one file and in bulk.
+    folder = tmp_path / "repairs"
+    folder.mkdir()
+    path = folder / "000.md"
+    path.write_text(SEED_TEXT.replace("heat: 38", "heat: hot"), encoding="utf-8")
+    assert not newsrecord.load(path, strict=False).valid
+    for arguments in ([path, "published=true"], [folder, "--", "published=true"]):
+        result = run("set", "--dry-run", "--diff", *arguments)
+        assert result.exit_code == 0, result.output
+        assert "+published: true" in result.stdout
+        assert SECURED not in result.stdout
+    assert path.read_text(encoding="utf-8") == SEED_TEXT.replace("heat: 38", "heat: hot")
+
+
 def test_single_file_usage_is_unchanged(repo: Path) -> None:
     path = repo / "site" / "news" / "000.md"
     result = run("set", path, "heat=7", "--dry-run")
@@ -236,7 +252,7 @@ def test_single_file_usage_is_unchanged(repo: Path) -> None:
         (["set", "{site}", "--", "heat=hot"], "expected an integer"),
         (["set", "{site}", "--where", "heat > 1"], "nothing to change"),
         (["set", "{site}/nope", "--where", "heat > 1", "--", "heat=1"], "does not exist"),
-        (["append", "{site}", "--", "topics"], "nothing to change"),
+        (["append", "{site}", "--", "topics"], "takes one FIELD and one VALUE, not 1 argument"),
         (["append", "{site}", "--", "topics", "a", "b"], "one FIELD and one VALUE"),
     ],
 )
@@ -415,3 +431,190 @@ def test_a_file_changed_meanwhile_is_reported_not_overwritten(
     assert "matched 7 of 8 files: 6 changed, 0 unchanged, 1 failed" in result.stderr
     assert "heat: 44" in victim.read_text(encoding="utf-8")
     assert "quality: 38" in victim.read_text(encoding="utf-8")
+
+
+def test_find_notes_a_comparison_with_the_wrong_type(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+    result = CliRunner().invoke(main, ["find", str(tmp_path), "--where", 'heat > "30"'])
+    assert result.exit_code == 0
+    assert 'note: heat is a number in every kind that declares it, so heat > "30"' in (
+        result.stderr
+    )
+    assert "matched 0 of 1 files" in result.stderr
+
+
+# --- progress bars and summaries on a terminal ----------------------------------------------
+
+
+def on_terminal(cwd: Path, *arguments: str) -> tuple[int, str, str]:
+    """Run the command with stderr on a pseudo-terminal and stdout into a file.
+
+    Returns the exit status, stdout and what the terminal showed.
+    """
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    with (cwd / ".stdout").open("w+b") as out:
+        environment = dict(os.environ, COLUMNS="100")
+        process = subprocess.Popen(  # noqa: S603  # our own interpreter and package
+            [sys.executable, "-m", "newsrecord", *arguments],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=slave,
+            env=environment,
+        )
+        os.close(slave)
+        shown = []
+        while True:
+            try:
+                chunk = os.read(master, 1 << 16)
+            except OSError:  # EIO: the command closed the terminal
+                break
+            if not chunk:
+                break
+            shown.append(chunk)
+        status = process.wait()
+        os.close(master)
+        out.seek(0)
+        printed = out.read().decode("utf-8")
+    (cwd / ".stdout").unlink()
+    return status, printed, b"".join(shown).decode("utf-8", "replace")
+
+
+LONG_RUNS = {
+    "validate": (["validate", "site"], "validating", "checked 122 files: 121 valid"),
+    "fmt": (["fmt", "--check", "site"], "formatting", "files"),
+    "json": (["json", "site"], "exporting", "exported 121 records as JSON Lines"),
+    "export": (["export", "site", "-o", "out.parquet"], "exporting", "exported 121 records"),
+    "find": (["find", "site", "--where", "heat > 100"], "searching", "matched 19 of 122 files"),
+    "set": (["set", "site", "--where", "heat > 100", "--", "quality=1"], "editing", "matched 19"),
+    "unset": (["unset", "site", "--where", "heat > 110", "--", "quality"], "editing", "9 changed"),
+    "append": (["append", "site", "--", "topics", "Bulk"], "editing", "121 changed"),
+    "fix": (["fix", "site"], "repairing", "of 122 files repaired"),
+}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no pseudo-terminals")
+@pytest.mark.parametrize("command", LONG_RUNS, ids=list(LONG_RUNS))
+def test_long_runs_show_progress_on_a_terminal_and_end_with_a_summary(
+    tmp_path: Path, command: str
+) -> None:
+    make_site(tmp_path, 120)
+    arguments, label, summary = LONG_RUNS[command]
+    if command != "fix":  # fix runs in one process
+        arguments = [arguments[0], "-j", "2", *arguments[1:]]
+    status, printed, shown = on_terminal(tmp_path, *arguments)
+    assert label in shown, shown
+    assert "100%" in shown
+    assert summary in shown + printed  # validate prints its report, summary last, on stdout
+    # The bar goes to the terminal (stderr), never into the output.
+    assert label not in printed
+    assert status == 1  # broken.md is reported
+
+
+def test_without_a_terminal_there_is_no_bar(tmp_path: Path) -> None:
+    make_site(tmp_path, 120)
+    done = subprocess.run(  # our own interpreter and package
+        [sys.executable, "-m", "newsrecord", "validate", "site"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "validating" not in done.stderr
+    assert "checked 122 files" in done.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGINT")
+def test_ctrl_c_in_a_bulk_set_leaves_each_file_old_or_new(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    site = make_site(tmp_path, 1500)
+    before = tree_bytes(site)
+    process = subprocess.Popen(  # noqa: S603  # our own interpreter and package
+        [sys.executable, "-m", "newsrecord", "set", "-j", "2", str(site), "--", "quality=7"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a process group of its own, as a terminal's job is
+    )
+    time.sleep(1.5)  # imports done, workers busy: not a timing assertion
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole group
+    _, err = process.communicate(timeout=60)
+    if process.returncode != 130:
+        pytest.skip(f"the run ended before the interrupt ({process.returncode})")
+    assert "Traceback" not in err
+    after = tree_bytes(site)
+    assert after.keys() == before.keys()  # no temporary file left behind
+    changed = would_change = 0
+    for name, data in after.items():
+        try:
+            doc = newsrecord.loads(before[name])
+        except newsrecord.RecordError:
+            assert data == before[name], name  # the invalid file is never touched
+            continue
+        doc.set("quality", 7)
+        edited = doc.dumps().encode("utf-8")
+        would_change += edited != before[name]
+        if data != before[name]:
+            changed += 1
+            assert data == edited, name  # each file is old or wholly new, never half
+    assert changed < would_change  # it was stopped part way
+
+
+def test_an_interrupted_export_leaves_the_old_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pyarrow")
+    from newsrecord import export
+
+    site = make_site(tmp_path, 3)
+    out = tmp_path / "site.parquet"
+    newsrecord.export_records(site, out)
+    old = out.read_bytes()
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    def encode(_pa: object, _table: object, _format: str, sink: object) -> None:
+        sink.write(b"PAR1")  # type: ignore[attr-defined]  # a pyarrow file
+        interrupted()
+
+    monkeypatch.setattr(export, "_encode", encode)
+    with pytest.raises(KeyboardInterrupt):
+        newsrecord.export_records(site, out)
+    assert out.read_bytes() == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "site.parquet"]
+
+
+def test_replaced_files_are_closed_before_a_fork(tmp_path: Path) -> None:
+    import queue
+
+    from newsrecord import files
+
+    # A closer whose thread has not started: what waits is closed by drain() alone.
+    closer = files._Closer()
+    closer._queue = queue.Queue()
+    handle = os.open(tmp_path / "old.md", os.O_CREAT | os.O_RDONLY)
+    closer._queue.put(handle)
+    closer.drain()
+    with pytest.raises(OSError, match="Bad file descriptor"):
+        os.fstat(handle)
+
+
+def test_saves_through_a_linked_path_replace_the_target(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+    (tmp_path / "link").symlink_to(real)
+    # A linked folder, then a climb out of it: the save lands where the OS resolves it.
+    climbing = tmp_path / "link" / ".." / "real" / "a.md"
+    with newsrecord.edit(climbing) as doc:
+        doc.record.heat = 1
+    assert newsrecord.load(real / "a.md").record.heat == 1
+    (tmp_path / "b.md").symlink_to(real / "a.md")
+    with newsrecord.edit(tmp_path / "b.md", durability="none") as doc:
+        doc.record.heat = 2
+    assert (tmp_path / "b.md").is_symlink()
+    assert newsrecord.load(real / "a.md").record.heat == 2

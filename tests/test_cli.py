@@ -587,7 +587,10 @@ def test_json_reports_invalid_records_and_exits_1(tree: Path) -> None:
     result = run("json", tree)
     assert result.exit_code == 1
     assert len(result.stdout.splitlines()) == 3
-    assert result.stderr == f"{bad}:10:7: heat: expected an integer, found the string 'hot'\n"
+    assert result.stderr == (
+        f"{bad}:10:7: heat: expected an integer, found the string 'hot'\n"
+        "exported 3 records as JSON Lines; 1 file left out (not valid records)\n"
+    )
 
 
 def test_new_from_json_recreates_an_exported_record(tmp_path: Path, seed_file: Path) -> None:
@@ -668,3 +671,20 @@ def test_validate_parallel_benchmark_runs_on_a_small_tree(tree: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].startswith("8 files under ")
     assert "speed-up: " in done.stdout
+
+
+def test_append_with_set_s_equals_sign_shows_the_command_to_type(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(SEED_TEXT, encoding="utf-8")
+    result = CliRunner().invoke(main, ["append", str(path), "topics=Machine learning"])
+    assert result.exit_code == 2
+    assert f"append {path} topics 'Machine learning'" in result.output
+    assert path.read_text(encoding="utf-8") == SEED_TEXT
+
+
+def test_a_required_field_is_named_once(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(SEED_TEXT, encoding="utf-8")
+    result = CliRunner().invoke(main, ["unset", str(path), "title"])
+    assert result.exit_code == 2
+    assert "Invalid value for FIELD: title: title is required" in result.output

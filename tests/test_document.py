@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -174,3 +175,35 @@ def test_a_flow_mapping_that_gains_a_key_stays_on_its_line() -> None:
     doc.record.provider.images = []
     doc.record.provider.domain = None
     assert doc.dumps() == "---\ntitle: x\nprovider: {name: P, images: []}\nheat: 1\n---\n"
+
+
+def test_a_record_held_across_saves_goes_on_editing_the_file(
+    tmp_path: Path, seed_text: str
+) -> None:
+    # rec = doc.record; rec.heat = 1; doc.save(); rec.heat = 2; doc.save(): the second
+    # change was lost when saving put a new record object in the document.
+    path = tmp_path / "a.md"
+    path.write_text(seed_text, encoding="utf-8")
+    doc = newsrecord.load(path)
+    record = doc.record
+    record.heat = 1
+    doc.save()
+    record.heat = 2
+    record.topics.append("Saved twice")
+    doc.save()
+    assert doc.record is record
+    again = newsrecord.load(path).record
+    assert (again.heat, again.topics[-1]) == (2, "Saved twice")
+    assert _diff(seed_text, path.read_text(encoding="utf-8")) == [
+        "-heat: 38\n",
+        "+heat: 2\n",
+        "+  - Saved twice\n",
+    ]
+
+
+def test_a_record_held_across_a_repair_goes_on_editing_the_document() -> None:
+    doc = newsrecord.loads("---\ntitle: a\ntype: article\nheat: 1\nheat: 2\n---\nbody\n")
+    record = doc.record
+    assert [problem.message.split(":")[0] for problem in doc.repair()] == ["duplicate-keys"]
+    record.heat = 7
+    assert doc.dumps() == "---\ntitle: a\ntype: article\nheat: 7\n---\nbody\n"

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import newsrecord
 from newsrecord import Article, Image, Provider, RelatedArticle, ValidationError
 from newsrecord._bind import snapshot as snapshot_module
+from newsrecord._read import native as native_module
 from newsrecord._write import splice
 from newsrecord.model.fields import WATCHED
 
@@ -299,3 +300,40 @@ def test_a_deep_copy_of_a_document_compares_its_whole_record(seed_text: str) -> 
     assert "heat: 99" in text
     assert "- Twin" in text
     assert document.dumps() == seed_text
+
+
+def test_lists_of_text_compare_their_texts_and_lists_of_objects_their_identities(
+    seed_text: str,
+) -> None:
+    document = newsrecord.loads(seed_text)
+    record = document.record
+    # An equal text in place of a tag is the same tag: nothing to write.
+    record.topics[0] = "".join(list(record.topics[0]))
+    assert not document.is_modified()
+    assert document.dumps() == seed_text
+    # An equal copy in place of an image is another object, checked and compared as such.
+    record.images[0] = copy.copy(record.images[0])
+    assert document._snapshot is not None
+    changes = document._snapshot.changes(record)
+    assert changes is not None
+    assert [entry.path() for entry in changes] == [("images",)]
+    assert document.dumps() == seed_text
+    record.topics[0] = "Changed"
+    assert changed_lines(seed_text, check(document)) == 1
+
+
+def test_the_pure_python_checks_of_lists_and_unknown_keys_agree(
+    seed_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without the native helpers (or with them), the same changes are found.
+    monkeypatch.setattr(native_module, "same_items", None)
+    monkeypatch.setattr(native_module, "all_empty", None)
+    document = newsrecord.loads(seed_text)
+    record = document.record
+    assert document._snapshot is not None
+    assert document._snapshot.changes(record) == []
+    record.related[0].images[0].extra["new"] = 1
+    record.images.append(copy.copy(record.images[0]))
+    changes = document._snapshot.changes(record)
+    assert changes is not None
+    assert sorted(entry.path() for entry in changes) == [("images",), ("related", 0, "images", 0)]

@@ -14,11 +14,13 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
 import newsrecord
 from newsrecord import ConflictError, RecordError, ValidationError
+from newsrecord.cli import main
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_9841d82d5199b387.txt"
 SEED_BYTES = SEED.read_bytes()
@@ -262,6 +264,43 @@ def test_concurrent_editors_never_lose_an_update(seed_file: Path) -> None:
     with context.Pool(2) as pool:
         pool.starmap(_increment, [(str(seed_file), 40), (str(seed_file), 40)])
     assert newsrecord.load(seed_file).record.heat == 38 + 80
+
+
+def _cli_until_saved(path: str, arguments: list[str]) -> int:
+    """Run a command of the CLI in this process, again after each lost-update refusal."""
+    refusals = 0
+    while True:
+        result = CliRunner().invoke(main, [*arguments[:1], path, *arguments[1:]])
+        if result.exit_code == 0:
+            return refusals
+        assert "changed on disk" in result.output, result.output
+        refusals += 1
+
+
+def _set_and_fmt(path: str, times: int) -> int:
+    """Add keys with `set` and reformat with `fmt`, in turns, as a second writer."""
+    refusals = 0
+    for number in range(times):
+        refusals += _cli_until_saved(path, ["set", "--new-key", f"k{number}={number}"])
+        refusals += _cli_until_saved(path, ["fmt"])
+    return refusals
+
+
+def test_edit_set_and_fmt_together_never_lose_an_update(seed_file: Path) -> None:
+    # A bot's edit() loop, and a person's set and fmt, on one file at once: every change
+    # that said it was saved is in the file at the end, and fmt kept its data.
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(2) as pool:
+        editing = pool.apply_async(_increment, (str(seed_file), 30))
+        setting = pool.apply_async(_set_and_fmt, (str(seed_file), 8))
+        editing.get(timeout=300)
+        setting.get(timeout=300)
+    record = newsrecord.load(seed_file).record
+    assert record.heat == 38 + 30
+    assert {key: record.extra[key] for key in record.extra if key.startswith("k")} == {
+        f"k{number}": number for number in range(8)
+    }
+    assert record.title == newsrecord.loads(SEED_TEXT).record.title
 
 
 # --- iter_record_files and iter_records ---------------------------------------------------------

@@ -389,6 +389,30 @@ def test_saving_over_a_fifo_is_refused_without_opening_it(
     assert _names(tmp_path) == ["pipe.md", "seed.md"]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_reading_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    # A blocking open() would wait here forever for a writer that never comes.
+    with pytest.raises(newsrecord.FileError, match="a FIFO") as caught:
+        newsrecord.load(fifo)
+    assert caught.value.path == str(fifo)
+    (tmp_path / "seed.md").write_text(SEED_TEXT, encoding="utf-8")
+    result = newsrecord.export_records([fifo, tmp_path / "seed.md"], tmp_path / "out.jsonl")
+    assert result.rows == 1
+    assert [str(problem) for problem in result.problems] == [
+        f"{fifo}: cannot read the record: it is a FIFO (named pipe), not a regular file"
+    ]
+
+
+def test_reading_a_folder_or_a_device_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(newsrecord.FileError, match="a folder, not a regular file"):
+        newsrecord.load(tmp_path)
+    if Path("/dev/zero").exists():  # endless: read() would never return
+        with pytest.raises(newsrecord.FileError, match="a character device"):
+            newsrecord.load("/dev/zero")
+
+
 @pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null here")
 def test_saving_over_a_device_or_a_folder_is_refused(
     seed_doc: newsrecord.Document, tmp_path: Path
@@ -581,7 +605,7 @@ def test_json_then_new_gives_the_same_blob_back_or_refuses(tmp_path: Path) -> No
             main, ["json", "--with-body", *(["--reveal"] if reveal else []), str(path)]
         )
         source = tmp_path / f"{reveal}.json"
-        source.write_text(exported.output, encoding="utf-8")
+        source.write_text(exported.stdout, encoding="utf-8")
         out = tmp_path / f"{reveal}.md"
         result = runner.invoke(main, ["new", "--from-json", str(source), str(out)])
         if not reveal:
@@ -591,7 +615,7 @@ def test_json_then_new_gives_the_same_blob_back_or_refuses(tmp_path: Path) -> No
             assert not out.exists()
         else:
             assert result.exit_code == 0, result.output
-            assert str(newsrecord.load(out).record.secured) == SECURED
+            assert newsrecord.load(out).record.secured.raw == SECURED
 
 
 # --- users' slips ----------------------------------------------------------------------------
@@ -723,3 +747,19 @@ def test_fmt_keeps_a_duration_as_written(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["fmt", str(path)])
     assert result.exit_code == 0, result.output
     assert "length: P1M\n" in path.read_text(encoding="utf-8")
+
+
+def test_extra_refuses_the_key_of_a_field() -> None:
+    # Written, the key would take the field's line while record.title kept the old value.
+    doc = newsrecord.loads(SEED_TEXT)
+    doc.record.extra["title"] = "Shadow"
+    with pytest.raises(newsrecord.ValidationError, match="'title', the key of the field") as err:
+        doc.dumps()
+    assert err.value.field is None  # the record's own extra: no field path above it
+    doc.record.images[0].extra["url"] = "x"
+    del doc.record.extra["title"]
+    with pytest.raises(newsrecord.ValidationError, match="'url', the key") as err:
+        doc.dumps()
+    assert err.value.field == "images[0]"
+    with pytest.raises(newsrecord.FieldTypeError, match="'heat', the key of the field"):
+        newsrecord.Article(title="a", extra={"heat": 3})

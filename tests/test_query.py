@@ -283,3 +283,35 @@ def test_malformed_expressions_raise_query_error_with_a_column(text: str) -> Non
     else:
         # What parses prints to text that parses to the same tree.
         assert newsrecord.where(str(query)).tree == query.tree
+
+
+@pytest.mark.parametrize(
+    ("expression", "clash"),
+    [
+        ('heat > "40"', "heat is a number in every kind that declares it"),
+        ("title == 5", "compares it with a number"),
+        ("publishedDateTime > 5", "publishedDateTime is a date-time"),
+        ('published == "true"', "published is true/false"),
+        ('images[0].width >= "800"', "images[0].width is a number"),
+    ],
+)
+def test_a_comparison_no_record_can_satisfy_is_named(expression: str, clash: str) -> None:
+    (note,) = newsrecord.where(expression).type_clashes()
+    assert clash in note
+    assert expression in note
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "heat > 40",
+        "heat == null",
+        'publishedDateTime > "2024-01-01"',  # ISO text compares as a date-time
+        "publishedDateTime > 2024-01-01",
+        "length > 3600",  # a duration compares as seconds
+        'nope > "x"',  # unknown keys hold anything
+        '"AI" in topics',
+    ],
+)
+def test_comparisons_that_can_match_are_not_named(expression: str) -> None:
+    assert newsrecord.where(expression).type_clashes() == []

@@ -276,11 +276,15 @@ def _mostly(tokens: list[str]) -> st.SearchStrategy[str]:
     return st.sampled_from(tokens * (2 * len(_NEAR) // len(tokens)) + _NEAR)
 
 
+_NEAR_VALUES = ["v", "1", "'x'", "'it''s'", '"y\\t"', "", "-5", "a: b", "é"]
+# Flow lists the scanners read, and some they must decline.
+_NEAR_FLOW_LISTS = ["[]", "[a, 'b']", '["C#",x y]', "[ a ]", "[a,]", "[a, [b]]", "[a] x"]
+
 # Lines built of the scanner's own tokens, with a stray character here and there.
 _NEAR_LINE = st.tuples(
     st.sampled_from(["", "", "", " ", "  ", "    "]),
     _mostly(["k: ", "l: ", "k:", "- ", "- m: ", "-", "", "#"]),
-    _mostly(["v", "1", "'x'", "'it''s'", '"y\\t"', "", "-5", "a: b", "é"]),
+    _mostly([*_NEAR_VALUES, *_NEAR_FLOW_LISTS]),
     _mostly(["", "", " ", " # c", "#"]),
 ).map("".join)
 
@@ -393,3 +397,79 @@ def test_deep_and_wide_front_matter() -> None:
         text = f"---\n{front}---\n"
         _same(text, 4, len(text) - 4, *_LIMITS)
         _same(text, 4, len(text) - 4, 200, 10**9)
+
+
+# --- the helpers of the edit path ----------------------------------------------------------
+
+# Characters of each storage size of Python strings: ASCII, Latin-1, two bytes, four bytes.
+_CHARS = st.sampled_from(["a", "\n", "é", "ÿ", "Ā", "一", "\uffff", "😀", "\U0010ffff"])
+_TEXTS = st.lists(_CHARS, max_size=12).map("".join)
+
+
+def _joined(text: str, edits: list[tuple[int, int, str]]) -> str:
+    out, position = [], 0
+    for start, end, new in edits:
+        out += [text[position:start], new]
+        position = end
+    return "".join([*out, text[position:]])
+
+
+@given(st.data())
+def test_splice_gives_the_joined_text(data: st.DataObject) -> None:
+    text = data.draw(_TEXTS)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    pairs = list(zip(cuts[::2], cuts[1::2], strict=False))
+    edits = [(start, end, data.draw(_TEXTS)) for start, end in pairs]
+    spliced = newsrecord_native.splice(text, edits)
+    joined = _joined(text, edits)
+    removed = "".join(text[start:end] for start, end, _ in edits)
+    event("a removed part held wide characters" if removed and max(removed) > "\x7f" else "")
+    # Equal strings of the same storage: a string stored wider than it needs would compare
+    # unequal to the same characters made by Python.
+    assert spliced == joined
+    assert type(spliced) is str
+    assert sys.getsizeof(spliced) == sys.getsizeof(joined)
+
+
+def test_splice_narrows_the_storage_when_the_wide_characters_are_cut() -> None:
+    for text, edits in (
+        ("a一b", [(1, 2, "")]),
+        ("é一😀x", [(1, 3, "y")]),
+        ("😀" * 3 + "é", [(0, 3, "")]),
+        ("ab", [(1, 1, "😀")]),
+    ):
+        spliced = newsrecord_native.splice(text, edits)
+        joined = _joined(text, edits)
+        assert spliced == joined
+        assert sys.getsizeof(spliced) == sys.getsizeof(joined)
+
+
+def test_splice_refuses_edits_out_of_order_or_outside() -> None:
+    for edits in ([(2, 3, "x"), (0, 1, "y")], [(0, 9, "x")], [(2, 1, "x")]):
+        with pytest.raises(ValueError, match="sorted edits"):
+            newsrecord_native.splice("abcd", edits)
+
+
+def test_same_items_is_identity_not_equality() -> None:
+    first, second = [1000, "x"], [object()]
+    assert newsrecord_native.same_items([first, second], [tuple(first), tuple(second)])
+    assert not newsrecord_native.same_items([first], [(1000, "x", 1)])
+    equal_copy = [int("1000"), "x"]
+    assert not newsrecord_native.same_items([equal_copy], [tuple(first)])
+    assert not newsrecord_native.same_items([first], [])
+    with pytest.raises(TypeError):
+        newsrecord_native.same_items([tuple(first)], [tuple(first)])
+
+
+def test_all_empty() -> None:
+    assert newsrecord_native.all_empty([])
+    assert newsrecord_native.all_empty([{}, {}])
+    assert not newsrecord_native.all_empty([{}, {"k": None}])
+    with pytest.raises(TypeError):
+        newsrecord_native.all_empty([[]])
+
+
+def test_the_edit_path_uses_the_helpers() -> None:
+    assert native.splice is newsrecord_native.splice
+    assert native.same_items is newsrecord_native.same_items
+    assert native.all_empty is newsrecord_native.all_empty

@@ -201,8 +201,18 @@ def test_fast_path_agrees_on_styled_files(doc: Styled) -> None:
     assert fast is None or fast == full
 
 
+@given(st.text(st.sampled_from("[],ab: #'\"\\x1.-é{}"), max_size=30), st.booleans())
+def test_fast_path_agrees_on_near_flow_lists(value: str, nested: bool) -> None:
+    front_matter = f"k:\n  l: [{value}\n" if nested else f"k: [{value}\n"
+    _agrees_or_declines(front_matter)
+
+
 @given(st.text(st.sampled_from("ab: -#'\"\\\n x1é"), max_size=60))
 def test_fast_path_agrees_on_near_yaml(front_matter: str) -> None:
+    _agrees_or_declines(front_matter)
+
+
+def _agrees_or_declines(front_matter: str) -> None:
     text = f"---\n{front_matter}\n---\n"
     parts = _split.split(text)
     fast = _fastscan.scan(text, parts.yaml_start, parts.yaml_end, 64, 20_000)

@@ -159,7 +159,7 @@ STEPS = {
     "short write, then a full disk": ("write", _full_disk(), 1),
     "fsync": ("fsync", OSError(errno.EIO, "Input/output error"), 0),
     "close": ("close", _full_disk(), 0),
-    "chmod": ("chmod", OSError(errno.EPERM, "Operation not permitted"), 0),
+    "chmod": ("fchmod", OSError(errno.EPERM, "Operation not permitted"), 0),
     "replace": ("replace", OSError(errno.EXDEV, "Invalid cross-device link"), 0),
     "interrupt during the write": ("write", KeyboardInterrupt(), 0),
     "interrupt before the rename": ("replace", KeyboardInterrupt(), 0),
@@ -268,7 +268,7 @@ def test_saving_with_raised_limits_keeps_them(tmp_path: Path) -> None:
 EDIT_STEPS = {
     "create": ("open", OSError(errno.ENOSPC, "No space left on device")),
     "fsync": ("fsync", OSError(errno.EIO, "Input/output error")),
-    "chmod": ("chmod", OSError(errno.EPERM, "Operation not permitted")),
+    "chmod": ("fchmod", OSError(errno.EPERM, "Operation not permitted")),
     "replace": ("replace", OSError(errno.EXDEV, "Invalid cross-device link")),
     "interrupt before the rename": ("replace", KeyboardInterrupt()),
 }

@@ -22,11 +22,11 @@ from tests.strategies import Styled, styled_documents
 
 import newsrecord
 from newsrecord import document
-from newsrecord._bind.convert import VALUE_TYPES
 from newsrecord._read import parse
 from newsrecord._read.text import line_end, line_start
 from newsrecord._write import splice
 from newsrecord.model import KINDS
+from newsrecord.model.fields import is_model
 from newsrecord.strategies import records
 
 Path_ = tuple[str | int, ...]
@@ -131,7 +131,7 @@ def _edited(draw: st.DrawFn, record: newsrecord.AnyRecord) -> newsrecord.AnyReco
 
 def _sync(live: Any, target: Any) -> Any:
     """Make *live* equal *target* in place where it can; return the value to assign."""
-    if attrs.has(type(live)) and type(live) is type(target) and not isinstance(live, VALUE_TYPES):
+    if is_model(live) and type(live) is type(target):
         for field in attrs.fields(type(live)):
             old, new = getattr(live, field.name), getattr(target, field.name)
             if not splice.same(old, new):

@@ -6,5 +6,7 @@
 //! `newsrecord_native`, which builds newsrecord's own node objects.
 
 #[cfg(feature = "python")]
+mod edits;
+#[cfg(feature = "python")]
 mod python;
 pub mod scan;

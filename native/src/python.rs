@@ -313,14 +313,16 @@ impl Build<'_> {
                 let (start, end) = self.span(start, end);
                 self.scanner.mapping.make([pairs, false_(), start, end])
             }
-            Kind::Sequence(count) => {
+            Kind::Sequence(count) | Kind::FlowSequence(count) => {
+                let flow = matches!(node.kind, Kind::FlowSequence(_));
                 let (start, end) = (node.start, node.end);
                 let items = self.children(*count, false);
                 if items.is_null() {
                     return items;
                 }
                 let (start, end) = self.span(start, end);
-                self.scanner.sequence.make([items, false_(), start, end])
+                let flag = if flow { true_() } else { false_() };
+                self.scanner.sequence.make([items, flag, start, end])
             }
         }
     }
@@ -463,6 +465,12 @@ impl Build<'_> {
     }
 }
 
+unsafe fn true_() -> *mut ffi::PyObject {
+    let value = ffi::Py_True();
+    ffi::Py_INCREF(value);
+    value
+}
+
 unsafe fn false_() -> *mut ffi::PyObject {
     let value = ffi::Py_False();
     ffi::Py_INCREF(value);
@@ -490,5 +498,8 @@ unsafe fn tuple2(first: *mut ffi::PyObject, second: *mut ffi::PyObject) -> *mut 
 #[pymodule]
 fn newsrecord_native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Scanner>()?;
+    module.add_function(wrap_pyfunction!(crate::edits::same_items, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::edits::all_empty, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::edits::splice, module)?)?;
     Ok(())
 }

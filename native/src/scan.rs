@@ -53,6 +53,8 @@ pub enum Kind {
     Mapping(usize),
     /// A block sequence of `count` items: that many subtrees follow it.
     Sequence(usize),
+    /// A one-line flow sequence of `count` scalars, `[a, "b"]`: that many scalars follow.
+    FlowSequence(usize),
 }
 
 /// A scalar's value: most are the text between two offsets, as written.
@@ -122,14 +124,20 @@ pub fn scan<U: Unit>(text: &[U], start: usize, end: usize, limits: Limits) -> Op
     if (lines.len() as i128) * 3 + 1 > i128::from(limits.max_nodes) {
         return None;
     }
+    let line_count = lines.len();
     let mut scanner = Scanner {
         text,
         lines,
         index: 0,
         max_depth: limits.max_depth,
         nodes: Vec::new(),
+        flow_items: 0,
     };
     scanner.document().ok()?;
+    // Items of one-line flow lists are nodes beyond the three a line makes at most.
+    if (line_count as i128) * 3 + 1 + scanner.flow_items as i128 > i128::from(limits.max_nodes) {
+        return None;
+    }
     Some(scanner.nodes)
 }
 
@@ -267,6 +275,25 @@ impl<'a, U: Unit> Seen<'a, U> {
     }
 }
 
+/// `[A-Za-z0-9_]` (the first character of a plain flow item) or `[A-Za-z0-9_.+/-]`.
+#[inline(always)]
+fn is_flow_word<U: Unit>(unit: U, first: bool) -> bool {
+    let unit = unit.into();
+    if unit >= 128 {
+        return false;
+    }
+    let byte = unit as u8;
+    byte.is_ascii_alphanumeric() || byte == b'_' || (!first && b".+/-".contains(&byte))
+}
+
+/// The first offset from `position` that is not a space (or `stop`).
+fn skip_spaces<U: Unit>(text: &[U], mut position: usize, stop: usize) -> usize {
+    while position < stop && is(text[position], b' ') {
+        position += 1;
+    }
+    position
+}
+
 /// The longest key the scanner reads, as `newsrecord._read.scan.MAX_KEY`.
 const MAX_KEY: usize = 1000;
 
@@ -312,6 +339,8 @@ struct Scanner<'a, U: Unit> {
     index: usize,
     max_depth: i64,
     nodes: Vec<Node>,
+    /// Items of one-line flow lists read so far.
+    flow_items: usize,
 }
 
 /// A key matched at the start of a line's content.
@@ -405,7 +434,11 @@ impl<'a, U: Unit> Scanner<'a, U> {
                 Some(key.end),
             );
             if key.value_at < stop {
-                self.inline_value(key.value_at, stop)?;
+                if is(text[key.value_at], b'[') {
+                    self.flow_sequence(key.value_at, stop, depth + 1)?;
+                } else {
+                    self.inline_value(key.value_at, stop)?;
+                }
                 self.index += 1;
             } else {
                 self.index += 1;
@@ -502,63 +535,146 @@ impl<'a, U: Unit> Scanner<'a, U> {
 
     // --- scalars on one line ------------------------------------------------------------
 
+    /// A double-quoted scalar starting at `at`, on this line: its value and its end.
+    fn double_quoted(&self, at: usize, stop: usize) -> Scan<(Value, usize)> {
+        let text = self.text;
+        // `"([^"\\]*(?:\\.[^"\\]*)*)"`: a backslash always takes the character after it.
+        let mut i = at + 1;
+        let mut escaped = false;
+        loop {
+            // No closing quote on this line: it goes on over the next line.
+            let found = i + U::find2(&text[i..stop], b'"', b'\\').ok_or(Declined)?;
+            if is(text[found], b'"') {
+                i = found;
+                break;
+            }
+            if found + 1 >= stop {
+                return Err(Declined);
+            }
+            escaped = true;
+            i = found + 2;
+        }
+        let value = if escaped {
+            Value::Owned(unescape(&text[at + 1..i])?)
+        } else {
+            Value::Slice(at + 1, i)
+        };
+        Ok((value, i + 1))
+    }
+
+    /// A single-quoted scalar starting at `at`, on this line: its value and its end.
+    fn single_quoted(&self, at: usize, stop: usize) -> Scan<(Value, usize)> {
+        let text = self.text;
+        // `'([^']*(?:''[^']*)*)'`: a doubled quote is a quote.
+        let mut i = at + 1;
+        let mut doubled = false;
+        loop {
+            let quote = find(text, b'\'', i, stop).ok_or(Declined)?;
+            if quote + 1 < stop && is(text[quote + 1], b'\'') {
+                doubled = true;
+                i = quote + 2;
+            } else {
+                i = quote;
+                break;
+            }
+        }
+        let value = if doubled {
+            Value::Owned(undouble(&text[at + 1..i]))
+        } else {
+            Value::Slice(at + 1, i)
+        };
+        Ok((value, i + 1))
+    }
+
+    /// A flow list of scalars on one line, `[a, "b", 'c']`, from the `[` at `at`. Only
+    /// quoted items and plain words are taken; nested collections, a comma with no item
+    /// after it, or a list that goes on over the next line, are the full parser's.
+    fn flow_sequence(&mut self, at: usize, stop: usize, depth: i64) -> Scan<()> {
+        if depth > self.max_depth {
+            return Err(Declined);
+        }
+        let text = self.text;
+        let node = self.push(Kind::FlowSequence(0), at, Some(at));
+        let mut count = 0;
+        let mut position = skip_spaces(text, at + 1, stop);
+        if position < stop && is(text[position], b']') {
+            position += 1;
+        } else {
+            loop {
+                let end = self.flow_item(position, stop)?;
+                count += 1;
+                position = skip_spaces(text, end, stop);
+                if position >= stop {
+                    return Err(Declined);
+                }
+                if is(text[position], b']') {
+                    position += 1;
+                    break;
+                }
+                if !is(text[position], b',') {
+                    return Err(Declined);
+                }
+                position = skip_spaces(text, position + 1, stop);
+            }
+        }
+        self.nodes[node].kind = Kind::FlowSequence(count);
+        self.nodes[node].end = Some(position);
+        if position != stop {
+            self.only_comment_after(position, stop)?;
+        }
+        self.flow_items += count;
+        Ok(())
+    }
+
+    /// One item of a flow list: pushed, its end returned.
+    fn flow_item(&mut self, at: usize, stop: usize) -> Scan<usize> {
+        let text = self.text;
+        if at >= stop {
+            return Err(Declined);
+        }
+        let (value, style, end) = if is(text[at], b'"') {
+            let (value, end) = self.double_quoted(at, stop)?;
+            (value, Style::Double, end)
+        } else if is(text[at], b'\'') {
+            let (value, end) = self.single_quoted(at, stop)?;
+            (value, Style::Single, end)
+        } else {
+            // `[A-Za-z0-9_][A-Za-z0-9_.+/-]*(?: [A-Za-z0-9_.+/-]+)*`
+            if !is_flow_word(text[at], true) {
+                return Err(Declined);
+            }
+            let mut end = at + 1;
+            while end < stop && is_flow_word(text[end], false) {
+                end += 1;
+            }
+            while end + 1 < stop && is(text[end], b' ') && is_flow_word(text[end + 1], false) {
+                end += 2;
+                while end < stop && is_flow_word(text[end], false) {
+                    end += 1;
+                }
+            }
+            (Value::Slice(at, end), Style::Plain, end)
+        };
+        self.push(Kind::Scalar(value, style), at, Some(end));
+        Ok(end)
+    }
+
     /// A scalar from `at` to the end of its line (a comment may follow).
     fn inline_value(&mut self, at: usize, stop: usize) -> Scan<()> {
         let text = self.text;
         let first = text[at].into();
-        if first == u32::from(b'"') {
-            // `"([^"\\]*(?:\\.[^"\\]*)*)"`: a backslash always takes the character after it.
-            let mut i = at + 1;
-            let mut escaped = false;
-            loop {
-                // No closing quote on this line: it goes on over the next line.
-                let found = i + U::find2(&text[i..stop], b'"', b'\\').ok_or(Declined)?;
-                if is(text[found], b'"') {
-                    i = found;
-                    break;
-                }
-                if found + 1 >= stop {
-                    return Err(Declined);
-                }
-                escaped = true;
-                i = found + 2;
-            }
-            let end = i + 1;
+        if first == u32::from(b'"') || first == u32::from(b'\'') {
+            let (value, end, style) = if first == u32::from(b'"') {
+                let (value, end) = self.double_quoted(at, stop)?;
+                (value, end, Style::Double)
+            } else {
+                let (value, end) = self.single_quoted(at, stop)?;
+                (value, end, Style::Single)
+            };
             if end != stop {
                 self.only_comment_after(end, stop)?;
             }
-            let value = if escaped {
-                Value::Owned(unescape(&text[at + 1..i])?)
-            } else {
-                Value::Slice(at + 1, i)
-            };
-            self.push(Kind::Scalar(value, Style::Double), at, Some(end));
-            return Ok(());
-        }
-        if first == u32::from(b'\'') {
-            // `'([^']*(?:''[^']*)*)'`: a doubled quote is a quote.
-            let mut i = at + 1;
-            let mut doubled = false;
-            loop {
-                let quote = find(text, b'\'', i, stop).ok_or(Declined)?;
-                if quote + 1 < stop && is(text[quote + 1], b'\'') {
-                    doubled = true;
-                    i = quote + 2;
-                } else {
-                    i = quote;
-                    break;
-                }
-            }
-            let end = i + 1;
-            if end != stop {
-                self.only_comment_after(end, stop)?;
-            }
-            let value = if doubled {
-                Value::Owned(undouble(&text[at + 1..i]))
-            } else {
-                Value::Slice(at + 1, i)
-            };
-            self.push(Kind::Scalar(value, Style::Single), at, Some(end));
+            self.push(Kind::Scalar(value, style), at, Some(end));
             return Ok(());
         }
         // "-5" is a plain scalar; "- 5" would be a list.
@@ -724,6 +840,7 @@ mod tests {
                 }
                 Kind::Mapping(count) => format!("Map{count}@{}-{end}", node.start),
                 Kind::Sequence(count) => format!("Seq{count}@{}-{end}", node.start),
+                Kind::FlowSequence(count) => format!("Flow{count}@{}-{end}", node.start),
             });
         }
         Some(out.join(" "))
@@ -764,6 +881,17 @@ mod tests {
     }
 
     #[test]
+    fn reads_one_line_flow_lists_of_scalars() {
+        assert_eq!(
+            tree("k: [\"C#\", 'b', c d]  # c\nl: []\n").as_deref(),
+            Some(
+                "Map2@0-END Plain(\"k\")@0-1 Flow3@3-19 Double(\"C#\")@4-8 Single(\"b\")@10-13 \
+                 Plain(\"c d\")@15-18 Plain(\"l\")@25-26 Flow0@28-30"
+            )
+        );
+    }
+
+    #[test]
     fn declines_what_it_does_not_read() {
         for front in [
             "",
@@ -780,7 +908,10 @@ mod tests {
             "k: - a\n",
             "k: a: b\n",
             "k: a:\n",
-            "k: [1]\n",
+            "k: [1, [2]]\n",
+            "k: [a, ]\n",
+            "k: [a,\n  b]\n",
+            "- [a]\n",
             "k: \"\\q\"\n",
             "k: \"\\ud800\"\n",
             "k: 'x' y\n",

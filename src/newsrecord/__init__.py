@@ -5,6 +5,7 @@ body. ``loads``/``load`` give a :class:`Document` whose ``record`` is a typed at
 object; ``Document.dumps``/``save`` write back only what changed.
 """
 
+from newsrecord import model
 from newsrecord._read.parse import Limits
 from newsrecord.api import REPAIRS, dumps, edit, from_dict, iter_records, load, loads, to_dict
 from newsrecord.checks import (
@@ -37,103 +38,32 @@ from newsrecord.errors import (
 from newsrecord.export import ExportResult, arrow_schema, export_records, to_arrow
 from newsrecord.files import Batch, Durability, iter_record_files
 from newsrecord.merge import MergeResult, merge_texts
-from newsrecord.model import (
-    KINDS,
-    Account,
-    Action,
-    AnyRecord,
-    Article,
-    Author,
-    Book,
-    Challenge,
-    Collection,
-    Community,
-    Company,
-    CompanyProfile,
-    Course,
-    Download,
-    Duration,
-    Event,
-    Funding,
-    GitHub,
-    Image,
-    LearningResource,
-    Link,
-    LinkedIn,
-    Organization,
-    Price,
-    Profile,
-    Project,
-    Provider,
-    Ratings,
-    Record,
-    RelatedArticle,
-    Scholar,
-    Secured,
-    Twitter,
-    Video,
-)
-from newsrecord.model.fields import FieldSpec, fields
+from newsrecord.model import *  # noqa: F403  # the model names, listed in model.__all__
 from newsrecord.query import Query, QueryError, where
 from newsrecord.schema import json_schema, schema_markdown
 
 __all__ = [
-    "KINDS",
     "REPAIRS",
     "RULES",
-    "Account",
-    "Action",
-    "AnyRecord",
-    "Article",
-    "Author",
     "Batch",
-    "Book",
-    "Challenge",
-    "Collection",
-    "Community",
-    "Company",
-    "CompanyProfile",
     "ConflictError",
-    "Course",
     "Document",
-    "Download",
     "Durability",
-    "Duration",
-    "Event",
     "ExportResult",
     "FieldChange",
-    "FieldSpec",
     "FieldTypeError",
     "FileError",
-    "Funding",
-    "GitHub",
-    "Image",
-    "LearningResource",
     "LimitError",
     "Limits",
-    "Link",
-    "LinkedIn",
     "MergeResult",
-    "Organization",
     "ParseError",
-    "Price",
     "Problem",
-    "Profile",
-    "Project",
-    "Provider",
     "Query",
     "QueryError",
-    "Ratings",
-    "Record",
     "RecordError",
     "RecordFacts",
-    "RelatedArticle",
     "Rule",
-    "Scholar",
-    "Secured",
-    "Twitter",
     "ValidationError",
-    "Video",
     "append_field",
     "arrow_schema",
     "check_document",
@@ -144,7 +74,6 @@ __all__ = [
     "edit",
     "export_records",
     "facts_of",
-    "fields",
     "from_dict",
     "get_field",
     "iter_record_files",
@@ -161,3 +90,7 @@ __all__ = [
     "unset_field",
     "where",
 ]
+# The model's names are listed once, in newsrecord.model.__all__; mypy and other type
+# checkers read this ``+=`` as re-exporting them. Sorted, so that the list reads in order.
+__all__ += model.__all__
+__all__.sort()

@@ -9,19 +9,20 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Literal, overload
 
-from newsrecord._bind import convert, kinds
+from newsrecord._bind import convert, kinds, validate
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits, check_file_size
 from newsrecord._read.text import decode
 from newsrecord._write.fresh import write_fresh
 from newsrecord._write.repair import REPAIRS as _REPAIRS
 from newsrecord.document import Document
-from newsrecord.errors import RecordError, ValidationError
+from newsrecord.errors import RecordError, ValidationError, unreadable
 from newsrecord.files import (
     Durability,
     StrPath,
     as_paths,
     check_durability,
     iter_record_files,
+    open_regular,
     replace_if_unchanged,
     walk,
 )
@@ -87,10 +88,12 @@ def load(
         ParseError: not a record (see :func:`loads`).
         LimitError: the file is over one of *limits* (a ParseError too).
         ValidationError: with *strict*, the values do not fit the model.
-        OSError: the file cannot be read.
+        FileError: the path is a folder, FIFO, device or socket: it is never read (a
+            FIFO would block forever).
+        OSError: the file cannot be read (``FileError`` is one too).
     """
     name = os.fspath(path)
-    with Path(path).open("rb") as stream:
+    with open_regular(path) as stream:
         size = os.fstat(stream.fileno()).st_size
         check_file_size(size, limits, name)
         # read(n) allocates n bytes up front: ask for what the file holds, then read on
@@ -114,7 +117,7 @@ def dumps(record: AnyRecord | Document, *, body: str = "", newline: str = "\n") 
     """
     if isinstance(record, Document):
         return record.dumps()
-    problems = convert.check(record)
+    problems = validate.check(record)
     if problems:
         raise ValidationError(convert.problems_of(problems))
     return write_fresh(record, body, newline)
@@ -317,7 +320,6 @@ def _collected(
 
 
 def _unreadable(path: Path, error: OSError) -> RecordError:
-    reason = error.strerror or str(error)
-    wrapped = RecordError(f"cannot be read: {reason}", path=str(path))
+    wrapped = RecordError([unreadable(str(path), error)])
     wrapped.__cause__ = error
     return wrapped

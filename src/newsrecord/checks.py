@@ -25,7 +25,7 @@ from newsrecord._read.parse import resolve_plain
 from newsrecord.document import Document
 from newsrecord.editing import get_field
 from newsrecord.errors import Problem, ValidationError, brief
-from newsrecord.model.fields import fields, is_model
+from newsrecord.model.fields import is_model, walk
 from newsrecord.model.secured import Secured
 
 __all__ = [
@@ -109,7 +109,7 @@ def check_document(
     path = path if path is not None else doc.path
     problems: list[Problem] = []
     if selected & {"secured-blob", "url", "size"}:
-        for where, key, value in leaves(doc.record, "", ""):
+        for where, key, value in _scalars(doc.record):
             message = _leaf_message(key, value, selected)
             if message is not None:
                 problems.append(_problem(doc, path, where, message))
@@ -133,22 +133,11 @@ def _known(rules: Iterable[str]) -> set[str]:
 # --- rules on values -------------------------------------------------------------------------
 
 
-def leaves(value: Any, where: str, key: str) -> Iterator[tuple[str, str, Any]]:
+def _scalars(record: Any) -> Iterator[tuple[str, str, Any]]:
     """Yield ``(field path, key, value)`` for every scalar of a record, known or not."""
-    if is_model(value):
-        for spec in fields(type(value)):
-            item = getattr(value, spec.name)
-            if item is not None:
-                yield from leaves(item, f"{where}.{spec.key}" if where else spec.key, spec.key)
-        value = value.extra
-    if isinstance(value, dict):
-        for name, item in value.items():
-            yield from leaves(item, f"{where}.{name}" if where else name, name)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from leaves(item, f"{where}[{index}]", key)
-    else:
-        yield where, key, value
+    for where, key, value in walk(record):
+        if not (is_model(value) or isinstance(value, dict | list)):
+            yield where, key, value
 
 
 def _leaf_message(key: str, value: Any, selected: set[str]) -> str | None:
@@ -211,7 +200,7 @@ def _site_root_of(folder: Path) -> Path | None:
 
 
 def _image_path_problems(doc: Document, path: str | None, root: Path) -> Iterator[Problem]:
-    for where, key, value in leaves(doc.record, "", ""):
+    for where, key, value in _scalars(doc.record):
         if key != "url" or not isinstance(value, str) or "images[" not in where:
             continue
         if not value.startswith("/") or value.startswith("//"):

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import attrs
 
+from newsrecord._bind.paths import top_key
 from newsrecord.api import to_dict
 from newsrecord.document import Document
 from newsrecord.model.records import AnyRecord
@@ -214,23 +215,28 @@ def _diff_lists(old: list[Any], new: list[Any], where: str) -> Iterator[FieldCha
     scalars = all(not key for key, _ in (*old_ids, *new_ids))
     for index, identity in enumerate(new_ids):
         if identity not in old_by_id:
-            if scalars:
-                yield FieldChange(where, "added", new=identity[1], item=True)
-            else:
-                yield FieldChange(_item_where(where, identity, index), "added")
+            yield _item_change(where, identity, index, "added", scalars=scalars)
         elif not scalars:
             inner = _item_where(where, identity, index)
             yield from _diff(old_by_id[identity], new_by_id[identity], inner)
     for index, identity in enumerate(old_ids):
         if identity not in new_by_id:
-            if scalars:
-                yield FieldChange(where, "removed", old=identity[1], item=True)
-            else:
-                yield FieldChange(_item_where(where, identity, index), "removed")
+            yield _item_change(where, identity, index, "removed", scalars=scalars)
     kept_old = [identity for identity in old_ids if identity in new_by_id]
     kept_new = [identity for identity in new_ids if identity in old_by_id]
     if kept_old != kept_new:
         yield FieldChange(where, "reordered")
+
+
+def _item_change(
+    where: str, identity: tuple[str, Any], index: int, change: str, *, scalars: bool
+) -> FieldChange:
+    """An item added to or removed from a list: a scalar by value, an object by its place."""
+    if not scalars:
+        return FieldChange(_item_where(where, identity, index), change)
+    if change == "added":
+        return FieldChange(where, change, new=identity[1], item=True)
+    return FieldChange(where, change, old=identity[1], item=True)
 
 
 def _diff_by_index(old: list[Any], new: list[Any], where: str) -> Iterator[FieldChange]:
@@ -246,7 +252,7 @@ def summary_keys(changes: Iterable[FieldChange]) -> set[str]:
     added: Counter[str] = Counter()
     removed: Counter[str] = Counter()
     for change in changes:
-        top = change.field.split(".", 1)[0].split("[", 1)[0]
+        top = top_key(change.field)
         if change.item:
             (added if change.change == "added" else removed)[top] += 1
         elif change.field == top and change.change in ("added", "removed"):

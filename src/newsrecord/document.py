@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from newsrecord import editing
-from newsrecord._bind import build, convert, kinds
+from newsrecord._bind import build, compare, convert, kinds, validate
 from newsrecord._bind.paths import FieldPath, field_path_text, parse_field_path
+from newsrecord._bind.shapes import shape_of
 from newsrecord._bind.snapshot import Entry, Snapshot
 from newsrecord._read import parse
 from newsrecord._read.nodes import Duplicate, Scalar
@@ -121,14 +122,15 @@ class Document:
         # The fast path builds a valid record straight from the nodes; a forced kind, or
         # any value it does not take, goes through plain data and cattrs, which report
         # every problem.
-        fast = build.build(self._root, cls) if kind is None else None
+        notes: list[build.Note] = []
+        fast = build.build(self._root, cls, notes) if kind is None else None
         self._plain: Any = None
         if fast is not None:
             self._record = fast
-            self._snapshot = Snapshot(fast, self._root)
+            self._snapshot = Snapshot(fast, self._root, notes)
             return
         errors: list[tuple[str, int, str]] = []
-        self._plain = parse.to_data(self._root, convert.shape_of(cls), errors)
+        self._plain = parse.to_data(self._root, shape_of(cls), errors)
         if errors:
             raise ParseError(
                 [self._problem_at(offset, message, field) for field, offset, message in errors]
@@ -212,7 +214,7 @@ class Document:
         """The front matter as plain data, as loaded; made when first needed."""
         if self._plain is None:
             errors: list[tuple[str, int, str]] = []
-            self._plain = parse.to_data(self._root, convert.shape_of(self._kind), errors)
+            self._plain = parse.to_data(self._root, shape_of(self._kind), errors)
         return self._plain
 
     @property
@@ -305,6 +307,7 @@ class Document:
         if unknown:
             known = ", ".join(REPAIRS)
             raise ValidationError(f"no repair named {unknown[0]!r} (known: {known})")
+        kept = self._record
         text = self.dumps()
         if text != self._current:
             self._read(text, strict=False)
@@ -330,8 +333,9 @@ class Document:
             repaired = splice.apply_edits(self._current, edits)
             self._read(repaired, strict=False)
             self.body = repaired[self._parts.body_start :]
-            if not convert.plain_reads_as(self._data, before):
+            if not compare.plain_reads_as(self._data, before):
                 raise AssertionError(f"the repair {name!r} changed the data:\n{repaired}")
+        self._keep_record(kept)
         return done
 
     def _edit_data(
@@ -354,7 +358,7 @@ class Document:
                 current, splice.plan_edits(current, self._root, old, new, self.newline)
             )
             self._read(text, strict=False)
-            good = convert.plain_reads_as(self._data, new) and len(self._duplicates) == duplicates
+            good = compare.plain_reads_as(self._data, new) and len(self._duplicates) == duplicates
         except (splice.SpliceError, RecordError):
             text, good = "", False
         self.body = body
@@ -413,7 +417,7 @@ class Document:
 
     def is_modified(self) -> bool:
         """Whether the record or the body differ from the text."""
-        if self._current != self._text or self.body != self._text[self._parts.body_start :]:
+        if self._current != self._text or self._body_changed(self._text):
             return True
         if self._record is None:
             return False
@@ -433,7 +437,7 @@ class Document:
             ValidationError: the edited record breaks the model (every problem listed).
         """
         current = self._current
-        body_changed = self.body != current[self._parts.body_start :]
+        body_changed = self._body_changed(current)
         if self._record is None:
             # Values that do not fit the model: only edits by field path, already in the
             # current text, and the body can have changed.
@@ -471,6 +475,15 @@ class Document:
             return text
         return self._verified(text, _top_keys(snapshot, changes))
 
+    def _body_changed(self, text: str) -> bool:
+        """Whether the body is not the end of *text* (compared in place, not sliced)."""
+        body = self.body
+        return (
+            type(body) is not str
+            or len(body) != len(text) - self._parts.body_start
+            or not text.endswith(body)
+        )
+
     def _check_changes(
         self, snapshot: Snapshot, changes: list[Entry]
     ) -> list[tuple[FieldPath, str]]:
@@ -482,7 +495,7 @@ class Document:
             owner = entry.parent if entry.is_list else entry
             assert owner is not None  # noqa: S101  # lists are held by objects
             names = [str(entry.step)] if entry.is_list else _assigned(entry)
-            problems += convert.check_assigned(owner.value, names, owner.path(), snapshot.objects)
+            problems += validate.check_assigned(owner.value, names, owner.path(), snapshot.objects)
         return problems
 
     def _read_back(self, plan: splice.Plan, text: str) -> bool:
@@ -493,7 +506,7 @@ class Document:
         """
         if not text.endswith(self.body):
             return False
-        shapes = convert.shape_of(type(self._record))
+        shapes = shape_of(type(self._record))
         for scalar in plan.scalars:
             edit = scalar.edit
             if scalar.flow:
@@ -520,7 +533,7 @@ class Document:
             data = parse.to_data(node, _shape_at(shapes, scalar.path), errors)
             value = scalar.value
             intended = value if isinstance(value, dt.datetime) else convert.unstructure(value)
-            if errors or not convert.plain_reads_as(data, intended):
+            if errors or not compare.plain_reads_as(data, intended):
                 return False
         return True
 
@@ -533,7 +546,7 @@ class Document:
         current = self._current
         original = self.original()
         changed = (
-            convert.changed_keys(original, self.record)
+            compare.changed_keys(original, self.record)
             if type(original) is type(self.record)
             else {spec.key for spec in fields(type(self.record))} | {"extra"}
         )
@@ -542,7 +555,7 @@ class Document:
                 return current
             edits = []
         else:
-            problems = convert.check(self.record, changed)
+            problems = validate.check(self.record, changed)
             if problems:
                 raise ValidationError(convert.problems_of(problems, self.path))
             try:
@@ -621,11 +634,11 @@ class Document:
                 duplicates=[],
             )
             errors: list[tuple[str, int, str]] = []
-            data = parse.to_data(root, convert.shape_of(type(self.record)), errors)
+            data = parse.to_data(root, shape_of(type(self.record)), errors)
             good = (
                 not errors
                 and text[parts.body_start :] == self.body
-                and convert.reads_as(data, self.record, changed, self._data)
+                and compare.reads_as(data, self.record, changed, self._data)
             )
         except RecordError:
             good = False
@@ -657,6 +670,17 @@ class Document:
         write_atomically(target, text.encode("utf-8"), durability=durability)
         self._reset(text, target)
 
+    def _keep_record(self, kept: AnyRecord | None) -> None:
+        """Go on with *kept*, the record before a new text was read, if it says the same.
+
+        The caller may hold the record (``rec = doc.record; rec.heat = 2; doc.save()``):
+        the document keeps that very object, watched by a new snapshot, so that an edit
+        made through it after a save or a repair is seen by the next one.
+        """
+        if kept is not None and self._record is not None and compare.same(self._record, kept):
+            self._record = kept
+            self._snapshot = Snapshot(kept, self._root)
+
     def _reset(self, text: str, path: str | None) -> None:
         """Stand for *text*, now on disk at *path*: further edits are relative to it."""
         # The kind is forced only when the text alone would choose another: forcing it
@@ -665,6 +689,7 @@ class Document:
         if self._record is not None and fresh.kind is not type(self._record):
             kind = type(self._record)
             fresh = Document(text, path=path, kind=kind, limits=self._limits, strict=False)
+        fresh._keep_record(self._record)
         for name in self.__slots__:
             setattr(self, name, getattr(fresh, name))
 

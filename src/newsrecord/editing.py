@@ -23,7 +23,7 @@ import attrs
 
 from newsrecord._bind.convert import structure_value, unstructure
 from newsrecord._bind.paths import field_path_text, parse_field_path
-from newsrecord.errors import ValidationError, describe_value
+from newsrecord.errors import RecordError, ValidationError, describe_value
 from newsrecord.model.fields import FieldSpec, fields, is_model, is_model_class, optional_part
 from newsrecord.model.leaves import LEAVES, parse_datetime
 from newsrecord.model.records import AnyRecord
@@ -31,6 +31,7 @@ from newsrecord.model.records import AnyRecord
 __all__ = [
     "append_field",
     "check_path",
+    "declared_type",
     "edit_data",
     "get_field",
     "get_field_of_data",
@@ -45,11 +46,14 @@ __all__ = [
 Step = str | int
 
 
-def _spec(model: Any, key: str) -> FieldSpec | None:
-    for spec in fields(type(model)):
-        if spec.key == key:
-            return spec
-    return None
+def _spec_of_class(cls: type, key: str) -> FieldSpec | None:
+    return next((spec for spec in fields(cls) if spec.key == key), None)
+
+
+def _item_type(tp: Any) -> Any:
+    """The item type of a list declared as *tp*; Any where it declares no list."""
+    listed = optional_part(tp)
+    return typing.get_args(listed)[0] if typing.get_origin(listed) is list else Any
 
 
 @attrs.define
@@ -99,7 +103,7 @@ class _Slot:
             else:
                 target[step] = value
         except (TypeError, ValueError) as exc:
-            raise ValidationError(str(exc), field=self.where) from exc
+            raise _refused(exc, self.where) from exc
 
 
 def _resolve(record: Any, steps: tuple[Step, ...], *, create: bool) -> _Slot:
@@ -142,20 +146,28 @@ def _step_into(owner: Any, declared: Any, step: Step, where: str) -> _Slot:
                 f"{_parent(where)} has {len(owner)} item(s); there is no item {step}",
                 field=where,
             )
-        listed = optional_part(declared)
-        item_type = typing.get_args(listed)[0] if typing.get_origin(listed) is list else Any
-        return _Slot(owner, step, item_type, where)
+        return _Slot(owner, step, _item_type(declared), where)
     if isinstance(step, int):
         raise ValidationError(
             f"{_parent(where)} is {describe_value(owner)}, not a list", field=where
         )
-    spec = _spec(owner, step) if is_model(owner) else None
+    spec = _spec_of_class(type(owner), step) if is_model(owner) else None
     return _Slot(owner, step, spec.type if spec is not None else Any, where, spec)
 
 
 def _parent(where: str) -> str:
     cut = max(where.rfind("."), where.rfind("["))
     return where[:cut] if cut > 0 else where
+
+
+def _refused(exc: TypeError | ValueError, where: str) -> ValidationError:
+    """The error of a value refused at *where*, located at the whole path.
+
+    A model's own error (a ``FieldTypeError``) names the attribute alone and says so in
+    its text already: keep its message, not its ``str`` (which would name it twice).
+    """
+    message = exc.message if isinstance(exc, RecordError) else str(exc)
+    return ValidationError(message, field=where)
 
 
 def _make(slot: _Slot, next_step: Step) -> Any:
@@ -167,7 +179,7 @@ def _make(slot: _Slot, next_step: Step) -> Any:
         try:
             value = tp()
         except (TypeError, ValueError) as exc:
-            raise ValidationError(str(exc), field=slot.where) from exc
+            raise _refused(exc, slot.where) from exc
     elif tp is Any:
         value = {}
     else:
@@ -232,7 +244,7 @@ def set_field(
     """
     steps = parse_field_path(path)
     if strict:
-        _refuse_unknown(record, steps)
+        _refuse_unknown(type(record), record, steps)
     slot = _resolve(record, steps, create=False)
     if parse:
         value = _from_text(value, _declared(slot))
@@ -278,7 +290,7 @@ def append_field(
     """
     steps = parse_field_path(path)
     if strict:
-        _refuse_unknown(record, steps)
+        _refuse_unknown(type(record), record, steps)
     slot = _resolve(record, steps, create=False)
     current = slot.get()
     tp = optional_part(_declared(slot))
@@ -299,35 +311,37 @@ def append_field(
     _resolve(record, steps, create=True).put([*(current or []), item])
 
 
-def _refuse_unknown(record: AnyRecord, steps: tuple[Step, ...]) -> None:
+def _refuse_unknown(kind: type, value: Any, steps: tuple[Step, ...]) -> None:
     """Raise if *steps* name a key that no model class along the path knows.
 
-    Keys that already exist (in ``extra``) are allowed, and so is anything inside plain
-    data; the check follows the declared types, so that it also covers parents that are
-    not set yet (``provider.nmae`` on a record without a provider).
+    *value* is a record of class *kind*, or the plain front matter of one. Keys that
+    already exist (in ``extra``, or in the plain data) are allowed, and so is anything
+    inside data the model does not type; the check follows the declared types, so that it
+    also covers parents that are not set yet (``provider.nmae`` on a record without a
+    provider).
     """
-    tp: Any = type(record)
-    value: Any = record
+    tp: Any = kind
     for number, step in enumerate(steps):
         if isinstance(step, int):
-            listed = optional_part(tp)
-            tp = typing.get_args(listed)[0] if typing.get_origin(listed) is list else Any
-            value = (
-                value[step]
-                if isinstance(value, list) and -len(value) <= step < len(value)
-                else None
-            )
+            tp = _item_type(tp)
+            in_range = isinstance(value, list) and -len(value) <= step < len(value)
+            value = value[step] if in_range else None
             continue
-        cls = _model_in(tp, value)
-        if cls is None:
-            return  # plain data: any key may be added
-        spec = next((spec for spec in fields(cls) if spec.key == step), None)
-        if spec is not None:
-            tp, value = spec.type, getattr(value, spec.name) if value is not None else None
-            continue
-        if value is not None and step in value.extra:
-            return
-        raise unknown_field(cls, step, field_path_text(steps[: number + 1]))
+        cls: type | None
+        if is_model(value):
+            cls, present = type(value), step in value.extra
+        else:
+            cls, present = _model_in(tp), isinstance(value, dict) and step in value
+        spec = _spec_of_class(cls, step) if cls is not None else None
+        if spec is None:
+            if present or cls is None:
+                return  # a key the data has, or data the model does not type
+            raise unknown_field(cls, step, field_path_text(steps[: number + 1]))
+        tp = spec.type
+        if is_model(value):
+            value = getattr(value, spec.name)
+        else:
+            value = value.get(step) if isinstance(value, dict) else None
 
 
 def unknown_field(cls: type, key: str, where: str) -> ValidationError:
@@ -337,12 +351,8 @@ def unknown_field(cls: type, key: str, where: str) -> ValidationError:
     return ValidationError(f"{cls.__name__} has no field {key!r}{hint}", field=where)
 
 
-def _model_in(tp: Any, value: Any) -> Any:
-    """The model class a value of declared type *tp* is (or would be), if any."""
-    if is_model(value):
-        return type(value)
-    if value is not None:
-        return None
+def _model_in(tp: Any) -> Any:
+    """The model class a value of declared type *tp* would be, if any."""
     tp = optional_part(tp)
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
         models = [member for member in typing.get_args(tp) if is_model_class(member)]
@@ -461,8 +471,8 @@ def edit_data(
     """
     steps = parse_field_path(path)
     if strict and action != "unset":
-        _refuse_unknown_in_data(kind, data, steps)
-    declared = _type_at(kind, steps)
+        _refuse_unknown(kind, data, steps)
+    declared = declared_type(kind, steps)
     slot = _resolve(data, steps, create=False)
     if action == "unset":
         if slot.get() is not None:
@@ -474,8 +484,7 @@ def edit_data(
             raise ValidationError(
                 f"append needs a list here, not {describe_value(current)}", field=slot.where
             )
-        listed = optional_part(declared)
-        declared = typing.get_args(listed)[0] if typing.get_origin(listed) is list else Any
+        declared = _item_type(declared)
     if parse:
         if declared is Any and isinstance(slot.get(), str) and action == "set":
             declared = str
@@ -498,15 +507,14 @@ def get_field_of_data(data: Any, path: str) -> Any:
     return _resolve(data, parse_field_path(path), create=False).get()
 
 
-def _type_at(kind: type, steps: tuple[Step, ...]) -> Any:
+def declared_type(kind: type, steps: tuple[Step, ...]) -> Any:
     """The type the model declares at *steps* under class *kind*; Any where it knows none."""
     tp: Any = kind
     for step in steps:
-        tp = optional_part(tp)
         if isinstance(step, int):
-            tp = typing.get_args(tp)[0] if typing.get_origin(tp) is list else Any
+            tp = _item_type(tp)
             continue
-        cls = _model_in(tp, None)
+        cls = _model_in(tp)
         spec = _spec_of_class(cls, step) if cls is not None else None
         tp = spec.type if spec is not None else Any
     return tp
@@ -519,39 +527,7 @@ def check_path(kind: type, data: Any, path: str) -> None:
         ValidationError: the path is malformed, or a key is unknown where a model class
             is expected, with the closest known key as a hint.
     """
-    _refuse_unknown_in_data(kind, data, parse_field_path(path))
-
-
-def _refuse_unknown_in_data(kind: type, data: Any, steps: tuple[Step, ...]) -> None:
-    """Raise if *steps* name a key that is neither in *data* nor known to the model."""
-    tp: Any = kind
-    value: Any = data
-    for number, step in enumerate(steps):
-        tp = optional_part(tp)
-        if isinstance(step, int):
-            tp = typing.get_args(tp)[0] if typing.get_origin(tp) is list else Any
-            value = (
-                value[step]
-                if isinstance(value, list) and -len(value) <= step < len(value)
-                else None
-            )
-            continue
-        if isinstance(value, dict) and step in value:
-            cls = _model_in(tp, None)
-            spec = _spec_of_class(cls, step) if cls is not None else None
-            tp, value = (spec.type if spec is not None else Any), value[step]
-            continue
-        cls = _model_in(tp, None)
-        if cls is None:
-            return  # plain data the model does not type: any key may be added
-        spec = _spec_of_class(cls, step)
-        if spec is None:
-            raise unknown_field(cls, step, field_path_text(steps[: number + 1]))
-        tp, value = spec.type, None
-
-
-def _spec_of_class(cls: type, key: str) -> FieldSpec | None:
-    return next((spec for spec in fields(cls) if spec.key == key), None)
+    _refuse_unknown(kind, data, parse_field_path(path))
 
 
 def _remove(data: Any, steps: tuple[Step, ...]) -> None:

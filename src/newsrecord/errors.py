@@ -51,13 +51,18 @@ class Problem:
         return f"{where}: {text}" if where else text
 
 
+def shorten(text: str, limit: int) -> str:
+    """Return *text*, cut to *limit* characters with ``...`` when it is longer."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def brief(text: str, limit: int = 30) -> str:
     """Return ``repr(text)``, shortened when longer than *limit* characters.
 
     Messages quote values and source text through this, so that they stay short and never
     carry a whole value (a secured blob in the wrong place, a megabyte of key).
     """
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+    return repr(shorten(text, limit))
 
 
 def describe_value(value: Any) -> str:
@@ -111,6 +116,8 @@ class RecordError(Exception):
         self.problems = problems
         super().__init__(self._summary())
 
+    # The first problem's place, one property each: written out rather than made by a
+    # factory, so that each keeps its type for checkers and its docstring for readers.
     @property
     def path(self) -> str | None:
         """File of the first problem, when known."""
@@ -173,8 +180,20 @@ class ConflictError(RecordError, OSError):
 
 
 class FileError(RecordError, OSError):
-    """A record file cannot be saved where asked; nothing was written.
+    """A record file cannot be read or saved where asked; a failed save wrote nothing.
 
-    The target is not a regular file (a folder, FIFO or device), is read-only, or lies in a
-    folder where no file can be created. The message names the record file.
+    The path is not a regular file (a folder, FIFO or device: never opened for writing, and
+    never read, since a FIFO blocks its reader), or, for a save, the file is read-only or
+    lies in a folder where no file can be created. The message names the record file.
     """
+
+
+def unreadable(path: str | None, error: OSError) -> Problem:
+    """Return the problem of a file that cannot be read, as *error* tells it.
+
+    A :class:`FileError` (a FIFO, a folder) already says what is wrong in our words; any
+    other ``OSError`` gives its reason (``No such file or directory``), not its repr.
+    """
+    if isinstance(error, RecordError):
+        return Problem(error.message, path or error.path)
+    return Problem(f"cannot be read: {error.strerror or error}", path)

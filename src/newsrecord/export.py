@@ -32,10 +32,12 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from newsrecord._optional import require
+from newsrecord._pool import run_items
 from newsrecord.api import loads, to_dict
 from newsrecord.document import Document
-from newsrecord.errors import Problem, RecordError
-from newsrecord.files import StrPath, as_paths, walk_entries
+from newsrecord.errors import Problem, RecordError, unreadable
+from newsrecord.files import StrPath, as_paths, open_regular, walk_entries
 from newsrecord.model.duration import Duration
 from newsrecord.model.fields import fields, optional_part
 from newsrecord.model.leaves import LEAVES
@@ -50,18 +52,12 @@ __all__ = ["ExportResult", "arrow_schema", "cache_path", "export_records", "to_a
 
 Format = Literal["parquet", "jsonl", "csv"]
 
-_SCHEMA_VERSION: Final = 1
+_SCHEMA_VERSION: Final = 2
 """Bumped whenever the columns change, so that an old cache is not reused."""
 
 
 def _pyarrow() -> Any:
-    try:
-        import pyarrow as pa  # noqa: PLC0415  # optional: only the export needs it
-    except ImportError as exc:
-        raise ModuleNotFoundError(
-            'exporting records needs pyarrow: pip install "newsrecord[export]"', name="pyarrow"
-        ) from exc
-    return pa
+    return require("pyarrow", extra="export", feature="exporting records")
 
 
 # --- the schema ---------------------------------------------------------------------------
@@ -101,6 +97,8 @@ def _arrow_type(tp: Any, pa: Any, seen: frozenset[type]) -> Any:
         for spec in fields(tp):
             member = _arrow_type(spec.type, pa, inner)
             members.append(pa.field(spec.key, member if member is not None else pa.string()))
+        # The object's keys the model does not know, as a JSON object (or null).
+        members.append(pa.field("extra", pa.string()))
         return pa.struct(members)
     return None
 
@@ -195,6 +193,10 @@ class _RowMaker:
             row["body"] = doc.body
         return row
 
+    def line(self, path: str, doc: Document) -> bytes:
+        """The row of *doc* as one line of JSON, as :func:`_table` reads rows."""
+        return json.dumps(self.row(path, doc), ensure_ascii=False).encode("utf-8")
+
     def _typed(self, value: Any) -> Any:
         # Values go to Arrow as JSON (see _table): date-times as ISO 8601 with their
         # offset, durations as whole microseconds.
@@ -211,11 +213,20 @@ class _RowMaker:
         if isinstance(value, list):
             return [self._typed(item) for item in value]
         if attrs.has(type(value)) and _is_model(type(value)):
-            return {
+            members = {
                 spec.key: self._member(getattr(value, spec.name), spec.type)
                 for spec in fields(type(value))
             }
+            members["extra"] = self._extra(value.extra)
+            return members
         return value
+
+    def _extra(self, extra: dict[str, Any]) -> str | None:
+        """Unknown keys as a JSON object (secured blobs hidden), or None when none."""
+        if not extra:
+            return None
+        plain = {key: self._hide(_plain(item), key) for key, item in extra.items()}
+        return json.dumps(plain, ensure_ascii=False)
 
     def _member(self, value: Any, tp: Any) -> Any:
         if value is None:
@@ -241,6 +252,17 @@ class _RowMaker:
         return plain
 
 
+_MAKERS: dict[tuple[bool, bool], _RowMaker] = {}
+
+
+def _maker(body: bool, reveal: bool) -> _RowMaker:  # cache keys
+    """One row maker per option set and process (worker processes make their own)."""
+    maker = _MAKERS.get((body, reveal))
+    if maker is None:
+        maker = _MAKERS[body, reveal] = _RowMaker(body=body, reveal=reveal)
+    return maker
+
+
 def _plain(value: Any) -> Any:
     if attrs.has(type(value)) and _is_model(type(value)):
         return {
@@ -252,8 +274,10 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, dt.datetime):
         return value.isoformat()
-    if isinstance(value, Price | Secured):
-        return str(value)
+    if isinstance(value, Secured):
+        return value.raw  # the whole blob: redaction is the caller's choice (_hide)
+    if isinstance(value, Price):
+        return value.text
     return value
 
 
@@ -270,23 +294,22 @@ def to_arrow(
     Raises:
         ModuleNotFoundError: pyarrow is not installed.
     """
-    maker = _RowMaker(body=body, reveal=reveal)
-    rows = [maker.row(os.fspath(path), doc) for path, doc in documents]
-    return _table(maker.pa, rows, arrow_schema(body=body))
+    maker = _maker(body, reveal)
+    lines = [maker.line(os.fspath(path), doc) for path, doc in documents]
+    return _table(maker.pa, lines, arrow_schema(body=body))
 
 
-def _table(pa: Any, rows: list[dict[str, Any]], schema: Any) -> Any:
-    """An Arrow table of *rows*, through Arrow's JSON reader.
+def _table(pa: Any, lines: list[bytes], schema: Any) -> Any:
+    """An Arrow table of rows given as *lines* of JSON, through Arrow's JSON reader.
 
     Not ``Table.from_pylist``: converting Python objects makes pyarrow import pandas when
     it is installed, which costs more than an incremental export of a whole site.
     """
-    if not rows:
+    if not lines:
         # Not schema.empty_table(), which imports pandas too.
         return pa.Table.from_batches([], schema=schema)
     from pyarrow import json as arrow_json  # noqa: PLC0415  # optional dependency
 
-    lines = [json.dumps(row, ensure_ascii=False).encode("utf-8") for row in rows]
     durations = [field.name for field in schema if pa.types.is_duration(field.type)]
     read_schema = schema
     for name in durations:
@@ -362,6 +385,7 @@ def export_records(
     incremental: bool = False,
     pattern: str = "*.md",
     progress: Callable[[int], object] | None = None,
+    jobs: int = 1,
 ) -> ExportResult:
     """Export every record file among *paths* into one file *out*, atomically.
 
@@ -379,6 +403,9 @@ def export_records(
             changed files are parsed.
         pattern: File names to export in folders.
         progress: Called with the number of files handled since the last call.
+        jobs: Worker processes that read and parse files, when there are enough of them
+            (200 or more) to pay for starting processes; 1 (the default) parses in this
+            process.
 
     Returns:
         Counts of rows written, files parsed and rows reused, and the problems of files
@@ -386,32 +413,45 @@ def export_records(
 
     Raises:
         ModuleNotFoundError: pyarrow is not installed.
-        ValueError: *format* is not one of the three.
+        ValueError: *format* is not one of the three, or *jobs* is below 1.
         OSError: *out* could not be written.
     """
     if format not in ("parquet", "jsonl", "csv"):
         raise ValueError(f"format must be 'parquet', 'jsonl' or 'csv', not {format!r}")
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
     pa = _pyarrow()
-    maker = _RowMaker(body=body, reveal=reveal)
     schema = arrow_schema(body=body)
     stamp = json.dumps({"version": _SCHEMA_VERSION, "body": body, "reveal": reveal})
     cached, index, failed = _read_cache(cache_path(out), stamp) if incremental else (None, {}, {})
-    result = ExportResult()
-    run = _Run(index, failed, maker, result)
+    run = _Run(index, failed, progress)
     for name, stat, error in _scan(paths, pattern):
-        if progress is not None:
-            progress(1)
         run.add(name, stat, error)
-    order, keys, new_rows = run.order, run.keys, run.new_rows
-    table = _assemble(pa, schema, cached, new_rows, order)
-    result.reused = sum(1 for source, _ in order if source == "cache")
-    result.rows = len(order)
+    run.read(_Options(body=body, reveal=reveal), jobs)
+    result, order, keys, lines = run.finish()
+    table = _assemble(pa, schema, cached, lines, order)
     data_table = table.drop_columns(list(_KEY_COLUMNS))
     _write_through(pa, Path(out), lambda sink: _encode(pa, data_table, format, sink))
     if incremental:
         table = _with_keys(pa, table, keys)
         _write_cache(pa, cache_path(out), table, stamp, run.failures)
     return result
+
+
+@attrs.frozen
+class _Options:
+    """What the workers need to know to make rows (it pickles)."""
+
+    body: bool
+    reveal: bool
+
+
+_Key = tuple[int, int, str]  # size, mtime_ns, sha256
+
+# What became of a file, in walk order: its row from the cache ("cache", row number,
+# key), a new row ("new", JSON line, key), its problems ("failed", problems), or not known
+# yet ("read", the cached entry or None, stat) while it waits to be read.
+_Slot = tuple[str, Any, Any]
 
 
 class _Run:
@@ -421,63 +461,128 @@ class _Run:
         self,
         index: dict[str, tuple[int, int, int, str]],
         failed: _Failures,
-        maker: _RowMaker,
-        result: ExportResult,
+        progress: Callable[[int], object] | None,
     ) -> None:
         self.index = index
         self.failed = failed
-        self.maker = maker
-        self.result = result
-        # Each output row is ("cache", row number) or ("new", number among new_rows).
-        self.order: list[tuple[str, int]] = []
-        self.keys: list[tuple[int, int, str]] = []  # per output row: size, mtime_ns, sha256
-        self.new_rows: list[dict[str, Any]] = []
+        self.progress = progress
+        self.names: list[str] = []
+        self.slots: list[_Slot] = []
+        self.waiting: list[int] = []  # the slots of files to read
         # Files that were not valid records, with their problems, so that an unchanged
         # invalid file is reported again without being read again.
         self.failures: _Failures = {}
 
     def add(self, name: str, stat: os.stat_result | None, error: OSError | None) -> None:
-        result = self.result
+        """Take the next file of the walk: reuse what the cache knows, or read it later."""
+        self.names.append(name)
         if error is not None:
-            result.problems.append(_read_problem(name, error))
+            self._settled(("failed", [unreadable(name, error)], None))
             return
         try:
             info = stat if stat is not None else Path(name).stat()
-            known = self.index.get(name)
-            if known is not None and known[1:3] == (info.st_size, info.st_mtime_ns):
-                self.order.append(("cache", known[0]))
-                self.keys.append(known[1:])
-                return
-            bad = self.failed.get(name)
-            if bad is not None and bad[:2] == (info.st_size, info.st_mtime_ns):
-                self.failures[name] = bad
-                result.problems.extend(bad[3])
-                return
-            with open(name, "rb") as stream:  # noqa: PTH123  # a str path: see _scan
+        except OSError as exc:
+            self._settled(("failed", [unreadable(name, exc)], None))
+            return
+        known = self.index.get(name)
+        if known is not None and known[1:3] == (info.st_size, info.st_mtime_ns):
+            self._settled(("cache", known[0], known[1:]))
+            return
+        bad = self.failed.get(name)
+        if bad is not None and bad[:2] == (info.st_size, info.st_mtime_ns):
+            self.failures[name] = bad
+            self._settled(("failed", bad[3], None))
+            return
+        self.waiting.append(len(self.slots))
+        self.slots.append(("read", known, (info.st_size, info.st_mtime_ns)))
+
+    def _settled(self, slot: _Slot) -> None:
+        self.slots.append(slot)
+        if self.progress is not None:
+            self.progress(1)
+
+    def read(self, options: _Options, jobs: int) -> None:
+        """Read, hash and parse the files that need it, in worker processes if many."""
+        work = [
+            (self.names[number], known[3] if known is not None else None)
+            for number in self.waiting
+            for known in [self.slots[number][1]]
+        ]
+        done = run_items(_read_batch, work, options, jobs)
+        for number, (_, (what, digest, value)) in zip(self.waiting, done, strict=True):
+            name = self.names[number]
+            _, known, (size, mtime) = self.slots[number]
+            key: _Key = (size, mtime, digest or "")
+            if what == "same":
+                # The same content with a new time (a checkout, a touch): reuse the row,
+                # and keep the new time so that the next run does not read the file again.
+                self.slots[number] = ("cache", known[0], key)
+            elif what == "row":
+                self.slots[number] = ("new", value, key)
+            elif what == "bad":
+                self.failures[name] = (*key, value)
+                self.slots[number] = ("failed", value, None)
+            else:
+                self.slots[number] = ("failed", value, None)
+            if self.progress is not None:
+                self.progress(1)
+        self.waiting = []
+
+    def finish(
+        self,
+    ) -> tuple[ExportResult, list[tuple[str, int]], list[_Key], list[bytes]]:
+        """The result, each output row's source, its key, and the new rows' lines."""
+        result = ExportResult()
+        # Each output row is ("cache", row number) or ("new", number among lines).
+        order: list[tuple[str, int]] = []
+        keys: list[_Key] = []
+        lines: list[bytes] = []
+        for what, value, key in self.slots:
+            if what == "cache":
+                order.append(("cache", value))
+                keys.append(key)
+                result.reused += 1
+            elif what == "new":
+                order.append(("new", len(lines)))
+                keys.append(key)
+                lines.append(value)
+                result.parsed += 1
+            else:
+                result.problems.extend(value)
+        result.rows = len(order)
+        return result, order, keys, lines
+
+
+def _read_batch(
+    work: list[tuple[str, str | None]], options: _Options
+) -> list[tuple[str, str | None, Any]]:
+    """Read, hash and parse files (in a worker process, or this one).
+
+    For each ``(path, digest of its cached row or None)``: ``("same", digest, None)``
+    when the content is the cached one, ``("row", digest, JSON line)``, ``("bad",
+    digest, problems)`` for a file that is not a valid record, or ``("unreadable",
+    None, problems)``.
+    """
+    maker = _maker(options.body, options.reveal)
+    done: list[tuple[str, str | None, Any]] = []
+    for name, known in work:
+        try:
+            with open_regular(name) as stream:  # never blocks on a FIFO named on the line
                 data = stream.read()
         except OSError as exc:
-            result.problems.append(_read_problem(name, exc))
-            return
+            done.append(("unreadable", None, [unreadable(name, exc)]))
+            continue
         digest = hashlib.sha256(data).hexdigest()
-        key = (info.st_size, info.st_mtime_ns, digest)
-        if known is not None and known[3] == digest:
-            # The same content with a new time (a checkout, a touch): reuse the row, and
-            # keep the new time so that the next run does not read the file again.
-            self.order.append(("cache", known[0]))
-            self.keys.append(key)
-            return
+        if digest == known:
+            done.append(("same", digest, None))
+            continue
         try:
             doc = loads(data, path=name)
         except RecordError as exc:
-            result.problems.extend(exc.problems)
-            self.failures[name] = (*key, list(exc.problems))
-            return
-        result.parsed += 1
-        self.order.append(("new", len(self.new_rows)))
-        row = self.maker.row(name, doc)
-        row.update(zip(_KEY_COLUMNS, key, strict=True))
-        self.new_rows.append(row)
-        self.keys.append(key)
+            done.append(("bad", digest, list(exc.problems)))
+            continue
+        done.append(("row", digest, maker.line(name, doc)))
+    return done
 
 
 def _scan(
@@ -496,10 +601,6 @@ def _scan(
             yield path, entry.stat(), None
         except OSError as stat_error:
             yield path, None, stat_error
-
-
-def _read_problem(name: str, error: OSError) -> Problem:
-    return Problem(f"cannot be read: {error.strerror or error}", name)
 
 
 _Failures = dict[str, tuple[int, int, str, list[Problem]]]
@@ -543,13 +644,13 @@ def _assemble(
     pa: Any,
     schema: Any,
     cached: Any,
-    new_rows: list[dict[str, Any]],
+    lines: list[bytes],
     order: list[tuple[str, int]],
 ) -> Any:
     full = schema
     for name, tp in zip(_KEY_COLUMNS, (pa.int64(), pa.int64(), pa.string()), strict=True):
         full = full.append(pa.field(name, tp))
-    fresh = _table(pa, new_rows, full)
+    fresh = _table(pa, lines, full)
     if cached is None:
         return fresh
     cached = _conform(pa, cached, full)
@@ -568,10 +669,12 @@ def _assemble(
         start = end
     if not pieces:
         return fresh
-    return pa.concat_tables(pieces).combine_chunks()
+    # No combine_chunks(): copying every column cost more than the writers reading the
+    # slices where they lie.
+    return pa.concat_tables(pieces)
 
 
-def _with_keys(pa: Any, table: Any, keys: list[tuple[int, int, str]]) -> Any:
+def _with_keys(pa: Any, table: Any, keys: list[_Key]) -> Any:
     """*table* with its key columns set to *keys* (built from buffers: see _table)."""
     count = len(keys)
     sizes = array.array("q", (key[0] for key in keys))

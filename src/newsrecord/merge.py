@@ -19,7 +19,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -209,19 +209,9 @@ def _merge(base: Any, ours: Any, theirs: Any, where: str, conflicts: list[str]) 
         return ours
     if isinstance(ours, dict) and isinstance(theirs, dict):
         old = base if isinstance(base, dict) else {}
-        merged = {}
-        for key in [*ours, *(key for key in theirs if key not in ours)]:
-            inner = f"{where}.{key}" if where else str(key)
-            value = _merge(
-                old.get(key, _MISSING),
-                ours.get(key, _MISSING),
-                theirs.get(key, _MISSING),
-                inner,
-                conflicts,
-            )
-            if value is not _MISSING:
-                merged[key] = value
-        return merged
+        keys = [*ours, *(key for key in theirs if key not in ours)]
+        named = {key: f"{where}.{key}" if where else str(key) for key in keys}
+        return dict(_merge_each(named, (old, ours, theirs), conflicts))
     if isinstance(ours, list) and isinstance(theirs, list):
         merged_list = _merge_lists(
             base if isinstance(base, list) else [], ours, theirs, where, conflicts
@@ -253,20 +243,31 @@ def _merge_lists(
                 place = order.index(before) + 1
                 break
         order.insert(place, identity)
-    merged = []
-    for identity in order:
-        key, name = identity
-        inner = f"{where}[{key}={name}]" if key else f"{where}[{name!r}]"
+    named = {
+        (key, name): f"{where}[{key}={name}]" if key else f"{where}[{name!r}]"
+        for key, name in order
+    }
+    return [value for _, value in _merge_each(named, (old, mine, yours), conflicts)]
+
+
+def _merge_each(
+    named: dict[Any, str], sides: tuple[dict[Any, Any], ...], conflicts: list[str]
+) -> Iterator[tuple[Any, Any]]:
+    """Merge the items of three sides by key, in the order of *named* (key -> field path).
+
+    An item missing from the merge (removed on a side, absent on the others) is left out.
+    """
+    base, ours, theirs = sides
+    for key, where in named.items():
         value = _merge(
-            old.get(identity, _MISSING),
-            mine.get(identity, _MISSING),
-            yours.get(identity, _MISSING),
-            inner,
+            base.get(key, _MISSING),
+            ours.get(key, _MISSING),
+            theirs.get(key, _MISSING),
+            where,
             conflicts,
         )
         if value is not _MISSING:
-            merged.append(value)
-    return merged
+            yield key, value
 
 
 def _side(value: Any, side: str) -> Any:

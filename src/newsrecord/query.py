@@ -31,16 +31,23 @@ import datetime as dt
 import importlib
 import math
 import re
+import types
+import typing
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 import attrs
 
 from newsrecord._bind.paths import parse_field_path
+from newsrecord._write.render import scalar_text
 from newsrecord.document import Document
-from newsrecord.editing import get_field
+from newsrecord.editing import declared_type, get_field
 from newsrecord.errors import Problem, RecordError, ValidationError
-from newsrecord.model.records import AnyRecord
+from newsrecord.model.duration import Duration
+from newsrecord.model.fields import optional_part
+from newsrecord.model.price import Price
+from newsrecord.model.records import KINDS, AnyRecord
+from newsrecord.model.secured import Secured
 
 __all__ = ["Query", "QueryError", "where"]
 
@@ -221,14 +228,17 @@ class Compare:
 
 
 @attrs.frozen
-class Exists:
+class _OnField:
+    field: Field
+
+
+@attrs.frozen
+class Exists(_OnField):
     """``exists(path)``: the field is present and not null.
 
     Attributes:
         field: The field.
     """
-
-    field: Field
 
     def __str__(self) -> str:
         """Render as ``exists(path)``."""
@@ -236,14 +246,12 @@ class Exists:
 
 
 @attrs.frozen
-class Truth:
+class Truth(_OnField):
     """A field path alone: true when the field is ``true``.
 
     Attributes:
         field: The field.
     """
-
-    field: Field
 
     def __str__(self) -> str:
         """Render as the path."""
@@ -269,61 +277,51 @@ class Not:
 
 
 @attrs.frozen
-class And:
+class _Joined:
+    operands: tuple[Node, ...]
+
+    def _joined(self, word: str, grouped: type | types.UnionType) -> str:
+        return f" {word} ".join(
+            f"({operand})" if isinstance(operand, grouped) else str(operand)
+            for operand in self.operands
+        )
+
+
+@attrs.frozen
+class And(_Joined):
     """``a and b and ...``.
 
     Attributes:
         operands: Two or more expressions.
     """
 
-    operands: tuple[Node, ...]
-
     def __str__(self) -> str:
-        """Render with parentheses around ``or`` operands."""
-        return " and ".join(
-            f"({operand})" if isinstance(operand, And | Or) else str(operand)
-            for operand in self.operands
-        )
+        """Render with parentheses around ``and`` and ``or`` operands."""
+        return self._joined("and", And | Or)
 
 
 @attrs.frozen
-class Or:
+class Or(_Joined):
     """``a or b or ...``.
 
     Attributes:
         operands: Two or more expressions.
     """
 
-    operands: tuple[Node, ...]
-
     def __str__(self) -> str:
         """Render as the operands joined by ``or``, nested ``or`` in parentheses."""
-        return " or ".join(
-            f"({operand})" if isinstance(operand, Or) else str(operand) for operand in self.operands
-        )
+        return self._joined("or", Or)
 
 
 Node = Compare | Exists | Truth | Not | And | Or
 
 
 def _render(value: Value) -> str:
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return "[" + ", ".join(_render(item) for item in value) + "]"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_render(item) for item in value) + "]"
+    return scalar_text(value)  # null, true, numbers and dates read here as YAML writes them
 
 
 # --- the parser --------------------------------------------------------------------------
@@ -792,9 +790,74 @@ class Query:
                     seen.setdefault(operand.path)
         return list(seen)
 
+    def type_clashes(self) -> list[str]:
+        """Say which comparisons are false for every record whose kind declares the field.
+
+        ``heat > "40"`` compares an integer field with text, which is false (see the rules
+        above) for every kind that declares ``heat``: most often a literal written with
+        the wrong quotes. Keys no kind declares are never judged: they can hold anything.
+        """
+        notes: list[str] = []
+        for node in _walk(self.tree):
+            if not isinstance(node, Compare) or node.op not in _TYPED_OPS:
+                continue
+            sides = (node.left, node.right)
+            field = next((side for side in sides if isinstance(side, Field)), None)
+            literal = next((side for side in sides if isinstance(side, Literal)), None)
+            if field is None or literal is None or literal.value is None:
+                continue
+            given = _kind(literal.value)
+            declared = _declared_kinds(field.path)
+            if declared and all({given, kind} not in _COMPARABLE for kind in declared):
+                types = " or ".join(sorted(_KIND_NAMES[kind] for kind in declared))
+                notes.append(
+                    f"{field} is {types} in every kind that declares it, so {node} compares "
+                    f"it with {_KIND_NAMES[given]} and is false for those records"
+                )
+        return notes
+
     def __str__(self) -> str:
         """The query in canonical form; parsing it gives the same tree."""
         return str(self.tree)
+
+
+_TYPED_OPS: Final = frozenset({"==", "<", "<=", ">", ">="})
+_COMPARABLE: Final = ({"date", "str"}, {"date"}, {"str"}, {"number"}, {"bool"}, {"list"})
+_KIND_NAMES: Final = {
+    "bool": "true/false",
+    "number": "a number",
+    "str": "text",
+    "date": "a date-time",
+    "list": "a list",
+    "null": "null",
+    "other": "a value",
+}
+
+
+def _declared_kinds(path: str) -> set[str]:
+    """The query kinds (see ``_kind``) of the leaf types the model declares at *path*."""
+    try:
+        steps = parse_field_path(path)
+    except ValidationError:
+        return set()
+    found: set[str] = set()
+    for record_kind in KINDS:
+        tp = optional_part(declared_type(record_kind, steps))
+        if tp is Any:
+            continue
+        if typing.get_origin(tp) is list:
+            found.add("list")
+        elif tp is bool:
+            found.add("bool")
+        elif tp in (int, float, Duration):
+            found.add("number")  # a duration compares as its seconds
+        elif tp is dt.datetime:
+            found.add("date")
+        elif tp in (str, Price, Secured):
+            found.add("str")
+        else:
+            return set()  # a model object or a union: not judged
+    return found
 
 
 def _walk(node: Node) -> Iterator[Node]:

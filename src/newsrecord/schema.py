@@ -205,15 +205,7 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 _NEWS: Final = {"properties": {"category": {"const": "news"}}, "required": ["category"]}
 _UNTYPED: Final = {"properties": {"type": {"type": "null"}}}
 _ORGANIZATION_KEYS: Final = {"anyOf": [{"required": ["taxonomy"]}, {"required": ["_id"]}]}
-_COMPANY_KEYS: Final = (
-    "overview",
-    "crunchbase",
-    "yearFounded",
-    "funding",
-    "locations",
-    "otherNames",
-)
-_COMPANY: Final = {"anyOf": [{"required": [key]} for key in _COMPANY_KEYS]}
+_COMPANY: Final = {"anyOf": [{"required": [key]} for key in CompanyProfile.SIGNS]}
 
 
 def _typed(values: Sequence[str]) -> dict[str, Any]:

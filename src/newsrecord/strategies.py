@@ -21,11 +21,10 @@ import types
 import typing
 from typing import Any, Final
 
-import attrs
 from hypothesis import strategies as st
 
 from newsrecord.model.duration import Duration
-from newsrecord.model.fields import fields, optional_part
+from newsrecord.model.fields import fields, is_model_class, optional_part
 from newsrecord.model.leaves import LEAVES
 from newsrecord.model.price import Price
 from newsrecord.model.records import KINDS, AnyRecord, RelatedArticle
@@ -174,6 +173,6 @@ def _value(tp: Any, depth: int) -> st.SearchStrategy[Any]:
     if tp is RelatedArticle and depth > 0:
         # Summaries of summaries exist in no file; one level keeps examples small.
         return st.just(RelatedArticle(title="nested"))
-    if attrs.has(tp):
+    if is_model_class(tp):
         return st.deferred(lambda: _model(tp, depth + 1))
     raise TypeError(f"no strategy for {tp!r}")

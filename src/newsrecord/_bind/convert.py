@@ -1,6 +1,6 @@
-"""Plain data <-> attrs records: the only module that talks to cattrs.
+"""Plain data <-> attrs records, every problem located: the only module using cattrs.
 
-Loading goes text -> nodes -> plain data (:func:`newsrecord._nodes.to_data`) -> record
+Loading goes text -> nodes -> plain data (:func:`newsrecord._read.parse.to_data`) -> record
 (:func:`structure`); ``to_dict`` and the writer go the other way through :func:`unstructure`.
 cattrs runs with detailed validation, so one pass reports every problem of a record; each
 problem's cattrs path is turned into a field path of YAML keys and, when the record came
@@ -12,10 +12,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
-import math
 import types
 import typing
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 import attrs
@@ -30,27 +29,20 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from newsrecord._bind.paths import FieldPath, field_path_text
-from newsrecord._read import parse
-from newsrecord.errors import Problem, RecordError, ValidationError, describe_value
-from newsrecord.model.fields import TRUSTED, fields, info, keys_of, optional_part
-from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, Leaf, format_datetime, parse_datetime
+from newsrecord.errors import Problem, ValidationError, describe_value
+from newsrecord.model.fields import TRUSTED, info, is_model, is_model_class, keys_of, optional_part
+from newsrecord.model.leaves import LEAVES, Leaf, format_datetime
 from newsrecord.model.records import (
     AnyRecord,
     RelatedArticle,
 )
 
 __all__ = [
-    "VALUE_TYPES",
-    "changed_keys",
-    "check",
-    "check_assigned",
+    "Located",
     "converter",
-    "plain_reads_as",
     "problems_of",
-    "reads_as",
-    "same",
-    "shape_of",
     "structure",
+    "structure_or",
     "structure_value",
     "unstructure",
 ]
@@ -198,7 +190,7 @@ def _missing(key: str, name: str, cls: type) -> ValueError:
     return error
 
 
-converter.register_structure_hook_factory(attrs.has, _make_model_hook)
+converter.register_structure_hook_factory(is_model_class, _make_model_hook)
 
 
 Located = tuple[FieldPath, str]
@@ -207,18 +199,11 @@ Located = tuple[FieldPath, str]
 
 def structure(data: Any, cls: type[AnyRecord]) -> AnyRecord | list[Located]:
     """Build the record of *data*, or return every problem found (never an empty list)."""
-    # The hooks check every value strictly (and required fields), so the validators that
-    # attrs runs in __init__ would only check them again.
-    token = TRUSTED.set(True)
-    try:
-        record: AnyRecord = converter.structure(data, cls)
-    except (ClassValidationError, IterableValidationError, TypeError, ValueError) as exc:
-        problems: list[Located] = []
-        _collect(exc, (), cls, problems)
-        return problems
-    finally:
-        TRUSTED.reset(token)
-    return record
+    record, error = _structured(data, cls)
+    if error is not None:
+        return _located(error, (), cls)
+    built: AnyRecord = record
+    return built
 
 
 def structure_value(value: Any, tp: Any, where: FieldPath = ()) -> Any:
@@ -231,15 +216,42 @@ def structure_value(value: Any, tp: Any, where: FieldPath = ()) -> Any:
         ValidationError: the value does not fit; each problem names its field path
             below *where*.
     """
+    typed, error = _structured(value, tp)
+    if error is not None:
+        raise ValidationError(problems_of(_located(error, where, _model_of_type(tp))))
+    return typed
+
+
+def structure_or(value: Any, tp: Any, failed: Any) -> Any:
+    """Convert plain *value* to type *tp* as :func:`structure_value` does, or return *failed*.
+
+    A yes-or-no answer for reading a text back: no problem is collected, which makes a
+    value that does not fit as cheap as one that does.
+    """
+    typed, error = _structured(value, tp)
+    return failed if error is not None else typed
+
+
+_UNFIT: Final = (ClassValidationError, IterableValidationError, TypeError, ValueError)
+"""What the hooks raise for a value that does not fit its type."""
+
+
+def _structured(value: Any, tp: Any) -> tuple[Any, Exception | None]:
+    # The hooks check every value strictly (and required fields), so the validators that
+    # attrs runs in __init__ would only check them again.
     token = TRUSTED.set(True)
     try:
-        return converter.structure(value, tp)
-    except (ClassValidationError, IterableValidationError, TypeError, ValueError) as exc:
-        problems: list[Located] = []
-        _collect(exc, where, _model_of_type(tp), problems)
-        raise ValidationError(problems_of(problems)) from None
+        return converter.structure(value, tp), None
+    except _UNFIT as exc:
+        return None, exc
     finally:
         TRUSTED.reset(token)
+
+
+def _located(error: BaseException, where: FieldPath, cls: Any) -> list[Located]:
+    problems: list[Located] = []
+    _collect(error, where, cls, problems)
+    return problems
 
 
 def _model_of_type(tp: Any) -> Any:
@@ -248,8 +260,8 @@ def _model_of_type(tp: Any) -> Any:
     while typing.get_origin(inner) is list:
         inner = optional_part(typing.get_args(inner)[0])
     if typing.get_origin(inner) in (typing.Union, types.UnionType):
-        inner = next((arg for arg in typing.get_args(inner) if attrs.has(arg)), None)
-    return inner if inner is not None and attrs.has(inner) else None
+        inner = next((arg for arg in typing.get_args(inner) if is_model_class(arg)), None)
+    return inner if is_model_class(inner) else None
 
 
 def _collect(exc: BaseException, path: FieldPath, cls: Any, out: list[Located]) -> None:
@@ -276,58 +288,7 @@ def _collect(exc: BaseException, path: FieldPath, cls: Any, out: list[Located]) 
 @functools.cache
 def _model_in(owner: type, name: str) -> Any:
     """Return the model class inside a field's type (``list[Image] | None`` -> Image)."""
-    inner = optional_part(typing.get_type_hints(owner)[name])
-    while typing.get_origin(inner) is list:
-        inner = typing.get_args(inner)[0]
-    if typing.get_origin(inner) in (typing.Union, types.UnionType):
-        # A related summary or a slug: errors come from the summary's fields.
-        inner = next((arg for arg in typing.get_args(inner) if attrs.has(arg)), None)
-    return inner if inner is not None and attrs.has(inner) else None
-
-
-# --- shapes: which plain scalars are text -----------------------------------------------
-
-VALUE_TYPES: Final = VALUE_CLASSES
-"""attrs classes that are scalars in files, not mappings."""
-
-
-_SHAPES: dict[type, parse.Shape] = {}
-
-
-def shape_of(cls: type) -> parse.Shape:
-    """Return the shape the model expects for a mapping of class *cls*."""
-    shape = _SHAPES.get(cls)
-    if shape is not None:
-        return shape
-    # Stored before it is filled, so that recursive classes (related articles) refer to
-    # themselves instead of recursing forever.
-    shape = _SHAPES[cls] = parse.Shape()
-    hints = typing.get_type_hints(cls)
-    for attribute in attrs.fields(cls):
-        if attribute.name != "extra":
-            shape.keys[info(attribute).key] = _shape_of_type(hints[attribute.name])
-    return shape
-
-
-def _shape_of_type(tp: Any) -> parse.Shape:
-    tp = optional_part(tp)
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        # A place that holds a mapping or a scalar (a related summary or a slug).
-        merged = parse.Shape()
-        for option in typing.get_args(tp):
-            shape = _shape_of_type(option)
-            merged.text = merged.text or shape.text
-            merged.keys = merged.keys or shape.keys
-            merged.item = merged.item or shape.item
-        return merged
-    leaf = LEAVES.get(tp)
-    if leaf is not None and leaf.is_text:
-        return parse.Shape(text=True)
-    if typing.get_origin(tp) is list:
-        return parse.Shape(item=_shape_of_type(typing.get_args(tp)[0]))
-    if attrs.has(tp):
-        return shape_of(tp)
-    return parse.ANY
+    return _model_of_type(typing.get_type_hints(owner)[name])
 
 
 # --- unstructuring ----------------------------------------------------------------------
@@ -338,7 +299,7 @@ def unstructure(value: Any) -> Any:
     leaf = LEAVES.get(type(value))
     if leaf is not None and leaf.format is not None:
         return leaf.format(value)
-    if attrs.has(type(value)):
+    if is_model(value):
         out: dict[str, Any] = {}
         for key, name in keys_of(type(value)).items():
             item = getattr(value, name)
@@ -353,191 +314,6 @@ def unstructure(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: unstructure(item) for key, item in value.items()}
     return value
-
-
-def check(record: Any, only: set[str] | None = None) -> list[Located]:
-    """Check a record built or edited in code, as loading would; return every problem.
-
-    With *only* (top-level YAML keys, "extra" for unknown keys), the other fields are
-    taken as checked already: they are as they were loaded.
-    """
-    problems: list[Located] = []
-    _check(record, (), problems, only)
-    return problems
-
-
-def _check(value: Any, path: FieldPath, out: list[Located], only: set[str] | None = None) -> None:
-    for attribute in attrs.fields(type(value)):
-        key = "extra" if attribute.name == "extra" else info(attribute).key
-        if only is not None and key not in only:
-            continue
-        item = getattr(value, attribute.name)
-        here = (*path, info(attribute).key) if attribute.name != "extra" else path
-        if not _valid(value, attribute, item, here, out):
-            continue
-        if attrs.has(type(item)) and not isinstance(item, VALUE_TYPES):
-            _check(item, here, out)
-        elif isinstance(item, list):
-            for index, element in enumerate(item):
-                if attrs.has(type(element)) and not isinstance(element, VALUE_TYPES):
-                    _check(element, (*here, index), out)
-
-
-def _valid(
-    owner: Any, attribute: attrs.Attribute[Any], item: Any, here: FieldPath, out: list[Located]
-) -> bool:
-    """Run the field's validator on *item*; note a problem in *out* and say whether none."""
-    try:
-        if attribute.validator is not None:
-            attribute.validator(owner, attribute, item)
-    except RecordError as exc:
-        out.append((here, exc.message))
-        return False
-    except (TypeError, ValueError) as exc:
-        out.append((here, str(exc)))
-        return False
-    return True
-
-
-def check_assigned(
-    owner: Any, names: Iterable[str], path: FieldPath, known: Container[int] = ()
-) -> list[Located]:
-    """Check attributes *names* of the model object *owner*, as :func:`check` does.
-
-    Model objects whose ``id`` is in *known* are taken as checked (they are as loaded, or
-    checked on their own): only what was assigned is looked into, so that checking an
-    edit costs what the edit changed.
-    """
-    out: list[Located] = []
-    wanted = set(names)
-    for attribute in attrs.fields(type(owner)):
-        if attribute.name not in wanted:
-            continue
-        item = getattr(owner, attribute.name)
-        here = (*path, info(attribute).key) if attribute.name != "extra" else path
-        if not _valid(owner, attribute, item, here, out):
-            continue
-        if attrs.has(type(item)) and not isinstance(item, VALUE_TYPES):
-            if id(item) not in known:
-                _check(item, here, out)
-        elif isinstance(item, list):
-            for index, element in enumerate(item):
-                if (
-                    attrs.has(type(element))
-                    and not isinstance(element, VALUE_TYPES)
-                    and id(element) not in known
-                ):
-                    _check(element, (*here, index), out)
-    return out
-
-
-_PLAIN_EQUAL: Final = frozenset({str, int, bool, type(None), *VALUE_CLASSES})
-
-
-def same(a: Any, b: Any) -> bool:
-    """Strict equality: ``1`` and ``True`` differ, as do equal instants in other zones."""
-    if a is b:
-        return True
-    kind = type(a)
-    if kind is not type(b):
-        return False
-    if kind in _PLAIN_EQUAL:
-        return bool(a == b)
-    if kind is float:
-        return a == b or (math.isnan(a) and math.isnan(b))
-    if kind is list:
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    if kind is dict:
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if kind is dt.datetime:
-        return bool(a == b and a.utcoffset() == b.utcoffset())
-    names = _NAMES.get(kind)
-    if names is None:
-        if isinstance(a, VALUE_TYPES) or not attrs.has(kind):
-            return bool(a == b) or (_is_nan(a) and _is_nan(b))
-        names = _NAMES[kind] = tuple(field.name for field in attrs.fields(kind))
-    return all(same(getattr(a, name), getattr(b, name)) for name in names)
-
-
-# The attribute names of each model class, looked up once: same() runs on every save.
-_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _is_nan(value: Any) -> bool:
-    return isinstance(value, float) and math.isnan(value)
-
-
-def changed_keys(original: Any, record: Any) -> set[str]:
-    """The top-level YAML keys whose values differ (``extra`` counts as one, "extra")."""
-    changed = {
-        spec.key
-        for spec in fields(type(record))
-        if not same(getattr(original, spec.name), getattr(record, spec.name))
-    }
-    if not same(original.extra, record.extra):
-        changed.add("extra")
-    return changed
-
-
-def reads_as(data: Any, record: Any, changed: set[str], original_data: Any) -> bool:
-    """Whether plain *data*, read back from an edited file, says what *record* says.
-
-    Fields not in *changed* only need the plain data they had in the file the record was
-    loaded from (*original_data*); the others are structured and compared. This checks
-    a splice in a fraction of the time a full load takes.
-    """
-    cls = type(record)
-    if type(data) is not dict or type(original_data) is not dict:
-        return False
-    token = TRUSTED.set(True)
-    try:
-        for spec in fields(cls):
-            if spec.key not in changed:
-                # The same text read the same way: plain equality is enough (and fast).
-                if data.get(spec.key, _ABSENT) != original_data.get(spec.key, _ABSENT):
-                    return False
-                continue
-            raw = data.get(spec.key)
-            try:
-                typed = None if raw is None else converter.structure(raw, spec.type)
-            except (ClassValidationError, IterableValidationError, TypeError, ValueError):
-                return False
-            if not same(typed, getattr(record, spec.name)):
-                return False
-    finally:
-        TRUSTED.reset(token)
-    known = keys_of(cls)
-    return plain_reads_as({k: v for k, v in data.items() if k not in known}, record.extra)
-
-
-_ABSENT: Final = object()
-
-
-def plain_reads_as(read_back: Any, intended: Any) -> bool:
-    """Whether plain data read back from a written text is the plain data intended.
-
-    Date-times are written as YAML timestamps, which read back as their text.
-    """
-    if isinstance(intended, dt.datetime):
-        if type(read_back) is not str:
-            return False
-        try:
-            return same(parse_datetime(read_back), intended)
-        except ValueError:
-            return False
-    if type(intended) is dict:
-        return (
-            type(read_back) is dict
-            and list(read_back) == list(intended)
-            and all(plain_reads_as(read_back[key], intended[key]) for key in intended)
-        )
-    if type(intended) is list:
-        return (
-            type(read_back) is list
-            and len(read_back) == len(intended)
-            and all(plain_reads_as(a, b) for a, b in zip(read_back, intended, strict=True))
-        )
-    return same(read_back, intended)
 
 
 def problems_of(located: Iterable[Located], path: str | None = None) -> list[Problem]:

@@ -7,7 +7,7 @@ from typing import Final
 
 from newsrecord.errors import ValidationError
 
-__all__ = ["FieldPath", "field_path_text", "parse_field_path"]
+__all__ = ["FieldPath", "field_path_text", "parse_field_path", "top_key"]
 
 FieldPath = tuple[str | int, ...]
 
@@ -51,3 +51,9 @@ def field_path_text(path: FieldPath) -> str:
     for step in path:
         text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
     return text
+
+
+def top_key(text: str) -> str:
+    """Return the top-level key of a field path: ``images`` for ``images[0].width``."""
+    first = _FIRST_STEP.match(text)
+    return first.group() if first is not None else text

@@ -9,12 +9,16 @@ immutable, or are model objects and lists with their own snapshot). Then:
 * model objects report assignments to their attributes (``model.fields.WATCHED``), so
   only the objects assigned to are compared;
 * lists are changed in place without telling anyone, so all of them are compared at
-  once, by length and by the identity of their items, in C loops;
+  once in C loops: lists of text with ``==``, the others by length and by the identity of
+  their items (``newsrecord_native.same_items`` when installed);
 * ``extra`` dicts likewise: the empty ones by length, the others by their keys and the
   identity of their values (or a deep copy, when they hold lists or dicts).
 
-Each changed object or list then knows its node, its place (a field path) and its values
-as loaded, so that the writer plans splices for it alone.
+The fast builder notes each object and list as it builds it (``build.Note``, a plain
+list), so taking the snapshot walks no record; a record built by cattrs is walked here
+into the same notes. An :class:`Entry` is made only for what changed (and what holds it),
+when :meth:`Snapshot.changes` finds it: it then knows its node, its place (a field path)
+and its values as loaded, so that the writer plans splices for it alone.
 """
 
 from __future__ import annotations
@@ -30,14 +34,21 @@ from typing import Any, Final
 
 import attrs
 
-from newsrecord._bind.convert import same
+from newsrecord._bind.build import DEPTH, KEY, NOTES, OLD, PARENT, STEP, VALUE, Note
+from newsrecord._bind.compare import same
 from newsrecord._bind.paths import FieldPath
+from newsrecord._read import native
 from newsrecord._read.nodes import Mapping, Node, Sequence
 from newsrecord.model.fields import WATCHED, fields, optional_part
 from newsrecord.model.leaves import VALUE_CLASSES
 
 __all__ = ["Entry", "Snapshot"]
 
+_ENTRY: Final = NOTES - 1
+"""The slot of a note that holds its entry, once made."""
+
+_EMPTY: Final[dict[str, Any]] = {}
+"""Compared with (never changed): ``list.count`` of it counts the empty dicts."""
 _IMMUTABLE: Final = frozenset({str, int, float, bool, type(None), dt.datetime, *VALUE_CLASSES})
 
 
@@ -111,7 +122,8 @@ class _Layout:
         getter: Gives the values of *names* as a tuple.
         nested: ``(index in names, YAML key, kind)`` of the fields that may hold model
             objects or lists; kind is ``"object"``, ``"objects"`` (a list that may hold
-            objects) or ``"scalars"`` (a list of scalars).
+            objects), ``"texts"`` (a list of text) or ``"scalars"`` (a list of other
+            scalars).
     """
 
     names: tuple[str, ...]
@@ -140,7 +152,10 @@ def _layout(cls: type) -> _Layout:
 def _nested_kind(tp: Any) -> str | None:
     tp = optional_part(tp)
     if typing.get_origin(tp) is list:
-        return "objects" if _may_be_model(typing.get_args(tp)[0]) else "scalars"
+        item = optional_part(typing.get_args(tp)[0])
+        if _may_be_model(item):
+            return "objects"
+        return "texts" if item is str else "scalars"
     return "object" if _may_be_model(tp) else None
 
 
@@ -169,45 +184,98 @@ class Snapshot:
     """The record of a document as loaded, and how to find what changed since.
 
     Attributes:
-        root: The entry of the record.
         complete: Whether every object and list of the record was matched with its node;
             when not, changes cannot be found this way and the caller compares it all.
+        objects: ``id`` of each model object of the record as loaded -> its note.
     """
 
-    def __init__(self, record: Any, root: Mapping) -> None:
-        """Take the snapshot of *record*, read from *root*, and watch its objects."""
-        self.touched: set[int] = set()
-        self.objects: dict[int, Entry] = {}
-        self.lists: list[Entry] = []
-        self._empty_owners: list[Entry] = []
-        self._extras: list[Entry] = []
-        self.complete = True
-        # The walk touches values only: nodes are looked up for what changes, when it does.
-        self.root = self._object(record, None, None, None, 0)
-        self.root.node = root
-        WATCHED.update(dict.fromkeys(self.objects, self.touched))
-        self._dirty: set[int] = set()
-        # Made from the entries when first needed (their old values are as loaded): a
-        # record that is never saved does not pay for them.
-        self._empty_extras: list[dict[str, Any]] | None = None
-        self._list_values: list[list[Any]] = []
-        self._lengths: list[int] = []
-        self._items: list[Any] = []
-        self._by_list: dict[int, Entry] = {}
+    def __init__(self, record: Any, root: Mapping, notes: list[Note] | None = None) -> None:
+        """Take the snapshot of *record*, read from *root*, and watch its objects.
 
-    def _prepare(self) -> list[dict[str, Any]]:
-        """Make the flat lists the comparisons of :meth:`changes` run over."""
-        if self._empty_extras is None:
-            self._empty_extras = [entry.old[-1] for entry in self._empty_owners]
-            self._list_values = [entry.value for entry in self.lists]
-            self._lengths = [len(entry.old) for entry in self.lists]
-            self._items = list(chain.from_iterable(entry.old for entry in self.lists))
-            self._by_list = {id(entry.value): entry for entry in self.lists}
-        return self._empty_extras
+        *notes* are those :func:`newsrecord._bind.build.build` took while building
+        *record*; without them the record is walked here.
+        """
+        self.touched: set[int] = set()
+        self.complete = True
+        if notes is None:
+            notes = []
+            self._walk(record, None, None, None, 0, notes)
+        # One pass over the notes sorts them into what :meth:`changes` compares, each kind
+        # in one C loop: the unknown keys of each object as loaded (the empty dicts, to be
+        # found filled by their lengths, and the others, against copies); lists of text
+        # against lists of their items as loaded (with ==, which compares items by identity
+        # first, and equal texts are the same text); the other lists, which may hold model
+        # objects (whose == would miss 1 turned True, or an instant in another zone), by
+        # length and by the identity of their items.
+        objects: dict[int, Note] = {}
+        lists: list[Note] = []
+        empty_extras: list[dict[str, Any]] = []
+        extras: list[Note] = []
+        text_values: list[list[Any]] = []
+        text_olds: list[list[Any]] = []
+        list_values: list[list[Any]] = []
+        list_olds: list[tuple[Any, ...]] = []
+        for note in notes:
+            value = note[VALUE]
+            old = note[OLD]
+            if type(value) is list:
+                lists.append(note)
+                if type(old) is list:
+                    text_values.append(value)
+                    text_olds.append(old)
+                else:
+                    list_values.append(value)
+                    list_olds.append(old)
+                continue
+            objects[id(value)] = note
+            if old[-1]:
+                extras.append(note)
+            else:
+                empty_extras.append(old[-1])
+        self.objects = objects
+        self._lists = lists
+        self._empty_extras = empty_extras
+        self._extras = extras
+        self._extra_copies = (
+            {id(note[VALUE]): _copy_extra(note[OLD][-1]) for note in extras} if extras else {}
+        )
+        self._text_values = text_values
+        self._text_olds = text_olds
+        self._list_values = list_values
+        self._list_olds = list_olds
+        self._root_note = objects[id(record)]
+        self._root_node = root
+        WATCHED.update(dict.fromkeys(objects, self.touched))
+        self._dirty: set[int] = set()
+        self._by_list: dict[int, Note] | None = None
+
+    @property
+    def root(self) -> Entry:
+        """The entry of the record."""
+        return self.entry(self._root_note)
+
+    def entry(self, note: Note) -> Entry:
+        """The entry of a note (made when first asked for, with the entries above it)."""
+        made: Entry | None = note[_ENTRY]
+        if made is None:
+            parent = note[PARENT]
+            made = Entry(
+                note[VALUE],
+                None if parent is None else self.entry(parent),
+                note[STEP],
+                note[KEY],
+                note[OLD],
+                note[DEPTH],
+            )
+            if parent is None:
+                made.node = self._root_node
+            made.extra = self._extra_copies.get(id(note[VALUE]))
+            note[_ENTRY] = made
+        return made
 
     def __del__(self) -> None:
         """Stop watching the objects: the document is gone, or stands for a new text."""
-        touched = self.touched
+        touched = getattr(self, "touched", None)
         for key in getattr(self, "objects", ()):
             if WATCHED.get(key) is touched:
                 del WATCHED[key]
@@ -219,18 +287,19 @@ class Snapshot:
         """
         return
 
-    def _object(
-        self, value: Any, parent: Entry | None, step: str | int | None, key: str | None, depth: int
-    ) -> Entry:
+    def _walk(
+        self,
+        value: Any,
+        parent: Note | None,
+        step: str | int | None,
+        key: str | None,
+        depth: int,
+        notes: list[Note],
+    ) -> None:
+        """Note *value* and what it holds, as the builder notes what it builds."""
         layout = _layout(type(value))
         old = layout.getter(value)
-        entry = Entry(value, parent, step, key, old, depth)
-        self.objects[id(value)] = entry
-        if old[-1]:
-            entry.extra = _copy_extra(old[-1])
-            self._extras.append(entry)
-        else:
-            self._empty_owners.append(entry)
+        note: Note = [value, parent, step, key, depth, old, None]
         names = layout.names
         for index, field_key, kind in layout.nested:
             held = old[index]
@@ -238,18 +307,20 @@ class Snapshot:
                 continue
             if kind == "object":
                 if type(held) not in _IMMUTABLE:
-                    self._object(held, entry, names[index], field_key, depth + 1)
+                    self._walk(held, note, names[index], field_key, depth + 1, notes)
                 continue
             if type(held) is not list:
                 self.complete = False
                 continue
-            listed = Entry(held, entry, names[index], field_key, tuple(held), depth + 1)
-            self.lists.append(listed)
+            # Lists of text keep a list of their items (see :meth:`changes`), others a tuple.
+            old_items = list(held) if kind == "texts" else tuple(held)
+            listed: Note = [held, note, names[index], field_key, depth + 1, old_items, None]
             if kind == "objects":
                 for number, item in enumerate(held):
                     if type(item) not in _IMMUTABLE:
-                        self._object(item, listed, number, None, depth + 2)
-        return entry
+                        self._walk(item, listed, number, None, depth + 2, notes)
+            notes.append(listed)
+        notes.append(note)
 
     def node_of(self, entry: Entry) -> Node | None:
         """The node *entry* was read from; None if the text does not hold it there."""
@@ -280,41 +351,54 @@ class Snapshot:
         None when *record* is not the record of the snapshot (it was replaced) or the
         snapshot is not complete: then only a full comparison tells.
         """
-        if record is not self.root.value or not self.complete:
+        root = self._root_note
+        if record is not root[VALUE] or not self.complete:
             return None
-        empty_extras = self._prepare()
-        changed: dict[int, Entry] = {}
+        changed: dict[int, Note] = {}
         objects = self.objects
         for key in self.touched:
-            entry = objects[key]
-            now = _layout(type(entry.value)).getter(entry.value)
-            if not all(map(operator.is_, now, entry.old)):
-                changed[key] = entry
-        if any(map(len, empty_extras)):
-            for extra, entry in zip(empty_extras, self._empty_owners, strict=True):
-                if extra:
-                    changed[id(entry.value)] = entry
-        for entry in self._extras:
-            if not _same_extra(entry.old[-1], entry.extra):
-                changed[id(entry.value)] = entry
-        if list(map(len, self._list_values)) != self._lengths or not all(
-            map(operator.is_, chain.from_iterable(self._list_values), self._items)
-        ):
-            for entry in self.lists:
-                if len(entry.value) != len(entry.old) or not all(
-                    map(operator.is_, entry.value, entry.old)
+            note = objects[key]
+            value = note[VALUE]
+            if not all(map(operator.is_, _layout(type(value)).getter(value), note[OLD])):
+                changed[key] = note
+        copies = self._extra_copies
+        empty = self._empty_extras
+        if not (native.all_empty(empty) if native.all_empty else empty.count(_EMPTY) == len(empty)):
+            for note in objects.values():
+                if note[OLD][-1] and id(note[VALUE]) not in copies:
+                    changed[id(note[VALUE])] = note
+        for note in self._extras:
+            if not _same_extra(note[OLD][-1], copies[id(note[VALUE])]):
+                changed[id(note[VALUE])] = note
+        if self._text_values != self._text_olds or not self._same_items():
+            for note in self._lists:
+                now, old = note[VALUE], note[OLD]
+                if (
+                    now != old
+                    if type(old) is list
+                    else len(now) != len(old) or not all(map(operator.is_, now, old))
                 ):
-                    changed[id(entry.value)] = entry
-        if any(self.node_of(entry) is None for entry in changed.values()):
+                    changed[id(now)] = note
+        entries = [self.entry(note) for note in changed.values()]
+        if any(self.node_of(entry) is None for entry in entries):
             return None  # the record does not match its text: compare it all
         # The changed values and everything that holds them: what a view must rebuild.
         dirty = self._dirty = set()
-        for entry in changed.values():
+        for entry in entries:
             walk: Entry | None = entry
             while walk is not None and id(walk.value) not in dirty:
                 dirty.add(id(walk.value))
                 walk = walk.parent
-        return sorted(changed.values(), key=lambda entry: entry.depth)
+        return sorted(entries, key=lambda entry: entry.depth)
+
+    def _same_items(self) -> bool:
+        """Whether every list that may hold model objects holds what it held, in order."""
+        values, olds = self._list_values, self._list_olds
+        if native.same_items is not None:
+            return native.same_items(values, olds)
+        return list(map(len, values)) == list(map(len, olds)) and all(
+            map(operator.is_, chain.from_iterable(values), chain.from_iterable(olds))
+        )
 
     def live(self, entry: Entry) -> bool:
         """Whether *entry* is still where it was loaded (not cut off by a change above)."""
@@ -357,9 +441,10 @@ class Snapshot:
         if type(value) in _IMMUTABLE or id(value) not in self._dirty:
             return value
         if type(value) is list:
-            entry = self._by_list[id(value)]
-            return [self.view_of(item) for item in entry.old]
-        entry = self.objects[id(value)]
+            if self._by_list is None:
+                self._by_list = {id(note[VALUE]): note for note in self._lists}
+            return [self.view_of(item) for item in self._by_list[id(value)][OLD]]
+        entry = self.entry(self.objects[id(value)])
         return self._made(entry, [self.view_of(old) for old in entry.old[:-1]])
 
     def _made(self, entry: Entry, values: list[Any]) -> Any:

@@ -12,14 +12,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Final, TypeAlias, cast
+from typing import Any, Final, TypeAlias, cast
 
 import attrs
 
 from newsrecord._read import scan as _pure
 from newsrecord._read.nodes import Mapping, Scalar, Sequence
 
-__all__ = ["NATIVE", "Scan", "direct_construction", "native_scan", "scan"]
+__all__ = [
+    "NATIVE",
+    "Scan",
+    "all_empty",
+    "direct_construction",
+    "native_scan",
+    "same_items",
+    "scan",
+    "splice",
+]
 
 Scan: TypeAlias = Callable[[str, int, int, int, int], Mapping | None]
 """``scan(text, start, end, max_depth, max_nodes)``: the root mapping, or None."""
@@ -46,6 +55,17 @@ def direct_construction(*classes: type) -> bool:
     return True
 
 
+def _module() -> Any:
+    """The extension module, or None when it is not installed or turned off."""
+    if os.environ.get("NEWSRECORD_NO_NATIVE") or os.environ.get("NEWSRECORD_PURE_PYTHON"):
+        return None
+    try:
+        import newsrecord_native  # noqa: PLC0415  # optional: a missing package is no error
+    except ImportError:
+        return None
+    return newsrecord_native
+
+
 def native_scan() -> Scan | None:
     """The native scanner bound to the node classes, or None when it is not installed."""
     try:
@@ -59,11 +79,7 @@ def native_scan() -> Scan | None:
     return cast("Scan", scanner.scan)
 
 
-_native = (
-    None
-    if os.environ.get("NEWSRECORD_NO_NATIVE") or os.environ.get("NEWSRECORD_PURE_PYTHON")
-    else native_scan()
-)
+_native = None if _module() is None else native_scan()
 
 NATIVE: Final = _native is not None
 """Whether :func:`scan` is the native scanner."""
@@ -71,3 +87,24 @@ NATIVE: Final = _native is not None
 scan: Final[Scan] = _pure.scan if _native is None else _native
 """The scanner: the native one when it is installed and not turned off, else the
 pure-Python one; both give the same results."""
+
+_helpers = _module()
+
+same_items: Final[Callable[[list[list[Any]], list[tuple[Any, ...]]], bool] | None] = getattr(
+    _helpers, "same_items", None
+)
+"""``same_items(lists, tuples)``: whether each list holds the very objects of its tuple, in
+order (the snapshot's check of lists changed in place, in one C loop); None without the
+native package, or with a build of it that predates it."""
+
+all_empty: Final[Callable[[list[dict[str, Any]]], bool] | None] = getattr(
+    _helpers, "all_empty", None
+)
+"""``all_empty(dicts)``: whether every dict is empty; None without the native package."""
+
+splice: Final[Callable[[str, list[tuple[int, int, str]]], str] | None] = getattr(
+    _helpers, "splice", None
+)
+"""``splice(text, edits)``: the text with sorted, non-overlapping ``(start, end, new)``
+edits, made with one copy of the text (joining slices makes two); None without the native
+package."""

@@ -9,16 +9,19 @@ so that the later stages see the read stage through this one module.
 
 from __future__ import annotations
 
+import importlib
 import os
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 from newsrecord._read import native
-from newsrecord._read.events import HAVE_C_PARSER, parse_events
 from newsrecord._read.limits import DEFAULT_LIMITS, Limits, check_file_size
 from newsrecord._read.nodes import PLAIN, Duplicate, Mapping, Node, Scalar, Sequence
 from newsrecord._read.resolve import ANY, MAX_INT_DIGITS, Shape, resolve_plain, to_data
 from newsrecord._read.text import LineIndex, error_at
 from newsrecord.errors import LimitError
+
+if TYPE_CHECKING:
+    from newsrecord._read.events import HAVE_C_PARSER, parse_events
 
 FAST_PATH: Final = not os.environ.get("NEWSRECORD_NO_FAST_PATH")
 """Whether the fast line scanner is tried first; NEWSRECORD_NO_FAST_PATH=1 turns it off,
@@ -84,7 +87,18 @@ def parse(
         root = native.scan(text, start, end, limits.max_depth, limits.max_nodes)
         if root is not None:
             return root
+    # Imported here: ruamel.yaml is a good part of a command's start-up, and only the
+    # files the scanner declines need it.
+    from newsrecord._read.events import parse_events  # noqa: PLC0415
+
     return parse_events(text, start, end, index, path, limits, duplicates)
+
+
+def __getattr__(name: str) -> Any:
+    # HAVE_C_PARSER and parse_events stay importable from here, loading ruamel.yaml then.
+    if name in ("HAVE_C_PARSER", "parse_events"):
+        return getattr(importlib.import_module("newsrecord._read.events"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def find(root: Node, field: tuple[str | int, ...], *, exact: bool = False) -> Node | None:

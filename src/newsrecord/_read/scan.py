@@ -4,7 +4,8 @@ Record files use a small part of YAML: block mappings and lists, plain keys, and
 one-line plain, single- or double-quoted values. This module reads that part line by
 line, several times faster than building ruamel.yaml's events, and gives the very same
 nodes (values, styles and spans) the full parser gives. Whenever a line goes beyond the
-part it knows (flow collections, block scalars, tags, anchors, multi-line scalars,
+part it knows (flow collections other than one-line lists of scalars after a key, block
+scalars, tags, anchors, multi-line scalars,
 quoted keys, tabs, duplicate keys, anything odd), it gives up and returns None, and the
 caller parses the text with ruamel.yaml, which also produces the error messages. A
 differential test checks both parsers agree on every file the fast path accepts.
@@ -41,6 +42,9 @@ _NOT_STRING_KEYS: Final = frozenset(BOOL_WORDS) | (NULL_WORDS - {""})
 # long values (the secured blob, HTML excerpts) fast.
 _DOUBLE = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
 _SINGLE = re.compile(r"'([^']*(?:''[^']*)*)'")
+# A plain item of a one-line flow list: words of letters, digits and a few signs, with
+# single spaces between them (nothing YAML could read as an indicator or a comment).
+_FLOW_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+/-]*(?: [A-Za-z0-9_.+/-]+)*")
 
 
 class _OutOfSubsetError(Exception):
@@ -62,6 +66,7 @@ class _Scanner:
         self.text = text
         self.end = end
         self.max_depth = max_depth
+        self.max_nodes = max_nodes
         # The content lines: (indent column, offset of first character, offset of line
         # end). Blank lines and comment lines are no tokens; they are left out.
         self.lines = [
@@ -69,6 +74,8 @@ class _Scanner:
             for match in _CONTENT_LINE.finditer(text, start, end)
         ]
         self.index = 0
+        # Items of one-line flow lists: nodes beyond the three a line makes at most.
+        self.flow_items = 0
         # A line makes at most three nodes (a list item's mapping, a key, a value): near
         # the limit, the full parser counts them exactly and says so.
         if 3 * len(self.lines) + 1 > max_nodes:
@@ -83,6 +90,8 @@ class _Scanner:
             raise _OutOfSubsetError
         root = self.mapping(0, first[1], 1)
         if self.index != len(self.lines):
+            raise _OutOfSubsetError
+        if 3 * len(self.lines) + 1 + self.flow_items > self.max_nodes:
             raise _OutOfSubsetError
         root.end = self.end
         return root
@@ -115,7 +124,10 @@ class _Scanner:
             value_at = match.end()
             value: Node
             if value_at < stop:
-                value = self.inline_value(value_at, stop)
+                if text[value_at] == "[":
+                    value = self.flow_sequence(value_at, stop, depth + 1)
+                else:
+                    value = self.inline_value(value_at, stop)
                 self.index += 1
             else:
                 self.index += 1
@@ -223,11 +235,70 @@ class _Scanner:
             raise _OutOfSubsetError
         return Scalar(value, PLAIN, None, at, value_end)
 
+    def flow_sequence(self, at: int, stop: int, depth: int) -> Sequence:
+        """A flow list of scalars on one line, ``[a, "b", 'c']``, from the ``[`` at *at*.
+
+        Only quoted items and plain words are taken; nested collections, a comma with no
+        item after it, or a list that goes on over the next line, go to the full parser.
+        """
+        if depth > self.max_depth:
+            raise _OutOfSubsetError
+        text = self.text
+        node = Sequence([], True, at, at)
+        items = node.items
+        position = _skip_spaces(text, at + 1, stop)
+        if position < stop and text[position] == "]":
+            position += 1
+        else:
+            while True:
+                item = self._flow_item(position, stop)
+                items.append(item)
+                position = _skip_spaces(text, item.end, stop)
+                if position >= stop:
+                    raise _OutOfSubsetError
+                if text[position] == "]":
+                    position += 1
+                    break
+                if text[position] != ",":
+                    raise _OutOfSubsetError
+                position = _skip_spaces(text, position + 1, stop)
+        node.end = position
+        if position != stop:
+            self._only_comment_after(position, stop)
+        self.flow_items += len(items)
+        return node
+
+    def _flow_item(self, at: int, stop: int) -> Scalar:
+        text = self.text
+        if at >= stop:
+            raise _OutOfSubsetError
+        first = text[at]
+        if first == '"':
+            match = _DOUBLE.match(text, at, stop)
+            if match is None:
+                raise _OutOfSubsetError
+            return Scalar(_unescape(match.group(1)), '"', None, at, match.end())
+        if first == "'":
+            match = _SINGLE.match(text, at, stop)
+            if match is None:
+                raise _OutOfSubsetError
+            return Scalar(match.group(1).replace("''", "'"), "'", None, at, match.end())
+        match = _FLOW_PLAIN.match(text, at, stop)
+        if match is None:
+            raise _OutOfSubsetError
+        return Scalar(match.group(), PLAIN, None, at, match.end())
+
     def _only_comment_after(self, position: int, stop: int) -> None:
         rest = self.text[position:stop]
         stripped = rest.lstrip(" ")
         if stripped and not (stripped.startswith("#") and len(stripped) < len(rest)):
             raise _OutOfSubsetError
+
+
+def _skip_spaces(text: str, position: int, stop: int) -> int:
+    while position < stop and text[position] == " ":
+        position += 1
+    return position
 
 
 def _unescape(body: str) -> str:

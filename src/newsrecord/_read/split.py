@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-
-import attrs
+from typing import NamedTuple
 
 from newsrecord._read.text import BOM, LineIndex
 from newsrecord.errors import ParseError
@@ -36,9 +35,11 @@ def _closing_line(text: str, newline: int) -> re.Match[str] | None:
         newline += 1
 
 
-@attrs.frozen
-class Parts:
+class Parts(NamedTuple):
     """Where the pieces of a record file lie, as offsets into its text.
+
+    A named tuple: made for every file read, and a tuple is made several times faster than
+    a frozen attrs class.
 
     Attributes:
         yaml_start: First character of the YAML front matter (after the opening line).

@@ -151,10 +151,12 @@ def _block_scalar(text: str, style: str, indent: str, newline: str) -> str | Non
         # record's text is worth; a double-quoted scalar keeps them exactly.
         return None
     if style == FOLDED:
-        # A single line break folds to a space; an empty line between keeps one break.
+        # The line break after a line of text folds (to a space, or to nothing before
+        # empty lines), so it is written twice; each empty line is one break as it is,
+        # and so are the empty lines before the first text.
         joined: list[str] = []
         for i, line in enumerate(lines):
-            if i:
+            if i and lines[i - 1]:
                 joined.append("")
             joined.append(line)
         lines = joined

@@ -16,14 +16,14 @@ from typing import Any, Final, TypeGuard
 
 import attrs
 
-from newsrecord._bind.convert import VALUE_TYPES, same
+from newsrecord._bind.compare import same
 from newsrecord._bind.snapshot import Entry, Snapshot
-from newsrecord._read import parse
+from newsrecord._read import native, parse
 from newsrecord._read.text import line_end, line_start
 from newsrecord._read.yaml_core import NULL_WORDS
 from newsrecord._write import render
 from newsrecord._write.style import HouseStyle, style_of
-from newsrecord.model.fields import keys_of
+from newsrecord.model.fields import is_model, keys_of
 
 __all__ = [
     "Edit",
@@ -73,11 +73,17 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         SpliceError: two edits overlap.
     """
     ordered = sorted(enumerate(edits), key=_order)
-    out: list[str] = []
     position = 0
     for _, edit in ordered:
         if edit.start < position:
             raise SpliceError(f"overlapping edits at offset {edit.start}: {ordered}")
+        position = edit.end
+    if native.splice is not None and ordered:
+        # One copy of the text instead of two (the slices, then their join).
+        return native.splice(text, [(edit.start, edit.end, edit.text) for _, edit in ordered])
+    out: list[str] = []
+    position = 0
+    for _, edit in ordered:
         out.append(text[position : edit.start])
         out.append(edit.text)
         position = edit.end
@@ -793,6 +799,4 @@ def _editable_in_place(node: parse.Node, before: Any, after: Any) -> TypeGuard[p
 
 
 def _is_mapping(value: Any) -> bool:
-    return isinstance(value, dict) or (
-        attrs.has(type(value)) and not isinstance(value, VALUE_TYPES)
-    )
+    return isinstance(value, dict) or is_model(value)

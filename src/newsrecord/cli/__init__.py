@@ -8,7 +8,6 @@ The secured blob is never printed in full unless ``--reveal`` asks for it: ``sho
 ``get`` and ``json`` print it shortened (``ltnXZZfa…rETA==``) by default.
 """
 
-from newsrecord.cli import _bulk, _check, _edit, _export, _fix, _git, _read  # noqa: F401  # each registers its commands
-from newsrecord.cli._app import main
+from newsrecord.cli._app import main  # the command modules are imported on demand (_COMMANDS)
 
 __all__ = ["main"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -16,7 +17,41 @@ EXIT_INTERRUPTED: Final = 130
 """128 + SIGINT, as shells report a program stopped by Ctrl-C."""
 
 
+_COMMANDS: Final = {
+    "append": "_edit",
+    "diff": "_git",
+    "export": "_export",
+    "find": "_bulk",
+    "fix": "_fix",
+    "fmt": "_check",
+    "get": "_read",
+    "git": "_git",
+    "json": "_read",
+    "merge": "_git",
+    "new": "_edit",
+    "schema": "_read",
+    "set": "_edit",
+    "show": "_read",
+    "unset": "_edit",
+    "validate": "_check",
+}
+"""Which module of ``newsrecord.cli`` defines each command. Only the module of the command
+being run is imported: a command's start-up is a good part of a short run (an
+incremental export of a whole site), and the git, merge and check modules, with what
+they import, are most of it."""
+
+
 class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(_COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = _COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            # The module registers its commands on main when imported.
+            importlib.import_module(f"newsrecord.cli.{module}")
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: click.Context) -> Any:
         # click turns Ctrl-C into "Aborted!" and status 1, which scripts cannot tell from
         # an invalid record.
@@ -25,6 +60,11 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("\nnewsrecord: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 file``, ``2 files``: a count and its noun, for the summary lines."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +14,7 @@ import attrs
 import click
 
 import newsrecord
+from newsrecord._bind.paths import top_key
 from newsrecord.cli._app import EXIT_INVALID, JOBS_OPTION, main
 from newsrecord.cli._redact import Redactor, unified_diff
 from newsrecord.cli._runner import (
@@ -45,7 +45,7 @@ def parse_where(expression: str | None) -> newsrecord.Query | None:
         ) from exc
     known = {spec.key for kind in newsrecord.KINDS for spec in newsrecord.fields(kind)}
     for field in query.fields():
-        key = re.split(r"[.\[]", field, maxsplit=1)[0]
+        key = top_key(field)
         if key not in known:
             # Most often a value without quotes (type == video): say so, but go on, since
             # keys the model does not know are queried this way too.
@@ -54,6 +54,8 @@ def parse_where(expression: str | None) -> newsrecord.Query | None:
                 f'an unknown key can match it; text goes in quotes ("{key}")',
                 err=True,
             )
+    for clash in query.type_clashes():
+        click.echo(f"newsrecord: note: {clash}", err=True)
     return query
 
 
@@ -232,12 +234,26 @@ class EditJob:
 
 
 @attrs.frozen
-class _Outcome:
-    status: str  # "unreadable", "skipped", "unchanged", "changed" or "failed"
+class Outcome:
+    """What editing one file did (or, with a dry run, would do).
+
+    Attributes:
+        status: ``unreadable``, ``skipped`` (no match), ``refused`` (a change does not fit
+            the record), ``unchanged``, ``changed`` or ``failed`` (not written).
+        problems: Why the file was unreadable, refused or not written.
+        diff: With a dry run, the unified diff, secured blobs shortened.
+        added: With a dry run, how many lines the edit adds.
+        removed: With a dry run, how many lines it removes.
+        invalid: The problems of a record that does not fit the model after the edit
+            either (the edit was saved all the same: it may be a step of a repair).
+    """
+
+    status: str
     problems: tuple[newsrecord.Problem, ...] = ()
     diff: str | None = None
     added: int = 0
     removed: int = 0
+    invalid: tuple[newsrecord.Problem, ...] = ()
 
 
 def apply_changes(
@@ -265,15 +281,18 @@ def apply_changes(
             append(field, item, parse=parse, strict=strict)
 
 
-def _edit_batch(paths: list[str], job: EditJob) -> list[_Outcome]:
+def _edit_batch(paths: list[str], job: EditJob) -> list[Outcome]:
     """Edit a batch of files (in a worker); syncs what it wrote once, at the end."""
     query = newsrecord.where(job.where) if job.where is not None else None
-    outcomes: list[_Outcome] = []
+    outcomes: list[Outcome] = []
     written: list[int] = []
     try:
         with newsrecord.Batch():
             for path in paths:
-                outcome = _edit_one(path, query, job)
+                outcome = edit_file(
+                    path, job.changes, query, dry_run=job.dry_run, show_diff=job.diff
+                )
+                outcome = _in_bulk(outcome, path)
                 if outcome.status == "changed" and not job.dry_run:
                     written.append(len(outcomes))
                 outcomes.append(outcome)
@@ -281,60 +300,85 @@ def _edit_batch(paths: list[str], job: EditJob) -> list[_Outcome]:
         # The files were replaced but could not be synced: say so rather than claim them.
         problem = newsrecord.Problem(f"written but not synced to disk: {exc.strerror or exc}")
         for number in written:
-            outcomes[number] = _Outcome("failed", (attrs.evolve(problem, path=paths[number]),))
+            outcomes[number] = Outcome("failed", (attrs.evolve(problem, path=paths[number]),))
     return outcomes
 
 
-def _edit_one(path: str, query: newsrecord.Query | None, job: EditJob) -> _Outcome:
-    # A record that does not fit the model is edited too, where no query needs its typed
-    # values: the edit may be what repairs it.
+def edit_file(
+    path: str,
+    changes: Sequence[Change],
+    query: newsrecord.Query | None = None,
+    *,
+    dry_run: bool = False,
+    show_diff: bool = False,
+    durability: newsrecord.Durability = "batch",
+) -> Outcome:
+    """Apply *changes* to the record file at *path* (if it matches *query*) and save it.
+
+    The one edit of the command line, for one file and for many. A record that does not
+    fit the model is edited too, where no query needs its typed values: the edit may be
+    what repairs it. Saving is what ``edit()`` does, without reading the new text back
+    into a document nobody uses: the same lost-update check under the file's lock and an
+    atomic rename, synced as *durability* says. A dry run returns the diff, blobs
+    shortened, with *show_diff*.
+    """
     try:
         doc = newsrecord.load(path, strict=query is not None)
     except newsrecord.RecordError as exc:
-        return _Outcome("unreadable", exc.problems)
+        return Outcome("unreadable", exc.problems)
     except OSError as exc:
-        return _Outcome("unreadable", (read_problem(path, exc),))
+        return Outcome("unreadable", (read_problem(path, exc),))
     if query is not None and not query.matches(doc.record):
-        return _Outcome("skipped")
+        return Outcome("skipped")
     try:
-        apply_changes(doc, job.changes)
+        apply_changes(doc, changes)
+    except newsrecord.ValidationError as exc:
+        return Outcome("refused", exc.problems)
+    try:
         text = doc.dumps()
     except newsrecord.RecordError as exc:
-        return _Outcome("failed", tuple(attrs.evolve(p, path=p.path or path) for p in exc.problems))
+        return Outcome("failed", exc.problems)
+    except (ValueError, TypeError) as exc:
+        # A value the model took but the writer cannot write: say so, not a traceback.
+        return Outcome("failed", (newsrecord.Problem(f"cannot write the record: {exc}", path),))
+    invalid = () if doc.valid else tuple(doc.problems)
     if text == doc.text:
-        return _Outcome("unchanged")
-    if job.dry_run:
+        return Outcome("unchanged", invalid=invalid)
+    if dry_run:
         diff = unified_diff(doc.text, text, path)
         lines = diff.splitlines()[2:]
-        return _Outcome(
-            "changed",
-            diff=_redacted(diff, doc) if job.diff else None,
-            added=sum(line.startswith("+") for line in lines),
-            removed=sum(line.startswith("-") for line in lines),
-        )
+        added = sum(line.startswith("+") for line in lines)
+        removed = sum(line.startswith("-") for line in lines)
+        shown = _redacted(diff, doc) if show_diff else None
+        return Outcome("changed", diff=shown, added=added, removed=removed, invalid=invalid)
     try:
-        # What edit() does, without reading the new text back into a document nobody
-        # uses: the same lost-update check under the file's lock, an atomic rename, and
-        # the sync left to the batch.
         replace_if_unchanged(
-            Path(path), text.encode("utf-8"), doc.text.encode("utf-8"), durability="batch"
+            Path(path), text.encode("utf-8"), doc.text.encode("utf-8"), durability=durability
         )
     except newsrecord.RecordError as exc:
-        return _Outcome("failed", exc.problems)
+        return Outcome("failed", exc.problems)
     except OSError as exc:
         problem = newsrecord.Problem(f"cannot be written: {exc.strerror or exc}", path)
-        return _Outcome("failed", (problem,))
-    return _Outcome("changed")
+        return Outcome("failed", (problem,))
+    return Outcome("changed", invalid=invalid)
+
+
+def _in_bulk(outcome: Outcome, path: str) -> Outcome:
+    """*outcome* as a bulk edit reports it: problems name the file, a refusal fails it."""
+    status = "failed" if outcome.status == "refused" else outcome.status
+    problems = tuple(attrs.evolve(p, path=p.path or path) for p in outcome.problems)
+    return attrs.evolve(outcome, status=status, problems=problems)
 
 
 def _redacted(diff: str, doc: newsrecord.Document) -> str:
-    """The diff with every secured blob of the old and new text shortened."""
+    """The diff with every secured blob of the old and new text shortened.
+
+    The blobs are read as plain data, so that a record that does not fit the model (being
+    repaired) is shortened too; a secured key the kind does not have is in ``extra``.
+    """
     blobs = set()
-    for record in (doc.original(), doc.record):
-        secured = getattr(record, "secured", None)
-        if isinstance(secured, newsrecord.Secured):
-            blobs.add(secured.raw)
-        raw = record.extra.get("secured")
+    for side in (newsrecord.loads(doc.text, strict=False), doc):
+        raw = side.get("secured", plain=True)
         if isinstance(raw, str):
             blobs.add(raw)
     for blob in sorted(blobs, key=len, reverse=True):

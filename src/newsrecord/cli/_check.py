@@ -15,26 +15,18 @@ import click
 
 import newsrecord
 from newsrecord._write.fresh import carry_comments
+from newsrecord.cli import _runner as runner
 from newsrecord.cli._app import (
     EXIT_INVALID,
     JOBS_OPTION,
     PATTERN_OPTION,
+    counted,
     format_option,
     main,
     no_records_found,
 )
 from newsrecord.cli._git import changed_since as changed_since_files
 from newsrecord.cli._redact import unified_diff
-from newsrecord.cli._runner import (
-    clear_bar_line,
-    default_jobs,
-    load_each,
-    progress_bar,
-    read_problem,
-    record_files,
-    report,
-    run_batches,
-)
 from newsrecord.errors import brief
 from newsrecord.files import replace_if_unchanged
 
@@ -128,16 +120,19 @@ def validate(  # one parameter per option
         changed = changed_since_files(changed_since, paths)
         wanted = {str(path) for path in changed}
         # Rules across records compare with every record, changed or not.
-        files = record_files(paths, walk_problems, pattern) if across else changed
+        files = runner.record_files(paths, walk_problems, pattern) if across else changed
     else:
-        files = record_files(paths, walk_problems, pattern)
+        files = runner.record_files(paths, walk_problems, pattern)
     checked = 0
     by_file: list[list[newsrecord.Problem]] = []
     facts: list[newsrecord.RecordFacts] = []
     with contextlib.ExitStack() as stack:
-        bar = progress_bar(stack, paths) if wanted is None else None
-        for path, (problems, fact) in run_batches(
-            _validate_batch, files, (tuple(sorted(selected)), site_root), jobs or default_jobs()
+        bar = runner.progress_bar(stack, paths) if wanted is None else None
+        for path, (problems, fact) in runner.run_batches(
+            _validate_batch,
+            files,
+            (tuple(sorted(selected)), site_root),
+            jobs or runner.default_jobs(),
         ):
             if bar is not None:
                 bar.update(1)
@@ -303,16 +298,14 @@ def _unknown_problems(
 
 
 def _summary(checked: int, invalid: int, problems: int, *, strict: bool) -> str:
-    files = "file" if checked == 1 else "files"
+    files = counted(checked, "file")
     mode = " (strict)" if strict else ""
     if not checked:
         return f"checked 0 files{mode}: no record files found"
     if not problems:
-        return f"checked {checked} {files}{mode}: all valid"
-    found = f"{problems} problem" + ("" if problems == 1 else "s")
-    return (
-        f"checked {checked} {files}{mode}: {checked - invalid} valid, {invalid} invalid ({found})"
-    )
+        return f"checked {files}{mode}: all valid"
+    found = counted(problems, "problem")
+    return f"checked {files}{mode}: {checked - invalid} valid, {invalid} invalid ({found})"
 
 
 def _problem_json(problem: newsrecord.Problem) -> dict[str, Any]:
@@ -331,7 +324,7 @@ def _validate_batch(
     """Check a batch of files (in a worker process); return each file's problems and facts."""
     rules, site_root = option
     results: list[tuple[list[newsrecord.Problem], newsrecord.RecordFacts | None]] = []
-    for path, doc in load_each(paths):
+    for path, doc in runner.load_each(paths):
         if not isinstance(doc, newsrecord.Document):
             results.append((doc, None))
             continue
@@ -362,20 +355,23 @@ def fmt(
     walk_problems: list[newsrecord.Problem] = []
     changed = total = invalid = 0
     with contextlib.ExitStack() as stack:
-        bar = progress_bar(stack, paths, label="formatting", stdout_busy=not write)
-        for path, (problems, diff) in run_batches(
-            _fmt_batch, record_files(paths, walk_problems, pattern), write, jobs or default_jobs()
+        bar = runner.progress_bar(stack, paths, label="formatting", stdout_busy=not write)
+        for path, (problems, diff) in runner.run_batches(
+            _fmt_batch,
+            runner.record_files(paths, walk_problems, pattern),
+            write,
+            jobs or runner.default_jobs(),
         ):
             total += 1
             if bar is not None:
                 bar.update(1)
             if diff is not None and diff.startswith(_KEPT):
-                clear_bar_line(bar)
+                runner.clear_bar_line(bar)
                 click.echo(f"{path}: {diff}", err=True)
                 continue
             if problems:
                 invalid += 1
-                report(problems, bar)
+                runner.report(problems, bar)
                 continue
             if diff is None:
                 continue
@@ -384,12 +380,12 @@ def fmt(
                 click.echo(diff, nl=False)
             if check:
                 click.echo(path)
-        report(walk_problems, bar)
+        runner.report(walk_problems, bar)
     invalid += len(walk_problems)
     verb = "reformatted" if write else "would be reformatted"
     click.echo(f"{changed} of {total} files {verb}", err=True)
     if invalid:
-        click.echo(f"{invalid} files could not be read as records", err=True)
+        click.echo(f"{counted(invalid, 'file')} could not be read as records", err=True)
     if total == 0:
         no_records_found(paths, pattern)
     sys.exit(EXIT_INVALID if invalid or total == 0 or (check and changed) else 0)
@@ -491,7 +487,7 @@ def _fmt_batch(paths: list[str], write: bool) -> list[tuple[list[newsrecord.Prob
             results.append((list(exc.problems), None))
             continue
         except OSError as exc:
-            results.append(([read_problem(path, exc)], None))
+            results.append(([runner.read_problem(path, exc)], None))
             continue
         results.append(([], unified_diff(doc.text, text, path)))
     return results

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import shlex
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, Any, Final
 
 import attrs
 import click
@@ -19,44 +20,43 @@ from newsrecord.cli._app import (
     as_json_option,
     exit_invalid,
     exit_unwritable,
-    load_or_exit,
     main,
     parse_json,
     usage_error,
 )
-from newsrecord.cli._bulk import WHERE, Change, EditJob, apply_changes, parse_where, run_bulk
+from newsrecord.cli._bulk import (
+    WHERE,
+    Change,
+    EditJob,
+    apply_changes,
+    edit_file,
+    parse_where,
+    run_bulk,
+)
 from newsrecord.cli._fields import shortened_blobs, unknown_keys
-from newsrecord.cli._redact import unified_diff
 
 
-def _edit(file: str, change: Callable[[newsrecord.Document], None], *, dry_run: bool) -> None:
-    """Apply *change* to FILE's document: print the diff, or save atomically.
+def _edit_one(
+    path: str, changes: tuple[Change, ...], hint: str, *, new_key: bool, dry_run: bool
+) -> None:
+    """Edit the one record file PATH: print the diff, or save it atomically.
 
-    A record whose values do not fit the model is edited too (that is how it gets
-    repaired); if it still does not fit afterwards, its problems are printed and the exit
-    status is 1, the edit saved all the same.
+    A change that does not fit the record is a usage error (exit status 2), as it is in
+    the form of the command line. A record whose values do not fit the model is edited
+    too (that is how it gets repaired); if it still does not fit afterwards, its problems
+    are printed and the exit status is 1, the edit saved all the same.
     """
+    outcome = edit_file(path, changes, dry_run=dry_run, show_diff=True, durability="full")
+    if outcome.status == "refused":
+        error = newsrecord.ValidationError(outcome.problems)
+        raise usage_error(error, hint, new_key=new_key)
+    if outcome.status in ("unreadable", "failed"):
+        exit_invalid(newsrecord.RecordError(outcome.problems))
     if dry_run:
-        doc = load_or_exit(file, strict=False)
-        change(doc)
-        try:
-            text = doc.dumps()
-        except newsrecord.RecordError as exc:
-            exit_invalid(exc)
-        except (ValueError, TypeError) as exc:
-            exit_unwritable(exc)
-        click.echo(unified_diff(doc.text, text, file), nl=False)
-        return
-    try:
-        with newsrecord.edit(file, strict=False) as doc:
-            change(doc)
-    except newsrecord.RecordError as exc:
-        exit_invalid(exc)
-    except (ValueError, TypeError) as exc:
-        exit_unwritable(exc)
-    if not doc.valid:
-        click.echo(f"{file}: saved; the record still does not fit the model:", err=True)
-        exit_invalid(newsrecord.ValidationError(doc.problems))
+        click.echo(outcome.diff or "", nl=False)
+    elif outcome.invalid:
+        click.echo(f"{path}: saved; the record still does not fit the model:", err=True)
+        exit_invalid(newsrecord.ValidationError(outcome.invalid))
 
 
 class _PathsThenChanges(click.Command):
@@ -101,25 +101,18 @@ def _split(
 def _run(
     paths: list[str],
     changes: tuple[Change, ...],
+    hint: str,
     *,
     where: str | None,
     dry_run: bool,
     diff: bool,
     jobs: int | None,
-    hint: str,
     new_key: bool = True,
 ) -> None:
     """One FILE without --where: edit it as before; otherwise a bulk edit over PATHs."""
     query = parse_where(where)
     if query is None and len(paths) == 1 and not Path(paths[0]).is_dir():
-
-        def change(doc: newsrecord.Document) -> None:
-            try:
-                apply_changes(doc, changes)
-            except newsrecord.ValidationError as exc:
-                raise usage_error(exc, hint, new_key=new_key) from exc
-
-        _edit(paths[0], change, dry_run=dry_run)
+        _edit_one(paths[0], changes, hint, new_key=new_key, dry_run=dry_run)
         return
     _precheck(changes, hint, new_key=new_key)
     job = EditJob(query.expression if query else None, changes, dry_run, diff)
@@ -180,27 +173,39 @@ DIFF = click.option(
 )
 
 
-@main.command(name="set", cls=_PathsThenChanges)
-@click.argument("arguments", nargs=-1, required=True, metavar="PATH... [--] FIELD=VALUE...")
-@WHERE
-@DRY_RUN
-@DIFF
-@as_json_option("Read each VALUE as JSON, whatever the field's type.")
-@NEW_KEY
-@JOBS_OPTION
-@click.pass_context
-@_bulk_help("set", "published=true")
-def set_(
-    ctx: click.Context,
-    arguments: tuple[str, ...],
-    where: str | None,
-    *,
-    dry_run: bool,
-    diff: bool,
-    as_json: bool,
-    new_key: bool,
-    jobs: int | None,
-) -> None:
+def _change_command(
+    name: str, metavar: str, example: str, *, as_json_help: str | None = None
+) -> Callable[[Callable[..., None]], click.Command]:
+    """Declare a command that changes fields of PATH... (see :func:`_run`).
+
+    With *as_json_help*, the command reads values and takes --as-json and --new-key.
+    """
+    options: list[Callable[[Any], Any]] = [
+        click.argument("arguments", nargs=-1, required=True, metavar=metavar),
+        WHERE,
+        DRY_RUN,
+        DIFF,
+    ]
+    if as_json_help is not None:
+        options += [as_json_option(as_json_help), NEW_KEY]
+    options += [JOBS_OPTION, click.pass_context]
+
+    def decorate(function: Callable[..., None]) -> click.Command:
+        function = _bulk_help(name, example)(function)
+        for option in reversed(options):
+            function = option(function)
+        return main.command(name=name, cls=_PathsThenChanges)(function)
+
+    return decorate
+
+
+@_change_command(
+    "set",
+    "PATH... [--] FIELD=VALUE...",
+    "published=true",
+    as_json_help="Read each VALUE as JSON, whatever the field's type.",
+)
+def set_(ctx: click.Context, arguments: tuple[str, ...], *, as_json: bool, **options: Any) -> None:
     """Set fields of FILE (or of many records) in place, changing only their lines.
 
     Each VALUE is read as its field's type: text fields take it as it is; numbers,
@@ -214,84 +219,47 @@ def set_(
         if not equals or not field:
             raise click.BadParameter(f"{assignment!r} is not FIELD=VALUE", param_hint="FIELD=VALUE")
         parsed = parse_json(value, assignment) if as_json else value
-        changes.append(("set", field, parsed, not as_json, not new_key))
-    _run(
-        paths,
-        tuple(changes),
-        where=where,
-        dry_run=dry_run,
-        diff=diff,
-        jobs=jobs,
-        hint="FIELD=VALUE",
-        new_key=new_key,
-    )
+        changes.append(("set", field, parsed, not as_json, not options["new_key"]))
+    _run(paths, tuple(changes), "FIELD=VALUE", **options)
 
 
-@main.command(cls=_PathsThenChanges)
-@click.argument("arguments", nargs=-1, required=True, metavar="PATH... [--] FIELD...")
-@WHERE
-@DRY_RUN
-@DIFF
-@JOBS_OPTION
-@click.pass_context
-@_bulk_help("unset", "featuredContent")
-def unset(
-    ctx: click.Context,
-    arguments: tuple[str, ...],
-    where: str | None,
-    *,
-    dry_run: bool,
-    diff: bool,
-    jobs: int | None,
-) -> None:
+@_change_command("unset", "PATH... [--] FIELD...", "featuredContent")
+def unset(ctx: click.Context, arguments: tuple[str, ...], **options: Any) -> None:
     """Remove fields from FILE (or many records): their lines go; topics[1] removes an item."""
     paths, fields = _split(ctx, arguments, 1)
     changes = tuple(("unset", field) for field in fields)
-    _run(paths, changes, where=where, dry_run=dry_run, diff=diff, jobs=jobs, hint="FIELD")
+    _run(paths, changes, "FIELD", **options)
 
 
-@main.command(cls=_PathsThenChanges)
-@click.argument("arguments", nargs=-1, required=True, metavar="PATH... [--] FIELD VALUE")
-@WHERE
-@DRY_RUN
-@DIFF
-@as_json_option("Read VALUE as JSON, whatever the item type.")
-@NEW_KEY
-@JOBS_OPTION
-@click.pass_context
-@_bulk_help("append", "topics AI")
+@_change_command(
+    "append",
+    "PATH... [--] FIELD VALUE",
+    "topics AI",
+    as_json_help="Read VALUE as JSON, whatever the item type.",
+)
 def append(
-    ctx: click.Context,
-    arguments: tuple[str, ...],
-    where: str | None,
-    *,
-    dry_run: bool,
-    diff: bool,
-    as_json: bool,
-    new_key: bool,
-    jobs: int | None,
+    ctx: click.Context, arguments: tuple[str, ...], *, as_json: bool, **options: Any
 ) -> None:
     """Append VALUE to the list FIELD of FILE (creating the list), read as its item type.
 
     For example: append FILE topics "Machine learning", or
     append FILE images '{"url": "https://example.com/a.png", "width": 800}'.
     """
-    paths, rest = _split(ctx, arguments, 2)
+    paths, rest = _split(ctx, arguments, 1)
+    if len(rest) == 1 and "=" in rest[0]:
+        # set's FIELD=VALUE habit: show the two-argument form with the user's own words.
+        field, _, value = rest[0].partition("=")
+        raise click.UsageError(
+            f"append takes FIELD and VALUE as two arguments, not FIELD=VALUE: "
+            f"append {shlex.join(paths)} {field} {shlex.quote(value)}"
+        )
     if len(rest) != 2:
-        raise click.UsageError(f"append takes one FIELD and one VALUE, not {len(rest)} arguments")
+        count = f"{len(rest)} argument" + ("" if len(rest) == 1 else "s")
+        raise click.UsageError(f"append takes one FIELD and one VALUE, not {count}")
     field, value = rest
     item = parse_json(value, "VALUE") if as_json else value
-    change: Change = ("append", field, item, not as_json, not new_key)
-    _run(
-        paths,
-        (change,),
-        where=where,
-        dry_run=dry_run,
-        diff=diff,
-        jobs=jobs,
-        hint="FIELD VALUE",
-        new_key=new_key,
-    )
+    change: Change = ("append", field, item, not as_json, not options["new_key"])
+    _run(paths, (change,), "FIELD VALUE", **options)
 
 
 @main.command()

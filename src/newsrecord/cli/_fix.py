@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 import click
 
 import newsrecord
-from newsrecord.cli._app import EXIT_INVALID, main
+from newsrecord.cli._app import EXIT_INVALID, counted, main
 from newsrecord.cli._redact import unified_diff
-from newsrecord.cli._runner import read_problem, record_files
+from newsrecord.cli._runner import (
+    clear_bar_line,
+    progress_bar,
+    read_problem,
+    record_files,
+    report,
+)
 
 
 @main.command()
@@ -54,29 +61,35 @@ def fix(
     write = not (check or show_diff)
     walk_problems: list[newsrecord.Problem] = []
     files = repaired = failed = 0
-    for path in record_files(paths, walk_problems):
-        files += 1
-        try:
-            done = _repair(str(path), only or None, write=write, show_diff=show_diff)
-        except newsrecord.RecordError as exc:
-            failed += 1
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            continue
-        except OSError as exc:
-            failed += 1
-            click.echo(str(read_problem(str(path), exc)), err=True)
-            continue
-        repaired += bool(done)
-        if not show_diff:
-            for problem in done:
-                click.echo(str(problem))
+    with contextlib.ExitStack() as stack:
+        bar = progress_bar(stack, paths, label="repairing", stdout_busy=True)
+        for path in record_files(paths, walk_problems):
+            files += 1
+            if bar is not None:
+                bar.update(1)
+            try:
+                done = _repair(str(path), only or None, write=write, show_diff=show_diff)
+            except newsrecord.RecordError as exc:
+                failed += 1
+                report(exc.problems, bar)
+                continue
+            except OSError as exc:
+                failed += 1
+                report([read_problem(str(path), exc)], bar)
+                continue
+            repaired += bool(done)
+            if not show_diff and done:
+                clear_bar_line(bar)
+                for problem in done:
+                    click.echo(str(problem))
+        clear_bar_line(bar)
     for problem in walk_problems:
         click.echo(str(problem), err=True)
     verb = "repaired" if write else "would be repaired"
     click.echo(f"{repaired} of {files} files {verb}", err=True)
     if failed or walk_problems:
-        click.echo(f"{failed + len(walk_problems)} files could not be read as records", err=True)
+        unread = counted(failed + len(walk_problems), "file")
+        click.echo(f"{unread} could not be read as records", err=True)
     sys.exit(EXIT_INVALID if failed or walk_problems or (check and repaired) else 0)
 
 

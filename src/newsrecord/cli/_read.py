@@ -15,12 +15,14 @@ from newsrecord.cli._app import (
     EXIT_INVALID,
     FILE,
     JOBS_OPTION,
+    counted,
     load_or_exit,
     main,
     usage_error,
 )
 from newsrecord.cli._redact import Redactor
 from newsrecord.cli._runner import (
+    clear_bar_line,
     default_jobs,
     load_each,
     progress_bar,
@@ -28,6 +30,7 @@ from newsrecord.cli._runner import (
     report,
     run_batches,
 )
+from newsrecord.errors import shorten
 from newsrecord.model.fields import is_model
 
 
@@ -59,7 +62,7 @@ def _rows(
     for key in value.extra:
         shown = json.dumps(redactor.untyped(plain[key], key), ensure_ascii=False)
         # A key may be anything, a pasted secret too: a long one is shortened like a value.
-        name = key if len(key) <= 30 else key[:27] + "..."
+        name = shorten(key, 30)
         rows.append((f"{prefix}{name}", f"{shown} (unknown key)"))
     return rows
 
@@ -123,7 +126,7 @@ def json_(
     status is then 1.
     """
     walk_problems: list[newsrecord.Problem] = []
-    invalid = 0
+    invalid = exported = 0
     options = (with_body, with_path, reveal)
     with contextlib.ExitStack() as stack:
         # Only when the lines go to a file or a pipe: never mixed into them.
@@ -135,11 +138,16 @@ def json_(
                 bar.update(1)
             if line is not None:
                 click.echo(line)
+                exported += 1
             if problems:
                 report(problems, bar)
             invalid += bool(problems)
         report(walk_problems, bar)
-    if invalid or walk_problems:
+        clear_bar_line(bar)
+    left_out = invalid + len(walk_problems)
+    failed = f"; {counted(left_out, 'file')} left out (not valid records)" if left_out else ""
+    click.echo(f"exported {counted(exported, 'record')} as JSON Lines{failed}", err=True)
+    if left_out:
         sys.exit(EXIT_INVALID)
 
 

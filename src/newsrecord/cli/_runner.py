@@ -2,108 +2,28 @@
 
 from __future__ import annotations
 
-import collections
 import contextlib
-import itertools
-import os
-import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import click
 
 import newsrecord
+from newsrecord._pool import default_jobs, run_batches
+from newsrecord.errors import unreadable as unreadable_problem
 
-T = TypeVar("T")
-
-
-def default_jobs() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not every platform has affinity masks
-        return os.cpu_count() or 1
-
-
-# --- running over many files -----------------------------------------------------------------
-
-_FIRST_BATCH: Final = 32
-_LARGEST_BATCH: Final = 256
-"""Files per task: the first tasks are small, so that every worker starts at once and a
-small run is spread evenly; later ones grow until a task's work (tens of milliseconds)
-dwarfs what it costs to send it to a worker and its results back."""
-
-
-_POOL_THRESHOLD: Final = 200
-"""Fewer files than this are checked in the main process: the run is over in a blink."""
-
-
-def _batches(paths: Iterable[Path]) -> Iterator[list[str]]:
-    size = _FIRST_BATCH
-    batch: list[str] = []
-    for path in paths:
-        batch.append(str(path))
-        if len(batch) == size:
-            yield batch
-            batch = []
-            size = min(2 * size, _LARGEST_BATCH)
-    if batch:
-        yield batch
-
-
-def run_batches(
-    task: Callable[[list[str], Any], list[T]],
-    paths: Iterable[Path],
-    option: Any,
-    jobs: int,
-) -> Iterator[tuple[str, T]]:
-    """Run *task* over batches of *paths*, in worker processes when it pays; keep order.
-
-    Results come back in the order of *paths*, so output is the same at any ``--jobs``.
-    At most a few batches per worker are in flight, so memory stays flat on any tree.
-    """
-    batches = _batches(paths)
-    head: list[list[str]] = []
-    count = 0
-    for batch in batches:
-        head.append(batch)
-        count += len(batch)
-        if count >= _POOL_THRESHOLD:
-            break
-    if jobs == 1 or count < _POOL_THRESHOLD:
-        # A short run, or one worker: starting processes would cost more than it saves.
-        for batch in itertools.chain(head, batches):
-            yield from zip(batch, task(batch, option), strict=True)
-        return
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
-    pending: collections.deque[tuple[list[str], Future[list[T]]]] = collections.deque()
-    try:
-        for batch in itertools.chain(head, batches):
-            pending.append((batch, pool.submit(task, batch, option)))
-            if len(pending) >= 4 * jobs:
-                done, future = pending.popleft()
-                yield from zip(done, future.result(), strict=True)
-        while pending:
-            done, future = pending.popleft()
-            yield from zip(done, future.result(), strict=True)
-    except KeyboardInterrupt:
-        # The workers ignore Ctrl-C (see _ignore_interrupts), and the batches already sent
-        # would keep the exit waiting for seconds: stop them. (Python 3.14 has
-        # terminate_workers() for this.)
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
-        raise
-    finally:
-        # Also on Ctrl-C or a closed pipe: do not wait for batches nobody will read.
-        pool.shutdown(wait=not pending, cancel_futures=True)
-
-
-def _ignore_interrupts() -> None:
-    # Ctrl-C reaches every process of the terminal's group; the main process handles it
-    # (and cancels what is pending). A worker that took it too would print a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+__all__ = [
+    "clear_bar_line",
+    "default_jobs",
+    "load_each",
+    "progress_bar",
+    "read_problem",
+    "record_files",
+    "report",
+    "run_batches",
+]
 
 
 _BAR_THRESHOLD: Final = 100
@@ -152,13 +72,13 @@ def record_files(
 ) -> Iterator[Path]:
     def unreadable(error: OSError) -> None:
         where = str(error.filename) if error.filename is not None else None
-        problems.append(newsrecord.Problem(f"cannot be read: {error.strerror or error}", where))
+        problems.append(unreadable_problem(where, error))
 
     return newsrecord.iter_record_files(paths, pattern=pattern, onerror=unreadable)
 
 
 def read_problem(path: str, error: OSError) -> newsrecord.Problem:
-    return newsrecord.Problem(f"cannot be read: {error.strerror or error}", path)
+    return unreadable_problem(path, error)
 
 
 def load_each(

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from newsrecord._optional import require
 from newsrecord.api import load
 from newsrecord.errors import RecordError
 from newsrecord.export import arrow_schema, to_arrow
@@ -34,14 +35,7 @@ __all__ = ["read_dataframe", "read_records", "record_paths"]
 
 
 def _dask() -> Any:
-    try:
-        import dask.bag  # noqa: PLC0415  # optional dependency
-        import dask.dataframe  # noqa: PLC0415
-    except ImportError as exc:
-        raise ModuleNotFoundError(
-            'the Dask integration needs dask: pip install "newsrecord[dask]"', name="dask"
-        ) from exc
-    return dask
+    return require("dask.bag", "dask.dataframe", extra="dask", feature="the Dask integration")
 
 
 def record_paths(urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:

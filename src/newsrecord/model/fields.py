@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Final, TypeVar
 
 import attrs
 
-from newsrecord.errors import FieldTypeError, ValidationError, brief
-from newsrecord.model.duration import Duration
+from newsrecord.errors import FieldTypeError, ValidationError, brief, shorten
 from newsrecord.model.leaves import LEAVES, is_text
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "is_model_class",
     "keys_of",
     "model",
+    "walk",
 ]
 
 _META: Final = "newsrecord"
@@ -106,12 +107,26 @@ def camel_case(name: str) -> str:
 
 
 @typing.dataclass_transform(kw_only_default=True, field_specifiers=(field, extra_field))
-def model(*, key_order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
+def model(
+    *,
+    key_order: str | None = None,
+    types: tuple[str, ...] | None = None,
+    folders: tuple[str, ...] | None = None,
+    required: tuple[str, ...] = (),
+) -> Callable[[type[T]], type[T]]:
     """Make a class a model class: mutable, slotted, keyword-only, validated on assignment.
 
+    A kind of record says here what selects it when a file is loaded; a subclass keeps
+    what it does not say again.
+
     Args:
-        key_order: The YAML keys in the order files write them; keys left out follow in
-            field order.
+        key_order: The YAML keys in the order files write them, separated by spaces
+            (``"url width height"``); keys left out follow in field order. None keeps the
+            base class's order.
+        types: The ``type`` values that select this kind (its ``TYPES``).
+        folders: The folders (Jekyll collections) whose records without a ``type`` are of
+            this kind (its ``FOLDERS``).
+        required: Attribute names, inherited ones included, that must not be None here.
     """
 
     def make(cls: type[T]) -> type[T]:
@@ -122,11 +137,15 @@ def model(*, key_order: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
             on_setattr=attrs.setters.pipe(
                 attrs.setters.convert, attrs.setters.validate, _note_assignment
             ),
-            field_transformer=_complete,
+            field_transformer=functools.partial(_complete, required=frozenset(required)),
         )
         made.__repr__ = _compact_repr  # type: ignore[method-assign]
         made.__delattr__ = _refuse_delete  # type: ignore[method-assign]
-        setattr(made, _ORDER_ATTRIBUTE, key_order)
+        if key_order is not None or not hasattr(made, _ORDER_ATTRIBUTE):
+            setattr(made, _ORDER_ATTRIBUTE, tuple((key_order or "").split()))
+        for name, value in (("TYPES", types), ("FOLDERS", folders)):
+            if value is not None:
+                setattr(made, name, value)
         return made
 
     return make
@@ -227,6 +246,28 @@ def _refuse_delete(self: Any, name: str) -> None:
     raise ValidationError(f"{key} cannot be deleted; set it to None to remove it", field=key)
 
 
+def walk(value: Any, where: str = "", key: str = "") -> Iterator[tuple[str, str, Any]]:
+    """Yield ``(field path, key, value)`` for *value* and every value inside it.
+
+    Parents come before what they hold: a model object, then its fields that are set (in
+    key order), then its ``extra`` keys and the plain data in them; list items are at
+    ``path[index]`` under their list's key.
+    """
+    yield where, key, value
+    if is_model(value):
+        for spec in fields(type(value)):
+            item = getattr(value, spec.name)
+            if item is not None:
+                yield from walk(item, f"{where}.{spec.key}" if where else spec.key, spec.key)
+        value = value.extra
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from walk(item, f"{where}.{name}" if where else name, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk(item, f"{where}[{index}]", key)
+
+
 _KEYS: dict[type, dict[str, str]] = {}
 
 
@@ -251,7 +292,9 @@ def _compact_repr(self: Any) -> str:
     return f"{type(self).__name__}({', '.join(shown)})"
 
 
-def _complete(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+def _complete(
+    cls: type, fields: list[attrs.Attribute[Any]], *, required: frozenset[str]
+) -> list[attrs.Attribute[Any]]:
     done = []
     for attribute in fields:
         meta = attribute.metadata.get(_META)
@@ -259,22 +302,25 @@ def _complete(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attri
             done.append(attribute)
             continue
         key = meta.key or camel_case(attribute.name)
+        meta = attrs.evolve(meta, key=key, required=meta.required or attribute.name in required)
         done.append(
             attribute.evolve(
-                metadata={_META: attrs.evolve(meta, key=key)},
+                metadata={_META: meta},
                 validator=_Validator(cls, attribute.name, key, meta.required),
-                converter=_as_duration if "Duration" in str(attribute.type) else None,
+                converter=_coercion(attribute.type),
             )
         )
     return done
 
 
-def _as_duration(value: Any) -> Any:
-    # A length given as a timedelta becomes a Duration written in ISO 8601; a negative
-    # one stays as it is, for the validator to refuse with the field's name.
-    if isinstance(value, dt.timedelta) and value >= dt.timedelta():
-        return Duration.of(value)
-    return value
+def _coercion(annotation: Any) -> Callable[[Any], Any] | None:
+    # Annotations are still text here (the classes they name may not exist yet); a value
+    # class is named in it as it is in the leaf table.
+    text = str(annotation)
+    for leaf in LEAVES.values():
+        if leaf.coerce is not None and leaf.type.__name__ in text:
+            return leaf.coerce
+    return None
 
 
 def optional_part(tp: Any) -> Any:
@@ -357,10 +403,7 @@ validators then return at once. A context variable, so other threads still check
 def _show(value: Any) -> str:
     if isinstance(value, int) and value.bit_length() > 3000:
         return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
-    text = repr(value)
-    if len(text) > 40:
-        text = text[:37] + "..."
-    return f"{type(value).__name__} {text}"
+    return f"{type(value).__name__} {shorten(repr(value), 40)}"
 
 
 def _check_extra(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -370,7 +413,15 @@ def _check_extra(instance: object, attribute: attrs.Attribute[Any], value: Any) 
     if not isinstance(value, dict):
         message = f"extra must be a dict with string keys, not {_show(value)}"
         raise FieldTypeError(message, field="extra")
+    known = keys_of(type(instance))
     for key, item in value.items():
+        if key in known:
+            # Written, it would take the field's line while the field kept its value.
+            message = (
+                f"extra cannot hold {key!r}, the key of the field {known[key]!r}: set "
+                "that field instead (extra holds only the keys the model does not know)"
+            )
+            raise FieldTypeError(message, field="extra")
         problem = _not_plain(key, item, 1)
         if problem is not None:
             raise FieldTypeError(f"extra: {problem}", field="extra")

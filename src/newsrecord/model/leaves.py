@@ -70,6 +70,8 @@ class Leaf:
         strategy: Returns a Hypothesis strategy drawing values (imports Hypothesis).
         column: Its column type in a columnar export: ``string``, ``int64``,
             ``float64``, ``bool``, ``timestamp`` (UTC) or ``duration``.
+        coerce: Turns a handier Python value into this type when a field is assigned
+            (a ``timedelta`` into a ``Duration``), or None.
     """
 
     type: type
@@ -84,6 +86,7 @@ class Leaf:
     check: Callable[[Any], bool]
     strategy: Callable[[], Any]
     column: str = "string"
+    coerce: Callable[[Any], Any] | None = None
 
 
 # --- strategies: Hypothesis is imported only when a strategy is asked for -----------------
@@ -191,8 +194,69 @@ def _is_aware(value: Any) -> bool:
     return isinstance(value, dt.datetime) and value.utcoffset() is not None
 
 
-def _same_text(value: Any) -> str:
-    return str(value)
+def _yaml_scalar(
+    tp: type,
+    description: str,
+    reference: str,
+    written: str,
+    *,
+    check: Callable[[Any], bool],
+    strategy: Callable[[], Any],
+    column: str,
+) -> Leaf:
+    """A scalar YAML reads and writes itself (a number, a boolean): no text of ours."""
+    return Leaf(
+        tp,
+        description,
+        reference,
+        written,
+        f"`{tp.__name__}`",
+        {"type": reference},
+        is_text=False,
+        parse=None,
+        format=None,
+        check=check,
+        strategy=strategy,
+        column=column,
+    )
+
+
+def _value_class(
+    cls: type,
+    description: str,
+    reference: str,
+    written: str,
+    *,
+    strategy: Callable[[], Any],
+    schema: dict[str, Any] | None = None,
+    coerce: Callable[[Any], Any] | None = None,
+    format: Callable[[Any], str] = str,  # noqa: A002  # the Leaf attribute it fills
+    column: str = "string",
+) -> Leaf:
+    """A value class of the model, written as text: made from its text, kept as its class."""
+    return Leaf(
+        cls,
+        description,
+        reference,
+        written,
+        f"`newsrecord.{cls.__name__}`",
+        schema or {"type": "string"},
+        is_text=True,
+        parse=cls,
+        format=format,
+        check=lambda value: isinstance(value, cls),
+        strategy=strategy,
+        column=column,
+        coerce=coerce,
+    )
+
+
+def _as_duration(value: Any) -> Any:
+    # A length given as a timedelta becomes a Duration written in ISO 8601; a negative
+    # one stays as it is, for the validator to refuse with the field's name.
+    if isinstance(value, dt.timedelta) and value >= dt.timedelta():
+        return Duration.of(value)
+    return value
 
 
 LEAVES: Final[dict[type, Leaf]] = {
@@ -207,48 +271,33 @@ LEAVES: Final[dict[type, Leaf]] = {
             {"type": "string"},
             is_text=True,
             parse=str,
-            format=_same_text,
+            format=str,
             check=is_text,
             strategy=_texts,
         ),
-        Leaf(
+        _yaml_scalar(
             int,
             "an integer",
             "integer",
             "a whole number, possibly negative",
-            "`int`",
-            {"type": "integer"},
-            is_text=False,
-            parse=None,
-            format=None,
             check=_is_int,
             strategy=_integers,
             column="int64",
         ),
-        Leaf(
+        _yaml_scalar(
             float,
             "a number",
             "number",
             "a number",
-            "`float`",
-            {"type": "number"},
-            is_text=False,
-            parse=None,
-            format=None,
             check=lambda value: isinstance(value, float) or _is_int(value),
             strategy=_floats,
             column="float64",
         ),
-        Leaf(
+        _yaml_scalar(
             bool,
             "true or false",
             "boolean",
             "`true` or `false`",
-            "`bool`",
-            {"type": "boolean"},
-            is_text=False,
-            parse=None,
-            format=None,
             check=lambda value: isinstance(value, bool),
             strategy=_booleans,
             column="bool",
@@ -267,46 +316,31 @@ LEAVES: Final[dict[type, Leaf]] = {
             strategy=_datetimes,
             column="timestamp",
         ),
-        Leaf(
+        _value_class(
             Duration,
             "a duration such as PT13M34S, 2 hours or 1:30",
             "string (duration)",
             "as written: ISO 8601 (`PT13M34S`, `P1M`), words (`53 hours`, `6 Weeks`, "
             "`1h 49m`) or a clock (`1:16`, hours and minutes)",
-            "`newsrecord.Duration`",
-            {"type": "string", "pattern": Duration.SCHEMA_PATTERN},
-            is_text=True,
-            parse=Duration,
-            format=_same_text,
-            check=lambda value: isinstance(value, Duration),
             strategy=_durations,
+            schema={"type": "string", "pattern": Duration.SCHEMA_PATTERN},
+            coerce=_as_duration,
             column="duration",
         ),
-        Leaf(
+        _value_class(
             Price,
             "a price such as 'Free' or '$40.34'",
             "string (price)",
             "the price as written: `Free`, `Free+`, `$40.34`",
-            "`newsrecord.Price`",
-            {"type": "string"},
-            is_text=True,
-            parse=Price,
-            format=_same_text,
-            check=lambda value: isinstance(value, Price),
             strategy=_prices,
         ),
-        Leaf(
+        _value_class(
             Secured,
             "the secured blob as a string",
             "string ([secured](#the-secured-blob))",
             "see [the secured blob](#the-secured-blob)",
-            "`newsrecord.Secured`",
-            {"type": "string"},
-            is_text=True,
-            parse=Secured,
-            format=lambda value: value.raw,
-            check=lambda value: isinstance(value, Secured),
             strategy=_secured_blobs,
+            format=lambda value: value.raw,
         ),
     )
 }

@@ -19,108 +19,28 @@ from newsrecord.model.fields import extra_field, field, model
 from newsrecord.model.price import Price
 from newsrecord.model.secured import Secured
 
-# The order in which files write the keys of an article and of a related-article summary.
+# The order in which files write the keys of an article and of a related-article summary;
+# each kind's order is its YAML keys, separated by spaces.
 _ARTICLE_ORDER = (
-    "category",
-    "title",
-    "excerpt",
-    "publishedDateTime",
-    "updatedDateTime",
-    "originalUrl",
-    "webUrl",
-    "ampWebUrl",
-    "cdnAmpWebUrl",
-    "type",
-    "quality",
-    "heat",
-    "removed",
-    "published",
-    "featuredContent",
-    "provider",
-    "topics",
-    "tags",
-    "images",
-    "related",
-    "secured",
+    "category title excerpt publishedDateTime updatedDateTime originalUrl webUrl ampWebUrl "
+    "cdnAmpWebUrl type quality heat removed published featuredContent provider topics tags images "
+    "related secured"
 )
 # How events and projects begin: a name, and a page's heading.
-_NAMED_HEAD = ("name", "title", "excerpt", "originalUrl", "webUrl", "website", "type")
+_NAMED_HEAD = "name title excerpt originalUrl webUrl website type"
 # How downloads and challenges begin: a page's heading, dates and flags.
 _PAGE_HEAD = (
-    "title",
-    "excerpt",
-    "originalUrl",
-    "webUrl",
-    "type",
-    "publishedDateTime",
-    "updatedDateTime",
-    "heat",
-    "removed",
-    "published",
-    "featuredContent",
+    "title excerpt originalUrl webUrl type publishedDateTime updatedDateTime heat removed "
+    "published featuredContent"
 )
 _SUMMARY_ORDER = (
-    "category",
-    "title",
-    "excerpt",
-    "publishedDateTime",
-    "updatedDateTime",
-    "originalUrl",
-    "webUrl",
-    "ampWebUrl",
-    "cdnAmpWebUrl",
-    "type",
-    "provider",
-    "quality",
-    "heat",
-    "removed",
-    "published",
-    "featuredContent",
-    "topics",
-    "tags",
-    "images",
-    "related",
-    "secured",
+    "category title excerpt publishedDateTime updatedDateTime originalUrl webUrl ampWebUrl "
+    "cdnAmpWebUrl type provider quality heat removed published featuredContent topics tags images "
+    "related secured"
 )
 
-__all__ = [
-    "KINDS",
-    "Account",
-    "Action",
-    "AnyRecord",
-    "Article",
-    "Author",
-    "Book",
-    "Challenge",
-    "Collection",
-    "Community",
-    "Company",
-    "CompanyProfile",
-    "Course",
-    "Download",
-    "Event",
-    "Funding",
-    "GitHub",
-    "Image",
-    "LearningResource",
-    "Link",
-    "LinkedIn",
-    "Organization",
-    "Price",
-    "Profile",
-    "Project",
-    "Provider",
-    "Ratings",
-    "Record",
-    "RelatedArticle",
-    "Scholar",
-    "Secured",
-    "Twitter",
-    "Video",
-]
 
-
-@model(key_order=("url", "width", "height", "isCached", "title"))
+@model(key_order="url width height isCached title")
 class Image:
     """A picture of the record or of a provider.
 
@@ -147,7 +67,7 @@ class Image:
     extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(key_order=("name",))
+@model(key_order="name")
 class Author:
     """A person credited by a provider.
 
@@ -160,7 +80,7 @@ class Author:
     extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(key_order=("taxonomy", "_id", "name", "otherNames", "domain", "description", "images"))
+@model(key_order="taxonomy _id name otherNames domain description images")
 class Organization:
     """An organization: a publisher, an affiliation, or an organization record.
 
@@ -193,7 +113,7 @@ class Organization:
     extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(key_order=("name", "domain", "images", "authors", "publishers"))
+@model(key_order="name domain images authors publishers")
 class Provider:
     """Who published the record.
 
@@ -245,9 +165,13 @@ class Record:
     """
 
     TYPES: ClassVar[tuple[str, ...]] = ()
-    """The ``type`` values that select this class when a file is loaded."""
+    """The ``type`` values that select this class when a file is loaded.
+
+    Each kind sets it in its ``@model(types=...)`` line."""
     FOLDERS: ClassVar[tuple[str, ...]] = ()
-    """The folders (Jekyll collections) whose records without a ``type`` are of this class."""
+    """The folders (Jekyll collections) whose records without a ``type`` are of this class.
+
+    Each kind sets it in its ``@model(folders=...)`` line."""
 
     title: str | None = field(
         "Headline.",
@@ -309,7 +233,7 @@ class RelatedArticle(Record):
     category: str | None = field("The section, such as 'news'.", example="news", default=None)
 
 
-@model(key_order=_ARTICLE_ORDER)
+@model(types=("article",), folders=("_news",), required=("title",))
 class Article(Record):
     """A news article (``category: news``, or ``type: article``): the seed's kind.
 
@@ -318,48 +242,19 @@ class Article(Record):
         title: Headline; required.
     """
 
-    TYPES: ClassVar[tuple[str, ...]] = ("article",)
-    FOLDERS: ClassVar[tuple[str, ...]] = ("_news",)
-
     category: str | None = field("The section, such as 'news'.", example="news", default=None)
-    title: str | None = field(
-        "Headline.",
-        example="Artificial intelligence makes its way into the music and film industries",
-        required=True,
-        default=None,
-    )
 
 
 # --- learning resources -------------------------------------------------------------------
 
 _LEARNING_ORDER = (
-    "title",
-    "excerpt",
-    "originalUrl",
-    "webUrl",
-    "type",
-    "price",
-    "length",
-    "ratings",
-    "publishedDateTime",
-    "updatedDateTime",
-    "heat",
-    "removed",
-    "published",
-    "description",
-    "featuredContent",
-    "provider",
-    "levels",
-    "items",
-    "topics",
-    "tags",
-    "images",
-    "related",
-    "secured",
+    "title excerpt originalUrl webUrl type price length ratings publishedDateTime updatedDateTime "
+    "heat removed published description featuredContent provider levels items topics tags images "
+    "related secured"
 )
 
 
-@model(key_order=("count", "average"))
+@model(key_order="count average")
 class Ratings:
     """How learners rated a resource.
 
@@ -404,42 +299,30 @@ class LearningResource(Record):
     description: str | None = field("A longer description.", default=None)
 
 
-@model(key_order=_LEARNING_ORDER)
+@model(types=("video",), folders=("videos",))
 class Video(LearningResource):
     """A video (``type: video``)."""
 
-    TYPES: ClassVar[tuple[str, ...]] = ("video",)
-    FOLDERS: ClassVar[tuple[str, ...]] = ("videos",)
 
-
-@model(key_order=_LEARNING_ORDER)
+@model(types=("course",), folders=("courses",))
 class Course(LearningResource):
     """A course (``type: course``)."""
 
-    TYPES: ClassVar[tuple[str, ...]] = ("course",)
-    FOLDERS: ClassVar[tuple[str, ...]] = ("courses",)
 
-
-@model(key_order=_LEARNING_ORDER)
+@model(types=("collection",), folders=("collections",))
 class Collection(LearningResource):
     """A collection of other resources (``type: collection``), listed in ``items``."""
 
-    TYPES: ClassVar[tuple[str, ...]] = ("collection",)
-    FOLDERS: ClassVar[tuple[str, ...]] = ("collections",)
 
-
-@model(key_order=_LEARNING_ORDER)
+@model(types=("book",), folders=("books",))
 class Book(LearningResource):
     """A book (``type: book``)."""
-
-    TYPES: ClassVar[tuple[str, ...]] = ("book",)
-    FOLDERS: ClassVar[tuple[str, ...]] = ("books",)
 
 
 # --- samples --------------------------------------------------------------------------------
 
 
-@model(key_order=("url", "type", "title", "attribution"))
+@model(key_order="url type title attribution")
 class Action:
     """Something a reader can do with a sample, such as download its source.
 
@@ -459,15 +342,9 @@ class Action:
 
 
 @model(
-    key_order=(
-        *_PAGE_HEAD,
-        "actions",
-        "provider",
-        "topics",
-        "images",
-        "related",
-        "secured",
-    )
+    key_order=f"{_PAGE_HEAD} actions provider topics images related secured",
+    types=("download",),
+    folders=("_samples",),
 )
 class Download(Record):
     """A downloadable sample (``type: download``) with its ``actions``.
@@ -476,16 +353,13 @@ class Download(Record):
         actions: What a reader can do with it.
     """
 
-    TYPES: ClassVar[tuple[str, ...]] = ("download",)
-    FOLDERS: ClassVar[tuple[str, ...]] = ("_samples",)
-
     actions: list[Action] | None = field("What a reader can do with it.", default=None)
 
 
 # --- people ---------------------------------------------------------------------------------
 
 
-@model(key_order=("username", "url", "followers"))
+@model(key_order="username url followers")
 class Twitter:
     """A Twitter account.
 
@@ -502,7 +376,7 @@ class Twitter:
     extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(key_order=("url", "followers"))
+@model(key_order="url followers")
 class LinkedIn:
     """A LinkedIn profile or company page.
 
@@ -517,7 +391,7 @@ class LinkedIn:
     extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(key_order=("username", "url", "followers"))
+@model(key_order="username url followers")
 class Account:
     """An account on another site (Weibo, ...): its page and its audience.
 
@@ -536,7 +410,7 @@ class Account:
     extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(key_order=("url", "citations"))
+@model(key_order="url citations")
 class Scholar:
     """A Google Scholar profile.
 
@@ -557,7 +431,7 @@ class Scholar:
     extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(key_order=("url", "title"))
+@model(key_order="url title")
 class Link:
     """A page elsewhere: a Wikipedia article, a Crunchbase entry, a video.
 
@@ -576,25 +450,11 @@ class Link:
 
 @model(
     key_order=(
-        "name",
-        "bio",
-        "location",
-        "type",
-        "heat",
-        "removed",
-        "published",
-        "affiliation",
-        "website",
-        "twitter",
-        "linkedin",
-        "weibo",
-        "googleScholar",
-        "wikipedia",
-        "topics",
-        "tags",
-        "images",
-        "secured",
-    )
+        "name bio location type heat removed published affiliation website twitter linkedin weibo "
+        "googleScholar wikipedia topics tags images secured"
+    ),
+    types=("profile",),
+    folders=("_people",),
 )
 class Profile(Record):
     """A person (``type: profile``).
@@ -612,9 +472,6 @@ class Profile(Record):
         wikipedia: Their Wikipedia article.
     """
 
-    TYPES: ClassVar[tuple[str, ...]] = ("profile",)
-    FOLDERS: ClassVar[tuple[str, ...]] = ("_people",)
-
     name: str | None = field("The person's name.", example="April Dunnam", default=None)
     bio: str | None = field("A short biography.", default=None)
     location: str | None = field("Where they are.", example="Broken Arrow, OK", default=None)
@@ -629,27 +486,10 @@ class Profile(Record):
 
 @model(
     key_order=(
-        "name",
-        "overview",
-        "type",
-        "heat",
-        "removed",
-        "published",
-        "website",
-        "linkedin",
-        "crunchbase",
-        "twitter",
-        "size",
-        "yearFounded",
-        "locations",
-        "funding",
-        "otherNames",
-        "topics",
-        "tags",
-        "images",
-        "videos",
-        "secured",
-    )
+        "name overview type heat removed published website linkedin crunchbase twitter size "
+        "yearFounded locations funding otherNames topics tags images videos secured"
+    ),
+    folders=("_companies",),
 )
 class CompanyProfile(Record):
     """A company (``type: profile`` in a ``_companies`` folder, or with company fields).
@@ -669,8 +509,6 @@ class CompanyProfile(Record):
         videos: Videos about it.
     """
 
-    TYPES: ClassVar[tuple[str, ...]] = ()
-    FOLDERS: ClassVar[tuple[str, ...]] = ("_companies",)
     SIGNS: ClassVar[tuple[str, ...]] = (
         "overview",
         "crunchbase",
@@ -697,7 +535,7 @@ class CompanyProfile(Record):
     videos: list[Link] | None = field("Videos about it.", default=None)
 
 
-@model(key_order=("status",))
+@model(key_order="status")
 class Funding:
     """How a company is funded.
 
@@ -715,19 +553,11 @@ class Funding:
 
 @model(
     key_order=(
-        *_NAMED_HEAD,
-        "startDateTime",
-        "endDateTime",
-        "location",
-        "heat",
-        "removed",
-        "published",
-        "provider",
-        "topics",
-        "tags",
-        "images",
-        "secured",
-    )
+        f"{_NAMED_HEAD} startDateTime endDateTime location heat removed published provider "
+        "topics tags images secured"
+    ),
+    types=("conference", "event", "summit", "meetup", "webinar", "workshop", "hackathon"),
+    folders=("_events",),
 )
 class Event(Record):
     """An event: a conference, summit, meetup or webinar (``type: conference``, ...).
@@ -739,17 +569,6 @@ class Event(Record):
         location: Where it takes place (``Online``, a city).
         website: Its site.
     """
-
-    TYPES: ClassVar[tuple[str, ...]] = (
-        "conference",
-        "event",
-        "summit",
-        "meetup",
-        "webinar",
-        "workshop",
-        "hackathon",
-    )
-    FOLDERS: ClassVar[tuple[str, ...]] = ("_events",)
 
     name: str | None = field("The event's name.", example="RSS 2020", default=None)
     start_date_time: dt.datetime | None = field(
@@ -764,7 +583,7 @@ class Event(Record):
     website: str | None = field("Its site.", default=None)
 
 
-@model(key_order=("url", "watches", "stars", "forks", "languages"))
+@model(key_order="url watches stars forks languages")
 class GitHub:
     """A project's GitHub repository and its counts.
 
@@ -789,20 +608,11 @@ class GitHub:
 
 @model(
     key_order=(
-        *_NAMED_HEAD,
-        "publishedDateTime",
-        "updatedDateTime",
-        "heat",
-        "removed",
-        "published",
-        "github",
-        "provider",
-        "topics",
-        "tags",
-        "images",
-        "related",
-        "secured",
-    )
+        f"{_NAMED_HEAD} publishedDateTime updatedDateTime heat removed published github "
+        "provider topics tags images related secured"
+    ),
+    types=("code", "project"),
+    folders=("_projects",),
 )
 class Project(Record):
     """A software project (``type: code``), with its repository.
@@ -812,9 +622,6 @@ class Project(Record):
         website: Its site.
         github: Its GitHub repository.
     """
-
-    TYPES: ClassVar[tuple[str, ...]] = ("code", "project")
-    FOLDERS: ClassVar[tuple[str, ...]] = ("_projects",)
 
     name: str | None = field("The project's name.", example="Accord.NET Framework", default=None)
     website: str | None = field("Its site.", default=None)
@@ -826,21 +633,11 @@ class Project(Record):
 
 @model(
     key_order=(
-        "name",
-        "title",
-        "excerpt",
-        "originalUrl",
-        "webUrl",
-        "type",
-        "members",
-        "heat",
-        "removed",
-        "published",
-        "provider",
-        "topics",
-        "images",
-        "secured",
-    )
+        "name title excerpt originalUrl webUrl type members heat removed published provider "
+        "topics images secured"
+    ),
+    types=("forum", "community", "group"),
+    folders=("_communities",),
 )
 class Community(Record):
     """A community: a forum, group or user group (``type: forum`` or ``community``).
@@ -850,16 +647,13 @@ class Community(Record):
         members: How many members it has.
     """
 
-    TYPES: ClassVar[tuple[str, ...]] = ("forum", "community", "group")
-    FOLDERS: ClassVar[tuple[str, ...]] = ("_communities",)
-
     name: str | None = field(
         "The community's name.", example="Power Apps Facebook Group", default=None
     )
     members: int | None = field("How many members it has.", example=8400, default=None)
 
 
-@model(key_order=("name", "times"))
+@model(key_order="name times")
 class Company:
     """A company that asks a coding challenge in its interviews.
 
@@ -875,15 +669,9 @@ class Company:
 
 
 @model(
-    key_order=(
-        *_PAGE_HEAD,
-        "levels",
-        "companies",
-        "provider",
-        "topics",
-        "images",
-        "secured",
-    )
+    key_order=f"{_PAGE_HEAD} levels companies provider topics images secured",
+    types=("challenge",),
+    folders=("_challenges",),
 )
 class Challenge(Record):
     """A coding challenge (``type: challenge``, or in a ``_challenges`` folder).
@@ -892,9 +680,6 @@ class Challenge(Record):
         levels: How hard it is (``Easy``, ``Medium``, ``Hard``).
         companies: Companies reported to ask it.
     """
-
-    TYPES: ClassVar[tuple[str, ...]] = ("challenge",)
-    FOLDERS: ClassVar[tuple[str, ...]] = ("_challenges",)
 
     levels: list[str] | None = field("How hard it is.", example=["Medium"], default=None)
 

@@ -23,7 +23,8 @@ class Secured:
     Every real blob is ``base64(ciphertext);base64(iv)`` with a ciphertext of whole 16-byte
     blocks and a 16-byte IV, but a blob of any other shape loads and round-trips unchanged;
     only the decoding properties complain about it. ``repr`` shows a few characters of each
-    end, never the whole blob; ``str`` returns it all, for code that really needs it.
+    end, never the whole blob, and so do ``str`` and f-strings (a record printed or logged
+    by accident must not leak it); :attr:`raw` is the one way to ask for the whole text.
 
     Attributes:
         raw: The blob's text, exactly as in the file.
@@ -32,8 +33,8 @@ class Secured:
     raw: str = attrs.field(validator=attrs.validators.instance_of(str))
 
     def __str__(self) -> str:
-        """Return the whole blob."""
-        return self.raw
+        """Return the shortened blob (see :meth:`redacted`); :attr:`raw` holds all of it."""
+        return self.redacted()
 
     def __repr__(self) -> str:
         """Show a shortened blob: enough to tell two apart, never enough to leak one."""

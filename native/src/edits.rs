@@ -1,0 +1,189 @@
+//! Helpers of the edit path: finding what changed without a loop in Python over every list
+//! of a record, and splicing edits into a text with one copy of it.
+//!
+//! Each has a pure-Python equivalent in newsrecord (`_bind/snapshot.py`,
+//! `_write/splice.py`) that gives the same result; these only make it cost less.
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString};
+
+/// Whether each list of `values` has the length of the tuple at the same place of `olds`
+/// and holds the very same objects (by identity, not equality) in the same order.
+#[pyfunction]
+pub fn same_items(values: &Bound<'_, PyList>, olds: &Bound<'_, PyList>) -> PyResult<bool> {
+    let count = values.len();
+    if olds.len() != count {
+        return Ok(false);
+    }
+    // SAFETY: both are lists (checked by the signature) that nothing changes while the
+    // GIL is held; each item is checked to be a list or a tuple before its storage is read.
+    unsafe {
+        let values = values.as_ptr();
+        let olds = olds.as_ptr();
+        for index in 0..count as ffi::Py_ssize_t {
+            let now = ffi::PyList_GET_ITEM(values, index);
+            let old = ffi::PyList_GET_ITEM(olds, index);
+            if ffi::PyList_Check(now) == 0 || ffi::PyTuple_Check(old) == 0 {
+                return Err(PyTypeError::new_err("same_items() takes lists and tuples"));
+            }
+            let length = ffi::PyList_GET_SIZE(now);
+            if length != ffi::PyTuple_GET_SIZE(old) {
+                return Ok(false);
+            }
+            for item in 0..length {
+                if ffi::PyList_GET_ITEM(now, item) != ffi::PyTuple_GET_ITEM(old, item) {
+                    return Ok(false);
+                }
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Whether every dict of `dicts` is empty.
+#[pyfunction]
+pub fn all_empty(dicts: &Bound<'_, PyList>) -> PyResult<bool> {
+    // SAFETY: as in `same_items`; each item is checked to be a dict.
+    unsafe {
+        let dicts = dicts.as_ptr();
+        for index in 0..ffi::PyList_GET_SIZE(dicts) {
+            let dict = ffi::PyList_GET_ITEM(dicts, index);
+            if ffi::PyDict_Check(dict) == 0 {
+                return Err(PyTypeError::new_err("all_empty() takes a list of dicts"));
+            }
+            if ffi::PyDict_Size(dict) != 0 {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// The largest code point a string of this storage may hold.
+unsafe fn ceiling(text: *mut ffi::PyObject) -> u32 {
+    match ffi::PyUnicode_KIND(text) {
+        ffi::PyUnicode_1BYTE_KIND if ffi::PyUnicode_IS_ASCII(text) != 0 => 0x7f,
+        ffi::PyUnicode_1BYTE_KIND => 0xff,
+        ffi::PyUnicode_2BYTE_KIND => 0xffff,
+        _ => 0x10_ffff,
+    }
+}
+
+/// The code points above this one need the storage of `ceiling` (none, for ASCII).
+fn floor_of(ceiling: u32) -> u32 {
+    match ceiling {
+        0x7f => u32::MAX,
+        0xff => 0x7f,
+        0xffff => 0xff,
+        _ => 0xffff,
+    }
+}
+
+/// The code point at `at` of a string's storage.
+unsafe fn read(kind: u32, data: *mut std::ffi::c_void, at: isize) -> u32 {
+    match kind {
+        ffi::PyUnicode_1BYTE_KIND => u32::from(*data.cast::<u8>().offset(at)),
+        ffi::PyUnicode_2BYTE_KIND => u32::from(*data.cast::<u16>().offset(at)),
+        _ => *data.cast::<u32>().offset(at),
+    }
+}
+
+/// The ceiling of a string whose largest code point is `point`.
+fn ceiling_of(point: u32) -> u32 {
+    match point {
+        0..=0x7f => 0x7f,
+        0x80..=0xff => 0xff,
+        0x100..=0xffff => 0xffff,
+        _ => 0x10_ffff,
+    }
+}
+
+/// `text` with each `(start, end, new)` of `edits` (sorted, not overlapping, within the
+/// text) replacing `text[start:end]`: the same string as joining the slices, made with one
+/// copy of the text instead of two.
+///
+/// Python keeps each string in the narrowest storage its characters fit (and compares
+/// strings of different storage as unequal), so the result's storage is worked out first:
+/// the widest of the inserted texts' and of the kept text's. The kept text needs the whole
+/// text's storage unless the edits removed every character that needed it, which only a
+/// look at the removed parts (small) can rule out; only then is the kept text read through.
+#[pyfunction]
+pub fn splice<'py>(
+    py: Python<'py>,
+    text: &Bound<'py, PyString>,
+    edits: Vec<(isize, isize, Bound<'py, PyString>)>,
+) -> PyResult<Bound<'py, PyString>> {
+    // SAFETY: the strings are ready (made by Python code) and are read within their
+    // lengths, which are checked against every offset first.
+    unsafe {
+        let raw = text.as_ptr();
+        let length = ffi::PyUnicode_GET_LENGTH(raw);
+        let whole = ceiling(raw);
+        let floor = floor_of(whole);
+        let kind = ffi::PyUnicode_KIND(raw);
+        let data = ffi::PyUnicode_DATA(raw);
+        let mut total = length;
+        let mut position = 0;
+        let mut inserted = 0x7f;
+        let mut removed_wide = false;
+        for (start, end, new) in &edits {
+            let (start, end) = (*start, *end);
+            if start < position || end < start || end > length {
+                return Err(PyValueError::new_err(
+                    "splice() takes sorted edits within the text",
+                ));
+            }
+            removed_wide = removed_wide || (start..end).any(|at| read(kind, data, at) > floor);
+            inserted = inserted.max(ceiling(new.as_ptr()));
+            total += ffi::PyUnicode_GET_LENGTH(new.as_ptr()) - (end - start);
+            position = end;
+        }
+        let kept = if removed_wide {
+            // Read the kept text until a character that needs the whole storage.
+            let mut widest = 0;
+            let mut from = 0;
+            for (start, end, _) in edits
+                .iter()
+                .map(|(s, e, n)| (*s, *e, n))
+                .chain([(length, length, text)])
+            {
+                for at in from..start {
+                    widest = widest.max(read(kind, data, at));
+                    if widest > floor {
+                        break;
+                    }
+                }
+                if widest > floor {
+                    break;
+                }
+                from = end;
+            }
+            ceiling_of(widest)
+        } else {
+            whole
+        };
+        let made = ffi::PyUnicode_New(total, kept.max(inserted) as ffi::Py_UCS4);
+        if made.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        let result = Bound::from_owned_ptr(py, made);
+        let mut written = 0;
+        let mut copy = |from: *mut ffi::PyObject, start: isize, count: isize| -> PyResult<()> {
+            if count > 0 && ffi::PyUnicode_CopyCharacters(made, written, from, start, count) < 0 {
+                return Err(PyErr::fetch(py));
+            }
+            written += count;
+            Ok(())
+        };
+        let mut from = 0;
+        for (start, end, new) in &edits {
+            copy(raw, from, start - from)?;
+            copy(new.as_ptr(), 0, ffi::PyUnicode_GET_LENGTH(new.as_ptr()))?;
+            from = *end;
+        }
+        copy(raw, from, length - from)?;
+        Ok(result.cast_into_unchecked::<PyString>())
+    }
+}

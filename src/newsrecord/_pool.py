@@ -1,0 +1,152 @@
+"""Running a task over many items in batches, in worker processes when it pays.
+
+The command line's runs (validate, fmt, bulk edits) and :func:`newsrecord.export_records`
+share it. Nothing here knows what a record is.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+__all__ = ["POOL_THRESHOLD", "default_jobs", "run_batches", "run_items"]
+
+T = TypeVar("T")
+I = TypeVar("I")  # noqa: E741  # an item
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not every platform has affinity masks
+        return os.cpu_count() or 1
+
+
+_FIRST_BATCH: Final = 32
+_LARGEST_BATCH: Final = 256
+"""Files per task: the first tasks are small, so that every worker starts at once and a
+small run is spread evenly; later ones grow until a task's work (tens of milliseconds)
+dwarfs what it costs to send it to a worker and its results back."""
+
+
+POOL_THRESHOLD: Final = 200
+"""Fewer files than this are checked in the main process: the run is over in a blink."""
+
+
+def _batches(items: Iterable[I]) -> Iterator[list[I]]:
+    size = _FIRST_BATCH
+    batch: list[I] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+            size = min(2 * size, _LARGEST_BATCH)
+    if batch:
+        yield batch
+
+
+def run_batches(
+    task: Callable[[list[str], Any], list[T]],
+    paths: Iterable[os.PathLike[str] | str],
+    option: Any,
+    jobs: int,
+) -> Iterator[tuple[str, T]]:
+    """Run *task* over batches of *paths* (as ``str``); see :func:`run_items`."""
+    return run_items(task, (os.fspath(path) for path in paths), option, jobs)
+
+
+def run_items(
+    task: Callable[[list[I], Any], list[T]],
+    items: Iterable[I],
+    option: Any,
+    jobs: int,
+) -> Iterator[tuple[I, T]]:
+    """Run *task* over batches of *items*, in worker processes when it pays; keep order.
+
+    *task* gets a batch and *option* and returns one result per item; it and the items
+    must pickle. Results come back in the order of *items*, so output is the same at any
+    *jobs*. At most a few batches per worker are in flight, so memory stays flat on any
+    tree.
+    """
+    batches = _batches(items)
+    head: list[list[I]] = []
+    count = 0
+    for batch in batches:
+        head.append(batch)
+        count += len(batch)
+        if count >= POOL_THRESHOLD:
+            break
+    if jobs == 1 or count < POOL_THRESHOLD:
+        # A short run, or one worker: starting processes would cost more than it saves.
+        for batch in itertools.chain(head, batches):
+            yield from zip(batch, task(batch, option), strict=True)
+        return
+    # Imported here: a short run never needs it, and its import is felt at start-up.
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
+    pending: collections.deque[tuple[list[I], Future[list[T]]]] = collections.deque()
+    try:
+        for batch in itertools.chain(head, batches):
+            pending.append((batch, pool.submit(_run_task, task, batch, option)))
+            if len(pending) >= 4 * jobs:
+                done, future = pending.popleft()
+                yield from zip(done, future.result(), strict=True)
+        while pending:
+            done, future = pending.popleft()
+            yield from zip(done, future.result(), strict=True)
+    except KeyboardInterrupt:
+        # The workers ignore Ctrl-C (see _start_worker), and the batches already sent
+        # would keep the exit waiting for seconds: stop them. (Python 3.14 has
+        # terminate_workers() for this.) Each unwinds what it was doing first.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        raise
+    finally:
+        # Also on Ctrl-C or a closed pipe: do not wait for batches nobody will read.
+        pool.shutdown(wait=not pending, cancel_futures=True)
+
+
+class _Terminated(BaseException):
+    """Raised in a busy worker by SIGTERM, so that what it was doing unwinds.
+
+    A save that was under way then removes its temporary file before the worker exits.
+    """
+
+
+_busy = False
+"""Whether this worker is running a task (and SIGTERM should unwind it)."""
+
+
+def _start_worker() -> None:
+    # Ctrl-C reaches every process of the terminal's group; the main process handles it
+    # (and stops the workers). A worker that took it too would print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum: int, _: object) -> None:
+    if _busy:
+        raise _Terminated
+    os._exit(128 + signum)  # idle: nothing to unwind, and no traceback to print
+
+
+def _run_task(task: Callable[[list[I], Any], list[T]], batch: list[I], option: Any) -> list[T]:
+    """Run *task* in a worker; a SIGTERM in it unwinds it, then ends the worker."""
+    global _busy  # noqa: PLW0603  # per worker process: read by the signal handler
+    _busy = True
+    try:
+        return task(batch, option)
+    except _Terminated:
+        os._exit(128 + signal.SIGTERM)
+    finally:
+        _busy = False

@@ -1,0 +1,36 @@
+"""The write stage's scalar renderer: whatever style it picks, the text reads back."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import newsrecord
+from newsrecord._write import render
+
+# Text with the characters that make block scalars hard: line breaks (runs of them,
+# leading and trailing), spaces, tabs, and text beyond ASCII.
+_TEXTS = st.text(st.sampled_from(["a", "b", "\n", "\n", " ", "\t", "¹", "#", ":"]), max_size=14)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("style", [">", "|", "'", '"', ""])
+@given(text=_TEXTS)
+def test_a_rendered_scalar_reads_back_as_its_text(text: str, style: str, newline: str) -> None:
+    rendered = render.render_scalar(text, style, indent="  ", newline=newline)
+    source = newline.join(["---", "title: x", f"excerpt: {rendered}", "---", ""])
+    assert newsrecord.loads(source).record.excerpt == text
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("a\nb", ">-\n  a\n\n  b"),  # one break: one empty line
+        ("a\n\nb", ">-\n  a\n\n\n  b"),  # two breaks: two empty lines
+        ("\na", ">-\n\n  a"),  # a leading break is an empty line as it is
+        ("a\n", ">\n  a"),
+    ],
+)
+def test_folded_text_writes_one_empty_line_per_break(text: str, folded: str) -> None:
+    assert render.render_scalar(text, ">", indent="  ") == folded
