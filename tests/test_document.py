@@ -207,3 +207,23 @@ def test_a_record_held_across_a_repair_goes_on_editing_the_document() -> None:
     assert [problem.message.split(":")[0] for problem in doc.repair()] == ["duplicate-keys"]
     record.heat = 7
     assert doc.dumps() == "---\ntitle: a\ntype: article\nheat: 7\n---\nbody\n"
+
+
+def test_a_repair_that_cannot_be_made_safely_raises_a_record_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsrecord._write import splice
+
+    text = "---\ntitle: a\ntype: article\nheat: 1\nheat: 2\n---\nbody\n"
+    doc = newsrecord.loads(text)
+
+    def broken(current: str, edits: object) -> str:
+        raise splice.SpliceError("overlapping edits")  # as a bug of the splicer would
+
+    monkeypatch.setattr(splice, "apply_edits", broken)
+    with pytest.raises(newsrecord.RecordError, match="'duplicate-keys' would change"):
+        doc.repair()
+    monkeypatch.undo()
+    assert doc.dumps() == text
+    doc.record.heat = 3
+    assert doc.dumps() == text.replace("heat: 2", "heat: 3")

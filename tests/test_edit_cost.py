@@ -252,18 +252,23 @@ def test_a_scalar_that_swallows_the_rest_of_its_line_is_caught(
         document.dumps()
 
 
-def test_saving_starts_a_new_snapshot_and_forgets_the_old(tmp_path: Any, seed_text: str) -> None:
+def test_saving_starts_a_new_snapshot_of_the_same_record(tmp_path: Any, seed_text: str) -> None:
     path = tmp_path / "record.md"
     path.write_text(seed_text, encoding="utf-8", newline="")
     document = newsrecord.load(path)
-    old_record = document.record
-    old_record.heat = 1
+    record = document.record
+    old_snapshot = document._snapshot
+    record.heat = 1
     document.save()
-    assert id(old_record) not in WATCHED or WATCHED[id(old_record)] is not document._snapshot
-    document.record.heat = 2
-    assert "heat: 2" in document.dumps()
-    old_record.heat = 3  # the record saved before is no longer the document's
-    assert "heat: 2" in document.dumps()
+    # The caller's record stays the document's, watched by a snapshot of the saved text.
+    assert document.record is record
+    assert document._snapshot is not old_snapshot
+    assert document._snapshot is not None
+    assert WATCHED[id(record)] is document._snapshot.touched
+    assert document._snapshot.changes(record) == []
+    record.heat = 3
+    assert changed_lines(path.read_text(encoding="utf-8"), document.dumps()) == 1
+    assert "heat: 3" in document.dumps()
 
 
 def test_objects_of_a_dropped_document_are_no_longer_watched(seed_text: str) -> None:
