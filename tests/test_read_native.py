@@ -437,6 +437,11 @@ def test_splice_narrows_the_storage_when_the_wide_characters_are_cut() -> None:
         ("é一😀x", [(1, 3, "y")]),
         ("😀" * 3 + "é", [(0, 3, "")]),
         ("ab", [(1, 1, "😀")]),
+        # Latin-1 cut from before ASCII text: CPython's PyUnicode_CopyCharacters would
+        # check the source's first characters, not the copied ones, and refuse.
+        ("éab", [(0, 1, "")]),
+        ("aébcd", [(1, 2, "")]),
+        ("ÿ" * 3 + "abc", [(0, 3, "")]),
     ):
         spliced = newsrecord_native.splice(text, edits)
         joined = _joined(text, edits)

@@ -231,6 +231,14 @@ class _Owner:
                     self.walk(item, old[index], new[index], self.item(item))
                 else:
                     self.add(*self.item(item))
+            dash = self.planner._dash(node.items[0])
+            if prefix == 0 and self.text[line_start(self.text, dash) : dash].strip():
+                # A list that starts on its parent item's dash line (- - x): when its first
+                # items go, the first that stays moves up to that line, as a first key does.
+                self.lines.add(self.line(dash))
+                staying = prefix + len(middle_old)
+                if paired == 0 and staying < len(node.items):
+                    self.lines.add(self.line(self.planner._dash(node.items[staying])))
             return
         self.add(*span)
 
@@ -585,3 +593,14 @@ def test_overlapping_edits_are_a_splice_error_naming_the_offset() -> None:
     with pytest.raises(splice.SpliceError, match=r"^overlapping edits at offset 2: "):
         splice.apply_edits("abcdef", edits)
     assert splice.apply_edits("abcdef", [splice.Edit(2, 2, "y"), splice.Edit(2, 4, "")]) == "abyef"
+
+
+def test_the_first_item_of_a_list_on_its_parent_dash_line_goes() -> None:
+    # Found by the random edits: the item that stays moves up to the parent's dash line.
+    text = "---\ntitle: T\nA:\n  - - null\n    - false\n---\nbody\n"
+    doc = newsrecord.loads(text)
+    del doc.record.extra["A"][0][0]
+    edited = doc.dumps()
+    assert newsrecord.loads(edited).record.extra == {"A": [[False]]}
+    assert changed_lines(text, edited) == ["-  - - null", "-    - false", "+  - - false"]
+    _check_edit(newsrecord.loads(text), newsrecord.loads(edited).record, edited)

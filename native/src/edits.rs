@@ -170,8 +170,25 @@ pub fn splice<'py>(
         }
         let result = Bound::from_owned_ptr(py, made);
         let mut written = 0;
+        let into_kind = ffi::PyUnicode_KIND(made);
+        let into_data = ffi::PyUnicode_DATA(made).cast::<u8>();
         let mut copy = |from: *mut ffi::PyObject, start: isize, count: isize| -> PyResult<()> {
-            if count > 0 && ffi::PyUnicode_CopyCharacters(made, written, from, start, count) < 0 {
+            if count <= 0 {
+                return Ok(());
+            }
+            let from_kind = ffi::PyUnicode_KIND(from);
+            if from_kind == into_kind {
+                // The same storage: copy the code units, which fit (the storage was worked
+                // out above). Not PyUnicode_CopyCharacters: copying Latin-1 text into an
+                // ASCII string, it checks the source's first `count` characters rather than
+                // those from `start`, and refuses an ASCII slice of a Latin-1 string.
+                let width = from_kind as usize; // 1, 2 or 4 bytes a code unit
+                std::ptr::copy_nonoverlapping(
+                    ffi::PyUnicode_DATA(from).cast::<u8>().add(start as usize * width),
+                    into_data.add(written as usize * width),
+                    count as usize * width,
+                );
+            } else if ffi::PyUnicode_CopyCharacters(made, written, from, start, count) < 0 {
                 return Err(PyErr::fetch(py));
             }
             written += count;
