@@ -12,7 +12,11 @@ in the check for a '%' directive.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
+from pathlib import Path
 
 import attrs
 
@@ -158,3 +162,45 @@ FAMILIES: tuple[Family, ...] = (
     # Known: Price's pattern "[^\d.,-]*\s*..." reads blanks two ways (model/price.py).
     Family("a price of blanks", lambda n: "a" + " " * n + "x", _price_amount, 2_000, "", 50_000),
 )
+
+
+# --- the hang guard: every family at its largest size, in a child process -----------------
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+_GUARD = textwrap.dedent(
+    """
+    import faulthandler, os, sys
+    sys.path.insert(0, sys.argv[1])
+    from tests.hostile_inputs import FAMILIES
+    if os.environ.get("NEWSRECORD_PURE_PYTHON"):
+        from newsrecord._read import events
+        assert not events.HAVE_C_PARSER  # the path under test is the pure-Python one
+    for number in map(int, sys.argv[3:]):
+        family = FAMILIES[number]
+        data = family.make(family.guard_size)
+        # Not signal.alarm: a regular expression stuck in C never returns to Python to
+        # see it; faulthandler's thread ends the process whatever the main thread does.
+        faulthandler.dump_traceback_later(float(sys.argv[2]), exit=True)
+        family.feed(data)
+        faulthandler.cancel_dump_traceback_later()
+        print(number, flush=True)
+    """
+)
+
+
+def assert_within_budget(budget: float, env: dict[str, str] | None = None) -> None:
+    """Feed every family without an owner, each at its largest size, within *budget* s."""
+    numbers = [i for i, family in enumerate(FAMILIES) if not family.owner]
+    done = subprocess.run(  # noqa: S603  # our own interpreter and script
+        [sys.executable, "-c", _GUARD, str(_ROOT), str(budget), *map(str, numbers)],
+        capture_output=True,
+        text=True,
+        timeout=60 + budget * len(numbers),
+        check=False,
+        env=env,
+    )
+    finished = [int(line) for line in done.stdout.split()]
+    stuck = FAMILIES[numbers[len(finished)]].name if len(finished) < len(numbers) else None
+    assert done.returncode == 0, f"{stuck!r} took over {budget} s:\n{done.stderr[-2000:]}"
+    assert finished == numbers

@@ -18,7 +18,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from click.testing import CliRunner
 from fuzz.mutations import mutate, seed_texts
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.hostile_inputs import FAMILIES
+from tests.hostile_inputs import assert_within_budget
 
 import newsrecord
 from newsrecord import document, files
@@ -44,41 +43,9 @@ BUDGET = 2.0
 
 # --- the hang guard -------------------------------------------------------------------------
 
-_GUARD = textwrap.dedent(
-    """
-    import faulthandler, sys
-    sys.path.insert(0, sys.argv[1])
-    from tests.hostile_inputs import FAMILIES
-    for number in map(int, sys.argv[3:]):
-        family = FAMILIES[number]
-        data = family.make(family.guard_size)
-        # Not signal.alarm: a regular expression stuck in C never returns to Python to
-        # see it; faulthandler's thread ends the process whatever the main thread does.
-        faulthandler.dump_traceback_later(float(sys.argv[2]), exit=True)
-        family.feed(data)
-        faulthandler.cancel_dump_traceback_later()
-        print(number, flush=True)
-    """
-)
-
-
-def _guarded(numbers: list[int]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603  # our own interpreter and script
-        [sys.executable, "-c", _GUARD, str(ROOT), str(BUDGET), *map(str, numbers)],
-        capture_output=True,
-        text=True,
-        timeout=60 + BUDGET * len(numbers),
-        check=False,
-    )
-
 
 def test_every_fixed_family_runs_within_the_budget_at_its_largest_size() -> None:
-    numbers = [i for i, family in enumerate(FAMILIES) if not family.owner]
-    done = _guarded(numbers)
-    finished = [int(line) for line in done.stdout.split()]
-    stuck = FAMILIES[numbers[len(finished)]].name if len(finished) < len(numbers) else None
-    assert done.returncode == 0, f"{stuck!r} took over {BUDGET} s:\n{done.stderr[-2000:]}"
-    assert finished == numbers
+    assert_within_budget(BUDGET)
 
 
 def test_the_crlf_hang_of_issue_11_is_gone_from_every_parser(

@@ -9,9 +9,6 @@ the hang guard's budget on that path too.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.loader import BaseLoader
-from tests.hostile_inputs import FAMILIES
+from tests.hostile_inputs import assert_within_budget
 
 import newsrecord
 from newsrecord._read import events as _events
@@ -97,41 +94,11 @@ def test_deep_flow_nesting_is_refused_at_the_limit_by_the_pure_python_parser(
     assert (caught.value.line, caught.value.column) == (2, 67)
 
 
-_GUARD = textwrap.dedent(
-    """
-    import faulthandler, sys
-    sys.path.insert(0, sys.argv[1])
-    from newsrecord._read import events
-    from tests.hostile_inputs import FAMILIES
-    assert not events.HAVE_C_PARSER
-    for number in map(int, sys.argv[3:]):
-        family = FAMILIES[number]
-        data = family.make(family.guard_size)
-        faulthandler.dump_traceback_later(float(sys.argv[2]), exit=True)
-        family.feed(data)
-        faulthandler.cancel_dump_traceback_later()
-        print(number, flush=True)
-    """
-)
-
-
 @pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "events-only"])
 def test_every_family_runs_within_the_budget_on_the_pure_python_path(fast_path: bool) -> None:
-    numbers = [i for i, family in enumerate(FAMILIES) if not family.owner]
     env = {**os.environ, "NEWSRECORD_PURE_PYTHON": "1"}
     budget = BUDGET
     if not fast_path:
         env["NEWSRECORD_NO_FAST_PATH"] = "1"
         budget = EVENTS_ONLY_BUDGET
-    done = subprocess.run(  # noqa: S603  # our own interpreter and script
-        [sys.executable, "-c", _GUARD, str(ROOT), str(budget), *map(str, numbers)],
-        capture_output=True,
-        text=True,
-        timeout=60 + budget * len(numbers),
-        check=False,
-        env=env,
-    )
-    finished = [int(line) for line in done.stdout.split()]
-    stuck = FAMILIES[numbers[len(finished)]].name if len(finished) < len(numbers) else None
-    assert done.returncode == 0, f"{stuck!r} took over {budget} s:\n{done.stderr[-2000:]}"
-    assert finished == numbers
+    assert_within_budget(budget, env)
