@@ -201,6 +201,42 @@ def test_a_record_held_across_saves_goes_on_editing_the_file(
     ]
 
 
+def test_after_a_save_the_document_stands_for_the_saved_text(
+    tmp_path: Path, seed_text: str
+) -> None:
+    # save() keeps the record it wrote and parses the new text's nodes: places, the
+    # record as loaded and further splices are those of the saved text.
+    path = tmp_path / "a.md"
+    path.write_text(seed_text, encoding="utf-8")
+    doc = newsrecord.load(path)
+    before = doc.locate("secured")
+    assert before is not None
+    doc.record.topics[0:0] = ["One", "Two"]  # two lines above the blob
+    doc.save()
+    assert doc.text == path.read_text(encoding="utf-8") == doc.dumps()
+    assert not doc.is_modified()
+    assert doc.locate("secured") == (before[0] + 2, before[1])
+    assert doc.original() == newsrecord.load(path).record == doc.record
+    doc.record.heat = 5
+    assert _diff(path.read_text(encoding="utf-8"), doc.dumps()) == ["-heat: 38\n", "+heat: 5\n"]
+
+
+def test_a_record_of_another_kind_saved_makes_the_document_of_that_kind(
+    tmp_path: Path, seed_text: str
+) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(seed_text, encoding="utf-8")
+    doc = newsrecord.load(path)
+    article = doc.record
+    video = newsrecord.Video(title=article.title, type="video", heat=3)
+    doc.record = video
+    doc.save()
+    assert doc.kind is newsrecord.Video and doc.record is video
+    assert newsrecord.load(path).record == video == doc.original()
+    video.heat = 4
+    assert _diff(path.read_text(encoding="utf-8"), doc.dumps()) == ["-heat: 3\n", "+heat: 4\n"]
+
+
 def test_a_record_held_across_a_repair_goes_on_editing_the_document() -> None:
     doc = newsrecord.loads("---\ntitle: a\ntype: article\nheat: 1\nheat: 2\n---\nbody\n")
     record = doc.record

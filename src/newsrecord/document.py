@@ -100,19 +100,7 @@ class Document:
 
     def _read(self, text: str, *, strict: bool) -> None:
         """Parse *text* as the document's current front matter (the body aside)."""
-        self._current = text
-        self._index = LineIndex(text)
-        self._parts = split(text, self.path)
-        self._duplicates: list[Duplicate] = []
-        self._root = parse.parse(
-            text,
-            self._parts.yaml_start,
-            self._parts.yaml_end,
-            self._index,
-            self.path,
-            self._limits,
-            self._duplicates,
-        )
+        self._parse(text)
         kind = self._forced
         cls = kind or kinds.kind_of_node(self._root, self.path)
         self._kind = cls
@@ -147,6 +135,22 @@ class Document:
         assert not isinstance(built, list)  # noqa: S101  # problems would have been raised
         self._record = built
         self._snapshot = Snapshot(built, self._root)
+
+    def _parse(self, text: str) -> None:
+        """Make *text* the current text and parse its nodes; build no record."""
+        self._current = text
+        self._index = LineIndex(text)
+        self._parts = split(text, self.path)
+        self._duplicates: list[Duplicate] = []
+        self._root = parse.parse(
+            text,
+            self._parts.yaml_start,
+            self._parts.yaml_end,
+            self._index,
+            self.path,
+            self._limits,
+            self._duplicates,
+        )
 
     @property
     def record(self) -> AnyRecord:
@@ -693,16 +697,31 @@ class Document:
             self._snapshot = Snapshot(kept, self._root)
 
     def _reset(self, text: str, path: str | None) -> None:
-        """Stand for *text*, now on disk at *path*: further edits are relative to it."""
-        # The kind is forced only when the text alone would choose another: forcing it
-        # takes the slower checked path.
-        fresh = Document(text, path=path, kind=self._forced, limits=self._limits, strict=False)
-        if self._record is not None and fresh.kind is not type(self._record):
-            kind = type(self._record)
-            fresh = Document(text, path=path, kind=kind, limits=self._limits, strict=False)
-        fresh._keep_record(self._record)
-        for name in self.__slots__:
-            setattr(self, name, getattr(fresh, name))
+        """Stand for *text*, now on disk at *path*: further edits are relative to it.
+
+        *text* is what :meth:`dumps` gave, which it checked to read back as the record as
+        edited. So no record is built again: only the nodes of the new text are parsed
+        (the next edit needs their spans), and the record the caller may hold (``rec =
+        doc.record; rec.heat = 2; doc.save()``) stays the document's record, watched by a
+        new snapshot, so that an edit made through it after the save is seen by the next.
+        """
+        self.path = path
+        self._text = text
+        record = self._record
+        if record is None:
+            # Values that do not fit the model: edits by field path are in the current
+            # text already, and only the body can have changed since.
+            if text != self._current:
+                self._read(text, strict=False)
+            self.body = text[self._parts.body_start :]
+            return
+        self.newline = newline_of(text)
+        self._parse(text)
+        self._kind = type(record)
+        self._invalid = []
+        self._plain = None
+        self._snapshot = Snapshot(record, self._root)
+        self.body = text[self._parts.body_start :]
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the text, the record and the body; the nodes are parsed again on load.
