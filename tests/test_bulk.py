@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -352,19 +353,55 @@ def test_batch_durability_syncs_once_at_the_end(tmp_path: Path, fsyncs: list[int
     ]
 
 
-def test_a_large_batch_ends_with_one_sync(
+def test_a_large_batch_ends_with_one_sync_per_file_system(
     tmp_path: Path, fsyncs: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from newsrecord import files
+
     site = make_site(tmp_path, count=40)
-    syncs: list[None] = []
-    monkeypatch.setattr(os, "sync", lambda: syncs.append(None))
+    synced: list[int] = []
+
+    def syncfs(handle: int) -> int:
+        synced.append(os.fstat(handle).st_dev)
+        return 0
+
+    monkeypatch.setattr(files, "_syncfs", lambda: syncfs)
+    monkeypatch.setattr(os, "sync", lambda: pytest.fail("sync() flushes every disk"))
     paths = sorted((site / "news").glob("0*.md")) + sorted((site / "archive").glob("0*.md"))
     with newsrecord.Batch():
         _edit_all(paths, "batch")
     if sys.platform == "linux":
-        assert (len(syncs), len(fsyncs)) == (1, 0)
+        # Two folders on one file system: one syncfs().
+        assert (synced, len(fsyncs)) == ([site.stat().st_dev], 0)
     else:
-        assert (len(syncs), len(fsyncs)) == (0, len(paths) + 2)
+        assert (synced, len(fsyncs)) == ([], len(paths) + 2)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="syncfs() is Linux's")
+def test_a_failed_write_back_fails_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord import files
+
+    monkeypatch.setattr(files, "_syncfs", lambda: lambda handle: errno.EIO)
+    site = make_site(tmp_path, count=40)
+    with pytest.raises(OSError, match="Input/output error") as raised, newsrecord.Batch():
+        _edit_all(sorted(site.glob("*/0*.md")), "batch")
+    assert raised.value.errno == errno.EIO
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="syncfs() is Linux's")
+def test_syncfs_is_called_for_real_and_falls_back_to_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord import files
+
+    files.sync_file_systems([tmp_path, tmp_path / "gone"])  # the real call: no error
+    synced: list[None] = []
+    monkeypatch.setattr(files, "_syncfs", lambda: None)
+    monkeypatch.setattr(os, "sync", lambda: synced.append(None))
+    files.sync_file_systems([tmp_path])
+    assert synced == [None]
 
 
 def test_no_durability_never_syncs(tmp_path: Path, fsyncs: list[int]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import errno
 import fnmatch
 import itertools
 import os
@@ -34,6 +35,7 @@ __all__ = [
     "iter_record_files",
     "open_regular",
     "replace_if_unchanged",
+    "sync_file_systems",
     "walk",
     "walk_entries",
     "write_atomically",
@@ -369,8 +371,63 @@ def check_durability(durability: str) -> Batch | None:
 
 
 _SYNC_ALL_FROM: Final = 16
-"""From this many files on, a batch ends with one ``sync()`` (on Linux) rather than an
-``fsync`` per file and folder."""
+"""From this many files on, a batch ends with one ``syncfs()`` per file system (on Linux)
+rather than an ``fsync`` per file and folder."""
+
+
+def _syncfs() -> Callable[[int], int] | None:
+    """The C library's ``syncfs(fd)``, or None where there is none (it is Linux's)."""
+    import ctypes  # noqa: PLC0415  # only batches of many files need it
+
+    try:
+        function = ctypes.CDLL(None, use_errno=True).syncfs
+    except (AttributeError, OSError):
+        return None
+    function.argtypes = [ctypes.c_int]
+    function.restype = ctypes.c_int
+
+    def call(handle: int) -> int:
+        return 0 if function(handle) == 0 else ctypes.get_errno() or errno.EIO
+
+    return call
+
+
+def sync_file_systems(folders: Iterable[Path]) -> None:
+    """Write out every file system that holds one of *folders*, each once, and wait.
+
+    ``syncfs()`` flushes only the file system of the files saved, not every disk of the
+    machine as ``sync()`` does, and (since Linux 5.8) reports a failed write-back, which
+    ``sync()`` cannot. Where the C library has no ``syncfs``, ``os.sync()`` does it.
+
+    Raises:
+        OSError: a folder could not be opened, or its file system reported a failed
+            write-back (the first such error, after trying all).
+    """
+    syncfs = _syncfs()
+    if syncfs is None:
+        os.sync()
+        return
+    done: set[int] = set()
+    failure: OSError | None = None
+    for folder in folders:
+        try:
+            handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except FileNotFoundError:
+            continue  # removed since: nothing of ours to sync there
+        except OSError as error:
+            failure = failure or error
+            continue
+        try:
+            device = os.fstat(handle).st_dev
+            if device not in done:
+                done.add(device)
+                number = syncfs(handle)
+                if number:
+                    failure = failure or OSError(number, os.strerror(number), str(folder))
+        finally:
+            os.close(handle)
+    if failure is not None:
+        raise failure
 
 
 class Batch:
@@ -379,8 +436,9 @@ class Batch:
     Syncing each file as it is saved costs two disk flushes per file, often more than
     the edit itself. Inside ``with Batch():`` such saves only write and rename; when
     the block ends (normally or by an exception) every file written is synced, then every
-    folder holding one, each once; on Linux, from 16 files on, one ``sync()`` call does
-    it for all (it writes out every file system, and waits until that is done). After
+    folder holding one, each once; on Linux, from 16 files on, one ``syncfs()`` call per
+    file system does it for all (it writes out that file system, and waits until that is
+    done). After
     the block, everything saved in it is as durable as with ``durability="full"``; a
     crash *during* the block can lose any of its saves (each file is then its old or its
     new version, or, on file systems that do not order data before renames, empty).
@@ -419,9 +477,9 @@ class Batch:
         files = list(dict.fromkeys(self.files))  # a file saved twice is synced once
         self.files = []
         if len(files) >= _SYNC_ALL_FROM and sys.platform == "linux":
-            # One sync() writes out every file and folder and, on Linux, returns when that
-            # is done; an fsync per file would cost a journal commit each.
-            os.sync()
+            # One syncfs() per file system writes out every file and folder and returns
+            # when that is done; an fsync per file would cost a journal commit each.
+            sync_file_systems(dict.fromkeys(path.parent for path in files))
             return
         failure: OSError | None = None
         folders: dict[Path, None] = {}
