@@ -1,4 +1,4 @@
-"""Helpers the test modules share: comparing texts line by line."""
+"""Helpers the test modules share: comparing texts line by line, chosen front matters."""
 
 from __future__ import annotations
 
@@ -9,3 +9,25 @@ def changed_lines(before: str, after: str) -> list[str]:
     """The lines a unified diff of two texts removes (``-``) and adds (``+``), in order."""
     diff = difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
     return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+FRONT_MATTERS = [
+    "a: 1\nb:\n  c: x  # c\n\n  d: y\n# com\ne:\n- 1\n- k: v\n  z: w\nf:\n  - p\n\ng: \n",
+    "heat: -2147483598\ndomain:\nname: 'it''s'\nx: \"\\u00e9\\x41\\t\\\"q\\\"\"\n",
+    "a:\n    b:\n        - c: 1\n          d: 2\n        -   e: 3\n            f: 4\n",
+    "a: b # c\r\nd:\r\n  - e\r\n",
+    "t: C# and F#\nu: a:b\nv: [1]\n",
+    "k: x\n  continued\n",
+    "k: |\n  block\n",
+    "true: x\n",
+    "k: v\nk: w\n",
+    'k: "unclosed\n  more"\n',
+    "k: &a x\nl: *a\n",
+    "k: !!str x\n",
+    "- a\n",
+    "k:\n- a\n-\n",
+    "k: - a\n",
+]
+"""Front matters (the text between the two ``---`` lines) at the edges of the fast scanners'
+subset: comments and blank lines, CRLF, deep indents, and what they must leave to the full
+parser (block scalars, anchors, tags, flow lists, keys written twice)."""
