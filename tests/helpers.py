@@ -1,4 +1,4 @@
-"""Helpers the test modules share: comparing texts line by line, chosen front matters."""
+"""Helpers the test modules share: comparing texts line by line, records and front matters."""
 
 from __future__ import annotations
 
@@ -10,6 +10,36 @@ def changed_lines(before: str, after: str) -> list[str]:
     diff = difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
     return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
 
+
+ARTICLE = """\
+---
+# kept: a comment
+title: "Old title"
+webUrl: "https://example.com/a"
+type: article
+heat: 38
+topics: [AI, Robots]
+images:
+  - url: "https://example.com/1.png"
+    width: 100
+related:
+  - title: "First"
+    webUrl: "https://example.com/r1"
+  - title: "Second"
+    webUrl: "https://example.com/r2"
+  - some-slug
+secured: "c2VjcmV0;aXZpdml2aXZpdml2aXZpdg=="
+custom:   {odd: spacing}
+---
+one
+two
+three
+four
+five
+"""
+"""A small article the diff and merge tests change: list items named by ``webUrl`` and by
+slug, a ``secured`` blob, an unknown key, and text a merge must keep as it is (the comment,
+the flow list, the odd spacing)."""
 
 FRONT_MATTERS = [
     "a: 1\nb:\n  c: x  # c\n\n  d: y\n# com\ne:\n- 1\n- k: v\n  z: w\nf:\n  - p\n\ng: \n",
