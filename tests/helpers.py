@@ -1,14 +1,43 @@
-"""Helpers the test modules share: comparing texts line by line, records and front matters."""
+"""Helpers the test modules share: the seed record, comparing texts line by line, a small
+course and article, and chosen front matters."""
 
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_9841d82d5199b387.txt"
+"""Our copy of the reference record (the ``seed_text`` fixture holds its text)."""
+SEED_BYTES = SEED.read_bytes()
+SEED_TEXT = SEED_BYTES.decode("utf-8")
+SECURED = SEED_TEXT.split('secured: "')[1].split('"')[0]
+"""The seed's whole ``secured`` blob: what output must never show unasked."""
 
 
 def changed_lines(before: str, after: str) -> list[str]:
     """The lines a unified diff of two texts removes (``-``) and adds (``+``), in order."""
     diff = difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
     return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+COURSE = """\
+---
+title: "Learn things"
+type: course
+price: Free
+length: PT13M34S
+ratings:
+  count: 10
+  average: 4.5
+heat: 3
+
+topics:
+  - AI
+
+---
+"""
+"""A course in the house style (``fmt`` leaves it as it is): a price, a duration, ratings
+and a topic, and no images or ``published`` key."""
 
 
 ARTICLE = """\
