@@ -111,6 +111,14 @@ def test_summary_counts_files_per_kind_of_change() -> None:
     )
 
 
+def test_summary_of_one_record_or_none() -> None:
+    hotter = edited(ARTICLE, lambda d: setattr(d.record, "heat", 1))
+    by_file = {"a.md": newsrecord.diff_records(newsrecord.loads(ARTICLE), hotter)}
+    assert newsrecord.summarize_changes(by_file) == "1 record, 1 changed: heat changed in 1"
+    assert newsrecord.summarize_changes({"a.md": []}) == "1 record: no changes"
+    assert newsrecord.summarize_changes({}) == "0 records: no changes"
+
+
 @given(heat=st.integers(min_value=0, max_value=10_000), topic=st.text(min_size=1, max_size=20))
 def test_diff_agrees_with_the_data(heat: int, topic: str) -> None:
     old = newsrecord.loads(ARTICLE)
