@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from tests.helpers import SEED_TEXT
 
 from newsrecord import document
 
@@ -24,7 +25,6 @@ settings.register_profile("mutation", max_examples=20, deadline=None, derandomiz
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "000_9841d82d5199b387.txt"
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -60,5 +60,5 @@ def corpus_files(request: pytest.FixtureRequest) -> list[Path]:
 
 @pytest.fixture(scope="session")
 def seed_text() -> str:
-    with SEED.open(encoding="utf-8", newline="") as stream:
-        return stream.read()
+    """The reference record's text, byte for byte (tests/helpers.py: ``SEED_TEXT``)."""
+    return SEED_TEXT

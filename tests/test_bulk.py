@@ -12,25 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from tests.helpers import COURSE, SECURED, SEED_TEXT
 
 import newsrecord
 from newsrecord.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED_TEXT = (ROOT / "seeds" / "000_9841d82d5199b387.txt").read_text(encoding="utf-8")
-SECURED = SEED_TEXT.split('secured: "')[1].split('"')[0]
-
-COURSE = """\
----
-title: "Learn things"
-type: course
-price: Free
-length: PT13M34S
-heat: 3
-topics:
-  - AI
----
-"""
 
 
 def run(*arguments: str | Path) -> Result:

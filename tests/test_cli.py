@@ -11,30 +11,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from tests.helpers import changed_lines
+from tests.helpers import COURSE, SECURED, SEED_BYTES, SEED_TEXT, changed_lines
 
 import newsrecord
 from newsrecord.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "000_9841d82d5199b387.txt"
-SEED_BYTES = SEED.read_bytes()
-SEED_TEXT = SEED_BYTES.decode("utf-8")
-SECURED = SEED_TEXT.split('secured: "')[1].split('"')[0]
 SHORT_SECURED = newsrecord.Secured(SECURED).redacted()
 RELATED_TITLE_LINE = next(line for line in SEED_TEXT.splitlines() if line.startswith("  - title:"))
-
-# A course in the house style.
-COURSE = """\
----
-title: "Learn things"
-type: course
-price: Free
-length: PT13M34S
-heat: 3
-
----
-"""
 
 # The same article as a careless hand would write it: keys out of order, other quotes,
 # a flow list. The canonical house style rewrites all of that.

@@ -10,34 +10,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.helpers import ARTICLE
 
 import newsrecord
 from newsrecord.cli import main
-
-ARTICLE = """\
----
-title: "Old title"
-webUrl: "https://example.com/a"
-type: article
-heat: 38
-topics:
-  - AI
-  - Robots
-images:
-  - url: "https://example.com/1.png"
-    width: 100
-related:
-  - title: "First"
-    webUrl: "https://example.com/r1"
-  - title: "Second"
-    webUrl: "https://example.com/r2"
-  - some-slug
-secured: "c2VjcmV0;aXZpdml2aXZpdml2aXZpdg=="
-custom: 1
----
-line one
-line two
-"""
 
 
 def edited(text: str, change: object) -> newsrecord.Document:
@@ -108,7 +84,8 @@ def test_secured_is_only_ever_changed() -> None:
 
 
 def test_body_changes_are_counted_in_lines() -> None:
-    new = edited(ARTICLE, lambda d: setattr(d, "body", "line one\nline 2\nline three\nfour\n"))
+    body = "one\n2\nthree\nfour\nfive\nsix\nseven\n"
+    new = edited(ARTICLE, lambda d: setattr(d, "body", body))
     assert lines(ARTICLE, new) == ["body: changed (+3 -1 lines)"]
 
 
@@ -132,6 +109,14 @@ def test_summary_counts_files_per_kind_of_change() -> None:
     assert newsrecord.summarize_changes(by_file) == (
         "4 records, 3 changed: topics +1 in 2; heat changed in 1"
     )
+
+
+def test_summary_of_one_record_or_none() -> None:
+    hotter = edited(ARTICLE, lambda d: setattr(d.record, "heat", 1))
+    by_file = {"a.md": newsrecord.diff_records(newsrecord.loads(ARTICLE), hotter)}
+    assert newsrecord.summarize_changes(by_file) == "1 record, 1 changed: heat changed in 1"
+    assert newsrecord.summarize_changes({"a.md": []}) == "1 record: no changes"
+    assert newsrecord.summarize_changes({}) == "0 records: no changes"
 
 
 @given(heat=st.integers(min_value=0, max_value=10_000), topic=st.text(min_size=1, max_size=20))
@@ -207,7 +192,7 @@ def test_textconv_hides_the_blob_and_names_items(two_files: tuple[Path, Path]) -
     assert "c2VjcmV0" not in result.stdout
     assert 'topics[]: "AI"' in result.stdout
     assert 'related[webUrl=https://example.com/r1].title: "First"' in result.stdout
-    assert result.stdout.endswith("--- body\nline one\nline two\n")
+    assert result.stdout.endswith("--- body\none\ntwo\nthree\nfour\nfive\n")
 
 
 def test_textconv_of_a_file_that_is_not_a_record(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import multiprocessing
 import os
 import stat
@@ -17,15 +16,11 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.helpers import COURSE, SECURED, SEED_BYTES, SEED_TEXT, changed_lines
 
 import newsrecord
 from newsrecord import ConflictError, RecordError, ValidationError
 from newsrecord.cli import main
-
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_9841d82d5199b387.txt"
-SEED_BYTES = SEED.read_bytes()
-SEED_TEXT = SEED_BYTES.decode("utf-8")
-SECURED = SEED_TEXT.split('secured: "')[1].split('"')[0]
 
 # A profile written for these tests: unknown keys (nested plain data) and a Twitter block.
 PROFILE = """\
@@ -47,28 +42,8 @@ topics:
 Body text.
 """
 
-# A course written for these tests: a price, a duration and ratings.
-COURSE = """\
----
-title: "Learn things"
-type: course
-price: Free
-length: PT13M34S
-ratings:
-  count: 10
-  average: 4.5
-heat: 3
----
-"""
-
 
 PATH_HINT = "(write YAML keys and list indexes, like 'provider.name' or 'images[0].width')"
-
-
-def changed_lines(before: str, after: str) -> list[str]:
-    """The lines removed and added between two texts, as ``-line`` and ``+line``."""
-    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
-    return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
 
 
 @pytest.fixture

@@ -248,6 +248,19 @@ def test_validate_changed_since_and_baseline(tmp_path: Path, corpus_files: list[
     assert done.stdout.count("not a URL") == 1
 
 
+def run_pre_commit(
+    pre_commit: str, repo: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603  # the pre-commit next to this Python
+        [pre_commit, "run", "--all-files"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
 def test_pre_commit_hooks_from_another_repository(tmp_path: Path) -> None:
     pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
     if not Path(pre_commit).exists():
@@ -269,14 +282,7 @@ def test_pre_commit_hooks_from_another_repository(tmp_path: Path) -> None:
     (repo / "bad.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
     git(repo, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
-    done = subprocess.run(  # noqa: S603  # the pre-commit next to this Python
-        [pre_commit, "run", "--all-files"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    done = run_pre_commit(pre_commit, repo, env)
     if "Could not find a version" in done.stdout + done.stderr:
         pytest.skip("pre-commit could not install the package's dependencies (no index)")
     assert done.returncode == 1, done.stdout + done.stderr
@@ -285,12 +291,5 @@ def test_pre_commit_hooks_from_another_repository(tmp_path: Path) -> None:
     assert "newsrecord fmt --check" in done.stdout
     (repo / "bad.md").unlink()
     git(repo, "add", "-A")
-    done = subprocess.run(  # noqa: S603  # the pre-commit next to this Python
-        [pre_commit, "run", "--all-files"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    done = run_pre_commit(pre_commit, repo, env)
     assert done.returncode == 0, done.stdout + done.stderr

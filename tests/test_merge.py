@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +10,8 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.helpers import ARTICLE as BASE
+from tests.helpers import changed_lines
 
 import newsrecord
 from newsrecord import strategies
@@ -18,44 +19,11 @@ from newsrecord.cli import main
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-BASE = """\
----
-# kept: a comment
-title: "Old title"
-webUrl: "https://example.com/a"
-type: article
-heat: 38
-topics: [AI, Robots]
-images:
-  - url: "https://example.com/1.png"
-    width: 100
-related:
-  - title: "First"
-    webUrl: "https://example.com/r1"
-  - title: "Second"
-    webUrl: "https://example.com/r2"
-custom:   {odd: spacing}
----
-one
-two
-three
-four
-five
-"""
-
 
 def edit(text: str, change: Callable[[newsrecord.Document], object]) -> str:
     doc = newsrecord.loads(text)
     change(doc)
     return doc.dumps()
-
-
-def changed_lines(old: str, new: str) -> list[str]:
-    return [
-        line
-        for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
 
 
 def test_different_fields_merge_and_only_merged_lines_change() -> None:
@@ -88,9 +56,9 @@ def test_topics_merge_as_a_set_keeping_our_order() -> None:
 
 def test_related_merge_by_web_url() -> None:
     def bot(doc: newsrecord.Document) -> None:
-        first, _second = doc.record.related
+        first, _second, _slug = doc.record.related
         fresh = newsrecord.RelatedArticle(title="Zero", web_url="https://example.com/r0")
-        doc.record.related = [fresh, first]  # added one on top, removed the second
+        doc.record.related = [fresh, first]  # added one on top, removed the other two
 
     def editor(doc: newsrecord.Document) -> None:
         newsrecord.set_field(doc.record, "related[0].title", "First, fixed")

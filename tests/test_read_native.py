@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
+from tests.helpers import FRONT_MATTERS
 from tests.strategies import styled_documents, subset_documents
 
 from newsrecord._read import native, split
@@ -321,21 +322,7 @@ def test_any_region_and_limits_agree(data: st.DataObject) -> None:
 @pytest.mark.parametrize(
     "front_matter",
     [
-        "a: 1\nb:\n  c: x  # c\n\n  d: y\n# com\ne:\n- 1\n- k: v\n  z: w\nf:\n  - p\n\ng: \n",
-        "heat: -2147483598\ndomain:\nname: 'it''s'\nx: \"\\u00e9\\x41\\t\\\"q\\\"\"\n",
-        "a:\n    b:\n        - c: 1\n          d: 2\n        -   e: 3\n            f: 4\n",
-        "a: b # c\r\nd:\r\n  - e\r\n",
-        "t: C# and F#\nu: a:b\nv: [1]\n",
-        "k: x\n  continued\n",
-        "k: |\n  block\n",
-        "true: x\n",
-        "k: v\nk: w\n",
-        'k: "unclosed\n  more"\n',
-        "k: &a x\nl: *a\n",
-        "k: !!str x\n",
-        "- a\n",
-        "k:\n- a\n-\n",
-        "k: - a\n",
+        *FRONT_MATTERS,
         "k: '😀 and é' # wide\nl: \"\\U0001F600\\N\\_\\L\\P\"\n",
         "k: é\nl: 中\n",
         'k: "\\ud800"\n',

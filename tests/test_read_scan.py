@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.helpers import FRONT_MATTERS
 from tests.strategies import Styled, styled_documents
 
 from newsrecord._read import parse as _nodes
@@ -139,6 +140,20 @@ def _both(text: str, duplicates: list[Any] | None = None) -> tuple[Any, Any]:
     return (None if fast is None else _tree(fast)), _tree(full)
 
 
+def _agrees_or_declines(text: str) -> None:
+    """Assert the fast path declines *text* (always where the full parser refuses it) or
+    gives the full parser's nodes.
+    """
+    parts = _split.split(text)
+    fast = _fastscan.scan(text, parts.yaml_start, parts.yaml_end, 64, 20_000)
+    try:
+        full = _full(text, parts.yaml_start, parts.yaml_end, _text.LineIndex(text))
+    except ParseError:
+        assert fast is None, text
+        return
+    assert fast is None or _tree(fast) == _tree(full), text
+
+
 def test_seed_takes_the_fast_path(seed_text: str) -> None:
     fast, full = _both(seed_text)
     assert fast is not None
@@ -163,36 +178,9 @@ def test_every_corpus_file_takes_the_fast_path_with_the_same_nodes(
     assert len(declined) <= len(corpus_files) / 20, declined
 
 
-@pytest.mark.parametrize(
-    "front_matter",
-    [
-        "a: 1\nb:\n  c: x  # c\n\n  d: y\n# com\ne:\n- 1\n- k: v\n  z: w\nf:\n  - p\n\ng: \n",
-        "heat: -2147483598\ndomain:\nname: 'it''s'\nx: \"\\u00e9\\x41\\t\\\"q\\\"\"\n",
-        "a:\n    b:\n        - c: 1\n          d: 2\n        -   e: 3\n            f: 4\n",
-        "a: b # c\r\nd:\r\n  - e\r\n",
-        "t: C# and F#\nu: a:b\nv: [1]\n",
-        "k: x\n  continued\n",
-        "k: |\n  block\n",
-        "true: x\n",
-        "k: v\nk: w\n",
-        'k: "unclosed\n  more"\n',
-        "k: &a x\nl: *a\n",
-        "k: !!str x\n",
-        "- a\n",
-        "k:\n- a\n-\n",
-        "k: - a\n",
-    ],
-)
+@pytest.mark.parametrize("front_matter", FRONT_MATTERS)
 def test_fast_path_agrees_or_declines(front_matter: str) -> None:
-    text = f"---\n{front_matter}---\n"
-    parts = _split.split(text)
-    fast = _fastscan.scan(text, parts.yaml_start, parts.yaml_end, 64, 20_000)
-    try:
-        full = _full(text, parts.yaml_start, parts.yaml_end, _text.LineIndex(text))
-    except ParseError:
-        assert fast is None
-        return
-    assert fast is None or _tree(fast) == _tree(full)
+    _agrees_or_declines(f"---\n{front_matter}---\n")
 
 
 @given(styled_documents())
@@ -204,24 +192,12 @@ def test_fast_path_agrees_on_styled_files(doc: Styled) -> None:
 @given(st.text(st.sampled_from("[],ab: #'\"\\x1.-é{}"), max_size=30), st.booleans())
 def test_fast_path_agrees_on_near_flow_lists(value: str, nested: bool) -> None:
     front_matter = f"k:\n  l: [{value}\n" if nested else f"k: [{value}\n"
-    _agrees_or_declines(front_matter)
+    _agrees_or_declines(f"---\n{front_matter}\n---\n")
 
 
 @given(st.text(st.sampled_from("ab: -#'\"\\\n x1é"), max_size=60))
 def test_fast_path_agrees_on_near_yaml(front_matter: str) -> None:
-    _agrees_or_declines(front_matter)
-
-
-def _agrees_or_declines(front_matter: str) -> None:
-    text = f"---\n{front_matter}\n---\n"
-    parts = _split.split(text)
-    fast = _fastscan.scan(text, parts.yaml_start, parts.yaml_end, 64, 20_000)
-    try:
-        full = _full(text, parts.yaml_start, parts.yaml_end, _text.LineIndex(text))
-    except ParseError:
-        assert fast is None, front_matter
-        return
-    assert fast is None or _tree(fast) == _tree(full), front_matter
+    _agrees_or_declines(f"---\n{front_matter}\n---\n")
 
 
 @given(subset_documents())
@@ -282,12 +258,4 @@ def test_fast_path_declines_or_agrees_on_near_misses(text: str, data: st.DataObj
             front = front[:at] + data.draw(_NEAR_MISSES) + front[at:]
         else:
             front = front[:at] + front[at + data.draw(st.integers(1, 3)) :]
-    mutated = f"---\n{front}\n---\n"
-    parts = _split.split(mutated)
-    fast = _fastscan.scan(mutated, parts.yaml_start, parts.yaml_end, 64, 20_000)
-    try:
-        full = _full(mutated, parts.yaml_start, parts.yaml_end, _text.LineIndex(mutated))
-    except ParseError:
-        assert fast is None, mutated
-        return
-    assert fast is None or _tree(fast) == _tree(full), mutated
+    _agrees_or_declines(f"---\n{front}\n---\n")

@@ -21,6 +21,7 @@ import attrs
 from newsrecord._bind.paths import top_key
 from newsrecord.api import to_dict
 from newsrecord.document import Document
+from newsrecord.errors import counted
 from newsrecord.model.records import AnyRecord
 
 __all__ = ["FieldChange", "diff_records", "summarize_changes"]
@@ -275,7 +276,7 @@ def summarize_changes(changes_by_file: dict[str, list[FieldChange]]) -> str:
         counts.update(summary_keys(changes))
     total = len(changes_by_file)
     changed = sum(1 for changes in changes_by_file.values() if changes)
-    head = f"{total} record{'' if total == 1 else 's'}"
+    head = counted(total, "record")
     if not changed:
         return f"{head}: no changes"
     parts = [f"{key} in {count}" for key, count in sorted(counts.items(), key=_by_count)]

@@ -65,6 +65,11 @@ def brief(text: str, limit: int = 30) -> str:
     return repr(shorten(text, limit))
 
 
+def counted(number: int, noun: str) -> str:
+    """Return ``1 file``, ``2 files``: a count and its noun, for summary lines."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def describe_value(value: Any) -> str:
     """Name a plain value's type for a message, quoting strings briefly."""
     if value is None:

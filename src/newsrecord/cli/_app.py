@@ -62,11 +62,6 @@ class _Group(click.Group):
             sys.exit(EXIT_INTERRUPTED)
 
 
-def counted(number: int, noun: str) -> str:
-    """``1 file``, ``2 files``: a count and its noun, for the summary lines."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsrecord")
 def main() -> None:

@@ -20,14 +20,13 @@ from newsrecord.cli._app import (
     EXIT_INVALID,
     JOBS_OPTION,
     PATTERN_OPTION,
-    counted,
     format_option,
     main,
     no_records_found,
 )
 from newsrecord.cli._git import changed_since as changed_since_files
 from newsrecord.cli._redact import unified_diff
-from newsrecord.errors import brief
+from newsrecord.errors import brief, counted
 from newsrecord.files import replace_if_unchanged
 
 

@@ -8,8 +8,9 @@ import time
 
 import click
 
-from newsrecord.cli._app import EXIT_INVALID, JOBS_OPTION, counted, main
+from newsrecord.cli._app import EXIT_INVALID, JOBS_OPTION, main
 from newsrecord.cli._runner import clear_bar_line, default_jobs, progress_bar
+from newsrecord.errors import counted
 from newsrecord.export import export_records
 
 

@@ -8,7 +8,7 @@ import sys
 import click
 
 import newsrecord
-from newsrecord.cli._app import EXIT_INVALID, counted, main
+from newsrecord.cli._app import EXIT_INVALID, main
 from newsrecord.cli._redact import unified_diff
 from newsrecord.cli._runner import (
     clear_bar_line,
@@ -17,6 +17,7 @@ from newsrecord.cli._runner import (
     record_files,
     report,
 )
+from newsrecord.errors import counted
 
 
 @main.command()

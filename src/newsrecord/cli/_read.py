@@ -15,7 +15,6 @@ from newsrecord.cli._app import (
     EXIT_INVALID,
     FILE,
     JOBS_OPTION,
-    counted,
     load_or_exit,
     main,
     usage_error,
@@ -30,7 +29,7 @@ from newsrecord.cli._runner import (
     report,
     run_batches,
 )
-from newsrecord.errors import shorten
+from newsrecord.errors import counted, shorten
 from newsrecord.model.fields import is_model
 
 
