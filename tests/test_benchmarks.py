@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.helpers import SEED
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
-SEED = ROOT / "seeds" / "000_9841d82d5199b387.txt"
 
 
 def run(script: str, *arguments: str) -> subprocess.CompletedProcess[str]:

@@ -6,11 +6,9 @@ import pickle
 from pathlib import Path
 
 import pytest
+from tests.helpers import SEED_TEXT
 
 import newsrecord
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED_TEXT = (ROOT / "seeds" / "000_9841d82d5199b387.txt").read_text(encoding="utf-8")
 
 
 def _site(root: Path, count: int = 12) -> Path:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import attrs
 import pytest
+from tests.helpers import SEED
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "000_9841d82d5199b387.txt"
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
 SKIP = "<!-- docs-test: skip -->"
 _DIFF = re.compile(r"<!-- docs-test: diff (?P<file>\S+) -->")

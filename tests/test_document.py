@@ -231,7 +231,8 @@ def test_a_record_of_another_kind_saved_makes_the_document_of_that_kind(
     video = newsrecord.Video(title=article.title, type="video", heat=3)
     doc.record = video
     doc.save()
-    assert doc.kind is newsrecord.Video and doc.record is video
+    assert doc.kind is newsrecord.Video
+    assert doc.record is video
     assert newsrecord.load(path).record == video == doc.original()
     video.heat = 4
     assert _diff(path.read_text(encoding="utf-8"), doc.dumps()) == ["-heat: 3\n", "+heat: 4\n"]

@@ -17,13 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.helpers import SEED
 
 import newsrecord
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "000_9841d82d5199b387.txt"
 COMMAND = f"{shlex.quote(sys.executable)} -m newsrecord"
 RECORDS = 6
 

@@ -26,6 +26,7 @@ from click.testing import CliRunner
 from fuzz.mutations import mutate, seed_texts
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.helpers import SEED_TEXT
 from tests.hostile_inputs import assert_within_budget
 
 import newsrecord
@@ -38,7 +39,6 @@ from newsrecord._read import text as _text
 from newsrecord.cli import _check, main
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_TEXT = (ROOT / "seeds" / "000_9841d82d5199b387.txt").read_text(encoding="utf-8")
 BUDGET = 2.0
 
 # --- the hang guard -------------------------------------------------------------------------

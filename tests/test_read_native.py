@@ -133,7 +133,8 @@ def test_direct_nodes_are_ordinary_objects() -> None:
     # counting alone frees them.
     assert not gc.is_tracked(root)
     assert not gc.is_tracked(scalar)
-    assert not gc.is_tracked(root.pairs) and not gc.is_tracked(root.pairs[0])
+    assert not gc.is_tracked(root.pairs)
+    assert not gc.is_tracked(root.pairs[0])
     alive = weakref.ref(scalar)
     assert alive() is scalar
     twin = copy.deepcopy(root)

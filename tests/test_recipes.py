@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.helpers import SEED_TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
 RECIPES = ROOT / "docs" / "recipes"
-SEED_TEXT = (ROOT / "seeds" / "000_9841d82d5199b387.txt").read_text(encoding="utf-8")
 
 # A second article: published, another provider, and both spellings of a topic.
 ROBOTS = (

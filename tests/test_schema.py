@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import best_match
 from ruamel.yaml import YAML
+from tests.helpers import SEED
 
 import newsrecord
 from newsrecord import schema as schema_module
@@ -33,7 +34,6 @@ from newsrecord.model.secured import Secured
 from newsrecord.strategies import records
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "000_9841d82d5199b387.txt"
 
 # --- the JSON-compatible view of a plain YAML loader's output --------------------------
 

@@ -34,6 +34,7 @@ from newsrecord.cli._bulk import (
     run_bulk,
 )
 from newsrecord.cli._fields import shortened_blobs, unknown_keys
+from newsrecord.errors import counted
 
 
 def _edit_one(
@@ -254,8 +255,9 @@ def append(
             f"append {shlex.join(paths)} {field} {shlex.quote(value)}"
         )
     if len(rest) != 2:
-        count = f"{len(rest)} argument" + ("" if len(rest) == 1 else "s")
-        raise click.UsageError(f"append takes one FIELD and one VALUE, not {count}")
+        raise click.UsageError(
+            f"append takes one FIELD and one VALUE, not {counted(len(rest), 'argument')}"
+        )
     field, value = rest
     item = parse_json(value, "VALUE") if as_json else value
     change: Change = ("append", field, item, not as_json, not options["new_key"])
