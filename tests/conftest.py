@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from tests.helpers import SEED_TEXT
+from tests.helpers import SEED_BYTES, SEED_TEXT
 
 from newsrecord import document
 
@@ -62,3 +62,11 @@ def corpus_files(request: pytest.FixtureRequest) -> list[Path]:
 def seed_text() -> str:
     """The reference record's text, byte for byte (tests/helpers.py: ``SEED_TEXT``)."""
     return SEED_TEXT
+
+
+@pytest.fixture
+def seed_file(tmp_path: Path) -> Path:
+    """A copy of the reference record in the test's own folder, as ``seed.md``."""
+    path = tmp_path / "seed.md"
+    path.write_bytes(SEED_BYTES)
+    return path

@@ -38,13 +38,6 @@ def run(*arguments: str | Path) -> Result:
 
 
 @pytest.fixture
-def seed_file(tmp_path: Path) -> Path:
-    path = tmp_path / "seed.md"
-    path.write_bytes(SEED_BYTES)
-    return path
-
-
-@pytest.fixture
 def tree(tmp_path: Path) -> Path:
     root = tmp_path / "records"
     for number, relative in enumerate(["news/a.md", "news/b.md", "more/c.md"]):

@@ -178,12 +178,11 @@ def test_a_flow_mapping_that_gains_a_key_stays_on_its_line() -> None:
 
 
 def test_a_record_held_across_saves_goes_on_editing_the_file(
-    tmp_path: Path, seed_text: str
+    seed_file: Path, seed_text: str
 ) -> None:
     # rec = doc.record; rec.heat = 1; doc.save(); rec.heat = 2; doc.save(): the second
     # change was lost when saving put a new record object in the document.
-    path = tmp_path / "a.md"
-    path.write_text(seed_text, encoding="utf-8")
+    path = seed_file
     doc = newsrecord.load(path)
     record = doc.record
     record.heat = 1
@@ -201,13 +200,10 @@ def test_a_record_held_across_saves_goes_on_editing_the_file(
     ]
 
 
-def test_after_a_save_the_document_stands_for_the_saved_text(
-    tmp_path: Path, seed_text: str
-) -> None:
+def test_after_a_save_the_document_stands_for_the_saved_text(seed_file: Path) -> None:
     # save() keeps the record it wrote and parses the new text's nodes: places, the
     # record as loaded and further splices are those of the saved text.
-    path = tmp_path / "a.md"
-    path.write_text(seed_text, encoding="utf-8")
+    path = seed_file
     doc = newsrecord.load(path)
     before = doc.locate("secured")
     assert before is not None
@@ -222,10 +218,9 @@ def test_after_a_save_the_document_stands_for_the_saved_text(
 
 
 def test_a_record_of_another_kind_saved_makes_the_document_of_that_kind(
-    tmp_path: Path, seed_text: str
+    seed_file: Path,
 ) -> None:
-    path = tmp_path / "a.md"
-    path.write_text(seed_text, encoding="utf-8")
+    path = seed_file
     doc = newsrecord.load(path)
     article = doc.record
     video = newsrecord.Video(title=article.title, type="video", heat=3)

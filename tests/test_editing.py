@@ -46,13 +46,6 @@ Body text.
 PATH_HINT = "(write YAML keys and list indexes, like 'provider.name' or 'images[0].width')"
 
 
-@pytest.fixture
-def seed_file(tmp_path: Path) -> Path:
-    path = tmp_path / "seed.md"
-    path.write_bytes(SEED_BYTES)
-    return path
-
-
 # --- edit -----------------------------------------------------------------------------------
 
 
