@@ -315,25 +315,31 @@ def test_an_unchanged_site_does_not_write_the_output_again(
     assert same_as_a_full_export(site, out)
 
 
-def test_the_cache_keeps_a_few_files_of_rows(
+def test_the_cache_writes_only_the_rows_changed_since_its_base(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(newsrecord.export, "_MAX_SEGMENTS", 3)
+    monkeypatch.setattr(newsrecord.export, "_RACY_NS", 0)
+    # A delta of more than two rows is merged into the base.
+    monkeypatch.setattr(newsrecord.export, "_DELTA_ROWS", 2)
+    monkeypatch.setattr(newsrecord.export, "_DELTA_SHARE", 1000)
     site = make_site(tmp_path, 6)
     out = tmp_path / "site.parquet"
     cache = newsrecord.export.cache_path(out)
     newsrecord.export_records(site, out, incremental=True)
-    counts = []
+    segments = []
     for round_ in range(6):
         with newsrecord.edit(site / f"a{round_:02d}.md") as doc:
             doc.record.heat = 50 + round_
-        assert newsrecord.export_records(site, out, incremental=True).parsed >= 1
+        assert newsrecord.export_records(site, out, incremental=True).parsed == 1
         assert same_as_a_full_export(site, out)
-        counts.append(len(list(cache.glob("rows-*"))))
-    # One more file of rows a run, until they are written again as one.
-    assert max(counts) <= 3
-    assert counts[:3] == [2, 3, 1]
-    assert sorted(path.name for path in cache.iterdir() if not path.name.startswith("rows-")) == [
+        segments.append(sorted(path.name for path in cache.glob("rows-*")))
+    assert [len(names) for names in segments] == [2, 2, 1, 2, 2, 1]
+    # The base stays while only the delta changes.
+    assert segments[0][0] in segments[1] or segments[0][1] in segments[1]
+    # Nothing changed: nothing written, the same files.
+    assert newsrecord.export_records(site, out, incremental=True).parsed == 0
+    assert sorted(path.name for path in cache.glob("rows-*")) == segments[-1]
+    assert sorted(path.name for path in cache.iterdir() if path.name[:5] != "rows-") == [
         "keys.arrow"
     ]
 

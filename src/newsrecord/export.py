@@ -21,6 +21,7 @@ import array
 import contextlib
 import datetime as dt
 import fnmatch
+import functools
 import hashlib
 import itertools
 import json
@@ -446,7 +447,7 @@ def export_records(
     table = _assemble(pa, cache.table, fresh, run.order)
     written = cache.output if run.unchanged_rows() else None
     if written is None or written != _output_identity(out, format):
-        _write_through(pa, out, lambda sink: _encode(pa, table, format, sink))
+        _write_through(pa, out, functools.partial(_encode, pa, table, format))
     if incremental:
         cache.write(pa, run, fresh, table, started, _output_identity(out, format))
     return result
@@ -486,8 +487,11 @@ compared with this machine's clock: a network file system whose server clock run
 than this ahead could hide such an edit.
 """
 
-_MAX_SEGMENTS: Final = 32
-"""Files of rows the cache may hold before they are written again as one."""
+_DELTA_ROWS: Final = 256
+_DELTA_SHARE: Final = 16
+"""The rows that changed since the base segment was written are rewritten on each run
+(the *delta*) until they are more than the larger of :data:`_DELTA_ROWS` and a
+:data:`_DELTA_SHARE`-th of the site; then all rows are written again as one base."""
 
 _KEYS: Final = "keys.arrow"
 
@@ -504,10 +508,11 @@ class _Cache:
     ``keys.arrow`` holds a row per file of the last run (path, stat, SHA-256, the number
     of its exported row or -1 for a file that is not a valid record, and whether it was
     racy) and, in its metadata, the option stamp, the names of the files of rows (the
-    *segments*), the problems of invalid files and what the output file was. Each run
-    adds only its new rows as a segment, so that a run that changes ten files writes ten
-    rows, not the whole site again; the segments are written again as one when they
-    pass :data:`_MAX_SEGMENTS` or hold more replaced rows than live ones. Segments are
+    *segments*), the problems of invalid files and what the output file was. The rows
+    are in two segments: the *base*, written when the cache is made, and the *delta*,
+    the rows that changed since, written again by each run that changes rows. A run
+    that changes ten files writes those rows, not the whole site; once the delta grows
+    past a sixteenth of the site, all rows are written again as one base. Segments are
     memory-mapped: reading the cache copies nothing but the keys.
     """
 
@@ -524,6 +529,7 @@ class _Cache:
         self.at: dict[str, int] = {}
         self.problems: dict[str, list[Problem]] = {}
         self.output: list[Any] | None = None
+        self.base = 0
 
     @classmethod
     def read(cls, pa: Any, folder: Path, stamp: str, schema: Any) -> _Cache:
@@ -547,6 +553,7 @@ class _Cache:
         except (OSError, KeyError, ValueError, pa.ArrowInvalid):
             return cache
         cache.table = pa.concat_tables(tables) if tables else None
+        cache.base = tables[0].num_rows if tables else 0
         cache.segments = segments
         cache.names = keys.column("path").to_pylist()
         cache.stats = list(
@@ -555,7 +562,11 @@ class _Cache:
                 strict=True,
             )
         )
-        cache.digests = keys.column("sha256").to_pylist()
+        # Slices of one copy of the column: to_pylist() costs three times more.
+        digests = b"".join(
+            chunk.buffers()[1].to_pybytes() for chunk in keys.column("sha256").chunks
+        )
+        cache.digests = [digests[start : start + 32] for start in range(0, len(digests), 32)]
         cache.rows = keys.column("row").to_pylist()
         cache.racy = keys.column("racy").to_pylist()
         cache.at = dict(zip(cache.names, range(len(cache.names)), strict=True))
@@ -570,28 +581,43 @@ class _Cache:
         """Rows in the segments, replaced ones included."""
         return 0 if self.table is None else int(self.table.num_rows)
 
-    def write(self, pa: Any, run: _Run, fresh: Any, table: Any, started: int, output: Any) -> None:
-        """Write what *run* found: its new rows as a segment, then the keys."""
+    def write(
+        self, pa: Any, run: _Run, fresh: Any, table: Any, started: int, output: list[Any] | None
+    ) -> None:
+        """Write what *run* found: its new rows as a segment, then the keys.
+
+        *output* tells what the output file written is, so that the next run can tell
+        whether it is still there.
+        """
         assert self.folder is not None  # noqa: S101  # only read caches are written
         folder = self.folder
         if folder.is_file():
             folder.unlink()  # the single file of an older version
         folder.mkdir(exist_ok=True)
         live = len(run.order)
-        compact = (
+        base = self.base
+        delta = [(what, number) for what, number in run.order if what == "new" or number >= base]
+        reused = live - len(delta)  # rows still read from the base segment
+        if (
             self.table is None
-            or len(self.segments) >= _MAX_SEGMENTS
-            or self.stored + fresh.num_rows > 2 * live
-        )
-        if compact:
+            or len(delta) > max(_DELTA_ROWS, live // _DELTA_SHARE)
+            or base - reused > live // 2
+        ):
+            # Written again as one segment: the first run, or enough rows changed since.
             segments = [_write_segment(pa, folder, table)] if live else []
             rows = list(range(live))
         else:
-            segments = list(self.segments)
-            if fresh.num_rows:
-                segments.append(_write_segment(pa, folder, fresh))
-            stored = self.stored
-            rows = [number if what == "cache" else stored + number for what, number in run.order]
+            segments = self.segments[:1]
+            if delta == [("cache", number) for number in range(base, self.stored)]:
+                segments = self.segments  # the same rows in the delta: kept as it is
+            elif delta:
+                rows_of = _assemble(pa, self.table, fresh, delta)
+                segments.append(_write_segment(pa, folder, rows_of))
+            after = itertools.count(base)
+            rows = [
+                number if what == "cache" and number < base else next(after)
+                for what, number in run.order
+            ]
         names, stats, digests, numbers = [], [], [], []
         exported = iter(rows)
         failures = {}
@@ -610,18 +636,19 @@ class _Cache:
         # without changing them: the next run checks its content (git's "racy" entries).
         edge = started - _RACY_NS
         racy = [int(max(stat[1], stat[2]) >= edge) for stat in stats]
+        written = output
         if (
             segments == self.segments
             and (names, stats, digests, numbers, racy)
             == (self.names, self.stats, self.digests, self.rows, self.racy)
-            and output == self.output
+            and written == self.output
         ):
             return  # nothing to say that the cache does not say already
         metadata = {
             "newsrecord": self.stamp,
             "newsrecord-segments": json.dumps(segments),
             "newsrecord-failures": json.dumps(failures),
-            "newsrecord-output": json.dumps(output),
+            "newsrecord-output": json.dumps(written),
         }
         keys = _keys_table(pa, names, stats, digests, numbers, racy, metadata)
         _write_through(pa, folder / _KEYS, lambda sink: _write_ipc(pa, keys, sink))
@@ -657,9 +684,18 @@ def _keys_table(
 ) -> Any:
     """The keys as an Arrow table, built from buffers (see _table on pyarrow and pandas)."""
     count = len(names)
-    encoded = [name.encode("utf-8", "surrogateescape") for name in names]
+    text = "".join(names)
+    if text.isascii():
+        # One encoding of the whole text, and lengths in characters are lengths in bytes.
+        data = text.encode("ascii")
+        lengths: Iterable[int] = map(len, names)
+    else:
+        encoded = [name.encode("utf-8", "surrogateescape") for name in names]
+        data = b"".join(encoded)
+        lengths = map(len, encoded)
     offsets = array.array("q", [0])
-    offsets.extend(itertools.accumulate(map(len, encoded)))
+    offsets.extend(itertools.accumulate(lengths))
+    sizes, mtimes, ctimes, inodes = zip(*stats, strict=True) if stats else ((), (), (), ())
 
     def numbers(code: str, values: Iterable[int], tp: Any) -> Any:
         return pa.Array.from_buffers(tp, count, [None, pa.py_buffer(array.array(code, values))])
@@ -668,12 +704,12 @@ def _keys_table(
         "path": pa.Array.from_buffers(
             pa.large_string(),
             count,
-            [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))],
+            [None, pa.py_buffer(offsets), pa.py_buffer(data)],
         ),
-        "size": numbers("q", (stat[0] for stat in stats), pa.int64()),
-        "mtime": numbers("q", (stat[1] for stat in stats), pa.int64()),
-        "ctime": numbers("q", (stat[2] for stat in stats), pa.int64()),
-        "ino": numbers("Q", (stat[3] for stat in stats), pa.uint64()),
+        "size": numbers("q", sizes, pa.int64()),
+        "mtime": numbers("q", mtimes, pa.int64()),
+        "ctime": numbers("q", ctimes, pa.int64()),
+        "ino": numbers("Q", inodes, pa.uint64()),
         "sha256": pa.Array.from_buffers(
             pa.binary(32), count, [None, pa.py_buffer(b"".join(digests))]
         ),
