@@ -420,6 +420,12 @@ def test_the_cli_exports_and_reports(tmp_path: Path) -> None:
     assert again.exit_code == 0
     assert "(0 files parsed, 2 unchanged rows reused)" in again.stderr
     assert pq.read_table(out).num_rows == 2
+    # The same rows again: the output is left as it is.
+    before = out.stat()
+    third = run("export", site / "a00.md", site / "video.md", "-o", out, "--incremental")
+    assert "(0 files parsed, 2 unchanged rows reused)" in third.stderr
+    assert (out.stat().st_ino, out.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert newsrecord.export.cache_path(out).is_dir()
 
 
 def test_the_module_imports_without_pyarrow() -> None:
