@@ -214,13 +214,20 @@ def test_a_broken_cache_only_costs_a_full_export(tmp_path: Path, damage: str) ->
     assert same_as_a_full_export(site, out)
 
 
+def exported_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int) -> tuple[Path, Path]:
+    """A site exported once with a cache, and no racy window from now on (as if each
+    later run came long after the writes before it)."""
+    monkeypatch.setattr(newsrecord.export, "_RACY_NS", 0)
+    site = make_site(tmp_path, count)
+    out = tmp_path / "site.parquet"
+    newsrecord.export_records(site, out, incremental=True)
+    return site, out
+
+
 def test_renamed_deleted_added_and_touched_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(newsrecord.export, "_RACY_NS", 0)
-    site = make_site(tmp_path, 8)
-    out = tmp_path / "site.parquet"
-    newsrecord.export_records(site, out, incremental=True)
+    site, out = exported_site(tmp_path, monkeypatch, 8)
     (site / "a01.md").rename(site / "z01.md")
     (site / "a02.md").unlink()
     (site / "sub").mkdir()
@@ -245,10 +252,7 @@ def test_an_edit_that_keeps_size_and_modification_time_is_seen(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Long after the last run (no racy window): the change time and inode tell.
-    monkeypatch.setattr(newsrecord.export, "_RACY_NS", 0)
-    site = make_site(tmp_path, 2)
-    out = tmp_path / "site.parquet"
-    newsrecord.export_records(site, out, incremental=True)
+    site, out = exported_site(tmp_path, monkeypatch, 2)
     path = site / "a01.md"
     before = path.stat()
     text = path.read_text(encoding="utf-8")
@@ -292,10 +296,7 @@ def test_racy_files_are_checked_by_content(tmp_path: Path, monkeypatch: pytest.M
 def test_an_unchanged_site_does_not_write_the_output_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(newsrecord.export, "_RACY_NS", 0)
-    site = make_site(tmp_path, 2)
-    out = tmp_path / "site.parquet"
-    newsrecord.export_records(site, out, incremental=True)
+    site, out = exported_site(tmp_path, monkeypatch, 2)
     newsrecord.export_records(site, out, incremental=True)  # the racy files settle
     before = out.stat()
     assert newsrecord.export_records(site, out, incremental=True).reused == 3

@@ -20,21 +20,17 @@ from __future__ import annotations
 import array
 import contextlib
 import datetime as dt
-import fnmatch
 import functools
 import hashlib
 import itertools
 import json
-import operator
 import os
-import re
 import secrets
 import time
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
@@ -44,7 +40,7 @@ from newsrecord._pool import run_items
 from newsrecord.api import loads, to_dict
 from newsrecord.document import Document
 from newsrecord.errors import Problem, RecordError, unreadable
-from newsrecord.files import _SKIPPED_NAMES, StrPath, as_paths, open_regular
+from newsrecord.files import StrPath, as_paths, open_regular, walk_entries
 from newsrecord.model.duration import Duration
 from newsrecord.model.fields import fields, optional_part
 from newsrecord.model.leaves import LEAVES
@@ -851,77 +847,30 @@ def _read_batch(
 def _scan(paths: StrPath | Iterable[StrPath], pattern: str) -> tuple[list[str], list[Any]]:
     """The record files in walk order, each with its :data:`_Stat` or its ``OSError``.
 
-    The same walk as :func:`newsrecord.files.walk_entries` (the tests compare them),
-    written again as one loop per folder with the ``stat`` in it: an incremental export
-    of a large site is mostly this loop, and the generator, ``fnmatch`` and ``DirEntry``
-    ``stat()`` layers cost a quarter of it.
+    The walk is :func:`newsrecord.files.walk_entries`; an incremental export of a large
+    site is mostly this loop and its ``stat`` per file. ``os.stat`` on the path costs
+    less than the folder entry's ``stat()``. (A walk of its own, with the ``stat`` in
+    it, saved only 3 ms of 45 for 10,000 files.)
     """
-    match = re.compile(fnmatch.translate(pattern)).match
     names: list[str] = []
     stats: list[_Stat | OSError] = []
-    for root in as_paths(paths):
-        top = os.fspath(root)
-        if not Path(top).is_dir():
-            # Given by name: taken whatever it is (reading it tells what is wrong).
-            names.append(top)
-            try:
-                stats.append(_key(Path(top).stat()))
-            except OSError as error:
-                stats.append(error)
-            continue
-        stack: list[Iterator[os.DirEntry[str]]] = []
-        try:
-            stack.append(_sorted_listing(top))
-        except OSError as error:
-            names.append(top)
+    stat = os.stat
+    for path, _, error in walk_entries(as_paths(paths), pattern):
+        names.append(path)
+        if error is not None:
             stats.append(error)
-        while stack:
-            for entry in stack[-1]:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(_sorted_listing(entry.path))
-                        break  # into the folder; this listing goes on after it
-                except OSError as error:
-                    names.append(entry.path)
-                    stats.append(error)
-                    continue
-                if not match(name) or name.lower() in _SKIPPED_NAMES:
-                    continue
-                stat = _stat(entry.path)
-                # What DirEntry.is_file() leaves out: a dangling link, a link to a
-                # folder, a FIFO or a device.
-                if stat is not None:
-                    names.append(entry.path)
-                    stats.append(stat)
-            else:
-                stack.pop()
+            continue
+        try:
+            info = stat(path)
+        except OSError as stat_error:
+            stats.append(stat_error)
+            continue
+        stats.append(_key(info))
     return names, stats
-
-
-def _stat(path: str) -> _Stat | OSError | None:
-    """The stat key of a file in a folder; None for a dangling link or not a file."""
-    try:
-        info = os.stat(path)  # noqa: PTH116  # no Path object per file: the hot loop
-    except FileNotFoundError as error:
-        return None if Path(path).is_symlink() else error
-    except OSError as error:
-        return error
-    return _key(info) if S_ISREG(info.st_mode) else None
 
 
 def _key(info: os.stat_result) -> _Stat:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-
-
-def _sorted_listing(folder: str) -> Iterator[os.DirEntry[str]]:
-    with os.scandir(folder) as entries:
-        return iter(sorted(entries, key=_NAME))
-
-
-_NAME: Final = operator.attrgetter("name")
 
 
 def _assemble(pa: Any, cached: Any, fresh: Any, order: list[tuple[str, int]]) -> Any:
