@@ -194,7 +194,22 @@ def same_as_a_full_export(site: Path, out: Path) -> bool:
     return bool(pq.read_table(out).equals(pq.read_table(full)))
 
 
-@pytest.mark.parametrize("damage", ["old single file", "garbage keys", "segment gone"])
+def rewrite_keys(cache: Path, change: dict[bytes, bytes]) -> None:
+    """Change the metadata of the cache's keys, as a damaged or foreign cache would."""
+    with pa.memory_map(str(cache / "keys.arrow")) as source:
+        keys = pa.ipc.open_file(source).read_all()
+    keys = keys.replace_schema_metadata({**(keys.schema.metadata or {}), **change})
+    with (
+        pa.OSFile(str(cache / "keys.arrow"), "wb") as sink,
+        pa.ipc.new_file(sink, keys.schema) as writer,
+    ):
+        writer.write_table(keys)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["old single file", "garbage keys", "segment gone", "rows past the segments", "no problems"],
+)
 def test_a_broken_cache_only_costs_a_full_export(tmp_path: Path, damage: str) -> None:
     site = make_site(tmp_path, 2)
     out = tmp_path / "site.parquet"
@@ -205,9 +220,13 @@ def test_a_broken_cache_only_costs_a_full_export(tmp_path: Path, damage: str) ->
         newsrecord.export_records(site, out, incremental=True)
         if damage == "garbage keys":
             (cache / "keys.arrow").write_bytes(b"not arrow")
-        else:
+        elif damage == "segment gone":
             for segment in cache.glob("rows-*"):
                 segment.unlink()
+        elif damage == "rows past the segments":
+            rewrite_keys(cache, {b"newsrecord-segments": b"[]"})
+        else:
+            rewrite_keys(cache, {b"newsrecord-failures": b"{}"})
     result = newsrecord.export_records(site, out, incremental=True)
     assert result.parsed == 3
     assert newsrecord.export_records(site, out, incremental=True).reused == 3
@@ -343,6 +362,14 @@ def test_the_cache_writes_only_the_rows_changed_since_its_base(
     assert sorted(path.name for path in cache.iterdir() if path.name[:5] != "rows-") == [
         "keys.arrow"
     ]
+    # Files of rows left by a stopped run go; files that are not the cache's stay.
+    (cache / "rows-left.arrow").write_bytes(b"")
+    (cache / "notes.txt").write_text("mine", encoding="utf-8")
+    with newsrecord.edit(site / "a00.md") as doc:
+        doc.record.heat = 99
+    newsrecord.export_records(site, out, incremental=True)
+    assert not (cache / "rows-left.arrow").exists()
+    assert (cache / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_duckdb_reads_the_parquet(tmp_path: Path) -> None:

@@ -566,9 +566,18 @@ class _Cache:
         cache.rows = keys.column("row").to_pylist()
         cache.racy = keys.column("racy").to_pylist()
         cache.at = dict(zip(cache.names, range(len(cache.names)), strict=True))
-        cache.problems = {
-            name: [Problem(**problem) for problem in problems] for name, problems in failed.items()
-        }
+        try:
+            cache.problems = {
+                name: [Problem(**problem) for problem in problems]
+                for name, problems in failed.items()
+            }
+        except TypeError:
+            return cls(folder, stamp)
+        if max(cache.rows, default=-1) >= cache.stored or any(
+            row < 0 and name not in cache.problems
+            for name, row in zip(cache.names, cache.rows, strict=True)
+        ):
+            return cls(folder, stamp)  # keys that do not match the rows: start afresh
         cache.output = output
         return cache
 
@@ -651,7 +660,9 @@ class _Cache:
         keep = {_KEYS, *segments}
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name not in keep:
+                name = entry.name
+                ours = name.startswith("rows-") or (name[:1] == "." and name.endswith(".tmp"))
+                if ours and name not in keep:
                     # A segment no longer used, or left by a run that was stopped; on
                     # Windows a mapped file cannot go yet: the next run removes it.
                     with contextlib.suppress(OSError):
