@@ -129,7 +129,7 @@ def main() -> int:
             out = Path(scratch) / f"{name}.{arguments.format}"
             firsts, agains, parsed = [], [], 0
             for number in range(arguments.rounds):
-                newsrecord.export.cache_path(out).unlink(missing_ok=True)
+                shutil.rmtree(newsrecord.export.cache_path(out), ignore_errors=True)
                 if name == "API":
                     firsts.append(api(tree, out, arguments.format)[0])
                 else:

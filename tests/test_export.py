@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -187,13 +188,188 @@ def test_incremental_export_reparses_only_what_changed(tmp_path: Path) -> None:
     assert with_body.parsed == 21
 
 
-def test_a_broken_cache_only_costs_a_full_export(tmp_path: Path) -> None:
+def same_as_a_full_export(site: Path, out: Path) -> bool:
+    full = out.with_name("full-" + out.name)
+    newsrecord.export_records(site, full)
+    return bool(pq.read_table(out).equals(pq.read_table(full)))
+
+
+def rewrite_keys(cache: Path, change: dict[bytes, bytes]) -> None:
+    """Change the metadata of the cache's keys, as a damaged or foreign cache would."""
+    with pa.memory_map(str(cache / "keys.arrow")) as source:
+        keys = pa.ipc.open_file(source).read_all()
+    keys = keys.replace_schema_metadata({**(keys.schema.metadata or {}), **change})
+    with (
+        pa.OSFile(str(cache / "keys.arrow"), "wb") as sink,
+        pa.ipc.new_file(sink, keys.schema) as writer,
+    ):
+        writer.write_table(keys)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["old single file", "garbage keys", "segment gone", "rows past the segments", "no problems"],
+)
+def test_a_broken_cache_only_costs_a_full_export(tmp_path: Path, damage: str) -> None:
     site = make_site(tmp_path, 2)
     out = tmp_path / "site.parquet"
-    newsrecord.export.cache_path(out).write_bytes(b"not arrow")
+    cache = newsrecord.export.cache_path(out)
+    if damage == "old single file":
+        cache.write_bytes(b"not arrow")
+    else:
+        newsrecord.export_records(site, out, incremental=True)
+        if damage == "garbage keys":
+            (cache / "keys.arrow").write_bytes(b"not arrow")
+        elif damage == "segment gone":
+            for segment in cache.glob("rows-*"):
+                segment.unlink()
+        elif damage == "rows past the segments":
+            rewrite_keys(cache, {b"newsrecord-segments": b"[]"})
+        else:
+            rewrite_keys(cache, {b"newsrecord-failures": b"{}"})
     result = newsrecord.export_records(site, out, incremental=True)
     assert result.parsed == 3
     assert newsrecord.export_records(site, out, incremental=True).reused == 3
+    assert same_as_a_full_export(site, out)
+
+
+def exported_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int) -> tuple[Path, Path]:
+    """A site exported once with a cache, and no racy window from now on (as if each
+    later run came long after the writes before it)."""
+    monkeypatch.setattr(newsrecord.export, "_RACY_NS", 0)
+    site = make_site(tmp_path, count)
+    out = tmp_path / "site.parquet"
+    newsrecord.export_records(site, out, incremental=True)
+    return site, out
+
+
+def test_renamed_deleted_added_and_touched_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, out = exported_site(tmp_path, monkeypatch, 8)
+    (site / "a01.md").rename(site / "z01.md")
+    (site / "a02.md").unlink()
+    (site / "sub").mkdir()
+    (site / "sub" / "a00.md").write_bytes((site / "a00.md").read_bytes())
+    os.utime(site / "a03.md")  # touched, the same content
+    (site / "broken.md").write_text(SEED_TEXT, encoding="utf-8")  # fixed
+    (site / "video.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")  # broken
+    hashed = count_reads(monkeypatch)
+    again = newsrecord.export_records(site, out, incremental=True)
+    # Parsed: the renamed file, the new one, the fixed one; the newly broken one fails.
+    assert (again.parsed, again.reused, again.rows) == (3, 6, 9)
+    assert [Path(problem.path or "").name for problem in again.problems] == ["video.md"]
+    assert len(hashed) == 5  # the four above and the touched one
+    assert same_as_a_full_export(site, out)
+    paths = pq.read_table(out).column("path").to_pylist()
+    assert str(site / "z01.md") in paths
+    assert str(site / "a01.md") not in paths
+    assert str(site / "a02.md") not in paths
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Long after the last run (no racy window): the change time and inode tell.
+    site, out = exported_site(tmp_path, monkeypatch, 2)
+    path = site / "a01.md"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert "heat: 1\n" in text
+    path.write_text(text.replace("heat: 1\n", "heat: 9\n"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    again = newsrecord.export_records(site, out, incremental=True)
+    assert (again.parsed, again.reused) == (1, 2)
+    assert same_as_a_full_export(site, out)
+
+
+def test_racy_files_are_checked_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A file system whose clock ticks coarsely, or an edit within one tick of the last
+    # run: every time and the inode stay the same, only the content changes.
+    from newsrecord import export
+
+    site = make_site(tmp_path, 2)
+    out = tmp_path / "site.parquet"
+    now = time.time_ns()
+    real = export._scan
+
+    def frozen(paths: object, pattern: str) -> tuple[list[str], list[object]]:
+        names, stats = real(paths, pattern)  # type: ignore[arg-type]
+        return names, [(stat[0], now, now, stat[3]) for stat in stats]
+
+    monkeypatch.setattr(export, "_scan", frozen)
+    newsrecord.export_records(site, out, incremental=True)
+    path = site / "a01.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("heat: 1\n", "heat: 9\n"))
+    again = newsrecord.export_records(site, out, incremental=True)
+    assert (again.parsed, again.reused) == (1, 2)
+    assert same_as_a_full_export(site, out)
+    # Without the racy check, such an edit would go unseen.
+    monkeypatch.setattr(export, "_RACY_NS", -(10**18))
+    newsrecord.export_records(site, out, incremental=True)
+    path.write_text(path.read_text(encoding="utf-8").replace("heat: 9\n", "heat: 8\n"))
+    assert newsrecord.export_records(site, out, incremental=True).parsed == 0
+
+
+def test_an_unchanged_site_does_not_write_the_output_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, out = exported_site(tmp_path, monkeypatch, 2)
+    newsrecord.export_records(site, out, incremental=True)  # the racy files settle
+    before = out.stat()
+    assert newsrecord.export_records(site, out, incremental=True).reused == 3
+    assert (out.stat().st_ino, out.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    # The output removed, replaced, or asked in another format: written again.
+    out.unlink()
+    newsrecord.export_records(site, out, incremental=True)
+    assert same_as_a_full_export(site, out)
+    out.write_bytes(b"mine")
+    newsrecord.export_records(site, out, incremental=True)
+    assert same_as_a_full_export(site, out)
+    newsrecord.export_records(site, out, incremental=True, format="jsonl")
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+    # A removed file changes the rows: written again.
+    (site / "a00.md").unlink()
+    newsrecord.export_records(site, out, incremental=True)
+    assert same_as_a_full_export(site, out)
+
+
+def test_the_cache_writes_only_the_rows_changed_since_its_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(newsrecord.export, "_RACY_NS", 0)
+    # A delta of more than two rows is merged into the base.
+    monkeypatch.setattr(newsrecord.export, "_DELTA_ROWS", 2)
+    monkeypatch.setattr(newsrecord.export, "_DELTA_SHARE", 1000)
+    site = make_site(tmp_path, 6)
+    out = tmp_path / "site.parquet"
+    cache = newsrecord.export.cache_path(out)
+    newsrecord.export_records(site, out, incremental=True)
+    segments = []
+    for round_ in range(6):
+        with newsrecord.edit(site / f"a{round_:02d}.md") as doc:
+            doc.record.heat = 50 + round_
+        assert newsrecord.export_records(site, out, incremental=True).parsed == 1
+        assert same_as_a_full_export(site, out)
+        segments.append(sorted(path.name for path in cache.glob("rows-*")))
+    assert [len(names) for names in segments] == [2, 2, 1, 2, 2, 1]
+    # The base stays while only the delta changes.
+    assert segments[0][0] in segments[1] or segments[0][1] in segments[1]
+    # Nothing changed: nothing written, the same files.
+    assert newsrecord.export_records(site, out, incremental=True).parsed == 0
+    assert sorted(path.name for path in cache.glob("rows-*")) == segments[-1]
+    assert sorted(path.name for path in cache.iterdir() if path.name[:5] != "rows-") == [
+        "keys.arrow"
+    ]
+    # Files of rows left by a stopped run go; files that are not the cache's stay.
+    (cache / "rows-left.arrow").write_bytes(b"")
+    (cache / "notes.txt").write_text("mine", encoding="utf-8")
+    with newsrecord.edit(site / "a00.md") as doc:
+        doc.record.heat = 99
+    newsrecord.export_records(site, out, incremental=True)
+    assert not (cache / "rows-left.arrow").exists()
+    assert (cache / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_duckdb_reads_the_parquet(tmp_path: Path) -> None:
@@ -272,6 +448,12 @@ def test_the_cli_exports_and_reports(tmp_path: Path) -> None:
     assert again.exit_code == 0
     assert "(0 files parsed, 2 unchanged rows reused)" in again.stderr
     assert pq.read_table(out).num_rows == 2
+    # The same rows again: the output is left as it is.
+    before = out.stat()
+    third = run("export", site / "a00.md", site / "video.md", "-o", out, "--incremental")
+    assert "(0 files parsed, 2 unchanged rows reused)" in third.stderr
+    assert (out.stat().st_ino, out.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert newsrecord.export.cache_path(out).is_dir()
 
 
 def test_the_module_imports_without_pyarrow() -> None:
@@ -302,27 +484,43 @@ def test_the_export_walks_the_files_iter_record_files_finds(tmp_path: Path) -> N
     (site / "Z.md").symlink_to(site / "video.md")
     (site / "link").symlink_to(site / "deep")
     roots = [site, site / "a00.md"]
-    scanned = [name for name, _, error in _scan(roots, "*.md") if error is None]
-    assert scanned == [str(path) for path in newsrecord.iter_record_files(roots)]
-    assert all(stat is not None for _, stat, _ in _scan(site, "*.md"))
+    names, stats = _scan(roots, "*.md")
+    assert names == [str(path) for path in newsrecord.iter_record_files(roots)]
+    assert stats[names.index(str(site / "Z.md"))] == stats[names.index(str(site / "video.md"))]
+    assert all(isinstance(stat, tuple) and len(stat) == 4 for stat in stats)
+    names, stats = _scan([site, tmp_path / "missing.md"], "*.md")
+    assert names[-1] == str(tmp_path / "missing.md")
+    assert isinstance(stats[-1], FileNotFoundError)
 
 
-def test_unchanged_files_are_not_read_again_even_after_a_touch(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from newsrecord import export
-
-    site = make_site(tmp_path, 4)
-    out = tmp_path / "site.parquet"
-    newsrecord.export_records(site, out, incremental=True)
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the files the export reads from now on (each is hashed once)."""
     hashed: list[int] = []
-    real = export.hashlib.sha256
+    real = newsrecord.export.hashlib.sha256
 
     def counting(data: bytes) -> object:
         hashed.append(len(data))
         return real(data)
 
-    monkeypatch.setattr(export.hashlib, "sha256", counting)
+    monkeypatch.setattr(newsrecord.export.hashlib, "sha256", counting)
+    return hashed
+
+
+def test_unchanged_files_are_not_read_again_even_after_a_touch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path, 4)
+    out = tmp_path / "site.parquet"
+    newsrecord.export_records(site, out, incremental=True)
+    hashed = count_reads(monkeypatch)
+    # Files written just before the last run are racy: their content is checked once.
+    # (Without a racy window from now on, as if this run came long after the writes.)
+    monkeypatch.setattr(newsrecord.export, "_RACY_NS", 0)
+    again = newsrecord.export_records(site, out, incremental=True)
+    assert (again.parsed, again.reused, len(hashed)) == (0, 5, 6)
+    hashed.clear()
+    assert newsrecord.export_records(site, out, incremental=True).reused == 5
+    assert hashed == []
     # A checkout rewrites files with the same bytes: new times, same content.
     for path in site.glob("a0*.md"):
         os.utime(path, ns=(2, 2))
