@@ -252,6 +252,18 @@ def test_usage_errors_stop_before_any_file_is_touched(
     assert git(repo, "status", "--porcelain") == ""
 
 
+@pytest.mark.parametrize("command", [["set", "", "--", "heat=1"], ["unset", "", "--", "heat"]])
+def test_an_empty_path_is_refused_not_taken_for_the_current_folder(
+    repo: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # newsrecord set "$SITE" -- heat=1 with SITE unset: Path("") is the current folder.
+    monkeypatch.chdir(repo / "site")
+    result = run(*command)
+    assert result.exit_code == 2
+    assert "'' does not exist" in result.stderr
+    assert git(repo, "status", "--porcelain") == ""
+
+
 def test_where_errors_show_a_caret(repo: Path) -> None:
     result = run("find", repo / "site", "--where", 'title == "x" and')
     assert result.exit_code == 2

@@ -94,7 +94,10 @@ def _split(
     if len(changes) < least:
         raise click.UsageError("nothing to change: give the changes after the PATHs (and --)")
     for path in paths:
-        if not Path(path).exists():
+        # Path("") is the current folder: an empty PATH (an unset shell variable, most
+        # likely) must not edit every record under it. The other commands' click.Path
+        # refuses it the same way.
+        if not path or not Path(path).exists():
             raise click.BadParameter(f"{path!r} does not exist", param_hint="PATH")
     return paths, changes
 
