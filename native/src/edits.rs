@@ -7,7 +7,7 @@
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString, PyTuple};
+use pyo3::types::{PyList, PyString};
 
 /// How many containers ahead of the one compared the loops below ask the memory for.
 ///
@@ -33,40 +33,51 @@ fn prefetch<T>(at: *const T) {
     let _ = at;
 }
 
-/// Whether each list of `lists` holds what it held: as many items as the length at the same
-/// place of `lengths`, and those the very objects (by identity, not equality), in order,
-/// that `items` holds, the items of all the lists as they were, one list after the other.
+/// The length and the items of `sequence`, a list or a tuple; None for anything else.
 ///
-/// One flat tuple of the items as they were, rather than a tuple for each list: it is read
-/// straight through, and only the lists themselves are looked up one by one.
+/// SAFETY: `sequence` is a live object, and the items are read while the GIL is held.
+unsafe fn items_of(
+    sequence: *mut ffi::PyObject,
+) -> Option<(ffi::Py_ssize_t, *mut *mut ffi::PyObject)> {
+    if ffi::PyTuple_Check(sequence) != 0 {
+        let tuple = sequence.cast::<ffi::PyTupleObject>();
+        Some((
+            ffi::PyTuple_GET_SIZE(sequence),
+            (*tuple).ob_item.as_mut_ptr(),
+        ))
+    } else if ffi::PyList_Check(sequence) != 0 {
+        let list = sequence.cast::<ffi::PyListObject>();
+        Some((ffi::PyList_GET_SIZE(sequence), (*list).ob_item))
+    } else {
+        None
+    }
+}
+
+/// Whether each list of `lists` holds what the sequence (a tuple or a list) at the same
+/// place of `olds` holds: as many items, and the very same objects (by identity, not
+/// equality), in the same order.
 #[pyfunction]
-pub fn same_lists(
-    py: Python<'_>,
-    lists: &Bound<'_, PyList>,
-    lengths: &Bound<'_, PyList>,
-    items: &Bound<'_, PyTuple>,
-) -> PyResult<bool> {
-    if lengths.len() != lists.len() {
+pub fn same_lists(lists: &Bound<'_, PyList>, olds: &Bound<'_, PyList>) -> PyResult<bool> {
+    if olds.len() != lists.len() {
         return Ok(false);
     }
-    // SAFETY: the three are a list, a list and a tuple (checked by the signature) that
-    // nothing changes while the GIL is held; each item of `lists` is checked to be a list
-    // before its storage is read, and `items` is read within its length. A prefetch reads
-    // nothing: it only hints at what comes next (a list's storage is hinted at once its
-    // object, hinted at twice as far ahead, has had time to arrive).
+    // SAFETY: both are lists (checked by the signature) that nothing changes while the
+    // GIL is held; each of their items is checked to be a list (or a tuple) before its
+    // storage is read. A prefetch reads nothing: it only hints at what comes next (a
+    // list's storage is hinted at once its object, hinted at twice as far ahead, has had
+    // time to arrive; a tuple keeps its items in its object).
     unsafe {
         let lists = lists.as_ptr();
-        let lengths = lengths.as_ptr();
-        let items = items.as_ptr();
+        let olds = olds.as_ptr();
         let count = ffi::PyList_GET_SIZE(lists);
-        let total = ffi::PyTuple_GET_SIZE(items);
         for index in 0..count.min(2 * AHEAD) {
             prefetch(ffi::PyList_GET_ITEM(lists, index));
+            prefetch(ffi::PyList_GET_ITEM(olds, index));
         }
-        let mut position = 0;
         for index in 0..count {
             if index + 2 * AHEAD < count {
                 prefetch(ffi::PyList_GET_ITEM(lists, index + 2 * AHEAD));
+                prefetch(ffi::PyList_GET_ITEM(olds, index + 2 * AHEAD));
             }
             if index + AHEAD < count {
                 let ahead = ffi::PyList_GET_ITEM(lists, index + AHEAD);
@@ -76,26 +87,25 @@ pub fn same_lists(
             }
             let now = ffi::PyList_GET_ITEM(lists, index);
             if ffi::PyList_Check(now) == 0 {
-                return Err(PyTypeError::new_err("same_lists() takes a list of lists"));
+                return Err(PyTypeError::new_err("same_lists() takes lists of lists"));
             }
-            let length = ffi::PyList_GET_SIZE(now);
-            let was = ffi::PyLong_AsSsize_t(ffi::PyList_GET_ITEM(lengths, index));
-            if was == -1 && !ffi::PyErr_Occurred().is_null() {
-                return Err(PyErr::fetch(py));
-            }
-            if length != was || length > total - position {
+            let Some((length, was)) = items_of(ffi::PyList_GET_ITEM(olds, index)) else {
+                return Err(PyTypeError::new_err(
+                    "same_lists() takes lists and tuples as olds",
+                ));
+            };
+            if ffi::PyList_GET_SIZE(now) != length {
                 return Ok(false);
             }
-            for item in 0..length {
-                if ffi::PyList_GET_ITEM(now, item) != ffi::PyTuple_GET_ITEM(items, position + item)
-                {
+            let items = (*now.cast::<ffi::PyListObject>()).ob_item;
+            for item in 0..length as usize {
+                if *items.add(item) != *was.add(item) {
                     return Ok(false);
                 }
             }
-            position += length;
         }
-        Ok(position == total)
     }
+    Ok(true)
 }
 
 /// Whether every dict of `dicts` is empty.

@@ -9,10 +9,10 @@ immutable, or are model objects and lists with their own snapshot). Then:
 * model objects report assignments to their attributes (``model.fields.WATCHED``), so
   only the objects assigned to are compared;
 * lists are changed in place without telling anyone, so all of them are compared at
-  once, in one loop: their lengths, and the identity of their items against one flat
-  tuple of the items of all lists as loaded (``newsrecord_native.same_lists`` when
-  installed, else C loops of the standard library); only when that finds a difference
-  are the lists looked at one by one;
+  once, in one loop: their lengths, and the identity of their items against their items
+  as loaded (``newsrecord_native.same_lists`` when installed, else C loops of the
+  standard library); only when that finds a difference are the lists looked at one by
+  one (lists of text then compare their texts: an equal text is the same text);
 * ``extra`` dicts likewise: the empty ones by length (``newsrecord_native.all_empty``),
   the others by their keys and the identity of their values (or a deep copy, when they
   hold lists or dicts).
@@ -210,9 +210,10 @@ class Snapshot:
         # One pass over the notes sorts them into what :meth:`changes` compares, each kind
         # in one loop (native when installed, else C loops of the standard library): the
         # unknown keys of each object as loaded (the empty dicts, to be found filled by
-        # their lengths, and the others, against copies), and every list by its length and
-        # by the identity of its items, against one flat tuple of the items of all lists
-        # as loaded (read straight through, not a tuple for each list).
+        # their lengths, and the others, against copies), and every list, by its length
+        # and by the identity of its items, against its items as loaded. (One flat tuple
+        # of the items of all lists would be read faster, by 0.04 ms for 10,000 lists, but
+        # making it cost each load more than that gains in the edits of most records.)
         objects: dict[int, Note] = {}
         lists: list[Note] = []
         empty_extras: list[dict[str, Any]] = []
@@ -240,8 +241,7 @@ class Snapshot:
             {id(note[VALUE]): _copy_extra(note[OLD][-1]) for note in extras} if extras else {}
         )
         self._list_values = list_values
-        self._list_lengths = list(map(len, list_olds))
-        self._list_items = tuple(chain.from_iterable(list_olds))
+        self._list_olds = list_olds
         self._root_note = objects[id(record)]
         self._root_node = root
         WATCHED.update(dict.fromkeys(objects, self.touched))
@@ -402,11 +402,11 @@ class Snapshot:
 
     def _same_lists(self) -> bool:
         """Whether every list holds the very items it held when loaded, in order."""
-        values, lengths, items = self._list_values, self._list_lengths, self._list_items
+        values, olds = self._list_values, self._list_olds
         if native.same_lists is not None:
-            return native.same_lists(values, lengths, items)
-        return list(map(len, values)) == lengths and all(
-            map(operator.is_, chain.from_iterable(values), items)
+            return native.same_lists(values, olds)
+        return list(map(len, values)) == list(map(len, olds)) and all(
+            map(operator.is_, chain.from_iterable(values), chain.from_iterable(olds))
         )
 
     def live(self, entry: Entry) -> bool:

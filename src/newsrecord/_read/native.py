@@ -90,13 +90,12 @@ pure-Python one; both give the same results."""
 
 _helpers = _module()
 
-same_lists: Final[Callable[[list[list[Any]], list[int], tuple[Any, ...]], bool] | None] = getattr(
-    _helpers, "same_lists", None
+same_lists: Final[Callable[[list[list[Any]], list[list[Any] | tuple[Any, ...]]], bool] | None] = (
+    getattr(_helpers, "same_lists", None)
 )
-"""``same_lists(lists, lengths, items)``: whether each list holds as many items as its
-length and those the very objects, in order, that *items* (the items of all the lists as
-they were, one list after the other) holds: the snapshot's check of lists changed in place,
-in one loop; None without the native package, or with a build of it that predates it."""
+"""``same_lists(lists, olds)``: whether each list holds the very objects of the list or
+tuple at its place in *olds*, in order (the snapshot's check of lists changed in place,
+in one loop); None without the native package, or with a build of it that predates it."""
 
 all_empty: Final[Callable[[list[dict[str, Any]]], bool] | None] = getattr(
     _helpers, "all_empty", None
