@@ -22,8 +22,13 @@ of log(time) against log(size) (0 = constant, 1 = linear, 2 = quadratic):
 Then the ratios issue 15 judges: one edit of the largest record against the same edit of
 the smallest (target: within 10x), the same ratio beyond the floor (each time less its
 floor), and the growth exponents against record size and against the number of edits
-(target: linear). Last, on the reference record itself: load + edit one field +
-``dumps()`` against ruamel.yaml's round-trip load + edit + dump, as a ratio.
+(target: linear). ``dumps()`` returns a new ``str``, so one copy of the whole text is the
+floor of any edit, however small: the ratio beyond the copy is what the edit path adds to
+it. For reading the figures (not judged), the smallest edit is timed once more with the
+processor's caches emptied first, as the largest edit finds them (its load, and the copy
+of its text, went through far more memory than the caches hold). Last, on the reference
+record itself: load + edit one field + ``dumps()`` against ruamel.yaml's round-trip load +
+edit + dump, as a ratio.
 
 Every figure is the best of ``--repeat`` runs (more for the small sizes), the garbage
 collector off. Timing belongs
@@ -88,17 +93,34 @@ def exponent(sizes: list[int], seconds: list[float]) -> float:
     return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
 
 
+_SWEPT: Final = bytearray(64 << 20)
+"""Memory swept to empty the processor's caches: larger than any of them."""
+
+
+def empty_caches() -> None:
+    """Write a byte in every 64-byte line of 64 MB: what was in the caches is pushed out."""
+    _SWEPT[::64] = bytes(len(_SWEPT) // 64)
+
+
 def timed_edit(
-    text: str, edit: Callable[[newsrecord.Document], None], repeat: int, *, dumps: bool = True
+    text: str,
+    edit: Callable[[newsrecord.Document], None],
+    repeat: int,
+    *,
+    dumps: bool = True,
+    cold: bool = False,
 ) -> float:
     """Seconds to make *edit* on a document of *text* and dumps(): the load not counted.
 
-    With ``dumps=False``, *edit* alone is timed (it saves, say).
+    With ``dumps=False``, *edit* alone is timed (it saves, say); with ``cold=True``, the
+    caches are emptied before each run.
     """
     times = []
     for _ in range(repeat):
         document = newsrecord.loads(text, limits=LIMITS)
         gc.collect()
+        if cold:
+            empty_caches()
         gc.disable()
         try:
             began = time.perf_counter()
@@ -111,9 +133,11 @@ def timed_edit(
     return min(times)
 
 
-def one_edit(text: str, size: int, repeat: int) -> float:
+def one_edit(text: str, size: int, repeat: int, *, cold: bool = False) -> float:
     """Seconds to set one related title (the middle one) and dumps()."""
-    return timed_edit(text, lambda d: d.set(f"related[{size // 2}].title", "Edited"), repeat)
+    return timed_edit(
+        text, lambda d: d.set(f"related[{size // 2}].title", "Edited"), repeat, cold=cold
+    )
 
 
 def many_edits(text: str, count: int, repeat: int) -> float:
@@ -188,10 +212,17 @@ def against_ruamel(seed: str, repeat: int) -> tuple[float, float]:
     return best(ours, repeat) / rounds, best(theirs, repeat) / rounds
 
 
-def print_judgement(sizes: list[int], families: dict[str, list[float]]) -> None:
-    """Print the ratios of issue 15: the edit of the largest record against the smallest."""
+def print_judgement(sizes: list[int], families: dict[str, list[float]], cold: float) -> None:
+    """Print the ratios of issue 15: the edit of the largest record against the smallest.
+
+    *cold* is the seconds of the smallest edit with the caches emptied first.
+    """
     _, floor, unchanged, one, saved, many, _ = families.values()
     largest, smallest = sizes[-1], sizes[0]
+    print(
+        "dumps() returns a new str: one copy of the whole text is the floor of any edit"
+        " (no dumps()\nthat returns a str costs less); 'beyond' ratios subtract it at each size."
+    )
 
     def ratio(big: float, small: float) -> float:
         return big / max(small, 1e-9)
@@ -210,6 +241,12 @@ def print_judgement(sizes: list[int], families: dict[str, list[float]]) -> None:
         label = f"the edit beyond the floor ({what})"
         print(f"  {label:<52}{cost:>8.1f}x  {verdict(cost <= 10)}")
     print(f"  {'the edit + save() (no sync)':<52}{ratio(saved[-1], saved[0]):>8.1f}x")
+    cold_beyond = ratio(max(one[-1] - floor[-1], 0.0), max(cold - floor[0], 1e-9))
+    print(
+        f"  not judged: the N={smallest:,} edit with the caches emptied first takes"
+        f" {cold * 1e3:.3f} ms ({ratio(cold, one[0]):.1f}x its time above);\n"
+        f"  {'  against it, the edit beyond one copy':<52}{cold_beyond:>8.1f}x"
+    )
     size_exponent = exponent(sizes, [max(a - b, 1e-9) for a, b in zip(one, floor, strict=True)])
     edits_exponent = exponent(sizes, many)
     print(
@@ -260,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
             saved.append(one_save(text, size, runs, Path(folder)))
             many.append(many_edits(text, size, max(repeat, runs // 10)))
             keys.append(unknown_keys(seed, size, max(repeat, runs // 10)))
+            if size == sizes[0]:
+                cold = one_edit(text, size, runs, cold=True)
     print(f"newsrecord edit growth ({sys.implementation.name} {sys.version.split()[0]})")
     print("milliseconds, best of runs; exponent of a log-log fit (0 = flat, 1 = linear)")
     header = f"{'case':<44}" + "".join(f"{'N=' + format(n, ','):>12}" for n in sizes)
@@ -269,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         fitted = exponent(sizes, seconds) if len(sizes) > 1 else float("nan")
         print(f"{label:<44}{cells}{fitted:>10.2f}")
     print()
-    print_judgement(sizes, families)
+    print_judgement(sizes, families, cold)
     ours, theirs = against_ruamel(seed, repeat)
     print(
         f"load + edit + dumps(): newsrecord {ours * 1e6:.0f} us, ruamel.yaml round trip "

@@ -15,8 +15,8 @@ class Scanner:
     ) -> object | None:
         """Return the root mapping of ``text[start:end]``, or None to use the full parser."""
 
-def same_items(values: list[list[object]], olds: list[tuple[object, ...]], /) -> bool:
-    """Whether each list holds the very objects of its tuple (by identity), in order."""
+def same_lists(lists: list[list[object]], olds: list[list[object] | tuple[object, ...]], /) -> bool:
+    """Whether each list holds the very objects of its old list or tuple, in order."""
 
 def all_empty(dicts: list[dict[str, object]], /) -> bool:
     """Whether every dict is empty."""

@@ -331,7 +331,7 @@ def test_the_pure_python_checks_of_lists_and_unknown_keys_agree(
     seed_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Without the native helpers (or with them), the same changes are found.
-    monkeypatch.setattr(native_module, "same_items", None)
+    monkeypatch.setattr(native_module, "same_lists", None)
     monkeypatch.setattr(native_module, "all_empty", None)
     document = newsrecord.loads(seed_text)
     record = document.record
@@ -342,3 +342,129 @@ def test_the_pure_python_checks_of_lists_and_unknown_keys_agree(
     changes = document._snapshot.changes(record)
     assert changes is not None
     assert sorted(entry.path() for entry in changes) == [("images",), ("related", 0, "images", 0)]
+
+
+# --- in place, found on both paths ----------------------------------------------------------
+
+EXTRAS = """\
+localNote: hello
+counts:
+  views: 10
+  tags: [a, b]
+"""
+
+
+def extras_record(count: int) -> str:
+    """A record of *count* related articles, with unknown keys (one holding a list)."""
+    text = related_record(SEED_TEXT, count)
+    return text.replace("category: news\n", "category: news\n" + EXTRAS, 1)
+
+
+def _image() -> Image:
+    return Image(url="https://x.example/fresh.png")
+
+
+def _lists(record: Any) -> list[tuple[list[Any], Callable[[], Any]]]:
+    """The lists of *record*, each with a maker of new items for it."""
+    found: list[tuple[list[Any], Callable[[], Any]]] = [
+        (record.topics, lambda: "fresh"),
+        (record.related, lambda: RelatedArticle(title="Fresh")),
+        (record.images, _image),
+    ]
+    found += [(item.images, _image) for item in record.related if not isinstance(item, str)]
+    # A list that is None (a fresh related article's images) cannot change in place.
+    return [(listed, make) for listed, make in found if listed is not None]
+
+
+def _objects(record: Any) -> list[Any]:
+    found = [record, *(record.images or ())]
+    for item in record.related or ():
+        if not isinstance(item, str):
+            found += [item, *(item.images or ()), *([item.provider] if item.provider else [])]
+    return found
+
+
+def _in_place(record: Any, data: st.DataObject) -> None:
+    """One change made in place (no attribute assigned), chosen by *data*."""
+    if data.draw(st.booleans()):
+        listed, make = data.draw(st.sampled_from(_lists(record)))
+        action = data.draw(st.sampled_from(["append", "pop", "pop+push", "equal", "insert"]))
+        if not listed or action == "append":
+            listed.append(make())
+        elif action == "pop":
+            listed.pop(data.draw(st.integers(0, len(listed) - 1)))
+        elif action == "pop+push":
+            # The same length, another item: found by identity, not by length.
+            listed.pop(data.draw(st.integers(0, len(listed) - 1)))
+            listed.append(make())
+        elif action == "equal":
+            # An equal item in place of one: a change for objects, none for texts.
+            at = data.draw(st.integers(0, len(listed) - 1))
+            listed[at] = (
+                "".join(listed[at]) if isinstance(listed[at], str) else copy.copy(listed[at])
+            )
+        else:
+            listed.insert(0, make())
+        if data.draw(st.booleans()):
+            listed[:] = list(listed)  # every item where it was: no change
+        return
+    extra = data.draw(st.sampled_from(_objects(record))).extra
+    action = data.draw(st.sampled_from(["fill", "clear", "change", "nested", "same"]))
+    if action == "fill" or not extra:
+        extra["localAdded"] = data.draw(st.sampled_from(["text", 1, [1, 2], {"a": 1}]))
+    elif action == "clear":
+        extra.clear()
+    elif action == "change":
+        extra[next(iter(extra))] = "changed"
+    elif action == "nested" and isinstance(extra.get("counts"), dict):
+        extra["counts"]["tags"].append("c")
+    else:
+        key = next(iter(extra))
+        extra[key] = extra[key]  # the same value again: no change
+
+
+@given(st.data())
+def test_changes_in_place_are_never_missed_on_either_path(data: st.DataObject) -> None:
+    document = newsrecord.loads(extras_record(3))
+    record = document.record
+    for _ in range(data.draw(st.integers(1, 4))):
+        _in_place(record, data)
+    snapshot = document._snapshot
+    assert snapshot is not None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(native_module, "same_lists", None)
+        patch.setattr(native_module, "all_empty", None)
+        pure = snapshot.changes(record)
+    assert pure is not None
+    found = snapshot.changes(record)  # with the native helpers, when installed
+    assert found is not None
+    assert [entry.path() for entry in found] == [entry.path() for entry in pure]
+    # Never missed: the text is the one the full comparison gives, and reads back.
+    check(document)
+
+
+def test_an_item_popped_and_another_pushed_is_a_change(seed_text: str) -> None:
+    document = newsrecord.loads(related_record(seed_text, 3))
+    images = document.record.related[1].images
+    images.append(copy.copy(images.pop()))  # the same length, an equal copy
+    assert document._snapshot is not None
+    changes = document._snapshot.changes(document.record)
+    assert changes is not None
+    assert [entry.path() for entry in changes] == [("related", 1, "images")]
+    document.record.related[1].images[0].width = 5
+    assert "width: 5" in check(document)
+
+
+def test_an_unknown_key_emptied_or_changed_deep_down_is_a_change() -> None:
+    text = extras_record(2)
+    emptied = newsrecord.loads(text)
+    emptied.record.extra.clear()
+    assert "localNote" not in check(emptied)
+    nested = newsrecord.loads(text)
+    nested.record.extra["counts"]["tags"].append("c")
+    assert "tags: [a, b, c]" in check(nested)
+    filled = newsrecord.loads(text)
+    filled.record.related[1].provider.extra["localKey"] = [1]
+    out = check(filled)
+    assert "localKey" in out
+    assert set(text.splitlines()) <= set(out.splitlines())  # lines added, none changed

@@ -5,6 +5,7 @@ Skipped when the optional native package is not installed (``pip install ./nativ
 
 from __future__ import annotations
 
+import collections
 import copy
 import gc
 import os
@@ -448,26 +449,67 @@ def test_splice_refuses_edits_out_of_order_or_outside() -> None:
             newsrecord_native.splice("abcd", edits)
 
 
-def test_same_items_is_identity_not_equality() -> None:
-    first, second = [1000, "x"], [object()]
-    assert newsrecord_native.same_items([first, second], [tuple(first), tuple(second)])
-    assert not newsrecord_native.same_items([first], [(1000, "x", 1)])
+def test_same_lists_is_identity_not_equality() -> None:
+    first, second, empty = [1000, "x"], [object()], []
+    olds = [tuple(first), [], second[:]]  # tuples, or lists (of texts) as loaded
+    assert newsrecord_native.same_lists([first, empty, second], olds)
+    assert newsrecord_native.same_lists([], [])
     equal_copy = [int("1000"), "x"]
-    assert not newsrecord_native.same_items([equal_copy], [tuple(first)])
-    assert not newsrecord_native.same_items([first], [])
+    assert not newsrecord_native.same_lists([equal_copy, empty, second], olds)
+    # Another length, or an item moved to the next list.
+    assert not newsrecord_native.same_lists([first, [1000], second], olds)
+    assert not newsrecord_native.same_lists([[1000], ["x"], second], olds)
+    assert not newsrecord_native.same_lists([first], olds)
     with pytest.raises(TypeError):
-        newsrecord_native.same_items([tuple(first)], [tuple(first)])
+        newsrecord_native.same_lists([tuple(first)], [tuple(first)])
+    with pytest.raises(TypeError):
+        newsrecord_native.same_lists([first], [{1000: "x"}])
+
+
+_POOL = [object() for _ in range(6)]
+
+
+@given(st.lists(st.lists(st.sampled_from(_POOL), max_size=4), max_size=40), st.data())
+def test_same_lists_agrees_with_a_loop_in_python(lists: list[list[Any]], data: Any) -> None:
+    olds: list[Any] = [data.draw(st.sampled_from([tuple, list]))(listed) for listed in lists]
+    assert newsrecord_native.same_lists(lists, olds)
+    # One change in place, or none: the answer is the loop's.
+    changed = [list(listed) for listed in lists]
+    if changed:
+        target = data.draw(st.sampled_from(changed))
+        action = data.draw(st.sampled_from(["append", "pop", "replace", "reverse", "none"]))
+        if action == "append" or (action != "none" and not target):
+            target.append(data.draw(st.sampled_from(_POOL)))
+        elif action == "pop":
+            target.pop(data.draw(st.integers(0, len(target) - 1)))
+        elif action == "replace":
+            target[data.draw(st.integers(0, len(target) - 1))] = data.draw(st.sampled_from(_POOL))
+        elif action == "reverse":
+            target.reverse()
+    expected = all(
+        len(now) == len(old) and all(a is b for a, b in zip(now, old, strict=True))
+        for now, old in zip(changed, olds, strict=True)
+    )
+    assert newsrecord_native.same_lists(changed, olds) is expected
 
 
 def test_all_empty() -> None:
     assert newsrecord_native.all_empty([])
     assert newsrecord_native.all_empty([{}, {}])
     assert not newsrecord_native.all_empty([{}, {"k": None}])
+    assert not newsrecord_native.all_empty([{}] * 100 + [{"k": None}])
+    # Emptied again after holding keys: empty (its storage is larger, its length 0).
+    emptied = dict.fromkeys(range(100))
+    emptied.clear()
+    assert newsrecord_native.all_empty([{}, emptied, collections.OrderedDict()])
     with pytest.raises(TypeError):
         newsrecord_native.all_empty([[]])
 
 
 def test_the_edit_path_uses_the_helpers() -> None:
+    if os.environ.get("NEWSRECORD_NO_NATIVE") or os.environ.get("NEWSRECORD_PURE_PYTHON"):
+        assert native.splice is native.same_lists is native.all_empty is None
+        pytest.skip("the native helpers are turned off in this run")
     assert native.splice is newsrecord_native.splice
-    assert native.same_items is newsrecord_native.same_items
+    assert native.same_lists is newsrecord_native.same_lists
     assert native.all_empty is newsrecord_native.all_empty

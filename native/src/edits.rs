@@ -9,31 +9,97 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 
-/// Whether each list of `values` has the length of the tuple at the same place of `olds`
-/// and holds the very same objects (by identity, not equality) in the same order.
+/// How many containers ahead of the one compared the loops below ask the memory for.
+///
+/// The containers of a large record lie all over the heap, and are mostly not in the
+/// cache when an edit is saved (the load, and any collection of the garbage collector,
+/// went through far more memory since): each one read is a wait for the memory. The
+/// processor waits for several at once only if it is told of them early enough, which is
+/// what these prefetches do; far enough ahead to cover the wait, near enough that what
+/// they fetched is still in the cache when it is read.
+const AHEAD: ffi::Py_ssize_t = 16;
+
+/// Ask the memory for the cache line at `at`, without waiting for it: a hint, which reads
+/// nothing the program sees and never faults, whatever the address. On x86-64 only (the
+/// machines measured); elsewhere the loops run as well without it, a little slower.
+#[inline(always)]
+fn prefetch<T>(at: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing the program sees and never faults.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at.cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
+}
+
+/// The length and the items of `sequence`, a list or a tuple; None for anything else.
+///
+/// SAFETY: `sequence` is a live object, and the items are read while the GIL is held.
+unsafe fn items_of(
+    sequence: *mut ffi::PyObject,
+) -> Option<(ffi::Py_ssize_t, *mut *mut ffi::PyObject)> {
+    if ffi::PyTuple_Check(sequence) != 0 {
+        let tuple = sequence.cast::<ffi::PyTupleObject>();
+        Some((
+            ffi::PyTuple_GET_SIZE(sequence),
+            (*tuple).ob_item.as_mut_ptr(),
+        ))
+    } else if ffi::PyList_Check(sequence) != 0 {
+        let list = sequence.cast::<ffi::PyListObject>();
+        Some((ffi::PyList_GET_SIZE(sequence), (*list).ob_item))
+    } else {
+        None
+    }
+}
+
+/// Whether each list of `lists` holds what the sequence (a tuple or a list) at the same
+/// place of `olds` holds: as many items, and the very same objects (by identity, not
+/// equality), in the same order.
 #[pyfunction]
-pub fn same_items(values: &Bound<'_, PyList>, olds: &Bound<'_, PyList>) -> PyResult<bool> {
-    let count = values.len();
-    if olds.len() != count {
+pub fn same_lists(lists: &Bound<'_, PyList>, olds: &Bound<'_, PyList>) -> PyResult<bool> {
+    if olds.len() != lists.len() {
         return Ok(false);
     }
     // SAFETY: both are lists (checked by the signature) that nothing changes while the
-    // GIL is held; each item is checked to be a list or a tuple before its storage is read.
+    // GIL is held; each of their items is checked to be a list (or a tuple) before its
+    // storage is read. A prefetch reads nothing: it only hints at what comes next (a
+    // list's storage is hinted at once its object, hinted at twice as far ahead, has had
+    // time to arrive; a tuple keeps its items in its object).
     unsafe {
-        let values = values.as_ptr();
+        let lists = lists.as_ptr();
         let olds = olds.as_ptr();
-        for index in 0..count as ffi::Py_ssize_t {
-            let now = ffi::PyList_GET_ITEM(values, index);
-            let old = ffi::PyList_GET_ITEM(olds, index);
-            if ffi::PyList_Check(now) == 0 || ffi::PyTuple_Check(old) == 0 {
-                return Err(PyTypeError::new_err("same_items() takes lists and tuples"));
+        let count = ffi::PyList_GET_SIZE(lists);
+        for index in 0..count.min(2 * AHEAD) {
+            prefetch(ffi::PyList_GET_ITEM(lists, index));
+            prefetch(ffi::PyList_GET_ITEM(olds, index));
+        }
+        for index in 0..count {
+            if index + 2 * AHEAD < count {
+                prefetch(ffi::PyList_GET_ITEM(lists, index + 2 * AHEAD));
+                prefetch(ffi::PyList_GET_ITEM(olds, index + 2 * AHEAD));
             }
-            let length = ffi::PyList_GET_SIZE(now);
-            if length != ffi::PyTuple_GET_SIZE(old) {
+            if index + AHEAD < count {
+                let ahead = ffi::PyList_GET_ITEM(lists, index + AHEAD);
+                if ffi::PyList_Check(ahead) != 0 {
+                    prefetch((*ahead.cast::<ffi::PyListObject>()).ob_item);
+                }
+            }
+            let now = ffi::PyList_GET_ITEM(lists, index);
+            if ffi::PyList_Check(now) == 0 {
+                return Err(PyTypeError::new_err("same_lists() takes lists of lists"));
+            }
+            let Some((length, was)) = items_of(ffi::PyList_GET_ITEM(olds, index)) else {
+                return Err(PyTypeError::new_err(
+                    "same_lists() takes lists and tuples as olds",
+                ));
+            };
+            if ffi::PyList_GET_SIZE(now) != length {
                 return Ok(false);
             }
-            for item in 0..length {
-                if ffi::PyList_GET_ITEM(now, item) != ffi::PyTuple_GET_ITEM(old, item) {
+            let items = (*now.cast::<ffi::PyListObject>()).ob_item;
+            for item in 0..length as usize {
+                if *items.add(item) != *was.add(item) {
                     return Ok(false);
                 }
             }
@@ -45,15 +111,23 @@ pub fn same_items(values: &Bound<'_, PyList>, olds: &Bound<'_, PyList>) -> PyRes
 /// Whether every dict of `dicts` is empty.
 #[pyfunction]
 pub fn all_empty(dicts: &Bound<'_, PyList>) -> PyResult<bool> {
-    // SAFETY: as in `same_items`; each item is checked to be a dict.
+    // SAFETY: as in `same_lists`; each item is checked to be a dict (of any class: all
+    // keep their size in the same place) before its size is read.
     unsafe {
         let dicts = dicts.as_ptr();
-        for index in 0..ffi::PyList_GET_SIZE(dicts) {
+        let count = ffi::PyList_GET_SIZE(dicts);
+        for index in 0..count.min(AHEAD) {
+            prefetch(ffi::PyList_GET_ITEM(dicts, index));
+        }
+        for index in 0..count {
+            if index + AHEAD < count {
+                prefetch(ffi::PyList_GET_ITEM(dicts, index + AHEAD));
+            }
             let dict = ffi::PyList_GET_ITEM(dicts, index);
             if ffi::PyDict_Check(dict) == 0 {
                 return Err(PyTypeError::new_err("all_empty() takes a list of dicts"));
             }
-            if ffi::PyDict_Size(dict) != 0 {
+            if (*dict.cast::<ffi::PyDictObject>()).ma_used != 0 {
                 return Ok(false);
             }
         }
@@ -184,7 +258,9 @@ pub fn splice<'py>(
                 // those from `start`, and refuses an ASCII slice of a Latin-1 string.
                 let width = from_kind as usize; // 1, 2 or 4 bytes a code unit
                 std::ptr::copy_nonoverlapping(
-                    ffi::PyUnicode_DATA(from).cast::<u8>().add(start as usize * width),
+                    ffi::PyUnicode_DATA(from)
+                        .cast::<u8>()
+                        .add(start as usize * width),
                     into_data.add(written as usize * width),
                     count as usize * width,
                 );

@@ -513,7 +513,7 @@ unsafe fn untrack(object: *mut ffi::PyObject) {
 #[pymodule]
 fn newsrecord_native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Scanner>()?;
-    module.add_function(wrap_pyfunction!(crate::edits::same_items, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::edits::same_lists, module)?)?;
     module.add_function(wrap_pyfunction!(crate::edits::all_empty, module)?)?;
     module.add_function(wrap_pyfunction!(crate::edits::splice, module)?)?;
     Ok(())

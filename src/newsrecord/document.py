@@ -480,13 +480,15 @@ class Document:
             edits = list(plan.edits)
             if body_changed:
                 edits.append(splice.Edit(self._parts.body_start, len(current), self.body))
+            # Read back before the copy of the text, which pushes all else out of the cache.
+            read_back = plan.only_scalars and self._read_back(plan)
             text = splice.apply_edits(current, edits)
         except splice.SpliceError:
             # A bug of the change planner's: plan again from the whole record.
             if STRICT_SPLICES:
                 raise
             return self._dumps_compared(body_changed)
-        if plan.only_scalars and self._read_back(plan, text):
+        if read_back:
             return text
         return self._verified(text, _top_keys(snapshot, changes))
 
@@ -513,13 +515,16 @@ class Document:
             problems += validate.check_assigned(owner.value, names, owner.path(), snapshot.objects)
         return problems
 
-    def _read_back(self, plan: splice.Plan, text: str) -> bool:
-        """Whether each scalar written reads back as its value, and the body is the body.
+    def _read_back(self, plan: splice.Plan) -> bool:
+        """Whether each scalar planned reads back as its value, and the body stays the body.
 
         Each scalar is read on its own, in a one-line document that holds it as the text
-        around it does (after a key, or in a flow list), with the rest of its line.
+        around it does (after a key, or in a flow list), with the rest of its line. The
+        body stays when every edit of the plan ends before it (not compared: that would
+        read it again).
         """
-        if not text.endswith(self.body):
+        body_start = self._parts.body_start
+        if any(edit.end > body_start for edit in plan.edits):
             return False
         shapes = shape_of(type(self._record))
         for scalar in plan.scalars:

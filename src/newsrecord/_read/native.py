@@ -25,7 +25,7 @@ __all__ = [
     "all_empty",
     "direct_construction",
     "native_scan",
-    "same_items",
+    "same_lists",
     "scan",
     "splice",
 ]
@@ -90,12 +90,12 @@ pure-Python one; both give the same results."""
 
 _helpers = _module()
 
-same_items: Final[Callable[[list[list[Any]], list[tuple[Any, ...]]], bool] | None] = getattr(
-    _helpers, "same_items", None
+same_lists: Final[Callable[[list[list[Any]], list[list[Any] | tuple[Any, ...]]], bool] | None] = (
+    getattr(_helpers, "same_lists", None)
 )
-"""``same_items(lists, tuples)``: whether each list holds the very objects of its tuple, in
-order (the snapshot's check of lists changed in place, in one C loop); None without the
-native package, or with a build of it that predates it."""
+"""``same_lists(lists, olds)``: whether each list holds the very objects of the list or
+tuple at its place in *olds*, in order (the snapshot's check of lists changed in place,
+in one loop); None without the native package, or with a build of it that predates it."""
 
 all_empty: Final[Callable[[list[dict[str, Any]]], bool] | None] = getattr(
     _helpers, "all_empty", None
