@@ -520,11 +520,11 @@ class Document:
 
         Each scalar is read on its own, in a one-line document that holds it as the text
         around it does (after a key, or in a flow list), with the rest of its line. The
-        body stays when every edit of the plan ends before it (not compared: that would
-        read it again).
+        closing ``---`` line and the body stay when every edit of the plan ends before
+        that line (not compared: that would read the body again).
         """
-        body_start = self._parts.body_start
-        if any(edit.end > body_start for edit in plan.edits):
+        yaml_end = self._parts.yaml_end
+        if any(edit.end > yaml_end for edit in plan.edits):
             return False
         shapes = shape_of(type(self._record))
         for scalar in plan.scalars:
