@@ -456,6 +456,18 @@ def test_the_cli_exports_and_reports(tmp_path: Path) -> None:
     assert newsrecord.export.cache_path(out).is_dir()
 
 
+def test_an_output_in_a_missing_folder_is_named_in_the_error(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 1)
+    out = tmp_path / "missing" / "site.parquet"
+    with pytest.raises(FileNotFoundError) as raised:
+        newsrecord.export_records(site, out)
+    assert (raised.value.filename, raised.value.strerror) == (str(out), "No such file or directory")
+    result = run("export", site, "-o", out)
+    assert result.exit_code == 1
+    assert f"Could not open file '{out}': No such file or directory" in result.stderr
+    assert ".tmp" not in result.stderr
+
+
 def test_the_module_imports_without_pyarrow() -> None:
     code = (
         "import sys; sys.modules['pyarrow'] = None\n"

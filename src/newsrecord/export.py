@@ -919,6 +919,13 @@ def _write_through(pa: Any, path: Path, write: Callable[[Any], None]) -> None:
         with pa.OSFile(str(temporary), "wb") as sink:
             write(sink)
         temporary.replace(path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        if not error.errno:
+            raise
+        # Arrow's message names the temporary file: say what failed of the file asked for.
+        raise type(error)(error.errno, os.strerror(error.errno), str(path)) from error
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink()
