@@ -468,6 +468,26 @@ def test_an_output_in_a_missing_folder_is_named_in_the_error(tmp_path: Path) -> 
     assert ".tmp" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "first"),
+    [
+        ("site.csv", b'"path",'),
+        ("site.JSONL", b'{"path"'),
+        ("site.ndjson", b'{"path"'),
+        ("site.parquet", b"PAR1"),
+        ("site.out", b"PAR1"),
+    ],
+)
+def test_the_format_follows_the_output_extension(tmp_path: Path, name: str, first: bytes) -> None:
+    site = make_site(tmp_path, 1)
+    out = tmp_path / name
+    assert run("export", site, "-o", out).exit_code == 1  # broken.md
+    assert out.read_bytes().startswith(first)
+    # An explicit --format wins over the extension.
+    assert run("export", site, "-o", out, "--format", "jsonl").exit_code == 1
+    assert out.read_bytes().startswith(b'{"path"')
+
+
 def test_the_module_imports_without_pyarrow() -> None:
     code = (
         "import sys; sys.modules['pyarrow'] = None\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
+from pathlib import PurePath
 
 import click
 
@@ -13,6 +14,8 @@ from newsrecord.cli._runner import clear_bar_line, default_jobs, progress_bar
 from newsrecord.errors import counted
 from newsrecord.export import export_records
 
+_FORMATS_BY_SUFFIX = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
@@ -20,9 +23,11 @@ from newsrecord.export import export_records
     "--format",
     "output",
     type=click.Choice(["parquet", "jsonl", "csv"]),
-    default="parquet",
-    show_default=True,
-    help="parquet: typed, nested columns; jsonl: one object a line; csv: nested as JSON.",
+    default=None,
+    help=(
+        "parquet: typed, nested columns; jsonl: one object a line; csv: nested as JSON. "
+        "[default: from OUT's extension (.csv, .jsonl or .ndjson), else parquet]"
+    ),
 )
 @click.option(
     "-o",
@@ -42,7 +47,7 @@ from newsrecord.export import export_records
 @JOBS_OPTION
 def export(
     paths: tuple[str, ...],
-    output: str,
+    output: str | None,
     out: str,
     *,
     with_body: bool,
@@ -60,6 +65,8 @@ def export(
     install "newsrecord[export]".
     """
     started = time.perf_counter()
+    # -o site.csv means CSV: Parquet bytes in a .csv file would surprise every reader.
+    output = output or _FORMATS_BY_SUFFIX.get(PurePath(out).suffix.lower(), "parquet")
     if output == "parquet":
         _import_pyarrow_without_numpy()
     with contextlib.ExitStack() as stack:
