@@ -429,7 +429,7 @@ def test_bulk_cli_syncs_per_batch_not_per_file(repo: Path, fsyncs: list[int]) ->
     site = repo / "site"
     result = run("set", site, "-j", "1", "--", "heat=5")
     assert "12 changed" in result.stderr
-    # Thirteen files (the twelve articles and the course) in one batch: one sync() call on
+    # Thirteen files (the twelve articles and the course) in one batch: one syncfs() call on
     # Linux, else one fsync per file and folder, all at the end of the batch.
     assert len(fsyncs) <= 13 + 2
 
@@ -441,6 +441,13 @@ def test_a_word_without_quotes_gets_a_note(repo: Path) -> None:
     quoted = run("find", repo / "site" / "news", "--where", 'type == "course"')
     assert "note" not in quoted.stderr
     assert quoted.stdout.splitlines() == [str(repo / "site" / "news" / "course.md")]
+
+
+def test_a_field_no_kind_declares_gets_a_note(repo: Path) -> None:
+    result = run("find", repo / "site" / "news", "-f", "titel", "-f", "provider.name")
+    assert result.stderr.count("note") == 1
+    assert "'titel' is not a field of any kind of record" in result.stderr
+    assert "an unknown key can fill its column" in result.stderr
 
 
 def test_a_file_changed_meanwhile_is_reported_not_overwritten(

@@ -6,7 +6,7 @@ import contextlib
 import functools
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -43,20 +43,27 @@ def parse_where(expression: str | None) -> newsrecord.Query | None:
         raise click.BadParameter(
             f"column {exc.column}: {exc.message}\n{pointer}", param_hint="--where"
         ) from exc
-    known = {spec.key for kind in newsrecord.KINDS for spec in newsrecord.fields(kind)}
-    for field in query.fields():
-        key = top_key(field)
-        if key not in known:
-            # Most often a value without quotes (type == video): say so, but go on, since
-            # keys the model does not know are queried this way too.
-            click.echo(
-                f"newsrecord: note: {key!r} is not a field of any kind of record, so only "
-                f'an unknown key can match it; text goes in quotes ("{key}")',
-                err=True,
-            )
+    # Most often a value without quotes (type == video): say so, but go on, since keys the
+    # model does not know are queried this way too.
+    _note_unknown_keys(query.fields(), 'an unknown key can match it; text goes in quotes ("{key}")')
     for clash in query.type_clashes():
         click.echo(f"newsrecord: note: {clash}", err=True)
     return query
+
+
+def _note_unknown_keys(fields: Iterable[str], consequence: str) -> None:
+    """Note each top key of *fields* that no kind of record declares (a typo, most often).
+
+    *consequence* ends the note; ``{key}`` in it is the key.
+    """
+    known = {spec.key for kind in newsrecord.KINDS for spec in newsrecord.fields(kind)}
+    for key in dict.fromkeys(map(top_key, fields)):
+        if key not in known:
+            click.echo(
+                f"newsrecord: note: {key!r} is not a field of any kind of record, so only "
+                + consequence.format(key=key),
+                err=True,
+            )
 
 
 WHERE = click.option(
@@ -156,6 +163,7 @@ def find(
             newsrecord.where(f"exists({field})" if "`" in field else f"`{field}` exists")
         except newsrecord.QueryError:
             raise click.BadParameter(f"not a field path: {field!r}", param_hint="--field") from None
+    _note_unknown_keys(fields, "an unknown key can fill its column")
     output = output or ("table" if fields else "paths")
     job = _FindJob(str(query.expression) if query else None, fields, reveal)
     walk_problems: list[newsrecord.Problem] = []
