@@ -374,6 +374,14 @@ RARE = [
     # The last key goes: an empty mapping, not an empty front matter; and back again.
     ("---\n# c\nheat: 3\n# end\n---\n", _unset("heat"), "---\n# c\n{}\n# end\n---\n"),
     ("---\n# c\n{}\n# end\n---\n", _set("heat", 3), "---\n# c\nheat: 3\n# end\n---\n"),
+    # The first key of a list item goes: the next moves up to the dash, and the comment
+    # lines between them stay, above the dash (a # inside a block scalar is content).
+    ('---\nimages:\n# c1\n- url: u  # own\n# c2\n  width: 3\n---\n', _unset("images[0].url"),
+     "---\nimages:\n# c1\n# c2\n- width: 3\n---\n"),
+    ("---\nimages:\n- url: |\n    # text\n  # c2\n  width: 3\n---\n", _unset("images[0].url"),
+     "---\nimages:\n  # c2\n- width: 3\n---\n"),
+    ("---\r\nimages:\r\n- url: u\r\n  # c2\r\n  width: 3\r\n---\r\n", _unset("images[0].url"),
+     "---\r\nimages:\r\n  # c2\r\n- width: 3\r\n---\r\n"),
 ]  # fmt: skip
 
 

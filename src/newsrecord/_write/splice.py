@@ -359,7 +359,9 @@ class _Planner:
         """Delete the first keys of a list item's mapping, keeping its dash.
 
         The first key shares its line with the dash: the first key that stays moves up
-        to the dash, and everything before it goes in one edit. Returns the keys done.
+        to the dash, and everything before it goes in one edit. Whole-line comments among
+        the deleted entries stay, moved above the dash line (so still before that key).
+        Returns the keys done.
         """
         if node.flow or not node.pairs or not self._after_dash(node.pairs[0][0]):
             return set()
@@ -367,12 +369,34 @@ class _Planner:
         for key, _ in node.pairs:
             if key.value not in deleted:
                 if head:
-                    self.edits.append(
-                        Edit(self.key_start(node.pairs[0][0]), self.key_start(key), "")
-                    )
+                    start, end = self.key_start(node.pairs[0][0]), self.key_start(key)
+                    gone = [value for name, value in node.pairs if name.value in head]
+                    comments = self._comment_lines(start, end, gone)
+                    if comments:
+                        at = line_start(self.text, self._dash(node))
+                        self.edits.append(Edit(at, at, comments))
+                    self.edits.append(Edit(start, end, ""))
                 return head
             head.add(key.value)
         return set()  # every key goes: the caller rewrites the item as an empty mapping
+
+    def _comment_lines(self, start: int, end: int, values: list[parse.Node]) -> str:
+        """The whole-line comments of the lines after *start*'s, before *end*, verbatim.
+
+        Lines inside one of *values* are left out: a ``#`` there is content (a block
+        scalar's line) or a comment of that value, which goes with it.
+        """
+        text = self.text
+        kept: list[str] = []
+        at = line_end(text, start)  # a comment on the first line is the first key's own
+        while at < end:
+            after = line_end(text, at)
+            if text[at:after].lstrip(" \t").startswith("#") and not any(
+                value.start <= at < value.end for value in values
+            ):
+                kept.append(text[at:after])
+            at = after
+        return "".join(kept)
 
     def change_value(
         self,
