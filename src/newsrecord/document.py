@@ -311,10 +311,9 @@ class Document:
         if unknown:
             known = ", ".join(REPAIRS)
             raise ValidationError(f"no repair named {unknown[0]!r} (known: {known})")
-        kept = self._record
         text = self.dumps()
         if text != self._current:
-            self._read(text, strict=False)
+            self._stand_for(text)
         done: list[Problem] = []
         for name in names:
             source = Source(
@@ -336,21 +335,19 @@ class Document:
             edits = [edit for finding in findings for edit in finding.edits]
             try:
                 repaired = splice.apply_edits(self._current, edits)
-                self._read(repaired, strict=False)
+                self._stand_for(repaired)
                 safe = compare.plain_reads_as(self._data, before)
             except (splice.SpliceError, RecordError):
                 safe = False
             if not safe:
                 # A bug of ours, never to be saved: stand for the text as it was.
-                self._read(before_text, strict=False)
-                self._keep_record(kept)
+                self._stand_for(before_text)
                 raise RecordError(
                     f"the repair {name!r} would change what the record says, so it was not "
                     "made (a bug of newsrecord's: please report the file)",
                     path=self.path,
                 )
             self.body = repaired[self._parts.body_start :]
-        self._keep_record(kept)
         return done
 
     def _edit_data(
@@ -690,35 +687,28 @@ class Document:
         write_atomically(target, text.encode("utf-8"), durability=durability)
         self._reset(text, target)
 
-    def _keep_record(self, kept: AnyRecord | None) -> None:
-        """Go on with *kept*, the record before a new text was read, if it says the same.
-
-        The caller may hold the record (``rec = doc.record; rec.heat = 2; doc.save()``):
-        the document keeps that very object, watched by a new snapshot, so that an edit
-        made through it after a save or a repair is seen by the next one.
-        """
-        if kept is not None and self._record is not None and compare.same(self._record, kept):
-            self._record = kept
-            self._snapshot = Snapshot(kept, self._root)
-
     def _reset(self, text: str, path: str | None) -> None:
-        """Stand for *text*, now on disk at *path*: further edits are relative to it.
-
-        *text* is what :meth:`dumps` gave, which it checked to read back as the record as
-        edited. So no record is built again: only the nodes of the new text are parsed
-        (the next edit needs their spans), and the record the caller may hold (``rec =
-        doc.record; rec.heat = 2; doc.save()``) stays the document's record, watched by a
-        new snapshot, so that an edit made through it after the save is seen by the next.
-        """
+        """Stand for *text*, now on disk at *path*: further edits are relative to it."""
         self.path = path
         self._text = text
+        self._stand_for(text)
+        self.body = text[self._parts.body_start :]
+
+    def _stand_for(self, text: str) -> None:
+        """Make *text*, which reads as the document's record, its current text.
+
+        *text* is what :meth:`dumps` gave, or a repair of it, both checked to read back as
+        the record. So no record is built again: only the nodes of the new text are
+        parsed (the next edit needs their spans), and the record the caller may hold
+        (``rec = doc.record; rec.heat = 2; doc.save()``) stays the document's record,
+        watched by a new snapshot, so that an edit made through it afterwards is seen.
+        A document whose values do not fit the model is read again whole (its edits by
+        field path are in its current text already).
+        """
         record = self._record
         if record is None:
-            # Values that do not fit the model: edits by field path are in the current
-            # text already, and only the body can have changed since.
             if text != self._current:
                 self._read(text, strict=False)
-            self.body = text[self._parts.body_start :]
             return
         self.newline = newline_of(text)
         self._parse(text)
@@ -726,7 +716,6 @@ class Document:
         self._invalid = []
         self._plain = None
         self._snapshot = Snapshot(record, self._root)
-        self.body = text[self._parts.body_start :]
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the text, the record and the body; the nodes are parsed again on load.
