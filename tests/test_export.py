@@ -196,7 +196,8 @@ def same_as_a_full_export(site: Path, out: Path) -> bool:
 
 def rewrite_keys(cache: Path, change: dict[bytes, bytes]) -> None:
     """Change the metadata of the cache's keys, as a damaged or foreign cache would."""
-    with pa.memory_map(str(cache / "keys.arrow")) as source:
+    # Read into memory, not mapped: the file is overwritten below.
+    with pa.OSFile(str(cache / "keys.arrow")) as source:
         keys = pa.ipc.open_file(source).read_all()
     keys = keys.replace_schema_metadata({**(keys.schema.metadata or {}), **change})
     with (
@@ -294,9 +295,10 @@ def test_racy_files_are_checked_by_content(tmp_path: Path, monkeypatch: pytest.M
     now = time.time_ns()
     real = export._scan
 
-    def frozen(paths: object, pattern: str) -> tuple[list[str], list[object]]:
-        names, stats = real(paths, pattern)  # type: ignore[arg-type]
-        return names, [(stat[0], now, now, stat[3]) for stat in stats]
+    def frozen(paths: object, pattern: str) -> tuple[list[str], bytes, dict[int, OSError]]:
+        names, stats, errors = real(paths, pattern)  # type: ignore[arg-type]
+        times = [(size, now, now, inode) for size, _, _, inode in export._STAT.iter_unpack(stats)]
+        return names, b"".join(export._STAT.pack(*stat) for stat in times), errors
 
     monkeypatch.setattr(export, "_scan", frozen)
     newsrecord.export_records(site, out, incremental=True)
@@ -509,7 +511,7 @@ def test_the_module_imports_without_pyarrow() -> None:
 
 
 def test_the_export_walks_the_files_iter_record_files_finds(tmp_path: Path) -> None:
-    from newsrecord.export import _scan
+    from newsrecord.export import _STAT, _scan
 
     site = make_site(tmp_path, 3)
     (site / "deep" / "er").mkdir(parents=True)
@@ -521,13 +523,27 @@ def test_the_export_walks_the_files_iter_record_files_finds(tmp_path: Path) -> N
     (site / "Z.md").symlink_to(site / "video.md")
     (site / "link").symlink_to(site / "deep")
     roots = [site, site / "a00.md"]
-    names, stats = _scan(roots, "*.md")
+    names, packed, errors = _scan(roots, "*.md")
     assert names == [str(path) for path in newsrecord.iter_record_files(roots)]
+    assert errors == {}
+    stats = list(_STAT.iter_unpack(packed))
+    assert len(stats) == len(names)
     assert stats[names.index(str(site / "Z.md"))] == stats[names.index(str(site / "video.md"))]
-    assert all(isinstance(stat, tuple) and len(stat) == 4 for stat in stats)
-    names, stats = _scan([site, tmp_path / "missing.md"], "*.md")
+    for name, (size, mtime, ctime, inode) in zip(names, stats, strict=True):
+        info = Path(name).stat()
+        assert (size, mtime, ctime, inode) == (
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+            info.st_ino,
+        )
+    names, packed, errors = _scan([site, tmp_path / "missing.md"], "*.md")
     assert names[-1] == str(tmp_path / "missing.md")
-    assert isinstance(stats[-1], FileNotFoundError)
+    assert list(errors) == [len(names) - 1]
+    missing = errors[len(names) - 1]
+    assert isinstance(missing, FileNotFoundError)
+    assert missing.filename == str(tmp_path / "missing.md")
+    assert packed[-_STAT.size :] == bytes(_STAT.size)
 
 
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:

@@ -443,6 +443,24 @@ def test_splice_narrows_the_storage_when_the_wide_characters_are_cut() -> None:
         assert sys.getsizeof(spliced) == sys.getsizeof(joined)
 
 
+@pytest.mark.parametrize("unit", ["a", "é", "\u2019", "😀"])  # 1, 1, 2, 4 bytes a character
+def test_splice_of_a_large_text_copies_it_whole(unit: str) -> None:
+    # Past 2 MB a copy is split between two threads: every byte of both halves must land
+    # where it belongs, next to the edits, whatever the width of the storage.
+    text = "".join(f"{unit}{number % 10}" for number in range(1_500_000)) + unit  # 3 MB+
+    middle = len(text) // 2
+    for edits in (
+        [(1, 2, "X")],
+        [(middle - 1, middle + 1, "middle")],
+        [(0, 0, "head "), (len(text), len(text), " tail")],
+        [(5, 9, ""), (middle, middle, unit * 3), (len(text) - 4, len(text) - 1, "z")],
+    ):
+        spliced = newsrecord_native.splice(text, edits)
+        joined = _joined(text, edits)
+        assert spliced == joined
+        assert sys.getsizeof(spliced) == sys.getsizeof(joined)
+
+
 def test_splice_refuses_edits_out_of_order_or_outside() -> None:
     for edits in ([(2, 3, "x"), (0, 1, "y")], [(0, 9, "x")], [(2, 1, "x")]):
         with pytest.raises(ValueError, match="sorted edits"):
@@ -508,8 +526,41 @@ def test_all_empty() -> None:
 
 def test_the_edit_path_uses_the_helpers() -> None:
     if os.environ.get("NEWSRECORD_NO_NATIVE") or os.environ.get("NEWSRECORD_PURE_PYTHON"):
-        assert native.splice is native.same_lists is native.all_empty is None
+        assert native.splice is native.same_lists is native.all_empty is native.stat_files is None
         pytest.skip("the native helpers are turned off in this run")
     assert native.splice is newsrecord_native.splice
     assert native.same_lists is newsrecord_native.same_lists
     assert native.all_empty is newsrecord_native.all_empty
+    assert native.stat_files is newsrecord_native.stat_files
+
+
+@pytest.mark.parametrize("count", [3, 1500])  # one thread, then two
+def test_stat_files_agrees_with_os_stat(tmp_path: Path, count: int) -> None:
+    import struct
+
+    names = []
+    for number in range(count):
+        path = tmp_path / f"f{number:04d}.md"
+        path.write_bytes(b"x" * number)
+        names.append(str(path))
+    (tmp_path / "link.md").symlink_to(tmp_path / "f0002.md")
+    names.append(str(tmp_path / "link.md"))
+    odd = os.fsdecode(b"caf\xe9.md")  # not UTF-8: a lone surrogate in the str
+    Path(tmp_path / odd).write_bytes(b"odd")
+    names.append(str(tmp_path / odd))
+    for at in (len(names), len(names) // 2, 0):  # last, in each half
+        names.insert(at, str(tmp_path / f"gone{at}.md"))
+    missing = [number for number, name in enumerate(names) if "gone" in name]
+    assert len(missing) == 3
+    packed, errors = newsrecord_native.stat_files(names)
+    assert len(packed) == 32 * len(names)
+    assert errors == [(at, 2) for at in missing]  # ENOENT, each numbered in the whole list
+    for number, (name, stat) in enumerate(
+        zip(names, struct.iter_unpack("<qqqQ", packed), strict=True)
+    ):
+        if number in missing:
+            assert stat == (0, 0, 0, 0)
+            continue
+        info = Path(name).stat()
+        assert stat == (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    assert newsrecord_native.stat_files([]) == (b"", [])

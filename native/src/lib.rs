@@ -7,6 +7,8 @@
 
 #[cfg(feature = "python")]
 mod edits;
+#[cfg(all(feature = "python", unix))]
+mod files;
 #[cfg(feature = "python")]
 mod python;
 pub mod scan;

@@ -516,5 +516,7 @@ fn newsrecord_native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(crate::edits::same_lists, module)?)?;
     module.add_function(wrap_pyfunction!(crate::edits::all_empty, module)?)?;
     module.add_function(wrap_pyfunction!(crate::edits::splice, module)?)?;
+    #[cfg(unix)]
+    module.add_function(wrap_pyfunction!(crate::files::stat_files, module)?)?;
     Ok(())
 }

@@ -26,6 +26,7 @@ import itertools
 import json
 import os
 import secrets
+import struct
 import time
 import types
 import typing
@@ -37,6 +38,7 @@ import attrs
 
 from newsrecord._optional import require
 from newsrecord._pool import run_items
+from newsrecord._read import native
 from newsrecord.api import loads, to_dict
 from newsrecord.document import Document
 from newsrecord.errors import Problem, RecordError, unreadable
@@ -57,6 +59,9 @@ Format = Literal["parquet", "jsonl", "csv"]
 
 _SCHEMA_VERSION: Final = 2
 """Bumped whenever the columns change, so that an old cache is not reused."""
+
+_CACHE_VERSION: Final = 2
+"""Bumped whenever the incremental cache's own files change (2: packed stats)."""
 
 
 def _pyarrow() -> Any:
@@ -431,7 +436,9 @@ def export_records(
     pa = _pyarrow()
     schema = arrow_schema(body=body)
     out = Path(out)
-    stamp = json.dumps({"version": _SCHEMA_VERSION, "body": body, "reveal": reveal})
+    stamp = json.dumps(
+        {"version": _SCHEMA_VERSION, "cache": _CACHE_VERSION, "body": body, "reveal": reveal}
+    )
     cache = _Cache.read(pa, cache_path(out), stamp, schema) if incremental else _Cache()
     # Taken before any file is looked at: see _Cache.write (the racy check).
     started = time.time_ns()
@@ -466,12 +473,24 @@ class _Options:
     reveal: bool
 
 
-_Stat = tuple[int, int, int, int]
-"""What ``stat`` says of a file: size, modification and change times (ns), inode.
+_STAT: Final = struct.Struct("<qqqQ")
+"""What ``stat`` says of a file, packed: size, modification and change times (ns), inode.
 
 The change time cannot be set by a program (``os.utime`` sets it to now): an edit that
-keeps the size and puts the old modification time back still changes it.
+keeps the size and puts the old modification time back still changes it. A site's stats
+are one ``bytes`` object, 32 bytes a file, so that the stats of a run and of the last one
+are compared whole, and in blocks where they differ, rather than file by file.
 """
+
+_SIZE: Final = _STAT.size
+_NO_STAT: Final = bytes(_SIZE)
+"""The packed stat of a file that could not be looked at."""
+
+_NO_DIGEST: Final = bytes(32)
+"""The digest of a file not read yet."""
+
+_BLOCK: Final = 64
+"""Files whose stats are compared at once while looking for those that changed."""
 
 _RACY_NS: Final = 2_000_000_000
 """How close before a run a file's times must be for the next run to check its content.
@@ -491,25 +510,56 @@ _DELTA_SHARE: Final = 16
 
 _KEYS: Final = "keys.arrow"
 
-# What became of a file, in walk order: (what, value, stat, digest). "cache": the row
-# number in the cached rows; "new": its JSON line; "failed": its problems (stat None when
-# it could not be read, so that it is not remembered); "read": its number in the cache's
-# lists, or -1, while it waits to be read.
-_Slot = tuple[str, Any, _Stat | None, bytes]
+_NEW: Final = 1 << 48
+"""Where a run's sources of rows (:attr:`_Run.sources`) say "the new row number n":
+``_NEW + n``. Below it, a row of the cache; -1, a file without a row (not a record)."""
+
+
+def _names_key(names: list[str]) -> str:
+    """A digest of the walk's file names in order: equal, the walk found the same files."""
+    joined = "\0".join(names).encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(joined, digest_size=20).hexdigest()
+
+
+def _fixed_width(column: Any, width: int) -> bytes:
+    """The values of a column of fixed-width values as one ``bytes`` (*width* each)."""
+    parts = []
+    for chunk in column.chunks:
+        data = chunk.buffers()[1]
+        start = chunk.offset * width
+        parts.append(data.to_pybytes()[start : start + len(chunk) * width])
+    return b"".join(parts)
+
+
+def _differing(now: bytes, then: bytes) -> list[int]:
+    """The numbers of the 32-byte records that differ between two packings of as many."""
+    found = []
+    block = _BLOCK * _SIZE
+    for start in range(0, len(now), block):
+        end = start + block
+        if now[start:end] != then[start:end]:
+            found += [
+                at // _SIZE
+                for at in range(start, min(end, len(now)), _SIZE)
+                if now[at : at + _SIZE] != then[at : at + _SIZE]
+            ]
+    return found
 
 
 class _Cache:
     """An incremental cache: a folder of Arrow files.
 
-    ``keys.arrow`` holds a row per file of the last run (path, stat, SHA-256, the number
-    of its exported row or -1 for a file that is not a valid record, and whether it was
-    racy) and, in its metadata, the option stamp, the names of the files of rows (the
-    *segments*), the problems of invalid files and what the output file was. The rows
-    are in two segments: the *base*, written when the cache is made, and the *delta*,
-    the rows that changed since, written again by each run that changes rows. A run
-    that changes ten files writes those rows, not the whole site; once the delta grows
-    past a sixteenth of the site, all rows are written again as one base. Segments are
-    memory-mapped: reading the cache copies nothing but the keys.
+    ``keys.arrow`` holds a row per file of the last run (path, packed stat, SHA-256, the
+    number of its exported row or -1 for a file that is not a valid record, and whether
+    it was racy) and, in its metadata, the option stamp, a digest of the paths in order,
+    the names of the files of rows (the *segments*), the problems of invalid files and
+    what the output file was. The rows are in two segments: the *base*, written when the
+    cache is made, and the *delta*, the rows that changed since, written again by each
+    run that changes rows. A run that changes ten files writes those rows, not the whole
+    site; once the delta grows past a sixteenth of the site, all rows are written again as
+    one base. Segments are memory-mapped, and the keys are read as whole columns: reading
+    the cache makes no Python object per file but the row numbers (the paths only when
+    the walk found other files than the last run).
     """
 
     def __init__(self, folder: Path | None = None, stamp: str = "") -> None:
@@ -517,15 +567,16 @@ class _Cache:
         self.stamp = stamp
         self.table: Any = None  # the rows of every segment, one after the other
         self.segments: list[str] = []
-        self.names: list[str] = []
-        self.stats: list[_Stat] = []
-        self.digests: list[bytes] = []
+        self.paths: Any = None  # the path column of the keys
+        self.names_key = ""
+        self.stats = b""
+        self.digests = b""
         self.rows: list[int] = []
-        self.racy: list[int] = []
-        self.at: dict[str, int] = {}
+        self.racy = b""
         self.problems: dict[str, list[Problem]] = {}
         self.output: list[Any] | None = None
         self.base = 0
+        self._names: list[str] | None = None
 
     @classmethod
     def read(cls, pa: Any, folder: Path, stamp: str, schema: Any) -> _Cache:
@@ -546,45 +597,75 @@ class _Cache:
                 return cache
             failed = json.loads(metadata[b"newsrecord-failures"])
             output = json.loads(metadata[b"newsrecord-output"])
-        except (OSError, KeyError, ValueError, pa.ArrowInvalid):
+            names_key = metadata[b"newsrecord-names"].decode()
+            count = keys.num_rows
+            stats = _fixed_width(keys.column("stat"), _SIZE)
+            digests = _fixed_width(keys.column("sha256"), 32)
+            racy = _fixed_width(keys.column("racy"), 1)
+            problems = {
+                name: [Problem(**problem) for problem in found] for name, found in failed.items()
+            }
+        except (OSError, KeyError, ValueError, TypeError, pa.ArrowInvalid):
             return cache
+        rows = keys.column("row").to_pylist()
+        stored = sum(table.num_rows for table in tables)
+        paths = keys.column("path")
+        if (
+            (len(stats), len(digests), len(racy)) != (count * _SIZE, count * 32, count)
+            or max(rows, default=-1) >= stored
+            or any(paths[number].as_py() not in problems for number in _failed(rows))
+        ):
+            return cache  # keys that do not match the rows: start afresh
         cache.table = pa.concat_tables(tables) if tables else None
         cache.base = tables[0].num_rows if tables else 0
         cache.segments = segments
-        cache.names = keys.column("path").to_pylist()
-        cache.stats = list(
-            zip(
-                *(keys.column(name).to_pylist() for name in ("size", "mtime", "ctime", "ino")),
-                strict=True,
-            )
-        )
-        # Slices of one copy of the column: to_pylist() costs three times more.
-        digests = b"".join(
-            chunk.buffers()[1].to_pybytes() for chunk in keys.column("sha256").chunks
-        )
-        cache.digests = [digests[start : start + 32] for start in range(0, len(digests), 32)]
-        cache.rows = keys.column("row").to_pylist()
-        cache.racy = keys.column("racy").to_pylist()
-        cache.at = dict(zip(cache.names, range(len(cache.names)), strict=True))
-        try:
-            cache.problems = {
-                name: [Problem(**problem) for problem in problems]
-                for name, problems in failed.items()
-            }
-        except TypeError:
-            return cls(folder, stamp)
-        if max(cache.rows, default=-1) >= cache.stored or any(
-            row < 0 and name not in cache.problems
-            for name, row in zip(cache.names, cache.rows, strict=True)
-        ):
-            return cls(folder, stamp)  # keys that do not match the rows: start afresh
+        cache.paths = paths
+        cache.names_key = names_key
+        cache.stats, cache.digests, cache.rows, cache.racy = stats, digests, rows, racy
+        cache.problems = problems
         cache.output = output
         return cache
+
+    @property
+    def names(self) -> list[str]:
+        """The paths of the last run, in its walk order (made when first asked for)."""
+        if self._names is None:
+            self._names = [] if self.paths is None else self.paths.to_pylist()
+        return self._names
 
     @property
     def stored(self) -> int:
         """Rows in the segments, replaced ones included."""
         return 0 if self.table is None else int(self.table.num_rows)
+
+    def _write_rows(
+        self, pa: Any, folder: Path, order: list[int], fresh: Any, table: Any
+    ) -> tuple[list[str], list[int]]:
+        """Write the rows of a run as segments: the delta, or all again as a new base.
+
+        Returns the segments, and the number of each output row among their rows.
+        """
+        live = len(order)
+        base = self.base
+        delta = [source for source in order if source >= base]
+        reused = live - len(delta)  # rows still read from the base segment
+        if (
+            self.table is None
+            or len(delta) > max(_DELTA_ROWS, live // _DELTA_SHARE)
+            or base - reused > live // 2
+        ):
+            # Written again as one segment: the first run, or enough rows changed since.
+            segments = [_write_segment(pa, folder, table)] if live else []
+            exported: list[int] = list(range(live))
+        else:
+            segments = self.segments[:1]
+            if delta == list(range(base, self.stored)):
+                segments = self.segments  # the same rows in the delta: kept as it is
+            elif delta:
+                segments.append(_write_segment(pa, folder, _assemble(pa, self.table, fresh, delta)))
+            after = itertools.count(base)
+            exported = [source if source < base else next(after) for source in order]
+        return segments, exported
 
     def write(
         self, pa: Any, run: _Run, fresh: Any, table: Any, started: int, output: list[Any] | None
@@ -599,63 +680,55 @@ class _Cache:
         if folder.is_file():
             folder.unlink()  # the single file of an older version
         folder.mkdir(exist_ok=True)
-        live = len(run.order)
-        base = self.base
-        delta = [(what, number) for what, number in run.order if what == "new" or number >= base]
-        reused = live - len(delta)  # rows still read from the base segment
-        if (
-            self.table is None
-            or len(delta) > max(_DELTA_ROWS, live // _DELTA_SHARE)
-            or base - reused > live // 2
-        ):
-            # Written again as one segment: the first run, or enough rows changed since.
-            segments = [_write_segment(pa, folder, table)] if live else []
-            rows = list(range(live))
-        else:
-            segments = self.segments[:1]
-            if delta == [("cache", number) for number in range(base, self.stored)]:
-                segments = self.segments  # the same rows in the delta: kept as it is
-            elif delta:
-                rows_of = _assemble(pa, self.table, fresh, delta)
-                segments.append(_write_segment(pa, folder, rows_of))
-            after = itertools.count(base)
-            rows = [
-                number if what == "cache" and number < base else next(after)
-                for what, number in run.order
-            ]
-        names, stats, digests, numbers = [], [], [], []
-        exported = iter(rows)
-        failures = {}
-        for name, (what, value, stat, digest) in zip(run.names, run.slots, strict=True):
-            if stat is None:
-                continue
-            names.append(name)
-            stats.append(stat)
-            digests.append(digest)
-            if what == "failed":
-                numbers.append(-1)
-                failures[name] = [attrs.asdict(problem) for problem in value]
-            else:
-                numbers.append(next(exported))
-        # A file whose times are this close to the start of the run may change again
-        # without changing them: the next run checks its content (git's "racy" entries).
+        segments, exported = self._write_rows(pa, folder, run.order, fresh, table)
+        # The keys: the row number of each file (-1 for a file without a row), and which
+        # files are racy: a file whose times are this close to the start of the run may
+        # change again without changing them, so the next run checks its content (git's
+        # "racy" entries). Only files read in this run can be racy: any other file has
+        # the times it had when the last run found it settled.
+        numbers = iter(exported)
+        rows = [-1 if source < 0 else next(numbers) for source in run.sources]
         edge = started - _RACY_NS
-        racy = [int(max(stat[1], stat[2]) >= edge) for stat in stats]
-        written = output
-        if (
-            segments == self.segments
-            and (names, stats, digests, numbers, racy)
-            == (self.names, self.stats, self.digests, self.rows, self.racy)
-            and written == self.output
+        racy = bytearray(len(rows))
+        for number in run.read_files:
+            _, mtime, ctime, _ = _STAT.unpack_from(run.stats, number * _SIZE)
+            racy[number] = max(mtime, ctime) >= edge
+        names, stats, digests = run.names, run.stats, bytes(run.digests)
+        failures = {
+            names[number]: [attrs.asdict(problem) for problem in run.problems_of(number)]
+            for number in _failed(rows)
+            if number not in run.forgotten
+        }
+        names_key = run.names_key
+        if run.forgotten:
+            # Files that could not be read are not remembered: the next run tries again.
+            kept = [number for number in range(len(names)) if number not in run.forgotten]
+            names = [names[number] for number in kept]
+            stats = b"".join(stats[number * _SIZE : number * _SIZE + _SIZE] for number in kept)
+            digests = b"".join(digests[number * 32 : number * 32 + 32] for number in kept)
+            rows = [rows[number] for number in kept]
+            racy = bytearray(racy[number] for number in kept)
+            names_key = _names_key(names)
+        if segments == self.segments and (names_key, stats, digests, rows, bytes(racy), output) == (
+            self.names_key,
+            self.stats,
+            self.digests,
+            self.rows,
+            self.racy,
+            self.output,
         ):
             return  # nothing to say that the cache does not say already
         metadata = {
             "newsrecord": self.stamp,
+            "newsrecord-names": names_key,
             "newsrecord-segments": json.dumps(segments),
             "newsrecord-failures": json.dumps(failures),
-            "newsrecord-output": json.dumps(written),
+            "newsrecord-output": json.dumps(output),
         }
-        keys = _keys_table(pa, names, stats, digests, numbers, racy, metadata)
+        same_paths = names_key == self.names_key and self.paths is not None
+        keys = _keys_table(
+            pa, self.paths if same_paths else names, stats, digests, rows, bytes(racy), metadata
+        )
         _write_through(pa, folder / _KEYS, lambda sink: _write_ipc(pa, keys, sink))
         keep = {_KEYS, *segments}
         with os.scandir(folder) as entries:
@@ -682,145 +755,188 @@ def _write_ipc(pa: Any, table: Any, sink: Any) -> None:
 
 def _keys_table(
     pa: Any,
-    names: list[str],
-    stats: list[_Stat],
-    digests: list[bytes],
+    paths: Any,
+    stats: bytes,
+    digests: bytes,
     rows: list[int],
-    racy: list[int],
+    racy: bytes,
     metadata: dict[str, str],
 ) -> Any:
-    """The keys as an Arrow table, built from buffers (see _table on pyarrow and pandas)."""
-    count = len(names)
-    text = "".join(names)
-    if text.isascii():
-        # One encoding of the whole text, and lengths in characters are lengths in bytes.
-        data = text.encode("ascii")
-        lengths: Iterable[int] = map(len, names)
-    else:
-        encoded = [name.encode("utf-8", "surrogateescape") for name in names]
-        data = b"".join(encoded)
-        lengths = map(len, encoded)
-    offsets = array.array("q", [0])
-    offsets.extend(itertools.accumulate(lengths))
-    sizes, mtimes, ctimes, inodes = zip(*stats, strict=True) if stats else ((), (), (), ())
+    """The keys as an Arrow table, built from buffers (see _table on pyarrow and pandas).
 
-    def numbers(code: str, values: Iterable[int], tp: Any) -> Any:
-        return pa.Array.from_buffers(tp, count, [None, pa.py_buffer(array.array(code, values))])
+    *paths* is the path column of the keys read, when the files are the same, else a list.
+    """
+    count = len(rows)
+    if isinstance(paths, list):
+        text = "".join(paths)
+        if text.isascii():
+            # One encoding of the whole text, and lengths in characters are lengths in bytes.
+            data = text.encode("ascii")
+            lengths: Iterable[int] = map(len, paths)
+        else:
+            encoded = [name.encode("utf-8", "surrogateescape") for name in paths]
+            data = b"".join(encoded)
+            lengths = map(len, encoded)
+        offsets = array.array("q", [0])
+        offsets.extend(itertools.accumulate(lengths))
+        paths = pa.Array.from_buffers(
+            pa.large_string(), count, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+        )
+
+    def fixed(width: int, data: bytes) -> Any:
+        return pa.Array.from_buffers(pa.binary(width), count, [None, pa.py_buffer(data)])
 
     columns = {
-        "path": pa.Array.from_buffers(
-            pa.large_string(),
-            count,
-            [None, pa.py_buffer(offsets), pa.py_buffer(data)],
+        "path": paths,
+        "stat": fixed(_SIZE, stats),
+        "sha256": fixed(32, digests),
+        "row": pa.Array.from_buffers(
+            pa.int64(), count, [None, pa.py_buffer(array.array("q", rows))]
         ),
-        "size": numbers("q", sizes, pa.int64()),
-        "mtime": numbers("q", mtimes, pa.int64()),
-        "ctime": numbers("q", ctimes, pa.int64()),
-        "ino": numbers("Q", inodes, pa.uint64()),
-        "sha256": pa.Array.from_buffers(
-            pa.binary(32), count, [None, pa.py_buffer(b"".join(digests))]
-        ),
-        "row": numbers("q", rows, pa.int64()),
-        "racy": numbers("b", racy, pa.int8()),
+        "racy": pa.Array.from_buffers(pa.int8(), count, [None, pa.py_buffer(racy)]),
     }
     table = pa.Table.from_arrays(list(columns.values()), names=list(columns))
     return table.replace_schema_metadata(metadata)
 
 
+def _failed(rows: list[int]) -> list[int]:
+    """The numbers of the files without a row (-1), found by ``list.index``, in C."""
+    found = []
+    start = 0
+    with contextlib.suppress(ValueError):
+        while True:
+            start = rows.index(-1, start)
+            found.append(start)
+            start += 1
+    return found
+
+
 class _Run:
-    """One export's walk: which rows come from the cache, which are new, what failed."""
+    """One export's walk: where each file's row comes from, which files are read, what failed.
+
+    Attributes:
+        names: The files, in walk order.
+        names_key: :func:`_names_key` of *names*.
+        stats: Their packed stats (:data:`_STAT`).
+        digests: Their SHA-256 digests, 32 bytes each (as cached, or as read now).
+        sources: Where each file's row comes from: a row number of the cache, ``_NEW +
+            n`` for the n-th new row (its JSON line in *lines*), or -1 for none (not a
+            valid record, or not readable).
+        olds: Each file's number in the cache (-1: not in it); None when the walk found
+            the same files as the last run, in the same order (each its own number).
+        read_files: The files read in this run (and remembered).
+        forgotten: The files that could not be read: not remembered, so that the next
+            run tries again.
+        order: The output's rows: the *sources* that are rows, in walk order.
+    """
 
     def __init__(self, cache: _Cache, progress: Callable[[int], object] | None) -> None:
         self.cache = cache
         self.progress = progress
         self.names: list[str] = []
-        self.slots: list[_Slot] = []
-        self.waiting: list[int] = []  # the slots of files to read
-        self.order: list[tuple[str, int]] = []  # ("cache", row) or ("new", line number)
+        self.names_key = ""
+        self.stats = b""
+        self.digests = bytearray()
+        self.sources: list[int] = []
+        self.olds: list[int] | None = None
+        self.waiting: list[int] = []
+        self.read_files: list[int] = []
+        self.forgotten: set[int] = set()
+        self.found: dict[int, list[Problem]] = {}  # problems found in this run
+        self.order: list[int] = []
         self.lines: list[bytes] = []
 
-    def scan(self, names: list[str], stats: list[_Stat | OSError]) -> None:
+    def scan(self, names: list[str], stats: bytes, errors: dict[int, OSError]) -> None:
         """Take the files of the walk: reuse what the cache knows, or read them later."""
         cache = self.cache
-        at, known, racy, rows = cache.at, cache.stats, cache.racy, cache.rows
-        slots = self.slots
-        settled = 0
-        # The loop every file of a site goes through on every run: kept lean.
-        for name, stat in zip(names, stats, strict=True):
-            if isinstance(stat, OSError):
-                slots.append(("failed", [unreadable(name, stat)], None, b""))
-                settled += 1
-                continue
-            number = at.get(name, -1)
-            if number >= 0 and known[number] == stat and not racy[number]:
-                row = rows[number]
-                if row >= 0:
-                    slots.append(("cache", row, stat, cache.digests[number]))
-                else:
-                    # Not a valid record, and unchanged: its problems again, unread.
-                    slots.append(("failed", cache.problems[name], stat, cache.digests[number]))
-                settled += 1
-                if self.progress is not None and settled >= 1024:
-                    self.progress(settled)
-                    settled = 0
-                continue
-            self.waiting.append(len(slots))
-            slots.append(("read", number, stat, b""))
-        self.names = names
-        if self.progress is not None and settled:
-            self.progress(settled)
+        self.names, self.stats = names, stats
+        self.names_key = _names_key(names)
+        known, racy = cache.stats, cache.racy
+        if self.names_key == cache.names_key and cache.paths is not None:
+            # The same files as the last run, in the same order (the usual case): their
+            # stats are compared whole, and in blocks where they differ.
+            self.sources = list(cache.rows)
+            self.digests = bytearray(cache.digests)
+            waiting = set(_differing(stats, known))
+            racy_at = racy.find(1)
+            while racy_at >= 0:
+                waiting.add(racy_at)
+                racy_at = racy.find(1, racy_at + 1)
+        else:
+            at = dict(zip(cache.names, itertools.count()))
+            olds = self.olds = [at.get(name, -1) for name in names]
+            rows, digests = cache.rows, cache.digests
+            self.sources = [rows[old] if old >= 0 else -1 for old in olds]
+            self.digests = bytearray(
+                b"".join(
+                    digests[old * 32 : old * 32 + 32] if old >= 0 else _NO_DIGEST for old in olds
+                )
+            )
+            waiting = {
+                number
+                for number, old in enumerate(olds)
+                if old < 0
+                or racy[old]
+                or stats[number * _SIZE : number * _SIZE + _SIZE]
+                != known[old * _SIZE : old * _SIZE + _SIZE]
+            }
+        for number, error in errors.items():
+            waiting.discard(number)
+            self.sources[number] = -1
+            self.found[number] = [unreadable(names[number], error)]
+            self.forgotten.add(number)
+        self.waiting = sorted(waiting)
+        if self.progress is not None and len(names) > len(self.waiting):
+            self.progress(len(names) - len(self.waiting))
 
     def read(self, options: _Options, jobs: int) -> None:
         """Read, hash and parse the files that need it, in worker processes if many."""
-        cache = self.cache
-        work = [
-            (self.names[slot], cache.digests[number] if number >= 0 else None)
-            for slot in self.waiting
-            for number in [self.slots[slot][1]]
-        ]
+        digests, olds = self.cache.digests, self.olds
+        work = []
+        for number in self.waiting:
+            old = number if olds is None else olds[number]
+            work.append(
+                (self.names[number], digests[old * 32 : old * 32 + 32] if old >= 0 else None)
+            )
         done = run_items(_read_batch, work, options, jobs)
-        for slot, (_, (what, digest, value)) in zip(self.waiting, done, strict=True):
-            _, number, stat, _ = self.slots[slot]
-            if what == "same":
-                row = cache.rows[number]
-                if row >= 0:
-                    # The same content with new times (a checkout, a touch): reuse the
-                    # row, and keep the new times so that the next run does not read it.
-                    self.slots[slot] = ("cache", row, stat, digest)
-                else:
-                    self.slots[slot] = ("failed", cache.problems[self.names[slot]], stat, digest)
-            elif what == "row":
-                self.slots[slot] = ("new", value, stat, digest)
-            elif what == "bad":
-                self.slots[slot] = ("failed", value, stat, digest)
-            else:
-                self.slots[slot] = ("failed", value, None, b"")
+        for number, (_, (what, digest, value)) in zip(self.waiting, done, strict=True):
+            # "same": the same content with new times (a checkout, a touch): the cached
+            # row (or problems) stays, and the new times are kept, so that the next run
+            # does not read it.
+            if what == "row":
+                self.sources[number] = _NEW + len(self.lines)
+                self.lines.append(value)
+            elif what != "same":
+                self.sources[number] = -1
+                self.found[number] = value
+                if what == "unreadable":
+                    self.forgotten.add(number)
+            if what != "unreadable":
+                self.digests[number * 32 : number * 32 + 32] = digest
+                self.read_files.append(number)
             if self.progress is not None:
                 self.progress(1)
         self.waiting = []
 
+    def problems_of(self, number: int) -> list[Problem]:
+        """The problems of a file without a row: found now, or cached."""
+        found = self.found.get(number)
+        return found if found is not None else self.cache.problems[self.names[number]]
+
     def result(self) -> ExportResult:
-        """The result; sets the source of each output row and the new rows' lines."""
+        """The result; sets the output's rows (:attr:`order`)."""
         result = ExportResult()
-        order, lines = self.order, self.lines
-        for what, value, _, _ in self.slots:
-            if what == "cache":
-                order.append(("cache", value))
-            elif what == "new":
-                order.append(("new", len(lines)))
-                lines.append(value)
-            else:
-                result.problems.extend(value)
-        result.reused = len(order) - len(lines)
-        result.parsed = len(lines)
-        result.rows = len(order)
+        self.order = [source for source in self.sources if source >= 0]
+        for number in _failed(self.sources):
+            result.problems.extend(self.problems_of(number))
+        result.parsed = len(self.lines)
+        result.rows = len(self.order)
+        result.reused = result.rows - result.parsed
         return result
 
     def unchanged_rows(self) -> bool:
         """Whether the output holds the rows of the last run, in the same order."""
-        return not self.lines and [row for _, row in self.order] == [
-            row for row in self.cache.rows if row >= 0
-        ]
+        return not self.lines and self.order == [row for row in self.cache.rows if row >= 0]
 
 
 def _read_batch(
@@ -855,37 +971,44 @@ def _read_batch(
     return done
 
 
-def _scan(paths: StrPath | Iterable[StrPath], pattern: str) -> tuple[list[str], list[Any]]:
-    """The record files in walk order, each with its :data:`_Stat` or its ``OSError``.
+def _scan(
+    paths: StrPath | Iterable[StrPath], pattern: str
+) -> tuple[list[str], bytes, dict[int, OSError]]:
+    """The record files in walk order, their stats packed, and the errors by file number.
 
     The walk is :func:`newsrecord.files.walk_entries`; an incremental export of a large
-    site is mostly this loop and its ``stat`` per file. ``os.stat`` on the path costs
-    less than the folder entry's ``stat()``. (A walk of its own, with the ``stat`` in
-    it, saved only 3 ms of 45 for 10,000 files.)
+    site is mostly this walk and its ``stat`` per file, which the native package makes on
+    two threads (``os.stat`` on the path costs less than the folder entry's ``stat()``).
     """
     names: list[str] = []
-    stats: list[_Stat | OSError] = []
-    stat = os.stat
+    errors: dict[int, OSError] = {}
     for path, _, error in walk_entries(as_paths(paths), pattern):
-        names.append(path)
         if error is not None:
-            stats.append(error)
-            continue
+            errors[len(names)] = error
+        names.append(path)
+    if native.stat_files is not None:
+        packed, failed = native.stat_files(names)
+        for number, code in failed:
+            errors.setdefault(number, OSError(code, os.strerror(code), names[number]))
+        return names, packed, errors
+    parts = []
+    pack, stat = _STAT.pack, os.stat
+    for number, name in enumerate(names):
         try:
-            info = stat(path)
+            info = stat(name)
         except OSError as stat_error:
-            stats.append(stat_error)
+            errors.setdefault(number, stat_error)
+            parts.append(_NO_STAT)
             continue
-        stats.append(_key(info))
-    return names, stats
+        parts.append(pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    return names, b"".join(parts), errors
 
 
-def _key(info: os.stat_result) -> _Stat:
-    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+def _assemble(pa: Any, cached: Any, fresh: Any, order: list[int]) -> Any:
+    """The output table: the rows of *order* (see :attr:`_Run.sources`).
 
-
-def _assemble(pa: Any, cached: Any, fresh: Any, order: list[tuple[str, int]]) -> Any:
-    """The output table: the rows in *order*, from the cached rows and the new ones."""
+    They come from the cached rows and the new ones.
+    """
     if cached is None or not order:
         return fresh
     # The rows in their new order, as slices of the cached and the new table: most runs
@@ -894,12 +1017,14 @@ def _assemble(pa: Any, cached: Any, fresh: Any, order: list[tuple[str, int]]) ->
     pieces = []
     start = 0
     while start < len(order):
-        source, number = order[start]
+        first = order[start]
         end = start + 1
-        while end < len(order) and order[end] == (source, number + end - start):
+        while end < len(order) and order[end] == first + end - start:
             end += 1
-        table = cached if source == "cache" else fresh
-        pieces.append(table.slice(number, end - start))
+        if first >= _NEW:
+            pieces.append(fresh.slice(first - _NEW, end - start))
+        else:
+            pieces.append(cached.slice(first, end - start))
         start = end
     # No combine_chunks(): copying every column cost more than the writers reading the
     # slices where they lie.

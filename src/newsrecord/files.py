@@ -11,8 +11,10 @@ import contextvars
 import errno
 import fnmatch
 import itertools
+import operator
 import os
 import queue
+import re
 import secrets
 import stat
 import sys
@@ -710,6 +712,9 @@ def walk_entries(
     comes from the folder listing, without another lookup. On ``str`` paths, because a
     walk of a large site is mostly this loop.
     """
+    # The pattern compiled once, as fnmatch.fnmatchcase() compiles it (which would look
+    # up its cache of patterns for every file).
+    matches = re.compile(fnmatch.translate(pattern)).match
     for root in roots:
         top = os.fspath(root)
         if not Path(top).is_dir():
@@ -723,30 +728,29 @@ def walk_entries(
         except OSError as error:
             yield top, None, error
         while stack:
-            entry = next(stack[-1], None)
-            if entry is None:
-                stack.pop()
-                continue
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(_listing(entry.path))
+            for entry in stack[-1]:
+                name = entry.name
+                if name[:1] == ".":
                     continue
-                is_file = entry.is_file()
-            except OSError as error:
-                yield entry.path, None, error
-                continue
-            if (
-                is_file
-                and fnmatch.fnmatchcase(name, pattern)
-                and name.lower() not in _SKIPPED_NAMES
-            ):
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(_listing(entry.path))
+                        break  # into the folder; its parent's listing goes on after it
+                    # The name first: it rules out most other files without a look at them.
+                    if not matches(name) or not entry.is_file() or name.lower() in _SKIPPED_NAMES:
+                        continue
+                except OSError as error:
+                    yield entry.path, None, error
+                    continue
                 yield entry.path, entry, None
+            else:
+                stack.pop()
+
+
+_NAME: Final = operator.attrgetter("name")
 
 
 def _listing(folder: str) -> Iterator[os.DirEntry[str]]:
     with os.scandir(folder) as entries:
-        listed = sorted(entries, key=lambda entry: entry.name)
+        listed = sorted(entries, key=_NAME)
     return iter(listed)

@@ -28,6 +28,7 @@ __all__ = [
     "same_lists",
     "scan",
     "splice",
+    "stat_files",
 ]
 
 Scan: TypeAlias = Callable[[str, int, int, int, int], Mapping | None]
@@ -101,6 +102,14 @@ all_empty: Final[Callable[[list[dict[str, Any]]], bool] | None] = getattr(
     _helpers, "all_empty", None
 )
 """``all_empty(dicts)``: whether every dict is empty; None without the native package."""
+
+stat_files: Final[Callable[[list[str]], tuple[bytes, list[tuple[int, int]]]] | None] = getattr(
+    _helpers, "stat_files", None
+)
+"""``stat_files(paths)``: each file's size, modification and change times (ns) and inode,
+packed as ``struct.Struct("<qqqQ")`` packs them (zeros where it failed), and ``(number,
+errno)`` of each file that could not be looked at; the system calls on two threads,
+without the GIL. None without the native package (or on Windows)."""
 
 splice: Final[Callable[[str, list[tuple[int, int, str]]], str] | None] = getattr(
     _helpers, "splice", None
