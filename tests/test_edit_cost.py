@@ -13,18 +13,21 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
+from tests.helpers import changed_lines as diff_lines
 
 import newsrecord
 from newsrecord import Article, Image, Provider, RelatedArticle, ValidationError
 from newsrecord._bind import snapshot as snapshot_module
 from newsrecord._read import native as native_module
+from newsrecord._read.nodes import Mapping, Scalar, Sequence
 from newsrecord._write import splice
 from newsrecord.model.fields import WATCHED
 
@@ -252,7 +255,7 @@ def test_a_scalar_that_swallows_the_rest_of_its_line_is_caught(
         document.dumps()
 
 
-def test_saving_starts_a_new_snapshot_of_the_same_record(tmp_path: Any, seed_text: str) -> None:
+def test_saving_keeps_watching_the_same_record(tmp_path: Any, seed_text: str) -> None:
     path = tmp_path / "record.md"
     path.write_text(seed_text, encoding="utf-8", newline="")
     document = newsrecord.load(path)
@@ -260,15 +263,61 @@ def test_saving_starts_a_new_snapshot_of_the_same_record(tmp_path: Any, seed_tex
     old_snapshot = document._snapshot
     record.heat = 1
     document.save()
-    # The caller's record stays the document's, watched by a snapshot of the saved text.
+    # The caller's record stays the document's, watched by a snapshot of the saved text:
+    # after an assigned number, the same snapshot, which takes the saved values.
     assert document.record is record
+    assert document._snapshot is old_snapshot
+    assert WATCHED[id(record)] is document._snapshot.touched
+    assert document._snapshot.changes(record) == []
+    record.heat = 3
+    assert diff_lines(path.read_text(encoding="utf-8"), document.dumps()) == [
+        "-heat: 1",
+        "+heat: 3",
+    ]
+    # After a changed list, a new snapshot (it walks the record), watching the same objects.
+    record.topics.append("Saved")
+    document.save()
     assert document._snapshot is not old_snapshot
     assert document._snapshot is not None
     assert WATCHED[id(record)] is document._snapshot.touched
     assert document._snapshot.changes(record) == []
-    record.heat = 3
-    assert changed_lines(path.read_text(encoding="utf-8"), document.dumps()) == 1
-    assert "heat: 3" in document.dumps()
+    record.topics.pop()
+    assert diff_lines(path.read_text(encoding="utf-8"), document.dumps()) == ["-  - Saved"]
+
+
+def test_edits_after_saves_are_found_against_the_saved_text(tmp_path: Any, seed_text: str) -> None:
+    # Save after save, each kind of change, each edit seen against the text saved before
+    # it: the snapshot settles on assigned values and starts afresh after other changes.
+    path = tmp_path / "record.md"
+    path.write_text(related_record(seed_text, 4), encoding="utf-8", newline="")
+    document = newsrecord.load(path)
+    record = document.record
+    original_title = record.related[2].title
+    edits: list[Callable[[], None]] = [
+        lambda: setattr(record.related[2], "title", "Second"),
+        lambda: setattr(record.related[3], "title", "Third"),
+        lambda: setattr(record.related[2], "title", original_title),  # back, after a save
+        lambda: setattr(record.related[1].provider, "name", "Renamed"),
+        lambda: setattr(record.related[0], "provider", Provider(name="New", domain="new.example")),
+        lambda: setattr(record.related[0].provider, "name", "Newer"),  # the object just put
+        lambda: record.related[1].extra.update(localNote="kept"),
+        lambda: record.related[1].extra.update(localNote="changed"),
+        lambda: record.related.append(copy.deepcopy(record.related[3])),
+        lambda: setattr(record.related[4], "title", "Appended"),
+        lambda: setattr(record, "heat", 77),
+    ]
+    for edit in edits:
+        before = path.read_text(encoding="utf-8")
+        edit()
+        assert document.is_modified()
+        document.save(durability="none")
+        after = path.read_text(encoding="utf-8")
+        assert newsrecord.loads(after).record == record
+        assert 1 <= len(diff_lines(before, after)) <= 24  # the appended item's lines at most
+        assert document._snapshot is not None
+        assert document._snapshot.changes(record) == []
+        assert not document.is_modified()
+    assert newsrecord.load(path).record.related[2].title == original_title
 
 
 def test_objects_of_a_dropped_document_are_no_longer_watched(seed_text: str) -> None:
@@ -468,3 +517,93 @@ def test_an_unknown_key_emptied_or_changed_deep_down_is_a_change() -> None:
     out = check(filled)
     assert "localKey" in out
     assert set(text.splitlines()) <= set(out.splitlines())  # lines added, none changed
+
+
+# --- saves that move the nodes instead of parsing the text again --------------------------
+
+
+def node_tree(node: Any) -> Any:
+    """A node and all it holds as plain tuples: kind, span, and what it reads as."""
+    if isinstance(node, Scalar):
+        return ("scalar", node.start, node.end, node.value, node.style, node.tag)
+    if isinstance(node, Mapping):
+        pairs = [(node_tree(key), node_tree(value)) for key, value in node.pairs]
+        return ("mapping", node.start, node.end, node.flow, pairs)
+    assert isinstance(node, Sequence)
+    return ("sequence", node.start, node.end, node.flow, [node_tree(item) for item in node.items])
+
+
+def assert_nodes_are_those_of_the_text(document: newsrecord.Document) -> None:
+    """The document's nodes, spans and parts are what parsing its current text gives."""
+    fresh = newsrecord.loads(document._current, kind=document.kind)
+    assert node_tree(document._root) == node_tree(fresh._root)
+    assert document._parts == fresh._parts
+    assert [
+        (node_tree(entry.key), node_tree(entry.value), node_tree(entry.winner))
+        for entry in document._duplicates
+    ] == [
+        (node_tree(entry.key), node_tree(entry.value), node_tree(entry.winner))
+        for entry in fresh._duplicates
+    ]
+
+
+DUPLICATED = """\
+---
+title: "Keys written twice"
+heat: 1
+topics: [AI]
+heat: 2
+provider:
+  name: One
+  name: Two
+quality: 4
+---
+Body.
+"""
+
+_SCALAR_EDITS: Final = {
+    "title": lambda r, text: setattr(r, "title", text),
+    "heat": lambda r, text: setattr(r, "heat", len(text)),
+    "excerpt": lambda r, text: setattr(r, "excerpt", text or None),
+    "provider name": lambda r, text: setattr(r.provider, "name", text) if r.provider else None,
+    "related title": lambda r, text: (
+        setattr(r.related[len(text) % len(r.related)], "title", text)
+        if r.related and not isinstance(r.related[len(text) % len(r.related)], str)
+        else None
+    ),
+    "first topic": lambda r, text: r.topics.__setitem__(0, text or "x") if r.topics else None,
+}
+
+
+@given(
+    st.sampled_from(["seed", "flow", "duplicated"]),
+    st.lists(
+        st.tuples(
+            st.sampled_from(sorted(_SCALAR_EDITS) + sorted(CHANGES)),
+            st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_nodes_moved_by_a_save_are_those_parsing_gives(start: str, rounds: list[Any]) -> None:
+    text = {"seed": related_record(SEED_TEXT, 3), "flow": FLOW, "duplicated": DUPLICATED}[start]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "record.md"
+        path.write_text(text, encoding="utf-8", newline="")
+        document = newsrecord.load(path)
+        record = document.record
+        for name, value in rounds:
+            with contextlib.suppress(IndexError, AttributeError, TypeError, ValueError):
+                if name in _SCALAR_EDITS:
+                    _SCALAR_EDITS[name](record, value)
+                else:
+                    CHANGES[name](record)
+            respanned = document.dumps() is not None and document._spliced is not None
+            event("moved" if respanned else "parsed")
+            document.save(durability="none")
+            assert_nodes_are_those_of_the_text(document)
+            assert newsrecord.load(path).record == record
+        # And the next edit, planned on the moved nodes, reads back.
+        record.title = "After the saves"
+        check(document)

@@ -22,7 +22,7 @@ from newsrecord._bind.snapshot import Entry, Snapshot
 from newsrecord._read import parse
 from newsrecord._read.nodes import Duplicate, Scalar
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits
-from newsrecord._read.split import split
+from newsrecord._read.split import Parts, split
 from newsrecord._read.text import LineIndex, line_end, newline_of
 from newsrecord._write import splice
 from newsrecord._write.fresh import write_fresh
@@ -70,6 +70,7 @@ class Document:
         "_record",
         "_root",
         "_snapshot",
+        "_spliced",
         "_text",
         "body",
         "newline",
@@ -95,6 +96,8 @@ class Document:
         self._limits = limits
         self._forced = kind
         self.newline = newline_of(text)
+        # The last text dumps() made by writing scalars alone (see _stand_for).
+        self._spliced: tuple[str, list[splice.ScalarEdit], list[Scalar]] | None = None
         self._read(text, strict=strict)
         self.body = text[self._parts.body_start :]
 
@@ -449,6 +452,7 @@ class Document:
             ValidationError: the edited record breaks the model (every problem listed).
         """
         current = self._current
+        self._spliced = None
         body_changed = self._body_changed(current)
         if self._record is None:
             # Values that do not fit the model: only edits by field path, already in the
@@ -478,14 +482,17 @@ class Document:
             if body_changed:
                 edits.append(splice.Edit(self._parts.body_start, len(current), self.body))
             # Read back before the copy of the text, which pushes all else out of the cache.
-            read_back = plan.only_scalars and self._read_back(plan)
+            readings = self._read_back(plan) if plan.only_scalars else None
             text = splice.apply_edits(current, edits)
         except splice.SpliceError:
             # A bug of the change planner's: plan again from the whole record.
             if STRICT_SPLICES:
                 raise
             return self._dumps_compared(body_changed)
-        if read_back:
+        if readings is not None:
+            # Kept for save(): the nodes of this text are those of the current text,
+            # moved, with these scalars read in (see _stand_for).
+            self._spliced = (text, plan.scalars, readings)
             return text
         return self._verified(text, _top_keys(snapshot, changes))
 
@@ -512,17 +519,19 @@ class Document:
             problems += validate.check_assigned(owner.value, names, owner.path(), snapshot.objects)
         return problems
 
-    def _read_back(self, plan: splice.Plan) -> bool:
-        """Whether each scalar planned reads back as its value, and the body stays the body.
+    def _read_back(self, plan: splice.Plan) -> list[Scalar] | None:
+        """Read each scalar planned back as a node; None if one does not read as its value.
 
-        Each scalar is read on its own, in a one-line document that holds it as the text
-        around it does (after a key, or in a flow list), with the rest of its line. The
-        closing ``---`` line and the body stay when every edit of the plan ends before
-        that line (not compared: that would read the body again).
+        None also when the body may not stay the body. Each scalar is read on its own, in
+        a one-line document that holds it as the text around it does (after a key, or in
+        a flow list), with the rest of its line. The closing ``---`` line and the body
+        stay when every edit of the plan ends before that line (not compared: that would
+        read the body again).
         """
         yaml_end = self._parts.yaml_end
         if any(edit.end > yaml_end for edit in plan.edits):
-            return False
+            return None
+        readings: list[Scalar] = []
         shapes = shape_of(type(self._record))
         for scalar in plan.scalars:
             edit = scalar.edit
@@ -536,7 +545,7 @@ class Document:
             try:
                 root = parse.parse(mini, 0, len(mini), LineIndex(mini), None, self._limits, [])
             except RecordError:
-                return False
+                return None
             node = root.pairs[0][1] if len(root.pairs) == 1 else None
             if scalar.flow:
                 items = node.items if isinstance(node, parse.Sequence) else []
@@ -545,14 +554,15 @@ class Document:
             if not (
                 isinstance(node, Scalar) and node.start == start and node.end == start + scalar.size
             ):
-                return False
+                return None
             errors: list[tuple[str, int, str]] = []
             data = parse.to_data(node, _shape_at(shapes, scalar.path), errors)
             value = scalar.value
             intended = value if isinstance(value, dt.datetime) else convert.unstructure(value)
             if errors or not compare.plain_reads_as(data, intended):
-                return False
-        return True
+                return None
+            readings.append(node)
+        return readings
 
     def _dumps_compared(self, body_changed: bool) -> str:
         """dumps() by comparing the whole record with the record as loaded.
@@ -701,7 +711,9 @@ class Document:
         the record. So no record is built again: only the nodes of the new text are
         parsed (the next edit needs their spans), and the record the caller may hold
         (``rec = doc.record; rec.heat = 2; doc.save()``) stays the document's record,
-        watched by a new snapshot, so that an edit made through it afterwards is seen.
+        watched by its snapshot, so that an edit made through it afterwards is seen: the
+        snapshot takes the values assigned since (:meth:`Snapshot.settle`), or a new
+        snapshot walks the record when more than values changed.
         A document whose values do not fit the model is read again whole (its edits by
         field path are in its current text already).
         """
@@ -711,11 +723,29 @@ class Document:
                 self._read(text, strict=False)
             return
         self.newline = newline_of(text)
-        self._parse(text)
+        spliced, self._spliced = self._spliced, None
+        if spliced is not None and spliced[0] is text:
+            self._respan(*spliced)
+        else:
+            self._parse(text)
         self._kind = type(record)
         self._invalid = []
         self._plain = None
-        self._snapshot = Snapshot(record, self._root)
+        snapshot = self._snapshot
+        if snapshot is None or not snapshot.settle(record, self._root):
+            self._snapshot = Snapshot(record, self._root)
+
+    def _respan(self, text: str, scalars: list[splice.ScalarEdit], readings: list[Scalar]) -> None:
+        """Make *text*, which dumps() made by writing *scalars* alone, the current text.
+
+        Its nodes are the current nodes moved (:func:`splice.respan`): no parse.
+        """
+        duplicates = [node for entry in self._duplicates for node in (entry.key, entry.value)]
+        moved = splice.respan([self._root, *duplicates], scalars, readings)
+        parts = self._parts
+        self._parts = Parts(parts.yaml_start, moved(parts.yaml_end), moved(parts.body_start))
+        self._current = text
+        self._index = LineIndex(text)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the text, the record and the body; the nodes are parsed again on load.

@@ -247,6 +247,7 @@ class Snapshot:
         WATCHED.update(dict.fromkeys(objects, self.touched))
         self._dirty: set[int] = set()
         self._by_list: dict[int, Note] | None = None
+        self._entered: list[Note] = []  # the notes whose entry was made
 
     @property
     def root(self) -> Entry:
@@ -270,6 +271,7 @@ class Snapshot:
                 made.node = self._root_node
             made.extra = self._extra_copies.get(id(note[VALUE]))
             note[_ENTRY] = made
+            self._entered.append(note)
         return made
 
     def __del__(self) -> None:
@@ -392,6 +394,47 @@ class Snapshot:
                 dirty.add(id(walk.value))
                 walk = walk.parent
         return sorted(entries, key=lambda entry: entry.depth)
+
+    def settle(self, record: Any, root: Mapping) -> bool:
+        """Take *record* as it is now for the record as loaded, read from *root*.
+
+        After a save, the saved text is the text the record was "loaded" from: the next
+        edit is found against it. When what changed since the snapshot was values
+        assigned to attributes of model objects (text, numbers, date-times: values that
+        hold no object or list of the record), the snapshot takes their new values and
+        the new nodes, and nothing else of a record of any size is looked at again.
+
+        Returns:
+            False when something else changed (a list, unknown keys, an object put in
+            place of another, or the record replaced): then take a new snapshot.
+        """
+        changes = self.changes(record)
+        if changes is None:
+            return False
+        settled = []
+        for entry in changes:
+            value = entry.value
+            if entry.is_list or not self.live(entry):
+                return False
+            now = _layout(type(value)).getter(value)
+            old = entry.old
+            if now[-1] is not old[-1] or not _same_extra(now[-1], entry.extra):
+                return False
+            for current, was in zip(now, old, strict=True):
+                if current is not was and (
+                    type(current) not in _IMMUTABLE or type(was) not in _IMMUTABLE
+                ):
+                    return False
+            settled.append((self.objects[id(value)], now))
+        for note, now in settled:
+            note[OLD] = now
+        for note in self._entered:
+            note[_ENTRY] = None  # its entry knows the nodes of the text before
+        self._entered = []
+        self.touched.clear()
+        self._dirty = set()
+        self._root_node = root
+        return True
 
     def _all_empty(self) -> bool:
         """Whether every ``extra`` dict that was empty when loaded still is."""
