@@ -1026,8 +1026,8 @@ def _assemble(pa: Any, cached: Any, fresh: Any, order: list[int]) -> Any:
         else:
             pieces.append(cached.slice(first, end - start))
         start = end
-    # No combine_chunks(): copying every column cost more than the writers reading the
-    # slices where they lie.
+    # Not combined here: the segment written from a delta is small, and the Parquet
+    # writer combines (see _encode).
     return pa.concat_tables(pieces)
 
 
@@ -1061,7 +1061,9 @@ def _encode(pa: Any, table: Any, format: str, sink: Any) -> None:  # noqa: A002
     if format == "parquet":
         import pyarrow.parquet as pq  # noqa: PLC0415
 
-        pq.write_table(table, sink)
+        # One chunk a column first: writing the slices an incremental run assembles (a
+        # few dozen a column) cost 31 ms for 10,000 rows, against 26 ms with the copy.
+        pq.write_table(table.combine_chunks(), sink)
         return
     if format == "jsonl":
         lines = [json.dumps(row, ensure_ascii=False, default=_json_default) for row in _rows(table)]
