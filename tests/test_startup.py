@@ -132,18 +132,28 @@ def test_help_in_a_real_process_lists_every_command() -> None:
     assert "  export    Export the records among PATHS into one table file" in done.stdout
 
 
-def test_the_export_command_imports_none_of_the_other_commands_modules(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("command", "needs"),
+    [
+        (["export", "{site}", "-o", "{out}.jsonl"], ("newsrecord.export", "pyarrow")),
+        (["validate", "{site}"], ("newsrecord.checks",)),
+        (["show", "{site}/a.md"], ()),
+    ],
+)
+def test_a_command_imports_only_the_modules_it_needs(
+    tmp_path: Path, command: list[str], needs: tuple[str, ...]
+) -> None:
     pytest.importorskip("pyarrow")
     site = tmp_path / "site"
     site.mkdir()
     (site / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+    arguments = [part.format(site=site, out=tmp_path / "out") for part in command]
     code = (
         "from newsrecord.cli import main\n"
         "try:\n"
-        f"    main(['export', {str(site)!r}, '-o', {str(tmp_path / 'a.jsonl')!r}])\n"
+        f"    main({arguments!r})\n"
         "except SystemExit as exc:\n"
         "    assert exc.code == 0, exc.code\n"
     )
-    later = tuple(name for name in _LATER if name not in ("newsrecord.export", "pyarrow"))
-    assert _imported_after(code, later) == []
-    assert (tmp_path / "a.jsonl").read_text(encoding="utf-8").count("\n") == 1
+    unneeded = tuple(name for name in _LATER if name not in needs)
+    assert _imported_after(code, (*unneeded, "newsrecord.cli._git")) == []
