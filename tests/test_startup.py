@@ -157,3 +157,33 @@ def test_a_command_imports_only_the_modules_it_needs(
     )
     unneeded = tuple(name for name in _LATER if name not in needs)
     assert _imported_after(code, (*unneeded, "newsrecord.cli._git")) == []
+
+
+@pytest.mark.parametrize("kind", [newsrecord.Video, newsrecord.Course, newsrecord.Book])
+def test_a_kind_that_declares_no_field_behaves_as_its_own_attrs_class(
+    kind: type[newsrecord.LearningResource],
+) -> None:
+    # Such kinds share their base's generated methods (creating them is start-up time).
+    import pickle
+
+    import attrs
+
+    record = kind(title="A talk", heat=3)
+    assert repr(record) == f"{kind.__name__}(title='A talk', heat=3)"
+    assert record == kind(title="A talk", heat=3)
+    assert record != kind(title="A talk", heat=4)
+    assert record != newsrecord.LearningResource(title="A talk", heat=3)
+    assert pickle.loads(pickle.dumps(record)) == record  # noqa: S301  # our own bytes
+    assert [a.name for a in attrs.fields(kind)] == [
+        a.name for a in attrs.fields(newsrecord.LearningResource)
+    ]
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(record)
+    with pytest.raises(AttributeError):
+        record.titel = "typo"  # type: ignore[attr-defined]
+    with pytest.raises(newsrecord.FieldTypeError, match="heat must be an integer"):
+        record.heat = "hot"  # type: ignore[assignment]
+    with pytest.raises(TypeError, match=rf"^{kind.__name__}\.__init__\(\) got an unexpected"):
+        kind(titel="typo")  # type: ignore[call-arg]
+    with pytest.raises(newsrecord.ValidationError, match="cannot be deleted"):
+        del record.title
