@@ -344,7 +344,13 @@ def _complete(
     done = []
     for attribute in fields:
         meta = attribute.metadata.get(_META)
-        if meta is None or attribute.name == "extra":
+        if (
+            meta is None
+            or attribute.name == "extra"
+            # Completed in the base class already, and as required there as here: its
+            # validator checks the same annotation (creating these is start-up time).
+            or (attribute.inherited and (meta.required or attribute.name not in required))
+        ):
             done.append(attribute)
             continue
         key = meta.key or camel_case(attribute.name)
