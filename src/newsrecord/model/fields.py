@@ -349,7 +349,7 @@ def _complete(
             or attribute.name == "extra"
             # Completed in the base class already, and as required there as here: its
             # validator checks the same annotation (creating these is start-up time).
-            or (attribute.inherited and (meta.required or attribute.name not in required))
+            or (_inherited(attribute) and (meta.required or attribute.name not in required))
         ):
             done.append(attribute)
             continue
@@ -363,6 +363,11 @@ def _complete(
             )
         )
     return done
+
+
+def _inherited(attribute: attrs.Attribute[Any]) -> bool:
+    inherited: bool = attribute.inherited  # type: ignore[attr-defined]  # not in attrs' stubs
+    return inherited
 
 
 def _coercion(annotation: Any) -> Callable[[Any], Any] | None:
