@@ -60,9 +60,9 @@ def test_each_public_name_is_the_object_its_module_defines() -> None:
 
     from newsrecord import _HOMES
 
-    homes = {name: module for module, names in _HOMES.items() for name in names}
-    assert sorted(homes) == sorted(newsrecord.__all__)
-    assert set(_HOMES["newsrecord.model"]) == set(newsrecord.model.__all__)
+    homes = {name: module for module, names in _HOMES.items() for name in names.split()}
+    assert sorted(homes) == newsrecord.__all__
+    assert sorted(_HOMES["newsrecord.model"].split()) == sorted(newsrecord.model.__all__)
     for name, module in homes.items():
         assert getattr(newsrecord, name) is getattr(importlib.import_module(module), name)
     assert set(newsrecord.__all__) <= set(dir(newsrecord))

@@ -5,8 +5,6 @@ body. ``loads``/``load`` give a :class:`Document` whose ``record`` is a typed at
 object; ``Document.dumps``/``save`` write back only what changed.
 """
 
-# ruff: noqa: F405  # the model's names in __all__ come from its star import below
-
 # Every public name is imported when it is first used (PEP 562), so that ``import
 # newsrecord`` costs next to nothing and the command line, which every run imports,
 # starts without building the model classes, compiling the query language or loading
@@ -19,6 +17,7 @@ import importlib
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
+    from newsrecord import model
     from newsrecord._read.parse import Limits
     from newsrecord.api import REPAIRS, dumps, edit, from_dict, iter_records, load, loads, to_dict
     from newsrecord.checks import (
@@ -50,147 +49,60 @@ if TYPE_CHECKING:
     from newsrecord.query import Query, QueryError, where
     from newsrecord.schema import json_schema, schema_markdown
 
-_HOMES: Final[dict[str, tuple[str, ...]]] = {
-    "newsrecord._read.parse": ("Limits",),
-    "newsrecord.api": (
-        "REPAIRS",
-        "dumps",
-        "edit",
-        "from_dict",
-        "iter_records",
-        "load",
-        "loads",
-        "to_dict",
-    ),
+_HOMES: Final[dict[str, str]] = {
+    "newsrecord._read.parse": "Limits",
+    "newsrecord.api": "REPAIRS dumps edit from_dict iter_records load loads to_dict",
     "newsrecord.checks": (
-        "RULES",
-        "RecordFacts",
-        "Rule",
-        "check_document",
-        "check_records",
-        "cross_record_problems",
-        "facts_of",
+        "RULES RecordFacts Rule check_document check_records cross_record_problems facts_of"
     ),
-    "newsrecord.diff": ("FieldChange", "diff_records", "summarize_changes"),
-    "newsrecord.document": ("Document",),
-    "newsrecord.editing": ("append_field", "get_field", "set_field", "unset_field"),
+    "newsrecord.diff": "FieldChange diff_records summarize_changes",
+    "newsrecord.document": "Document",
+    "newsrecord.editing": "append_field get_field set_field unset_field",
     "newsrecord.errors": (
-        "ConflictError",
-        "FieldTypeError",
-        "FileError",
-        "LimitError",
-        "ParseError",
-        "Problem",
-        "RecordError",
-        "ValidationError",
+        "ConflictError FieldTypeError FileError LimitError ParseError Problem "
+        "RecordError ValidationError"
     ),
-    "newsrecord.export": ("ExportResult", "arrow_schema", "export_records", "to_arrow"),
-    "newsrecord.files": ("Batch", "Durability", "iter_record_files"),
-    "newsrecord.merge": ("MergeResult", "merge_texts"),
-    # newsrecord.model.__all__, repeated here so that importing the package does not
-    # import the model to read it; tests/test_startup.py checks that the two agree.
+    "newsrecord.export": "ExportResult arrow_schema export_records to_arrow",
+    "newsrecord.files": "Batch Durability iter_record_files",
+    "newsrecord.merge": "MergeResult merge_texts",
+    # newsrecord.model.__all__, repeated so that importing the package need not import
+    # the model to read it; tests/test_startup.py checks that the two agree.
     "newsrecord.model": (
-        "KINDS",
-        "Account",
-        "Action",
-        "AnyRecord",
-        "Article",
-        "Author",
-        "Book",
-        "Challenge",
-        "Collection",
-        "Community",
-        "Company",
-        "CompanyProfile",
-        "Course",
-        "Download",
-        "Duration",
-        "Event",
-        "FieldSpec",
-        "Funding",
-        "GitHub",
-        "Image",
-        "LearningResource",
-        "Link",
-        "LinkedIn",
-        "Organization",
-        "Price",
-        "Profile",
-        "Project",
-        "Provider",
-        "Ratings",
-        "Record",
-        "RelatedArticle",
-        "Scholar",
-        "Secured",
-        "Twitter",
-        "Video",
-        "fields",
+        "KINDS Account Action AnyRecord Article Author Book Challenge Collection "
+        "Community Company CompanyProfile Course Download Duration Event FieldSpec "
+        "Funding GitHub Image LearningResource Link LinkedIn Organization Price Profile "
+        "Project Provider Ratings Record RelatedArticle Scholar Secured Twitter Video "
+        "fields"
     ),
-    "newsrecord.query": ("Query", "QueryError", "where"),
-    "newsrecord.schema": ("json_schema", "schema_markdown"),
+    "newsrecord.query": "Query QueryError where",
+    "newsrecord.schema": "json_schema schema_markdown",
 }
-"""Which module defines each public name."""
+"""Which module defines each public name (names separated by spaces)."""
 
-_HOME_OF: Final = {name: module for module, names in _HOMES.items() for name in names}
+_HOME_OF: Final = {name: module for module, names in _HOMES.items() for name in names.split()}
 
 __all__ = [
-    "KINDS",
     "REPAIRS",
     "RULES",
-    "Account",
-    "Action",
-    "AnyRecord",
-    "Article",
-    "Author",
     "Batch",
-    "Book",
-    "Challenge",
-    "Collection",
-    "Community",
-    "Company",
-    "CompanyProfile",
     "ConflictError",
-    "Course",
     "Document",
-    "Download",
     "Durability",
-    "Duration",
-    "Event",
     "ExportResult",
     "FieldChange",
-    "FieldSpec",
     "FieldTypeError",
     "FileError",
-    "Funding",
-    "GitHub",
-    "Image",
-    "LearningResource",
     "LimitError",
     "Limits",
-    "Link",
-    "LinkedIn",
     "MergeResult",
-    "Organization",
     "ParseError",
-    "Price",
     "Problem",
-    "Profile",
-    "Project",
-    "Provider",
     "Query",
     "QueryError",
-    "Ratings",
-    "Record",
     "RecordError",
     "RecordFacts",
-    "RelatedArticle",
     "Rule",
-    "Scholar",
-    "Secured",
-    "Twitter",
     "ValidationError",
-    "Video",
     "append_field",
     "arrow_schema",
     "check_document",
@@ -201,7 +113,6 @@ __all__ = [
     "edit",
     "export_records",
     "facts_of",
-    "fields",
     "from_dict",
     "get_field",
     "iter_record_files",
@@ -218,6 +129,13 @@ __all__ = [
     "unset_field",
     "where",
 ]
+# The model's names are listed in newsrecord.model.__all__; type checkers read this ``+=``
+# as re-exporting them. Sorted, so that the list reads in order.
+if TYPE_CHECKING:
+    __all__ += model.__all__
+else:
+    __all__ += _HOMES["newsrecord.model"].split()  # noqa: PLE0605  # strings, from one string
+__all__.sort()
 
 
 def _import_on_first_use(name: str) -> Any:
