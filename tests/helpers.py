@@ -1,9 +1,11 @@
 """Helpers the test modules share: the seed record, comparing texts line by line, a small
-course and article, and chosen front matters."""
+course and article, chosen front matters, and running code in a fresh interpreter."""
 
 from __future__ import annotations
 
 import difflib
+import subprocess
+import sys
 from pathlib import Path
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_9841d82d5199b387.txt"
@@ -12,6 +14,13 @@ SEED_BYTES = SEED.read_bytes()
 SEED_TEXT = SEED_BYTES.decode("utf-8")
 SECURED = SEED_TEXT.split('secured: "')[1].split('"')[0]
 """The seed's whole ``secured`` blob: what output must never show unasked."""
+
+
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    """Run *code* in a fresh interpreter (imports counted from nothing); output as text."""
+    return subprocess.run(  # noqa: S603  # our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
 
 
 def changed_lines(before: str, after: str) -> list[str]:

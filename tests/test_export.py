@@ -7,13 +7,12 @@ import datetime as dt
 import io
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from tests.helpers import run_python
 
 import newsrecord
 from newsrecord.cli import main
@@ -490,13 +489,6 @@ def test_the_format_follows_the_output_extension(tmp_path: Path, name: str, firs
     assert out.read_bytes().startswith(b'{"path"')
 
 
-def _python(code: str) -> subprocess.CompletedProcess[str]:
-    """Run *code* in a fresh interpreter (imports counted from nothing); output as text."""
-    return subprocess.run(  # noqa: S603  # our own interpreter and code
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-
-
 def test_the_module_imports_without_pyarrow() -> None:
     code = (
         "import sys; sys.modules['pyarrow'] = None\n"
@@ -506,7 +498,7 @@ def test_the_module_imports_without_pyarrow() -> None:
         "except ModuleNotFoundError as exc:\n"
         "    print(exc)\n"
     )
-    done = _python(code)
+    done = run_python(code)
     assert 'pip install "newsrecord[export]"' in done.stdout
 
 
@@ -607,7 +599,7 @@ def test_the_export_command_imports_only_what_it_needs(tmp_path: Path) -> None:
         "heavy |= {'newsrecord.cli.' + name for name in ('_git', '_check', '_bulk', '_read')}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
-    done = _python(code)
+    done = run_python(code)
     assert done.stdout == "[]\n", done.stderr
     assert pq.read_table(tmp_path / "a.parquet").num_rows == 1
     # Every command is listed where the group finds it without importing every module.

@@ -24,7 +24,6 @@ from newsrecord.cli._app import (
     main,
     no_records_found,
 )
-from newsrecord.cli._git import changed_since as changed_since_files
 from newsrecord.cli._redact import unified_diff
 from newsrecord.errors import brief, counted
 from newsrecord.files import replace_if_unchanged
@@ -116,6 +115,9 @@ def validate(  # one parameter per option
     wanted: set[str] | None = None
     files: Iterable[Path]
     if changed_since is not None:
+        # Only here: the git module imports the diff module, which validate needs not.
+        from newsrecord.cli._git import changed_since as changed_since_files  # noqa: PLC0415
+
         changed = changed_since_files(changed_since, paths)
         wanted = {str(path) for path in changed}
         # Rules across records compare with every record, changed or not.

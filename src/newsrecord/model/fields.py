@@ -130,6 +130,18 @@ def model(
     """
 
     def make(cls: type[T]) -> type[T]:
+        if not required and _declares_nothing(cls):
+            made = _sharing_methods(cls)
+        else:
+            made = _attrs_class(cls)
+        if key_order is not None or not hasattr(made, _ORDER_ATTRIBUTE):
+            setattr(made, _ORDER_ATTRIBUTE, tuple((key_order or "").split()))
+        for name, value in (("TYPES", types), ("FOLDERS", folders)):
+            if value is not None:
+                setattr(made, name, value)
+        return made
+
+    def _attrs_class(cls: type[T]) -> type[T]:
         made = attrs.define(
             cls,
             kw_only=True,
@@ -141,14 +153,48 @@ def model(
         )
         made.__repr__ = _compact_repr  # type: ignore[method-assign]
         made.__delattr__ = _refuse_delete  # type: ignore[method-assign]
-        if key_order is not None or not hasattr(made, _ORDER_ATTRIBUTE):
-            setattr(made, _ORDER_ATTRIBUTE, tuple((key_order or "").split()))
-        for name, value in (("TYPES", types), ("FOLDERS", folders)):
-            if value is not None:
-                setattr(made, name, value)
         return made
 
     return make
+
+
+_PLAIN_CLASS_KEYS: Final = frozenset(
+    {"__module__", "__qualname__", "__doc__", "__dict__", "__weakref__"}
+    | {"__firstlineno__", "__static_attributes__"}  # Python 3.13
+)
+
+
+def _declares_nothing(cls: type) -> bool:
+    """Whether *cls* only names a kind of its one model base: no field, method or value."""
+    return (
+        len(cls.__bases__) == 1
+        and is_model_class(cls.__bases__[0])
+        and set(cls.__dict__) <= _PLAIN_CLASS_KEYS
+    )
+
+
+def _sharing_methods(cls: type[T]) -> type[T]:
+    """*cls* made a slotted subclass that keeps its base's fields and methods.
+
+    attrs would generate ``__init__`` and ``__eq__`` again for fields that did not change,
+    and compiling them is most of what creating a model class costs; a command pays for
+    every class at start-up. Inherited, they do the same: ``__eq__`` compares the classes
+    of its operands, validators name fields by key, ``__repr__`` the object's class.
+    """
+    body: dict[str, Any] = {"__slots__": (), "__qualname__": cls.__qualname__}
+    body |= {key: cls.__dict__[key] for key in ("__module__", "__doc__") if key in cls.__dict__}
+    # The base's __init__ under this class's name, for the messages of a wrong call
+    # (``Video.__init__() got an unexpected keyword argument``); its code is shared.
+    init: types.FunctionType = cls.__bases__[0].__dict__["__init__"]
+    named = types.FunctionType(
+        init.__code__, init.__globals__, init.__name__, init.__defaults__, init.__closure__
+    )
+    named.__kwdefaults__ = init.__kwdefaults__
+    named.__annotations__ = init.__annotations__
+    named.__doc__ = init.__doc__
+    named.__qualname__ = f"{cls.__qualname__}.__init__"
+    body["__init__"] = named
+    return typing.cast("type[T]", type(cls.__name__, cls.__bases__, body))
 
 
 _ORDER_ATTRIBUTE: Final = "__newsrecord_order__"
@@ -298,7 +344,13 @@ def _complete(
     done = []
     for attribute in fields:
         meta = attribute.metadata.get(_META)
-        if meta is None or attribute.name == "extra":
+        if (
+            meta is None
+            or attribute.name == "extra"
+            # Completed in the base class already, and as required there as here: its
+            # validator checks the same annotation (creating these is start-up time).
+            or (_inherited(attribute) and (meta.required or attribute.name not in required))
+        ):
             done.append(attribute)
             continue
         key = meta.key or camel_case(attribute.name)
@@ -311,6 +363,11 @@ def _complete(
             )
         )
     return done
+
+
+def _inherited(attribute: attrs.Attribute[Any]) -> bool:
+    inherited: bool = attribute.inherited  # type: ignore[attr-defined]  # not in attrs' stubs
+    return inherited
 
 
 def _coercion(annotation: Any) -> Callable[[Any], Any] | None:

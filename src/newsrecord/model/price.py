@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 __all__ = ["Price"]
 
@@ -38,6 +40,9 @@ class Price:
     @property
     def amount(self) -> Decimal | None:
         """The number in the price, or None when it has none (``Free``)."""
+        # decimal is imported here, not by every command that loads the model.
+        from decimal import Decimal, InvalidOperation  # noqa: PLC0415
+
         match = _AMOUNT.fullmatch(self.text.strip())
         if match is None:
             return None
