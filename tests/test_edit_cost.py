@@ -612,3 +612,40 @@ def test_nodes_moved_by_a_save_are_those_parsing_gives(
         # And the next edit, planned on the moved nodes, reads back.
         record.title = "After the saves"
         check(document)
+
+
+def test_a_mover_that_fails_leaves_a_save_to_a_parse(
+    tmp_path: Any, seed_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The native mover raises TypeError on what it does not know, possibly after moving
+    # some nodes: the document then parses the saved text instead (in tests, where
+    # splices are strict, the error shows).
+    from newsrecord import document as document_module
+
+    def half_done(roots: list[Any], *_: Any) -> None:
+        roots[0].end += 1  # a node moved wrong, then the failure
+        raise TypeError("move_spans() takes nodes only")
+
+    monkeypatch.setattr(native_module, "move_spans", half_done)
+    path = tmp_path / "record.md"
+    path.write_text(seed_text, encoding="utf-8", newline="")
+    document = newsrecord.load(path)
+    document.record.heat = 12
+    with pytest.raises(TypeError, match="nodes only"):
+        document.save()
+    monkeypatch.setattr(document_module, "STRICT_SPLICES", False)
+    document = newsrecord.load(path)
+    document.record.heat = 13
+    document.save()
+    assert_nodes_are_those_of_the_text(document)
+    document.record.heat = 14
+    assert "heat: 14" in check(document)
+
+
+def test_the_native_mover_refuses_what_is_not_a_node() -> None:
+    if native_module.move_spans is None:
+        pytest.skip("no native mover in this run")
+    with pytest.raises(TypeError, match="nodes only"):
+        native_module.move_spans([object()], 0, 1, 1, [1], [1])
+    with pytest.raises(TypeError, match="as many ends"):
+        native_module.move_spans([], 0, 1, 1, [1], [])

@@ -178,6 +178,140 @@ impl Scanner {
         self.scalar.slots.is_some()
     }
 
+    /// Move the spans of the nodes under `roots` past splices, in place: what
+    /// `newsrecord._write.splice.respan` does in Python (see there), through the slots
+    /// directly. A node that ends before `first` is left with all it holds; one that
+    /// starts at or after `last` moves by `total`; any other offset moves by the
+    /// `shifts` entry of the last of `ends` (sorted) at or before it.
+    ///
+    /// Saving one field of a record of 10,000 items moves about 75,000 nodes: 35 ms in
+    /// Python, 27 through attribute look-ups from here, a few through the slots.
+    ///
+    /// Raises TypeError when instances are not made directly (no slots known) or a node
+    /// is not of the three classes; nodes moved until then stay moved, so the caller
+    /// parses the text again instead.
+    #[pyo3(signature = (roots, first, last, total, ends, shifts, /))]
+    fn move_spans(
+        &self,
+        roots: Vec<Bound<'_, PyAny>>,
+        first: isize,
+        last: isize,
+        total: isize,
+        ends: Vec<isize>,
+        shifts: Vec<isize>,
+    ) -> PyResult<()> {
+        let (Some(scalar), Some(mapping), Some(sequence)) = (
+            &self.scalar.slots,
+            &self.mapping.slots,
+            &self.sequence.slots,
+        ) else {
+            return Err(PyTypeError::new_err(
+                "move_spans() needs nodes made directly",
+            ));
+        };
+        if ends.len() != shifts.len() {
+            return Err(PyTypeError::new_err(
+                "move_spans() takes as many ends as shifts",
+            ));
+        }
+        let moved = |offset: isize| -> isize {
+            match ends.partition_point(|&end| end <= offset) {
+                0 => offset,
+                before => offset + shifts[before - 1],
+            }
+        };
+        let classes = [
+            self.scalar.class.as_ptr(),
+            self.mapping.class.as_ptr(),
+            self.sequence.class.as_ptr(),
+        ];
+        // (start, end) slots of each class, and where a container keeps what it holds.
+        let spans = [
+            (scalar[3], scalar[4]),
+            (mapping[2], mapping[3]),
+            (sequence[2], sequence[3]),
+        ];
+        let held = [None, Some(mapping[0]), Some(sequence[0])];
+        // SAFETY: every object pushed is checked to be of one of the three classes, whose
+        // slot offsets are known, before a slot is read; a slot that is not set (null) is
+        // an error; the old offset objects are released after the new ones are stored;
+        // the GIL is held throughout, and the lists and tuples read are the nodes' own.
+        unsafe {
+            let slot = |object: *mut ffi::PyObject, offset: ffi::Py_ssize_t| {
+                object
+                    .cast::<u8>()
+                    .offset(offset)
+                    .cast::<*mut ffi::PyObject>()
+            };
+            let read = |object: *mut ffi::PyObject, offset| -> PyResult<isize> {
+                let value = *slot(object, offset);
+                if value.is_null() {
+                    return Err(PyTypeError::new_err(
+                        "move_spans(): a node without its span",
+                    ));
+                }
+                let number = ffi::PyLong_AsSsize_t(value);
+                if number == -1 && !ffi::PyErr_Occurred().is_null() {
+                    return Err(PyErr::fetch(roots[0].py()));
+                }
+                Ok(number)
+            };
+            let write = |object: *mut ffi::PyObject, offset, number: isize| -> PyResult<()> {
+                let new = ffi::PyLong_FromSsize_t(number);
+                if new.is_null() {
+                    return Err(PyErr::fetch(roots[0].py()));
+                }
+                let place = slot(object, offset);
+                let old = *place;
+                *place = new;
+                ffi::Py_XDECREF(old);
+                Ok(())
+            };
+            let mut stack: Vec<*mut ffi::PyObject> =
+                roots.iter().map(|root| root.as_ptr()).collect();
+            while let Some(node) = stack.pop() {
+                let kind = ffi::Py_TYPE(node).cast::<ffi::PyObject>();
+                let Some(which) = classes.iter().position(|class| *class == kind) else {
+                    return Err(PyTypeError::new_err("move_spans() takes nodes only"));
+                };
+                let (start_slot, end_slot) = spans[which];
+                let end = read(node, end_slot)?;
+                if end < first {
+                    continue; // before every edit, with all it holds
+                }
+                let start = read(node, start_slot)?;
+                let (start, end) = if start >= last {
+                    (start + total, end + total)
+                } else {
+                    (moved(start), moved(end))
+                };
+                write(node, start_slot, start)?;
+                write(node, end_slot, end)?;
+                let Some(held_slot) = held[which] else {
+                    continue;
+                };
+                let list = *slot(node, held_slot);
+                if list.is_null() || ffi::PyList_Check(list) == 0 {
+                    return Err(PyTypeError::new_err(
+                        "move_spans(): a node without its list",
+                    ));
+                }
+                for index in 0..ffi::PyList_GET_SIZE(list) {
+                    let item = ffi::PyList_GET_ITEM(list, index);
+                    if which == 2 {
+                        stack.push(item); // a sequence's item
+                    } else if ffi::PyTuple_Check(item) != 0 && ffi::PyTuple_GET_SIZE(item) == 2 {
+                        stack.push(ffi::PyTuple_GET_ITEM(item, 0)); // a mapping's key
+                        stack.push(ffi::PyTuple_GET_ITEM(item, 1)); // and its value
+                    } else {
+                        return Err(PyTypeError::new_err("move_spans(): a pair that is not one"));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Return the root mapping of ``text[start:end]``, or None to use the full parser.
     #[pyo3(signature = (text, start, end, max_depth, max_nodes, /))]
     fn scan(

@@ -725,7 +725,13 @@ class Document:
         self.newline = newline_of(text)
         spliced, self._spliced = self._spliced, None
         if spliced is not None and spliced[0] is text:
-            self._respan(*spliced)
+            try:
+                self._respan(*spliced)
+            except TypeError:
+                # The native mover met what it does not know (a bug): parse instead.
+                if STRICT_SPLICES:
+                    raise
+                self._parse(text)
         else:
             self._parse(text)
         self._kind = type(record)

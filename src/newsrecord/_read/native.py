@@ -24,6 +24,7 @@ __all__ = [
     "Scan",
     "all_empty",
     "direct_construction",
+    "move_spans",
     "native_scan",
     "same_lists",
     "scan",
@@ -67,20 +68,33 @@ def _module() -> Any:
     return newsrecord_native
 
 
-def native_scan() -> Scan | None:
+def _native_scanner() -> Any:
     """The native scanner bound to the node classes, or None when it is not installed."""
     try:
         import newsrecord_native  # noqa: PLC0415  # optional: a missing package is no error
     except ImportError:
         return None
-    scanner = newsrecord_native.Scanner(
+    return newsrecord_native.Scanner(
         Scalar, Mapping, Sequence, direct=direct_construction(Scalar, Mapping, Sequence)
     )
+
+
+def native_scan() -> Scan | None:
+    """The native scanner's ``scan``, or None when it is not installed."""
+    scanner = _native_scanner()
     # The extension returns the classes it was given; its stub cannot say so.
-    return cast("Scan", scanner.scan)
+    return None if scanner is None else cast("Scan", scanner.scan)
 
 
-_native = None if _module() is None else native_scan()
+_scanner = None if _module() is None else _native_scanner()
+_native = None if _scanner is None else cast("Scan", _scanner.scan)
+
+move_spans: Final[Callable[..., None] | None] = (
+    _scanner.move_spans if _scanner is not None and _scanner.direct else None
+)
+"""``move_spans(roots, first, last, total, ends, shifts)``: the loop of
+``newsrecord._write.splice.respan``, through the node classes' slots; None without the
+native package (or when it makes nodes through ``__init__``)."""
 
 NATIVE: Final = _native is not None
 """Whether :func:`scan` is the native scanner."""

@@ -200,7 +200,22 @@ def respan(
     if not ordered:
         return moved
     first, last, total = ordered[0][0].edit.start, ends[-1], shifts[-1]
-    stack = list(roots)
+    if native.move_spans is not None:
+        native.move_spans(list(roots), first, last, total, ends, shifts)
+    else:
+        _move_spans(list(roots), first, last, total, moved)
+    for start, scalar, reading in written:
+        # The scalars written: where, and what, their new text is.
+        node = scalar.node
+        node.start, node.end = start, start + scalar.size
+        node.value, node.style, node.tag = reading.value, reading.style, reading.tag
+    return moved
+
+
+def _move_spans(
+    stack: list[parse.Node], first: int, last: int, total: int, moved: Callable[[int], int]
+) -> None:
+    """The loop of :func:`respan` (``newsrecord_native``'s ``move_spans`` when installed)."""
     pop, push = stack.pop, stack.extend
     # The loop every node after the first edit goes through (half of a large record, for
     # an edit in its middle): kept lean. A node past the last edit moves by all the edits.
@@ -219,12 +234,6 @@ def respan(
                 push(pair)
         elif type(node) is parse.Sequence:
             push(node.items)
-    for start, scalar, reading in written:
-        # The scalars written: where, and what, their new text is.
-        node = scalar.node
-        node.start, node.end = start, start + scalar.size
-        node.value, node.style, node.tag = reading.value, reading.style, reading.tag
-    return moved
 
 
 def plan_changes(
