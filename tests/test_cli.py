@@ -665,3 +665,16 @@ def test_a_required_field_is_named_once(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["unset", str(path), "title"])
     assert result.exit_code == 2
     assert "Invalid value for FIELD: title: title is required" in result.output
+
+
+def test_a_mistyped_command_is_told_the_command_it_may_mean() -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["exprot", "site"])
+    assert result.exit_code == 2
+    assert "No such command 'exprot'. Did you mean export?" in result.output
+    result = runner.invoke(main, ["vaildate"])
+    assert "Did you mean validate?" in result.output
+    result = runner.invoke(main, ["zzz"])
+    assert result.exit_code == 2
+    assert "No such command 'zzz'." in result.output
+    assert "Did you mean" not in result.output
