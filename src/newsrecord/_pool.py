@@ -95,6 +95,7 @@ def run_items(
 
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
     pending: collections.deque[tuple[list[I], Future[list[T]]]] = collections.deque()
+    interrupted = False
     try:
         for batch in itertools.chain(head, batches):
             pending.append((batch, pool.submit(_run_task, task, batch, option)))
@@ -110,10 +111,14 @@ def run_items(
         # terminate_workers() for this.) Each unwinds what it was doing first.
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
+        interrupted = True
         raise
     finally:
-        # Also on Ctrl-C or a closed pipe: do not wait for batches nobody will read.
-        pool.shutdown(wait=not pending, cancel_futures=True)
+        # On a closed pipe: do not wait for batches nobody will read. On Ctrl-C the
+        # workers are ending already: wait for the pool's manager thread, which else
+        # closes its pipe while the interpreter's exit writes to it (a "Bad file
+        # descriptor" traceback after the interruption, one run in four).
+        pool.shutdown(wait=interrupted or not pending, cancel_futures=True)
 
 
 class _Terminated(BaseException):
