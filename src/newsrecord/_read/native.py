@@ -25,7 +25,6 @@ __all__ = [
     "all_empty",
     "direct_construction",
     "move_spans",
-    "native_scan",
     "same_lists",
     "scan",
     "splice",
@@ -79,14 +78,8 @@ def _native_scanner() -> Any:
     )
 
 
-def native_scan() -> Scan | None:
-    """The native scanner's ``scan``, or None when it is not installed."""
-    scanner = _native_scanner()
-    # The extension returns the classes it was given; its stub cannot say so.
-    return None if scanner is None else cast("Scan", scanner.scan)
-
-
 _scanner = None if _module() is None else _native_scanner()
+# The extension returns the classes it was given; its stub cannot say so.
 _native = None if _scanner is None else cast("Scan", _scanner.scan)
 
 move_spans: Final[Callable[..., None] | None] = (
