@@ -249,10 +249,10 @@ def test_a_repair_that_cannot_be_made_safely_raises_a_record_error(
     text = "---\ntitle: a\ntype: article\nheat: 1\nheat: 2\n---\nbody\n"
     doc = newsrecord.loads(text)
 
-    def broken(current: str, edits: object) -> str:
+    def broken(current: str, edits: object) -> object:
         raise splice.SpliceError("overlapping edits")  # as a bug of the splicer would
 
-    monkeypatch.setattr(splice, "apply_edits", broken)
+    monkeypatch.setattr(splice, "begin_edits", broken)
     with pytest.raises(newsrecord.RecordError, match="'duplicate-keys' would change"):
         doc.repair()
     monkeypatch.undo()

@@ -25,6 +25,7 @@ from tests.helpers import changed_lines as diff_lines
 
 import newsrecord
 from newsrecord import Article, Image, Provider, RelatedArticle, ValidationError
+from newsrecord import document as document_module
 from newsrecord._bind import snapshot as snapshot_module
 from newsrecord._read import native as native_module
 from newsrecord._read.nodes import Mapping, Scalar, Sequence
@@ -48,6 +49,18 @@ counts:
 ---
 Body.
 """
+
+
+@pytest.fixture(autouse=True, params=["plain", "overlapped"])
+def dumps_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test twice: the lists and dicts looked at before the splice, then while the
+    new text is copied (on records of any size: a large record's path).
+    """
+    if request.param == "overlapped":
+        if native_module.start_splice is None:
+            pytest.skip("the overlapped path needs the native package")
+        monkeypatch.setattr(document_module, "OVERLAPPED_CHECKS", 0)
+    return str(request.param)
 
 
 def related_record(seed_text: str, count: int) -> str:
@@ -393,6 +406,69 @@ def test_the_pure_python_checks_of_lists_and_unknown_keys_agree(
     assert sorted(entry.path() for entry in changes) == [("images",), ("related", 0, "images", 0)]
 
 
+class _Watched:
+    """A splice under way, telling what became of it."""
+
+    def __init__(self, splicing: Any, log: list[str]) -> None:
+        self.splicing, self.log = splicing, log
+
+    def finish(self) -> str:
+        self.log.append("finish")
+        return str(self.splicing.finish())
+
+    def cancel(self) -> None:
+        self.log.append("cancel")
+        self.splicing.cancel()
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("title", {"plain": ["finish"], "overlapped": ["finish"]}),
+        # Found in place only once the copy began: dropped, and made again.
+        ("title and a topic", {"plain": ["finish"], "overlapped": ["cancel", "finish"]}),
+        # Nothing assigned: nothing to copy until the lists are looked at.
+        ("a topic", {"plain": ["finish"], "overlapped": ["finish"]}),
+    ],
+)
+def test_a_copy_made_before_a_change_in_place_was_found_is_dropped(
+    seed_text: str,
+    monkeypatch: pytest.MonkeyPatch,
+    dumps_path: str,
+    change: str,
+    expected: dict[str, list[str]],
+) -> None:
+    log: list[str] = []
+    begin = splice.begin_edits
+    monkeypatch.setattr(splice, "begin_edits", lambda *args: _Watched(begin(*args), log))
+    document = newsrecord.loads(seed_text)
+    record = document.record
+    if "title" in change:
+        record.title = "Retitled"
+    if "topic" in change:
+        record.topics.append("Robots")
+    text = check(document)
+    assert log[: len(expected[dumps_path])] == expected[dumps_path]
+    assert ("Retitled" in text) is ("title" in change)
+    assert ("- Robots" in text) is ("topic" in change)
+
+
+def test_problems_in_place_are_told_with_those_assigned(seed_text: str) -> None:
+    # The overlapped path checks what was assigned before it looks in place: it must not
+    # raise with half the problems.
+    document = newsrecord.loads(related_record(seed_text, 2))
+    record = document.record
+    record.related[1].topics = ["ok"]  # assigned...
+    record.related[1].topics.append(3)  # type: ignore[arg-type]  # ...then made bad
+    image = Image(url="https://x.example/b.png")
+    record.images.append(image)  # in place...
+    object.__setattr__(image, "width", "wide")  # ...and bad, past the assignment check
+    with pytest.raises(ValidationError) as caught:
+        document.dumps()
+    fields = sorted(problem.field for problem in caught.value.problems)
+    assert fields == ["images[1].width", "related[1].topics"]
+
+
 # --- in place, found on both paths ----------------------------------------------------------
 
 EXTRAS = """\
@@ -620,7 +696,6 @@ def test_a_mover_that_fails_leaves_a_save_to_a_parse(
     # The native mover raises TypeError on what it does not know, possibly after moving
     # some nodes: the document then parses the saved text instead (in tests, where
     # splices are strict, the error shows).
-    from newsrecord import document as document_module
 
     def half_done(roots: list[Any], *_: Any) -> None:
         roots[0].end += 1  # a node moved wrong, then the failure

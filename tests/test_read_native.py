@@ -461,6 +461,24 @@ def test_splice_of_a_large_text_copies_it_whole(unit: str) -> None:
         assert sys.getsizeof(spliced) == sys.getsizeof(joined)
 
 
+def test_a_splice_begun_is_finished_once_or_cancelled() -> None:
+    # Past 2 MB the copy goes on in another thread from start_splice() on; the strings
+    # copied from are kept alive by the splice, whoever else lets go of them.
+    size = 1_200_000
+    splicing = newsrecord_native.start_splice("é" * size + "abc", [(size, size + 1, "😀" * size)])
+    expected = "é" * size + "😀" * size + "bc"
+    assert splicing.finish() == expected
+    with pytest.raises(ValueError, match="finished or cancelled"):
+        splicing.finish()
+    cancelled = newsrecord_native.start_splice("\u2019" * 2_000_000, [(5, 6, "x")])
+    cancelled.cancel()
+    with pytest.raises(ValueError, match="finished or cancelled"):
+        cancelled.finish()
+    # Dropped unfinished: the other thread is waited for before the new string is freed.
+    for _ in range(20):
+        newsrecord_native.start_splice("a" * 3_000_000, [(1, 2, "b")])
+
+
 def test_splice_refuses_edits_out_of_order_or_outside() -> None:
     for edits in ([(2, 3, "x"), (0, 1, "y")], [(0, 9, "x")], [(2, 1, "x")]):
         with pytest.raises(ValueError, match="sorted edits"):
@@ -526,9 +544,10 @@ def test_all_empty() -> None:
 
 def test_the_edit_path_uses_the_helpers() -> None:
     if os.environ.get("NEWSRECORD_NO_NATIVE") or os.environ.get("NEWSRECORD_PURE_PYTHON"):
-        assert native.splice is native.same_lists is native.all_empty is native.stat_files is None
+        assert native.start_splice is native.same_lists is native.all_empty is None
+        assert native.stat_files is None
         pytest.skip("the native helpers are turned off in this run")
-    assert native.splice is newsrecord_native.splice
+    assert native.start_splice is newsrecord_native.start_splice
     assert native.same_lists is newsrecord_native.same_lists
     assert native.all_empty is newsrecord_native.all_empty
     assert native.stat_files is newsrecord_native.stat_files

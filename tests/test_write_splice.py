@@ -427,7 +427,7 @@ def test_items_appended_to_a_list_come_before_a_key_inserted_after_it() -> None:
     assert replaced.dumps() == expected
 
 
-def _broken_apply(text: str, edits: Any) -> str:
+def _broken_apply(text: str, edits: Any) -> Any:
     raise splice.SpliceError("overlapping edits (simulated)")
 
 
@@ -435,7 +435,7 @@ def test_a_plan_that_does_not_fit_falls_back_to_a_checked_rewrite(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(document, "STRICT_SPLICES", False)
-    monkeypatch.setattr(splice, "apply_edits", _broken_apply)
+    monkeypatch.setattr(splice, "begin_edits", _broken_apply)
     doc = newsrecord.loads(ITEMS, kind=newsrecord.Video)
     doc.record.provider.publishers[0].name = "N"
     text = doc.dumps()
@@ -445,7 +445,7 @@ def test_a_plan_that_does_not_fit_falls_back_to_a_checked_rewrite(
 
 def test_a_fallback_that_does_not_read_back_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(document, "STRICT_SPLICES", False)
-    monkeypatch.setattr(splice, "apply_edits", _broken_apply)
+    monkeypatch.setattr(splice, "begin_edits", _broken_apply)
     monkeypatch.setattr(document, "write_fresh", lambda record, body, newline: "---\nx: 1\n---\n")
     doc = newsrecord.loads(ITEMS, kind=newsrecord.Video)
     doc.record.title = "New"
@@ -461,7 +461,7 @@ def test_an_edit_by_path_that_cannot_be_spliced_is_refused_and_leaves_the_text(
     doc = newsrecord.loads(text, kind=newsrecord.Video, strict=False)
     assert doc.problems  # no typed record
     monkeypatch.setattr(document, "STRICT_SPLICES", False)
-    monkeypatch.setattr(splice, "apply_edits", _broken_apply)
+    monkeypatch.setattr(splice, "begin_edits", _broken_apply)
     with pytest.raises(newsrecord.ValidationError) as caught:
         doc.set("title", "New")
     assert caught.value.problems[0].field == "title"

@@ -650,6 +650,8 @@ fn newsrecord_native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(crate::edits::same_lists, module)?)?;
     module.add_function(wrap_pyfunction!(crate::edits::all_empty, module)?)?;
     module.add_function(wrap_pyfunction!(crate::edits::splice, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::edits::start_splice, module)?)?;
+    module.add_class::<crate::edits::Splicing>()?;
     #[cfg(unix)]
     module.add_function(wrap_pyfunction!(crate::files::stat_files, module)?)?;
     Ok(())

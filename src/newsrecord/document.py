@@ -12,14 +12,14 @@ import copy
 import datetime as dt
 import os
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from newsrecord import editing
 from newsrecord._bind import build, compare, convert, kinds, validate
 from newsrecord._bind.paths import FieldPath, field_path_text, parse_field_path
 from newsrecord._bind.shapes import shape_of
 from newsrecord._bind.snapshot import Entry, Snapshot
-from newsrecord._read import parse
+from newsrecord._read import native, parse
 from newsrecord._read.nodes import Duplicate, Scalar
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits
 from newsrecord._read.split import Parts, split
@@ -97,7 +97,7 @@ class Document:
         self._forced = kind
         self.newline = newline_of(text)
         # The last text dumps() made by writing scalars alone (see _stand_for).
-        self._spliced: tuple[str, list[splice.ScalarEdit], list[Scalar]] | None = None
+        self._spliced: _Spliced | None = None
         self._read(text, strict=strict)
         self.body = text[self._parts.body_start :]
 
@@ -462,15 +462,39 @@ class Document:
             self._check_body()
             return current[: self._parts.body_start] + self.body
         snapshot = self._snapshot
-        changes = snapshot.changes(self._record) if snapshot is not None else None
-        if snapshot is None or changes is None:
+        if snapshot is None:
             return self._dumps_compared(body_changed)
-        # Only what changed is checked, planned and read back: an edit costs what it
-        # changed, not what the record holds.
+        if native.start_splice is not None and len(current) >= OVERLAPPED_CHECKS:
+            text = self._dumps_changes(snapshot, current, body_changed, overlapped=True)
+            if text is not None:
+                return text
+        text = self._dumps_changes(snapshot, current, body_changed, overlapped=False)
+        assert text is not None  # noqa: S101  # only an overlapped check gives None
+        return text
+
+    def _dumps_changes(
+        self, snapshot: Snapshot, current: str, body_changed: bool, *, overlapped: bool
+    ) -> str | None:
+        """:meth:`dumps` from what the snapshot finds changed.
+
+        Only that is checked, planned and read back, so that an edit costs what it
+        changed, not what the record holds.
+
+        With *overlapped*, the lists and ``extra`` dicts of the record are looked at
+        (:meth:`Snapshot.changed_in_place`) only once the text is being copied, in
+        another thread (``native.start_splice``): on a large record, both take a while,
+        and take it at the same time. When one of them did change, the text made is
+        dropped, and None tells the caller to start again without overlap.
+        """
+        changes = snapshot.changes(self._record, in_place=not overlapped)
+        if changes is None:
+            return self._dumps_compared(body_changed)
         if not changes and not body_changed:
-            return current
+            return None if overlapped and snapshot.changed_in_place() else current
         problems = self._check_changes(snapshot, changes)
         if problems:
+            if overlapped:
+                return None  # all the problems, those in place too, are told without
             raise ValidationError(convert.problems_of(problems, self.path))
         if body_changed:
             self._check_body()
@@ -481,9 +505,12 @@ class Document:
             edits = list(plan.edits)
             if body_changed:
                 edits.append(splice.Edit(self._parts.body_start, len(current), self.body))
-            # Read back before the copy of the text, which pushes all else out of the cache.
+            splicing = splice.begin_edits(current, edits)
+            if overlapped and snapshot.changed_in_place():
+                splicing.cancel()
+                return None
             readings = self._read_back(plan) if plan.only_scalars else None
-            text = splice.apply_edits(current, edits)
+            text = splicing.finish()
         except splice.SpliceError:
             # A bug of the change planner's: plan again from the whole record.
             if STRICT_SPLICES:
@@ -492,7 +519,7 @@ class Document:
         if readings is not None:
             # Kept for save(): the nodes of this text are those of the current text,
             # moved, with these scalars read in (see _stand_for).
-            self._spliced = (text, plan.scalars, readings)
+            self._spliced = _Spliced(text, plan.scalars, readings, changes)
             return text
         return self._verified(text, _top_keys(snapshot, changes))
 
@@ -724,9 +751,11 @@ class Document:
             return
         self.newline = newline_of(text)
         spliced, self._spliced = self._spliced, None
-        if spliced is not None and spliced[0] is text:
+        changes = None  # what changed since the snapshot, if dumps() just found it
+        if spliced is not None and spliced.text is text:
             try:
-                self._respan(*spliced)
+                self._respan(text, spliced.scalars, spliced.readings)
+                changes = spliced.changes
             except TypeError:
                 # The native mover met what it does not know (a bug): parse instead.
                 if STRICT_SPLICES:
@@ -738,7 +767,7 @@ class Document:
         self._invalid = []
         self._plain = None
         snapshot = self._snapshot
-        if snapshot is None or not snapshot.settle(record, self._root):
+        if snapshot is None or not snapshot.settle(record, self._root, changes):
             self._snapshot = Snapshot(record, self._root)
 
     def _respan(self, text: str, scalars: list[splice.ScalarEdit], readings: list[Scalar]) -> None:
@@ -787,8 +816,32 @@ def _restore(
     return doc
 
 
+class _Spliced(NamedTuple):
+    """What :meth:`Document.dumps` made by writing scalars alone, kept for a save.
+
+    Attributes:
+        text: The text it gave.
+        scalars: The scalars written.
+        readings: Each scalar read back from *text*: its new node.
+        changes: What the snapshot found changed (the objects assigned to).
+    """
+
+    text: str
+    scalars: list[splice.ScalarEdit]
+    readings: list[Scalar]
+    changes: list[Entry]
+
+
 STRICT_SPLICES = False
 """Tests set this so that a wrong splice fails loudly instead of falling back."""
+
+OVERLAPPED_CHECKS = 1 << 20
+"""From this many characters of text on (and with the native package), :meth:`dumps`
+looks for lists and dicts changed in place while the new text is being copied.
+
+Below it the copy is too short to hide anything (about 0.1 ms a million characters), and
+a miss would plan the edits twice; tests set it to 0 to take this path on every record.
+"""
 
 
 def _assigned(entry: Entry) -> list[str]:

@@ -346,11 +346,15 @@ class Snapshot:
 
     # --- what changed -------------------------------------------------------------------
 
-    def changes(self, record: Any) -> list[Entry] | None:
+    def changes(self, record: Any, *, in_place: bool = True) -> list[Entry] | None:
         """The objects and lists that changed since the snapshot, outermost first.
 
         None when *record* is not the record of the snapshot (it was replaced) or the
         snapshot is not complete: then only a full comparison tells.
+
+        With ``in_place=False``, only the objects assigned to are compared: what changed
+        if :meth:`changed_in_place` then says False (which reads every list and ``extra``
+        dict of the record: the caller may do other work first).
         """
         root = self._root_note
         if record is not root[VALUE] or not self.complete:
@@ -362,27 +366,8 @@ class Snapshot:
             value = note[VALUE]
             if not all(map(operator.is_, _layout(type(value)).getter(value), note[OLD])):
                 changed[key] = note
-        copies = self._extra_copies
-        if not self._all_empty():
-            for note in objects.values():
-                if note[OLD][-1] and id(note[VALUE]) not in copies:
-                    changed[id(note[VALUE])] = note
-        for note in self._extras:
-            if not _same_extra(note[OLD][-1], copies[id(note[VALUE])]):
-                changed[id(note[VALUE])] = note
-        if not self._same_lists():
-            # Some list holds another item, or another number of them: find which. Lists
-            # of text compare their texts (an equal text put in place of one is the same
-            # text: nothing to write); the others, which may hold model objects (whose ==
-            # would miss 1 turned True, or an instant in another zone), the identities.
-            for note in self._lists:
-                now, old = note[VALUE], note[OLD]
-                if (
-                    now != old
-                    if type(old) is list
-                    else len(now) != len(old) or not all(map(operator.is_, now, old))
-                ):
-                    changed[id(now)] = note
+        if in_place:
+            self._add_changed_in_place(changed)
         entries = [self.entry(note) for note in changed.values()]
         if any(self.node_of(entry) is None for entry in entries):
             return None  # the record does not match its text: compare it all
@@ -395,7 +380,41 @@ class Snapshot:
                 walk = walk.parent
         return sorted(entries, key=lambda entry: entry.depth)
 
-    def settle(self, record: Any, root: Mapping) -> bool:
+    def changed_in_place(self) -> bool:
+        """Whether a list or an ``extra`` dict of the record was changed in place."""
+        copies = self._extra_copies
+        return (
+            not self._all_empty()
+            or not all(_same_extra(note[OLD][-1], copies[id(note[VALUE])]) for note in self._extras)
+            or not self._same_lists()
+        )
+
+    def _add_changed_in_place(self, changed: dict[int, Note]) -> None:
+        """Add to *changed* the notes of what was changed in place."""
+        copies = self._extra_copies
+        if not self._all_empty():
+            for note in self.objects.values():
+                if note[OLD][-1] and id(note[VALUE]) not in copies:
+                    changed[id(note[VALUE])] = note  # its extra dict was empty
+        for note in self._extras:
+            if not _same_extra(note[OLD][-1], copies[id(note[VALUE])]):
+                changed[id(note[VALUE])] = note
+        if self._same_lists():
+            return
+        # Some list holds another item, or another number of them: find which. Lists of
+        # text compare their texts (an equal text put in place of one is the same text:
+        # nothing to write); the others, which may hold model objects (whose == would miss
+        # 1 turned True, or an instant in another zone), the identities.
+        for note in self._lists:
+            now, old = note[VALUE], note[OLD]
+            if (
+                now != old
+                if type(old) is list
+                else len(now) != len(old) or not all(map(operator.is_, now, old))
+            ):
+                changed[id(now)] = note
+
+    def settle(self, record: Any, root: Mapping, changes: list[Entry] | None = None) -> bool:
         """Take *record* as it is now for the record as loaded, read from *root*.
 
         After a save, the saved text is the text the record was "loaded" from: the next
@@ -404,11 +423,15 @@ class Snapshot:
         hold no object or list of the record), the snapshot takes their new values and
         the new nodes, and nothing else of a record of any size is looked at again.
 
+        *changes* are what :meth:`changes` gave for *record* just before, if nothing
+        changed since (found again when not given).
+
         Returns:
             False when something else changed (a list, unknown keys, an object put in
             place of another, or the record replaced): then take a new snapshot.
         """
-        changes = self.changes(record)
+        if changes is None:
+            changes = self.changes(record)
         if changes is None:
             return False
         settled = []

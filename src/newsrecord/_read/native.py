@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, Final, TypeAlias, cast
+from typing import Any, Final, Protocol, TypeAlias, cast
 
 import attrs
 
@@ -22,12 +22,13 @@ from newsrecord._read.nodes import Mapping, Scalar, Sequence
 __all__ = [
     "NATIVE",
     "Scan",
+    "Splicing",
     "all_empty",
     "direct_construction",
     "move_spans",
     "same_lists",
     "scan",
-    "splice",
+    "start_splice",
     "stat_files",
 ]
 
@@ -118,9 +119,21 @@ packed as ``struct.Struct("<qqqQ")`` packs them (zeros where it failed), and ``(
 errno)`` of each file that could not be looked at; the system calls on two threads,
 without the GIL. None without the native package (or on Windows)."""
 
-splice: Final[Callable[[str, list[tuple[int, int, str]]], str] | None] = getattr(
-    _helpers, "splice", None
+
+class Splicing(Protocol):
+    """A splice under way (``newsrecord_native.Splicing``): see :data:`start_splice`."""
+
+    def finish(self) -> str:
+        """The new text, once all of it is copied (only once)."""
+
+    def cancel(self) -> None:
+        """Stop the copy and drop the new text."""
+
+
+start_splice: Final[Callable[[str, list[tuple[int, int, str]]], Splicing] | None] = getattr(
+    _helpers, "start_splice", None
 )
-"""``splice(text, edits)``: the text with sorted, non-overlapping ``(start, end, new)``
-edits, made with one copy of the text (joining slices makes two); None without the native
-package."""
+"""``start_splice(text, edits)``: the text with sorted, non-overlapping ``(start, end, new)``
+edits, made with one copy of the text (joining slices makes two), begun: a copy of more
+than 2 MB goes on in another thread until ``finish()``, which copies the rest and returns
+the text. None without the native package."""

@@ -32,6 +32,7 @@ __all__ = [
     "ScalarEdit",
     "SpliceError",
     "apply_edits",
+    "begin_edits",
     "plan_changes",
     "plan_edits",
     "same",
@@ -73,23 +74,50 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     Raises:
         SpliceError: two edits overlap.
     """
-    ordered = sorted(enumerate(edits), key=_order)
+    return begin_edits(text, edits).finish()
+
+
+def begin_edits(text: str, edits: Iterable[Edit]) -> native.Splicing:
+    """Begin :func:`apply_edits`: its ``finish()`` gives the text, ``cancel()`` drops it.
+
+    With the native package, a large text (over 2 MB) is copied by another thread from
+    now on, while the caller does other work; without it, everything is done by
+    ``finish()``.
+
+    Raises:
+        SpliceError: two edits overlap.
+    """
+    ordered = [edit for _, edit in sorted(enumerate(edits), key=_order)]
     position = 0
-    for _, edit in ordered:
+    for edit in ordered:
         if edit.start < position:
             raise SpliceError(f"overlapping edits at offset {edit.start}: {ordered}")
         position = edit.end
-    if native.splice is not None and ordered:
+    if native.start_splice is not None and ordered:
         # One copy of the text instead of two (the slices, then their join).
-        return native.splice(text, [(edit.start, edit.end, edit.text) for _, edit in ordered])
-    out: list[str] = []
-    position = 0
-    for _, edit in ordered:
-        out.append(text[position : edit.start])
-        out.append(edit.text)
-        position = edit.end
-    out.append(text[position:])
-    return "".join(out)
+        return native.start_splice(text, [(edit.start, edit.end, edit.text) for edit in ordered])
+    return _Joined(text, ordered)
+
+
+@attrs.define
+class _Joined:
+    """:func:`begin_edits` without the native package: the slices of the text, joined."""
+
+    text: str
+    ordered: list[Edit]
+
+    def finish(self) -> str:
+        out: list[str] = []
+        position = 0
+        for edit in self.ordered:
+            out.append(self.text[position : edit.start])
+            out.append(edit.text)
+            position = edit.end
+        out.append(self.text[position:])
+        return "".join(out)
+
+    def cancel(self) -> None:
+        return
 
 
 def _order(pair: tuple[int, Edit]) -> tuple[int, int, int, int]:
