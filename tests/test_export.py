@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io
 import json
 import os
@@ -536,6 +537,55 @@ def test_the_export_walks_the_files_iter_record_files_finds(tmp_path: Path) -> N
     assert isinstance(missing, FileNotFoundError)
     assert missing.filename == str(tmp_path / "missing.md")
     assert packed[-_STAT.size :] == bytes(_STAT.size)
+
+
+def test_the_native_scan_finds_what_the_walk_in_python_finds(tmp_path: Path) -> None:
+    from newsrecord._read import native
+    from newsrecord.export import _scan, _scan_in_python
+    from newsrecord.files import scan_folder
+
+    if native.scan_folder is None:
+        pytest.skip("the native package is not installed (or is turned off)")
+    site = tmp_path / "site"
+    for number in range(600):  # past the chunks the threads take in turn
+        folder = site / f"f{number % 3}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{number:04d}.md").write_text(f"{number}", encoding="utf-8")
+    # Names Python orders by code point: a byte that is not UTF-8 (read as U+DC80-U+DCFF)
+    # after "é" (U+00E9) and "一" (U+4E00), before "\ue000"; bytes would order it first.
+    odd = os.fsencode(site) + b"/f1/\x81.md"
+    Path(os.fsdecode(odd)).write_bytes(b"x")
+    for name in ("é.md", "一.md", "\ue000.md", "ReadMe.MD", "readme.md.md", ".md", "md", "a.mdx"):
+        (site / "f1" / name).write_text("x", encoding="utf-8")
+    (site / "f1" / ".git").mkdir()
+    (site / "f1" / ".git" / "x.md").write_text("x", encoding="utf-8")
+    (site / "f2" / "link.md").symlink_to(site / "f1" / "é.md")
+    (site / "f2" / "broken.md").symlink_to(site / "nowhere.md")
+    (site / "f2" / "folder-link").symlink_to(site / "f0")
+    (site / "f2" / "sub.md").mkdir()  # a folder, whatever its name
+    (site / "f2" / "sub.md" / "in.md").write_text("x", encoding="utf-8")
+    for top in (str(site), str(site) + "/", str(site / "f2")):
+        names: list[str] = []
+        parts: list[bytes] = []
+        errors: dict[int, OSError] = {}
+        _scan_in_python(top, "*.md", names, parts, errors)
+        scanned = scan_folder(top, "*.md")
+        assert scanned is not None
+        assert scanned[0] == names
+        assert scanned[1] == b"".join(parts)
+        assert scanned[2] == []
+        assert _scan([top], "*.md") == (names, b"".join(parts), {})
+        if top == str(site):
+            order = [Path(name).name for name in names if "/f1/" in name]
+            odd_name = os.fsdecode(b"\x81.md")
+            assert order.index("一.md") < order.index(odd_name) < order.index("\ue000.md")
+    # A folder that is gone: one error, named, as the walk in Python gives it.
+    gone = str(tmp_path / "gone")
+    found, _, failed = scan_folder(gone, "*.md") or ([], b"", [])
+    assert (found, failed) == ([gone], [(0, errno.ENOENT)])
+    # Other patterns are matched in Python.
+    assert scan_folder(str(site), "0*.md") is None
+    assert scan_folder(str(site), "*.[mM]d") is None
 
 
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:

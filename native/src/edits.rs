@@ -286,7 +286,7 @@ unsafe fn stream(from: *const u8, into: *mut u8, count: usize) {
 }
 
 /// Whether this process may run on more than one core (asked once).
-fn two_cores() -> bool {
+pub(crate) fn two_cores() -> bool {
     static CORES: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *CORES.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
 }

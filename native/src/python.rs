@@ -654,5 +654,7 @@ fn newsrecord_native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<crate::edits::Splicing>()?;
     #[cfg(unix)]
     module.add_function(wrap_pyfunction!(crate::files::stat_files, module)?)?;
+    #[cfg(unix)]
+    module.add_function(wrap_pyfunction!(crate::files::scan_folder, module)?)?;
     Ok(())
 }

@@ -42,7 +42,7 @@ from newsrecord._read import native
 from newsrecord.api import loads, to_dict
 from newsrecord.document import Document
 from newsrecord.errors import Problem, RecordError, unreadable
-from newsrecord.files import StrPath, as_paths, open_regular, walk_entries
+from newsrecord.files import StrPath, as_paths, open_regular, scan_folder, walk_entries
 from newsrecord.model.duration import Duration
 from newsrecord.model.fields import fields, optional_part
 from newsrecord.model.leaves import LEAVES
@@ -977,31 +977,52 @@ def _scan(
     """The record files in walk order, their stats packed, and the errors by file number.
 
     The walk is :func:`newsrecord.files.walk_entries`; an incremental export of a large
-    site is mostly this walk and its ``stat`` per file, which the native package makes on
-    two threads (``os.stat`` on the path costs less than the folder entry's ``stat()``).
+    site is mostly this walk and its ``stat`` per file, which the native package makes in
+    Rust (:func:`newsrecord.files.scan_folder`, the ``stat`` calls on two threads).
     """
     names: list[str] = []
+    parts: list[bytes] = []
     errors: dict[int, OSError] = {}
-    for path, _, error in walk_entries(as_paths(paths), pattern):
+    for root in as_paths(paths):
+        top = os.fspath(root)
+        scanned = scan_folder(top, pattern) if root.is_dir() else None
+        if scanned is None:
+            _scan_in_python(top, pattern, names, parts, errors)
+            continue
+        found, packed, failed = scanned
+        for number, code in failed:
+            errors[len(names) + number] = OSError(code, os.strerror(code), found[number])
+        names += found
+        parts.append(packed)
+    return names, b"".join(parts), errors
+
+
+def _scan_in_python(
+    top: str, pattern: str, names: list[str], parts: list[bytes], errors: dict[int, OSError]
+) -> None:
+    """:func:`_scan` of one root, adding to *names*, *parts* and *errors*."""
+    first = len(names)
+    for path, _, error in walk_entries([top], pattern):
         if error is not None:
             errors[len(names)] = error
         names.append(path)
     if native.stat_files is not None:
-        packed, failed = native.stat_files(names)
+        packed, failed = native.stat_files(names[first:])
         for number, code in failed:
-            errors.setdefault(number, OSError(code, os.strerror(code), names[number]))
-        return names, packed, errors
-    parts = []
+            errors.setdefault(
+                first + number, OSError(code, os.strerror(code), names[first + number])
+            )
+        parts.append(packed)
+        return
     pack, stat = _STAT.pack, os.stat
-    for number, name in enumerate(names):
+    for number in range(first, len(names)):
         try:
-            info = stat(name)
+            info = stat(names[number])
         except OSError as stat_error:
             errors.setdefault(number, stat_error)
             parts.append(_NO_STAT)
             continue
         parts.append(pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
-    return names, b"".join(parts), errors
 
 
 def _assemble(pa: Any, cached: Any, fresh: Any, order: list[int]) -> Any:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Final, Literal
 
+from newsrecord._read import native
 from newsrecord.errors import ConflictError, FileError
 
 if sys.platform != "win32":
@@ -745,6 +746,20 @@ def walk_entries(
                 yield entry.path, entry, None
             else:
                 stack.pop()
+
+
+def scan_folder(top: str, pattern: str) -> tuple[list[str], bytes, list[tuple[int, int]]] | None:
+    """The record files under the folder *top*, with their stats, from the native package.
+
+    The files of :func:`walk_entries` in its order, their stats packed (``<qqqQ``: size,
+    modification and change times in nanoseconds, inode) and ``(number, errno)`` of each
+    place that could not be looked at (see ``newsrecord_native.scan_folder``). None
+    without the native package, or when *pattern* is not ``*`` followed by a plain suffix
+    (``*.md``): other patterns are matched in Python.
+    """
+    if native.scan_folder is None or pattern[:1] != "*" or any(c in "*?[" for c in pattern[1:]):
+        return None
+    return native.scan_folder(top, pattern[1:], sorted(_SKIPPED_NAMES))
 
 
 _NAME: Final = operator.attrgetter("name")

@@ -28,6 +28,7 @@ __all__ = [
     "move_spans",
     "same_lists",
     "scan",
+    "scan_folder",
     "start_splice",
     "stat_files",
 ]
@@ -110,6 +111,15 @@ all_empty: Final[Callable[[list[dict[str, Any]]], bool] | None] = getattr(
     _helpers, "all_empty", None
 )
 """``all_empty(dicts)``: whether every dict is empty; None without the native package."""
+
+scan_folder: Final[
+    Callable[[str, str, list[str]], tuple[list[str], bytes, list[tuple[int, int]]]] | None
+] = getattr(_helpers, "scan_folder", None)
+"""``scan_folder(top, suffix, skipped)``: the record files under the folder *top* in the
+order of ``newsrecord.files.walk_entries`` (names ending with *suffix*, none of
+*skipped*), their stats packed as :data:`stat_files` packs them, and ``(number, errno)``
+of each place that could not be looked at; found and ``stat``-ed in Rust, without the
+GIL. None without the native package (or on Windows)."""
 
 stat_files: Final[Callable[[list[str]], tuple[bytes, list[tuple[int, int]]]] | None] = getattr(
     _helpers, "stat_files", None
