@@ -12,7 +12,8 @@ of log(time) against log(size) (0 = constant, 1 = linear, 2 = quadratic):
 * the load, for scale (left out of every other row);
 * the floor of any edit: one copy of the text as Python makes it (``text[1:]``, on one
   core: a new ``str`` of the record costs about that; the native splice copies a text of
-  more than 2 MB on two threads, and so can cost less), and ``dumps()`` of the loaded
+  more than 2 MB on two threads with streaming stores, begun while ``dumps()`` still
+  looks for changes in place, and so can cost less), and ``dumps()`` of the loaded
   document unchanged (finding that nothing changed);
 * one edit, record size N: ``set_field`` of one related title (the middle one), then
   ``dumps()``; and the same edit then ``save()`` to a file (``durability="none"``);
@@ -222,8 +223,8 @@ def print_judgement(sizes: list[int], families: dict[str, list[float]], cold: fl
     largest, smallest = sizes[-1], sizes[0]
     print(
         "dumps() returns a new str: a copy of the whole text is part of any edit ('one copy':"
-        " Python's,\non one core; the native splice copies large texts on two); 'beyond' ratios"
-        " subtract it at each size."
+        " Python's,\non one core; the native splice copies large texts on two, while dumps()"
+        " looks for changes\nin place); 'beyond' ratios subtract it at each size."
     )
 
     def ratio(big: float, small: float) -> float:

@@ -35,7 +35,7 @@ import datetime as dt
 import operator
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any, Final
 
@@ -382,12 +382,18 @@ class Snapshot:
 
     def changed_in_place(self) -> bool:
         """Whether a list or an ``extra`` dict of the record was changed in place."""
-        copies = self._extra_copies
         return (
             not self._all_empty()
-            or not all(_same_extra(note[OLD][-1], copies[id(note[VALUE])]) for note in self._extras)
+            or next(self._extras_changed(), None) is not None
             or not self._same_lists()
         )
+
+    def _extras_changed(self) -> Iterator[Note]:
+        """The notes of the objects whose ``extra`` dict, not empty when loaded, changed."""
+        copies = self._extra_copies
+        for note in self._extras:
+            if not _same_extra(note[OLD][-1], copies[id(note[VALUE])]):
+                yield note
 
     def _add_changed_in_place(self, changed: dict[int, Note]) -> None:
         """Add to *changed* the notes of what was changed in place."""
@@ -396,9 +402,8 @@ class Snapshot:
             for note in self.objects.values():
                 if note[OLD][-1] and id(note[VALUE]) not in copies:
                     changed[id(note[VALUE])] = note  # its extra dict was empty
-        for note in self._extras:
-            if not _same_extra(note[OLD][-1], copies[id(note[VALUE])]):
-                changed[id(note[VALUE])] = note
+        for note in self._extras_changed():
+            changed[id(note[VALUE])] = note
         if self._same_lists():
             return
         # Some list holds another item, or another number of them: find which. Lists of
