@@ -208,7 +208,7 @@ def edit(
     limits = limits or Limits()
     doc = load(target, kind=kind, limits=limits, strict=strict)
     yield doc
-    new_text = doc.dumps()
+    new_text = doc._dumps_to_save()  # the nodes it reads back serve _reset below
     if new_text == doc.text:
         return
     # Decoding is lossless (strict UTF-8, BOM and line breaks kept), so the text encodes

@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import copy
 import datetime as dt
+import itertools
 import os
 from collections.abc import Iterable
 from typing import Any, Literal, NamedTuple
@@ -23,7 +24,7 @@ from newsrecord._read import native, parse
 from newsrecord._read.nodes import Duplicate, Scalar
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits
 from newsrecord._read.split import Parts, split
-from newsrecord._read.text import LineIndex, line_end, newline_of
+from newsrecord._read.text import LineIndex, line_end, line_start, newline_of
 from newsrecord._write import splice
 from newsrecord._write.fresh import write_fresh
 from newsrecord._write.repair import REPAIRS, Source
@@ -63,8 +64,10 @@ class Document:
         "_forced",
         "_index",
         "_invalid",
+        "_keep_parsed_back",
         "_kind",
         "_limits",
+        "_parsed_back",
         "_parts",
         "_plain",
         "_record",
@@ -98,6 +101,9 @@ class Document:
         self.newline = newline_of(text)
         # The last text dumps() made by writing scalars alone (see _stand_for).
         self._spliced: _Spliced | None = None
+        # The last text dumps() read back whole, parsed, when a save is to follow.
+        self._parsed_back: _ParsedBack | None = None
+        self._keep_parsed_back = False
         self._read(text, strict=strict)
         self.body = text[self._parts.body_start :]
 
@@ -141,10 +147,15 @@ class Document:
 
     def _parse(self, text: str) -> None:
         """Make *text* the current text and parse its nodes; build no record."""
+        parsed_back, self._parsed_back = self._parsed_back, None
         self._current = text
+        if parsed_back is not None and parsed_back.text is text:
+            # Parsed by dumps() to read it back, just before this save.
+            self._index, self._parts, self._root, self._duplicates = parsed_back[1:]
+            return
         self._index = LineIndex(text)
         self._parts = split(text, self.path)
-        self._duplicates: list[Duplicate] = []
+        self._duplicates = []
         self._root = parse.parse(
             text,
             self._parts.yaml_start,
@@ -452,7 +463,7 @@ class Document:
             ValidationError: the edited record breaks the model (every problem listed).
         """
         current = self._current
-        self._spliced = None
+        self._spliced = self._parsed_back = None
         body_changed = self._body_changed(current)
         if self._record is None:
             # Values that do not fit the model: only edits by field path, already in the
@@ -511,10 +522,14 @@ class Document:
                 return None
             readings = self._read_back(plan) if plan.only_scalars else None
             text = splicing.finish()
-        except splice.SpliceError:
-            # A bug of the change planner's: plan again from the whole record.
-            if STRICT_SPLICES:
+        except Exception as error:
+            if overlapped:
+                # Planned from the assigned values alone, which may hold lists changed in
+                # place under them: whatever went wrong, plan again from all changes.
+                return None
+            if not isinstance(error, splice.SpliceError) or STRICT_SPLICES:
                 raise
+            # A bug of the change planner's: plan again from the whole record.
             return self._dumps_compared(body_changed)
         if readings is not None:
             # Kept for save(): the nodes of this text are those of the current text,
@@ -675,28 +690,77 @@ class Document:
         return text
 
     def _reads_back(self, text: str, changed: builtins.set[str]) -> bool:
-        """Whether *text* holds the edited record and body (*changed*: the keys to compare)."""
+        """Whether *text* holds the edited record and body (*changed*: the keys to compare).
+
+        The keys in *changed* are read and compared with the record; the others must
+        read as they did in the current text. A top-level key whose lines are the very
+        lines it had is read the same way (a value of a record's YAML depends on its own
+        lines alone: anchors and aliases are refused), so only the others are read again:
+        an edit of one key of a large record reads back that key, not the record.
+        """
         try:
             parts = split(text, self.path)
+            index = LineIndex(text)
+            duplicates: list[Duplicate] = []
             root = parse.parse(
                 text,
                 parts.yaml_start,
                 parts.yaml_end,
-                LineIndex(text),
+                index,
                 self.path,
                 self._limits,
-                duplicates=[],
+                duplicates,
             )
+            if self._keep_parsed_back:
+                self._parsed_back = _ParsedBack(text, index, parts, root, duplicates)
             errors: list[tuple[str, int, str]] = []
-            data = parse.to_data(root, shape_of(type(self.record)), errors)
+            shape = shape_of(type(self.record))
+            kept = self._kept_keys(text, root, parts.yaml_end, changed)
+            if kept is None:
+                data = parse.to_data(root, shape, errors)
+                original = self._data
+            else:
+                data = _read_pairs(root, shape, errors, kept)
+                # The record was read from the current text: its data has no errors.
+                original = _read_pairs(self._root, shape, [], kept | changed)
             good = (
                 not errors
                 and text[parts.body_start :] == self.body
-                and compare.reads_as(data, self.record, changed, self._data)
+                and compare.reads_as(data, self.record, changed, original)
             )
         except RecordError:
             good = False
         return good
+
+    def _kept_keys(
+        self, text: str, root: parse.Mapping, yaml_end: int, changed: builtins.set[str]
+    ) -> builtins.set[str] | None:
+        """The known keys outside *changed* whose lines in *text* are those of the current text.
+
+        None when that cannot be told key by key: a flow mapping at the top, a key written
+        twice, or a record of another kind than the one read.
+        """
+        old_root = self._root
+        if root.flow or old_root.flow or self._duplicates or type(self.record) is not self._kind:
+            return None
+        new_lines = _top_lines(text, root, yaml_end)
+        old_lines = _top_lines(self._current, old_root, self._parts.yaml_end)
+        if new_lines is None or old_lines is None:
+            return None
+        known = {spec.key for spec in fields(type(self.record))}
+        current = self._current
+        kept = builtins.set()
+        for key, (start, end) in new_lines.items():
+            old = old_lines.get(key)
+            if (
+                key in known
+                and key not in changed
+                and old is not None
+                and end - start == old[1] - old[0]
+                and text.startswith(current[old[0] : old[1]], start)
+            ):
+                kept.add(key)
+        return kept
 
     def _opening(self) -> str:
         return self._current[: self._parts.yaml_start].lstrip("\ufeff")
@@ -720,9 +784,21 @@ class Document:
         target = os.fspath(path) if path is not None else self.path
         if target is None:
             raise RecordError("save() needs a path: this document was not loaded from a file")
-        text = self.dumps()
+        text = self._dumps_to_save()
         write_atomically(target, text.encode("utf-8"), durability=durability)
         self._reset(text, target)
+
+    def _dumps_to_save(self) -> str:
+        """:meth:`dumps`, keeping the nodes of a text it reads back whole for the save.
+
+        The document then stands for that text without parsing it again. Only for a
+        save: the nodes of a large record take far more memory than its text.
+        """
+        self._keep_parsed_back = True
+        try:
+            return self.dumps()
+        finally:
+            self._keep_parsed_back = False
 
     def _reset(self, text: str, path: str | None) -> None:
         """Stand for *text*, now on disk at *path*: further edits are relative to it."""
@@ -816,6 +892,16 @@ def _restore(
     return doc
 
 
+class _ParsedBack(NamedTuple):
+    """A text :meth:`Document.dumps` read back whole, parsed (see ``_dumps_to_save``)."""
+
+    text: str
+    lines: LineIndex
+    parts: Parts
+    root: parse.Mapping
+    duplicates: list[Duplicate]
+
+
 class _Spliced(NamedTuple):
     """What :meth:`Document.dumps` made by writing scalars alone, kept for a save.
 
@@ -857,6 +943,36 @@ def _assigned(entry: Entry) -> list[str]:
 
 def _layout_names(cls: type) -> tuple[str, ...]:
     return (*(spec.name for spec in fields(cls)), "extra")
+
+
+def _top_lines(text: str, root: parse.Mapping, yaml_end: int) -> dict[str, tuple[int, int]] | None:
+    """Each top-level key's lines: from the start of its line to that of the next key.
+
+    None if a key is written twice or two keys share a line.
+    """
+    starts = [line_start(text, key.start) for key, _ in root.pairs]
+    if any(later <= earlier for earlier, later in itertools.pairwise(starts)):
+        return None
+    lines = {
+        key.value: (start, end)
+        for (key, _), start, end in zip(root.pairs, starts, [*starts[1:], yaml_end], strict=True)
+    }
+    return lines if len(lines) == len(root.pairs) else None
+
+
+def _read_pairs(
+    root: parse.Mapping,
+    shape: parse.Shape,
+    errors: list[tuple[str, int, str]],
+    left_out: builtins.set[str],
+) -> dict[str, Any]:
+    """The top-level pairs of *root* as plain data, but those of the keys *left_out*."""
+    keys = shape.keys
+    return {
+        key.value: parse.to_data(value, keys.get(key.value, parse.ANY), errors, key.value)
+        for key, value in root.pairs
+        if key.value not in left_out
+    }
 
 
 def _top_keys(snapshot: Snapshot, changes: list[Entry]) -> builtins.set[str]:

@@ -120,6 +120,11 @@ class _Joined:
         return
 
 
+def _under(path: str, key: str) -> bool:
+    """Whether the style path *path* is *key* or lies under it."""
+    return path.startswith(key) and path[len(key) : len(key) + 1] in ("", ".", "[")
+
+
 def _order(pair: tuple[int, Edit]) -> tuple[int, int, int, int]:
     number, edit = pair
     depth = 0
@@ -327,6 +332,7 @@ class _Planner:
         self._seen = 0
         self._scalar_ids: set[int] = set()
         self._observed: dict[str, str] | None = None
+        self._unobserved: list[tuple[parse.Scalar, parse.Node]] = []
         self._newline = newline
         self._layout: render.Layout | None = None
 
@@ -378,10 +384,17 @@ class _Planner:
                 yield from self._block_pairs(item)
 
     def style_for(self, path: str) -> str:
-        """The file's own style for scalars at *path*, else the house style."""
+        """The file's own style for scalars at *path*, else the house style.
+
+        The file is looked at under the top-level keys *path* starts with, once each: a
+        new item of a small list of a large record does not read the whole record.
+        """
         if self._observed is None:
             self._observed = {}
-            self._observe(self.root, "")
+            self._unobserved = list(self.root.pairs)
+        for pair in [pair for pair in self._unobserved if _under(path, pair[0].value)]:
+            self._unobserved.remove(pair)
+            self._observe(pair[1], pair[0].value)
         found = self._observed.get(path)
         if found is not None:
             return found
