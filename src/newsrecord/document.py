@@ -715,7 +715,7 @@ class Document:
                 self._parsed_back = _ParsedBack(text, index, parts, root, duplicates)
             errors: list[tuple[str, int, str]] = []
             shape = shape_of(type(self.record))
-            kept = self._kept_keys(text, root, parts.yaml_end, changed)
+            kept = None if duplicates else self._kept_keys(text, root, parts.yaml_end, changed)
             if kept is None:
                 data = parse.to_data(root, shape, errors)
                 original = self._data
@@ -738,7 +738,9 @@ class Document:
         """The known keys outside *changed* whose lines in *text* are those of the current text.
 
         None when that cannot be told key by key: a flow mapping at the top, a key written
-        twice, or a record of another kind than the one read.
+        twice in the current text, or a record of another kind than the one read. (A key
+        written twice in *text* is the caller's to rule out: its last value is read, which
+        need not be where its lines are.)
         """
         old_root = self._root
         if root.flow or old_root.flow or self._duplicates or type(self.record) is not self._kind:
