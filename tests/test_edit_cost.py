@@ -315,9 +315,9 @@ def test_the_nodes_read_back_serve_the_save_alone(tmp_path: Any, seed_text: str)
     document = newsrecord.load(path)
     document.record.topics.append("Robots")
     text = document.dumps()
-    assert document._parsed_back is None  # not kept by dumps() alone: nodes take memory
+    assert not isinstance(document._made, document_module._ParsedBack)  # nodes take memory
     document.save(durability="none")
-    assert document._parsed_back is None
+    assert document._made is None
     assert document.text == text == path.read_text(encoding="utf-8")
     assert_nodes_are_those_of_the_text(document)
     document.record.topics.append("More")
@@ -736,8 +736,12 @@ def test_nodes_moved_by_a_save_are_those_parsing_gives(
                     else:
                         CHANGES[name](record)
             document.dumps()
-            spliced = document._spliced
-            event("parsed" if spliced is None else f"moved past {min(len(spliced[1]), 3)} edits")
+            made = document._made
+            event(
+                f"moved past {min(len(made.scalars), 3)} edits"
+                if isinstance(made, document_module._Spliced)
+                else "parsed"
+            )
             document.save(durability="none")
             assert_nodes_are_those_of_the_text(document)
             assert newsrecord.load(path).record == record

@@ -300,17 +300,9 @@ pub(crate) fn two_cores() -> bool {
 /// the widest of the inserted texts' and of the kept text's. The kept text needs the whole
 /// text's storage unless the edits removed every character that needed it, which only a
 /// look at the removed parts (small) can rule out; only then is the kept text read through.
-#[pyfunction]
-pub fn splice<'py>(
-    py: Python<'py>,
-    text: &Bound<'py, PyString>,
-    edits: Vec<(isize, isize, Bound<'py, PyString>)>,
-) -> PyResult<Py<PyString>> {
-    start_splice(py, text, edits)?.finish()
-}
-
-/// What [`splice`] gives, begun: the copy of a large text goes on in another thread while
-/// the caller does other work, until [`Splicing::finish`] (or [`Splicing::cancel`]).
+///
+/// Begun: a copy of more than 2 MB goes on in another thread while the caller does other
+/// work, until [`Splicing::finish`] (or [`Splicing::cancel`]).
 #[pyfunction]
 pub fn start_splice<'py>(
     py: Python<'py>,
@@ -397,7 +389,7 @@ impl Drop for Splicing {
     }
 }
 
-/// The new string of `splice`, its inserted texts and any part of another storage already
+/// The new string of `start_splice`, its inserted texts and any part of another storage already
 /// copied in; and the byte ranges `(from, into, count)` of the rest, still to copy.
 fn prepare<'py>(
     py: Python<'py>,
@@ -421,7 +413,7 @@ fn prepare<'py>(
             let (start, end) = (*start, *end);
             if start < position || end < start || end > length {
                 return Err(PyValueError::new_err(
-                    "splice() takes sorted edits within the text",
+                    "start_splice() takes sorted edits within the text",
                 ));
             }
             removed_wide = removed_wide || (start..end).any(|at| read(kind, data, at) > floor);

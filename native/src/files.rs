@@ -131,10 +131,12 @@ pub fn scan_folder<'py>(
             errors.extend(failed.into_iter().filter(|e| !known.contains(&e.0)));
         }
         errors.sort_unstable();
+        // The threads are done with the chunks: each is ours alone again, moved, not copied.
         let names: Vec<OsString> = walk
             .chunks
-            .iter()
-            .flat_map(|chunk| chunk.iter().map(|path| path.clone().into_os_string()))
+            .into_iter()
+            .flat_map(|chunk| Arc::try_unwrap(chunk).unwrap_or_else(|shared| (*shared).clone()))
+            .map(PathBuf::into_os_string)
             .collect();
         (names, packed, errors)
     });

@@ -649,7 +649,6 @@ fn newsrecord_native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Scanner>()?;
     module.add_function(wrap_pyfunction!(crate::edits::same_lists, module)?)?;
     module.add_function(wrap_pyfunction!(crate::edits::all_empty, module)?)?;
-    module.add_function(wrap_pyfunction!(crate::edits::splice, module)?)?;
     module.add_function(wrap_pyfunction!(crate::edits::start_splice, module)?)?;
     module.add_class::<crate::edits::Splicing>()?;
     #[cfg(unix)]

@@ -67,13 +67,12 @@ class Document:
         "_keep_parsed_back",
         "_kind",
         "_limits",
-        "_parsed_back",
+        "_made",
         "_parts",
         "_plain",
         "_record",
         "_root",
         "_snapshot",
-        "_spliced",
         "_text",
         "body",
         "newline",
@@ -99,10 +98,9 @@ class Document:
         self._limits = limits
         self._forced = kind
         self.newline = newline_of(text)
-        # The last text dumps() made by writing scalars alone (see _stand_for).
-        self._spliced: _Spliced | None = None
-        # The last text dumps() read back whole, parsed, when a save is to follow.
-        self._parsed_back: _ParsedBack | None = None
+        # What dumps() made of its last text, for the save that follows (see _stand_for):
+        # scalars written alone, or the text read back whole, parsed.
+        self._made: _Spliced | _ParsedBack | None = None
         self._keep_parsed_back = False
         self._read(text, strict=strict)
         self.body = text[self._parts.body_start :]
@@ -145,9 +143,11 @@ class Document:
         self._record = built
         self._snapshot = Snapshot(built, self._root)
 
-    def _parse(self, text: str) -> None:
-        """Make *text* the current text and parse its nodes; build no record."""
-        parsed_back, self._parsed_back = self._parsed_back, None
+    def _parse(self, text: str, parsed_back: _ParsedBack | None = None) -> None:
+        """Make *text* the current text and parse its nodes; build no record.
+
+        *parsed_back* is what :meth:`dumps` parsed of it, if it read it back whole.
+        """
         self._current = text
         if parsed_back is not None and parsed_back.text is text:
             # Parsed by dumps() to read it back, just before this save.
@@ -463,7 +463,7 @@ class Document:
             ValidationError: the edited record breaks the model (every problem listed).
         """
         current = self._current
-        self._spliced = self._parsed_back = None
+        self._made = None
         body_changed = self._body_changed(current)
         if self._record is None:
             # Values that do not fit the model: only edits by field path, already in the
@@ -534,7 +534,7 @@ class Document:
         if readings is not None:
             # Kept for save(): the nodes of this text are those of the current text,
             # moved, with these scalars read in (see _stand_for).
-            self._spliced = _Spliced(text, plan.scalars, readings, changes)
+            self._made = _Spliced(text, plan.scalars, readings, changes)
             return text
         return self._verified(text, _top_keys(snapshot, changes))
 
@@ -712,7 +712,7 @@ class Document:
                 duplicates,
             )
             if self._keep_parsed_back:
-                self._parsed_back = _ParsedBack(text, index, parts, root, duplicates)
+                self._made = _ParsedBack(text, index, parts, root, duplicates)
             errors: list[tuple[str, int, str]] = []
             shape = shape_of(type(self.record))
             kept = None if duplicates else self._kept_keys(text, root, parts.yaml_end, changed)
@@ -828,19 +828,19 @@ class Document:
                 self._read(text, strict=False)
             return
         self.newline = newline_of(text)
-        spliced, self._spliced = self._spliced, None
+        made, self._made = self._made, None
         changes = None  # what changed since the snapshot, if dumps() just found it
-        if spliced is not None and spliced.text is text:
+        if type(made) is _Spliced and made.text is text:
             try:
-                self._respan(text, spliced.scalars, spliced.readings)
-                changes = spliced.changes
+                self._respan(text, made.scalars, made.readings)
+                changes = made.changes
             except TypeError:
                 # The native mover met what it does not know (a bug): parse instead.
                 if STRICT_SPLICES:
                     raise
                 self._parse(text)
         else:
-            self._parse(text)
+            self._parse(text, made if type(made) is _ParsedBack else None)
         self._kind = type(record)
         self._invalid = []
         self._plain = None

@@ -991,7 +991,7 @@ def _scan(
             continue
         found, packed, failed = scanned
         for number, code in failed:
-            errors[len(names) + number] = OSError(code, os.strerror(code), found[number])
+            errors[len(names) + number] = _os_error(code, found[number])
         names += found
         parts.append(packed)
     return names, b"".join(parts), errors
@@ -1009,9 +1009,7 @@ def _scan_in_python(
     if native.stat_files is not None:
         packed, failed = native.stat_files(names[first:])
         for number, code in failed:
-            errors.setdefault(
-                first + number, OSError(code, os.strerror(code), names[first + number])
-            )
+            errors.setdefault(first + number, _os_error(code, names[first + number]))
         parts.append(packed)
         return
     pack, stat = _STAT.pack, os.stat
@@ -1023,6 +1021,11 @@ def _scan_in_python(
             parts.append(_NO_STAT)
             continue
         parts.append(pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+
+
+def _os_error(code: int, name: str) -> OSError:
+    """The error ``os.stat`` would have raised for *name*, from the native package's errno."""
+    return OSError(code, os.strerror(code), name)
 
 
 def _assemble(pa: Any, cached: Any, fresh: Any, order: list[int]) -> Any:
