@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -648,14 +649,53 @@ def test_replaced_files_are_closed_before_a_fork(tmp_path: Path) -> None:
 
     from newsrecord import files
 
-    # A closer whose thread has not started: what waits is closed by drain() alone.
+    # A closer whose thread has not started: what waits, sent or still being gathered
+    # for a batch, is closed by drain() alone.
     closer = files._Closer()
     closer._queue = queue.Queue()
-    handle = os.open(tmp_path / "old.md", os.O_CREAT | os.O_RDONLY)
-    closer._queue.put(handle)
+    sent = os.open(tmp_path / "old.md", os.O_CREAT | os.O_RDONLY)
+    gathered = os.open(tmp_path / "old.md", os.O_RDONLY)
+    closer._queue.put([sent])
+    closer.close(gathered, files.Batch())
+    assert closer._queue.qsize() == 1  # gathered, not sent: the group is not full
     closer.drain()
-    with pytest.raises(OSError, match="Bad file descriptor"):
-        os.fstat(handle)
+    for handle in (sent, gathered):
+        with pytest.raises(OSError, match="Bad file descriptor"):
+            os.fstat(handle)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc/self/fd (Linux)")
+def test_a_batch_closes_the_replaced_files_when_it_ends(tmp_path: Path) -> None:
+    import fcntl
+
+    from newsrecord import files
+
+    paths = [tmp_path / f"{number}.md" for number in range(3)]
+    for path in paths:
+        path.write_text(SEED_TEXT, encoding="utf-8")
+    descriptors = Path("/proc/self/fd")
+    before = {entry.name for entry in descriptors.iterdir()}
+    olds = [path.open("rb") for path in paths]  # the files about to be replaced
+    try:
+        with newsrecord.Batch():
+            for path in paths:
+                with newsrecord.edit(path, durability="batch") as doc:
+                    doc.record.heat = 3
+            # Each replaced file is held open until its group goes to the closer, but
+            # its lock is free already: a writer waiting on it goes on at once.
+            assert len(files._CLOSER._pending) == len(paths)
+            for old in olds:
+                fcntl.flock(old, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert files._CLOSER._pending == []
+    finally:
+        for old in olds:
+            old.close()
+    for _ in range(500):  # the closer's thread closes them soon after the batch ends
+        if {entry.name for entry in descriptors.iterdir()} <= before:
+            break
+        time.sleep(0.01)
+    assert {entry.name for entry in descriptors.iterdir()} <= before
+    assert all(newsrecord.load(path).record.heat == 3 for path in paths)
 
 
 def test_saves_through_a_linked_path_replace_the_target(tmp_path: Path) -> None:

@@ -442,14 +442,14 @@ def test_leftover_temporary_files_are_recognisable_and_never_walked(tmp_path: Pa
         )
     # The temporary file of a save is named that way (seen while it exists).
     seen: list[str] = []
-    real_replace = Path.replace
+    real_replace = os.replace
 
-    def spy(self: Path, target: Path) -> Path:
-        seen.append(self.name)
-        return real_replace(self, target)
+    def spy(source: str, target: str) -> None:
+        seen.append(Path(source).name)
+        real_replace(source, target)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Path, "replace", spy)
+        patch.setattr(os, "replace", spy)
         with newsrecord.edit(tmp_path / "a.md") as doc:
             doc.record.heat = 1
     assert len(seen) == 1

@@ -214,7 +214,7 @@ def edit(
     # Decoding is lossless (strict UTF-8, BOM and line breaks kept), so the text encodes
     # back to the very bytes read; after a save() inside the block, to the bytes written.
     expected = doc.text.encode("utf-8")
-    replace_if_unchanged(Path(target), new_text.encode("utf-8"), expected, durability)
+    replace_if_unchanged(target, new_text.encode("utf-8"), expected, durability)
     # Let the document stand for the text now on disk, as Document.save() does.
     doc._reset(new_text, target)  # the facade and the document are one unit
 

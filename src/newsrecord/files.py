@@ -56,7 +56,7 @@ def write_atomically(
     path: StrPath,
     data: bytes,
     *,
-    guard: Callable[[Path], contextlib.AbstractContextManager[object]] | None = None,
+    expected: bytes | None = None,
     durability: Durability = "full",
 ) -> None:
     """Replace the file at *path* with *data*, or leave it untouched on any failure.
@@ -70,9 +70,9 @@ def write_atomically(
     Args:
         path: The file to replace (or create).
         data: Its new bytes.
-        guard: Called with the target path; the context manager it returns is held
-            around the rename, after the slow work is done (``edit()`` takes a lock and
-            checks that nobody changed the file, raising to keep it).
+        expected: If given, the bytes the file must still hold: right before the rename,
+            under an exclusive lock on the file (see :func:`replace_if_unchanged`), the
+            file is read again and nothing is written unless it holds exactly these.
         durability: ``"full"`` (the default) syncs the file before the rename and its
             folder after it: once the call returns, the new file survives a power cut.
             ``"batch"`` syncs nothing now and hands the file to the open :class:`Batch`,
@@ -84,27 +84,31 @@ def write_atomically(
         FileError: the target is not a regular file (a folder, FIFO or device: it is
             never opened), is read-only, or its folder cannot hold a new file; nothing
             was written. The message names *path*.
-        OSError: the data could not be written (a full disk); the old file is intact and
-            the temporary file removed.
+        ConflictError: with *expected*, the file changed or was removed; nothing was
+            written.
         OSError: the data could not be written (a full disk, no permission); the old file
             is intact and the temporary file removed.
         ValueError: *durability* is not one of the three, or ``"batch"`` outside a
             :class:`Batch`.
     """
     batch = check_durability(durability)
-    target, status = _resolve(os.fspath(path))
-    mode = _writable_mode(target, os.fspath(path), status, batch)
+    name = os.fspath(path)
+    # Plain strings and os.path from here on: a save is a handful of system calls, and
+    # pathlib's objects cost as much again in Python.
+    target, status = _resolve(name)
+    folder = os.path.dirname(target)
+    mode = _writable_mode(target, folder, name, status, batch)
     # The temporary file's name is known before it is created: an interrupt that comes as
     # the file is being created (a worker stopped by Ctrl-C) still finds what to remove.
-    named: list[Path] = []
+    named: list[str] = []
     try:
         try:
-            handle = _create_temporary(target, named)
+            handle = _create_temporary(target, folder, named)
         except OSError as exc:
             # The error would name the temporary file, which the user never asked for.
             raise _file_error(
-                f"no file can be created in its folder {target.parent} ({exc.strerror or exc})",
-                os.fspath(path),
+                f"no file can be created in its folder {folder} ({exc.strerror or exc})",
+                name,
                 exc,
             ) from exc
         temporary = named[-1]
@@ -120,26 +124,28 @@ def write_atomically(
                 os.fsync(handle)
         finally:
             os.close(handle)
-        # The guard holds the old file open across the rename itself (see _locked).
-        replaced = _hold(target) if mode is not None and guard is None else None
-        try:
-            with guard(target) if guard is not None else contextlib.nullcontext():
-                temporary.replace(target)  # os.replace: atomic, on POSIX and Windows alike
-        finally:
-            if replaced is not None:
-                _CLOSER.close(replaced)
+        if expected is not None:
+            _replace_under_lock(temporary, target, expected, batch)
+        else:
+            # The old file is held open across the rename (see _hold).
+            replaced = _hold(target) if mode is not None else None
+            try:
+                os.replace(temporary, target)  # atomic, on POSIX and Windows alike
+            finally:
+                if replaced is not None:
+                    _CLOSER.close(replaced, batch)
     except BaseException:
-        for name in named:
+        for each in named:
             with contextlib.suppress(OSError):
-                name.unlink()
+                os.unlink(each)
         raise
     if batch is not None:
         batch.add(target)
     elif durability == "full":
-        _sync_folder(target.parent)
+        _sync_folder(folder)
 
 
-def _resolve(name: str) -> tuple[Path, os.stat_result | None]:
+def _resolve(name: str) -> tuple[str, os.stat_result | None]:
     """The file a save replaces (a symbolic link is followed), and its ``lstat`` if known.
 
     ``realpath`` costs a lookup per folder of the path, on every save; only a link, or a
@@ -151,22 +157,22 @@ def _resolve(name: str) -> tuple[Path, os.stat_result | None]:
         except OSError:
             status = None
         if status is not None and not stat.S_ISLNK(status.st_mode):
-            return Path(name).absolute(), status
-    return Path(os.path.realpath(name)), None
+            return os.path.abspath(name), status
+    return os.path.realpath(name), None
 
 
-def _chmod(handle: int, path: Path, mode: int) -> None:
+def _chmod(handle: int, path: str, mode: int) -> None:
     if hasattr(os, "fchmod"):
         os.fchmod(handle, mode)
     else:  # pragma: no cover - Windows
-        path.chmod(mode)
+        os.chmod(path, mode)
 
 
-def _hold(target: Path) -> int | None:
+def _hold(target: str) -> int | None:
     """Open the file about to be replaced, so that its last close is :data:`_CLOSER`'s.
 
     The old file's data is freed when the rename has removed its name and its last
-    descriptor closes; on ext4 under load that took 0.4 to 1.7 ms a file, more than the
+    descriptor closes; on ext4 under load that took 0.1 to 1.7 ms a file, more than the
     rest of a save. Holding it open across the rename moves that work to the closer's
     thread, where it overlaps the next file's edit. None where that cannot work (on
     Windows an open file cannot be renamed over) or the file cannot be opened.
@@ -182,25 +188,53 @@ def _hold(target: Path) -> int | None:
 
 
 class _Closer:
-    """Closes file descriptors in a background thread (see :func:`_hold`)."""
+    """Closes the descriptors of replaced files in a background thread (see :func:`_hold`).
 
-    _BACKLOG: Final = 256
-    """At most this many descriptors wait: a closer that falls behind slows the saves
-    down instead of running the process out of descriptors."""
+    The descriptors of a :class:`Batch`'s saves go over in groups: waking the thread and
+    handing it the interpreter's lock for every file cost more than a tenth of a bulk
+    save. They hold no lock (it is released right after the rename), only disk space
+    until they are closed: at the latest when the batch ends, or before a fork.
+    """
+
+    _GROUP: Final = 32
+    """A batch's descriptors go to the thread this many at a time."""
+
+    _BACKLOG: Final = 8
+    """At most this many groups wait: a closer that falls behind slows the saves down
+    instead of running the process out of descriptors."""
 
     def __init__(self) -> None:
-        self._queue: queue.Queue[int] | None = None
+        self._queue: queue.Queue[list[int]] | None = None
         self._lock = threading.Lock()
+        self._pending: list[int] = []
 
-    def close(self, handle: int) -> None:
-        """Close *handle* soon, in the closer's thread."""
+    def close(self, handle: int, batch: Batch | None = None) -> None:
+        """Close *handle* soon in the closer's thread; with a *batch*, in its next group."""
+        if batch is None:
+            self._send([handle])
+            return
+        with self._lock:
+            self._pending.append(handle)
+            if len(self._pending) < self._GROUP:
+                return
+            group, self._pending = self._pending, []
+        self._send(group)
+
+    def flush(self) -> None:
+        """Send the group being gathered to the thread now (a batch has ended)."""
+        with self._lock:
+            group, self._pending = self._pending, []
+        if group:
+            self._send(group)
+
+    def _send(self, group: list[int]) -> None:
         waiting = self._queue or self._start()
-        waiting.put(handle)
+        waiting.put(group)
 
-    def _start(self) -> queue.Queue[int]:
+    def _start(self) -> queue.Queue[list[int]]:
         with self._lock:
             if self._queue is None:
-                waiting: queue.Queue[int] = queue.Queue(self._BACKLOG)
+                waiting: queue.Queue[list[int]] = queue.Queue(self._BACKLOG)
                 # A daemon: at exit, the process's end closes what is left.
                 threading.Thread(
                     target=self._run, args=(waiting,), name="newsrecord-closer", daemon=True
@@ -209,31 +243,38 @@ class _Closer:
             return self._queue
 
     @staticmethod
-    def _run(waiting: queue.Queue[int]) -> None:
+    def _run(waiting: queue.Queue[list[int]]) -> None:
         while True:
-            handle = waiting.get()
-            with contextlib.suppress(OSError):
-                os.close(handle)
+            _close_all(waiting.get())
 
     def drain(self) -> None:
         """Close what waits, now (before a fork: a child must not inherit old files).
 
-        A child holding a copy of a replaced file's descriptor would hold its lock too,
-        and keep a writer waiting for that lock until the child exits.
+        A child holding a copy of a replaced file's descriptor would keep its disk space
+        taken, and the lock of one replaced a moment ago, until the child exits.
         """
+        with self._lock:
+            group, self._pending = self._pending, []
+        _close_all(group)
         waiting = self._queue
         while waiting is not None:
             try:
-                handle = waiting.get_nowait()
+                group = waiting.get_nowait()
             except queue.Empty:
                 return
-            with contextlib.suppress(OSError):
-                os.close(handle)
+            _close_all(group)
 
     def forget(self) -> None:
         """After a fork: the thread did not come along; start another when needed."""
         self._queue = None
         self._lock = threading.Lock()
+        self._pending = []
+
+
+def _close_all(handles: list[int]) -> None:
+    for handle in handles:
+        with contextlib.suppress(OSError):
+            os.close(handle)
 
 
 _CLOSER: Final = _Closer()
@@ -268,7 +309,7 @@ def open_regular(path: StrPath) -> BinaryIO:
     return os.fdopen(handle, "rb")
 
 
-def _sync_folder(folder: Path) -> None:
+def _sync_folder(folder: StrPath) -> None:
     with contextlib.suppress(OSError):
         # Make the rename itself durable; not every platform can open a directory.
         directory = os.open(folder, os.O_RDONLY)
@@ -279,12 +320,13 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _writable_mode(
-    target: Path, name: str, status: os.stat_result | None = None, batch: Batch | None = None
+    target: str, folder: str, name: str, status: os.stat_result | None, batch: Batch | None
 ) -> int | None:
     """Return the permission bits of the file at *target* (None when there is none yet).
 
-    *status* is the file's ``lstat`` when the caller has it (not a link). A *batch*
-    remembers the folders found writable, so that a bulk edit looks at each once.
+    *folder* is the folder of *target*, *name* the path the caller gave, and *status*
+    the file's ``lstat`` when the caller has it (not a link). A *batch* remembers the
+    folders found writable, so that a bulk edit looks at each once.
 
     Raises:
         FileError: the target is not a regular file, or is read-only. Saving over either
@@ -294,19 +336,18 @@ def _writable_mode(
     # Read-only means "no write permission for us, or no write bit at all": the second
     # holds for root too, who may write anything but should not replace a file its owner
     # marked read-only (as editors refuse without a forced write).
-    parent = target.parent
-    if batch is None or parent not in batch.writable_folders:
+    if batch is None or folder not in batch.writable_folders:
         try:
-            folder = parent.stat()
+            folder_status = os.stat(folder)
         except OSError as exc:
             raise _file_error(str(exc.strerror or exc), name, exc) from exc
-        if not folder.st_mode & 0o222:
-            raise FileError(f"cannot save the record: its folder {parent} is read-only", path=name)
+        if not folder_status.st_mode & 0o222:
+            raise FileError(f"cannot save the record: its folder {folder} is read-only", path=name)
         if batch is not None:
-            batch.writable_folders.add(parent)
+            batch.writable_folders.add(folder)
     if status is None:
         try:
-            status = target.stat()  # never open(): opening a FIFO blocks until a writer comes
+            status = os.stat(target)  # never open(): opening a FIFO blocks until a writer comes
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -325,7 +366,7 @@ def _writable_mode(
     return status.st_mode & 0o7777
 
 
-def _may_write(target: Path, status: os.stat_result) -> bool:
+def _may_write(target: str, status: os.stat_result) -> bool:
     """Whether we may write the file: its owner's bit for our own files, else ask."""
     if hasattr(os, "geteuid") and status.st_uid == os.geteuid() != 0:
         return bool(status.st_mode & stat.S_IWUSR)
@@ -395,7 +436,7 @@ def _syncfs() -> Callable[[int], int] | None:
     return call
 
 
-def sync_file_systems(folders: Iterable[Path]) -> None:
+def sync_file_systems(folders: Iterable[StrPath]) -> None:
     """Write out every file system that holds one of *folders*, each once, and wait.
 
     ``syncfs()`` flushes only the file system of the files saved, not every disk of the
@@ -426,7 +467,7 @@ def sync_file_systems(folders: Iterable[Path]) -> None:
                 done.add(device)
                 number = syncfs(handle)
                 if number:
-                    failure = failure or OSError(number, os.strerror(number), str(folder))
+                    failure = failure or OSError(number, os.strerror(number), os.fspath(folder))
         finally:
             os.close(handle)
     if failure is not None:
@@ -456,20 +497,23 @@ class Batch:
     Batches nest (a save goes to the innermost); a batch belongs to the thread or task
     that opened it.
 
-    Attributes:
-        files: The files written so far and not yet synced.
     """
 
     def __init__(self) -> None:
         """Make an empty batch; enter it with ``with``."""
-        self.files: list[Path] = []
+        self._files: list[str] = []
         # Folders a save found writable: a bulk edit checks each once.
-        self.writable_folders: set[Path] = set()
+        self.writable_folders: set[str] = set()
         self._token: contextvars.Token[Batch | None] | None = None
 
-    def add(self, path: Path) -> None:
+    @property
+    def files(self) -> list[Path]:
+        """The files written so far and not yet synced."""
+        return [Path(name) for name in self._files]
+
+    def add(self, path: StrPath) -> None:
         """Sync *path* (and its folder) when the batch ends."""
-        self.files.append(path)
+        self._files.append(os.fspath(path))
 
     def sync(self) -> None:
         """Sync every file added so far and their folders, then forget them.
@@ -477,19 +521,22 @@ class Batch:
         Raises:
             OSError: a file could not be synced (the first such error, after trying all).
         """
-        files = list(dict.fromkeys(self.files))  # a file saved twice is synced once
-        self.files = []
+        # The replaced files' descriptors gathered for the closer go now, not at some
+        # later batch: their disk space is freed when they are closed.
+        _CLOSER.flush()
+        files = list(dict.fromkeys(self._files))  # a file saved twice is synced once
+        self._files = []
         if len(files) >= _SYNC_ALL_FROM and sys.platform == "linux":
             # One syncfs() per file system writes out every file and folder and returns
             # when that is done; an fsync per file would cost a journal commit each.
-            sync_file_systems(dict.fromkeys(path.parent for path in files))
+            sync_file_systems(dict.fromkeys(os.path.dirname(name) for name in files))
             return
         failure: OSError | None = None
-        folders: dict[Path, None] = {}
-        for path in files:
-            folders.setdefault(path.parent)
+        folders: dict[str, None] = {}
+        for name in files:
+            folders.setdefault(os.path.dirname(name))
             try:
-                handle = os.open(path, os.O_RDONLY)
+                handle = os.open(name, os.O_RDONLY)
             except FileNotFoundError:
                 continue  # replaced or removed since: whoever did that syncs it
             except OSError as error:
@@ -553,13 +600,14 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_NAMES.forget)
 
 
-def _create_temporary(target: Path, named: list[Path]) -> int:
+def _create_temporary(target: str, folder: str, named: list[str]) -> int:
     """Create a temporary file next to *target*; its name goes to *named* before it exists."""
     # Not tempfile.mkstemp: it creates files readable by their owner only, and a new
     # record file should get the permissions every other new file gets.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    prefix = os.path.join(folder, f".{os.path.basename(target)}{TEMPORARY_INFIX}")
     for _ in range(100):
-        named.append(target.parent / f".{target.name}{TEMPORARY_INFIX}{_NAMES.next()}.tmp")
+        named.append(f"{prefix}{_NAMES.next()}.tmp")
         try:
             return os.open(named[-1], flags, 0o666)
         except FileExistsError:
@@ -569,34 +617,71 @@ def _create_temporary(target: Path, named: list[Path]) -> int:
 
 
 def replace_if_unchanged(
-    target: Path, data: bytes, expected: bytes, durability: Durability = "full"
+    target: StrPath, data: bytes, expected: bytes, durability: Durability = "full"
 ) -> None:
-    """Write *data* over *target* atomically, unless *target* no longer holds *expected*."""
+    """Write *data* over *target* atomically, unless *target* no longer holds *expected*.
 
-    # A removed target is found by the check under the lock (which raises the same error).
-    @contextlib.contextmanager
-    def unchanged(real: Path) -> Iterator[None]:
-        # Held around the rename only, after the slow writing and fsync, so that the
-        # window in which a writer that does not take the lock could slip in stays small.
-        with _locked(real) as current:
-            _check_unchanged(real, current, expected)
-            yield
+    The check and the rename happen under an exclusive ``flock`` on the file, after the
+    slow writing and syncing, so that the window in which a writer that does not take the
+    lock could slip in stays small. Every cooperating writer replaces the file under the
+    lock of the file it replaces, so two of them never both succeed on one version.
 
-    write_atomically(target, data, guard=unchanged, durability=durability)
-
-
-def _check_unchanged(target: Path, current: bytes | None, expected: bytes) -> None:
-    if current is None:
-        raise _conflict(target, "was removed")
-    if current != expected:
-        raise _conflict(target, "changed")
+    Raises:
+        ConflictError: the file changed or was removed; nothing was written.
+        FileError, OSError: as :func:`write_atomically`.
+    """
+    write_atomically(target, data, expected=expected, durability=durability)
 
 
-def _conflict(target: Path, what: str) -> ConflictError:
+def _replace_under_lock(temporary: str, target: str, expected: bytes, batch: Batch | None) -> None:
+    """Rename *temporary* over *target* if it holds *expected*, under *target*'s lock.
+
+    The lock is taken on the file's inode. A rename by the previous holder puts a new inode
+    at the path, so after getting the lock we check that ours is still the one at the path
+    and otherwise lock the new one: every replace happens under the lock of the file it
+    replaces, which serializes all cooperating writers. Once the file is replaced, its
+    lock is released and its descriptor goes to :data:`_CLOSER` (see :func:`_hold`);
+    writers waiting on the lock find a new inode and try again.
+
+    Raises:
+        ConflictError: the file changed or was removed; nothing was renamed.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    while True:
+        try:
+            handle = os.open(target, flags)
+        except FileNotFoundError:
+            raise _conflict(target, "was removed") from None
+        replaced = False
+        try:
+            if sys.platform != "win32":
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            held = os.fstat(handle)
+            try:
+                now = os.stat(target)
+            except FileNotFoundError:
+                continue
+            if (held.st_dev, held.st_ino) != (now.st_dev, now.st_ino):
+                continue
+            if _read_all(handle, held.st_size) != expected:
+                raise _conflict(target, "changed")
+            os.replace(temporary, target)
+            replaced = True
+            if sys.platform != "win32":
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        finally:
+            if replaced and sys.platform != "win32":
+                _CLOSER.close(handle, batch)
+            else:
+                os.close(handle)
+        return
+
+
+def _conflict(target: str, what: str) -> ConflictError:
     return ConflictError(
         f"the file {what} on disk after it was loaded; nothing was written "
         "(load it again and redo the edit)",
-        path=str(target),
+        path=target,
     )
 
 
@@ -606,45 +691,6 @@ def _read_all(handle: int, size: int) -> bytes:
     while len(chunks[-1]) > (size if len(chunks) == 1 else 0):
         chunks.append(os.read(handle, 1 << 16))
     return b"".join(chunks)
-
-
-@contextlib.contextmanager
-def _locked(target: Path) -> Iterator[bytes | None]:
-    """Hold an exclusive lock on the file now at *target*; yield its bytes (None if gone).
-
-    The lock is taken on the file's inode. A rename by the previous holder puts a new inode
-    at the path, so after getting the lock we check that ours is still the one at the path
-    and otherwise lock the new one: every replace happens under the lock of the file it
-    replaces, which serializes all cooperating writers. When the block ends normally (the
-    file was replaced), the old file is closed by :data:`_CLOSER` (see :func:`_hold`);
-    its lock goes with it, and writers waiting on it find a new inode and try again.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-    while True:
-        try:
-            handle = os.open(target, flags)
-        except FileNotFoundError:
-            yield None
-            return
-        replaced = False
-        try:
-            if sys.platform != "win32":
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            held = os.fstat(handle)
-            try:
-                now = target.stat()
-            except FileNotFoundError:
-                continue
-            if (held.st_dev, held.st_ino) != (now.st_dev, now.st_ino):
-                continue
-            yield _read_all(handle, held.st_size)
-            replaced = True
-        finally:
-            if replaced and sys.platform != "win32":
-                _CLOSER.close(handle)
-            else:
-                os.close(handle)
-        return
 
 
 # --- walking trees--------------------------------------------------------------------------

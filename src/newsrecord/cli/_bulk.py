@@ -7,7 +7,6 @@ import functools
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any, Final
 
 import attrs
@@ -361,7 +360,7 @@ def edit_file(
         return Outcome("changed", diff=shown, added=added, removed=removed, invalid=invalid)
     try:
         replace_if_unchanged(
-            Path(path), text.encode("utf-8"), doc.text.encode("utf-8"), durability=durability
+            path, text.encode("utf-8"), doc.text.encode("utf-8"), durability=durability
         )
     except newsrecord.RecordError as exc:
         return Outcome("failed", exc.problems)

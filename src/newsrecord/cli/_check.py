@@ -481,9 +481,7 @@ def _fmt_batch(paths: list[str], write: bool) -> list[tuple[list[newsrecord.Prob
             if write:
                 # The lost-update check of edit(): the file must still hold the very bytes
                 # read, or someone else's change would be silently reverted.
-                replace_if_unchanged(
-                    Path(path), text.encode("utf-8"), expected=doc.text.encode("utf-8")
-                )
+                replace_if_unchanged(path, text.encode("utf-8"), expected=doc.text.encode("utf-8"))
         except newsrecord.RecordError as exc:
             results.append((list(exc.problems), None))
             continue
