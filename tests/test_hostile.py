@@ -730,3 +730,73 @@ def test_extra_refuses_the_key_of_a_field() -> None:
     assert err.value.field == "images[0]"
     with pytest.raises(newsrecord.FieldTypeError, match="'heat', the key of the field"):
         newsrecord.Article(title="a", extra={"heat": 3})
+
+
+# --- a stop that comes while a finalizer runs -------------------------------------------
+
+
+class _StoppedWhileFinalized:
+    """An object whose ``__del__`` is interrupted, as a signal can interrupt any code."""
+
+    def __init__(self, stop: BaseException) -> None:
+        self.stop = stop
+
+    def __del__(self) -> None:
+        raise self.stop
+
+
+def _stopped_in_a_finalizer(batch: list[int], stop: BaseException) -> list[int]:
+    """A task during which a stop comes while a finalizer runs (and is swallowed)."""
+    _StoppedWhileFinalized(stop)  # dropped at once
+    return [item * 2 for item in batch]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_ctrl_c_during_a_finalizer_stops_the_run_when_its_batch_ends(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from newsrecord import _pool
+
+    hook = sys.unraisablehook
+    results = _pool.run_items(_stopped_in_a_finalizer, range(100), KeyboardInterrupt(), 1)
+    with pytest.raises(KeyboardInterrupt), _pool.keep_stops():
+        next(results)  # stopped before the first batch's results are used
+    assert sys.unraisablehook is hook
+    assert "Exception ignored" not in capsys.readouterr().err
+    # Acted on once: the next run goes on.
+    assert len(list(_pool.run_items(lambda batch, _: batch, range(5), None, 1))) == 5
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_sigterm_during_a_finalizer_ends_the_worker_when_its_batch_ends() -> None:
+    script = (
+        "import sys\n"
+        "from newsrecord import _pool\n"
+        "from tests.test_hostile import _stopped_in_a_finalizer\n"
+        "_pool._start_worker()\n"
+        "_pool._run_task(_stopped_in_a_finalizer, [1, 2], _pool._Terminated())\n"
+        "print('went on')\n"
+    )
+    done = subprocess.run(  # noqa: S603  # our own interpreter
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
+    assert done.returncode == 128 + signal.SIGTERM
+    assert "went on" not in done.stdout
+    assert "Exception ignored" not in done.stderr
+
+
+def test_other_errors_of_finalizers_go_to_the_previous_hook(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsrecord._pool import keep_stops
+
+    seen: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: seen.append(unraisable.exc_value))
+    with keep_stops():
+        _StoppedWhileFinalized(ValueError("a bug in a finalizer"))
+    assert [type(error) for error in seen] == [ValueError]

@@ -7,16 +7,18 @@ share it. Nothing here knows what a record is.
 from __future__ import annotations
 
 import collections
+import contextlib
 import itertools
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["POOL_THRESHOLD", "default_jobs", "run_batches", "run_items"]
+__all__ = ["POOL_THRESHOLD", "default_jobs", "keep_stops", "run_batches", "run_items"]
 
 T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741  # an item
@@ -88,7 +90,9 @@ def run_items(
     if jobs == 1 or count < POOL_THRESHOLD:
         # A short run, or one worker: starting processes would cost more than it saves.
         for batch in itertools.chain(head, batches):
-            yield from zip(batch, task(batch, option), strict=True)
+            results = task(batch, option)
+            _act_on_kept_stop()
+            yield from zip(batch, results, strict=True)
         return
     # Imported here: a short run never needs it, and its import is felt at start-up.
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
@@ -100,11 +104,9 @@ def run_items(
         for batch in itertools.chain(head, batches):
             pending.append((batch, pool.submit(_run_task, task, batch, option)))
             if len(pending) >= 4 * jobs:
-                done, future = pending.popleft()
-                yield from zip(done, future.result(), strict=True)
+                yield from _results(*pending.popleft())
         while pending:
-            done, future = pending.popleft()
-            yield from zip(done, future.result(), strict=True)
+            yield from _results(*pending.popleft())
     except KeyboardInterrupt:
         # The workers ignore Ctrl-C (see _start_worker), and the batches already sent
         # would keep the exit waiting for seconds: stop them. (Python 3.14 has
@@ -119,6 +121,12 @@ def run_items(
         # closes its pipe while the interpreter's exit writes to it (a "Bad file
         # descriptor" traceback after the interruption, one run in four).
         pool.shutdown(wait=interrupted or not pending, cancel_futures=True)
+
+
+def _results(batch: list[I], future: Future[list[T]]) -> Iterator[tuple[I, T]]:
+    results = future.result()
+    _act_on_kept_stop()
+    return zip(batch, results, strict=True)
 
 
 class _Terminated(BaseException):
@@ -137,6 +145,58 @@ def _start_worker() -> None:
     # (and stops the workers). A worker that took it too would print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminate)
+    sys.unraisablehook = _keeping_stops(sys.unraisablehook)
+
+
+_kept_stop: int | None = None
+"""The signal (SIGINT or SIGTERM) whose exception a finalizer swallowed, until acted on."""
+
+
+@contextlib.contextmanager
+def keep_stops() -> Iterator[None]:
+    """Within the block, a Ctrl-C that comes while a finalizer runs is not lost.
+
+    Python runs a signal's handler wherever the process is, a ``__del__`` included; an
+    exception raised there cannot propagate, so Python prints "Exception ignored in"
+    with a traceback and goes on as if nothing had come. Here the stop is kept instead,
+    without a traceback, and :func:`run_items` acts on it when the batch under way ends
+    (a worker's SIGTERM likewise ends the worker then). Other exceptions of finalizers
+    go to the hook that was there before.
+    """
+    previous = sys.unraisablehook
+    sys.unraisablehook = _keeping_stops(previous)
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+
+
+def _keeping_stops(
+    previous: Callable[[sys.UnraisableHookArgs], object],
+) -> Callable[[sys.UnraisableHookArgs], None]:
+    # Not raised again from here: Python would handle a signal raised again inside this
+    # hook (it is Python code too), and swallow its exception the same way.
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        global _kept_stop  # noqa: PLW0603  # per process: what the signal left to do
+        error = unraisable.exc_value
+        if isinstance(error, KeyboardInterrupt):
+            _kept_stop = signal.SIGINT
+        elif isinstance(error, _Terminated):
+            _kept_stop = signal.SIGTERM
+        else:
+            previous(unraisable)
+
+    return hook
+
+
+def _act_on_kept_stop() -> None:
+    """Raise the KeyboardInterrupt a finalizer swallowed, or end a worker told to stop."""
+    global _kept_stop  # per process
+    stop, _kept_stop = _kept_stop, None
+    if stop == signal.SIGINT:
+        raise KeyboardInterrupt
+    if stop == signal.SIGTERM:
+        os._exit(128 + signal.SIGTERM)
 
 
 def _terminate(signum: int, _: object) -> None:
@@ -150,8 +210,10 @@ def _run_task(task: Callable[[list[I], Any], list[T]], batch: list[I], option: A
     global _busy  # noqa: PLW0603  # per worker process: read by the signal handler
     _busy = True
     try:
-        return task(batch, option)
+        results = task(batch, option)
     except _Terminated:
         os._exit(128 + signal.SIGTERM)
     finally:
         _busy = False
+    _act_on_kept_stop()  # a stop a finalizer swallowed: the batch is done, end here
+    return results

@@ -12,6 +12,7 @@ from typing import Any, Final, NoReturn
 import click
 
 import newsrecord
+from newsrecord._pool import keep_stops
 
 EXIT_INVALID: Final = 1
 EXIT_INTERRUPTED: Final = 130
@@ -101,7 +102,8 @@ class _Group(click.Group):
         # click turns Ctrl-C into "Aborted!" and status 1, which scripts cannot tell from
         # an invalid record.
         try:
-            return super().invoke(ctx)
+            with keep_stops():  # a Ctrl-C that comes during a __del__ still stops the run
+                return super().invoke(ctx)
         except KeyboardInterrupt:
             click.echo("\nnewsrecord: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
