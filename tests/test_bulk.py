@@ -649,32 +649,50 @@ def test_replaced_files_are_closed_before_a_fork(tmp_path: Path) -> None:
 
     from newsrecord import files
 
-    # A closer whose thread has not started: what waits, sent or still being gathered
-    # for a batch, is closed by drain() alone.
+    # A closer whose thread has not started: what waits, sent or still being gathered,
+    # is closed by drain() alone.
     closer = files._Closer()
     closer._queue = queue.Queue()
     sent = os.open(tmp_path / "old.md", os.O_CREAT | os.O_RDONLY)
     gathered = os.open(tmp_path / "old.md", os.O_RDONLY)
     closer._queue.put([sent])
-    closer.close(gathered, files.Batch())
-    assert closer._queue.qsize() == 1  # gathered, not sent: the group is not full
+    closer.close(gathered)
+    assert closer._pending == [gathered]  # gathered, not sent: the group is not full
     closer.drain()
     for handle in (sent, gathered):
         with pytest.raises(OSError, match="Bad file descriptor"):
             os.fstat(handle)
 
 
+def _open_descriptors() -> set[str]:
+    return {entry.name for entry in Path("/proc/self/fd").iterdir()}
+
+
+def _closed_soon(before: set[str]) -> bool:
+    for _ in range(500):
+        if _open_descriptors() <= before:
+            return True
+        time.sleep(0.01)
+    return False
+
+
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc/self/fd (Linux)")
-def test_a_batch_closes_the_replaced_files_when_it_ends(tmp_path: Path) -> None:
+def test_a_batch_closes_the_replaced_files_when_it_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import fcntl
 
     from newsrecord import files
 
+    # A closer of our own that would wait an hour for a group to fill: only the end of
+    # the batch sends it.
+    closer = files._Closer()
+    monkeypatch.setattr(closer, "_GATHER", 3600.0)
+    monkeypatch.setattr(files, "_CLOSER", closer)
     paths = [tmp_path / f"{number}.md" for number in range(3)]
     for path in paths:
         path.write_text(SEED_TEXT, encoding="utf-8")
-    descriptors = Path("/proc/self/fd")
-    before = {entry.name for entry in descriptors.iterdir()}
+    before = _open_descriptors()
     olds = [path.open("rb") for path in paths]  # the files about to be replaced
     try:
         with newsrecord.Batch():
@@ -683,19 +701,36 @@ def test_a_batch_closes_the_replaced_files_when_it_ends(tmp_path: Path) -> None:
                     doc.record.heat = 3
             # Each replaced file is held open until its group goes to the closer, but
             # its lock is free already: a writer waiting on it goes on at once.
-            assert len(files._CLOSER._pending) == len(paths)
+            assert len(closer._pending) == len(paths)
             for old in olds:
                 fcntl.flock(old, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        assert files._CLOSER._pending == []
+        assert closer._pending == []
     finally:
         for old in olds:
             old.close()
-    for _ in range(500):  # the closer's thread closes them soon after the batch ends
-        if {entry.name for entry in descriptors.iterdir()} <= before:
-            break
-        time.sleep(0.01)
-    assert {entry.name for entry in descriptors.iterdir()} <= before
+    assert _closed_soon(before)
     assert all(newsrecord.load(path).record.heat == 3 for path in paths)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc/self/fd (Linux)")
+def test_replaced_files_are_closed_soon_without_a_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord import files
+
+    closer = files._Closer()
+    monkeypatch.setattr(files, "_CLOSER", closer)
+    paths = [tmp_path / f"{number}.md" for number in range(3)]
+    for path in paths:
+        path.write_text(SEED_TEXT, encoding="utf-8")
+    before = _open_descriptors()
+    for path in paths:
+        with newsrecord.edit(path, durability="none") as doc:
+            doc.record.heat = 4
+    # No batch ends and the group never fills: the closer takes it a moment after its
+    # first descriptor came.
+    assert _closed_soon(before)
+    assert closer._pending == []
 
 
 def test_saves_through_a_linked_path_replace_the_target(tmp_path: Path) -> None:

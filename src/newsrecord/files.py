@@ -125,7 +125,7 @@ def write_atomically(
         finally:
             os.close(handle)
         if expected is not None:
-            _replace_under_lock(temporary, target, expected, batch)
+            _replace_under_lock(temporary, target, expected)
         else:
             # The old file is held open across the rename (see _hold).
             replaced = _hold(target) if mode is not None else None
@@ -133,7 +133,7 @@ def write_atomically(
                 os.replace(temporary, target)  # atomic, on POSIX and Windows alike
             finally:
                 if replaced is not None:
-                    _CLOSER.close(replaced, batch)
+                    _CLOSER.close(replaced)
     except BaseException:
         for each in named:
             with contextlib.suppress(OSError):
@@ -190,14 +190,19 @@ def _hold(target: str) -> int | None:
 class _Closer:
     """Closes the descriptors of replaced files in a background thread (see :func:`_hold`).
 
-    The descriptors of a :class:`Batch`'s saves go over in groups: waking the thread and
-    handing it the interpreter's lock for every file cost more than a tenth of a bulk
-    save. They hold no lock (it is released right after the rename), only disk space
-    until they are closed: at the latest when the batch ends, or before a fork.
+    The descriptors go over in groups: waking the thread and handing it the interpreter's
+    lock for every file cost more than a tenth of a bulk save. A group goes when it is
+    full, when a :class:`Batch` ends, or a moment after its first descriptor came (the
+    thread is woken then, waits a little for more, and takes what is there), so none
+    waits long. They hold no lock (it is released right after the rename), only disk
+    space until they are closed.
     """
 
     _GROUP: Final = 32
-    """A batch's descriptors go to the thread this many at a time."""
+    """Descriptors go to the thread this many at a time."""
+
+    _GATHER: Final = 0.02
+    """Seconds the thread waits for a group to fill once its first descriptor came."""
 
     _BACKLOG: Final = 8
     """At most this many groups wait: a closer that falls behind slows the saves down
@@ -208,24 +213,29 @@ class _Closer:
         self._lock = threading.Lock()
         self._pending: list[int] = []
 
-    def close(self, handle: int, batch: Batch | None = None) -> None:
-        """Close *handle* soon in the closer's thread; with a *batch*, in its next group."""
-        if batch is None:
-            self._send([handle])
-            return
+    def close(self, handle: int) -> None:
+        """Close *handle* soon, in the closer's thread."""
         with self._lock:
             self._pending.append(handle)
-            if len(self._pending) < self._GROUP:
-                return
-            group, self._pending = self._pending, []
-        self._send(group)
+            count = len(self._pending)
+            full = count >= self._GROUP
+            if full:
+                group, self._pending = self._pending, []
+        if full:
+            self._send(group)
+        elif count == 1:
+            self._send([])  # wakes the thread, which takes what was gathered soon
 
     def flush(self) -> None:
         """Send the group being gathered to the thread now (a batch has ended)."""
-        with self._lock:
-            group, self._pending = self._pending, []
+        group = self._take()
         if group:
             self._send(group)
+
+    def _take(self) -> list[int]:
+        with self._lock:
+            group, self._pending = self._pending, []
+        return group
 
     def _send(self, group: list[int]) -> None:
         waiting = self._queue or self._start()
@@ -242,20 +252,24 @@ class _Closer:
                 self._queue = waiting
             return self._queue
 
-    @staticmethod
-    def _run(waiting: queue.Queue[list[int]]) -> None:
+    def _run(self, waiting: queue.Queue[list[int]]) -> None:
         while True:
-            _close_all(waiting.get())
+            group = waiting.get()
+            if not group:
+                # A group was started: let it fill a little (a full group, or the end of
+                # a batch, cuts the wait short), then close what is there too.
+                with contextlib.suppress(queue.Empty):
+                    group = waiting.get(timeout=self._GATHER)
+                group = group + self._take()
+            _close_all(group)
 
     def drain(self) -> None:
         """Close what waits, now (before a fork: a child must not inherit old files).
 
         A child holding a copy of a replaced file's descriptor would keep its disk space
-        taken, and the lock of one replaced a moment ago, until the child exits.
+        taken until the child exits.
         """
-        with self._lock:
-            group, self._pending = self._pending, []
-        _close_all(group)
+        _close_all(self._take())
         waiting = self._queue
         while waiting is not None:
             try:
@@ -633,7 +647,7 @@ def replace_if_unchanged(
     write_atomically(target, data, expected=expected, durability=durability)
 
 
-def _replace_under_lock(temporary: str, target: str, expected: bytes, batch: Batch | None) -> None:
+def _replace_under_lock(temporary: str, target: str, expected: bytes) -> None:
     """Rename *temporary* over *target* if it holds *expected*, under *target*'s lock.
 
     The lock is taken on the file's inode. A rename by the previous holder puts a new inode
@@ -671,7 +685,7 @@ def _replace_under_lock(temporary: str, target: str, expected: bytes, batch: Bat
                 fcntl.flock(handle, fcntl.LOCK_UN)
         finally:
             if replaced and sys.platform != "win32":
-                _CLOSER.close(handle, batch)
+                _CLOSER.close(handle)
             else:
                 os.close(handle)
         return
