@@ -12,7 +12,6 @@ from typing import Any, Final, NoReturn
 import click
 
 import newsrecord
-from newsrecord._pool import keep_stops
 
 EXIT_INVALID: Final = 1
 EXIT_INTERRUPTED: Final = 130
@@ -101,6 +100,9 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         # click turns Ctrl-C into "Aborted!" and status 1, which scripts cannot tell from
         # an invalid record.
+        # Imported here: `newsrecord --help` imports no more than the command list.
+        from newsrecord._pool import keep_stops  # noqa: PLC0415
+
         try:
             with keep_stops():  # a Ctrl-C that comes during a __del__ still stops the run
                 return super().invoke(ctx)
