@@ -510,7 +510,6 @@ class Batch:
 
     Batches nest (a save goes to the innermost); a batch belongs to the thread or task
     that opened it.
-
     """
 
     def __init__(self) -> None:
