@@ -800,3 +800,19 @@ def test_other_errors_of_finalizers_go_to_the_previous_hook(
     with keep_stops():
         _StoppedWhileFinalized(ValueError("a bug in a finalizer"))
     assert [type(error) for error in seen] == [ValueError]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_ctrl_c_kept_outside_any_batch_is_raised_when_the_command_ends(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from newsrecord._pool import keep_stops
+
+    done = []
+    with pytest.raises(KeyboardInterrupt), keep_stops():
+        _StoppedWhileFinalized(KeyboardInterrupt())  # swallowed by Python, kept by the hook
+        done.append("the rest of the command")
+    assert done == ["the rest of the command"]
+    assert "Exception ignored" not in capsys.readouterr().err
+    with keep_stops():  # acted on once
+        pass

@@ -160,8 +160,9 @@ def keep_stops() -> Iterator[None]:
     exception raised there cannot propagate, so Python prints "Exception ignored in"
     with a traceback and goes on as if nothing had come. Here the stop is kept instead,
     without a traceback, and :func:`run_items` acts on it when the batch under way ends
-    (a worker's SIGTERM likewise ends the worker then). Other exceptions of finalizers
-    go to the hook that was there before.
+    (a worker's SIGTERM likewise ends the worker then). A stop still kept when the block
+    ends is raised there, so that commands without batches stop too. Other exceptions of
+    finalizers go to the hook that was there before.
     """
     previous = sys.unraisablehook
     sys.unraisablehook = _keeping_stops(previous)
@@ -169,6 +170,7 @@ def keep_stops() -> Iterator[None]:
         yield
     finally:
         sys.unraisablehook = previous
+    _act_on_kept_stop()
 
 
 def _keeping_stops(
