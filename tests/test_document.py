@@ -259,3 +259,56 @@ def test_a_repair_that_cannot_be_made_safely_raises_a_record_error(
     assert doc.dumps() == text
     doc.record.heat = 3
     assert doc.dumps() == text.replace("heat: 2", "heat: 3")
+
+
+INVALID = "---\ntitle: A\ntype: article\nheat: hot\ntopics:\n  - AI\n---\nbody\n"
+
+
+def test_a_document_that_does_not_fit_the_model_pickles_and_copies_with_its_edits() -> None:
+    import copy
+    import pickle
+
+    doc = newsrecord.loads(INVALID, strict=False)
+    doc.set("excerpt", "A repair under way")
+    doc.body = "new body\n"
+    for clone in (pickle.loads(pickle.dumps(doc)), copy.deepcopy(doc)):  # noqa: S301
+        assert not clone.valid
+        assert clone.dumps() == doc.dumps()
+        assert clone.text == INVALID
+        assert clone.is_modified()
+        clone.set("heat", 3)  # the repair goes on in the copy alone
+        assert clone.valid
+        assert not doc.valid
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [("title", 3, "title"), ("topics[0]", 3, "topics[0]"), ("excerpt", True, "excerpt")],
+)
+def test_a_value_of_the_wrong_type_in_a_repair_is_named_not_called_a_bug(
+    field: str, value: object, named: str
+) -> None:
+    doc = newsrecord.loads(INVALID, strict=False, path="news/a.md")
+    with pytest.raises(newsrecord.ValidationError, match="expected a string") as caught:
+        doc.set(field, value)
+    assert "bug" not in str(caught.value)
+    assert (caught.value.path, caught.value.field) == ("news/a.md", named)
+    assert doc.dumps() == INVALID  # left as it was
+    with pytest.raises(newsrecord.ValidationError, match="expected a string"):
+        doc.append("topics", 3)
+
+
+def test_text_assigned_to_a_value_class_field_is_told_to_wrap_it() -> None:
+    course = newsrecord.Course(title="c")
+    with pytest.raises(newsrecord.FieldTypeError, match=r"Duration\(text\)"):
+        course.length = "PT2H"  # type: ignore[assignment]
+    with pytest.raises(newsrecord.FieldTypeError, match=r"Price\(text\)"):
+        course.price = "Free+"  # type: ignore[assignment]
+
+
+def test_a_bad_duration_is_a_record_error_and_a_value_error() -> None:
+    with pytest.raises(newsrecord.ValidationError) as caught:
+        newsrecord.Duration("bogus")
+    assert isinstance(caught.value, ValueError)
+    with pytest.raises(newsrecord.ValidationError, match="negative"):
+        newsrecord.Duration.of(dt.timedelta(days=-1))

@@ -728,3 +728,51 @@ def test_strings_set_from_text_read_back_the_same(value: str) -> None:
     newsrecord.set_field(doc.record, "provider.name", value, parse=True)
     reloaded = newsrecord.loads(doc.dumps()).record
     assert newsrecord.get_field(reloaded, "provider.name") == (None if value == "null" else value)
+
+
+def test_edit_saves_its_own_file_after_a_save_as_in_the_block(seed_file: Path) -> None:
+    copy = seed_file.with_name("copy.md")
+    with newsrecord.edit(seed_file) as doc:
+        doc.record.heat = 7
+        doc.save(copy)  # "save as": the file being edited is left as it was, for now
+        doc.record.quality = 8
+    saved = newsrecord.load(seed_file).record
+    assert (saved.heat, saved.quality) == (7, 8)
+    assert newsrecord.load(copy).record.heat == 7
+    assert newsrecord.load(copy).text != newsrecord.load(seed_file).text
+
+
+def test_edit_still_refuses_a_lost_update_after_a_save_as(seed_file: Path) -> None:
+    def edit_after_a_save_as() -> None:
+        with newsrecord.edit(seed_file) as doc:
+            doc.save(seed_file.with_name("copy.md"))
+            seed_file.write_bytes(SEED_BYTES.replace(b"heat: 38", b"heat: 50"))  # someone else
+            doc.record.heat = 7
+
+    with pytest.raises(ConflictError):
+        edit_after_a_save_as()
+    assert b"heat: 50" in seed_file.read_bytes()
+
+
+def test_set_field_refuses_a_naive_datetime_as_assignment_does() -> None:
+    record = newsrecord.loads(SEED_TEXT).record
+    local = dt.datetime(2024, 1, 1, 9, 0)  # the mistake under test
+    with pytest.raises(newsrecord.FieldTypeError, match="needs a time zone") as caught:
+        newsrecord.set_field(record, "publishedDateTime", local)
+    assert caught.value.problems[0].field == "publishedDateTime"
+    with pytest.raises(newsrecord.FieldTypeError):
+        record.published_date_time = local
+    # Text without a zone reads as UTC, as in a file; so does an aware value.
+    newsrecord.set_field(record, "publishedDateTime", "2024-01-01T09:00:00")
+    assert record.published_date_time == dt.datetime(2024, 1, 1, 9, tzinfo=dt.UTC)
+
+
+def test_a_time_in_a_daylight_saving_gap_is_written_at_its_offset() -> None:
+    from zoneinfo import ZoneInfo
+
+    doc = newsrecord.loads(SEED_TEXT)
+    # 02:30 does not exist in New York on that day; Python gives it the offset before.
+    doc.record.published_date_time = dt.datetime(
+        2024, 3, 10, 2, 30, tzinfo=ZoneInfo("America/New_York")
+    )
+    assert "publishedDateTime: 2024-03-10T02:30:00-05:00\n" in doc.dumps()

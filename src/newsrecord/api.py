@@ -207,16 +207,29 @@ def edit(
     check_durability(durability)
     limits = limits or Limits()
     doc = load(target, kind=kind, limits=limits, strict=strict)
+    loaded = doc.text
     yield doc
     new_text = doc._dumps_to_save()  # the nodes it reads back serve _reset below
-    if new_text == doc.text:
+    # What the file holds now: what was loaded, or what a save() inside the block wrote
+    # to it (a save to another file, "save as", leaves this one as it was).
+    on_disk = doc.text if doc.path is not None and _same_file(doc.path, target) else loaded
+    if new_text == on_disk:
         return
     # Decoding is lossless (strict UTF-8, BOM and line breaks kept), so the text encodes
-    # back to the very bytes read; after a save() inside the block, to the bytes written.
-    expected = doc.text.encode("utf-8")
+    # back to the very bytes read, or written.
+    expected = on_disk.encode("utf-8")
     replace_if_unchanged(target, new_text.encode("utf-8"), expected, durability)
     # Let the document stand for the text now on disk, as Document.save() does.
     doc._reset(new_text, target)  # the facade and the document are one unit
+
+
+def _same_file(one: str, other: str) -> bool:
+    if Path(one).absolute() == Path(other).absolute():
+        return True
+    try:
+        return Path(one).samefile(other)
+    except OSError:
+        return False
 
 
 @overload

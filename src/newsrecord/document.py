@@ -390,11 +390,18 @@ class Document:
         self.body = body
         if good:
             return
-        if STRICT_SPLICES:
+        # A value whose text reads back as another value under the field's type (the
+        # number 3 as a title reads as "3") cannot be written: say so, not "a bug".
+        wrong_type = None
+        if action != "unset" and not parse:
+            wrong_type = editing.type_problem(self._kind, field, action, value)
+        if STRICT_SPLICES and wrong_type is None:
             raise AssertionError(f"the splice did not give the edited data:\n{text}")
         # No record to write the front matter from anew: leave the text as it was.
         self._read(current, strict=False)
         self.body = body
+        if wrong_type is not None:
+            raise wrong_type if self.path is None else wrong_type.with_path(self.path)
         raise ValidationError(
             "this edit could not be written into the file's text without changing other "
             "values (a bug of newsrecord's: please report it); the file was left as it was",
@@ -866,6 +873,14 @@ class Document:
         Parsing is a pure function of the text, so the copy is the same document, edits
         included, at a fraction of the size of the parsed tree.
         """
+        if self._record is None:
+            # Values that do not fit the model: the edits by field path are in the
+            # current text, which is parsed again as leniently as it was.
+            current = self._current
+            return (
+                _restore_invalid,
+                (self._text, current, self.path, self._forced, self._limits, self.body),
+            )
         return (
             _restore,
             (self._text, self.path, self._kind, self._limits, self.record, self.body),
@@ -890,6 +905,20 @@ def _restore(
     if type(doc.record) is not kind:
         doc = Document(text, path=path, kind=kind, limits=limits)
     doc.record = record
+    doc.body = body
+    return doc
+
+
+def _restore_invalid(
+    text: str,
+    current: str,
+    path: str | None,
+    kind: type[AnyRecord] | None,
+    limits: Limits,
+    body: str,
+) -> Document:
+    doc = Document(current, path=path, kind=kind, limits=limits, strict=False)
+    doc._text = text  # the text it was loaded from, for is_modified and edit
     doc.body = body
     return doc
 
@@ -945,6 +974,11 @@ def _assigned(entry: Entry) -> list[str]:
 
 def _layout_names(cls: type) -> tuple[str, ...]:
     return (*(spec.name for spec in fields(cls)), "extra")
+
+
+def top_lines(doc: Document) -> dict[str, tuple[int, int]] | None:
+    """Each top-level key's lines in the document's current text (see ``_top_lines``)."""
+    return _top_lines(doc._current, doc._root, doc._parts.yaml_end)
 
 
 def _top_lines(text: str, root: parse.Mapping, yaml_end: int) -> dict[str, tuple[int, int]] | None:

@@ -23,7 +23,7 @@ import attrs
 
 from newsrecord._bind.convert import structure_value, unstructure
 from newsrecord._bind.paths import field_path_text, parse_field_path
-from newsrecord.errors import RecordError, ValidationError, describe_value
+from newsrecord.errors import FieldTypeError, RecordError, ValidationError, describe_value
 from newsrecord.model.fields import FieldSpec, fields, is_model, is_model_class, optional_part
 from newsrecord.model.leaves import LEAVES, parse_datetime
 from newsrecord.model.records import AnyRecord
@@ -421,11 +421,36 @@ def _converted(value: Any, tp: Any, steps: tuple[Step, ...]) -> Any:
     """
     if value is None:
         return None  # unsets; put() says whether the field may be unset
+    refuse_naive_datetimes(value, steps)
     if tp is Any:
         # A key the model does not know holds plain data as it is; a copy, so that the
         # caller's object and the record never change each other.
         return copy.deepcopy(value)
     return structure_value(value, tp, steps)
+
+
+def refuse_naive_datetimes(value: Any, steps: tuple[Step, ...]) -> None:
+    """Refuse a ``datetime`` without a time zone anywhere in plain *value*, as assigning does.
+
+    Text without a zone reads as UTC, as in a file; a naive ``datetime`` object in code is
+    most often local time (``datetime.now()``), which UTC would silently shift.
+
+    Raises:
+        FieldTypeError: a naive ``datetime`` was found; the message names its field path.
+    """
+    if isinstance(value, dt.datetime):
+        if value.utcoffset() is None:
+            raise FieldTypeError(
+                f"a date-time needs a time zone, not {value!r} (for the current time in "
+                "UTC: datetime.now(UTC))",
+                field=field_path_text(steps),
+            )
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            refuse_naive_datetimes(item, (*steps, number))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_naive_datetimes(item, (*steps, str(key)))
 
 
 def _plain_get(container: Any, step: Step) -> Any:
@@ -489,6 +514,7 @@ def edit_data(
         if declared is Any and isinstance(slot.get(), str) and action == "set":
             declared = str
         value = _from_text(value, declared)
+    refuse_naive_datetimes(value, steps)
     value = _as_plain_data(value)
     if action == "append":
         if value is None:
@@ -496,6 +522,28 @@ def edit_data(
         value = [*(slot.get() or []), value]
     target = _resolve(data, steps, create=True)
     target.put(value)
+
+
+def type_problem(
+    kind: type, path: str, action: Literal["set", "append"], value: Any
+) -> ValidationError | None:
+    """Why *value* cannot stand at *path* of a record of class *kind*, if its type is why.
+
+    :func:`edit_data` checks nothing, but a value whose text reads back as another value
+    under the field's type (``title: 3`` is the string ``"3"``) cannot be written at all;
+    this names the field and the type it needs, as a typed record's edit would.
+    """
+    steps = parse_field_path(path)
+    declared = declared_type(kind, steps)
+    if action == "append":
+        declared = _item_type(declared)
+    if declared is Any or value is None:
+        return None
+    try:
+        structure_value(_plain(value), optional_part(declared), steps)
+    except ValidationError as error:
+        return error
+    return None
 
 
 def get_field_of_data(data: Any, path: str) -> Any:

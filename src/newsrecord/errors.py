@@ -1,9 +1,10 @@
 """The public error hierarchy.
 
-Every error newsrecord raises is a :class:`RecordError`. Each subclass also subclasses the
-builtin a caller would naturally catch (``ValueError`` for bad text or types, ``OSError``
-for a file that changed under an editor), so ``except ValueError`` keeps working in code
-that does not know newsrecord.
+Every error newsrecord raises about a record, its text or its values is a
+:class:`RecordError`. Each subclass also subclasses the builtin a caller would naturally
+catch (``ValueError`` for bad text or types, ``OSError`` for a file that changed under an
+editor), so ``except ValueError`` keeps working in code that does not know newsrecord.
+Errors of the operating system (a missing file) stay the ``OSError`` it gave.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def describe_value(value: Any) -> str:
 
 
 class RecordError(Exception):
-    """Base of every error newsrecord raises.
+    """Base of every error newsrecord raises about a record, its text or its values.
 
     Attributes:
         problems: Every problem found, first one first (never empty).

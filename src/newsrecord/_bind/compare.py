@@ -38,7 +38,10 @@ def same(a: Any, b: Any) -> bool:
     if kind is dict:
         return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
     if kind is dt.datetime:
-        return bool(a == b and a.utcoffset() == b.utcoffset())
+        # The same wall time at the same offset: the same text. Not ==, which is False
+        # across zones for a time in a daylight-saving gap or fold (PEP 495).
+        wall_a, wall_b = a.replace(tzinfo=None), b.replace(tzinfo=None)
+        return bool(a.utcoffset() == b.utcoffset() and wall_a == wall_b)
     names = _NAMES.get(kind)
     if names is None:
         if not is_model_class(kind):

@@ -8,7 +8,7 @@ from typing import ClassVar, Final
 
 import attrs
 
-from newsrecord.errors import brief
+from newsrecord.errors import FieldTypeError, ValidationError, brief
 
 __all__ = ["Duration"]
 
@@ -143,7 +143,7 @@ def format_duration(value: dt.timedelta) -> str:
         ValueError: the length is negative.
     """
     if value < dt.timedelta():
-        raise ValueError(f"a duration cannot be negative: {value}")
+        raise ValidationError(f"a duration cannot be negative: {value}")
     days = value.days
     hours, rest = divmod(value.seconds, 3600)
     minutes, whole = divmod(rest, 60)
@@ -163,8 +163,13 @@ def format_duration(value: dt.timedelta) -> str:
 
 def _valid_text(instance: Duration, attribute: attrs.Attribute[str], text: str) -> None:
     if not isinstance(text, str):
-        raise TypeError(f"a duration's text must be a string, not {type(text).__name__}")
-    object.__setattr__(instance, "_length", parse_duration(text))
+        raise FieldTypeError(f"a duration's text must be a string, not {type(text).__name__}")
+    try:
+        length = parse_duration(text)
+    except ValueError as error:
+        # A RecordError, as every error of newsrecord, and still a ValueError.
+        raise ValidationError(str(error)) from None
+    object.__setattr__(instance, "_length", length)
 
 
 @attrs.frozen

@@ -20,7 +20,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from newsrecord.errors import FieldTypeError, ValidationError, brief, shorten
-from newsrecord.model.leaves import LEAVES, is_text
+from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, is_text
 
 __all__ = [
     "FieldInfo",
@@ -449,6 +449,11 @@ class _Validator:
             self._expected = _describe(tp)
         if not self._check(value):
             message = f"{self._key} must be {self._expected}, not {_show(value)}"
+            wrapper = optional_part(typing.get_type_hints(self._owner)[self._name])
+            if type(value) is str and wrapper in VALUE_CLASSES:
+                # Text is how files write it, but an attribute holds the object.
+                name = wrapper.__name__
+                message += f" (wrap the text: {name}(text), or set it with set_field)"
             raise FieldTypeError(message, field=self._key)
 
 
