@@ -21,6 +21,7 @@ def _site(root: Path, count: int = 12) -> Path:
         doc.record.topics = ["AI"] if number % 3 == 0 else ["Robots"]
         (site / "news" / f"{number:02d}.md").write_text(doc.dumps(), encoding="utf-8")
     (site / "news" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    (site / "README.md").write_text("# Our site\n", encoding="utf-8")  # no record
     return site
 
 
@@ -103,5 +104,15 @@ def test_a_bag_and_a_frame_on_a_local_cluster(tmp_path: Path) -> None:
         assert sorted(table["heat"]) == list(range(12))
         assert set(table["kind"]) == {"Article"}
         assert str(table["publishedDateTime"].dtype).startswith("datetime64")
+        # Lists and structs come back as lists and dicts, not as their text (Dask turns
+        # object columns into strings); whole numbers and bools stay so, with nulls.
+        by_heat = table.sort_values("heat")
+        topics = [list(value) for value in by_heat["topics"][:3]]
+        assert topics == [["AI"], ["Robots"], ["Robots"]]
+        assert isinstance(by_heat["provider"].iloc[0], dict)
+        assert isinstance(by_heat["images"].iloc[0][0]["width"], int)
+        assert str(table["heat"].dtype) == "Int64"
+        assert str(table["published"].dtype) == "boolean"
+        assert not table["published"].any()
         # The secured blob is shortened unless asked for.
         assert all("…" in blob for blob in table["secured"])

@@ -708,7 +708,8 @@ def _read_all(handle: int, size: int) -> bytes:
 
 # --- walking trees--------------------------------------------------------------------------
 
-_SKIPPED_NAMES: Final = frozenset({"readme.md"})
+SKIPPED_NAMES: Final = frozenset({"readme.md"})
+"""File names (lowercase) that folders hold but that are no records: a folder's README."""
 
 
 def iter_record_files(
@@ -797,7 +798,7 @@ def walk_entries(
                         stack.append(_listing(entry.path))
                         break  # into the folder; its parent's listing goes on after it
                     # The name first: it rules out most other files without a look at them.
-                    if not matches(name) or not entry.is_file() or name.lower() in _SKIPPED_NAMES:
+                    if not matches(name) or not entry.is_file() or name.lower() in SKIPPED_NAMES:
                         continue
                 except OSError as error:
                     yield entry.path, None, error
@@ -818,7 +819,7 @@ def scan_folder(top: str, pattern: str) -> tuple[list[str], bytes, list[tuple[in
     """
     if native.scan_folder is None or pattern[:1] != "*" or any(c in "*?[" for c in pattern[1:]):
         return None
-    return native.scan_folder(top, pattern[1:], sorted(_SKIPPED_NAMES))
+    return native.scan_folder(top, pattern[1:], sorted(SKIPPED_NAMES))
 
 
 _NAME: Final = operator.attrgetter("name")

@@ -20,6 +20,7 @@ Example::
 from __future__ import annotations
 
 import glob
+import importlib
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -29,7 +30,7 @@ from newsrecord._optional import require
 from newsrecord.api import load
 from newsrecord.errors import RecordError
 from newsrecord.export import arrow_schema, to_arrow
-from newsrecord.files import iter_record_files
+from newsrecord.files import SKIPPED_NAMES, iter_record_files
 
 __all__ = ["read_dataframe", "read_records", "record_paths"]
 
@@ -42,7 +43,8 @@ def record_paths(urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[st
     """The record files named by *urlpath*, sorted: globs (``**`` included), files, folders.
 
     A folder stands for every record file under it, found as
-    :func:`newsrecord.iter_record_files` finds them.
+    :func:`newsrecord.iter_record_files` finds them; a glob skips what that walk skips
+    (``README.md``, which documents a folder, and names starting with ``.``).
     """
     names = [urlpath] if isinstance(urlpath, str | os.PathLike) else list(urlpath)
     found: list[str] = []
@@ -51,7 +53,11 @@ def record_paths(urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[st
         if any(character in text for character in "*?["):
             # glob.glob, not Path.glob: the pattern may be absolute and hold "**".
             matches = sorted(glob.glob(text, recursive=True))  # noqa: PTH207
-            found.extend(path for path in matches if Path(path).is_file())
+            found.extend(
+                path
+                for path in matches
+                if Path(path).name.lower() not in SKIPPED_NAMES and Path(path).is_file()
+            )
         else:
             found.extend(str(path) for path in iter_record_files(text))
     return found
@@ -118,7 +124,32 @@ def _frame_partition(paths: list[str], body: bool, reveal: bool) -> Any:
             documents.append((path, load(path)))
         except (RecordError, OSError):
             continue  # a data frame has no place for an error; read_records() reports them
-    return to_arrow(documents, body=body, reveal=reveal).to_pandas()
+    return _to_pandas(to_arrow(documents, body=body, reveal=reveal))
+
+
+def _to_pandas(table: Any) -> Any:
+    """The pandas frame of an export table, every column typed.
+
+    pandas holds a list or struct as a Python object, which Dask (with its default
+    ``dataframe.convert-string``) turns into the *text* of the object; a whole number or a
+    bool with nulls becomes a float or an object. So nested columns and durations stay
+    Arrow-backed (``pd.ArrowDtype``; a value is a list or a dict), and whole numbers and
+    bools take pandas' nullable types.
+    """
+    # dask.dataframe needs pandas, so it is there; to_arrow needed pyarrow already.
+    pd = importlib.import_module("pandas")
+    pa = importlib.import_module("pyarrow")
+
+    def dtype_of(arrow_type: Any) -> Any:
+        if pa.types.is_nested(arrow_type) or pa.types.is_duration(arrow_type):
+            return pd.ArrowDtype(arrow_type)
+        if pa.types.is_integer(arrow_type):
+            return pd.Int64Dtype()
+        if pa.types.is_boolean(arrow_type):
+            return pd.BooleanDtype()
+        return None  # pandas' own: strings, floats, timestamps in UTC
+
+    return table.to_pandas(types_mapper=dtype_of)
 
 
 def read_dataframe(
@@ -130,8 +161,10 @@ def read_dataframe(
 ) -> Any:
     """A ``dask.dataframe.DataFrame`` of the records, with the columns of the export.
 
-    The columns are :func:`newsrecord.arrow_schema`'s, converted by pyarrow's
-    ``to_pandas`` (timestamps in UTC, lists and structs as Python objects). Files that
+    The columns are :func:`newsrecord.arrow_schema`'s, each typed: timestamps in UTC,
+    whole numbers and bools as pandas' nullable ``Int64`` and ``boolean``, lists, structs
+    and durations Arrow-backed (``pd.ArrowDtype``: a value is a Python list or dict, and
+    Dask does not turn it into text as it does object columns). Files that
     are not valid records are left out: use :func:`read_records` with
     ``errors="collect"`` to see them.
 
@@ -146,7 +179,7 @@ def read_dataframe(
     """
     dask = _dask()
     chunks = _chunks(record_paths(urlpath), files_per_partition)
-    meta = arrow_schema(body=body).empty_table().to_pandas()
+    meta = _to_pandas(arrow_schema(body=body).empty_table())
     if not chunks:
         return dask.dataframe.from_pandas(meta, npartitions=1)
     return dask.dataframe.from_map(
