@@ -185,6 +185,28 @@ def test_external_diff_of_an_added_file(two_files: tuple[Path, Path]) -> None:
     assert "a/a.md" in result.stdout
 
 
+def test_external_diff_of_a_renamed_file(two_files: tuple[Path, Path]) -> None:
+    old, new = two_files
+    # For a rename git gives nine arguments: the new path and its similarity note follow.
+    args = ["a.md", str(old), "1" * 40, "100644", str(new), "2" * 40, "100644", "b.md"]
+    result = CliRunner().invoke(main, ["diff", *args, "similarity index 90%\n"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["diff --newsrecord a/a.md b/b.md", "  renamed from a.md"]
+    assert any(line.startswith("  heat:") for line in lines)
+
+
+def test_external_diff_of_a_file_that_is_not_a_record_shows_its_text(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.write_text("# Site\n", encoding="utf-8")
+    new.write_text("# Site\nmore\n", encoding="utf-8")
+    args = ["README.md", str(old), "1" * 40, "100644", str(new), "2" * 40, "100644"]
+    result = CliRunner().invoke(main, ["diff", *args])
+    assert result.exit_code == 0
+    assert "+more" in result.stdout.splitlines()
+    assert "--- a/README.md" in result.stdout
+
+
 def test_textconv_hides_the_blob_and_names_items(two_files: tuple[Path, Path]) -> None:
     old, _ = two_files
     result = CliRunner().invoke(main, ["diff", "--textconv", str(old)])
@@ -200,6 +222,24 @@ def test_textconv_of_a_file_that_is_not_a_record(tmp_path: Path) -> None:
     readme.write_bytes(b"# Hello\r\n")
     result = CliRunner().invoke(main, ["diff", "--textconv", str(readme)])
     assert result.stdout_bytes == b"# Hello\r\n"
+
+
+def test_textconv_of_a_conflicted_record_still_hides_the_blob(
+    two_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    old, _ = two_files
+    conflicted = tmp_path / "conflicted.md"
+    markers = '<<<<<<< ours\ntitle: "A"\n=======\ntitle: "B"\n>>>>>>>'
+    text = old.read_text(encoding="utf-8").replace('title: "Old title"', markers)
+    conflicted.write_text(text, encoding="utf-8")
+    whole = CliRunner().invoke(main, ["diff", "--textconv", str(old)]).stdout
+    shown = CliRunner().invoke(main, ["diff", "--textconv", str(conflicted)]).stdout
+    assert "<<<<<<< ours" in shown  # the text as it is, to diff as text
+    assert "c2VjcmV0" not in shown
+    # Told as the record's view tells it, so that an unchanged blob shows no change.
+    told = [line for line in whole.splitlines() if line.startswith("secured:")]
+    assert told
+    assert told[0] in shown.splitlines()
 
 
 def test_a_file_that_does_not_load_is_reported_not_crashed(tmp_path: Path) -> None:

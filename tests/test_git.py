@@ -202,8 +202,11 @@ def test_resolve_for_hosts_without_merge_drivers(tmp_path: Path, corpus_files: l
     edit_all(repo, editor)
     git(repo, "commit", "-q", "-am", "editor")
     assert git(repo, "merge", "--no-edit", "bot", check=False).returncode != 0
-    done = newsrecord_cli(repo, "git", "resolve")
+    # Run in the records' folder, naming them as a shell there would: relative paths.
+    names = sorted(path.name for path in (repo / "_news").glob("*.md"))
+    done = newsrecord_cli(repo / "_news", "git", "resolve", *names)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{len(names)} of {len(names)} conflicted records resolved" in done.stdout
     assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout == ""
     git(repo, "commit", "-q", "--no-edit")
     for path in (repo / "_news").glob("*.md"):

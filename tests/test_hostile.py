@@ -809,9 +809,14 @@ def test_a_ctrl_c_kept_outside_any_batch_is_raised_when_the_command_ends(
     from newsrecord._pool import keep_stops
 
     done = []
-    with pytest.raises(KeyboardInterrupt), keep_stops():
-        _StoppedWhileFinalized(KeyboardInterrupt())  # swallowed by Python, kept by the hook
-        done.append("the rest of the command")
+
+    def command() -> None:
+        with keep_stops():
+            _StoppedWhileFinalized(KeyboardInterrupt())  # swallowed by Python, kept by the hook
+            done.append("the rest of the command")
+
+    with pytest.raises(KeyboardInterrupt):
+        command()
     assert done == ["the rest of the command"]
     assert "Exception ignored" not in capsys.readouterr().err
     with keep_stops():  # acted on once

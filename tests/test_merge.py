@@ -80,6 +80,46 @@ def test_removed_on_one_side_changed_on_the_other_is_a_conflict() -> None:
     assert "<<<<<<< ours" in result.text
 
 
+def test_removed_by_us_changed_by_them_is_a_conflict_too() -> None:
+    # The other way round: their edit must not be dropped with the item we removed.
+    ours = edit(BASE, lambda d: newsrecord.unset_field(d.record, "related[1]"))
+    theirs = edit(BASE, lambda d: newsrecord.set_field(d.record, "related[1].title", "Changed"))
+    result = newsrecord.merge_texts(BASE, ours, theirs)
+    assert result.conflicts == ("related[webUrl=https://example.com/r2]",)
+    assert "<<<<<<< ours" in result.text
+    assert "Changed" in result.text
+
+
+def test_an_item_removed_by_us_and_left_alone_by_them_stays_removed() -> None:
+    ours = edit(BASE, lambda d: newsrecord.unset_field(d.record, "related[1]"))
+    theirs = edit(BASE, lambda d: setattr(d.record, "heat", 1))
+    result = newsrecord.merge_texts(BASE, ours, theirs)
+    assert result.clean
+    merged = newsrecord.loads(result.text).record
+    assert (len(merged.related), merged.heat) == (2, 1)
+
+
+def test_their_changes_of_text_alone_are_kept_beside_our_edit() -> None:
+    # Theirs re-quotes a value, adds a comment and spells a key's value another way:
+    # no value changes, so a merge of values alone would drop all of it.
+    theirs = BASE.replace('webUrl: "https://example.com/a"', "webUrl: https://example.com/a")
+    theirs = theirs.replace("heat: 38", "heat: 38  # checked by a person")
+    ours = edit(BASE, lambda d: setattr(d.record, "title", "New title"))
+    result = newsrecord.merge_texts(BASE, ours, theirs)
+    assert result.clean
+    assert changed_lines(theirs, result.text) == ['-title: "Old title"', '+title: "New title"']
+
+
+def test_a_key_written_twice_that_they_removed_stays_removed() -> None:
+    base = BASE.replace("heat: 38\n", "heat: 12\nheat: 38\n")  # Jekyll reads the last
+    theirs = BASE  # `newsrecord fix` removed the earlier one
+    ours = edit(base, lambda d: setattr(d.record, "title", "New title"))
+    result = newsrecord.merge_texts(base, ours, theirs)
+    assert result.clean
+    assert "heat: 12" not in result.text
+    assert newsrecord.loads(result.text).record.title == "New title"
+
+
 def test_a_true_conflict_is_marked_around_its_field_only() -> None:
     ours = edit(BASE, lambda d: setattr(d.record, "title", "Ours"))
     theirs = edit(

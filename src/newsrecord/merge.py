@@ -27,7 +27,7 @@ import attrs
 
 from newsrecord.api import loads, to_dict
 from newsrecord.diff import identities
-from newsrecord.document import Document
+from newsrecord.document import Document, top_lines
 from newsrecord.editing import set_field
 from newsrecord.errors import RecordError
 from newsrecord.model.fields import fields
@@ -158,7 +158,8 @@ def merge_texts(
     )
     try:
         if not conflicts and not body_conflicts:
-            return MergeResult(_applied(ours, path, merged, ours_data, "ours", body))
+            text = _applied(ours, path, merged, ours_data, "ours", body)
+            return MergeResult(_with_their_lines(base, ours, theirs, text, path))
         if body_conflicts:
             conflicts.append("body")
         # Write each side's reading of the conflicts into our text, then let git's line
@@ -178,6 +179,60 @@ def merge_texts(
     if not count:  # pragma: no cover - the sides differ exactly where the conflicts are
         conflicts = []
     return MergeResult(text, tuple(conflicts))
+
+
+def _with_their_lines(base: str, ours: str, theirs: str, merged: str, path: str | None) -> str:
+    """*merged*, with their lines for each top-level entry we left alone and they wrote.
+
+    The field merge writes merged values into our text, so a change of theirs that
+    changes no value (a quoted value, a comment, their spelling of a date) would be lost,
+    and a value of theirs would be written in our style. Where our entry is the base's,
+    line for line, and the merged value is theirs, their lines are taken as they are. The
+    result must read as the very same record and body, or *merged* is kept.
+    """
+    if theirs in (base, merged):
+        return merged
+    try:
+        docs = [loads(text, path=path) for text in (base, ours, theirs, merged)]
+    except RecordError:
+        return merged
+    theirs_doc, merged_doc = docs[2], docs[3]
+    if theirs_doc.newline != merged_doc.newline:
+        return merged  # their lines would mix line breaks into ours
+    spans = [top_lines(doc) for doc in docs]
+    if any(span is None for span in spans):
+        return merged  # a key written twice, or two on a line: no entry has its own lines
+    base_at, ours_at, theirs_at, merged_at = (span or {} for span in spans)
+    theirs_data, merged_data = to_dict(theirs_doc.record), to_dict(merged_doc.record)
+
+    def text_of(text: str, at: dict[str, tuple[int, int]], key: str) -> str | None:
+        return text[at[key][0] : at[key][1]] if key in at else None
+
+    result = merged
+    for key, (start, end) in sorted(merged_at.items(), key=lambda item: -item[1][0]):
+        mine, old, yours = (
+            text_of(text, at, key)
+            for text, at in ((ours, ours_at), (base, base_at), (theirs, theirs_at))
+        )
+        if (
+            yours is not None
+            and mine == old
+            and yours != result[start:end]
+            and _same(merged_data.get(key, _MISSING), theirs_data.get(key, _MISSING))
+        ):
+            result = result[:start] + yours + result[end:]
+    if result == merged:
+        return merged
+    try:
+        again = loads(result, path=path)
+    except RecordError:
+        return merged
+    same = (
+        type(again.record) is type(merged_doc.record)
+        and _same(to_dict(again.record), merged_data)
+        and again.body == merged_doc.body
+    )
+    return result if same else merged
 
 
 def _merge_body(
@@ -233,9 +288,11 @@ def _merge_lists(
     mine = dict(zip(ours_ids, ours, strict=True))
     yours = dict(zip(theirs_ids, theirs, strict=True))
     order = list(ours_ids)
-    # Their new items go after the item they follow on their side (or first).
+    # Their new items go after the item they follow on their side (or first); so do the
+    # items we removed, which _merge_each then drops, unless they changed them (a
+    # conflict, as for a key: their edit is not lost silently).
     for number, identity in enumerate(theirs_ids):
-        if identity in mine or identity in old:
+        if identity in mine:
             continue
         place = 0
         for before in reversed(theirs_ids[:number]):

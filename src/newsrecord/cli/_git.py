@@ -9,9 +9,11 @@ merge on conflicted files, for hosts that ignore merge drivers.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import hashlib
 import json
+import re
 import shlex
 import shutil
 import subprocess
@@ -257,11 +259,17 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
             raise click.UsageError("--textconv takes exactly one file")
         _print_textconv(args[0])
         return
-    external = len(args) == 7  # git's GIT_EXTERNAL_DIFF convention
+    # git's GIT_EXTERNAL_DIFF convention: seven arguments, nine for a rename or copy
+    # (the new path and git's note on the similarity follow).
+    external = len(args) in (7, 9)
     tree = False
+    texts: tuple[bytes | None, bytes | None] = (None, None)
     if external:
-        path, old_file, _, _, new_file, _, _ = args
-        results = [compare(path, _read_file(old_file), _read_file(new_file))]
+        path, old_file, _, _, new_file, _, _ = args[:7]
+        new_path = args[7] if len(args) == 9 else path
+        texts = (_read_file(old_file), _read_file(new_file))
+        results = [compare(new_path, *texts)]
+        header = f"diff --newsrecord a/{path} b/{new_path}"
     elif len(args) == 2 and all(Path(arg).is_file() for arg in args):
         results = [compare(args[1], _read_file(args[0]), _read_file(args[1]))]
     elif len(args) >= 2:
@@ -282,7 +290,16 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
             if not result.differs:
                 continue
             if external:
-                click.echo(f"diff --newsrecord a/{result.path} b/{result.path}")
+                click.echo(header)
+                if header.split()[2][2:] != result.path:
+                    click.echo(f"  renamed from {path}")
+                if result.status in ("added", "deleted"):
+                    click.echo(f"  record {result.status}")
+                if result.status == "unreadable":
+                    # Not a record: its text, as git would show it.
+                    click.echo(result.problem)
+                    _echo_text_diff(path, result.path, *texts)
+                    continue
             elif tree:
                 suffix = "" if result.status == "modified" else f" ({result.status})"
                 click.echo(result.path + suffix)
@@ -292,6 +309,17 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
             click.echo(_summary(results))
     # git stops at an external diff program that exits non-zero.
     sys.exit(EXIT_INVALID if differs and not external else 0)
+
+
+def _echo_text_diff(old_path: str, new_path: str, old: bytes | None, new: bytes | None) -> None:
+    """Print a unified diff of two texts (with their secured blobs masked)."""
+    before, after = (
+        masked_blobs(data or b"").decode("utf-8", "replace").splitlines(keepends=True)
+        for data in (old, new)
+    )
+    lines = difflib.unified_diff(before, after, f"a/{old_path}", f"b/{new_path}")
+    for line in lines:
+        click.echo(line, nl=not line.endswith("\n"))
 
 
 def _summary(results: Iterable[_FileDiff]) -> str:
@@ -312,13 +340,49 @@ def _print_textconv(file: str) -> None:
     try:
         doc = newsrecord.loads(data, path=file)
     except newsrecord.RecordError:
-        # Not a record: git should diff its text as it is.
-        sys.stdout.buffer.write(data)
+        # Not a record (a merge conflict, broken YAML): git should diff its text as it
+        # is, but for secured blobs, which git would print in full.
+        sys.stdout.buffer.write(masked_blobs(data))
         return
     for line in flatten(newsrecord.to_dict(doc.record), ""):
         click.echo(line)
     click.echo("--- body")
     click.echo(doc.body, nl=False)
+
+
+_SECURED_LINE: Final = re.compile(rb"^([ \t]*)(?:secured|\"secured\"|'secured'):[ \t]*(.*?)(\r?)$")
+
+
+def masked_blobs(data: bytes) -> bytes:
+    """*data* with the value of every ``secured:`` line told by its size, as :func:`flatten` does.
+
+    For text that does not load as a record, so found line by line: a value continued on
+    more-indented lines (a block or a wrapped quoted scalar) is masked with them.
+    """
+    lines = data.split(b"\n")
+    masked = []
+    number = 0
+    while number < len(lines):
+        found = _SECURED_LINE.match(lines[number])
+        number += 1
+        if found is None:
+            masked.append(lines[number - 1])
+            continue
+        indent, value, cr = found.groups()
+        parts = [value]
+        while number < len(lines) and _deeper(lines[number], len(indent)):
+            parts.append(lines[number].strip())
+            number += 1
+        blob = b" ".join(part for part in parts if part).strip(b"\"'")
+        digest = hashlib.sha256(blob).hexdigest()[:8]
+        shown = f"secured: (secured blob, {len(blob)} characters, sha256 {digest}…)"
+        masked.append(indent + shown.encode() + cr)
+    return b"\n".join(masked)
+
+
+def _deeper(line: bytes, indent: int) -> bool:
+    stripped = line.lstrip(b" \t")
+    return bool(stripped.strip()) and len(line) - len(stripped) > indent
 
 
 def flatten(value: Any, where: str) -> Iterator[str]:
@@ -465,7 +529,9 @@ def resolve(paths: tuple[str, ...], *, add: bool) -> None:
     result; files that resolve are staged. Exits 1 if conflicts remain.
     """
     root = toplevel()
-    listing = git("diff", "--name-only", "--diff-filter=U", "-z", "--", *paths, cwd=str(root))
+    # PATHS are relative to the current folder, as for git itself; the names git lists
+    # are relative to the top of the repository.
+    listing = git("diff", "--name-only", "--diff-filter=U", "-z", "--", *paths)
     names = [name for name in listing.split("\0") if name and is_record_name(name)]
     reader = BlobReader()
     left = 0
