@@ -182,6 +182,27 @@ def test_diff_between_revisions(branches: Path) -> None:
     assert same.returncode == 0
 
 
+def test_diff_between_revisions_follows_renamed_records(branches: Path) -> None:
+    repo = branches
+    names = sorted(git(repo, "ls-files", "_news").stdout.split())
+    moved, edited = names[0], names[1]
+    git(repo, "mv", moved, "_news/a-new-slug.md")
+    git(repo, "mv", edited, "_news/another-slug.md")
+    with newsrecord.edit(repo / "_news" / "another-slug.md") as doc:
+        doc.record.heat = 99
+    git(repo, "commit", "-q", "-am", "new slugs")
+    done = newsrecord_cli(repo, "diff", "HEAD~1", "HEAD")
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert f"_news/a-new-slug.md (renamed from {moved})" in lines
+    assert f"_news/another-slug.md (renamed from {edited})" in lines
+    assert any(line.startswith("  heat: ") and line.endswith("-> 99") for line in lines)
+    assert lines[-1].startswith("2 records, 1 changed: ")
+    assert lines[-1].endswith("; files renamed 2")
+    as_json = json.loads(newsrecord_cli(repo, "diff", "--format", "json", "HEAD~1", "HEAD").stdout)
+    assert {file["renamedFrom"] for file in as_json["files"]} == {moved, edited}
+
+
 def test_git_diff_uses_the_textconv_and_external_diff(branches: Path) -> None:
     repo = branches
     text = git(repo, "diff", "main~1", "bot").stdout

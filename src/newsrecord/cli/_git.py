@@ -158,10 +158,11 @@ class _FileDiff:
         self.status = status
         self.changes = changes or []
         self.problem = problem
+        self.renamed_from: str | None = None
 
     @property
     def differs(self) -> bool:
-        return self.status != "unchanged"
+        return self.status != "unchanged" or self.renamed_from is not None
 
     def lines(self) -> Iterator[str]:
         if self.problem is not None:
@@ -171,6 +172,8 @@ class _FileDiff:
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"path": self.path, "status": self.status}
+        if self.renamed_from is not None:
+            data["renamedFrom"] = self.renamed_from
         data["changes"] = [change.to_json() for change in self.changes]
         if self.problem is not None:
             data["problem"] = self.problem
@@ -217,17 +220,26 @@ def _revision_diffs(old_rev: str, new_rev: str, paths: Sequence[str]) -> Iterato
     for revision in (old_rev, new_rev):
         if not git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False):
             raise GitError(f"not a file nor a revision: {revision!r}")
-    listing = git(
-        "diff", "--name-status", "--no-renames", "-z", old_rev, new_rev, "--", *paths
-    ).split("\0")
+    # Renames found as git finds them: a record moved to a new slug is one record.
+    listing = iter(
+        git("diff", "--name-status", "--find-renames", "-z", old_rev, new_rev, "--", *paths)
+        .removesuffix("\0")
+        .split("\0")
+    )
     reader = BlobReader()
     try:
-        for status, name in zip(listing[0::2], listing[1::2], strict=False):
+        for status in listing:
+            # -z: "R<score>" and "C<score>" give two names, the others one.
+            old_name = next(listing, "")
+            name = next(listing, "") if status[:1] in ("R", "C") else old_name
             if not name or not is_record_name(name):
                 continue
-            old = reader.read(old_rev, name) if status != "A" else None
+            old = reader.read(old_rev, old_name) if status != "A" else None
             new = reader.read(new_rev, name) if status != "D" else None
-            yield compare(name, old, new)
+            result = compare(name, old, new)
+            if old_name != name:
+                result.renamed_from = old_name
+            yield result
     finally:
         reader.close()
 
@@ -301,7 +313,10 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
                     _echo_text_diff(path, result.path, *texts)
                     continue
             elif tree:
-                suffix = "" if result.status == "modified" else f" ({result.status})"
+                shown = result.status not in ("modified", "unchanged")
+                suffix = f" ({result.status})" if shown else ""
+                if result.renamed_from is not None:
+                    suffix += f" (renamed from {result.renamed_from})"
                 click.echo(result.path + suffix)
             for line in result.lines():
                 click.echo(line if tree or external else line.removeprefix("  "))
@@ -330,6 +345,8 @@ def _summary(results: Iterable[_FileDiff]) -> str:
             by_file[result.path] = result.changes
         else:
             counts[result.status] = counts.get(result.status, 0) + 1
+        if result.renamed_from is not None:
+            counts["renamed"] = counts.get("renamed", 0) + 1
     extra = [f"{status} {count}" for status, count in sorted(counts.items())]
     line = summarize_changes(by_file)
     return line + ("; files " + ", ".join(extra) if extra else "")
