@@ -120,6 +120,16 @@ def test_a_key_written_twice_that_they_removed_stays_removed() -> None:
     assert newsrecord.loads(result.text).record.title == "New title"
 
 
+def test_their_change_of_line_breaks_goes_into_the_merge_whole() -> None:
+    base = BASE.replace("\n", "\r\n")
+    ours = edit(base, lambda d: setattr(d.record, "title", "New title"))
+    theirs = BASE  # an editor or an eol rule made every line break LF
+    result = newsrecord.merge_texts(base, ours, theirs)
+    assert result.clean
+    assert "\r" not in result.text  # not CRLF in the front matter and LF in the body
+    assert changed_lines(theirs, result.text) == ['-title: "Old title"', '+title: "New title"']
+
+
 def test_a_true_conflict_is_marked_around_its_field_only() -> None:
     ours = edit(BASE, lambda d: setattr(d.record, "title", "Ours"))
     theirs = edit(

@@ -25,6 +25,7 @@ from typing import Any, Final
 
 import attrs
 
+from newsrecord._read.text import newline_of
 from newsrecord.api import loads, to_dict
 from newsrecord.diff import identities
 from newsrecord.document import Document, top_lines
@@ -192,6 +193,11 @@ def _with_their_lines(base: str, ours: str, theirs: str, merged: str, path: str 
     """
     if theirs in (base, merged):
         return merged
+    newlines = [newline_of(text) for text in (base, ours, theirs)]
+    if newlines[0] == newlines[1] != newlines[2]:
+        # They changed the file's line breaks (an editor, an eol rule): so does the merge,
+        # which else would have ours in the front matter and theirs in the body.
+        merged = _with_newline(merged, newlines[2])
     try:
         docs = [loads(text, path=path) for text in (base, ours, theirs, merged)]
     except RecordError:
@@ -233,6 +239,13 @@ def _with_their_lines(base: str, ours: str, theirs: str, merged: str, path: str 
         and again.body == merged_doc.body
     )
     return result if same else merged
+
+
+def _with_newline(text: str, newline: str) -> str:
+    lines = text.splitlines(keepends=True)
+    return "".join(
+        line.rstrip("\r\n") + newline if line.endswith(("\r\n", "\n")) else line for line in lines
+    )
 
 
 def _merge_body(
