@@ -165,6 +165,18 @@ def test_several_paths_go_before_two_dashes(repo: Path) -> None:
     assert "matched 6 of 7 files: 6 changed" in result.stderr
 
 
+def test_overlapping_paths_edit_each_file_once(repo: Path) -> None:
+    # A shell's `archive archive/*.md`, and the same file named two ways.
+    site = repo / "site"
+    archive = site / "archive"
+    named = [archive, *sorted(archive.glob("*.md")), f"{archive}/./006.md"]
+    result = run("append", *named, "--", "topics", "Once")
+    assert result.exit_code == 0, result.output
+    assert newsrecord.load(archive / "006.md").record.topics == ["Robots", "Once"]
+    assert "matched 6 of 6 files: 6 changed" in result.stderr
+    assert len(list(newsrecord.iter_record_files(named))) == 6
+
+
 def test_bulk_append_and_unset(repo: Path) -> None:
     site = repo / "site"
     assert run("append", site / "archive", "topics", "Bulk").exit_code == 0

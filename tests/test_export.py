@@ -8,6 +8,8 @@ import errno
 import io
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -153,6 +155,18 @@ def test_jsonl_and_csv(tmp_path: Path) -> None:
     assert json.loads(article["provider"])["name"] == "The Statesman"
     with pytest.raises(ValueError, match="format"):
         newsrecord.export_records(site, tmp_path / "out.xml", format="xml")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("incremental", [False, True])
+def test_overlapping_paths_give_each_record_one_row(tmp_path: Path, incremental: bool) -> None:
+    site = make_site(tmp_path, 4)
+    named = [site, *sorted(site.rglob("*.md"))]
+    out = tmp_path / "out.jsonl"
+    result = newsrecord.export_records(named, out, format="jsonl", incremental=incremental)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == result.rows == len({row["path"] for row in rows})
+    alone = newsrecord.export_records(site, tmp_path / "alone.jsonl", format="jsonl")
+    assert result.rows == alone.rows
 
 
 def test_incremental_export_reparses_only_what_changed(tmp_path: Path) -> None:
@@ -656,3 +670,54 @@ def test_the_export_command_imports_only_what_it_needs(tmp_path: Path) -> None:
     for module in set(_COMMANDS.values()):
         __import__(f"newsrecord.cli.{module}")
     assert set(main.commands) == set(_COMMANDS)
+
+
+def test_an_output_link_is_written_through_not_replaced(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 2)
+    target = tmp_path / "shared" / "site.jsonl"
+    target.parent.mkdir()
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "site.jsonl"
+    link.symlink_to(target)
+    newsrecord.export_records(site, link, format="jsonl", incremental=True)
+    assert link.is_symlink()
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 3
+    assert newsrecord.export.cache_path(target).is_dir()  # kept next to the file itself
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX pipes")
+def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    import threading
+
+    site = make_site(tmp_path, 2)
+    pipe = tmp_path / "rows.jsonl"
+    os.mkfifo(pipe)
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(pipe.read_bytes()))
+    reader.start()
+    newsrecord.export_records(site, pipe, format="jsonl")
+    reader.join(timeout=30)
+    assert len(read[0].splitlines()) == 3
+    assert pipe.is_fifo()
+    with pytest.raises(ValueError, match="incremental"):
+        newsrecord.export_records(site, pipe, format="jsonl", incremental=True)
+    with pytest.raises(newsrecord.FileError, match="folder"):
+        newsrecord.export_records(site, tmp_path, format="jsonl")
+
+
+def test_the_cli_writes_to_standard_output_and_wants_a_known_extension(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 2)
+    done = subprocess.run(  # noqa: S603  # our own interpreter and package
+        [sys.executable, "-m", "newsrecord", "export", str(site), "-o", "-", "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1, done.stderr  # broken.md, left out
+    assert len(done.stdout.splitlines()) == 3
+    assert not (tmp_path / "-").exists()
+    unknown = run("export", site, "-o", tmp_path / "site.json")
+    assert unknown.exit_code == 2
+    assert ".jsonl" in unknown.output
+    assert not (tmp_path / "site.json").exists()

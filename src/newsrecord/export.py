@@ -26,6 +26,7 @@ import itertools
 import json
 import os
 import secrets
+import stat
 import struct
 import time
 import types
@@ -41,8 +42,15 @@ from newsrecord._pool import run_items
 from newsrecord._read import native
 from newsrecord.api import loads, to_dict
 from newsrecord.document import Document
-from newsrecord.errors import Problem, RecordError, unreadable
-from newsrecord.files import StrPath, as_paths, open_regular, scan_folder, walk_entries
+from newsrecord.errors import FileError, Problem, RecordError, unreadable
+from newsrecord.files import (
+    StrPath,
+    as_paths,
+    first_occurrences,
+    open_regular,
+    scan_folder,
+    walk_entries,
+)
 from newsrecord.model.duration import Duration
 from newsrecord.model.fields import fields, optional_part
 from newsrecord.model.leaves import LEAVES
@@ -435,7 +443,9 @@ def export_records(
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     pa = _pyarrow()
     schema = arrow_schema(body=body)
-    out = Path(out)
+    out, stream = _target(Path(out))
+    if stream and incremental:
+        raise ValueError(f"{out} is not a regular file: an incremental export needs one")
     stamp = json.dumps(
         {"version": _SCHEMA_VERSION, "cache": _CACHE_VERSION, "body": body, "reveal": reveal}
     )
@@ -449,11 +459,37 @@ def export_records(
     fresh = _table(pa, run.lines, schema)
     table = _assemble(pa, cache.table, fresh, run.order)
     written = cache.output if run.unchanged_rows() else None
-    if written is None or written != _output_identity(out, format):
+    if stream:
+        # A Python file: Arrow's own asks where it is (lseek), which a pipe cannot say.
+        with out.open("wb") as sink:
+            _encode(pa, table, format, sink)
+    elif written is None or written != _output_identity(out, format):
         _write_through(pa, out, functools.partial(_encode, pa, table, format))
     if incremental:
         cache.write(pa, run, fresh, table, started, _output_identity(out, format))
     return result
+
+
+def _target(out: Path) -> tuple[Path, bool]:
+    """Where to write *out*: the file a symbolic link names, and whether it is a stream.
+
+    A link is written through, not replaced by a file; a pipe or a device (``/dev/stdout``)
+    is written to as it is, with no temporary file to rename over it.
+
+    Raises:
+        FileError: *out* is a folder.
+    """
+    try:
+        mode = out.stat().st_mode  # of what a link names
+    except OSError:
+        mode = None  # not there yet (or a dangling link): the write tells what is wrong
+    if mode is not None and stat.S_ISDIR(mode):
+        raise FileError(f"cannot export into {out}: it is a folder", path=str(out))
+    if mode is not None and not stat.S_ISREG(mode):
+        return out, True  # opened as it is named: /dev/stdout is a link to a pipe
+    if out.is_symlink():
+        out = Path(os.path.realpath(out))
+    return out, False
 
 
 def _output_identity(out: Path, format: str) -> list[Any] | None:  # noqa: A002
@@ -983,7 +1019,8 @@ def _scan(
     names: list[str] = []
     parts: list[bytes] = []
     errors: dict[int, OSError] = {}
-    for root in as_paths(paths):
+    roots = list(as_paths(paths))
+    for root in roots:
         top = os.fspath(root)
         scanned = scan_folder(top, pattern) if root.is_dir() else None
         if scanned is None:
@@ -994,7 +1031,17 @@ def _scan(
             errors[len(names) + number] = _os_error(code, found[number])
         names += found
         parts.append(packed)
-    return names, b"".join(parts), errors
+    stats = b"".join(parts)
+    kept = first_occurrences(names) if len(roots) > 1 else None
+    if kept is None:
+        return names, stats, errors
+    # Overlapping roots: each file once, where it was first found (as walk_entries does).
+    renumbered = {old: new for new, old in enumerate(kept)}
+    return (
+        [names[number] for number in kept],
+        b"".join(stats[number * _SIZE : number * _SIZE + _SIZE] for number in kept),
+        {renumbered[number]: error for number, error in errors.items() if number in renumbered},
+    )
 
 
 def _scan_in_python(
@@ -1012,10 +1059,10 @@ def _scan_in_python(
             errors.setdefault(first + number, _os_error(code, names[first + number]))
         parts.append(packed)
         return
-    pack, stat = _STAT.pack, os.stat
+    pack, stat_of = _STAT.pack, os.stat
     for number in range(first, len(names)):
         try:
-            info = stat(names[number])
+            info = stat_of(names[number])
         except OSError as stat_error:
             errors.setdefault(number, stat_error)
             parts.append(_NO_STAT)

@@ -776,10 +776,16 @@ def walk_entries(
     # The pattern compiled once, as fnmatch.fnmatchcase() compiles it (which would look
     # up its cache of patterns for every file).
     matches = re.compile(fnmatch.translate(pattern)).match
+    roots = list(roots)
+    # Roots that overlap (a folder and a file in it, "x" and "./x", a shell's `_news
+    # _news/*.md`) would give a file twice, and an edit would be made twice: with more
+    # than one root, each file is yielded once, where it is first found.
+    seen: set[str] | None = set() if len(roots) > 1 else None
     for root in roots:
         top = os.fspath(root)
         if not Path(top).is_dir():
-            yield top, None, None
+            if seen is None or _first_time(top, seen):
+                yield top, None, None
             continue
         # A stack of iterators over sorted listings, rather than recursion: no depth limit,
         # and nothing but the listings of the folders on the current branch is held.
@@ -803,9 +809,26 @@ def walk_entries(
                 except OSError as error:
                     yield entry.path, None, error
                     continue
-                yield entry.path, entry, None
+                if seen is None or _first_time(entry.path, seen):
+                    yield entry.path, entry, None
             else:
                 stack.pop()
+
+
+def _first_time(path: str, seen: set[str]) -> bool:
+    """Whether *path* is not in *seen* (by its normalized absolute form); add it."""
+    key = os.path.normpath(os.path.abspath(path))
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def first_occurrences(paths: list[str]) -> list[int] | None:
+    """The numbers of the paths that name a file no earlier path names; None if all do."""
+    seen: set[str] = set()
+    kept = [number for number, path in enumerate(paths) if _first_time(path, seen)]
+    return None if len(kept) == len(paths) else kept
 
 
 def scan_folder(top: str, pattern: str) -> tuple[list[str], bytes, list[tuple[int, int]]] | None:

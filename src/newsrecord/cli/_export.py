@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 import click
 
@@ -35,7 +35,10 @@ _FORMATS_BY_SUFFIX = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
     "out",
     required=True,
     type=click.Path(dir_okay=False, writable=True),
-    help="The file to write (replaced atomically).",
+    help=(
+        "The file to write (replaced atomically; a link is written through), or - for "
+        "standard output."
+    ),
 )
 @click.option("--with-body", is_flag=True, help="Add the body as the column body.")
 @click.option("--reveal", is_flag=True, help="Export secured blobs in full (else shortened).")
@@ -66,7 +69,20 @@ def export(
     """
     started = time.perf_counter()
     # -o site.csv means CSV: Parquet bytes in a .csv file would surprise every reader.
-    output = output or _FORMATS_BY_SUFFIX.get(PurePath(out).suffix.lower(), "parquet")
+    suffix = PurePath(out).suffix.lower()
+    if output is None and suffix == ".json":
+        # JSON is not JSON Lines, and Parquet bytes there would be worse: ask.
+        raise click.BadParameter(
+            "a .json file would not hold JSON: give --format jsonl (one object a line, "
+            "best named .jsonl), or another extension",
+            param_hint="'-o' / '--output'",
+        )
+    output = output or _FORMATS_BY_SUFFIX.get(suffix, "parquet")
+    if out == "-":
+        # Standard output, for a pipe: written as it is (a stream is never renamed over).
+        out = "/dev/stdout"
+        if not Path(out).exists():
+            raise click.BadParameter("'-' needs /dev/stdout, which this system lacks")
     if output == "parquet":
         _import_pyarrow_without_numpy()
     with contextlib.ExitStack() as stack:
@@ -84,6 +100,8 @@ def export(
             )
         except ModuleNotFoundError as exc:
             raise click.ClickException(str(exc)) from exc
+        except ValueError as exc:  # --incremental into a pipe
+            raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from exc
         except OSError as exc:
             raise click.FileError(out, hint=exc.strerror or str(exc)) from exc
         clear_bar_line(bar)
