@@ -762,3 +762,19 @@ def test_saves_through_a_linked_path_replace_the_target(tmp_path: Path) -> None:
         doc.record.heat = 2
     assert (tmp_path / "b.md").is_symlink()
     assert newsrecord.load(real / "a.md").record.heat == 2
+
+
+def test_a_pattern_too_slow_on_a_value_stops_the_run_as_a_usage_error(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord import query
+
+    site = repo / "site"
+    monkeypatch.setattr(query, "_TIMEOUT", 1e-6)
+    long = newsrecord.Article(title="x" * 200_000, type="article")
+    (site / "news" / "long.md").write_text(newsrecord.dumps(long), encoding="utf-8")
+    result = run("set", site, "--where", 'title matches "x.*y.*z.*=$"', "--", "heat=1")
+    assert result.exit_code == 2
+    assert "took more than" in result.stderr
+    assert "Traceback" not in result.output
+    assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""

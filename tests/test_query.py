@@ -315,3 +315,39 @@ def test_a_comparison_no_record_can_satisfy_is_named(expression: str, clash: str
 )
 def test_comparisons_that_can_match_are_not_named(expression: str) -> None:
     assert newsrecord.where(expression).type_clashes() == []
+
+
+@pytest.mark.parametrize(
+    ("length", "expression", "matched"),
+    [
+        ("PT2H", "length > 3600", True),
+        ("PT30M", "length > 3600", False),
+        ("1h 30m", "length == 5400", True),
+        ("1:16", "length < 4561", True),  # a clock: hours and minutes
+        ("PT7M40S", "length > 3600", False),  # compared as text, "PT7..." > "36..."
+    ],
+)
+def test_a_duration_compares_as_its_seconds(length: str, expression: str, matched: bool) -> None:
+    course = newsrecord.Course(title="c", length=newsrecord.Duration(length))
+    assert newsrecord.where(expression).matches(course) is matched
+
+
+def test_a_pattern_that_runs_too_long_is_stopped_with_a_query_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsrecord import query
+
+    slow = newsrecord.where('title matches "x.*y.*z.*=$"')  # polynomial, not refused
+    assert not slow.matches(newsrecord.Article(title="x" * 2_000))  # an answer in time
+    monkeypatch.setattr(query, "_TIMEOUT", 1e-6)
+    with pytest.raises(newsrecord.QueryError, match="^the pattern .* took more than"):
+        slow.matches(newsrecord.Article(title="x" * 200_000))
+
+
+def test_patterns_keep_python_syntax_and_meaning() -> None:
+    record = newsrecord.Article(title="Robots learn to sing", topics=["AI", "Robots"])
+    assert newsrecord.where('title matches "(?i)^robots?\\\\b"').matches(record)
+    assert newsrecord.where('topics matches "^Rob"').matches(record)
+    assert not newsrecord.where('title matches "sing$x"').matches(record)
+    with pytest.raises(newsrecord.QueryError, match="not a regular expression"):
+        newsrecord.where('title matches "(unclosed"')

@@ -42,7 +42,7 @@ from newsrecord._bind.paths import parse_field_path
 from newsrecord._write.render import scalar_text
 from newsrecord.document import Document
 from newsrecord.editing import declared_type, get_field
-from newsrecord.errors import Problem, RecordError, ValidationError
+from newsrecord.errors import Problem, RecordError, ValidationError, shorten
 from newsrecord.model.duration import Duration
 from newsrecord.model.fields import optional_part
 from newsrecord.model.price import Price
@@ -68,6 +68,8 @@ class QueryError(RecordError, ValueError):
 
     def _summary(self) -> str:
         problem = self.problems[0]
+        if not self.expression:  # not about a place in an expression (a search too slow)
+            return problem.message
         return f"column {problem.column}: {problem.message}"
 
     def pointer(self) -> str:
@@ -515,27 +517,35 @@ def _check(node: Compare, parser: _Parser, op: _Token) -> None:
 
 _MAX_PATTERN: Final = 200
 _REPEATS: Final = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
-_CACHE: dict[str, re.Pattern[str]] = {}
+_CACHE: dict[str, Any] = {}
 _CACHE_SIZE: Final = 256
+_TIMEOUT: Final = 1.0
+"""Seconds one ``matches`` search may take: far above any pattern that does not backtrack
+badly (microseconds), far below a hung run."""
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
+def _compile(pattern: str) -> Any:
     """Compile a ``matches`` pattern once, refusing the shapes that backtrack badly.
 
-    Python's ``re`` backtracks and has no timeout, so a pattern such as ``(a+)+$`` can
-    take exponential time on a short string. We refuse the shapes that cause it: a
-    repetition of something that itself holds a repetition or an alternation, and
-    backreferences; and patterns longer than 200 characters. What is left runs in
-    polynomial time on the (size-limited) values of a record.
+    Patterns are Python's syntax, run by the ``regex`` package, which takes a time limit
+    (see :func:`_search`): a backtracking engine can take exponential time on a short
+    string (``(a+)+$``), or polynomial time that is as bad (``.*.*.*.*=x``). The shapes
+    known to cause it are refused at once, at parse time: a repetition of something that
+    itself holds a repetition or an alternation, backreferences, and patterns longer than
+    200 characters.
     """
     compiled = _CACHE.get(pattern)
     if compiled is not None:
         return compiled
     if len(pattern) > _MAX_PATTERN:
         raise QueryError(f"the pattern is longer than {_MAX_PATTERN} characters")
+    # Imported here: it costs 25 ms, which only a query with a pattern should pay.
+    import regex  # noqa: PLC0415
+
     try:
-        compiled = re.compile(pattern)
-    except re.error as exc:
+        re.compile(pattern)  # Python's syntax, and its messages, are the promise
+        compiled = regex.compile(pattern, flags=regex.VERSION0)
+    except (re.error, regex.error) as exc:
         raise QueryError(f"not a regular expression: {exc}") from None
     # The standard library's own parser gives the pattern's tree (a private module, so we
     # look it up at run time; without it only the length limit applies).
@@ -595,6 +605,8 @@ def _comparable(value: Any) -> Any:
         return value
     if value is None:
         return None
+    if isinstance(value, Duration):  # before its text: a duration compares as its seconds
+        return value.timedelta.total_seconds()
     text = getattr(value, "text", None)  # Price keeps its text as written
     if isinstance(text, str):
         return text
@@ -692,7 +704,22 @@ def _text_test(op: str, value: Any, argument: str) -> bool:
         return value.startswith(argument)
     if op == "endswith":
         return value.endswith(argument)
-    return _compile(argument).search(value) is not None
+    return _search(argument, value)
+
+
+def _search(pattern: str, value: str) -> bool:
+    """Whether *pattern* is found in *value*, within :data:`_TIMEOUT` seconds.
+
+    Raises:
+        QueryError: the search took longer: the pattern backtracks too much.
+    """
+    try:
+        return _compile(pattern).search(value, timeout=_TIMEOUT) is not None
+    except TimeoutError:
+        raise QueryError(
+            f"the pattern {shorten(pattern, 60)!r} took more than {_TIMEOUT:g} s on one value "
+            "(it backtracks too much): make it more specific, such as [^=]* for .*"
+        ) from None
 
 
 def _evaluate(node: Node, record: AnyRecord) -> bool:

@@ -15,6 +15,7 @@ import newsrecord
 
 EXIT_INVALID: Final = 1
 EXIT_INTERRUPTED: Final = 130
+EXIT_USAGE: Final = 2  # as click exits on usage errors
 """128 + SIGINT, as shells report a program stopped by Ctrl-C."""
 
 
@@ -109,6 +110,16 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("\nnewsrecord: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except newsrecord.RecordError as exc:
+            # Malformed queries are refused before any file is read; this is a query that
+            # failed on a file (a pattern too slow on a value): the run stops, as a misuse.
+            # Looked up in sys.modules: naming newsrecord.QueryError would import the query
+            # module for every command (an except clause is evaluated as errors pass).
+            query = sys.modules.get("newsrecord.query")
+            if query is None or not isinstance(exc, query.QueryError):
+                raise
+            click.echo(f"Error: --where: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
