@@ -340,7 +340,7 @@ def test_a_pattern_that_runs_too_long_is_stopped_with_a_query_error(
     slow = newsrecord.where('title matches "x.*y.*z.*=$"')  # polynomial, not refused
     assert not slow.matches(newsrecord.Article(title="x" * 2_000))  # an answer in time
     monkeypatch.setattr(query, "_TIMEOUT", 1e-6)
-    with pytest.raises(newsrecord.QueryError, match="^the pattern .* took more than"):
+    with pytest.raises(newsrecord.QueryError, match=r"^the pattern .* took more than"):
         slow.matches(newsrecord.Article(title="x" * 200_000))
 
 
