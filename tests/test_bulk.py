@@ -778,3 +778,40 @@ def test_a_pattern_too_slow_on_a_value_stops_the_run_as_a_usage_error(
     assert "took more than" in result.stderr
     assert "Traceback" not in result.output
     assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""
+
+
+def test_diff_alone_previews_and_writes_nothing(repo: Path) -> None:
+    # As fmt --diff and fix --diff do: a user asking for diffs does not expect writes.
+    site = repo / "site"
+    bulk = run("set", site, "--where", "heat < 2", "--diff", "--", "title=New")
+    assert bulk.exit_code == 1  # broken.md
+    assert bulk.stdout.count('+title: "New"') == 2
+    assert "2 would change" in bulk.stderr
+    one = run("set", site / "news" / "000.md", "--diff", "heat=7")
+    assert one.exit_code == 0, one.output
+    assert "+heat: 7" in one.stdout
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_unset_of_a_field_no_record_has_and_no_kind_knows_is_a_usage_error(repo: Path) -> None:
+    site = repo / "site"
+    one = run("unset", site / "news" / "000.md", "featuredContnet")
+    assert one.exit_code == 2
+    assert "did you mean 'featuredContent'?" in one.output
+    many = run("unset", site, "--", "featuredContnet")
+    assert many.exit_code == 2
+    assert "no record had 'featuredContnet'" in many.output
+    # A key no kind knows, but that files hold (kept in extra), is removed as asked.
+    doc = newsrecord.load(site / "news" / "000.md")
+    doc.set("localNote", "x", strict=False)
+    doc.save()
+    assert run("unset", site, "--", "localNote").exit_code == 1  # broken.md, as ever
+    assert "localNote" not in (site / "news" / "000.md").read_text(encoding="utf-8")
+
+
+def test_unset_tells_a_second_file_from_a_field(repo: Path) -> None:
+    news = repo / "site" / "news"
+    result = run("unset", news / "000.md", news / "001.md", "heat")
+    assert result.exit_code == 2
+    assert "is a file, not a field" in result.output
+    assert git(repo, "status", "--porcelain") == ""

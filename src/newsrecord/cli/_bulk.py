@@ -15,6 +15,7 @@ import click
 import newsrecord
 from newsrecord._bind.paths import top_key
 from newsrecord.cli._app import EXIT_INVALID, JOBS_OPTION, main
+from newsrecord.cli._fields import unknown_unset_error
 from newsrecord.cli._redact import Redactor, unified_diff
 from newsrecord.cli._runner import (
     clear_bar_line,
@@ -394,8 +395,18 @@ def _redacted(diff: str, doc: newsrecord.Document) -> str:
     return diff
 
 
-def run_bulk(paths: Sequence[str], job: EditJob, jobs: int | None) -> None:
-    """Run a bulk edit over PATHS, print what it did, and exit (1 if any file failed)."""
+def run_bulk(
+    paths: Sequence[str],
+    job: EditJob,
+    jobs: int | None,
+    *,
+    unknown_unsets: Sequence[str] | None = None,
+) -> None:
+    """Run a bulk edit over PATHS, print what it did, and exit (1 if any file failed).
+
+    *unknown_unsets*: fields to remove that no kind knows; a run that removed nothing is
+    then a usage error (exit status 2), most likely a typo.
+    """
     walk_problems: list[newsrecord.Problem] = []
     counts = {"unreadable": 0, "skipped": 0, "unchanged": 0, "changed": 0, "failed": 0}
     total = 0
@@ -431,4 +442,7 @@ def run_bulk(paths: Sequence[str], job: EditJob, jobs: int | None) -> None:
     if unreadable:
         summary += f"; {unreadable} not valid records"
     click.echo(summary, err=True)
+    if unknown_unsets and not counts["changed"]:
+        unknown_unset_error(list(unknown_unsets)).show()
+        sys.exit(2)
     sys.exit(EXIT_INVALID if counts["failed"] or unreadable else 0)

@@ -33,14 +33,21 @@ from newsrecord.cli._bulk import (
     parse_where,
     run_bulk,
 )
-from newsrecord.cli._fields import shortened_blobs, unknown_keys
+from newsrecord.cli._fields import (
+    no_kind_knows,
+    shortened_blobs,
+    unknown_keys,
+    unknown_unset_error,
+)
 from newsrecord.errors import counted
 
 
 def _edit_one(
     path: str, changes: tuple[Change, ...], hint: str, *, new_key: bool, dry_run: bool
-) -> None:
+) -> bool:
     """Edit the one record file PATH: print the diff, or save it atomically.
+
+    Returns whether the edit changed the file (or would).
 
     A change that does not fit the record is a usage error (exit status 2), as it is in
     the form of the command line. A record whose values do not fit the model is edited
@@ -58,6 +65,7 @@ def _edit_one(
     elif outcome.invalid:
         click.echo(f"{path}: saved; the record still does not fit the model:", err=True)
         exit_invalid(newsrecord.ValidationError(outcome.invalid))
+    return outcome.status == "changed"
 
 
 class _PathsThenChanges(click.Command):
@@ -112,15 +120,20 @@ def _run(
     diff: bool,
     jobs: int | None,
     new_key: bool = True,
+    unknown_unsets: list[str] | None = None,
 ) -> None:
     """One FILE without --where: edit it as before; otherwise a bulk edit over PATHs."""
     query = parse_where(where)
+    # --diff previews, as fmt --diff and fix --diff do: it writes nothing.
+    dry_run = dry_run or diff
     if query is None and len(paths) == 1 and not Path(paths[0]).is_dir():
-        _edit_one(paths[0], changes, hint, new_key=new_key, dry_run=dry_run)
+        changed = _edit_one(paths[0], changes, hint, new_key=new_key, dry_run=dry_run)
+        if not changed and unknown_unsets:
+            raise unknown_unset_error(unknown_unsets)
         return
     _precheck(changes, hint, new_key=new_key)
     job = EditJob(query.expression if query else None, changes, dry_run, diff)
-    run_bulk(paths, job, jobs)
+    run_bulk(paths, job, jobs, unknown_unsets=unknown_unsets)
 
 
 def _precheck(changes: tuple[Change, ...], hint: str, *, new_key: bool) -> None:
@@ -158,7 +171,7 @@ changes: `newsrecord %s news/ archive/ --where 'EXPR' -- %s`. One folder needs n
 atomically, refusing to overwrite a change made meanwhile; the files are synced to disk
 once per batch; a file that fails is reported and the others go on. A summary line ends
 the run (exit status 1 if any file failed); --dry-run lists the files that would change
-with their line counts, --dry-run --diff prints the diffs.
+with their line counts, --diff prints the diffs (and writes nothing either).
 """
 
 
@@ -173,7 +186,10 @@ def _bulk_help(command: str, example: str) -> Callable[[Callable[..., None]], Ca
 
 
 DIFF = click.option(
-    "--diff", "diff", is_flag=True, help="With --dry-run on many files: print the diffs."
+    "--diff",
+    "diff",
+    is_flag=True,
+    help="Print the diffs of what would change, and write nothing (implies --dry-run).",
 )
 
 
@@ -231,8 +247,17 @@ def set_(ctx: click.Context, arguments: tuple[str, ...], *, as_json: bool, **opt
 def unset(ctx: click.Context, arguments: tuple[str, ...], **options: Any) -> None:
     """Remove fields from FILE (or many records): their lines go; topics[1] removes an item."""
     paths, fields = _split(ctx, arguments, 1)
+    unknown = [field for field in fields if no_kind_knows(field)]
+    for field in unknown:
+        if Path(field).is_file():
+            raise click.UsageError(
+                f"{field!r} is a file, not a field: to edit several files, put -- between "
+                f"them and the fields (unset {' '.join(paths)} {field} -- FIELD...)"
+            )
     changes = tuple(("unset", field) for field in fields)
-    _run(paths, changes, "FIELD", **options)
+    # A field no kind knows may still be a key some files hold (kept in extra), so it is
+    # tried; but a run in which it removed nothing is told it was most likely a typo.
+    _run(paths, changes, "FIELD", unknown_unsets=unknown, **options)
 
 
 @_change_command(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any, Final
 
+import click
+
 import newsrecord
-from newsrecord.editing import unknown_field
-from newsrecord.model.fields import is_model, walk
+from newsrecord._bind.paths import parse_field_path
+from newsrecord.editing import declared_type, unknown_field
+from newsrecord.model.fields import is_model, keys_of, walk
 
 _SHORTENED: Final = "…"
 """What ``Secured.redacted()`` puts in place of a blob's middle; never in a real blob,
@@ -31,3 +35,26 @@ def shortened_blobs(record: Any) -> Iterator[str]:
                 yield where
         elif key == "secured" and isinstance(value, str) and _SHORTENED in value:
             yield where
+
+
+def no_kind_knows(field: str) -> bool:
+    """Whether no kind of record declares *field* (a key only files themselves may hold)."""
+    try:
+        steps = parse_field_path(field)
+    except newsrecord.ValidationError:
+        return False  # a malformed path: the edit says so
+    return all(declared_type(kind, steps) is Any for kind in newsrecord.KINDS)
+
+
+def unknown_unset_error(fields: list[str]) -> click.BadParameter:
+    """The usage error of an unset that removed nothing, with fields no kind knows."""
+    known = sorted({key for kind in newsrecord.KINDS for key in keys_of(kind)})
+    told = []
+    for field in fields:
+        top = str(parse_field_path(field)[0])
+        close = difflib.get_close_matches(top, known, n=1)
+        told.append(f"{field!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    return click.BadParameter(
+        f"no record had {', '.join(told)}, and no kind of record has such a field",
+        param_hint="FIELD",
+    )
