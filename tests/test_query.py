@@ -351,3 +351,15 @@ def test_patterns_keep_python_syntax_and_meaning() -> None:
     assert not newsrecord.where('title matches "sing$x"').matches(record)
     with pytest.raises(newsrecord.QueryError, match="not a regular expression"):
         newsrecord.where('title matches "(unclosed"')
+
+
+def test_the_pointer_of_a_long_expression_shows_the_place_not_all_of_it() -> None:
+    blob = "5pn8kTBc+ur7/vaDL" * 20  # a secured blob pasted without quotes
+    with pytest.raises(newsrecord.QueryError) as caught:
+        newsrecord.where(f"secured == {blob}")
+    text, caret = caught.value.pointer().splitlines()
+    assert blob not in text
+    assert len(text) < 100
+    assert text[caret.index("^")] == "5"  # the caret under the first unexpected character
+    short = newsrecord.QueryError("x", expression="heat >> 1", column=7)
+    assert short.pointer() == "heat >> 1\n      ^"

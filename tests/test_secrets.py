@@ -317,3 +317,20 @@ def test_a_secured_key_in_extra_is_hidden_too() -> None:
     # Organization records have no secured field: the blob lands in extra.
     doc = newsrecord.loads(f'---\ntaxonomy: organization\nname: X\nsecured: "{BLOB}"\n---\n')
     assert_hidden(repr(doc.record))
+
+
+def test_command_line_usage_errors_never_echo_the_blob(tmp_path: Path) -> None:
+    from newsrecord.cli import main
+
+    path = tmp_path / "secret.md"
+    path.write_text(record_text())
+    runner = CliRunner()
+    # The blob pasted where JSON is expected, where a FIELD=VALUE is, and into a query.
+    for arguments in (
+        ["set", "--json", str(path), f"secured={BLOB}"],
+        ["set", str(path), BLOB],
+        ["find", str(path), "--where", f"secured == {BLOB}"],
+    ):
+        result = runner.invoke(main, arguments)
+        assert result.exit_code == 2, result.output
+        assert_hidden(result.output)

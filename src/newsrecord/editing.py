@@ -23,7 +23,7 @@ import attrs
 
 from newsrecord._bind.convert import structure_value, unstructure
 from newsrecord._bind.paths import field_path_text, parse_field_path
-from newsrecord.errors import FieldTypeError, RecordError, ValidationError, describe_value
+from newsrecord.errors import FieldTypeError, RecordError, ValidationError, brief, describe_value
 from newsrecord.model.fields import FieldSpec, fields, is_model, is_model_class, optional_part
 from newsrecord.model.leaves import LEAVES, parse_datetime
 from newsrecord.model.records import AnyRecord
@@ -348,7 +348,7 @@ def unknown_field(cls: type, key: str, where: str) -> ValidationError:
     """The error for a key that model class *cls* does not have, with the closest one."""
     close = difflib.get_close_matches(key, [spec.key for spec in fields(cls)], n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    return ValidationError(f"{cls.__name__} has no field {key!r}{hint}", field=where)
+    return ValidationError(f"{cls.__name__} has no field {brief(key)}{hint}", field=where)
 
 
 def _model_in(tp: Any) -> Any:

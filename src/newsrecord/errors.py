@@ -10,7 +10,7 @@ Errors of the operating system (a missing file) stay the ``OSError`` it gave.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -48,8 +48,14 @@ class Problem:
         where = ":".join(
             str(part) for part in (self.path, self.line, self.column) if part is not None
         )
-        text = f"{self.field}: {self.message}" if self.field else self.message
+        # A field path is the user's (or the file's) text: shortened like any quoted
+        # value, in case it is a secured blob typed where a field goes.
+        field = shorten(self.field, _FIELD_SHOWN) if self.field else None
+        text = f"{field}: {self.message}" if field else self.message
         return f"{where}: {text}" if where else text
+
+
+_FIELD_SHOWN: Final = 36
 
 
 def shorten(text: str, limit: int) -> str:

@@ -52,6 +52,10 @@ from newsrecord.model.secured import Secured
 __all__ = ["Query", "QueryError", "where"]
 
 
+_AROUND: Final = 30
+"""Characters of an expression shown on each side of an error's column."""
+
+
 class QueryError(RecordError, ValueError):
     """A query expression is malformed; ``column`` (1-based) points into the expression.
 
@@ -73,8 +77,19 @@ class QueryError(RecordError, ValueError):
         return f"column {problem.column}: {problem.message}"
 
     def pointer(self) -> str:
-        """Return the expression with a caret under the column, for a terminal."""
-        return f"{self.expression}\n{' ' * ((self.column or 1) - 1)}^"
+        """Return the expression with a caret under the column, for a terminal.
+
+        A long expression is shown around the column only (``...`` for the rest): it
+        may quote a secured blob, which no message shows in full, and a caret far to
+        the right of a wrapped line points nowhere.
+        """
+        column = self.column or 1
+        start = max(column - 1 - _AROUND, 0)
+        end = column - 1 + _AROUND
+        shown = self.expression[start:end]
+        before = "..." if start else ""
+        after = "..." if end < len(self.expression) else ""
+        return f"{before}{shown}{after}\n{' ' * (len(before) + column - 1 - start)}^"
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle by message, expression and column."""

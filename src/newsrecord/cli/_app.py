@@ -217,7 +217,9 @@ def parse_json(text: str, hint: str) -> Any:
     try:
         return json.loads(text)
     except ValueError as exc:
-        raise click.BadParameter(f"not JSON: {text!r} ({exc})", param_hint=hint) from exc
+        # Shortened: the text may be a secured blob, which no message shows in full.
+        shown = newsrecord.errors.brief(text)
+        raise click.BadParameter(f"not JSON: {shown} ({exc})", param_hint=hint) from exc
 
 
 def format_option(text_means: str) -> Callable[[Callable[..., None]], Callable[..., None]]:

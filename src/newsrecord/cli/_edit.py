@@ -39,7 +39,7 @@ from newsrecord.cli._fields import (
     unknown_keys,
     unknown_unset_error,
 )
-from newsrecord.errors import counted
+from newsrecord.errors import brief, counted
 
 
 def _edit_one(
@@ -237,8 +237,10 @@ def set_(ctx: click.Context, arguments: tuple[str, ...], *, as_json: bool, **opt
     for assignment in assignments:
         field, equals, value = assignment.partition("=")
         if not equals or not field:
-            raise click.BadParameter(f"{assignment!r} is not FIELD=VALUE", param_hint="FIELD=VALUE")
-        parsed = parse_json(value, assignment) if as_json else value
+            raise click.BadParameter(
+                f"{brief(assignment)} is not FIELD=VALUE", param_hint="FIELD=VALUE"
+            )
+        parsed = parse_json(value, f"{field}=VALUE") if as_json else value
         changes.append(("set", field, parsed, not as_json, not options["new_key"]))
     _run(paths, tuple(changes), "FIELD=VALUE", **options)
 
