@@ -821,3 +821,59 @@ def test_a_ctrl_c_kept_outside_any_batch_is_raised_when_the_command_ends(
     assert "Exception ignored" not in capsys.readouterr().err
     with keep_stops():  # acted on once
         pass
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes and signals")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_closed_output_pipe_ends_the_command_quietly(tmp_path: Path, jobs: str) -> None:
+    # `newsrecord json site | head -1`: more output than a pipe holds, then the reader goes.
+    for number in range(300):
+        (tmp_path / f"{number:03d}.md").write_text(SEED_TEXT, encoding="utf-8")
+    process = subprocess.Popen(  # noqa: S603  # our own interpreter and package
+        [sys.executable, "-m", "newsrecord", "json", "-j", jobs, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    assert process.stdout.readline().startswith(b"{")
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=60) == -signal.SIGPIPE, errors  # as `yes | head` ends
+    assert "Broken pipe" not in errors
+    assert "Traceback" not in errors
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX process tree")
+def test_a_worker_ends_when_its_parent_is_gone(tmp_path: Path) -> None:
+    # The parent forks a worker that watches it, prints the worker's pid and dies at once
+    # without stopping it (as SIGKILL or SIGPIPE would leave it).
+    script = (
+        "import os, sys, time\n"
+        "from newsrecord import _pool\n"
+        "parent = os.getpid()\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    _pool._end_with(parent)\n"
+        "    os._exit(0)\n"
+        "print(pid, flush=True)\n"
+        "os._exit(0)\n"
+    )
+    done = subprocess.run(  # noqa: S603  # our own interpreter
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
+    )
+    worker = int(done.stdout)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return  # gone (reaped by init)
+        time.sleep(0.1)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail("the worker outlived its parent")

@@ -12,6 +12,8 @@ import itertools
 import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -146,6 +148,23 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminate)
     sys.unraisablehook = _keeping_stops(sys.unraisablehook)
+    threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True).start()
+
+
+_WATCH_SECONDS: Final = 0.5
+
+
+def _end_with(parent: int) -> None:
+    """End this worker once its parent is gone.
+
+    A parent killed without unwinding (SIGKILL, the out-of-memory killer, or SIGPIPE when
+    its output pipe closes) cannot stop its pool; the workers, which wait for work on a
+    pipe that their siblings keep open, would wait forever.
+    """
+    while True:
+        time.sleep(_WATCH_SECONDS)
+        if os.getppid() != parent:
+            os._exit(128 + signal.SIGTERM)
 
 
 _kept_stop: int | None = None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import importlib
 import json
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Final, NoReturn
 
 import click
@@ -105,7 +107,10 @@ class _Group(click.Group):
         from newsrecord._pool import keep_stops  # noqa: PLC0415
 
         try:
-            with keep_stops():  # a Ctrl-C that comes during a __del__ still stops the run
+            # A closed pipe (`newsrecord find . | head -1`) ends the command quietly, as
+            # it ends other Unix tools (status 141), rather than surfacing as an OSError
+            # that a loop over files would take for a problem of the file being read.
+            with keep_stops(), _pipe_closes_quietly():
                 return super().invoke(ctx)
         except KeyboardInterrupt:
             click.echo("\nnewsrecord: interrupted", err=True)
@@ -120,6 +125,25 @@ class _Group(click.Group):
                 raise
             click.echo(f"Error: --where: {exc}", err=True)
             sys.exit(EXIT_USAGE)
+
+
+@contextlib.contextmanager
+def _pipe_closes_quietly() -> Iterator[None]:
+    """Within the block, writing to a closed pipe ends the process (SIGPIPE's default).
+
+    Python ignores SIGPIPE, so such a write raises BrokenPipeError wherever it happens.
+    Saves are atomic, so a file being saved at that moment is left old or new.
+    """
+    pipe = getattr(signal, "SIGPIPE", None)
+    try:
+        previous = signal.signal(pipe, signal.SIG_DFL) if pipe is not None else None
+    except ValueError:  # not the main thread (an embedding program): leave it
+        previous = None
+    try:
+        yield
+    finally:
+        if previous is not None and pipe is not None:
+            signal.signal(pipe, previous)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
