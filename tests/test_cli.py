@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 from tests.helpers import COURSE, SECURED, SEED_BYTES, SEED_TEXT, changed_lines
@@ -678,3 +679,14 @@ def test_a_mistyped_command_is_told_the_command_it_may_mean() -> None:
     assert result.exit_code == 2
     assert "No such command 'zzz'." in result.output
     assert "Did you mean" not in result.output
+
+
+def test_no_help_shows_click_markup_or_runs_its_lines_together() -> None:
+    commands = [[name] for name in main.list_commands(click.Context(main))]
+    commands += [["git", "setup"], ["git", "resolve"]]
+    for command in commands:
+        result = CliRunner().invoke(main, [*command, "--help"])
+        assert result.exit_code == 0, command
+        assert "\\b" not in result.output, command  # a raw docstring's \b, shown as is
+    usage = CliRunner().invoke(main, ["diff", "--help"]).output
+    assert "\n  newsrecord diff OLD NEW " in usage  # the usage forms stay one a line

@@ -256,3 +256,12 @@ def test_unknown_revision_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["diff", "nope1", "nope2"])
     assert result.exit_code == 2
+
+
+def test_a_missing_second_file_is_the_one_named(two_files: tuple[Path, Path]) -> None:
+    old, _ = two_files
+    missing = old.with_name("nope.md")
+    result = CliRunner().invoke(main, ["diff", str(old), str(missing)])
+    assert result.exit_code == 2
+    assert "nope.md" in result.output
+    assert str(old) not in result.output

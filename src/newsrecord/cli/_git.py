@@ -20,7 +20,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Final
+from typing import IO, Any, Final, NoReturn
 
 import click
 
@@ -253,7 +253,7 @@ def _revision_diffs(old_rev: str, new_rev: str, paths: Sequence[str]) -> Iterato
     help="Print one file as one line per field (for git's diff.<driver>.textconv).",
 )
 def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
-    r"""Show what changed in records, field by field.
+    """Show what changed in records, field by field.
 
     \b
     newsrecord diff OLD NEW             two record files
@@ -265,25 +265,26 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
     `related[webUrl=...]: removed`, `body: changed (+3 -1 lines)`; the secured blob only
     ever as `secured: changed`. A summary line follows for revisions. Exits with status 1
     when there are differences (0 as an external diff, which git needs).
-    """
+    """  # noqa: D301  # click's \b (a backspace, not raw) keeps the next lines as they are
     if textconv:
         if len(args) != 1:
             raise click.UsageError("--textconv takes exactly one file")
         _print_textconv(args[0])
         return
-    # git's GIT_EXTERNAL_DIFF convention: seven arguments, nine for a rename or copy
-    # (the new path and git's note on the similarity follow).
-    external = len(args) in (7, 9)
+    if len(args) in (7, 9):
+        # git's GIT_EXTERNAL_DIFF convention: seven arguments, nine for a rename or copy
+        # (the new path and git's note on the similarity follow).
+        _external_diff(args, output)
     tree = False
-    texts: tuple[bytes | None, bytes | None] = (None, None)
-    if external:
-        path, old_file, _, _, new_file, _, _ = args[:7]
-        new_path = args[7] if len(args) == 9 else path
-        texts = (_read_file(old_file), _read_file(new_file))
-        results = [compare(new_path, *texts)]
-        header = f"diff --newsrecord a/{path} b/{new_path}"
-    elif len(args) == 2 and all(Path(arg).is_file() for arg in args):
+    if len(args) == 2 and all(Path(arg).is_file() for arg in args):
         results = [compare(args[1], _read_file(args[0]), _read_file(args[1]))]
+    elif len(args) == 2 and any(Path(arg).is_file() for arg in args):
+        # One file and something else: two files were meant; name the one not there.
+        missing = next(arg for arg in args if not Path(arg).is_file())
+        raise click.BadParameter(
+            f"{missing!r}: no such file (diff takes two files, or two revisions)",
+            param_hint="OLD NEW",
+        )
     elif len(args) >= 2:
         tree = True
         results = list(_revision_diffs(args[0], args[1], args[2:]))
@@ -291,39 +292,53 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
         raise click.UsageError("diff needs OLD NEW files, or REV1 REV2 [PATHS]")
     differs = any(result.differs for result in results)
     if output == "json":
-        document: dict[str, Any] = {
-            "files": [result.to_json() for result in results if result.differs]
-        }
-        if tree:
-            document["summary"] = _summary(results)
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        _echo_json(results, summary=tree)
     else:
         for result in results:
             if not result.differs:
                 continue
-            if external:
-                click.echo(header)
-                if header.split()[2][2:] != result.path:
-                    click.echo(f"  renamed from {path}")
-                if result.status in ("added", "deleted"):
-                    click.echo(f"  record {result.status}")
-                if result.status == "unreadable":
-                    # Not a record: its text, as git would show it.
-                    click.echo(result.problem)
-                    _echo_text_diff(path, result.path, *texts)
-                    continue
-            elif tree:
+            if tree:
                 shown = result.status not in ("modified", "unchanged")
                 suffix = f" ({result.status})" if shown else ""
                 if result.renamed_from is not None:
                     suffix += f" (renamed from {result.renamed_from})"
                 click.echo(result.path + suffix)
             for line in result.lines():
-                click.echo(line if tree or external else line.removeprefix("  "))
+                click.echo(line if tree else line.removeprefix("  "))
         if tree:
             click.echo(_summary(results))
-    # git stops at an external diff program that exits non-zero.
-    sys.exit(EXIT_INVALID if differs and not external else 0)
+    sys.exit(EXIT_INVALID if differs else 0)
+
+
+def _external_diff(args: Sequence[str], output: str) -> NoReturn:
+    """Print one file's changes as git's external diff program; exit 0 (git stops else)."""
+    path, old_file, _, _, new_file, _, _ = args[:7]
+    new_path = args[7] if len(args) == 9 else path
+    texts = (_read_file(old_file), _read_file(new_file))
+    result = compare(new_path, *texts)
+    if output == "json":
+        _echo_json([result], summary=False)
+    elif result.differs:
+        click.echo(f"diff --newsrecord a/{path} b/{new_path}")
+        if new_path != path:
+            click.echo(f"  renamed from {path}")
+        if result.status in ("added", "deleted"):
+            click.echo(f"  record {result.status}")
+        if result.status == "unreadable":
+            # Not a record: its text, as git would show it.
+            click.echo(result.problem)
+            _echo_text_diff(path, new_path, *texts)
+        else:
+            for line in result.lines():
+                click.echo(line)
+    sys.exit(0)
+
+
+def _echo_json(results: list[_FileDiff], *, summary: bool) -> None:
+    document: dict[str, Any] = {"files": [result.to_json() for result in results if result.differs]}
+    if summary:
+        document["summary"] = _summary(results)
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def _echo_text_diff(old_path: str, new_path: str, old: bytes | None, new: bytes | None) -> None:
@@ -499,7 +514,7 @@ def git_group() -> None:
     help="Also set diff.newsrecord.command: `git diff` prints field-level changes.",
 )
 def setup(pattern: str, program: str, *, external_diff: bool) -> None:
-    r"""Install the merge and diff drivers in the current repository (safe to run again).
+    """Install the merge and diff drivers in the current repository (safe to run again).
 
     Adds `PATTERN merge=newsrecord diff=newsrecord` to .gitattributes at the root of the
     working tree (commit it so that everyone gets it), and sets in .git/config (which git
@@ -508,7 +523,7 @@ def setup(pattern: str, program: str, *, external_diff: bool) -> None:
     \b
     merge.newsrecord.driver   = newsrecord merge --marker-size %L --path %P %O %A %B
     diff.newsrecord.textconv  = newsrecord diff --textconv
-    """
+    """  # noqa: D301  # click's \b (a backspace, not raw) keeps the next lines as they are
     root = toplevel()
     line = f"{pattern} merge={DRIVER} diff={DRIVER}"
     attributes = root / ".gitattributes"
