@@ -815,3 +815,23 @@ def test_unset_tells_a_second_file_from_a_field(repo: Path) -> None:
     assert result.exit_code == 2
     assert "is a file, not a field" in result.output
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_every_command_over_folders_takes_a_pattern(repo: Path) -> None:
+    site = repo / "site"
+    texts = repo / "texts"
+    texts.mkdir()
+    (texts / "seed.txt").write_text(SEED_TEXT, encoding="utf-8")
+    found = run("find", texts, "--pattern", "*.txt")
+    assert found.exit_code == 0, found.output
+    assert found.stdout.splitlines() == [str(texts / "seed.txt")]
+    assert run("json", texts, "--pattern", "*.txt").stdout.startswith("{")
+    edited = run("set", texts, "--pattern", "*.txt", "--", "heat=3")
+    assert edited.exit_code == 0, edited.output
+    assert newsrecord.load(texts / "seed.txt").record.heat == 3
+    # Without it, nothing is found: said, with the way out, and not a success.
+    for command in (["find", texts], ["json", texts], ["set", texts, "--", "heat=4"]):
+        result = run(*command)
+        assert result.exit_code == 1, command
+        assert "--pattern '*.txt'" in result.stderr, command
+    assert run("find", site, "--pattern", "0*.md").stdout.count(".md") == 12

@@ -14,7 +14,13 @@ import click
 
 import newsrecord
 from newsrecord._bind.paths import top_key
-from newsrecord.cli._app import EXIT_INVALID, JOBS_OPTION, main
+from newsrecord.cli._app import (
+    EXIT_INVALID,
+    JOBS_OPTION,
+    PATTERN_OPTION,
+    main,
+    no_records_found,
+)
 from newsrecord.cli._fields import unknown_unset_error
 from newsrecord.cli._redact import Redactor, unified_diff
 from newsrecord.cli._runner import (
@@ -139,6 +145,7 @@ def _cell(value: Any) -> str:
     help="paths: one path a line (default); table: path and fields; json: JSON Lines.",
 )
 @click.option("--reveal", is_flag=True, help="Print secured blobs in full (else shortened).")
+@PATTERN_OPTION
 @JOBS_OPTION
 def find(
     paths: tuple[str, ...],
@@ -147,6 +154,7 @@ def find(
     output: str | None,
     *,
     reveal: bool,
+    pattern: str,
     jobs: int | None,
 ) -> None:
     """List the records among PATHS (files and folders) that match --where EXPR.
@@ -172,7 +180,7 @@ def find(
     with contextlib.ExitStack() as stack:
         bar = progress_bar(stack, paths, label="searching", stdout_busy=True)
         for path, (problems, values) in run_batches(
-            _find_batch, record_files(paths, walk_problems), job, jobs or default_jobs()
+            _find_batch, record_files(paths, walk_problems, pattern), job, jobs or default_jobs()
         ):
             seen += 1
             if bar is not None:
@@ -214,7 +222,10 @@ def find(
     )
     if job.reveal is False and any(field.endswith("secured") for field in fields):
         click.echo("newsrecord: the secured blob is shortened; --reveal prints it", err=True)
-    sys.exit(EXIT_INVALID if failed else 0)
+    if seen == 0:
+        # Nothing searched is not "nothing matched": a wrong folder or pattern must show.
+        no_records_found(paths, pattern)
+    sys.exit(EXIT_INVALID if failed or seen == 0 else 0)
 
 
 # --- bulk edits ----------------------------------------------------------------------------
@@ -400,6 +411,7 @@ def run_bulk(
     job: EditJob,
     jobs: int | None,
     *,
+    pattern: str = "*.md",
     unknown_unsets: Sequence[str] | None = None,
 ) -> None:
     """Run a bulk edit over PATHS, print what it did, and exit (1 if any file failed).
@@ -414,7 +426,7 @@ def run_bulk(
     with contextlib.ExitStack() as stack:
         bar = progress_bar(stack, paths, label=label, stdout_busy=job.dry_run)
         for path, outcome in run_batches(
-            _edit_batch, record_files(paths, walk_problems), job, jobs or default_jobs()
+            _edit_batch, record_files(paths, walk_problems, pattern), job, jobs or default_jobs()
         ):
             total += 1
             counts[outcome.status] += 1
@@ -442,6 +454,9 @@ def run_bulk(
     if unreadable:
         summary += f"; {unreadable} not valid records"
     click.echo(summary, err=True)
+    if total == 0 and not walk_problems:
+        no_records_found(tuple(paths), pattern)
+        sys.exit(EXIT_INVALID)
     if unknown_unsets and not counts["changed"]:
         unknown_unset_error(list(unknown_unsets)).show()
         sys.exit(2)

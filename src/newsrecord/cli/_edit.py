@@ -17,6 +17,7 @@ from newsrecord.cli._app import (
     DRY_RUN,
     JOBS_OPTION,
     NEW_KEY,
+    PATTERN_OPTION,
     as_json_option,
     exit_invalid,
     exit_unwritable,
@@ -119,6 +120,7 @@ def _run(
     dry_run: bool,
     diff: bool,
     jobs: int | None,
+    pattern: str = "*.md",
     new_key: bool = True,
     unknown_unsets: list[str] | None = None,
 ) -> None:
@@ -133,7 +135,7 @@ def _run(
         return
     _precheck(changes, hint, new_key=new_key)
     job = EditJob(query.expression if query else None, changes, dry_run, diff)
-    run_bulk(paths, job, jobs, unknown_unsets=unknown_unsets)
+    run_bulk(paths, job, jobs, pattern=pattern, unknown_unsets=unknown_unsets)
 
 
 def _precheck(changes: tuple[Change, ...], hint: str, *, new_key: bool) -> None:
@@ -208,7 +210,7 @@ def _change_command(
     ]
     if as_json_help is not None:
         options += [as_json_option(as_json_help), NEW_KEY]
-    options += [JOBS_OPTION, click.pass_context]
+    options += [PATTERN_OPTION, JOBS_OPTION, click.pass_context]
 
     def decorate(function: Callable[..., None]) -> click.Command:
         function = _bulk_help(name, example)(function)

@@ -9,7 +9,7 @@ from pathlib import Path, PurePath
 
 import click
 
-from newsrecord.cli._app import EXIT_INVALID, JOBS_OPTION, main
+from newsrecord.cli._app import EXIT_INVALID, JOBS_OPTION, PATTERN_OPTION, main
 from newsrecord.cli._runner import clear_bar_line, default_jobs, progress_bar
 from newsrecord.errors import counted
 from newsrecord.export import export_records
@@ -47,6 +47,7 @@ _FORMATS_BY_SUFFIX = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
     is_flag=True,
     help="Keep OUT.nrcache and re-read only the files that changed since the last run.",
 )
+@PATTERN_OPTION
 @JOBS_OPTION
 def export(
     paths: tuple[str, ...],
@@ -56,6 +57,7 @@ def export(
     with_body: bool,
     reveal: bool,
     incremental: bool,
+    pattern: str,
     jobs: int | None,
 ) -> None:
     """Export the records among PATHS into one table file, a row per record.
@@ -95,6 +97,7 @@ def export(
                 body=with_body,
                 reveal=reveal,
                 incremental=incremental,
+                pattern=pattern,
                 progress=bar.update if bar is not None else None,
                 jobs=jobs or default_jobs(),
             )

@@ -15,8 +15,10 @@ from newsrecord.cli._app import (
     EXIT_INVALID,
     FILE,
     JOBS_OPTION,
+    PATTERN_OPTION,
     load_or_exit,
     main,
+    no_records_found,
     usage_error,
 )
 from newsrecord.cli._redact import Redactor
@@ -114,9 +116,16 @@ def get(file: str, field: str, *, reveal: bool) -> None:
 @click.option("--with-body", is_flag=True, help='Add the body as "body".')
 @click.option("--with-path", is_flag=True, help='Add the file\'s path as "path" (first key).')
 @click.option("--reveal", is_flag=True, help="Export secured blobs in full (else shortened).")
+@PATTERN_OPTION
 @JOBS_OPTION
 def json_(
-    paths: tuple[str, ...], *, with_body: bool, with_path: bool, reveal: bool, jobs: int | None
+    paths: tuple[str, ...],
+    *,
+    with_body: bool,
+    with_path: bool,
+    reveal: bool,
+    pattern: str,
+    jobs: int | None,
 ) -> None:
     """Export records as JSON Lines: one object per record, as to_dict() gives it.
 
@@ -131,7 +140,10 @@ def json_(
         # Only when the lines go to a file or a pipe: never mixed into them.
         bar = progress_bar(stack, paths, label="exporting", stdout_busy=True)
         for _, (problems, line) in run_batches(
-            _json_batch, record_files(paths, walk_problems), options, jobs or default_jobs()
+            _json_batch,
+            record_files(paths, walk_problems, pattern),
+            options,
+            jobs or default_jobs(),
         ):
             if bar is not None:
                 bar.update(1)
@@ -146,6 +158,9 @@ def json_(
     left_out = invalid + len(walk_problems)
     failed = f"; {counted(left_out, 'file')} left out (not valid records)" if left_out else ""
     click.echo(f"exported {counted(exported, 'record')} as JSON Lines{failed}", err=True)
+    if exported == 0 and not left_out:
+        no_records_found(paths, pattern)
+        sys.exit(EXIT_INVALID)
     if left_out:
         sys.exit(EXIT_INVALID)
 
