@@ -502,6 +502,18 @@ def test_fmt_rewrites_records_in_the_house_style(tree: Path) -> None:
     assert again.stderr == "0 of 5 files reformatted\n"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_fmt_tells_a_file_it_could_not_save_from_one_it_could_not_read(tree: Path) -> None:
+    sloppy = tree / "news" / "sloppy.md"
+    sloppy.write_text(SLOPPY, encoding="utf-8")
+    sloppy.chmod(0o444)
+    result = run("fmt", tree)
+    assert result.exit_code == 1
+    assert "1 file could not be saved" in result.stderr
+    assert "could not be read" not in result.stderr
+    assert sloppy.read_text(encoding="utf-8") == SLOPPY
+
+
 def test_fmt_check_lists_the_files_and_exits_1(tree: Path) -> None:
     sloppy = tree / "news" / "sloppy.md"
     sloppy.write_text(SLOPPY, encoding="utf-8")

@@ -354,7 +354,7 @@ def fmt(
     """
     write = not (check or show_diff)
     walk_problems: list[newsrecord.Problem] = []
-    changed = total = invalid = 0
+    changed = total = invalid = unsaved = 0
     with contextlib.ExitStack() as stack:
         bar = runner.progress_bar(stack, paths, label="formatting", stdout_busy=not write)
         for path, (problems, diff) in runner.run_batches(
@@ -371,7 +371,8 @@ def fmt(
                 click.echo(f"{path}: {diff}", err=True)
                 continue
             if problems:
-                invalid += 1
+                unsaved += diff == _UNSAVED
+                invalid += diff != _UNSAVED
                 runner.report(problems, bar)
                 continue
             if diff is None:
@@ -385,14 +386,18 @@ def fmt(
     invalid += len(walk_problems)
     verb = "reformatted" if write else "would be reformatted"
     click.echo(f"{changed} of {total} files {verb}", err=True)
+    if unsaved:
+        click.echo(f"{counted(unsaved, 'file')} could not be saved", err=True)
     if invalid:
         click.echo(f"{counted(invalid, 'file')} could not be read as records", err=True)
     if total == 0:
         no_records_found(paths, pattern)
-    sys.exit(EXIT_INVALID if invalid or total == 0 or (check and changed) else 0)
+    failed = invalid or unsaved or total == 0
+    sys.exit(EXIT_INVALID if failed or (check and changed) else 0)
 
 
 _KEPT: Final = "kept as it is: "
+_UNSAVED: Final = "(not saved)"  # in place of a diff: the file is a record, its save failed
 
 
 def _canonical(doc: newsrecord.Document) -> str:
@@ -481,7 +486,14 @@ def _fmt_batch(paths: list[str], write: bool) -> list[tuple[list[newsrecord.Prob
             if write:
                 # The lost-update check of edit(): the file must still hold the very bytes
                 # read, or someone else's change would be silently reverted.
-                replace_if_unchanged(path, text.encode("utf-8"), expected=doc.text.encode("utf-8"))
+                try:
+                    replace_if_unchanged(
+                        path, text.encode("utf-8"), expected=doc.text.encode("utf-8")
+                    )
+                except OSError as exc:  # FileError, ConflictError: a record all the same
+                    problem = exc.problems[0] if isinstance(exc, newsrecord.RecordError) else None
+                    results.append(([problem or runner.read_problem(path, exc)], _UNSAVED))
+                    continue
         except newsrecord.RecordError as exc:
             results.append((list(exc.problems), None))
             continue
