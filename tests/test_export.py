@@ -721,3 +721,17 @@ def test_the_cli_writes_to_standard_output_and_wants_a_known_extension(tmp_path:
     assert unknown.exit_code == 2
     assert ".jsonl" in unknown.output
     assert not (tmp_path / "site.json").exists()
+
+
+@pytest.mark.parametrize("incremental", [False, True])
+def test_the_path_column_is_written_as_the_other_commands_write_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, incremental: bool
+) -> None:
+    make_site(tmp_path, 2)
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out.jsonl"
+    newsrecord.export_records(".", out, format="jsonl", incremental=incremental)
+    exported = sorted(json.loads(line)["path"] for line in out.read_text().splitlines())
+    walked = sorted(str(path) for path in newsrecord.iter_record_files("."))
+    assert exported == [path for path in walked if not path.endswith("broken.md")]
+    assert not any(path.startswith("./") for path in exported)

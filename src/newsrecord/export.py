@@ -1022,15 +1022,19 @@ def _scan(
     roots = list(as_paths(paths))
     for root in roots:
         top = os.fspath(root)
+        first = len(names)
         scanned = scan_folder(top, pattern) if root.is_dir() else None
         if scanned is None:
             _scan_in_python(top, pattern, names, parts, errors)
-            continue
-        found, packed, failed = scanned
-        for number, code in failed:
-            errors[len(names) + number] = _os_error(code, found[number])
-        names += found
-        parts.append(packed)
+        else:
+            found, packed, failed = scanned
+            for number, code in failed:
+                errors[len(names) + number] = _os_error(code, found[number])
+            names += found
+            parts.append(packed)
+        if top == os.curdir:
+            # "x/a.md", not "./x/a.md": the path column as every other command writes it.
+            names[first:] = [name[2:] for name in names[first:]]
     stats = b"".join(parts)
     kept = first_occurrences(names) if len(roots) > 1 else None
     if kept is None:
