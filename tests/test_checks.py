@@ -235,3 +235,12 @@ def test_a_broken_baseline_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", "--baseline", str(baseline), str(record)])
     assert result.exit_code == 2
     assert "not a baseline" in result.stderr
+
+
+def test_a_missing_baseline_is_a_usage_error(tmp_path: Path) -> None:
+    record = tmp_path / "a.md"
+    record.write_text(RECORD, encoding="utf-8")
+    arguments = ["validate", "--baseline", str(tmp_path / "nope.json"), str(record)]
+    missing = CliRunner().invoke(main, arguments)
+    assert missing.exit_code == 2
+    assert "nope.json" in missing.output

@@ -593,7 +593,7 @@ def test_new_from_json_recreates_an_exported_record(tmp_path: Path, seed_file: P
     assert result.exit_code == 0
     assert out.read_bytes() == SEED_BYTES
     refused = run("new", "--from-json", exported, out)
-    assert refused.exit_code == 1
+    assert refused.exit_code == 2  # a usage error: OUT is taken
     assert "exists; use --force" in refused.stderr
     assert run("new", "--from-json", exported, "--force", out).exit_code == 0
 

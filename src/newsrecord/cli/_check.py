@@ -273,7 +273,10 @@ def _read_baseline(file: str) -> collections.Counter[tuple[str, str, str]]:
             for entry in data["problems"]
         )
     except OSError as exc:
-        raise click.FileError(file, hint=exc.strerror or str(exc)) from exc
+        # A usage error (status 2), as a baseline that is not one: not an invalid record.
+        raise click.BadParameter(
+            f"cannot read {file}: {exc.strerror or exc}", param_hint="--baseline"
+        ) from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise click.BadParameter(
             f"{file} is not a baseline written by --write-baseline ({exc!r})",

@@ -329,7 +329,7 @@ def new(source: IO[str], out: str, *, force: bool, crlf: bool, new_key: bool) ->
     if not isinstance(body, str):
         raise click.BadParameter('"body" must be a string', param_hint="--from-json")
     if Path(out).exists() and not force:
-        raise click.ClickException(f"{out} exists; use --force to overwrite it")
+        raise click.BadParameter(f"{out} exists; use --force to overwrite it", param_hint="OUT")
     newline = "\r\n" if crlf else "\n"
     if crlf:
         body = body.replace("\r\n", "\n").replace("\n", "\r\n")
