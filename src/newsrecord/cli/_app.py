@@ -6,7 +6,7 @@ import contextlib
 import difflib
 import importlib
 import json
-import signal
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any, Final, NoReturn
@@ -110,8 +110,12 @@ class _Group(click.Group):
             # A closed pipe (`newsrecord find . | head -1`) ends the command quietly, as
             # it ends other Unix tools (status 141), rather than surfacing as an OSError
             # that a loop over files would take for a problem of the file being read.
-            with keep_stops(), _pipe_closes_quietly():
+            # (Not SIGPIPE's default action: it would kill the process when a pool
+            # worker's pipe closes too, as on Ctrl-C.)
+            with keep_stops(), _guarded_output():
                 return super().invoke(ctx)
+        except _OutputClosed:
+            end_for_closed_output()
         except KeyboardInterrupt:
             click.echo("\nnewsrecord: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
@@ -127,23 +131,58 @@ class _Group(click.Group):
             sys.exit(EXIT_USAGE)
 
 
-@contextlib.contextmanager
-def _pipe_closes_quietly() -> Iterator[None]:
-    """Within the block, writing to a closed pipe ends the process (SIGPIPE's default).
+class _OutputClosed(BaseException):
+    """Standard output's reader went away (`newsrecord find . | head -1`).
 
-    Python ignores SIGPIPE, so such a write raises BrokenPipeError wherever it happens.
-    Saves are atomic, so a file being saved at that moment is left old or new.
+    A BaseException, so that no ``except OSError`` around a file's work takes it for a
+    problem of that file: it ends the command (see :meth:`_Group.invoke`).
     """
-    pipe = getattr(signal, "SIGPIPE", None)
-    try:
-        previous = signal.signal(pipe, signal.SIG_DFL) if pipe is not None else None
-    except ValueError:  # not the main thread (an embedding program): leave it
-        previous = None
+
+
+class _GuardedOutput:
+    """Standard output, raising :class:`_OutputClosed` where a write finds the pipe closed."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, data: Any) -> Any:
+        try:
+            return self._stream.write(data)
+        except BrokenPipeError:
+            raise _OutputClosed from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise _OutputClosed from None
+
+    @property
+    def buffer(self) -> _GuardedOutput:
+        return _GuardedOutput(self._stream.buffer)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _guarded_output() -> Iterator[None]:
+    """Within the block, a closed standard output raises :class:`_OutputClosed`."""
+    previous = sys.stdout
+    sys.stdout = _GuardedOutput(previous)  # a file in all but type (sys.stdout is Any-like)
     try:
         yield
     finally:
-        if previous is not None and pipe is not None:
-            signal.signal(pipe, previous)
+        sys.stdout = previous
+
+
+def end_for_closed_output() -> NoReturn:
+    """End quietly, as a Unix tool whose reader went away (status 141, as after SIGPIPE)."""
+    # Python would try to flush what is left at exit, and fail again, loudly.
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(128 + 13)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

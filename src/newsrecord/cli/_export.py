@@ -9,7 +9,13 @@ from pathlib import Path, PurePath
 
 import click
 
-from newsrecord.cli._app import EXIT_INVALID, JOBS_OPTION, PATTERN_OPTION, main
+from newsrecord.cli._app import (
+    EXIT_INVALID,
+    JOBS_OPTION,
+    PATTERN_OPTION,
+    end_for_closed_output,
+    main,
+)
 from newsrecord.cli._runner import clear_bar_line, default_jobs, progress_bar
 from newsrecord.errors import counted
 from newsrecord.export import export_records
@@ -105,6 +111,8 @@ def export(
             raise click.ClickException(str(exc)) from exc
         except ValueError as exc:  # --incremental into a pipe
             raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from exc
+        except BrokenPipeError:  # -o - into a pipe whose reader went away
+            end_for_closed_output()
         except OSError as exc:
             raise click.FileError(out, hint=exc.strerror or str(exc)) from exc
         clear_bar_line(bar)
