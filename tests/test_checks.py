@@ -244,3 +244,12 @@ def test_a_missing_baseline_is_a_usage_error(tmp_path: Path) -> None:
     missing = CliRunner().invoke(main, arguments)
     assert missing.exit_code == 2
     assert "nope.json" in missing.output
+
+
+def test_a_long_url_broken_by_a_space_is_shown_where_it_breaks() -> None:
+    from newsrecord.checks import _not_a_url
+
+    url = "https://www.example.com/Editorial/News-Flashes/Chip-maker-to-Acquire Arm-for-40"
+    message = _not_a_url(url)
+    assert "' ' at character 69" in message
+    assert "Acquire Arm" in message  # the place itself, not the start cut before it

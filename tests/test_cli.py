@@ -702,3 +702,14 @@ def test_no_help_shows_click_markup_or_runs_its_lines_together() -> None:
         assert "\\b" not in result.output, command  # a raw docstring's \b, shown as is
     usage = CliRunner().invoke(main, ["diff", "--help"]).output
     assert "\n  newsrecord diff OLD NEW " in usage  # the usage forms stay one a line
+
+
+def test_show_keeps_a_multi_line_value_on_its_row(tmp_path: Path) -> None:
+    record = tmp_path / "a.md"
+    record.write_text(
+        "---\ntitle: T\ntype: article\nexcerpt: |\n  line one\n  line two\n---\nbody\n",
+        encoding="utf-8",
+    )
+    result = run("show", record)
+    assert result.exit_code == 0
+    assert '  excerpt                      "line one\\nline two\\n"' in result.stdout.splitlines()

@@ -151,7 +151,7 @@ def _leaf_message(key: str, value: Any, selected: set[str]) -> str | None:
         return None
     if isinstance(value, str) and (key.lower() in _URL_KEYS or key.endswith("Url")):
         if "url" in selected and not is_url(value):
-            return f"not a URL: {brief(value, 60)} (expected http(s)://host/... or /path)"
+            return _not_a_url(value)
         return None
     if (
         "size" in selected
@@ -162,6 +162,15 @@ def _leaf_message(key: str, value: Any, selected: set[str]) -> str | None:
     ):
         return f"must not be negative, found {value}"
     return None
+
+
+def _not_a_url(text: str) -> str:
+    space = next((number for number, char in enumerate(text) if char.isspace()), None)
+    if space is None or space < 50:
+        return f"not a URL: {brief(text, 60)} (expected http(s)://host/... or /path)"
+    # The start of a long URL looks right: show where it goes wrong.
+    around = "..." + text[space - 30 : space + 10]
+    return f"not a URL: {text[space]!r} at character {space + 1}: {brief(around, 60)}"
 
 
 def is_url(text: str) -> bool:

@@ -79,7 +79,10 @@ def _value_rows(name: str, item: Any, plain: Any, redactor: Redactor) -> list[tu
         return rows or [(name, "[]")]
     if is_model(item):
         return _rows(item, plain, name + ".", redactor)
-    return [(name, plain if isinstance(plain, str) else json.dumps(plain, ensure_ascii=False))]
+    if isinstance(plain, str) and not any(char in plain for char in "\r\n"):
+        return [(name, plain)]
+    # Quoted, with its line breaks as \n: a table row stays one line.
+    return [(name, json.dumps(plain, ensure_ascii=False))]
 
 
 @main.command()
