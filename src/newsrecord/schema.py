@@ -362,6 +362,11 @@ _SECURED_DETAILS: Final = (
     "and round-trips unchanged); `repr()` shows only a few characters of each end. The",
     "schema only requires a string, because the library accepts and keeps a blob of any",
     "shape.",
+    "",
+    "What is for display shortens the blob: `repr()`, `str()`, errors, `show`, `find`,",
+    "`json` and `export` (unless asked with `--reveal`). What is data to write back gives",
+    "it whole: `Secured.raw`, `to_dict()`, and `attrs.asdict()` of a record (`Secured` is",
+    "an attrs class too); print those with care.",
 )
 
 _VALIDATING: Final = (
