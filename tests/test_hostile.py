@@ -767,6 +767,18 @@ def test_a_ctrl_c_during_a_finalizer_stops_the_run_when_its_batch_ends(
     assert len(list(_pool.run_items(lambda batch, _: batch, range(5), None, 1))) == 5
 
 
+def _run_script(script: str) -> subprocess.CompletedProcess[str]:
+    """Run *script* in a fresh interpreter from the checkout (so ``tests`` imports)."""
+    return subprocess.run(  # noqa: S603  # our own interpreter
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_a_sigterm_during_a_finalizer_ends_the_worker_when_its_batch_ends() -> None:
     script = (
@@ -777,14 +789,7 @@ def test_a_sigterm_during_a_finalizer_ends_the_worker_when_its_batch_ends() -> N
         "_pool._run_task(_stopped_in_a_finalizer, [1, 2], _pool._Terminated())\n"
         "print('went on')\n"
     )
-    done = subprocess.run(  # noqa: S603  # our own interpreter
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=Path(__file__).resolve().parent.parent,
-        check=False,
-    )
+    done = _run_script(script)
     assert done.returncode == 128 + signal.SIGTERM
     assert "went on" not in done.stdout
     assert "Exception ignored" not in done.stderr
@@ -859,15 +864,7 @@ def test_a_worker_ends_when_its_parent_is_gone(tmp_path: Path) -> None:
         "print(pid, flush=True)\n"
         "os._exit(0)\n"
     )
-    done = subprocess.run(  # noqa: S603  # our own interpreter
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=Path(__file__).resolve().parent.parent,
-        check=True,
-    )
-    worker = int(done.stdout)
+    worker = int(_run_script(script).stdout)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
