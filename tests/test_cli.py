@@ -713,3 +713,20 @@ def test_show_keeps_a_multi_line_value_on_its_row(tmp_path: Path) -> None:
     result = run("show", record)
     assert result.exit_code == 0
     assert '  excerpt                      "line one\\nline two\\n"' in result.stdout.splitlines()
+
+
+def test_fix_checks_then_repairs_keys_written_twice(tmp_path: Path) -> None:
+    record = tmp_path / "a.md"
+    text = SEED_TEXT.replace("heat: 38\n", "heat: 12\nheat: 38\n")
+    record.write_text(text, encoding="utf-8")
+    check = run("fix", "--check", record)
+    assert check.exit_code == 1
+    assert "duplicate-keys: would remove the earlier 'heat', which line 11 overrides" in (
+        check.stdout
+    )
+    assert record.read_text(encoding="utf-8") == text  # nothing written
+    done = run("fix", record)
+    assert done.exit_code == 0
+    assert "duplicate-keys: removed the earlier 'heat'" in done.stdout
+    assert record.read_text(encoding="utf-8") == SEED_TEXT
+    assert run("fix", "--check", record).exit_code == 0

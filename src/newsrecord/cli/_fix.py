@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from typing import Final
 
+import attrs
 import click
 
 import newsrecord
@@ -103,6 +105,19 @@ def _repair(
         repairs = doc.repair(only)
         if show_diff and repairs:
             click.echo(unified_diff(doc.text, doc.dumps(), path), nl=False)
-        return repairs
+        return [attrs.evolve(problem, message=_would(problem.message)) for problem in repairs]
     with newsrecord.edit(path, strict=False) as doc:
         return doc.repair(only)
+
+
+_FUTURE: Final = {"removed ": "would remove ", "wrote ": "would write "}
+"""How each repair's message (past tense: it was done) reads when nothing is written."""
+
+
+def _would(message: str) -> str:
+    """``duplicate-keys: removed ...`` as ``duplicate-keys: would remove ...``."""
+    name, colon, told = message.partition(": ")
+    for done, would in _FUTURE.items():
+        if colon and told.startswith(done):
+            return f"{name}: {would}{told.removeprefix(done)}"
+    return f"{name}{colon}(would be made) {told}" if colon else f"(would be made) {message}"
