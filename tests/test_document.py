@@ -312,3 +312,11 @@ def test_a_bad_duration_is_a_record_error_and_a_value_error() -> None:
     assert isinstance(caught.value, ValueError)
     with pytest.raises(newsrecord.ValidationError, match="negative"):
         newsrecord.Duration.of(dt.timedelta(days=-1))
+
+
+def test_a_record_without_a_type_in_an_organizations_folder_is_an_organization() -> None:
+    text = "---\nname: Acme\ndomain: acme.example\n---\n"
+    assert type(newsrecord.loads(text, path="_data/organizations/acme.md").record) is (
+        newsrecord.Organization
+    )
+    assert type(newsrecord.loads(text, path="elsewhere/acme.md").record) is newsrecord.Record

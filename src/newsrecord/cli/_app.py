@@ -262,7 +262,12 @@ def no_records_found(paths: tuple[str, ...], pattern: str) -> None:
 
 FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False))
 DRY_RUN = click.option(
-    "--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing."
+    "--dry-run",
+    is_flag=True,
+    help=(
+        "Write nothing: one FILE prints the diff; many files are listed with their line "
+        "counts (--diff prints their diffs)."
+    ),
 )
 
 

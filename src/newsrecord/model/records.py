@@ -80,7 +80,9 @@ class Author:
     extra: dict[str, Any] = extra_field(factory=dict)
 
 
-@model(key_order="taxonomy _id name otherNames domain description images")
+@model(
+    key_order="taxonomy _id name otherNames domain description images", folders=("organizations",)
+)
 class Organization:
     """An organization: a publisher, an affiliation, or an organization record.
 
