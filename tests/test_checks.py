@@ -132,7 +132,7 @@ def test_yaml11_rule_without_ruby() -> None:
     problems = newsrecord.check_document(doc, ["yaml11"])
     assert [(p.field, p.line) for p in problems] == [("answer", 3), ("length", 4)]
     assert problems[0].message == (
-        "Jekyll (YAML 1.1) reads 'yes' as true, YAML 1.2 as the text 'yes': quote it"
+        "Jekyll (YAML 1.1) reads 'yes' as true, newsrecord (YAML 1.2) as the text 'yes': quote it"
     )
 
 
@@ -253,3 +253,35 @@ def test_a_long_url_broken_by_a_space_is_shown_where_it_breaks() -> None:
     message = _not_a_url(url)
     assert "' ' at character 69" in message
     assert "Acquire Arm" in message  # the place itself, not the start cut before it
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "flagged"),
+    [
+        ("title", "0x1F", True),  # Jekyll shows 31; newsrecord keeps the text
+        ("excerpt", "1.50", True),
+        ("topics[0]", "+12", True),
+        ("title", "1e3", False),  # text to both
+        ("title", "0o17", False),
+        ("heat", "0x1F", False),  # a number to both
+    ],
+)
+def test_yaml11_compares_jekyll_with_what_newsrecord_reads(
+    field: str, text: str, flagged: bool
+) -> None:
+    lines = ["type: article", "title: x"]
+    if field.startswith("topics"):
+        lines += ["topics:", f"  - {text}"]
+    elif field == "title":
+        lines[1] = f"title: {text}"
+    else:
+        lines.append(f"{field}: {text}")
+    doc = newsrecord.loads("---\n" + "\n".join(lines) + "\n---\n", strict=False)
+    found = [p.field for p in newsrecord.check_document(doc, ["yaml11"])]
+    assert (field in found) is flagged, found
+
+
+def test_yaml11_reports_a_value_jekyll_cannot_read_instead_of_failing() -> None:
+    doc = newsrecord.loads("---\ntitle: T\nitems:\n  - 0b_\n---\n", strict=False)
+    (problem,) = newsrecord.check_document(doc, ["yaml11"])
+    assert "Psych raises an error" in problem.message

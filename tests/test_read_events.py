@@ -102,3 +102,25 @@ def test_every_family_runs_within_the_budget_on_the_pure_python_path(fast_path: 
         env["NEWSRECORD_NO_FAST_PATH"] = "1"
         budget = EVENTS_ONLY_BUDGET
     assert_within_budget(budget, env)
+
+
+@pytest.mark.parametrize(
+    ("flow", "items"),
+    [
+        ("[{url: http://x.com/a.png}]", [{"url": "http://x.com/a.png"}]),
+        ("[What?, a:b, 12:30]", ["What?", "a:b", "12:30"]),
+        ("[https://x.com]", ["https://x.com"]),
+        ("[{q: Why?}]", [{"q": "Why?"}]),
+    ],
+)
+def test_flow_collections_jekyll_reads_open_with_either_parser(flow: str, items: list[Any]) -> None:
+    # The libyaml bundled with ruamel.yaml.clib refuses these; Psych reads them (found by
+    # comparing with Jekyll): the pure-Python parser is asked before the file is refused.
+    import newsrecord
+
+    text = f"---\ntitle: x\ntype: article\nextraItems: {flow}\n---\nbody\n"
+    doc = newsrecord.loads(text)
+    assert doc.get("extraItems", plain=True) == items
+    assert doc.dumps() == text
+    doc.record.heat = 3
+    assert "heat: 3" in doc.dumps()

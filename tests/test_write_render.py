@@ -34,3 +34,18 @@ def test_a_rendered_scalar_reads_back_as_its_text(text: str, style: str, newline
 )
 def test_folded_text_writes_one_empty_line_per_break(text: str, folded: str) -> None:
     assert render.render_scalar(text, ">", indent="  ") == folded
+
+
+@pytest.mark.parametrize(
+    "text", ["1,000", "0,7", "1,2,3", "+1,000", "1,000.5", "0x1,F", "0b1,0", "1,.5"]
+)
+def test_numbers_with_commas_are_quoted_for_jekyll(text: str) -> None:
+    # Psych (YAML 1.1, and so Jekyll) reads a plain 1,000 as the number 1000.
+    assert not render.can_be_plain(text)
+    written = newsrecord.dumps(newsrecord.Article(title="x", type="article", topics=[text]))
+    assert f'  - "{text}"' in written.splitlines()
+
+
+@pytest.mark.parametrize("text", ["a,b", "1, 2", "Hello, world"])
+def test_text_with_commas_stays_plain(text: str) -> None:
+    assert render.can_be_plain(text)

@@ -20,12 +20,14 @@ from typing import Any, Final
 
 import attrs
 
+from newsrecord._bind.paths import parse_field_path
 from newsrecord._read import nodes
 from newsrecord._read.parse import resolve_plain
 from newsrecord.document import Document
-from newsrecord.editing import get_field
+from newsrecord.editing import declared_type, get_field
 from newsrecord.errors import Problem, ValidationError, brief
-from newsrecord.model.fields import is_model, walk
+from newsrecord.model.fields import is_model, optional_part, walk
+from newsrecord.model.leaves import VALUE_CLASSES
 from newsrecord.model.secured import Secured
 
 __all__ = [
@@ -285,7 +287,10 @@ def jekyll_reading(text: str) -> tuple[str, Any]:
         cleaned = re.sub(r"\.([Ee]|$)", r"\1", text.replace(",", "").replace("_", ""))
         return "float", float(cleaned)
     if _PSYCH_INT.fullmatch(text):
-        return "int", _ruby_integer(text.replace(",", "").replace("_", ""))
+        try:
+            return "int", _ruby_integer(text.replace(",", "").replace("_", ""))
+        except ValueError:  # 0b_, 0x,: Psych's Integer() raises, and Jekyll fails the file
+            return "error", None
     return "str", text
 
 
@@ -372,6 +377,8 @@ def _describe(reading: tuple[str, Any], text: str) -> str:
         return f"a {'Date' if kind == 'date' else 'Time'}"
     if kind == "symbol":
         return f"the Ruby symbol :{value}"
+    if kind == "error":
+        return "nothing (Psych raises an error, and Jekyll cannot build the page)"
     return f"the {'integer' if kind == 'int' else 'number'} {value!r}"
 
 
@@ -381,16 +388,32 @@ def _yaml11_problems(doc: Document, path: str | None) -> Iterator[Problem]:
     # merge key << is refused when the file loads.
     for where, node in _plain_values(root, ""):
         psych = jekyll_reading(node.value)
-        core = core_reading(node.value)
-        if _same_reading(psych, core):
+        ours = _our_reading(doc, where, node.value)
+        if _same_reading(psych, ours):
             continue
         if psych[0] in ("date", "time") and _is_dated(doc, where):
             continue
         message = (
             f"Jekyll (YAML 1.1) reads {node.value!r} as {_describe(psych, node.value)}, "
-            f"YAML 1.2 as {_describe(core, node.value)}: quote it"
+            f"newsrecord (YAML 1.2) as {_describe(ours, node.value)}: quote it"
         )
         yield _problem(doc, path, where, message)
+
+
+def _our_reading(doc: Document, where: str, text: str) -> tuple[str, Any]:
+    """How newsrecord reads a plain value at *where*.
+
+    As text where the model declares text (a title, a topic, a duration, a price), null
+    aside; as YAML 1.2's core schema reads it everywhere else.
+    """
+    try:
+        declared = optional_part(declared_type(doc.kind, parse_field_path(where)))
+    except ValidationError:
+        return core_reading(text)
+    core = core_reading(text)
+    if (declared is str or declared in VALUE_CLASSES) and core[0] != "null":
+        return "str", text  # null (an empty value, ~) is no value there either
+    return core
 
 
 def _is_dated(doc: Document, where: str) -> bool:

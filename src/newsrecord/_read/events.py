@@ -11,6 +11,7 @@ the parser becomes a ``ParseError`` with the line and column of the problem.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable
@@ -88,9 +89,9 @@ _SIMPLE_KEY_LENGTH: Final = 1024
 """The longest simple key ruamel.yaml's scanner allows (YAML's limit for implicit keys)."""
 
 
-def _event_source(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
-    """Return ``(next_event, dispose)`` for the fastest parser installed."""
-    if HAVE_C_PARSER:
+def _event_source(text: str, *, c_parser: bool) -> tuple[Callable[[], Any], Callable[[], None]]:
+    """Return ``(next_event, dispose)`` for the C parser or the pure-Python one."""
+    if c_parser:
         return _CParser(text).get_event, _nothing
     loader = _Loader(text)
     return loader.get_event, loader.dispose
@@ -113,14 +114,26 @@ def parse_events(
     # The C parser drops a BOM that starts its text and counts offsets without it; the
     # pure-Python one counts it. Neither gives it a meaning, so neither is shown it.
     base = start + 1 if text.startswith(BOM, start, end) else start
-    dispose = _nothing
+    source, restore = _hide_yaml11_breaks(text, base, end, index, path)
+    found = len(duplicates) if duplicates is not None else 0
     try:
-        source, restore = _hide_yaml11_breaks(text, base, end, index, path)
-        next_event, dispose = _event_source(source)
-        return _build(next_event, text, base, index, path, limits, duplicates, restore)
+        return _parse_source(
+            source, text, base, index, path, limits, duplicates, restore, HAVE_C_PARSER
+        )
     except RecordError:
         raise
     except Exception as exc:
+        if HAVE_C_PARSER:
+            # The libyaml that ruamel.yaml.clib bundles refuses plain scalars holding ':'
+            # or '?' in flow collections ([{url: http://x.com/a.png}], [What?]), which
+            # Jekyll's Psych (a newer libyaml) and the pure-Python parser read: ask that
+            # one before calling the text broken. Only failures pay for it.
+            if duplicates is not None:
+                del duplicates[found:]  # the failed pass's findings
+            with contextlib.suppress(Exception):
+                return _parse_source(
+                    source, text, base, index, path, limits, duplicates, restore, False
+                )
         failure = _parser_failure(exc, text, base, end, index, path)
         if failure is None:
             raise
@@ -128,6 +141,22 @@ def parse_events(
         # the secured blob, and tracebacks and log records print the cause in full. The
         # ParseError already says everything the cause does.
         raise failure from None
+
+
+def _parse_source(
+    source: str,
+    text: str,
+    base: int,
+    index: LineIndex,
+    path: str | None,
+    limits: Limits,
+    duplicates: list[Duplicate] | None,
+    restore: dict[int, str] | None,
+    c_parser: bool,
+) -> Mapping:
+    next_event, dispose = _event_source(source, c_parser=c_parser)
+    try:
+        return _build(next_event, text, base, index, path, limits, duplicates, restore)
     finally:
         dispose()
 

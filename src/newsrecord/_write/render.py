@@ -80,14 +80,15 @@ def scalar_text(value: Any) -> str:
 
 
 # Plain words that some YAML reader takes for something other than a string: YAML 1.2's
-# core schema, and YAML 1.1's booleans, numbers with underscores or colons, and
-# timestamps, which PyYAML and most front matter tools still use.
+# core schema, and YAML 1.1's booleans, numbers with underscores, colons or commas
+# (Psych, and so Jekyll, reads `1,000` as 1000), and timestamps, which PyYAML and most
+# front matter tools still use.
 _NOT_A_STRING = re.compile(
     r"""(?x)
     (?: y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE
       | on|On|ON|off|Off|OFF|null|Null|NULL|~
-      | [-+]?0x[0-9a-fA-F_]+ | [-+]?0o[0-7_]+ | [-+]?0b[01_]+
-      | [-+]?(?:[0-9][0-9_:]*)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?
+      | [-+]?0x[0-9a-fA-F_,]+ | [-+]?0o[0-7_]+ | [-+]?0b[01_,]+
+      | [-+]?(?:[0-9][0-9_:,]*)?(?:\.[0-9_,]*)?(?:[eE][-+]?[0-9]+)?
       | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
       | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt\s].*)?
       | = | << )"""
