@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from tests.malformed_cases import (
     CASES,
+    EMPTY_FRONT_MATTERS,
     MIB,
     Case,
     fm,
@@ -239,3 +240,21 @@ def test_big_input_is_refused_in_bounded_memory(case: Case) -> None:
         tracemalloc.stop()
     # Refused before any copy of the input is made.
     assert peak < len(text) // 4
+
+
+@pytest.mark.parametrize("name", sorted(EMPTY_FRONT_MATTERS))
+def test_an_empty_front_matter_opens_as_a_record_without_fields(name: str) -> None:
+    # Jekyll publishes `---` then `---` as a page with no fields (found by comparing with
+    # Jekyll's reader): it opens, comes back byte for byte, and takes a first key.
+    text = EMPTY_FRONT_MATTERS[name]
+    doc = newsrecord.loads(text)
+    assert type(doc.record) is newsrecord.Record
+    assert newsrecord.to_dict(doc.record) == {}
+    assert doc.dumps() == text
+    doc.record.title = "First"
+    edited = doc.dumps()
+    assert newsrecord.loads(edited).record.title == "First"
+    assert edited.count("\n") == text.count("\n") + 1  # one line added, nothing else
+    # In a folder whose kind needs a title, it opens to be repaired, with the problem.
+    article = newsrecord.loads(text, path="_news/a.md", strict=False)
+    assert [problem.field for problem in article.problems] == ["title"]

@@ -986,6 +986,8 @@ def _top_lines(text: str, root: parse.Mapping, yaml_end: int) -> dict[str, tuple
 
     None if a key is written twice or two keys share a line.
     """
+    if not root.pairs:
+        return {}  # an empty front matter
     starts = [line_start(text, key.start) for key, _ in root.pairs]
     if any(later <= earlier for earlier, later in itertools.pairwise(starts)):
         return None

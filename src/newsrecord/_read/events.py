@@ -420,8 +420,12 @@ def _build(
             stack.append(node)  # type: ignore[arg-type]  # a collection by the test above
             waiting.append(None)
             seen.append(set())
+    if root is None:
+        # Nothing but blank and comment lines (`---` then `---`): Jekyll publishes such
+        # a page with no fields, and so it opens, as a record with none.
+        return Mapping([], flow=False, start=base, end=base)
     if type(root) is not Mapping:
-        what = "empty" if root is None else f"a {type(root).__name__.lower()}, not a mapping"
+        what = f"a {type(root).__name__.lower()}, not a mapping"
         raise error_at(f"the front matter is {what}", base, index, path)
     return root
 

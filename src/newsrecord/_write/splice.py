@@ -744,6 +744,11 @@ class _Planner:
                     break
         else:
             previous = parent.pairs[-1] if parent.pairs else None
+        if not parent.pairs:
+            # An empty front matter (`---` then `---`): its first key, at its start.
+            lines = render.entry_lines(key, value, 0, path, self.style_for, self.layout)
+            self.edits.append(Edit(parent.start, parent.start, self._join(lines)))
+            return
         first = parent.pairs[0][0]
         column = self.column(self.key_start(first))
         lines = render.entry_lines(key, value, column, path, self.style_for, self.layout)
