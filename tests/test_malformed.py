@@ -258,3 +258,15 @@ def test_an_empty_front_matter_opens_as_a_record_without_fields(name: str) -> No
     # In a folder whose kind needs a title, it opens to be repaired, with the problem.
     article = newsrecord.loads(text, path="_news/a.md", strict=False)
     assert [problem.field for problem in article.problems] == ["title"]
+
+
+def test_a_front_matter_ended_by_dots_gives_the_rest_to_the_body() -> None:
+    # Jekyll's pattern ends the front matter at "---" or "...", YAML's document end: what
+    # follows "..." is body, as Jekyll publishes it, even if it looks like YAML.
+    text = fm("title: a", "...", "excerpt: b")
+    doc = newsrecord.loads(text)
+    assert (doc.record.title, doc.record.excerpt) == ("a", None)
+    assert doc.body == "excerpt: b\n---\n"
+    assert doc.dumps() == text
+    doc.record.heat = 1
+    assert doc.dumps() == text.replace("title: a\n", "title: a\nheat: 1\n")

@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from newsrecord._read.split import split
 from newsrecord.errors import ParseError
 
-# The rule, as one regular expression: a closing line is "---", blanks, then a line break
-# or the end, at the start of a line after the opening one.
-_RULE = re.compile(r"^---[ \t]*(?:\r\n|\n|\r|\Z)", re.MULTILINE)
+# The rule, as one regular expression: a closing line is "---" (or YAML's end marker
+# "...", which Jekyll's pattern takes too), blanks, then a line break or the end, at the
+# start of a line after the opening one.
+_RULE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r|\Z)", re.MULTILINE)
 
 
 @pytest.mark.parametrize(
@@ -26,6 +27,9 @@ _RULE = re.compile(r"^---[ \t]*(?:\r\n|\n|\r|\Z)", re.MULTILINE)
         ("---\na: '----'\n----\n--- x\nb: 2\n---\nbody", "a: '----'\n----\n--- x\nb: 2\n", "body"),
         ("\ufeff---\na: 1\n---\n", "a: 1\n", ""),
         ("---\ra: 1\r---\rbody", "a: 1\r", "body"),
+        ("---\na: 1\n...\nbody\n---\n", "a: 1\n", "body\n---\n"),
+        ("---\na: 1\n....\n... x\n--- \nbody", "a: 1\n....\n... x\n", "body"),
+        ("---\ra: 1\r...\rbody", "a: 1\r", "body"),
     ],
 )
 def test_split_finds_the_closing_line(text: str, front: str, body: str) -> None:
@@ -42,7 +46,9 @@ def test_a_file_without_both_lines_is_refused(text: str) -> None:
         split(text)
 
 
-_LINES = st.sampled_from(["---", "----", "--- x", "---  ", "a: 1", "", " ---", "-- -", "b: '---'"])
+_LINES = st.sampled_from(
+    ["---", "----", "--- x", "---  ", "a: 1", "", " ---", "-- -", "b: '---'", "...", "....", "... "]
+)
 
 
 @given(st.lists(_LINES, max_size=8), st.sampled_from(["\n", "\r\n"]), st.booleans())

@@ -9,26 +9,33 @@ from newsrecord._read.text import BOM, LineIndex
 from newsrecord.errors import ParseError
 
 # A delimiter is a line of three dashes; trailing blanks are tolerated because editors
-# leave them and Jekyll accepts them.
+# leave them and Jekyll accepts them. The front matter may also end with YAML's document
+# end marker, three dots, as Jekyll's own pattern allows.
 _OPENING = re.compile(r"---[ \t]*(?:\r\n|\n|\r)")
-_CLOSING = re.compile(r"---[ \t]*(?:\r\n|\n|\r|\Z)")
+_CLOSING = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r|\Z)")
 # re's "^" knows only LF, so files with old Mac line breaks (a lone CR, which YAML and
 # LineIndex count as a line break too) need a lookbehind, five times slower on big files:
 # used only for them.
-_CLOSING_AFTER_CR = re.compile(r"(?<=\r)---[ \t]*(?:\r\n|\n|\r|\Z)")
+_CLOSING_AFTER_CR = re.compile(r"(?<=\r)(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r|\Z)")
 
 
 def _closing_line(text: str, newline: int) -> re.Match[str] | None:
-    """The first ``---`` line after the line break at *newline*.
+    """The first ``---`` (or ``...``) line after the line break at *newline*.
 
-    ``str.find`` jumps to each line that starts with dashes; a regular expression searching
-    for line starts would look at every character of the front matter, as long as the
-    rest of loading a record takes with the native scanner.
+    ``str.find`` jumps to each line that starts with dashes or dots; a regular expression
+    searching for line starts would look at every character of the front matter, as long
+    as the rest of loading a record takes with the native scanner.
     """
+    dashes = dots = newline
     while True:
-        newline = text.find("\n---", newline)
-        if newline < 0:
+        if dashes >= 0 and dashes <= newline:
+            dashes = text.find("\n---", newline)
+        if dots >= 0 and dots <= newline:
+            dots = text.find("\n...", newline)
+        candidates = [at for at in (dashes, dots) if at >= 0]
+        if not candidates:
             return None
+        newline = min(candidates)
         found = _CLOSING.match(text, newline + 1)
         if found is not None:
             return found
