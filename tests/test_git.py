@@ -317,3 +317,13 @@ def test_pre_commit_hooks_from_another_repository(tmp_path: Path) -> None:
     git(repo, "add", "-A")
     done = run_pre_commit(pre_commit, repo, env)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_setup_from_a_virtual_environment_names_a_command_git_can_find(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, [], driver=False)
+    done = newsrecord_cli(repo, "git", "setup")
+    assert done.returncode == 0, done.stderr
+    in_a_venv = sys.prefix != sys.base_prefix
+    assert ("--command" in done.stderr) is in_a_venv
+    named = newsrecord_cli(repo, "git", "setup", "--command", COMMAND)
+    assert "--command" not in named.stderr  # the user said how git should run it

@@ -547,6 +547,16 @@ def setup(pattern: str, program: str, *, external_diff: bool) -> None:
     for key, value in settings.items():
         git("config", "--local", key, value)
         click.echo(f"git config {key} {shlex.quote(value)}")
+    if program == "newsrecord" and sys.prefix != sys.base_prefix:
+        # Run from a virtual environment: git, an editor or a GUI client started outside
+        # it would not find the command, and every merge of a record would fail.
+        command = shutil.which("newsrecord") or f"{sys.executable} -m newsrecord"
+        click.echo(
+            "note: git runs 'newsrecord' from its own PATH; outside this virtual "
+            f"environment it may not be found: --command {shlex.quote(command)} "
+            "names this one",
+            err=True,
+        )
 
 
 @git_group.command()
