@@ -1,0 +1,152 @@
+"""What Jekyll reads, against what newsrecord reads and writes, with Ruby's Psych itself.
+
+Jekyll finds the front matter with a pattern (``---`` to the next ``---`` or ``...``
+line) and reads it with Psych, a YAML 1.1 reader. Two promises are held to it here:
+files Jekyll publishes open with the same values (for front matters written the way
+both readers agree on), and every string newsrecord writes reads back in Jekyll as that
+very string. The tests skip where Ruby is not installed (``apt-get install ruby``;
+``.ci/run`` installs it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+from typing import Any
+
+import pytest
+
+import newsrecord
+
+# Jekyll's own steps, in Ruby: its front matter pattern, then Psych's safe loading with
+# the classes Jekyll permits; one JSON document per input text (times as UTC ISO text).
+JEKYLL_SCRIPT = r"""
+require "yaml"
+require "json"
+require "date"
+FRONT = %r!\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)!m
+def plain(v)
+  case v
+  when Hash then v.to_h { |k, x| [k.to_s, plain(x)] }
+  when Array then v.map { |x| plain(x) }
+  when Time then v.getutc.strftime("%Y-%m-%dT%H:%M:%SZ")
+  when Date then v.iso8601
+  else v
+  end
+end
+texts = JSON.parse($stdin.read)
+out = texts.map do |text|
+  found = FRONT.match(text)
+  if found.nil?
+    { "error" => "no front matter" }
+  else
+    begin
+      data = Psych.safe_load(found[1], permitted_classes: [Date, Time], aliases: true)
+      { "data" => plain(data || {}), "body" => found.post_match }
+    rescue StandardError => e
+      { "error" => e.class.name }
+    end
+  end
+end
+puts JSON.generate(out)
+"""
+
+
+def jekyll_reads(texts: list[str]) -> list[dict[str, Any]]:
+    ruby = shutil.which("ruby")
+    if ruby is None:
+        pytest.skip("ruby is not installed (apt-get install ruby): cannot compare with Jekyll")
+    done = subprocess.run(  # noqa: S603  # ruby from PATH, our own script
+        [ruby, "-e", JEKYLL_SCRIPT],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    read: list[dict[str, Any]] = json.loads(done.stdout)
+    return read
+
+
+def _plain(value: Any) -> Any:
+    """newsrecord's plain data in the form the Ruby script prints."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value
+
+
+# Front matters Jekyll publishes, written the way both readers take alike (YAML 1.2 and
+# 1.1 disagree on some plain words; `validate --rule yaml11` is there for those).
+PUBLISHED = {
+    "flow mapping with a URL": "---\ntitle: x\nimages: [{url: http://x.com/a.png}]\n---\nb\n",
+    "flow list with ? and :": "---\ntitle: x\ntags: [What?, a:b, 'c']\n---\nb\n",
+    "flow URL list": "---\ntitle: x\nlinks: [https://x.com/a, http://y.org]\n---\n",
+    "closed by dots": "---\ntitle: x\n...\nbody\n---\nmore\n",
+    "empty": "---\n---\nbody\n",
+    "only a comment": "---\n# nothing yet\n---\nbody\n",
+    "CRLF": "---\r\ntitle: x\r\nheat: 3\r\n---\r\nbody\r\n",
+    "trailing blanks on the lines": "---  \ntitle: x\n--- \t\nbody\n",
+    "block scalars": "---\nexcerpt: |-\n  one\n  two\ntitle: >\n  folded\n  text\n---\n",
+    "a date-time": "---\ntitle: x\npublishedDateTime: 2023-11-19T21:07:00Z\n---\n",
+    "keys written twice": "---\ntitle: a\nheat: 1\nheat: 2\n---\n",
+    "quotes and escapes": "---\ntitle: \"a \\\"b\\\" \\u00e9\"\nexcerpt: 'it''s'\n---\n",
+    "nested block": "---\ntitle: x\nprovider:\n  name: P\n  images:\n    - url: /a.png\n---\n",
+}
+
+
+@pytest.fixture(scope="module")
+def jekyll_published() -> dict[str, dict[str, Any]]:
+    return dict(zip(PUBLISHED, jekyll_reads(list(PUBLISHED.values())), strict=True))
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED))
+def test_what_jekyll_publishes_opens_with_the_same_values(
+    name: str, jekyll_published: dict[str, dict[str, Any]]
+) -> None:
+    text = PUBLISHED[name]
+    jekyll = jekyll_published[name]
+    assert "error" not in jekyll, jekyll
+    doc = newsrecord.loads(text, strict=False)
+    assert doc.dumps() == text  # and back, byte for byte
+    ours = {key: doc.get(key, plain=True) for key in jekyll["data"]}
+    assert _plain(ours) == jekyll["data"]
+    assert doc.body == jekyll["body"]
+
+
+# Strings a writer must quote for Jekyll: YAML 1.1 words, numbers with commas,
+# underscores or colons, dates, indicators; and ones it may leave plain.
+TRICKY = [
+    *("yes", "No", "on", "OFF", "y", "n", "~", "null", "true", "=", "<<"),
+    *("1,000", "0,7", "1,2,3", "+1,000", "1,000.5", "0x1,F", "0b1,0", "1,.5", "1_000"),
+    *("1:16", "0:42", "0755", "0o17", "0x1F", "1e3", "1.", ".5", ".inf", "-.inf", ".NaN"),
+    *("2023-01-01", "2023-11-19 21:07:00", "12:30:00", ":name", "-", "- x", "? x", "@home"),
+    *("a: b", "a #b", "#tag", "x:", "[a]", "{a}", "!tag", "&anchor", "*alias", "|", ">"),
+    *("Hello, world", "C'est la vie", 'say "hi"', " leading", "trailing ", "tab\there"),
+    *("line\nbreak", "\u00e9t\u00e9", "emoji \U0001f600", "1.0", "12", "-3", "+7"),
+]
+
+
+def test_every_string_newsrecord_writes_reads_back_in_jekyll_as_that_string() -> None:
+    # A new record, and an edit of a plain value in a file, for each string: as a text
+    # field's value and as a list item.
+    texts = []
+    for value in TRICKY:
+        texts.append(
+            newsrecord.dumps(newsrecord.Article(title=value, type="article", topics=[value]))
+        )
+        doc = newsrecord.loads("---\ntitle: plain\ntype: article\ntopics:\n  - AI\n---\n")
+        doc.record.title = value
+        doc.record.topics = ["AI", value]
+        texts.append(doc.dumps())
+    read = jekyll_reads(texts)
+    for number, value in enumerate(TRICKY):
+        for jekyll in read[2 * number : 2 * number + 2]:
+            assert "error" not in jekyll, (value, jekyll)
+            assert jekyll["data"]["title"] == value, value
+            assert jekyll["data"]["topics"][-1] == value, value
