@@ -16,9 +16,12 @@ import click
 import newsrecord
 
 EXIT_INVALID: Final = 1
+EXIT_USAGE: Final = 2
+"""As click exits on usage errors."""
 EXIT_INTERRUPTED: Final = 130
-EXIT_USAGE: Final = 2  # as click exits on usage errors
 """128 + SIGINT, as shells report a program stopped by Ctrl-C."""
+EXIT_OUTPUT_CLOSED: Final = 141
+"""128 + SIGPIPE, as shells report a program whose output pipe closed (`| head`)."""
 
 
 _COMMANDS: Final = {
@@ -177,12 +180,12 @@ def _guarded_output() -> Iterator[None]:
 
 
 def end_for_closed_output() -> NoReturn:
-    """End quietly, as a Unix tool whose reader went away (status 141, as after SIGPIPE)."""
+    """End quietly, as a Unix tool whose reader went away (:data:`EXIT_OUTPUT_CLOSED`)."""
     # Python would try to flush what is left at exit, and fail again, loudly.
     with contextlib.suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(128 + 13)
+    sys.exit(EXIT_OUTPUT_CLOSED)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -192,7 +195,7 @@ def main() -> None:
 
     Field paths use the YAML keys of the files: title, provider.name, images[0].width.
     Exit status: 0 on success, 1 when a record is invalid, 2 on usage errors, 130 when
-    interrupted (Ctrl-C).
+    interrupted (Ctrl-C), 141 when the output pipe closed (| head).
     """
 
 
