@@ -408,7 +408,8 @@ def export_records(
 
     Args:
         paths: Files and folders (walked as :func:`newsrecord.iter_record_files` does).
-        out: The file to write.
+        out: The file to write, replaced atomically; a symbolic link is written through,
+            and a pipe or device (``/dev/stdout``) is written to as it is.
         format: ``"parquet"`` (typed columns, nested structs and lists), ``"jsonl"`` (one
             JSON object a line, the same columns) or ``"csv"`` (lists and objects as JSON
             text, durations in seconds).
@@ -434,7 +435,9 @@ def export_records(
 
     Raises:
         ModuleNotFoundError: pyarrow is not installed.
-        ValueError: *format* is not one of the three, or *jobs* is below 1.
+        ValueError: *format* is not one of the three, *jobs* is below 1, or *incremental*
+            was asked of a pipe or device.
+        FileError: *out* is a folder.
         OSError: *out* could not be written.
     """
     if format not in ("parquet", "jsonl", "csv"):
