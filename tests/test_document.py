@@ -125,6 +125,26 @@ def test_changing_the_body_leaves_the_front_matter_alone(seed_text: str) -> None
     assert doc.dumps() == seed_text[: -len("\n")] + "<p>New body</p>\n"
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("fence", ["---", "..."])
+@pytest.mark.parametrize("invalid", [False, True])
+def test_a_body_given_to_a_file_ending_at_its_closing_line_starts_on_a_line_of_its_own(
+    newline: str, fence: str, invalid: bool
+) -> None:
+    # The file ends with its closing line and no line break: the body must not join it,
+    # or the front matter would never close again.
+    heat = "hot" if invalid else "3"
+    text = newline.join(["---", "title: a", f"heat: {heat}", fence])
+    doc = newsrecord.loads(text, strict=not invalid)
+    doc.body = "Hello\n"
+    written = doc.dumps()
+    assert written == text + newline + "Hello\n"
+    assert newsrecord.loads(written, strict=False).body == "Hello\n"
+    if not invalid:
+        doc.record.title = "b"
+        assert doc.dumps() == written.replace("title: a", "title: b")
+
+
 def test_block_scalars_stay_block_scalars() -> None:
     text = "---\ntitle: x\nexcerpt: |\n  line one\n  line two\nheat: 1\n---\n"
     doc = newsrecord.loads(text)

@@ -478,7 +478,7 @@ class Document:
             if not body_changed:
                 return current
             self._check_body()
-            return current[: self._parts.body_start] + self.body
+            return splice.apply_edits(current, [self._body_edit(current)])
         snapshot = self._snapshot
         if snapshot is None:
             return self._dumps_compared(body_changed)
@@ -522,7 +522,7 @@ class Document:
             )
             edits = list(plan.edits)
             if body_changed:
-                edits.append(splice.Edit(self._parts.body_start, len(current), self.body))
+                edits.append(self._body_edit(current))
             splicing = splice.begin_edits(current, edits)
             if overlapped and snapshot.changed_in_place():
                 splicing.cancel()
@@ -642,7 +642,7 @@ class Document:
                 return self._rewritten()
         if body_changed:
             self._check_body()
-            edits.append(splice.Edit(self._parts.body_start, len(current), self.body))
+            edits.append(self._body_edit(current))
         try:
             text = splice.apply_edits(current, edits)
         except splice.SpliceError:
@@ -650,6 +650,17 @@ class Document:
                 raise
             return self._rewritten()
         return self._verified(text, changed)
+
+    def _body_edit(self, current: str) -> splice.Edit:
+        """The edit that puts the (checked) body in place of the body of *current*.
+
+        A file may end with its closing ``---`` and no line break: the body then needs
+        one before it, or it would join the closing line and the file would never close.
+        """
+        start, body = self._parts.body_start, self.body
+        if body and start == len(current) and not current.endswith(("\n", "\r")):
+            body = self.newline + body
+        return splice.Edit(start, len(current), body)
 
     def _check_body(self) -> None:
         if not isinstance(self.body, str):
