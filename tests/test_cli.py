@@ -422,6 +422,20 @@ def test_set_on_an_invalid_file_saves_and_exits_with_status_1(tmp_path: Path) ->
     assert changed_lines(bad, path.read_text(encoding="utf-8")) == ["-quality: 38", "+quality: 1"]
 
 
+def test_set_on_an_invalid_file_refuses_a_value_that_does_not_fit(tmp_path: Path) -> None:
+    # The file is broken elsewhere: that is no reason to let a good value turn bad.
+    path = tmp_path / "bad.md"
+    bad = SEED_TEXT.replace("heat: 38", "heat: hot")
+    path.write_text(bad, encoding="utf-8")
+    result = run("set", path, "quality=abc")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for FIELD=VALUE: {path}: quality: expected an integer, found "
+        "the string 'abc'"
+    )
+    assert path.read_text(encoding="utf-8") == bad
+
+
 def test_set_repairs_the_field_that_makes_a_file_invalid(tmp_path: Path) -> None:
     path = tmp_path / "bad.md"
     bad = SEED_TEXT.replace("heat: 38", "heat: hot")

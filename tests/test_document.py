@@ -340,3 +340,33 @@ def test_a_record_without_a_type_in_an_organizations_folder_is_an_organization()
         newsrecord.Organization
     )
     assert type(newsrecord.loads(text, path="elsewhere/acme.md").record) is newsrecord.Record
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "message"),
+    [
+        ("title", None, "expected a string"),  # a good value: never made bad
+        ("quality", "abc", "expected an integer"),  # a missing one: never added bad
+        ("publishedDateTime", "yesterday", "date"),
+    ],
+)
+def test_an_edit_of_a_record_that_does_not_fit_never_breaks_a_value_that_fits(
+    field: str, text: str | None, message: str
+) -> None:
+    doc = newsrecord.loads(INVALID, strict=False, path="news/a.md")
+    with pytest.raises(newsrecord.ValidationError, match=message) as caught:
+        if text is None:
+            doc.set(field, 3)
+        else:
+            doc.set(field, text, parse=True)
+    assert (caught.value.path, caught.value.field) == ("news/a.md", field)
+    assert doc.dumps() == INVALID
+
+
+def test_a_value_that_did_not_fit_may_be_replaced_by_another_on_the_way_to_a_repair() -> None:
+    doc = newsrecord.loads(INVALID, strict=False)
+    doc.set("heat", "warm")  # heat did not fit before: the repair is the user's to finish
+    assert doc.dumps() == INVALID.replace("heat: hot", "heat: warm")
+    doc.set("heat", "7", parse=True)
+    assert doc.valid
+    assert doc.record.heat == 7

@@ -268,9 +268,11 @@ class Document:
         """Set the value at a field path (None unsets it), valid record or not.
 
         On a valid record this is :func:`set_field`; on a document whose values do not fit
-        the model, the value goes into its front matter as it is (with ``parse=True``,
-        read from text as the field's type asks), and the record becomes valid when every
-        value fits.
+        the model, the value goes into its front matter (with ``parse=True``, read from
+        text as the field's type asks), and the record becomes valid when every value
+        fits. A value that does not fit its field is refused there too, unless the value
+        it replaces did not fit either: a repair can go step by step, but an edit never
+        turns a good value bad.
 
         Args:
             field: The field path.
@@ -279,8 +281,8 @@ class Document:
             strict: Refuse a key no model class along the path knows (a typo).
 
         Raises:
-            ValidationError: a malformed path, a value that does not fit (valid records),
-                or with *strict* an unknown key.
+            ValidationError: a malformed path, a value that does not fit (see above), or
+                with *strict* an unknown key.
         """
         if self._record is not None:
             editing.set_field(self._record, field, value, parse=parse, strict=strict)
@@ -377,7 +379,10 @@ class Document:
         # and the text read again, so that the record is there as soon as it is valid.
         old = self._data
         new = copy.deepcopy(old)
-        editing.edit_data(new, self._kind, field, action, value, parse=parse, strict=strict)
+        try:
+            editing.edit_data(new, self._kind, field, action, value, parse=parse, strict=strict)
+        except ValidationError as error:
+            raise error if self.path is None else error.with_path(self.path) from None
         current, body, duplicates = self._current, self.body, len(self._duplicates)
         try:
             text = splice.apply_edits(

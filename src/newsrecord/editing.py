@@ -486,13 +486,18 @@ def edit_data(
     """Change the plain front matter *data* of a record of class *kind* at a field path.
 
     This is how a document whose values do not fit the model is edited (to repair it):
-    the value is checked against nothing, only read from text (``parse=True``) as the
-    field's declared type asks; typed values become the text files write. Date-times stay
-    date-time objects, so that the writer writes them as YAML timestamps.
+    the value is read from text (``parse=True``) as the field's declared type asks; typed
+    values become the text files write. Date-times stay date-time objects, so that the
+    writer writes them as YAML timestamps.
+
+    A value that does not fit its field is refused where the value it replaces fits (or
+    there is none): a repair may go through values that do not fit yet (a nested value
+    built key by key), but no edit turns a good value, or a missing one, into a bad one.
 
     Raises:
         ValidationError: the path is malformed or goes through a value that is not a
-            mapping or a list; with *strict*, a key no model class along the path knows.
+            mapping or a list; with *strict*, a key no model class along the path knows;
+            a value that does not fit where the old one did.
     """
     steps = parse_field_path(path)
     if strict and action != "unset":
@@ -516,6 +521,10 @@ def edit_data(
         value = _from_text(value, declared)
     refuse_naive_datetimes(value, steps)
     value = _as_plain_data(value)
+    if type_problem(kind, path, "set", slot.get()) is None:
+        problem = type_problem(kind, path, action, value)
+        if problem is not None:
+            raise problem
     if action == "append":
         if value is None:
             raise ValidationError("a list item cannot be null", field=slot.where)
@@ -529,9 +538,10 @@ def type_problem(
 ) -> ValidationError | None:
     """Why *value* cannot stand at *path* of a record of class *kind*, if its type is why.
 
-    :func:`edit_data` checks nothing, but a value whose text reads back as another value
-    under the field's type (``title: 3`` is the string ``"3"``) cannot be written at all;
-    this names the field and the type it needs, as a typed record's edit would.
+    Used by :func:`edit_data`, and where a value it let through (one replacing a value
+    that did not fit either) reads back as another value under the field's type
+    (``title: 3`` is the string ``"3"``): that names the field and the type it needs, as
+    a typed record's edit would.
     """
     steps = parse_field_path(path)
     declared = declared_type(kind, steps)
