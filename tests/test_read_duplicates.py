@@ -97,6 +97,54 @@ def test_edits_leave_the_shadowed_entry_alone() -> None:
     assert changed_lines(text, doc.dumps()) == ["-heat: 2", "+heat: 3"]
 
 
+def test_the_repair_of_an_entry_set_apart_by_blank_lines_keeps_one_gap() -> None:
+    text = fm("title: a", "heat: 1", "", "topics:", "  - x", "", "quality: 2", "topics:", "  - y")
+    doc = newsrecord.loads(text)
+    doc.repair()
+    assert changed_lines(text, doc.dumps()) == ["-", "-topics:", "-  - x"]
+
+
+@pytest.mark.parametrize(("text", "field", "earlier", "later", "wins"), CASES)
+def test_unsetting_a_key_written_twice_removes_every_entry_and_nothing_else(
+    text: str, field: str, earlier: int, later: int, wins: tuple[str, object]
+) -> None:
+    if field == "title":
+        field = "excerpt"  # title is required; excerpt is not written twice here
+        text = text.replace("title: a", "title: a\nexcerpt: e\nexcerpt: f", 1)
+    typed = newsrecord.loads(text)
+    if field == "foo":
+        del typed.record.extra["foo"]
+    else:
+        newsrecord.unset_field(typed.record, field)
+    by_path = newsrecord.loads(text)
+    by_path.unset(field)
+    for doc in (typed, by_path):
+        written = doc.dumps()
+        again = newsrecord.loads(written)
+        assert again.get(field) is None
+        assert field not in [where for where, _, _ in again.duplicates]
+        # Only the lines of the key's entries go; a mapping left empty reads "{}".
+        added = [line for line in changed_lines(text, written) if line.startswith("+")]
+        assert all(line.endswith("{}") for line in added)
+        assert len(written.splitlines()) < len(text.splitlines()) or added
+
+
+def test_unsetting_a_duplicated_top_level_key_leaves_the_other_lines_as_written() -> None:
+    text = fm(
+        "title: First",
+        "heat: 1",
+        "excerpt: >",
+        "  A folded",
+        "  excerpt.",
+        "title: Second",
+        "provider: {name: Foo, domain: foo.com}",
+        "heat: 2",
+    )
+    doc = newsrecord.loads(text)
+    doc.record.heat = None
+    assert changed_lines(text, doc.dumps()) == ["-heat: 1", "-heat: 2"]
+
+
 def test_strict_loading_still_opens_duplicates_and_validate_reports_them() -> None:
     with pytest.raises(newsrecord.ValidationError) as caught:
         newsrecord.loads(fm("title: a", "heat: x", "heat: y"))

@@ -27,7 +27,7 @@ from newsrecord._read.split import Parts, split
 from newsrecord._read.text import LineIndex, line_end, line_start, newline_of
 from newsrecord._write import splice
 from newsrecord._write.fresh import write_fresh
-from newsrecord._write.repair import REPAIRS, Source
+from newsrecord._write.repair import REPAIRS, Source, removals_of_shadowed
 from newsrecord.errors import ParseError, Problem, RecordError, ValidationError, brief
 from newsrecord.files import Durability, StrPath, write_atomically
 from newsrecord.model.fields import fields
@@ -385,11 +385,11 @@ class Document:
             raise error if self.path is None else error.with_path(self.path) from None
         current, body, duplicates = self._current, self.body, len(self._duplicates)
         try:
-            text = splice.apply_edits(
-                current, splice.plan_edits(current, self._root, old, new, self.newline)
-            )
+            edits = splice.plan_edits(current, self._root, old, new, self.newline)
+            text = splice.apply_edits(current, self._with_shadowed(current, edits))
             self._read(text, strict=False)
-            good = compare.plain_reads_as(self._data, new) and len(self._duplicates) == duplicates
+            # No key written twice more than before (an unset removes its earlier entries).
+            good = compare.plain_reads_as(self._data, new) and len(self._duplicates) <= duplicates
         except (splice.SpliceError, RecordError):
             text, good = "", False
         self.body = body
@@ -525,7 +525,7 @@ class Document:
             plan = splice.plan_changes(
                 current, self._root, self._record, changes, snapshot, self.newline
             )
-            edits = list(plan.edits)
+            edits = self._with_shadowed(current, list(plan.edits))
             if body_changed:
                 edits.append(self._body_edit(current))
             splicing = splice.begin_edits(current, edits)
@@ -640,7 +640,10 @@ class Document:
             if problems:
                 raise ValidationError(convert.problems_of(problems, self.path))
             try:
-                edits = splice.plan_edits(current, self._root, original, self.record, self.newline)
+                edits = self._with_shadowed(
+                    current,
+                    splice.plan_edits(current, self._root, original, self.record, self.newline),
+                )
             except splice.SpliceError:
                 if STRICT_SPLICES:
                     raise
@@ -655,6 +658,12 @@ class Document:
                 raise
             return self._rewritten()
         return self._verified(text, changed)
+
+    def _with_shadowed(self, current: str, edits: list[splice.Edit]) -> list[splice.Edit]:
+        """*edits*, and the removal of earlier entries of the keys they take away."""
+        if not self._duplicates:
+            return edits
+        return edits + removals_of_shadowed(current, self._root, self._duplicates, edits)
 
     def _body_edit(self, current: str) -> splice.Edit:
         """The edit that puts the (checked) body in place of the body of *current*.

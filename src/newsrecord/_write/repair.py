@@ -18,7 +18,7 @@ from newsrecord._read.text import line_start
 from newsrecord._write.splice import Edit
 from newsrecord.errors import brief
 
-__all__ = ["REPAIRS", "Finding", "Repair", "Source"]
+__all__ = ["REPAIRS", "Finding", "Repair", "Source", "entry_span", "removals_of_shadowed"]
 
 
 @attrs.frozen
@@ -78,7 +78,7 @@ def _duplicate_keys(source: Source) -> list[Finding]:
     text = source.text
     findings = []
     for duplicate in source.duplicates:
-        start, end = _entry_span(text, source.root, duplicate)
+        start, end = entry_span(text, source.root, duplicate)
         later = text.count("\n", 0, duplicate.winner.start) + 1
         message = f"removed the earlier {brief(duplicate.key.value)}, which line {later} overrides"
         edit = Edit(start, end, "")
@@ -86,7 +86,37 @@ def _duplicate_keys(source: Source) -> list[Finding]:
     return findings
 
 
-def _entry_span(text: str, root: Mapping, duplicate: Duplicate) -> tuple[int, int]:
+def removals_of_shadowed(
+    text: str, root: Mapping, duplicates: Sequence[Duplicate], edits: Sequence[Edit]
+) -> list[Edit]:
+    """The edits that remove the earlier entries of keys that *edits* remove or rewrite.
+
+    Unsetting a key written twice removes the entry that counts; the earlier one would
+    then count (``heat: 1 ... heat: 2``, unset ``heat``, reads ``heat: 1``). So each
+    earlier entry of a key whose later entry an edit takes away goes too, unless an edit
+    covers it already.
+    """
+    removals: list[Edit] = []
+    left = list(duplicates)
+    while True:
+        # Until none is left to remove: an entry written three times shadows the first
+        # by the second, and the second by the third.
+        taken = [*edits, *removals]
+        more = []
+        for duplicate in left:
+            winner = duplicate.winner.start
+            if not any(edit.start <= winner < edit.end for edit in taken):
+                continue
+            start, end = entry_span(text, root, duplicate)
+            if not any(edit.start < end and start < edit.end for edit in taken):
+                more.append(Edit(start, end, ""))
+        if not more:
+            return removals
+        removals += more
+        left = [d for d in left if not any(e.start <= d.key.start < e.end for e in more)]
+
+
+def entry_span(text: str, root: Mapping, duplicate: Duplicate) -> tuple[int, int]:
     """The text of a shadowed entry: its lines, or its part of a line."""
     key, value = duplicate.key, duplicate.value
     following = _next_key_start(root, value.end)
@@ -99,7 +129,15 @@ def _entry_span(text: str, root: Mapping, duplicate: Duplicate) -> tuple[int, in
     # comments that follow belong to what comes next).
     end = _content_end(text, key.start, value)
     line_end = text.find("\n", end)
-    return first, len(text) if line_end < 0 else line_end + 1
+    end = len(text) if line_end < 0 else line_end + 1
+    if first > 0 and not text[line_start(text, first - 1) : first].strip():
+        # Blank lines on both sides (entries set apart): one gap stays, not two.
+        while end < len(text):
+            line_end = text.find("\n", end)
+            if line_end < 0 or text[end:line_end].strip():
+                break
+            end = line_end + 1
+    return first, end
 
 
 def _content_end(text: str, key_start: int, value: Node) -> int:
