@@ -354,11 +354,9 @@ def test_an_edit_of_a_record_that_does_not_fit_never_breaks_a_value_that_fits(
     field: str, text: str | None, message: str
 ) -> None:
     doc = newsrecord.loads(INVALID, strict=False, path="news/a.md")
+    value, parse = (3, False) if text is None else (text, True)
     with pytest.raises(newsrecord.ValidationError, match=message) as caught:
-        if text is None:
-            doc.set(field, 3)
-        else:
-            doc.set(field, text, parse=True)
+        doc.set(field, value, parse=parse)
     assert (caught.value.path, caught.value.field) == ("news/a.md", field)
     assert doc.dumps() == INVALID
 

@@ -319,6 +319,29 @@ def test_iter_record_files_does_not_follow_folder_links(tmp_path: Path) -> None:
     assert len(list(newsrecord.iter_record_files(root))) == 5
 
 
+def test_iter_record_files_passes_over_build_output_and_packages(tmp_path: Path) -> None:
+    root = make_tree(tmp_path)
+    for folder in ("_site", "vendor/bundle/gems", "node_modules/x", "a/_site"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "copy.md").write_bytes(SEED_BYTES)
+    assert "copy.md" not in [path.name for path in newsrecord.iter_record_files(root)]
+    # Named, a folder is walked whatever its name.
+    assert names(newsrecord.iter_record_files(root / "_site"), root) == ["_site/copy.md"]
+
+
+def test_a_file_found_by_its_name_and_through_a_link_comes_once(tmp_path: Path) -> None:
+    root = make_tree(tmp_path)
+    (root / "a" / "alias.md").symlink_to(root / "zero.md")  # the link comes first
+    (root / "c").mkdir()
+    (root / "c" / "alias.md").symlink_to(root / "a" / "one.md")  # the file comes first
+    (root / "outside.md").symlink_to(tmp_path.parent / "nowhere")  # broken: no file
+    found = names(newsrecord.iter_record_files(root), root)
+    assert found == ["a/alias.md", "a/deeper/three.md", "a/one.md", "b/bad.md", "b/two.md"]
+    result = CliRunner().invoke(main, ["append", str(root), "--", "topics", "Once"])
+    assert "matched 5 of 5 files: 5 changed" in result.output, result.output
+    assert (root / "zero.md").read_text(encoding="utf-8").count("- Once") == 1
+
+
 def test_iter_record_files_reports_unlistable_folders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -87,7 +87,8 @@ fn stat_into(paths: &[PathBuf], into: &mut [u8], first: usize) -> Vec<(usize, i3
 /// names, by code point); names starting with a dot left out; folders entered where they
 /// come, symbolic links to folders not followed; a file kept when its name ends with
 /// `suffix`, it is a regular file (following a symbolic link; a broken link is no file)
-/// and its name is none of `skipped` (compared without regard to ASCII case). All of it
+/// and its name is none of `skipped` (compared without regard to ASCII case), which are
+/// folders not entered too. All of it
 /// without the GIL: a walk of a large site is mostly system calls.
 #[pyfunction]
 pub fn scan_folder<'py>(
@@ -256,6 +257,9 @@ impl Walk {
             }
         };
         if kind.is_dir() {
+            if self.is_skipped(&name) {
+                return None;
+            }
             return match self.listing(&path) {
                 Ok(listing) => Some(listing),
                 Err(error) => {
@@ -279,14 +283,18 @@ impl Walk {
         } else {
             kind.is_file()
         };
-        let skipped = self
-            .skipped
-            .iter()
-            .any(|skip| skip.as_bytes().eq_ignore_ascii_case(name.as_bytes()));
-        if is_file && !skipped {
+        if is_file && !self.is_skipped(&name) {
             self.push(path);
         }
         None
+    }
+
+    /// Whether a file or folder of this name is passed over (as `newsrecord.files`
+    /// compares: without regard to ASCII case).
+    fn is_skipped(&self, name: &OsString) -> bool {
+        self.skipped
+            .iter()
+            .any(|skip| skip.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
     }
 
     fn failed(&mut self, path: PathBuf, error: &std::io::Error) {

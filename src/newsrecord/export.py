@@ -46,7 +46,7 @@ from newsrecord.errors import FileError, Problem, RecordError, unreadable
 from newsrecord.files import (
     StrPath,
     as_paths,
-    first_occurrences,
+    once_each,
     open_regular,
     scan_folder,
     walk_entries,
@@ -1039,10 +1039,11 @@ def _scan(
             # "x/a.md", not "./x/a.md": the path column as every other command writes it.
             names[first:] = [name[2:] for name in names[first:]]
     stats = b"".join(parts)
-    kept = first_occurrences(names) if len(roots) > 1 else None
+    inodes = [entry[3] for entry in _STAT.iter_unpack(stats)]
+    kept = once_each(names, inodes, overlapping=len(roots) > 1)
     if kept is None:
         return names, stats, errors
-    # Overlapping roots: each file once, where it was first found (as walk_entries does).
+    # Overlapping roots, links: each file once, where it was first found (as walk_entries).
     renumbered = {old: new for new, old in enumerate(kept)}
     return (
         [names[number] for number in kept],

@@ -6,6 +6,7 @@ hands back paths.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import contextvars
 import errno
@@ -19,7 +20,7 @@ import secrets
 import stat
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Final, Literal
 
@@ -36,6 +37,7 @@ __all__ = [
     "as_paths",
     "check_durability",
     "iter_record_files",
+    "once_each",
     "open_regular",
     "replace_if_unchanged",
     "sync_file_systems",
@@ -708,8 +710,12 @@ def _read_all(handle: int, size: int) -> bytes:
 
 # --- walking trees--------------------------------------------------------------------------
 
-SKIPPED_NAMES: Final = frozenset({"readme.md"})
-"""File names (lowercase) that folders hold but that are no records: a folder's README."""
+SKIPPED_NAMES: Final = frozenset({"readme.md", "_site", "node_modules", "vendor"})
+"""Names (lowercase) a walk passes over: a folder's README, which documents it, and the
+folders of a site that hold no records of its own: Jekyll's output (``_site``, copies of
+the records as built) and the packages of its build (``vendor`` for Ruby's gems,
+``node_modules``), which Jekyll leaves out of a site too. A path given by name is walked
+whatever its name."""
 
 
 def iter_record_files(
@@ -723,8 +729,11 @@ def iter_record_files(
     A path that is not a folder is yielded as it is, whatever its name (reading it is what
     tells whether it is a record). In folders, files whose name matches *pattern* are
     yielded, except ``README.md`` (in any case), which documents a folder rather than
-    being a record; names starting with ``.`` (``.git``, editor files) are skipped, and
-    symbolic links to folders are not followed, so a link cannot make the walk loop.
+    being a record; names starting with ``.`` (``.git``, editor files) and the folders a
+    site builds into or installs into (``_site``, ``vendor``, ``node_modules``:
+    :data:`SKIPPED_NAMES`) are skipped. Symbolic links to folders are not followed, so a
+    link cannot make the walk loop, and a file reached through a link as well as by its
+    own name comes once, where it is first found (an edit is not made twice).
     Entries come in name order, so runs are reproducible. Only one folder listing per
     level of depth is held in memory, never the whole tree.
 
@@ -781,6 +790,10 @@ def walk_entries(
     # _news/*.md`) would give a file twice, and an edit would be made twice: with more
     # than one root, each file is yielded once, where it is first found.
     seen: set[str] | None = set() if len(roots) > 1 else None
+    # So would a link to a file of the walk. The inodes of the files found (free: the
+    # listing has them), and of those found through a link (a stat each, links only).
+    inodes: set[int] = set()
+    linked: set[int] = set()
     for root in roots:
         top = os.fspath(root)
         if not Path(top).is_dir():
@@ -801,11 +814,23 @@ def walk_entries(
                     continue
                 try:
                     if entry.is_dir(follow_symlinks=False):
+                        if name.lower() in SKIPPED_NAMES:
+                            continue
                         stack.append(_listing(entry.path))
                         break  # into the folder; its parent's listing goes on after it
                     # The name first: it rules out most other files without a look at them.
                     if not matches(name) or not entry.is_file() or name.lower() in SKIPPED_NAMES:
                         continue
+                    if entry.is_symlink():
+                        inode = os.stat(entry.path).st_ino
+                        if inode in inodes or inode in linked:
+                            continue
+                        linked.add(inode)
+                    else:
+                        inode = entry.inode()
+                        if linked and inode in linked:
+                            continue  # found through a link already
+                        inodes.add(inode)
                 except OSError as error:
                     yield entry.path, None, error
                     continue
@@ -829,6 +854,37 @@ def first_occurrences(paths: list[str]) -> list[int] | None:
     seen: set[str] = set()
     kept = [number for number, path in enumerate(paths) if _first_time(path, seen)]
     return None if len(kept) == len(paths) else kept
+
+
+def once_each(paths: list[str], inodes: Sequence[int], *, overlapping: bool) -> list[int] | None:
+    """The numbers of the paths to keep so that each file comes once; None if all are.
+
+    As :func:`walk_entries` keeps them: where a file is found by its own name and through
+    a symbolic link, the first found (*inodes*: each path's, links followed), and with
+    *overlapping* roots, the first path to name a file.
+    """
+    kept = first_occurrences(paths) if overlapping else None
+    numbers = range(len(paths)) if kept is None else kept
+    if len(set(inodes)) == len(inodes):
+        return kept  # no inode twice: no file found twice
+    counts = collections.Counter(inodes)
+    files: set[int] = set()
+    linked: set[int] = set()
+    chosen = []
+    for number in numbers:
+        inode = inodes[number]
+        if not inode:
+            pass  # not known (the file could not be looked at)
+        elif counts[inode] > 1 and os.path.islink(paths[number]):
+            if inode in files or inode in linked:
+                continue
+            linked.add(inode)
+        elif inode in linked:
+            continue
+        else:
+            files.add(inode)
+        chosen.append(number)
+    return chosen if len(chosen) < len(numbers) else kept
 
 
 def scan_folder(top: str, pattern: str) -> tuple[list[str], bytes, list[tuple[int, int]]] | None:

@@ -116,8 +116,9 @@ scan_folder: Final[
     Callable[[str, str, list[str]], tuple[list[str], bytes, list[tuple[int, int]]]] | None
 ] = getattr(_helpers, "scan_folder", None)
 """``scan_folder(top, suffix, skipped)``: the record files under the folder *top* in the
-order of ``newsrecord.files.walk_entries`` (names ending with *suffix*, none of
-*skipped*), their stats packed as :data:`stat_files` packs them, and ``(number, errno)``
+order of ``newsrecord.files.walk_entries`` (names ending with *suffix*, no file nor
+folder named one of *skipped*; links to files of the walk kept, for the caller to drop
+by inode), their stats packed as :data:`stat_files` packs them, and ``(number, errno)``
 of each place that could not be looked at; found and ``stat``-ed in Rust, without the
 GIL. None without the native package (or on Windows)."""
 
