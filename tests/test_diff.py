@@ -265,3 +265,14 @@ def test_a_missing_second_file_is_the_one_named(two_files: tuple[Path, Path]) ->
     assert result.exit_code == 2
     assert "nope.md" in result.output
     assert str(old) not in result.output
+
+
+def test_a_broken_old_file_is_the_one_named(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.md"
+    good = tmp_path / "good.md"
+    broken.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    good.write_text(ARTICLE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", str(broken), str(good)])
+    assert result.exit_code == 1
+    assert f"not a record ({broken}:3:1: " in result.stdout
+    assert str(good) not in result.stdout

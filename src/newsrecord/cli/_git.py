@@ -184,12 +184,18 @@ def _load(data: bytes | None, path: str) -> newsrecord.Document | None:
     return None if data is None else newsrecord.loads(data, path=path)
 
 
-def compare(path: str, old: bytes | None, new: bytes | None) -> _FileDiff:
-    """The field-level differences between two versions of a file (None: not there)."""
+def compare(
+    path: str, old: bytes | None, new: bytes | None, *, old_path: str | None = None
+) -> _FileDiff:
+    """The field-level differences between two versions of a file (None: not there).
+
+    *path* names the new version, *old_path* the old one when it has another name (two
+    files, a rename): a version that does not load is named by its own name.
+    """
     if old == new:
         return _FileDiff(path, "unchanged")
     try:
-        old_doc, new_doc = _load(old, path), _load(new, path)
+        old_doc, new_doc = _load(old, old_path or path), _load(new, path)
     except newsrecord.RecordError as exc:
         first = exc.problems[0] if exc.problems else exc
         counts = _text_line_counts(old or b"", new or b"")
@@ -236,7 +242,7 @@ def _revision_diffs(old_rev: str, new_rev: str, paths: Sequence[str]) -> Iterato
                 continue
             old = reader.read(old_rev, old_name) if status != "A" else None
             new = reader.read(new_rev, name) if status != "D" else None
-            result = compare(name, old, new)
+            result = compare(name, old, new, old_path=old_name)
             if old_name != name:
                 result.renamed_from = old_name
             yield result
@@ -277,7 +283,8 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
         _external_diff(args, output)
     tree = False
     if len(args) == 2 and all(Path(arg).is_file() for arg in args):
-        results = [compare(args[1], _read_file(args[0]), _read_file(args[1]))]
+        old, new = (_read_file(arg) for arg in args)
+        results = [compare(args[1], old, new, old_path=args[0])]
     elif len(args) == 2 and any(Path(arg).is_file() for arg in args):
         # One file and something else: two files were meant; name the one not there.
         missing = next(arg for arg in args if not Path(arg).is_file())
@@ -315,7 +322,7 @@ def _external_diff(args: Sequence[str], output: str) -> NoReturn:
     path, old_file, _, _, new_file, _, _ = args[:7]
     new_path = args[7] if len(args) == 9 else path
     texts = (_read_file(old_file), _read_file(new_file))
-    result = compare(new_path, *texts)
+    result = compare(new_path, *texts, old_path=path)
     if output == "json":
         _echo_json([result], summary=False)
     elif result.differs:
