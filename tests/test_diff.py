@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -276,3 +277,48 @@ def test_a_broken_old_file_is_the_one_named(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"not a record ({broken}:3:1: " in result.stdout
     assert str(good) not in result.stdout
+
+
+@pytest.mark.parametrize("side", [0, 1])
+def test_one_side_read_from_stdin(two_files: tuple[Path, Path], side: int) -> None:
+    args = [str(path) for path in two_files]
+    piped = two_files[side].read_bytes()
+    args[side] = "-"
+    result = CliRunner().invoke(main, ["diff", *args], input=piped)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == "heat: 38 -> 40\n"
+
+
+def test_stdin_is_named_as_such(tmp_path: Path) -> None:
+    good = tmp_path / "good.md"
+    good.write_text(ARTICLE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", "-", str(good)], input="---\ntitle: [\n---\n")
+    assert result.exit_code == 1
+    assert "not a record (<stdin>:3:1: " in result.stdout
+
+
+def test_stdin_for_both_sides_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["diff", "-", "-"], input=ARTICLE)
+    assert result.exit_code == 2
+    assert "stdin" in result.output
+
+
+def test_a_pipe_is_read_as_a_file(two_files: tuple[Path, Path]) -> None:
+    # What `newsrecord diff <(git show HEAD:F) F` gives: a /dev/fd path to a pipe.
+    old, new = two_files
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, old.read_bytes())  # smaller than a pipe's buffer
+        os.close(write_end)
+        result = CliRunner().invoke(main, ["diff", f"/dev/fd/{read_end}", str(new)])
+    finally:
+        os.close(read_end)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == "heat: 38 -> 40\n"
+
+
+def test_dev_null_on_one_side_is_a_record_added(two_files: tuple[Path, Path]) -> None:
+    _, new = two_files
+    result = CliRunner().invoke(main, ["diff", "/dev/null", str(new)])
+    assert result.exit_code == 1, result.output
+    assert result.stdout == "record added\n"

@@ -38,6 +38,9 @@ EXIT_USAGE: Final = 2
 DRIVER: Final = "newsrecord"
 """The name of the merge and diff drivers ``git setup`` installs."""
 NULL_FILE: Final = "/dev/null"
+STDIN: Final = "-"
+"""A diff argument that stands for standard input (one side at most)."""
+STDIN_NAME: Final = "<stdin>"
 _RECORD_PATTERN: Final = "*.md"
 _SKIPPED: Final = frozenset({"readme.md"})
 
@@ -216,6 +219,8 @@ def _text_line_counts(old: bytes, new: bytes) -> tuple[int, int]:
 def _read_file(path: str) -> bytes | None:
     if path == NULL_FILE:
         return None
+    if path == STDIN:
+        return sys.stdin.buffer.read()
     try:
         return Path(path).read_bytes()
     except OSError as exc:
@@ -267,6 +272,9 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
     newsrecord diff --textconv FILE     one line per field, for diff.<driver>.textconv
     PATH OLD HEX MODE NEW HEX MODE      the arguments git gives GIT_EXTERNAL_DIFF
 
+    A file may be `-` (standard input, for one side) or a pipe:
+    `git show HEAD:F | newsrecord diff - F`, `newsrecord diff <(git show HEAD:F) F`.
+
     Prints changes such as `heat: 38 -> 40`, `topics: + Robotics`,
     `related[webUrl=...]: removed`, `body: changed (+3 -1 lines)`; the secured blob only
     ever as `secured: changed`. A summary line follows for revisions. Exits with status 1
@@ -282,12 +290,15 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
         # (the new path and git's note on the similarity follow).
         _external_diff(args, output)
     tree = False
-    if len(args) == 2 and all(Path(arg).is_file() for arg in args):
+    if args == (STDIN, STDIN):
+        raise click.UsageError(f"only one side can be read from stdin ({STDIN!r})")
+    if len(args) == 2 and all(map(_readable, args)):
         old, new = (_read_file(arg) for arg in args)
-        results = [compare(args[1], old, new, old_path=args[0])]
-    elif len(args) == 2 and any(Path(arg).is_file() for arg in args):
+        old_name, name = (STDIN_NAME if arg == STDIN else arg for arg in args)
+        results = [compare(name, old, new, old_path=old_name)]
+    elif len(args) == 2 and any(map(_readable, args)):
         # One file and something else: two files were meant; name the one not there.
-        missing = next(arg for arg in args if not Path(arg).is_file())
+        missing = next(arg for arg in args if not _readable(arg))
         raise click.BadParameter(
             f"{missing!r}: no such file (diff takes two files, or two revisions)",
             param_hint="OLD NEW",
@@ -310,11 +321,22 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
                 if result.renamed_from is not None:
                     suffix += f" (renamed from {result.renamed_from})"
                 click.echo(result.path + suffix)
+            elif result.status in ("added", "deleted"):
+                click.echo(f"record {result.status}")  # /dev/null on one side
             for line in result.lines():
                 click.echo(line if tree else line.removeprefix("  "))
         if tree:
             click.echo(_summary(results))
     sys.exit(EXIT_INVALID if differs else 0)
+
+
+def _readable(arg: str) -> bool:
+    """Whether a diff argument names something to read: ``-``, a file or a pipe.
+
+    Process substitution (``newsrecord diff <(git show HEAD:F) F``) gives a ``/dev/fd``
+    path to a pipe, which is no regular file but reads as one.
+    """
+    return arg == STDIN or (Path(arg).exists() and not Path(arg).is_dir())
 
 
 def _external_diff(args: Sequence[str], output: str) -> NoReturn:
