@@ -492,16 +492,24 @@ def merge(base: str, ours: str, theirs: str, marker_size: int, name: str | None)
 
     The arguments are what git gives a merge driver (%O %A %B). Exits 0 when everything
     merged, 1 with conflict markers in OURS around the fields both sides changed
-    differently. A version that does not load as a record merges as text (git merge-file).
+    differently. A version that does not load as a record merges as text (git merge-file);
+    one that holds NUL bytes (a binary file) does not merge at all: exit 1, OURS left as
+    it is.
     """
     texts = [_read_file(file) or b"" for file in (base, ours, theirs)]
     shown = name or ours
-    result = newsrecord.merge_texts(
-        *(text.decode("utf-8", "surrogateescape") for text in texts),
-        path=shown,
-        labels=_labels(name),
-        marker_size=marker_size,
-    )
+    try:
+        result = newsrecord.merge_texts(
+            *(text.decode("utf-8", "surrogateescape") for text in texts),
+            path=shown,
+            labels=_labels(name),
+            marker_size=marker_size,
+        )
+    except newsrecord.RecordError as exc:
+        # No merge at all (a binary version): OURS stays as it is and git, told of a
+        # conflict, leaves the file to a person.
+        click.echo(f"newsrecord merge: {exc}; {ours} left as it is", err=True)
+        sys.exit(EXIT_INVALID)
     if result.text.encode("utf-8", "surrogateescape") != texts[1]:
         try:
             Path(ours).write_bytes(result.text.encode("utf-8", "surrogateescape"))
@@ -614,11 +622,19 @@ def resolve(paths: tuple[str, ...], *, add: bool) -> None:
                 click.echo(f"{name}: deleted on one side; left as it is", err=True)
                 left += 1
                 continue
-            result = newsrecord.merge_texts(
-                *(text.decode("utf-8", "surrogateescape") for text in (base or b"", ours, theirs)),
-                path=name,
-                labels=_labels(name),
-            )
+            try:
+                result = newsrecord.merge_texts(
+                    *(
+                        text.decode("utf-8", "surrogateescape")
+                        for text in (base or b"", ours, theirs)
+                    ),
+                    path=name,
+                    labels=_labels(name),
+                )
+            except newsrecord.RecordError as exc:
+                click.echo(f"{exc}; left as it is", err=True)
+                left += 1
+                continue
             (root / name).write_bytes(result.text.encode("utf-8", "surrogateescape"))
             if result.clean:
                 click.echo(f"{name}: resolved")
