@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.helpers import ARTICLE
+from tests.helpers import ARTICLE, SECURED, SEED_TEXT
 
 import newsrecord
 from newsrecord.cli import main
@@ -322,3 +322,60 @@ def test_dev_null_on_one_side_is_a_record_added(two_files: tuple[Path, Path]) ->
     result = CliRunner().invoke(main, ["diff", "/dev/null", str(new)])
     assert result.exit_code == 1, result.output
     assert result.stdout == "record added\n"
+
+
+# --- the same data written otherwise --------------------------------------------------------------
+
+
+def textconv(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "record.md"
+    path.write_bytes(text.encode("utf-8"))
+    result = CliRunner().invoke(main, ["diff", "--textconv", str(path)])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_textconv_of_a_record_in_house_style_is_its_fields_and_body(tmp_path: Path) -> None:
+    shown = textconv(tmp_path, SEED_TEXT)
+    assert "--- as written" not in shown
+    assert SECURED not in shown
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "told"),
+    [
+        # Jekyll reads YAML 1.1, where 0038 is octal: 31 on the site, 38 here.
+        ("\nquality: 38\n", "\nquality: 0038\n", "9: quality: 0038"),
+        ("\nheat: 38\n", "\n# set by the bot\nheat: 38\n", "10: # set by the bot"),
+        ("\n\nprovider:\n", "\nprovider:\n", '12: (missing: "")'),
+        ("\nheat: 38\n", "\nheat:   38\n", "10: heat:   38"),
+    ],
+)
+def test_textconv_tells_the_same_data_written_otherwise(
+    tmp_path: Path, old: str, new: str, told: str
+) -> None:
+    text = SEED_TEXT.replace(old, new, 1)
+    assert text != SEED_TEXT
+    assert newsrecord.diff_records(newsrecord.loads(SEED_TEXT), newsrecord.loads(text)) == []
+    shown = textconv(tmp_path, text)
+    assert told in shown.splitlines()
+    assert shown.splitlines()[0] == textconv(tmp_path, SEED_TEXT).splitlines()[0]
+    assert SECURED not in shown
+
+
+def test_textconv_tells_crlf_line_breaks(tmp_path: Path) -> None:
+    shown = textconv(tmp_path, SEED_TEXT.replace("\n", "\r\n"))
+    assert '--- as written, where not in house style (line breaks "\\r\\n")' in shown
+    assert SECURED not in shown
+
+
+def test_external_diff_of_the_same_data_shows_the_lines(two_files: tuple[Path, Path]) -> None:
+    old, new = two_files
+    new.write_text(ARTICLE.replace("heat: 38", "heat: 0038"), encoding="utf-8")
+    args = ["a.md", str(old), "1" * 40, "100644", str(new), "2" * 40, "100644"]
+    result = CliRunner().invoke(main, ["diff", *args])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["diff --newsrecord a/a.md b/a.md", "  text changed, data unchanged"]
+    assert [line for line in lines if "heat" in line] == ["-heat: 38", "+heat: 0038"]
+    assert "c2VjcmV0" not in result.stdout

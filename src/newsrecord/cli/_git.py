@@ -261,7 +261,10 @@ def _revision_diffs(old_rev: str, new_rev: str, paths: Sequence[str]) -> Iterato
 @click.option(
     "--textconv",
     is_flag=True,
-    help="Print one file as one line per field (for git's diff.<driver>.textconv).",
+    help=(
+        "Print one file as one line per field, then its lines not in house style "
+        "(for git's diff.<driver>.textconv)."
+    ),
 )
 def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
     """Show what changed in records, field by field.
@@ -360,6 +363,10 @@ def _external_diff(args: Sequence[str], output: str) -> NoReturn:
         else:
             for line in result.lines():
                 click.echo(line)
+            if result.status == "modified" and not result.changes:
+                # The same data in other text: the lines that changed, or git would show
+                # only that something did.
+                _echo_text_diff(path, new_path, *texts)
     sys.exit(0)
 
 
@@ -407,8 +414,49 @@ def _print_textconv(file: str) -> None:
         return
     for line in flatten(newsrecord.to_dict(doc.record), ""):
         click.echo(line)
+    for line in as_written(doc):
+        click.echo(line)
     click.echo("--- body")
     click.echo(doc.body, nl=False)
+
+
+def as_written(doc: newsrecord.Document) -> list[str]:
+    """The lines of *doc*'s front matter that are written otherwise than in house style.
+
+    The field view shows data only, so two texts of the same data (``quality: 0075``,
+    which Jekyll, reading YAML 1.1, takes for octal 61, and ``quality: 75``; a comment
+    deleted) would give git two equal views and an empty diff. These lines tell such
+    texts apart: each written line that the house style of the same data
+    (:func:`newsrecord.dumps`) does not have, as ``9: quality: 0075`` with its line number,
+    and each house-style line missing, as ``12: (missing: "")``; secured blobs are
+    masked. A file in the house style has none, and so no heading either.
+    """
+    written = _masked_lines(doc.text[: len(doc.text) - len(doc.body)])
+    try:
+        fresh = newsrecord.from_dict(newsrecord.to_dict(doc.record), kind=type(doc.record))
+        house = _masked_lines(newsrecord.dumps(fresh, newline=doc.newline))
+    except newsrecord.RecordError:
+        house = []  # no house style to compare with: every line is told
+    lines = []
+    matcher = difflib.SequenceMatcher(None, house, written, autojunk=False)
+    for tag, old_start, old_end, start, end in matcher.get_opcodes():
+        if tag in ("replace", "insert"):
+            lines += [f"{number + 1}: {written[number]}" for number in range(start, end)]
+        elif tag == "delete":
+            missing = house[old_start:old_end]
+            lines += [f"{start + 1}: (missing: {json.dumps(line)})" for line in missing]
+    # The house style was written with the file's line breaks, so that a CRLF file
+    # does not differ on every line: the heading tells them instead.
+    breaks = f" (line breaks {json.dumps(doc.newline)})" if doc.newline != "\n" else ""
+    if not lines and not breaks:
+        return []
+    return [f"--- as written, where not in house style{breaks}", *lines]
+
+
+def _masked_lines(text: str) -> list[str]:
+    """*text* with its secured blobs masked, split at line feeds only (a CR stays: it is text)."""
+    data = masked_blobs(text.encode("utf-8", "surrogateescape"))
+    return data.decode("utf-8", "surrogateescape").split("\n")
 
 
 _SECURED_LINE: Final = re.compile(rb"^([ \t]*)(?:secured|\"secured\"|'secured'):[ \t]*(.*?)(\r?)$")
