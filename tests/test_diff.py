@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.helpers import ARTICLE
+from tests.helpers import ARTICLE, SECURED, SEED_TEXT
 
 import newsrecord
 from newsrecord.cli import main
@@ -265,3 +266,116 @@ def test_a_missing_second_file_is_the_one_named(two_files: tuple[Path, Path]) ->
     assert result.exit_code == 2
     assert "nope.md" in result.output
     assert str(old) not in result.output
+
+
+def test_a_broken_old_file_is_the_one_named(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.md"
+    good = tmp_path / "good.md"
+    broken.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    good.write_text(ARTICLE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", str(broken), str(good)])
+    assert result.exit_code == 1
+    assert f"not a record ({broken}:3:1: " in result.stdout
+    assert str(good) not in result.stdout
+
+
+@pytest.mark.parametrize("side", [0, 1])
+def test_one_side_read_from_stdin(two_files: tuple[Path, Path], side: int) -> None:
+    args = [str(path) for path in two_files]
+    piped = two_files[side].read_bytes()
+    args[side] = "-"
+    result = CliRunner().invoke(main, ["diff", *args], input=piped)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == "heat: 38 -> 40\n"
+
+
+def test_stdin_is_named_as_such(tmp_path: Path) -> None:
+    good = tmp_path / "good.md"
+    good.write_text(ARTICLE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", "-", str(good)], input="---\ntitle: [\n---\n")
+    assert result.exit_code == 1
+    assert "not a record (<stdin>:3:1: " in result.stdout
+
+
+def test_stdin_for_both_sides_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["diff", "-", "-"], input=ARTICLE)
+    assert result.exit_code == 2
+    assert "stdin" in result.output
+
+
+def test_a_pipe_is_read_as_a_file(two_files: tuple[Path, Path]) -> None:
+    # What `newsrecord diff <(git show HEAD:F) F` gives: a /dev/fd path to a pipe.
+    old, new = two_files
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, old.read_bytes())  # smaller than a pipe's buffer
+        os.close(write_end)
+        result = CliRunner().invoke(main, ["diff", f"/dev/fd/{read_end}", str(new)])
+    finally:
+        os.close(read_end)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == "heat: 38 -> 40\n"
+
+
+def test_dev_null_on_one_side_is_a_record_added(two_files: tuple[Path, Path]) -> None:
+    _, new = two_files
+    result = CliRunner().invoke(main, ["diff", "/dev/null", str(new)])
+    assert result.exit_code == 1, result.output
+    assert result.stdout == "record added\n"
+
+
+# --- the same data written otherwise --------------------------------------------------------------
+
+
+def textconv(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "record.md"
+    path.write_bytes(text.encode("utf-8"))
+    result = CliRunner().invoke(main, ["diff", "--textconv", str(path)])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_textconv_of_a_record_in_house_style_is_its_fields_and_body(tmp_path: Path) -> None:
+    shown = textconv(tmp_path, SEED_TEXT)
+    assert "--- as written" not in shown
+    assert SECURED not in shown
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "told"),
+    [
+        # Jekyll reads YAML 1.1, where 0038 is octal: 31 on the site, 38 here.
+        ("\nquality: 38\n", "\nquality: 0038\n", "9: quality: 0038"),
+        ("\nheat: 38\n", "\n# set by the bot\nheat: 38\n", "10: # set by the bot"),
+        ("\n\nprovider:\n", "\nprovider:\n", '12: (missing: "")'),
+        ("\nheat: 38\n", "\nheat:   38\n", "10: heat:   38"),
+    ],
+)
+def test_textconv_tells_the_same_data_written_otherwise(
+    tmp_path: Path, old: str, new: str, told: str
+) -> None:
+    text = SEED_TEXT.replace(old, new, 1)
+    assert text != SEED_TEXT
+    assert newsrecord.diff_records(newsrecord.loads(SEED_TEXT), newsrecord.loads(text)) == []
+    shown = textconv(tmp_path, text)
+    assert told in shown.splitlines()
+    assert shown.splitlines()[0] == textconv(tmp_path, SEED_TEXT).splitlines()[0]
+    assert SECURED not in shown
+
+
+def test_textconv_tells_crlf_line_breaks(tmp_path: Path) -> None:
+    shown = textconv(tmp_path, SEED_TEXT.replace("\n", "\r\n"))
+    assert '--- as written, where not in house style (line breaks "\\r\\n")' in shown
+    assert SECURED not in shown
+
+
+def test_external_diff_of_the_same_data_shows_the_lines(two_files: tuple[Path, Path]) -> None:
+    old, new = two_files
+    new.write_text(ARTICLE.replace("heat: 38", "heat: 0038"), encoding="utf-8")
+    args = ["a.md", str(old), "1" * 40, "100644", str(new), "2" * 40, "100644"]
+    result = CliRunner().invoke(main, ["diff", *args])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["diff --newsrecord a/a.md b/a.md", "  text changed, data unchanged"]
+    assert [line for line in lines if "heat" in line] == ["-heat: 38", "+heat: 0038"]
+    assert "c2VjcmV0" not in result.stdout

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.helpers import SEED
+from tests.helpers import SECURED, SEED
 
 import newsrecord
 
@@ -327,3 +327,23 @@ def test_setup_from_a_virtual_environment_names_a_command_git_can_find(tmp_path:
     assert ("--command" in done.stderr) is in_a_venv
     named = newsrecord_cli(repo, "git", "setup", "--command", COMMAND)
     assert "--command" not in named.stderr  # the user said how git should run it
+
+
+def test_git_diff_shows_text_changes_that_leave_the_data_as_it_is(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, [])
+    seed = repo / "_news" / "2023-11-19-seed.md"
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("\nheat: 38\n", "\n# the bot sets heat\nheat: 38\n"), "utf-8")
+    git(repo, "commit", "-q", "-am", "a comment")
+    # Jekyll (YAML 1.1) reads 0038 as octal 31: the same data for newsrecord, not for the site.
+    seed.write_text(text.replace("\nquality: 38\n", "\nquality: 0038\n"), encoding="utf-8")
+    assert git(repo, "diff", "--stat").stdout.strip()
+    shown = git(repo, "diff").stdout
+    assert "+9: quality: 0038" in shown.splitlines()
+    assert "-10: # the bot sets heat" in shown.splitlines()
+    assert SECURED not in shown
+    external = git(repo, "-c", f"diff.newsrecord.command={COMMAND} diff", "diff").stdout
+    assert "  text changed, data unchanged" in external.splitlines()
+    assert "+quality: 0038" in external.splitlines()
+    assert "-# the bot sets heat" in external.splitlines()
+    assert SECURED not in external

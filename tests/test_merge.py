@@ -292,3 +292,33 @@ def test_a_key_inserted_first_in_a_list_item_whose_value_is_rewritten() -> None:
     base = article(newsrecord.Organization(other_names=[""]))
     theirs = article(newsrecord.Organization(name="", other_names=[]))
     assert newsrecord.merge_texts(base, base, theirs).text == theirs
+
+
+# --- versions that cannot merge at all ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("side", [0, 1, 2])
+def test_a_binary_version_is_a_parse_error_naming_it(side: int) -> None:
+    texts = [BASE, BASE, BASE.replace("heat: 38", "heat: 41")]
+    texts[side] = "a\n\0"
+    with pytest.raises(newsrecord.ParseError) as caught:
+        newsrecord.merge_texts(*texts, path="a.md")
+    assert caught.value.path == "a.md"
+    assert caught.value.message.startswith(f"{('base', 'ours', 'theirs')[side]} holds NUL bytes:")
+
+
+def test_command_leaves_ours_as_it_is_when_a_version_is_binary(tmp_path: Path) -> None:
+    theirs_text = BASE.replace("heat: 38", "heat: 41")
+    files = [write(tmp_path, n, t) for n, t in (("O", "\0"), ("A", BASE), ("B", theirs_text))]
+    result = CliRunner().invoke(main, ["merge", "--path", "a.md", *files])
+    assert result.exit_code == 1, result.output  # a conflict, for git
+    assert isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith("newsrecord merge: a.md: base holds NUL bytes")
+    assert Path(files[1]).read_text(encoding="utf-8") == BASE
+
+
+def test_bodies_with_nul_bytes_do_not_merge_either() -> None:
+    # Both load as records; only their bodies need git's line merge, which refuses them.
+    ours, theirs = BASE + "ours\0\n", BASE + "theirs\0\n"
+    with pytest.raises(newsrecord.ParseError, match=r"^a\.md: ours holds NUL bytes:"):
+        newsrecord.merge_texts(BASE, ours, theirs, path="a.md")

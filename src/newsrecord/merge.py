@@ -11,7 +11,8 @@ keys stay as they are and only the merged lines change.
 
 A field both sides changed differently is a conflict: the result then has git's conflict
 markers around the lines of that field only. A version that does not load as a record
-(a parse error) makes the whole file merge as text, with ``git merge-file``.
+(a parse error) makes the whole file merge as text, with ``git merge-file``; a text that
+holds NUL bytes (a binary file) merges in neither way and raises ``ParseError``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from newsrecord.api import loads, to_dict
 from newsrecord.diff import identities
 from newsrecord.document import Document, top_lines
 from newsrecord.editing import set_field
-from newsrecord.errors import RecordError
+from newsrecord.errors import ParseError, RecordError
 from newsrecord.model.fields import fields
 
 __all__ = ["MergeResult", "merge_texts"]
@@ -76,6 +77,7 @@ def merge_lines(
     ours: str,
     theirs: str,
     *,
+    path: str | None = None,
     labels: Sequence[str] = DEFAULT_LABELS,
     marker_size: int = 7,
 ) -> tuple[str, int]:
@@ -85,6 +87,7 @@ def merge_lines(
         base: The common ancestor.
         ours: Our version.
         theirs: Their version.
+        path: The file's name, for messages.
         labels: The names shown after the conflict markers: ours, base, theirs.
         marker_size: The length of the conflict markers (git's ``%L``).
 
@@ -92,8 +95,15 @@ def merge_lines(
         The merged text and the number of conflicts in it.
 
     Raises:
+        ParseError: a text holds NUL bytes: git merges no binary file (and its own
+            message would name a temporary file, not the version).
         RecordError: git is not installed, or ``git merge-file`` failed.
     """
+    for name, text in (("base", base), ("ours", ours), ("theirs", theirs)):
+        if "\0" in text:
+            # No line: the texts may be bodies, whose lines are not the file's.
+            message = f"{name} holds NUL bytes: a binary file does not merge as text"
+            raise ParseError(message, path=path)
     git = shutil.which("git")
     if git is None:
         raise RecordError("merging text needs git, which is not on PATH")
@@ -139,6 +149,9 @@ def merge_texts(
         The merged text and the fields in conflict, if any.
 
     Raises:
+        ParseError: a version holds NUL bytes (a binary file) where a text merge is
+            needed, which git does not do; the error names the version (``base``,
+            ``ours`` or ``theirs``).
         RecordError: a text merge was needed and git is not available.
     """
     try:
@@ -146,8 +159,7 @@ def merge_texts(
         theirs_doc = loads(theirs, path=path)
         base_doc = loads(base, path=path) if base.strip() else None
     except RecordError:
-        text, count = merge_lines(base, ours, theirs, labels=labels, marker_size=marker_size)
-        return MergeResult(text, ("text",) if count else (), as_text=True)
+        return _merged_as_text(base, ours, theirs, path, labels, marker_size)
     base_data = to_dict(base_doc.record) if base_doc is not None else {}
     ours_data = to_dict(ours_doc.record)
     theirs_data = to_dict(theirs_doc.record)
@@ -155,7 +167,7 @@ def merge_texts(
     merged = _merge(base_data, ours_data, theirs_data, "", conflicts)
     base_body = base_doc.body if base_doc is not None else ""
     body, body_conflicts = _merge_body(
-        base_body, ours_doc.body, theirs_doc.body, labels, marker_size
+        base_body, ours_doc.body, theirs_doc.body, path, labels, marker_size
     )
     try:
         if not conflicts and not body_conflicts:
@@ -174,12 +186,21 @@ def merge_texts(
     except RecordError:
         # The merged values do not make a valid record together (rare: a field that
         # depends on another); leave the decision to a person, as a text merge.
-        text, count = merge_lines(base, ours, theirs, labels=labels, marker_size=marker_size)
-        return MergeResult(text, ("text",) if count else (), as_text=True)
-    text, count = merge_lines(sides[1], sides[0], sides[2], labels=labels, marker_size=marker_size)
+        return _merged_as_text(base, ours, theirs, path, labels, marker_size)
+    text, count = merge_lines(
+        sides[1], sides[0], sides[2], path=path, labels=labels, marker_size=marker_size
+    )
     if not count:  # pragma: no cover - the sides differ exactly where the conflicts are
         conflicts = []
     return MergeResult(text, tuple(conflicts))
+
+
+def _merged_as_text(
+    base: str, ours: str, theirs: str, path: str | None, labels: Sequence[str], marker_size: int
+) -> MergeResult:
+    """Merge the three texts line by line, as git would merge files that are not records."""
+    text, count = merge_lines(base, ours, theirs, path=path, labels=labels, marker_size=marker_size)
+    return MergeResult(text, ("text",) if count else (), as_text=True)
 
 
 def _with_their_lines(base: str, ours: str, theirs: str, merged: str, path: str | None) -> str:
@@ -249,13 +270,13 @@ def _with_newline(text: str, newline: str) -> str:
 
 
 def _merge_body(
-    base: str, ours: str, theirs: str, labels: Sequence[str], marker_size: int
+    base: str, ours: str, theirs: str, path: str | None, labels: Sequence[str], marker_size: int
 ) -> tuple[str, bool]:
     if theirs in (ours, base):
         return ours, False
     if base == ours:
         return theirs, False
-    text, count = merge_lines(base, ours, theirs, labels=labels, marker_size=marker_size)
+    text, count = merge_lines(base, ours, theirs, path=path, labels=labels, marker_size=marker_size)
     return text, count > 0
 
 

@@ -38,6 +38,9 @@ EXIT_USAGE: Final = 2
 DRIVER: Final = "newsrecord"
 """The name of the merge and diff drivers ``git setup`` installs."""
 NULL_FILE: Final = "/dev/null"
+STDIN: Final = "-"
+"""A diff argument that stands for standard input (one side at most)."""
+STDIN_NAME: Final = "<stdin>"
 _RECORD_PATTERN: Final = "*.md"
 _SKIPPED: Final = frozenset({"readme.md"})
 
@@ -184,12 +187,18 @@ def _load(data: bytes | None, path: str) -> newsrecord.Document | None:
     return None if data is None else newsrecord.loads(data, path=path)
 
 
-def compare(path: str, old: bytes | None, new: bytes | None) -> _FileDiff:
-    """The field-level differences between two versions of a file (None: not there)."""
+def compare(
+    path: str, old: bytes | None, new: bytes | None, *, old_path: str | None = None
+) -> _FileDiff:
+    """The field-level differences between two versions of a file (None: not there).
+
+    *path* names the new version, *old_path* the old one when it has another name (two
+    files, a rename): a version that does not load is named by its own name.
+    """
     if old == new:
         return _FileDiff(path, "unchanged")
     try:
-        old_doc, new_doc = _load(old, path), _load(new, path)
+        old_doc, new_doc = _load(old, old_path or path), _load(new, path)
     except newsrecord.RecordError as exc:
         first = exc.problems[0] if exc.problems else exc
         counts = _text_line_counts(old or b"", new or b"")
@@ -210,6 +219,8 @@ def _text_line_counts(old: bytes, new: bytes) -> tuple[int, int]:
 def _read_file(path: str) -> bytes | None:
     if path == NULL_FILE:
         return None
+    if path == STDIN:
+        return sys.stdin.buffer.read()
     try:
         return Path(path).read_bytes()
     except OSError as exc:
@@ -236,7 +247,7 @@ def _revision_diffs(old_rev: str, new_rev: str, paths: Sequence[str]) -> Iterato
                 continue
             old = reader.read(old_rev, old_name) if status != "A" else None
             new = reader.read(new_rev, name) if status != "D" else None
-            result = compare(name, old, new)
+            result = compare(name, old, new, old_path=old_name)
             if old_name != name:
                 result.renamed_from = old_name
             yield result
@@ -250,7 +261,10 @@ def _revision_diffs(old_rev: str, new_rev: str, paths: Sequence[str]) -> Iterato
 @click.option(
     "--textconv",
     is_flag=True,
-    help="Print one file as one line per field (for git's diff.<driver>.textconv).",
+    help=(
+        "Print one file as one line per field, then its lines not in house style "
+        "(for git's diff.<driver>.textconv)."
+    ),
 )
 def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
     """Show what changed in records, field by field.
@@ -260,6 +274,9 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
     newsrecord diff REV1 REV2 [PATHS]   two git revisions of the tree (or of PATHS)
     newsrecord diff --textconv FILE     one line per field, for diff.<driver>.textconv
     PATH OLD HEX MODE NEW HEX MODE      the arguments git gives GIT_EXTERNAL_DIFF
+
+    A file may be `-` (standard input, for one side) or a pipe:
+    `git show HEAD:F | newsrecord diff - F`, `newsrecord diff <(git show HEAD:F) F`.
 
     Prints changes such as `heat: 38 -> 40`, `topics: + Robotics`,
     `related[webUrl=...]: removed`, `body: changed (+3 -1 lines)`; the secured blob only
@@ -276,11 +293,15 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
         # (the new path and git's note on the similarity follow).
         _external_diff(args, output)
     tree = False
-    if len(args) == 2 and all(Path(arg).is_file() for arg in args):
-        results = [compare(args[1], _read_file(args[0]), _read_file(args[1]))]
-    elif len(args) == 2 and any(Path(arg).is_file() for arg in args):
+    if args == (STDIN, STDIN):
+        raise click.UsageError(f"only one side can be read from stdin ({STDIN!r})")
+    if len(args) == 2 and all(map(_readable, args)):
+        old, new = (_read_file(arg) for arg in args)
+        old_name, name = (STDIN_NAME if arg == STDIN else arg for arg in args)
+        results = [compare(name, old, new, old_path=old_name)]
+    elif len(args) == 2 and any(map(_readable, args)):
         # One file and something else: two files were meant; name the one not there.
-        missing = next(arg for arg in args if not Path(arg).is_file())
+        missing = next(arg for arg in args if not _readable(arg))
         raise click.BadParameter(
             f"{missing!r}: no such file (diff takes two files, or two revisions)",
             param_hint="OLD NEW",
@@ -303,6 +324,8 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
                 if result.renamed_from is not None:
                     suffix += f" (renamed from {result.renamed_from})"
                 click.echo(result.path + suffix)
+            elif result.status in ("added", "deleted"):
+                click.echo(f"record {result.status}")  # /dev/null on one side
             for line in result.lines():
                 click.echo(line if tree else line.removeprefix("  "))
         if tree:
@@ -310,12 +333,21 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
     sys.exit(EXIT_INVALID if differs else 0)
 
 
+def _readable(arg: str) -> bool:
+    """Whether a diff argument names something to read: ``-``, a file or a pipe.
+
+    Process substitution (``newsrecord diff <(git show HEAD:F) F``) gives a ``/dev/fd``
+    path to a pipe, which is no regular file but reads as one.
+    """
+    return arg == STDIN or (Path(arg).exists() and not Path(arg).is_dir())
+
+
 def _external_diff(args: Sequence[str], output: str) -> NoReturn:
     """Print one file's changes as git's external diff program; exit 0 (git stops else)."""
     path, old_file, _, _, new_file, _, _ = args[:7]
     new_path = args[7] if len(args) == 9 else path
     texts = (_read_file(old_file), _read_file(new_file))
-    result = compare(new_path, *texts)
+    result = compare(new_path, *texts, old_path=path)
     if output == "json":
         _echo_json([result], summary=False)
     elif result.differs:
@@ -331,6 +363,10 @@ def _external_diff(args: Sequence[str], output: str) -> NoReturn:
         else:
             for line in result.lines():
                 click.echo(line)
+            if result.status == "modified" and not result.changes:
+                # The same data in other text: the lines that changed, or git would show
+                # only that something did.
+                _echo_text_diff(path, new_path, *texts)
     sys.exit(0)
 
 
@@ -378,8 +414,49 @@ def _print_textconv(file: str) -> None:
         return
     for line in flatten(newsrecord.to_dict(doc.record), ""):
         click.echo(line)
+    for line in as_written(doc):
+        click.echo(line)
     click.echo("--- body")
     click.echo(doc.body, nl=False)
+
+
+def as_written(doc: newsrecord.Document) -> list[str]:
+    """The lines of *doc*'s front matter that are written otherwise than in house style.
+
+    The field view shows data only, so two texts of the same data (``quality: 0075``,
+    which Jekyll, reading YAML 1.1, takes for octal 61, and ``quality: 75``; a comment
+    deleted) would give git two equal views and an empty diff. These lines tell such
+    texts apart: each written line that the house style of the same data
+    (:func:`newsrecord.dumps`) does not have, as ``9: quality: 0075`` with its line number,
+    and each house-style line missing, as ``12: (missing: "")``; secured blobs are
+    masked. A file in the house style has none, and so no heading either.
+    """
+    written = _masked_lines(doc.text[: len(doc.text) - len(doc.body)])
+    try:
+        fresh = newsrecord.from_dict(newsrecord.to_dict(doc.record), kind=type(doc.record))
+        house = _masked_lines(newsrecord.dumps(fresh, newline=doc.newline))
+    except newsrecord.RecordError:
+        house = []  # no house style to compare with: every line is told
+    lines = []
+    matcher = difflib.SequenceMatcher(None, house, written, autojunk=False)
+    for tag, old_start, old_end, start, end in matcher.get_opcodes():
+        if tag in ("replace", "insert"):
+            lines += [f"{number + 1}: {written[number]}" for number in range(start, end)]
+        elif tag == "delete":
+            missing = house[old_start:old_end]
+            lines += [f"{start + 1}: (missing: {json.dumps(line)})" for line in missing]
+    # The house style was written with the file's line breaks, so that a CRLF file
+    # does not differ on every line: the heading tells them instead.
+    breaks = f" (line breaks {json.dumps(doc.newline)})" if doc.newline != "\n" else ""
+    if not lines and not breaks:
+        return []
+    return [f"--- as written, where not in house style{breaks}", *lines]
+
+
+def _masked_lines(text: str) -> list[str]:
+    """*text* with its secured blobs masked, split at line feeds only (a CR stays: it is text)."""
+    data = masked_blobs(text.encode("utf-8", "surrogateescape"))
+    return data.decode("utf-8", "surrogateescape").split("\n")
 
 
 _SECURED_LINE: Final = re.compile(rb"^([ \t]*)(?:secured|\"secured\"|'secured'):[ \t]*(.*?)(\r?)$")
@@ -463,16 +540,24 @@ def merge(base: str, ours: str, theirs: str, marker_size: int, name: str | None)
 
     The arguments are what git gives a merge driver (%O %A %B). Exits 0 when everything
     merged, 1 with conflict markers in OURS around the fields both sides changed
-    differently. A version that does not load as a record merges as text (git merge-file).
+    differently. A version that does not load as a record merges as text (git merge-file);
+    one that holds NUL bytes (a binary file) does not merge at all: exit 1, OURS left as
+    it is.
     """
     texts = [_read_file(file) or b"" for file in (base, ours, theirs)]
     shown = name or ours
-    result = newsrecord.merge_texts(
-        *(text.decode("utf-8", "surrogateescape") for text in texts),
-        path=shown,
-        labels=_labels(name),
-        marker_size=marker_size,
-    )
+    try:
+        result = newsrecord.merge_texts(
+            *(text.decode("utf-8", "surrogateescape") for text in texts),
+            path=shown,
+            labels=_labels(name),
+            marker_size=marker_size,
+        )
+    except newsrecord.RecordError as exc:
+        # No merge at all (a binary version): OURS stays as it is and git, told of a
+        # conflict, leaves the file to a person.
+        click.echo(f"newsrecord merge: {exc}; {ours} left as it is", err=True)
+        sys.exit(EXIT_INVALID)
     if result.text.encode("utf-8", "surrogateescape") != texts[1]:
         try:
             Path(ours).write_bytes(result.text.encode("utf-8", "surrogateescape"))
@@ -585,11 +670,19 @@ def resolve(paths: tuple[str, ...], *, add: bool) -> None:
                 click.echo(f"{name}: deleted on one side; left as it is", err=True)
                 left += 1
                 continue
-            result = newsrecord.merge_texts(
-                *(text.decode("utf-8", "surrogateescape") for text in (base or b"", ours, theirs)),
-                path=name,
-                labels=_labels(name),
-            )
+            try:
+                result = newsrecord.merge_texts(
+                    *(
+                        text.decode("utf-8", "surrogateescape")
+                        for text in (base or b"", ours, theirs)
+                    ),
+                    path=name,
+                    labels=_labels(name),
+                )
+            except newsrecord.RecordError as exc:
+                click.echo(f"{exc}; left as it is", err=True)
+                left += 1
+                continue
             (root / name).write_bytes(result.text.encode("utf-8", "surrogateescape"))
             if result.clean:
                 click.echo(f"{name}: resolved")
