@@ -90,3 +90,26 @@ def test_fmt_keeps_a_file_whose_comments_have_no_place(tmp_path: Path, text: str
     assert result.exit_code == 0, result.output
     assert "kept as it is: would drop comments" in result.output
     assert path.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize(
+    ("line", "reading"),
+    [
+        ("quality: 0075", "'0075' as the integer 61"),  # octal in YAML 1.1
+        ("title: yes", "'yes' as true"),
+        ("length: 1:16", "'1:16' as the integer 4560"),  # sexagesimal
+    ],
+)
+def test_fmt_keeps_a_file_whose_rewrite_jekyll_would_read_otherwise(
+    tmp_path: Path, line: str, reading: str
+) -> None:
+    text = f"---\ntype: course\nheat: 1\n{line}\n---\n"
+    if not line.startswith("title"):
+        text = text.replace("---\n", "---\ntitle: T\n", 1)
+    path = tmp_path / "r.md"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["fmt", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "kept as it is: would change what Jekyll reads" in result.output
+    assert f"reads {reading}" in result.output
+    assert path.read_text(encoding="utf-8") == text

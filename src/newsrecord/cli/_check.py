@@ -349,8 +349,10 @@ def fmt(
     """Rewrite records in the canonical house style (key order, quoting, layout).
 
     Only layout changes: comments go with the entry or list item below them (or on their
-    line). A file whose rewrite would change its data (a value's type or text) or drop a
-    comment (one inside a flow collection) is kept as it is, with a note on stderr. The body
+    line). A file whose rewrite would change its data (a value's type or text), change
+    what Jekyll reads (a value YAML 1.1 reads otherwise, see --rule yaml11 of validate)
+    or drop a comment (one inside a flow collection) is kept as it is, with a note on
+    stderr. The body
     stays as it is. A file changed by someone else while it is formatted is not
     overwritten. With --check, print the files that would change and exit 1 if there are
     any.
@@ -425,6 +427,15 @@ def _canonical(doc: newsrecord.Document) -> str:
 
 def _why_not_layout(doc: newsrecord.Document, text: str, path: str) -> str | None:
     """Say why *text* is more than a new layout of *doc*, or None when it is only that."""
+    # Values Jekyll (YAML 1.1) reads otherwise than newsrecord (quality: 0075, octal 61
+    # there) would be written as newsrecord reads them: the site would change.
+    jekyll = newsrecord.check_document(doc, ["yaml11"], path=path)
+    if jekyll:
+        first = jekyll[0]
+        return (
+            f"would change what Jekyll reads (line {first.line}: {first.field}: "
+            f"{first.message}; `newsrecord validate --rule yaml11` lists them)"
+        )
     new = newsrecord.loads(text, path=path)
     # The front matter as plain data, as read for the model: a text field stays the text
     # written ("P1M", not the 30 days the model makes of it), a number keeps its type
