@@ -371,6 +371,19 @@ def test_set_json_reads_values_as_json(seed_file: Path) -> None:
     assert "not JSON: 'null!'" in bad.stderr
 
 
+@pytest.mark.parametrize("json_flag", [["--json"], []])
+def test_values_nested_past_any_reader_are_usage_errors(
+    seed_file: Path, json_flag: list[str]
+) -> None:
+    deep = "[" * 10_000 + "]" * 10_000  # past Python's recursion limit
+    result = run("set", *json_flag, seed_file, f"topics={deep}")
+    assert result.exit_code == 2
+    expected = "JSON nested too deep to read" if json_flag else "expected a list, found the string"
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert seed_file.read_bytes() == SEED_BYTES
+
+
 @pytest.mark.parametrize(
     ("assignment", "message"),
     [

@@ -8,6 +8,7 @@ import pickle
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.helpers import SEED_TEXT
 
 import newsrecord
 from newsrecord import query as q
@@ -363,3 +364,22 @@ def test_the_pointer_of_a_long_expression_shows_the_place_not_all_of_it() -> Non
     assert text[caret.index("^")] == "5"  # the caret under the first unexpected character
     short = newsrecord.QueryError("x", expression="heat >> 1", column=7)
     assert short.pointer() == "heat >> 1\n      ^"
+
+
+NESTED = {
+    "parentheses": (lambda n: "(" * n + "exists(title)" + ")" * n, 65),
+    "not": (lambda n: "not " * n + "exists(title)", 257),  # 4 columns a 'not'
+    "lists": (lambda n: "topics in " + "[" * n + '"a"' + "]" * n, 75),
+}
+
+
+@pytest.mark.parametrize("kind", NESTED)
+def test_nesting_past_64_levels_is_a_query_error_at_any_depth(kind: str) -> None:
+    nest, column = NESTED[kind]
+    record = newsrecord.loads(SEED_TEXT).record
+    assert isinstance(newsrecord.where(nest(64)).matches(record), bool)
+    assert str(newsrecord.where(nest(64)))
+    for levels in (65, 10_000):  # never a RecursionError, however deep
+        with pytest.raises(newsrecord.QueryError, match="nested more than 64 levels") as caught:
+            newsrecord.where(nest(levels))
+        assert caught.value.column == column

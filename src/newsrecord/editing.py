@@ -398,8 +398,9 @@ def _from_text(text: Any, tp: Any) -> Any:
         return parse_datetime(text)
     try:
         return json.loads(text)
-    except ValueError:
-        # Let the model say what it expected, exactly as it would for a file.
+    except (ValueError, RecursionError):
+        # Let the model say what it expected, exactly as it would for a file (JSON nested
+        # thousands of levels deep, past Python's recursion limit, is no value either).
         return text
 
 

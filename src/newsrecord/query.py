@@ -344,11 +344,23 @@ def _render(value: Value) -> str:
 # --- the parser --------------------------------------------------------------------------
 
 
+_MAX_NESTING: Final = 64
+"""How deep parentheses, ``not`` and list literals may nest: far beyond what a person
+writes, and well within Python's recursion limit (the parser and the evaluation recurse)."""
+
+
 class _Parser:
     def __init__(self, expression: str) -> None:
         self.expression = expression
         self.tokens = _tokens(expression)
         self.index = 0
+        self.depth = 0
+
+    def nested(self, token: _Token) -> None:
+        """Go one level deeper (a parenthesis, a ``not``, a list), or refuse to."""
+        self.depth += 1
+        if self.depth > _MAX_NESTING:
+            raise self.error(f"nested more than {_MAX_NESTING} levels deep", token)
 
     @property
     def token(self) -> _Token:
@@ -396,14 +408,21 @@ class _Parser:
         return operands[0] if len(operands) == 1 else And(tuple(operands))
 
     def not_(self) -> Node:
-        if self.take("not"):
-            return Not(self.not_())
+        token = self.take("not")
+        if token is not None:
+            self.nested(token)
+            node: Node = Not(self.not_())
+            self.depth -= 1
+            return node
         return self.test()
 
     def test(self) -> Node:
-        if self.take("("):
+        token = self.take("(")
+        if token is not None:
+            self.nested(token)
             node = self.or_()
             self.expect(")", "')'")
+            self.depth -= 1
             return node
         start = self.token
         if self.take("exists"):
@@ -449,12 +468,14 @@ class _Parser:
     def literal(self) -> Value:
         token = self.token
         if self.take("["):
+            self.nested(token)
             items: list[Value] = []
             if not self.take("]"):
                 items.append(self.literal())
                 while self.take(","):
                     items.append(self.literal())
                 self.expect("]", "',' or ']'")
+            self.depth -= 1
             return tuple(items)
         self.index += 1
         if token.kind == "string":

@@ -291,6 +291,10 @@ def parse_json(text: str, hint: str) -> Any:
         # Shortened: the text may be a secured blob, which no message shows in full.
         shown = newsrecord.errors.brief(text)
         raise click.BadParameter(f"not JSON: {shown} ({exc})", param_hint=hint) from exc
+    except RecursionError:
+        # Python's reader recurses per level: thousands of them are no value of a record.
+        shown = newsrecord.errors.brief(text)
+        raise click.BadParameter(f"JSON nested too deep to read: {shown}", param_hint=hint) from None
 
 
 def format_option(text_means: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
