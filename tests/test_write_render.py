@@ -49,3 +49,24 @@ def test_numbers_with_commas_are_quoted_for_jekyll(text: str) -> None:
 @pytest.mark.parametrize("text", ["a,b", "1, 2", "Hello, world"])
 def test_text_with_commas_stays_plain(text: str) -> None:
     assert render.can_be_plain(text)
+
+
+@pytest.mark.parametrize("key", ["... x", "---", "...", "--- y", "...\tz"])
+def test_keys_and_values_that_would_end_the_front_matter_are_quoted(key: str) -> None:
+    record = newsrecord.from_dict({"type": "article", "title": key, key: [key]})
+    text = newsrecord.dumps(record)
+    assert newsrecord.to_dict(newsrecord.loads(text).record) == newsrecord.to_dict(record)
+    doc = newsrecord.loads("---\ntitle: a\n---\n")
+    doc.record.extra[key] = 1
+    assert newsrecord.loads(doc.dumps()).record.extra == {key: 1}
+
+
+def test_a_key_longer_than_yaml_readers_take_is_refused_by_name() -> None:
+    longest = newsrecord.from_dict({"title": "a", "k" * 1024: 1})
+    assert newsrecord.loads(newsrecord.dumps(longest)).record.extra == {"k" * 1024: 1}
+    with pytest.raises(newsrecord.ValidationError, match="longer than 1,024 characters"):
+        newsrecord.dumps(newsrecord.from_dict({"title": "a", "k" * 1025: 1}))
+    doc = newsrecord.loads("---\ntitle: a\n---\n")
+    doc.record.extra["k" * 1025] = 1
+    with pytest.raises(newsrecord.ValidationError, match="longer than 1,024 characters"):
+        doc.dumps()

@@ -106,6 +106,8 @@ def can_be_plain(text: str, *, flow: bool = False) -> bool:
         return False
     if ": " in text or " #" in text or not all(is_printable(ch) for ch in text):
         return False
+    if text[:3] in ("---", "...") and text[3:4] in ("", " ", "\t"):
+        return False  # at the start of a line, the end of the front matter
     if flow and any(ch in FLOW_INDICATORS for ch in text):
         return False
     return _NOT_A_STRING.fullmatch(text) is None

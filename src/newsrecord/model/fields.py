@@ -491,6 +491,9 @@ def _check_extra(instance: object, attribute: attrs.Attribute[Any], value: Any) 
 
 _MAX_DEPTH: Final = 64
 """Nesting deeper than loading reads (``Limits.max_depth``) could not be read back."""
+_MAX_KEY: Final = 1024
+"""The longest key YAML readers take (libyaml and Psych: a simple key is on one line of at
+most 1,024 characters)."""
 
 
 def _not_plain(key: Any, value: Any, depth: int) -> str | None:
@@ -498,6 +501,8 @@ def _not_plain(key: Any, value: Any, depth: int) -> str | None:
     if not is_text(key):
         return f"keys must be strings a file can hold, not {_show(key)}"
     where = brief(key)
+    if len(key) > _MAX_KEY:
+        return f"the key {where} is longer than {_MAX_KEY:,} characters, which YAML readers refuse"
     if depth > _MAX_DEPTH:
         return f"{where} is nested more than {_MAX_DEPTH} levels deep"
     if isinstance(value, dict):
