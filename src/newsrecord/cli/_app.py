@@ -294,7 +294,8 @@ def parse_json(text: str, hint: str) -> Any:
     except RecursionError:
         # Python's reader recurses per level: thousands of them are no value of a record.
         shown = newsrecord.errors.brief(text)
-        raise click.BadParameter(f"JSON nested too deep to read: {shown}", param_hint=hint) from None
+        message = f"JSON nested too deep to read: {shown}"
+        raise click.BadParameter(message, param_hint=hint) from None
 
 
 def format_option(text_means: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
