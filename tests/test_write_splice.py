@@ -612,3 +612,31 @@ def test_the_first_item_of_a_list_on_its_parent_dash_line_goes() -> None:
     assert newsrecord.loads(edited).record.extra == {"A": [[False]]}
     assert changed_lines(text, edited) == ["-  - - null", "-    - false", "+  - - false"]
     _check_edit(newsrecord.loads(text), newsrecord.loads(edited).record, edited)
+
+
+FLOW = "---\ntitle: T\ntopics: [AI, # the field\n  'ML',  Robots]\n---\n"
+
+
+@pytest.mark.parametrize(
+    ("topics", "written"),
+    [
+        (["AI", "ML", "Robots", "X"], "[AI, # the field\n  'ML',  Robots, X]"),
+        (["X", "AI", "ML", "Robots"], "[X, AI, # the field\n  'ML',  Robots]"),
+        (["AI", "X", "ML", "Robots"], "[AI, X, # the field\n  'ML',  Robots]"),
+        (["AI", "ML"], "[AI, # the field\n  'ML']"),  # a removed item takes its comma
+        (["AI", "Robots"], "[AI,  Robots]"),  # and what stood before it
+        (["ML", "Robots"], "['ML',  Robots]"),  # first, what stood after it
+        (["AI", "Z", "Robots", "W"], "[AI, # the field\n  'Z',  Robots, W]"),  # in its style
+        ([], "[]"),
+    ],
+)
+def test_items_that_come_or_go_in_a_flow_list_leave_the_rest_of_its_text(
+    topics: list[str], written: str
+) -> None:
+    # A flow list was written again whole when its length changed: comments and line
+    # breaks inside it were lost.
+    doc = newsrecord.loads(FLOW, kind=newsrecord.Video)
+    doc.record.topics = topics
+    text = doc.dumps()
+    assert text == FLOW.replace("[AI, # the field\n  'ML',  Robots]", written)
+    assert newsrecord.loads(text, kind=newsrecord.Video).record.topics == topics

@@ -816,23 +816,46 @@ class _Planner:
         new_middle = after[prefix : len(after) - suffix]
         paired = min(len(old_middle), len(new_middle))
         item_path = f"{path}[]"
-        if node.flow and len(before) != len(after):
-            # Items come or go in a flow list: write it again on its line, keeping the
-            # text of the unchanged items around the change.
-            kept = [self.text[item.start : item.end] for item in node.items]
-            parts = kept[:prefix]
-            parts += [self.flow_text(value, item_path) for value in new_middle]
-            parts += kept[len(kept) - suffix :] if suffix else []
-            self.edits.append(Edit(node.start, node.end, "[" + ", ".join(parts) + "]"))
+        if node.flow and len(before) != len(after) and not (node.items and after):
+            # A flow list that becomes empty, or was: written again on its line.
+            self.edits.append(Edit(node.start, node.end, self.flow_text(after, path)))
             return
         for i in range(paired):
             if same(old_middle[i], new_middle[i]):
                 continue  # an item that stays where it was (the items around it moved)
             self.change_item(node, prefix + i, old_middle[i], new_middle[i], item_path, depth)
+        if node.flow:
+            first = prefix + paired
+            self.flow_items(node, first, first + len(old_middle) - paired, new_middle[paired:], path)
+            return
         for i in range(paired, len(old_middle)):
             self.delete_item(node, node.items[prefix + i])
         if len(new_middle) > paired:
             self.insert_items(node, prefix + paired, new_middle[paired:], item_path)
+
+    def flow_items(
+        self, node: parse.Sequence, first: int, end: int, values: list[Any], path: str
+    ) -> None:
+        """Remove the items *first* to *end* of a flow list, or insert *values* at *first*.
+
+        Only the items and their commas change: what stands between the others (line
+        breaks, comments) stays. An item removed goes with the text before it, up to the
+        item ahead (a comment above it is about it), or, first in the list, with the text
+        after it, up to the next.
+        """
+        items, item_path = node.items, f"{path}[]"
+        if end > first:
+            if first > 0:
+                self.edits.append(Edit(items[first - 1].end, items[end - 1].end, ""))
+            else:
+                self.edits.append(Edit(items[0].start, items[end].start, ""))
+        if values:
+            text = ", ".join(self.flow_text(value, item_path) for value in values)
+            if first > 0:
+                at = items[first - 1].end
+                self.edits.append(Edit(at, at, ", " + text))
+            else:
+                self.edits.append(Edit(items[0].start, items[0].start, text + ", "))
 
     def change_item(
         self, node: parse.Sequence, index: int, before: Any, after: Any, path: str, depth: int
