@@ -157,6 +157,53 @@ def test_jsonl_and_csv(tmp_path: Path) -> None:
         newsrecord.export_records(site, tmp_path / "out.xml", format="xml")  # type: ignore[arg-type]
 
 
+def read_rows(out: Path, format: str) -> list[dict[str, object]]:  # noqa: A002
+    """The rows of an export file of any format, as dicts (CSV values as text)."""
+    if format == "parquet":
+        return list(pq.read_table(out).to_pylist())
+    if format == "jsonl":
+        return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+
+
+@pytest.mark.parametrize("output", ["parquet", "jsonl", "csv"])
+@pytest.mark.parametrize(
+    ("field", "written", "line"),
+    [
+        ("publishedDateTime", "9999-12-31T23:59:59-14:00", 5),  # year 10000 in UTC
+        ("publishedDateTime", "0001-01-01T00:00:00+14:00", 5),  # year 0 in UTC
+        ("length", "P300000Y", 6),  # past 64-bit microseconds
+    ],
+)
+def test_a_value_no_column_holds_leaves_its_file_out_with_a_problem(
+    tmp_path: Path, output: str, field: str, written: str, line: int
+) -> None:
+    site = make_site(tmp_path, 1)
+    (site / "broken.md").unlink()
+    original = "PT1H2M3S" if field == "length" else "2023-11-19T21:07:00Z"
+    text = (VIDEO if field == "length" else SEED_TEXT).replace(original, written)
+    assert newsrecord.loads(text).valid  # a record newsrecord reads: only the export balks
+    (site / "far.md").write_text(text, encoding="utf-8")
+    out = tmp_path / f"out.{output}"
+    result = newsrecord.export_records(site, out, format=output)  # type: ignore[arg-type]
+    assert result.rows == 2
+    [problem] = result.problems
+    assert (problem.path, problem.line, problem.field) == (str(site / "far.md"), line, field)
+    assert written in str(problem)
+    assert "not exported" in problem.message
+    assert sorted(Path(str(row["path"])).name for row in read_rows(out, output)) == [
+        "a00.md",
+        "video.md",
+    ]
+    with pytest.raises(newsrecord.ValidationError) as raised:
+        newsrecord.to_arrow([("far.md", newsrecord.loads(text))])
+    assert raised.value.field == field
+    cli = run("export", site, "-o", out, "--format", output)
+    assert cli.exit_code == 1
+    assert f"far.md:{line}:" in cli.stderr
+    assert "exported 2 records" in cli.stderr
+
+
 @pytest.mark.parametrize("incremental", [False, True])
 def test_overlapping_paths_give_each_record_one_row(tmp_path: Path, incremental: bool) -> None:
     site = make_site(tmp_path, 4)
