@@ -519,6 +519,22 @@ def test_the_cli_exports_and_reports(tmp_path: Path) -> None:
     assert newsrecord.export.cache_path(out).is_dir()
 
 
+def test_the_summary_counts_files_left_out_not_problems(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 7)
+    # One file, two problems: both listed, one file left out (of nine).
+    (site / "broken.md").write_text("---\nheat: hot\nimages: 5\n---\n", encoding="utf-8")
+    out = tmp_path / "x.parquet"
+    for _ in range(2):  # the second run reports the cached problems
+        result = newsrecord.export_records(site, out, incremental=True)
+        assert (result.rows, result.left_out, len(result.problems)) == (8, 1, 2)
+        cli = run("export", site, "-o", out)
+        assert cli.exit_code == 1
+        assert "broken.md:2:" in cli.stderr
+        assert "broken.md:3:" in cli.stderr
+        assert "exported 8 records" in cli.stderr
+        assert cli.stderr.rstrip().endswith("; 1 file left out")
+
+
 def test_an_output_in_a_missing_folder_is_named_in_the_error(tmp_path: Path) -> None:
     site = make_site(tmp_path, 1)
     out = tmp_path / "missing" / "site.parquet"

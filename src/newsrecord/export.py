@@ -448,13 +448,17 @@ class ExportResult:
         rows: Records written.
         parsed: Files read and parsed in this run.
         reused: Rows taken from the cache of an earlier run without parsing the file.
-        problems: Files that are not valid records, or could not be read (not written).
+        problems: What is wrong with the files left out (one or more problems a file):
+            files that are not valid records, could not be read, or hold a value no
+            column holds.
+        left_out: Files left out (not written), each with its problems in *problems*.
     """
 
     rows: int = 0
     parsed: int = 0
     reused: int = 0
     problems: list[Problem] = attrs.Factory(list)
+    left_out: int = 0
 
 
 def cache_path(out: StrPath) -> Path:
@@ -1040,8 +1044,10 @@ class _Run:
         """The result; sets the output's rows (:attr:`order`)."""
         result = ExportResult()
         self.order = [source for source in self.sources if source >= 0]
-        for number in _failed(self.sources):
+        failed = _failed(self.sources)
+        for number in failed:
             result.problems.extend(self.problems_of(number))
+        result.left_out = len(failed)
         result.parsed = len(self.lines)
         result.rows = len(self.order)
         result.reused = result.rows - result.parsed

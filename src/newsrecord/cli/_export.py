@@ -120,7 +120,7 @@ def export(
         click.echo(str(problem), err=True)
     seconds = time.perf_counter() - started
     reused = f", {result.reused} unchanged rows reused" if incremental else ""
-    failed = f"; {counted(len(result.problems), 'file')} left out" if result.problems else ""
+    failed = f"; {counted(result.left_out, 'file')} left out" if result.left_out else ""
     click.echo(
         f"exported {counted(result.rows, 'record')} to {out} in {seconds:.2f} s "
         f"({counted(result.parsed, 'file')} parsed{reused}){failed}",
