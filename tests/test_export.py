@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import errno
@@ -10,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -750,8 +752,6 @@ def test_an_output_link_is_written_through_not_replaced(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX pipes")
 def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
-    import threading
-
     site = make_site(tmp_path, 2)
     pipe = tmp_path / "rows.jsonl"
     os.mkfifo(pipe)
@@ -784,6 +784,42 @@ def test_the_cli_writes_to_standard_output_and_wants_a_known_extension(tmp_path:
     assert unknown.exit_code == 2
     assert ".jsonl" in unknown.output
     assert not (tmp_path / "site.json").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="POSIX terminals")
+def test_parquet_is_not_written_to_a_terminal_unasked(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 1)
+    command = [sys.executable, "-m", "newsrecord", "export", str(site), "-o", "-"]
+    leader, terminal = os.openpty()
+    shown = bytearray()
+
+    def drain() -> None:
+        # A terminal nobody reads would block a writer once its buffer is full.
+        with contextlib.suppress(OSError):  # EIO once the terminal is closed
+            while chunk := os.read(leader, 1 << 16):
+                shown.extend(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        refused = subprocess.run(  # noqa: S603  # our own interpreter and package
+            command, stdout=terminal, stderr=subprocess.PIPE, text=True, check=False, timeout=120
+        )
+    finally:
+        os.close(terminal)
+        reader.join(timeout=30)
+        os.close(leader)
+    assert refused.returncode == 2, refused.stderr
+    assert not shown
+    assert "--format jsonl" in refused.stderr
+    assert "redirect" in refused.stderr
+    # Into a pipe (or a file), Parquet is written as asked.
+    piped = subprocess.run(  # noqa: S603  # our own interpreter and package
+        command, capture_output=True, check=False
+    )
+    assert piped.returncode == 1  # broken.md
+    assert piped.stdout.startswith(b"PAR1")
+    assert pq.read_table(pa.BufferReader(piped.stdout)).num_rows == 2
 
 
 @pytest.mark.parametrize("incremental", [False, True])

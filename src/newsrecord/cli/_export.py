@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from pathlib import Path, PurePath
@@ -21,6 +22,9 @@ from newsrecord.errors import counted
 from newsrecord.export import export_records
 
 _FORMATS_BY_SUFFIX = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+_STDOUT = 1
+"""The descriptor ``-o -`` writes to (as ``/dev/stdout``), whatever ``sys.stdout`` is."""
 
 
 @main.command()
@@ -43,7 +47,8 @@ _FORMATS_BY_SUFFIX = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
     type=click.Path(dir_okay=False, writable=True),
     help=(
         "The file to write (replaced atomically; a link is written through), or - for "
-        "standard output."
+        "standard output (Parquet there only with --format, or when it is a file or a "
+        "pipe: a terminal is refused)."
     ),
 )
 @click.option("--with-body", is_flag=True, help="Add the body as the column body.")
@@ -83,6 +88,13 @@ def export(
         raise click.BadParameter(
             "a .json file would not hold JSON: give --format jsonl (one object a line, "
             "best named .jsonl), or another extension",
+            param_hint="'-o' / '--output'",
+        )
+    if output is None and out == "-" and os.isatty(_STDOUT):
+        # Binary Parquet would garble the terminal; a redirect or a pipe gets it as asked.
+        raise click.BadParameter(
+            "standard output is a terminal, and Parquet is binary: give --format jsonl "
+            "or --format csv, or redirect standard output to a file or a pipe",
             param_hint="'-o' / '--output'",
         )
     output = output or _FORMATS_BY_SUFFIX.get(suffix, "parquet")
