@@ -159,6 +159,38 @@ def test_jsonl_and_csv(tmp_path: Path) -> None:
         newsrecord.export_records(site, tmp_path / "out.xml", format="xml")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("lengths", "written"),
+    [
+        (["10 hours", "PT1H2M3S"], ["36000", "3723"]),
+        (["10 hours", "PT1.5S", "P1000D"], ["36000", "1.5", "86400000"]),
+    ],
+)
+def test_json_lines_and_csv_write_durations_alike(
+    tmp_path: Path, lengths: list[str], written: list[str]
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    for number, length in enumerate(lengths):
+        text = VIDEO.replace("PT1H2M3S", length)
+        (site / f"v{number}.md").write_text(text, encoding="utf-8")
+    newsrecord.export_records(site, tmp_path / "out.jsonl", format="jsonl")
+    newsrecord.export_records(site, tmp_path / "out.csv", format="csv")
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    in_json = [json.dumps(json.loads(line)["length"]) for line in lines]
+    in_csv = [row["length"] for row in read_rows(tmp_path / "out.csv", "csv")]
+    # Seconds, an integer when whole: not 36000.0 (JSON Lines wrote the float).
+    assert in_json == in_csv == written
+    # Date-times: ISO 8601 in UTC, with a Z; CSV as Arrow writes timestamps.
+    assert json.loads(lines[0])["publishedDateTime"] == "2021-05-01T08:00:00Z"
+    assert read_rows(tmp_path / "out.csv", "csv")[0]["publishedDateTime"] == (
+        "2021-05-01 08:00:00.000000Z"
+    )
+    # newsrecord json keeps the duration as the file writes it.
+    shown = run("json", site / "v0.md")
+    assert json.loads(shown.stdout)["length"] == "10 hours"
+
+
 def read_rows(out: Path, format: str) -> list[dict[str, object]]:  # noqa: A002
     """The rows of an export file of any format, as dicts (CSV values as text)."""
     if format == "parquet":

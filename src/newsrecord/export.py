@@ -487,7 +487,8 @@ def export_records(
             and a pipe or device (``/dev/stdout``) is written to as it is.
         format: ``"parquet"`` (typed columns, nested structs and lists), ``"jsonl"`` (one
             JSON object a line, the same columns) or ``"csv"`` (lists and objects as JSON
-            text, durations in seconds).
+            text). JSON Lines and CSV write durations as seconds, an integer when whole
+            (``36000``, else ``1.5``), and date-times in UTC (``2023-11-19T21:07:00Z``).
         body: Add the ``body`` column.
         reveal: Export secured blobs in full (by default shortened).
         incremental: Keep a cache next to *out* (the folder ``OUT.nrcache``): the row of
@@ -1232,19 +1233,24 @@ def _encode(pa: Any, table: Any, format: str, sink: Any) -> None:  # noqa: A002
 
     flat = table
     for number, field in enumerate(table.schema):
-        if pa.types.is_nested(field.type) or pa.types.is_duration(field.type):
+        if pa.types.is_duration(field.type):
+            lengths = table.column(number).to_pylist()
+            values: list[Any] = [None if value is None else _seconds(value) for value in lengths]
+            # Integers when every length is whole seconds, as JSON Lines writes them: a
+            # float64 column would write a large whole value with an exponent (1e+12).
+            whole = not any(isinstance(value, float) for value in values)
+            kind = pa.int64() if whole else pa.float64()
+        elif pa.types.is_nested(field.type):
             values = [
                 None
                 if value is None
-                else (
-                    value.total_seconds()
-                    if isinstance(value, dt.timedelta)
-                    else json.dumps(value, ensure_ascii=False, default=_json_default)
-                )
+                else json.dumps(value, ensure_ascii=False, default=_json_default)
                 for value in table.column(number).to_pylist()
             ]
-            kind = pa.float64() if pa.types.is_duration(field.type) else pa.string()
-            flat = flat.set_column(number, pa.field(field.name, kind), pa.array(values, kind))
+            kind = pa.string()
+        else:
+            continue
+        flat = flat.set_column(number, pa.field(field.name, kind), pa.array(values, kind))
     csv.write_csv(flat, sink)
 
 
@@ -1257,5 +1263,17 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, dt.timedelta):
-        return value.total_seconds()
+        return _seconds(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+_SECOND: Final = dt.timedelta(seconds=1)
+
+
+def _seconds(length: dt.timedelta) -> int | float:
+    """A length in seconds, as JSON Lines and CSV write it: an integer when whole.
+
+    Not ``total_seconds()``, whose float wrote ``36000.0`` in JSON Lines.
+    """
+    whole, rest = divmod(length, _SECOND)
+    return whole if not rest else length / _SECOND
