@@ -47,8 +47,8 @@ _STDOUT = 1
     type=click.Path(dir_okay=False, writable=True),
     help=(
         "The file to write (replaced atomically; a link is written through), or - for "
-        "standard output (Parquet there only with --format, or when it is a file or a "
-        "pipe: a terminal is refused)."
+        "standard output: Parquet without --format, which a terminal refuses (give "
+        "--format jsonl|csv, or redirect to a file or a pipe)."
     ),
 )
 @click.option("--with-body", is_flag=True, help="Add the body as the column body.")
@@ -76,9 +76,11 @@ def export(
     One table for all kinds (a union schema): path, kind, then a column per YAML key of
     any kind, typed from the model (timestamps in UTC, integers, booleans, lists,
     structs for objects such as provider), extra (unknown keys as JSON) and, with
-    --with-body, body. Files that are not valid records are reported on stderr and left
-    out (exit status 1). Many files are parsed in worker processes. Needs pyarrow: pip
-    install "newsrecord[export]".
+    --with-body, body. Files that are not valid records, or that hold a value no column
+    holds (a date-time outside the years 1 to 9999 in UTC), are reported on stderr and
+    left out (exit status 1). JSON Lines and CSV write date-times in UTC and durations in
+    seconds, an integer when whole. Many files are parsed in worker processes. Needs
+    pyarrow: pip install "newsrecord[export]".
     """
     started = time.perf_counter()
     # -o site.csv means CSV: Parquet bytes in a .csv file would surprise every reader.
