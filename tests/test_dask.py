@@ -116,3 +116,16 @@ def test_a_bag_and_a_frame_on_a_local_cluster(tmp_path: Path) -> None:
         assert not table["published"].any()
         # The secured blob is shortened unless asked for.
         assert all("…" in blob for blob in table["secured"])
+
+
+def test_a_frame_leaves_out_what_the_export_leaves_out(tmp_path: Path) -> None:
+    pytest.importorskip("dask.dataframe")
+    pytest.importorskip("pyarrow")
+    from newsrecord.integrations.dask import read_dataframe
+
+    site = _site(tmp_path)
+    far = SEED_TEXT.replace("2023-11-19T21:07:00Z", "9999-12-31T23:59:59-14:00")  # 10000 in UTC
+    (site / "news" / "far.md").write_text(far, encoding="utf-8")
+    table = read_dataframe(site, files_per_partition=20).compute(scheduler="sync")
+    assert len(table) == 12
+    assert not any(path.endswith("far.md") for path in table["path"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import errno
@@ -10,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -155,6 +157,85 @@ def test_jsonl_and_csv(tmp_path: Path) -> None:
     assert json.loads(article["provider"])["name"] == "The Statesman"
     with pytest.raises(ValueError, match="format"):
         newsrecord.export_records(site, tmp_path / "out.xml", format="xml")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("lengths", "written"),
+    [
+        (["10 hours", "PT1H2M3S"], ["36000", "3723"]),
+        (["10 hours", "PT1.5S", "P1000D"], ["36000", "1.5", "86400000"]),
+    ],
+)
+def test_json_lines_and_csv_write_durations_alike(
+    tmp_path: Path, lengths: list[str], written: list[str]
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    for number, length in enumerate(lengths):
+        text = VIDEO.replace("PT1H2M3S", length)
+        (site / f"v{number}.md").write_text(text, encoding="utf-8")
+    newsrecord.export_records(site, tmp_path / "out.jsonl", format="jsonl")
+    newsrecord.export_records(site, tmp_path / "out.csv", format="csv")
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    in_json = [json.dumps(json.loads(line)["length"]) for line in lines]
+    in_csv = [row["length"] for row in read_rows(tmp_path / "out.csv", "csv")]
+    # Seconds, an integer when whole: not 36000.0 (JSON Lines wrote the float).
+    assert in_json == in_csv == written
+    # Date-times: ISO 8601 in UTC, with a Z; CSV as Arrow writes timestamps.
+    assert json.loads(lines[0])["publishedDateTime"] == "2021-05-01T08:00:00Z"
+    assert read_rows(tmp_path / "out.csv", "csv")[0]["publishedDateTime"] == (
+        "2021-05-01 08:00:00.000000Z"
+    )
+    # newsrecord json keeps the duration as the file writes it.
+    shown = run("json", site / "v0.md")
+    assert json.loads(shown.stdout)["length"] == "10 hours"
+
+
+def read_rows(out: Path, format: str) -> list[dict[str, object]]:  # noqa: A002
+    """The rows of an export file of any format, as dicts (CSV values as text)."""
+    if format == "parquet":
+        return list(pq.read_table(out).to_pylist())
+    if format == "jsonl":
+        return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+
+
+@pytest.mark.parametrize("output", ["parquet", "jsonl", "csv"])
+@pytest.mark.parametrize(
+    ("field", "written", "line"),
+    [
+        ("publishedDateTime", "9999-12-31T23:59:59-14:00", 5),  # year 10000 in UTC
+        ("publishedDateTime", "0001-01-01T00:00:00+14:00", 5),  # year 0 in UTC
+        ("length", "P300000Y", 6),  # past 64-bit microseconds
+    ],
+)
+def test_a_value_no_column_holds_leaves_its_file_out_with_a_problem(
+    tmp_path: Path, output: str, field: str, written: str, line: int
+) -> None:
+    site = make_site(tmp_path, 1)
+    (site / "broken.md").unlink()
+    original = "PT1H2M3S" if field == "length" else "2023-11-19T21:07:00Z"
+    text = (VIDEO if field == "length" else SEED_TEXT).replace(original, written)
+    assert newsrecord.loads(text).valid  # a record newsrecord reads: only the export balks
+    (site / "far.md").write_text(text, encoding="utf-8")
+    out = tmp_path / f"out.{output}"
+    result = newsrecord.export_records(site, out, format=output)  # type: ignore[arg-type]
+    assert result.rows == 2
+    [problem] = result.problems
+    assert (problem.path, problem.line, problem.field) == (str(site / "far.md"), line, field)
+    assert written in str(problem)
+    assert "not exported" in problem.message
+    assert sorted(Path(str(row["path"])).name for row in read_rows(out, output)) == [
+        "a00.md",
+        "video.md",
+    ]
+    with pytest.raises(newsrecord.ValidationError) as raised:
+        newsrecord.to_arrow([("far.md", newsrecord.loads(text))])
+    assert raised.value.field == field
+    cli = run("export", site, "-o", out, "--format", output)
+    assert cli.exit_code == 1
+    assert f"far.md:{line}:" in cli.stderr
+    assert "exported 2 records" in cli.stderr
 
 
 @pytest.mark.parametrize("incremental", [False, True])
@@ -472,6 +553,22 @@ def test_the_cli_exports_and_reports(tmp_path: Path) -> None:
     assert newsrecord.export.cache_path(out).is_dir()
 
 
+def test_the_summary_counts_files_left_out_not_problems(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 7)
+    # One file, two problems: both listed, one file left out (of nine).
+    (site / "broken.md").write_text("---\nheat: hot\nimages: 5\n---\n", encoding="utf-8")
+    out = tmp_path / "x.parquet"
+    for _ in range(2):  # the second run reports the cached problems
+        result = newsrecord.export_records(site, out, incremental=True)
+        assert (result.rows, result.left_out, len(result.problems)) == (8, 1, 2)
+        cli = run("export", site, "-o", out)
+        assert cli.exit_code == 1
+        assert "broken.md:2:" in cli.stderr
+        assert "broken.md:3:" in cli.stderr
+        assert "exported 8 records" in cli.stderr
+        assert cli.stderr.rstrip().endswith("; 1 file left out")
+
+
 def test_an_output_in_a_missing_folder_is_named_in_the_error(tmp_path: Path) -> None:
     site = make_site(tmp_path, 1)
     out = tmp_path / "missing" / "site.parquet"
@@ -705,8 +802,6 @@ def test_an_output_link_is_written_through_not_replaced(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX pipes")
 def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
-    import threading
-
     site = make_site(tmp_path, 2)
     pipe = tmp_path / "rows.jsonl"
     os.mkfifo(pipe)
@@ -739,6 +834,42 @@ def test_the_cli_writes_to_standard_output_and_wants_a_known_extension(tmp_path:
     assert unknown.exit_code == 2
     assert ".jsonl" in unknown.output
     assert not (tmp_path / "site.json").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="POSIX terminals")
+def test_parquet_is_not_written_to_a_terminal_unasked(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 1)
+    command = [sys.executable, "-m", "newsrecord", "export", str(site), "-o", "-"]
+    leader, terminal = os.openpty()
+    shown = bytearray()
+
+    def drain() -> None:
+        # A terminal nobody reads would block a writer once its buffer is full.
+        with contextlib.suppress(OSError):  # EIO once the terminal is closed
+            while chunk := os.read(leader, 1 << 16):
+                shown.extend(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        refused = subprocess.run(  # noqa: S603  # our own interpreter and package
+            command, stdout=terminal, stderr=subprocess.PIPE, text=True, check=False, timeout=120
+        )
+    finally:
+        os.close(terminal)
+        reader.join(timeout=30)
+        os.close(leader)
+    assert refused.returncode == 2, refused.stderr
+    assert not shown
+    assert "--format jsonl" in refused.stderr
+    assert "redirect" in refused.stderr
+    # Into a pipe (or a file), Parquet is written as asked.
+    piped = subprocess.run(  # noqa: S603  # our own interpreter and package
+        command, capture_output=True, check=False
+    )
+    assert piped.returncode == 1  # broken.md
+    assert piped.stdout.startswith(b"PAR1")
+    assert pq.read_table(pa.BufferReader(piped.stdout)).num_rows == 2
 
 
 @pytest.mark.parametrize("incremental", [False, True])

@@ -42,7 +42,14 @@ from newsrecord._pool import run_items
 from newsrecord._read import native
 from newsrecord.api import loads, to_dict
 from newsrecord.document import Document
-from newsrecord.errors import FileError, Problem, RecordError, unreadable
+from newsrecord.errors import (
+    FileError,
+    Problem,
+    RecordError,
+    ValidationError,
+    brief,
+    unreadable,
+)
 from newsrecord.files import (
     StrPath,
     as_paths,
@@ -65,8 +72,9 @@ __all__ = ["ExportResult", "arrow_schema", "cache_path", "export_records", "to_a
 
 Format = Literal["parquet", "jsonl", "csv"]
 
-_SCHEMA_VERSION: Final = 2
-"""Bumped whenever the columns change, so that an old cache is not reused."""
+_SCHEMA_VERSION: Final = 3
+"""Bumped whenever the columns, or the rows made of a file, change, so that an old cache
+is not reused (3: files with values the columns cannot hold are left out)."""
 
 _CACHE_VERSION: Final = 2
 """Bumped whenever the incremental cache's own files change (2: packed stats)."""
@@ -170,6 +178,54 @@ def arrow_schema(*, body: bool = False) -> pa.Schema:
 
 _MICROSECOND: Final = dt.timedelta(microseconds=1)
 
+_MOST_MICROSECONDS: Final = (1 << 63) - 1
+"""The longest ``duration[us]``: 64-bit microseconds, about 292,000 years."""
+
+
+class _UnfitError(ValueError):
+    """A value that its typed column cannot hold (see :func:`_unfit`)."""
+
+
+def _unfit(value: Any) -> str | None:
+    """Why no typed column can hold *value*, or None when it fits.
+
+    A date-time in UTC must fall within the years 1 to 9999 (Python, pandas and DuckDB
+    cannot read a timestamp past them, and Arrow would silently store year 10000); a
+    duration must fit in 64-bit microseconds. Records may hold both: such a file is left
+    out of the export with a problem, rather than written as something else.
+    """
+    # Only the first and last years can leave the range in UTC: the rest costs no conversion.
+    if isinstance(value, dt.datetime) and not 1 < value.year < 9999:
+        try:
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            return (
+                f"{value.isoformat()} falls outside the years 1 to 9999 in UTC, which "
+                "exported timestamps hold: the file is not exported"
+            )
+    if isinstance(value, Duration) and value.timedelta // _MICROSECOND > _MOST_MICROSECONDS:
+        return (
+            f"the duration {brief(value.text)} is longer than exported durations hold "
+            "(64-bit microseconds, about 292,000 years): the file is not exported"
+        )
+    return None
+
+
+def _unfit_problems(path: str, doc: Document, value: Any, where: str) -> Iterator[Problem]:
+    """The problems of the values under the field path *where* that :func:`_unfit` refuses."""
+    if isinstance(value, list):
+        for number, item in enumerate(value):
+            yield from _unfit_problems(path, doc, item, f"{where}[{number}]")
+    elif attrs.has(type(value)) and _is_model(type(value)):
+        for spec in fields(type(value)):
+            member = getattr(value, spec.name)
+            yield from _unfit_problems(path, doc, member, f"{where}.{spec.key}")
+    else:
+        why = _unfit(value)
+        if why is not None:
+            line, column = doc.locate(where) or (None, None)
+            yield Problem(why, path, line, column, where)
+
 
 class _RowMaker:
     """Turns records into rows (dicts) of the export schema."""
@@ -183,8 +239,14 @@ class _RowMaker:
         self.reveal = reveal
 
     def row(self, path: str, doc: Document) -> dict[str, Any]:
+        """The row of *doc*.
+
+        Raises:
+            ValidationError: a value does not fit its column (see :func:`_unfit`).
+        """
         record = doc.record
         plain: dict[str, Any] | None = None
+        unfit: list[Problem] = []
         row: dict[str, Any] = {"path": path, "kind": type(record).__name__}
         by_key = {spec.key: spec for spec in fields(type(record))}
         for column in self.columns:
@@ -198,7 +260,13 @@ class _RowMaker:
                     self._hide(plain.get(column.key), column.key), ensure_ascii=False
                 )
             else:
-                row[column.key] = self._typed(value)
+                try:
+                    row[column.key] = self._typed(value)
+                except _UnfitError:
+                    # Found again with their field paths, which the fast path lacks.
+                    unfit += _unfit_problems(path, doc, value, column.key)
+        if unfit:
+            raise ValidationError(unfit)
         if record.extra:
             plain = plain if plain is not None else to_dict(record)
             extra = {key: self._hide(plain[key], key) for key in record.extra if key in plain}
@@ -216,12 +284,12 @@ class _RowMaker:
     def _typed(self, value: Any) -> Any:
         # Values go to Arrow as JSON (see _table): date-times as ISO 8601 with their
         # offset, durations as whole microseconds.
+        if isinstance(value, dt.datetime | Duration) and _unfit(value) is not None:
+            raise _UnfitError
         if isinstance(value, dt.datetime):
             return value.isoformat()
         if isinstance(value, Duration):
-            value = value.timedelta
-        if isinstance(value, dt.timedelta):
-            return value // _MICROSECOND
+            return value.timedelta // _MICROSECOND
         if isinstance(value, Secured):
             return self._hide(value.raw, "secured")
         if isinstance(value, Price):
@@ -313,6 +381,9 @@ def to_arrow(
 
     Raises:
         ModuleNotFoundError: pyarrow is not installed.
+        ValidationError: a record holds a value its column cannot hold: a date-time
+            outside the years 1 to 9999 in UTC, or a duration longer than 64-bit
+            microseconds; every such value is a problem, with its field and line.
     """
     maker = _maker(body, reveal)
     lines = [maker.line(os.fspath(path), doc) for path, doc in documents]
@@ -377,13 +448,17 @@ class ExportResult:
         rows: Records written.
         parsed: Files read and parsed in this run.
         reused: Rows taken from the cache of an earlier run without parsing the file.
-        problems: Files that are not valid records, or could not be read (not written).
+        problems: What is wrong with the files left out (one or more problems a file):
+            files that are not valid records, could not be read, or hold a value no
+            column holds.
+        left_out: Files left out (not written), each with its problems in *problems*.
     """
 
     rows: int = 0
     parsed: int = 0
     reused: int = 0
     problems: list[Problem] = attrs.Factory(list)
+    left_out: int = 0
 
 
 def cache_path(out: StrPath) -> Path:
@@ -412,7 +487,8 @@ def export_records(
             and a pipe or device (``/dev/stdout``) is written to as it is.
         format: ``"parquet"`` (typed columns, nested structs and lists), ``"jsonl"`` (one
             JSON object a line, the same columns) or ``"csv"`` (lists and objects as JSON
-            text, durations in seconds).
+            text). JSON Lines and CSV write durations as seconds, an integer when whole
+            (``36000``, else ``1.5``), and date-times in UTC (``2023-11-19T21:07:00Z``).
         body: Add the ``body`` column.
         reveal: Export secured blobs in full (by default shortened).
         incremental: Keep a cache next to *out* (the folder ``OUT.nrcache``): the row of
@@ -431,7 +507,10 @@ def export_records(
 
     Returns:
         Counts of rows written, files parsed and rows reused, and the problems of files
-        that could not be exported (these are left out; the rest is written).
+        that could not be exported (these are left out; the rest is written): files
+        that are not valid records, could not be read, or hold a value no column holds
+        (a date-time outside the years 1 to 9999 in UTC, a duration longer than 64-bit
+        microseconds).
 
     Raises:
         ModuleNotFoundError: pyarrow is not installed.
@@ -966,8 +1045,10 @@ class _Run:
         """The result; sets the output's rows (:attr:`order`)."""
         result = ExportResult()
         self.order = [source for source in self.sources if source >= 0]
-        for number in _failed(self.sources):
+        failed = _failed(self.sources)
+        for number in failed:
             result.problems.extend(self.problems_of(number))
+        result.left_out = len(failed)
         result.parsed = len(self.lines)
         result.rows = len(self.order)
         result.reused = result.rows - result.parsed
@@ -985,7 +1066,8 @@ def _read_batch(
 
     For each ``(path, digest of its cached content or None)``: ``("same", digest,
     None)`` when the content is the cached one, ``("row", digest, JSON line)``,
-    ``("bad", digest, problems)`` for a file that is not a valid record, or
+    ``("bad", digest, problems)`` for a file that is not a valid record (or holds a
+    value no column can hold), or
     ``("unreadable", b"", problems)``.
     """
     maker = _maker(options.body, options.reveal)
@@ -1002,11 +1084,11 @@ def _read_batch(
             done.append(("same", digest, None))
             continue
         try:
-            doc = loads(data, path=name)
+            line = maker.line(name, loads(data, path=name))
         except RecordError as exc:
             done.append(("bad", digest, list(exc.problems)))
             continue
-        done.append(("row", digest, maker.line(name, doc)))
+        done.append(("row", digest, line))
     return done
 
 
@@ -1152,19 +1234,24 @@ def _encode(pa: Any, table: Any, format: str, sink: Any) -> None:  # noqa: A002
 
     flat = table
     for number, field in enumerate(table.schema):
-        if pa.types.is_nested(field.type) or pa.types.is_duration(field.type):
+        if pa.types.is_duration(field.type):
+            lengths = table.column(number).to_pylist()
+            values: list[Any] = [None if value is None else _seconds(value) for value in lengths]
+            # Integers when every length is whole seconds, as JSON Lines writes them: a
+            # float64 column would write a large whole value with an exponent (1e+12).
+            whole = not any(isinstance(value, float) for value in values)
+            kind = pa.int64() if whole else pa.float64()
+        elif pa.types.is_nested(field.type):
             values = [
                 None
                 if value is None
-                else (
-                    value.total_seconds()
-                    if isinstance(value, dt.timedelta)
-                    else json.dumps(value, ensure_ascii=False, default=_json_default)
-                )
+                else json.dumps(value, ensure_ascii=False, default=_json_default)
                 for value in table.column(number).to_pylist()
             ]
-            kind = pa.float64() if pa.types.is_duration(field.type) else pa.string()
-            flat = flat.set_column(number, pa.field(field.name, kind), pa.array(values, kind))
+            kind = pa.string()
+        else:
+            continue
+        flat = flat.set_column(number, pa.field(field.name, kind), pa.array(values, kind))
     csv.write_csv(flat, sink)
 
 
@@ -1177,5 +1264,17 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, dt.timedelta):
-        return value.total_seconds()
+        return _seconds(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+_SECOND: Final = dt.timedelta(seconds=1)
+
+
+def _seconds(length: dt.timedelta) -> int | float:
+    """A length in seconds, as JSON Lines and CSV write it: an integer when whole.
+
+    Not ``total_seconds()``, whose float wrote ``36000.0`` in JSON Lines.
+    """
+    whole, rest = divmod(length, _SECOND)
+    return whole if not rest else length / _SECOND

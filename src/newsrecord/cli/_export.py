@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from pathlib import Path, PurePath
@@ -21,6 +22,9 @@ from newsrecord.errors import counted
 from newsrecord.export import export_records
 
 _FORMATS_BY_SUFFIX = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+_STDOUT = 1
+"""The descriptor ``-o -`` writes to (as ``/dev/stdout``), whatever ``sys.stdout`` is."""
 
 
 @main.command()
@@ -43,7 +47,8 @@ _FORMATS_BY_SUFFIX = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
     type=click.Path(dir_okay=False, writable=True),
     help=(
         "The file to write (replaced atomically; a link is written through), or - for "
-        "standard output."
+        "standard output: Parquet without --format, which a terminal refuses (give "
+        "--format jsonl|csv, or redirect to a file or a pipe)."
     ),
 )
 @click.option("--with-body", is_flag=True, help="Add the body as the column body.")
@@ -71,9 +76,11 @@ def export(
     One table for all kinds (a union schema): path, kind, then a column per YAML key of
     any kind, typed from the model (timestamps in UTC, integers, booleans, lists,
     structs for objects such as provider), extra (unknown keys as JSON) and, with
-    --with-body, body. Files that are not valid records are reported on stderr and left
-    out (exit status 1). Many files are parsed in worker processes. Needs pyarrow: pip
-    install "newsrecord[export]".
+    --with-body, body. Files that are not valid records, or that hold a value no column
+    holds (a date-time outside the years 1 to 9999 in UTC), are reported on stderr and
+    left out (exit status 1). JSON Lines and CSV write date-times in UTC and durations in
+    seconds, an integer when whole. Many files are parsed in worker processes. Needs
+    pyarrow: pip install "newsrecord[export]".
     """
     started = time.perf_counter()
     # -o site.csv means CSV: Parquet bytes in a .csv file would surprise every reader.
@@ -83,6 +90,13 @@ def export(
         raise click.BadParameter(
             "a .json file would not hold JSON: give --format jsonl (one object a line, "
             "best named .jsonl), or another extension",
+            param_hint="'-o' / '--output'",
+        )
+    if output is None and out == "-" and os.isatty(_STDOUT):
+        # Binary Parquet would garble the terminal; a redirect or a pipe gets it as asked.
+        raise click.BadParameter(
+            "standard output is a terminal, and Parquet is binary: give --format jsonl "
+            "or --format csv, or redirect standard output to a file or a pipe",
             param_hint="'-o' / '--output'",
         )
     output = output or _FORMATS_BY_SUFFIX.get(suffix, "parquet")
@@ -120,7 +134,7 @@ def export(
         click.echo(str(problem), err=True)
     seconds = time.perf_counter() - started
     reused = f", {result.reused} unchanged rows reused" if incremental else ""
-    failed = f"; {counted(len(result.problems), 'file')} left out" if result.problems else ""
+    failed = f"; {counted(result.left_out, 'file')} left out" if result.left_out else ""
     click.echo(
         f"exported {counted(result.rows, 'record')} to {out} in {seconds:.2f} s "
         f"({counted(result.parsed, 'file')} parsed{reused}){failed}",

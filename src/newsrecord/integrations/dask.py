@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from newsrecord._optional import require
 from newsrecord.api import load
-from newsrecord.errors import RecordError
+from newsrecord.errors import RecordError, ValidationError
 from newsrecord.export import arrow_schema, to_arrow
 from newsrecord.files import SKIPPED_NAMES, iter_record_files
 
@@ -124,7 +124,17 @@ def _frame_partition(paths: list[str], body: bool, reveal: bool) -> Any:
             documents.append((path, load(path)))
         except (RecordError, OSError):
             continue  # a data frame has no place for an error; read_records() reports them
-    return _to_pandas(to_arrow(documents, body=body, reveal=reveal))
+    while True:
+        try:
+            return _to_pandas(to_arrow(documents, body=body, reveal=reveal))
+        except ValidationError as exc:
+            # A record with a value no column holds (a date-time past the year 9999 in
+            # UTC) is left out as the export leaves it out; such files are rare enough
+            # that making the table again costs little.
+            kept = [(path, doc) for path, doc in documents if path != exc.path]
+            if len(kept) == len(documents):
+                raise
+            documents = kept
 
 
 def _to_pandas(table: Any) -> Any:
@@ -165,8 +175,9 @@ def read_dataframe(
     whole numbers and bools as pandas' nullable ``Int64`` and ``boolean``, lists, structs
     and durations Arrow-backed (``pd.ArrowDtype``: a value is a Python list or dict, and
     Dask does not turn it into text as it does object columns). Files that
-    are not valid records are left out: use :func:`read_records` with
-    ``errors="collect"`` to see them.
+    are not valid records are left out, and so are those :func:`newsrecord.export_records`
+    leaves out for a value no column holds: use :func:`read_records` with
+    ``errors="collect"`` to see the invalid ones.
 
     Args:
         urlpath: A glob, a file or folder, or a list of them.
