@@ -187,6 +187,25 @@ def test_bulk_append_and_unset(repo: Path) -> None:
     assert git(repo, "status", "--porcelain") == ""
 
 
+def test_bulk_append_leaves_lists_that_hold_the_item_already(repo: Path) -> None:
+    # Half the records hold "AI" already: they stay as they are, and a second run of the
+    # same command changes nothing.
+    site = repo / "site"
+    result = run("append", site / "archive", "topics", "AI")
+    assert result.exit_code == 0
+    assert "matched 6 of 6 files: 3 changed, 3 unchanged, 0 failed" in result.stderr
+    for path in sorted((site / "archive").glob("*.md")):
+        assert newsrecord.load(path).record.topics.count("AI") == 1
+    changed = git(repo, "diff", "--stat")
+    again = run("append", site / "archive", "topics", "AI")
+    assert "0 changed, 6 unchanged" in again.stderr
+    assert git(repo, "diff", "--stat") == changed
+    image = '{"url": "https://example.com/a.png"}'
+    for _ in range(2):
+        assert run("append", "--json", site / "news" / "000.md", "images", image).exit_code == 0
+    assert len(newsrecord.load(site / "news" / "000.md").record.images) == 2  # one added
+
+
 def test_dry_run_writes_nothing_and_lists_the_files(repo: Path) -> None:
     site = repo / "site"
     result = run("set", site, "--where", "heat < 2", "--dry-run", "--", "title=New")

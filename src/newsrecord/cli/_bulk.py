@@ -280,12 +280,15 @@ def apply_changes(
 ) -> None:
     """Apply *changes* to a document (valid or not) or a record.
 
+    An append of an item the list holds already leaves the list as it was.
+
     Raises:
         ValidationError: a value does not fit its field, or a path is malformed.
     """
     if isinstance(target, newsrecord.Document):
-        set_, unset, append = target.set, target.unset, target.append
+        get, set_, unset, append = target.get, target.set, target.unset, target.append
     else:
+        get = functools.partial(newsrecord.get_field, target)
         set_ = functools.partial(newsrecord.set_field, target)
         unset = functools.partial(newsrecord.unset_field, target)
         append = functools.partial(newsrecord.append_field, target)
@@ -297,7 +300,14 @@ def apply_changes(
             unset(change[1])
         else:
             _, field, item, parse, strict = change
+            held = get(field)
+            held = list(held) if isinstance(held, list) else held
             append(field, item, parse=parse, strict=strict)
+            items = get(field)
+            if isinstance(held, list) and items[-1] in items[:-1]:
+                # The list holds the item already (a topic, an image): a second one is
+                # no news, and a run over a site must be safe to run again.
+                set_(field, held, strict=False)
 
 
 def _edit_batch(paths: list[str], job: EditJob) -> list[Outcome]:

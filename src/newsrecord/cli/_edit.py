@@ -277,6 +277,8 @@ def append(
 
     For example: append FILE topics "Machine learning", or
     append FILE images '{"url": "https://example.com/a.png", "width": 800}'.
+    A list that holds VALUE already is left as it is (the file counts as unchanged), so
+    that a run can be made again.
     """
     paths, rest = _split(ctx, arguments, 1)
     if len(rest) == 1 and "=" in rest[0]:
