@@ -612,7 +612,10 @@ def test_new_refuses_unknown_keys_unless_told(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["new", "--from-json", str(source), str(tmp_path / "a.md")])
     assert result.exit_code == 2
-    assert "provider.nmae: Provider has no field 'nmae'; did you mean 'name'?" in result.output
+    assert (
+        "provider.nmae: Provider has no field 'nmae'; did you mean 'name'? (--new-key keeps "
+        "keys the model does not know)" in result.output
+    )
     result = runner.invoke(
         main, ["new", "--new-key", "--from-json", str(source), str(tmp_path / "a.md")]
     )

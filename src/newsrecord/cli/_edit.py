@@ -347,6 +347,11 @@ def new(source: IO[str], out: str, *, force: bool, crlf: bool, new_key: bool) ->
             )
         unknown = [] if new_key else list(unknown_keys(record))
         if unknown:
+            # A record's own keys (a site's "locale") look like typos here: say how to keep them.
+            last = unknown[-1]
+            unknown[-1] = attrs.evolve(
+                last, message=f"{last.message} (--new-key keeps keys the model does not know)"
+            )
             raise usage_error(newsrecord.ValidationError(unknown), "--from-json")
         text = newsrecord.dumps(record, body=body, newline=newline)
         newsrecord.loads(text, path=out).save()
