@@ -113,3 +113,16 @@ def test_fmt_keeps_a_file_whose_rewrite_jekyll_would_read_otherwise(
     assert "kept as it is: would change what Jekyll reads" in result.output
     assert f"reads {reading}" in result.output
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_fmt_leaves_the_pages_of_a_site_alone(tmp_path: Path) -> None:
+    page = "---\nlayout: page\ntitle: About\npermalink: /about/\n---\nHello\n"
+    (tmp_path / "about.md").write_text(page, encoding="utf-8")
+    record = "---\ntitle: T\nexcerpt: E\n---\n"  # no type either, but no page's keys
+    (tmp_path / "r.md").write_text(record, encoding="utf-8")
+    result = CliRunner().invoke(main, ["fmt", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 files reformatted" in result.output
+    assert "1 page of the site (layout: or permalink:) left alone" in result.output
+    assert (tmp_path / "about.md").read_text(encoding="utf-8") == page
+    assert (tmp_path / "r.md").read_text(encoding="utf-8") != record

@@ -825,8 +825,8 @@ class _Planner:
                 continue  # an item that stays where it was (the items around it moved)
             self.change_item(node, prefix + i, old_middle[i], new_middle[i], item_path, depth)
         if node.flow:
-            first = prefix + paired
-            self.flow_items(node, first, first + len(old_middle) - paired, new_middle[paired:], path)
+            first, gone = prefix + paired, len(old_middle) - paired
+            self.flow_items(node, first, first + gone, new_middle[paired:], path)
             return
         for i in range(paired, len(old_middle)):
             self.delete_item(node, node.items[prefix + i])

@@ -352,14 +352,14 @@ def fmt(
     line). A file whose rewrite would change its data (a value's type or text), change
     what Jekyll reads (a value YAML 1.1 reads otherwise, see --rule yaml11 of validate)
     or drop a comment (one inside a flow collection) is kept as it is, with a note on
-    stderr. The body
-    stays as it is. A file changed by someone else while it is formatted is not
-    overwritten. With --check, print the files that would change and exit 1 if there are
-    any.
+    stderr. The site's pages (about.md: no `type`, in no folder that names a kind, with a
+    `layout` or `permalink` key) are left alone. The body stays as it is. A file changed
+    by someone else while it is formatted is not overwritten. With --check, print the
+    files that would change and exit 1 if there are any.
     """
     write = not (check or show_diff)
     walk_problems: list[newsrecord.Problem] = []
-    changed = total = invalid = unsaved = 0
+    changed = total = invalid = unsaved = pages = 0
     with contextlib.ExitStack() as stack:
         bar = runner.progress_bar(stack, paths, label="formatting", stdout_busy=not write)
         for path, (problems, diff) in runner.run_batches(
@@ -374,6 +374,9 @@ def fmt(
             if diff is not None and diff.startswith(_KEPT):
                 runner.clear_bar_line(bar)
                 click.echo(f"{path}: {diff}", err=True)
+                continue
+            if diff == _PAGE:
+                pages += 1
                 continue
             if problems:
                 unsaved += diff == _UNSAVED
@@ -391,6 +394,9 @@ def fmt(
     invalid += len(walk_problems)
     verb = "reformatted" if write else "would be reformatted"
     click.echo(f"{changed} of {total} files {verb}", err=True)
+    if pages:
+        shown = counted(pages, "page")
+        click.echo(f"{shown} of the site (layout: or permalink:) left alone", err=True)
     if unsaved:
         click.echo(f"{counted(unsaved, 'file')} could not be saved", err=True)
     if invalid:
@@ -402,6 +408,25 @@ def fmt(
 
 
 _KEPT: Final = "kept as it is: "
+_PAGE: Final = "(a page)"  # in place of a diff: a page of the site, left alone
+
+
+def _is_page(doc: newsrecord.Document) -> bool:
+    """Whether *doc* is a page of the site (``about.md``) rather than a record.
+
+    Of no known kind (no ``type``, in no folder that names one), with a key that Jekyll
+    pages carry and records never do (their collection sets them): its keys have no house
+    order, and a page's author chose the order they have.
+    """
+    record = doc.record
+    return (
+        type(record) is newsrecord.Record
+        and record.type is None
+        and not _PAGE_KEYS.isdisjoint(record.extra)
+    )
+
+
+_PAGE_KEYS: Final = frozenset({"layout", "permalink"})
 _UNSAVED: Final = "(not saved)"  # in place of a diff: the file is a record, its save failed
 
 
@@ -489,6 +514,9 @@ def _fmt_batch(paths: list[str], write: bool) -> list[tuple[list[newsrecord.Prob
     for path in paths:
         try:
             doc = newsrecord.load(path)
+            if _is_page(doc):
+                results.append(([], _PAGE))
+                continue
             text = _canonical(doc)
             if text == doc.text:
                 results.append(([], None))
