@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import itertools
 import json
@@ -340,6 +341,30 @@ def test_set_dry_run_prints_a_unified_diff_and_writes_nothing(seed_file: Path) -
         f" {RELATED_TITLE_LINE}\n"
     )
     assert seed_file.read_bytes() == SEED_BYTES
+
+
+@pytest.mark.parametrize(
+    ("value", "noted"),
+    [
+        ("2024-05-01T12:00", True),
+        ("2024-05-01", True),
+        ("2024-05-01 12:00:00.5", True),
+        ("2024-05-01T12:00:00Z", False),
+        ("2024-05-01T12:00:00+02:00", False),
+        ("now", False),
+    ],
+)
+def test_a_date_time_without_an_offset_is_read_as_utc_with_a_note(
+    seed_file: Path, value: str, noted: bool
+) -> None:
+    result = run("set", seed_file, f"updatedDateTime={value}", "title=2024-05-01")
+    assert result.exit_code == 0, result.stderr
+    note = f"note: updatedDateTime={value} has no UTC offset and is read as UTC"
+    assert (note in result.stderr) is noted
+    assert "title=" not in result.stderr  # a text field takes a date as text, no note
+    written = newsrecord.load(seed_file).record.updated_date_time
+    assert written is not None
+    assert written.utcoffset() == (dt.timedelta(hours=2) if "+02:00" in value else dt.timedelta(0))
 
 
 def test_set_parses_each_value_as_its_fields_type(seed_file: Path) -> None:

@@ -35,6 +35,7 @@ from newsrecord.cli._bulk import (
     run_bulk,
 )
 from newsrecord.cli._fields import (
+    naive_time_note,
     no_kind_knows,
     shortened_blobs,
     unknown_keys,
@@ -244,6 +245,9 @@ def set_(ctx: click.Context, arguments: tuple[str, ...], *, as_json: bool, **opt
             )
         parsed = parse_json(value, f"{field}=VALUE") if as_json else value
         changes.append(("set", field, parsed, not as_json, not options["new_key"]))
+        note = None if as_json else naive_time_note(field, value)
+        if note is not None:
+            click.echo(note, err=True)
     _run(paths, tuple(changes), "FIELD=VALUE", **options)
 
 

@@ -1,8 +1,10 @@
-"""Catching users' typos in JSON keys, and blobs shortened for display."""
+"""Catching users' typos in JSON keys, blobs shortened for display, times without a zone."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -11,7 +13,7 @@ import click
 import newsrecord
 from newsrecord._bind.paths import parse_field_path
 from newsrecord.editing import declared_type, unknown_field
-from newsrecord.model.fields import is_model, keys_of, walk
+from newsrecord.model.fields import is_model, keys_of, optional_part, walk
 
 _SHORTENED: Final = "…"
 """What ``Secured.redacted()`` puts in place of a blob's middle; never in a real blob,
@@ -57,4 +59,31 @@ def unknown_unset_error(fields: list[str]) -> click.BadParameter:
     return click.BadParameter(
         f"no record had {', '.join(told)}, and no kind of record has such a field",
         param_hint="FIELD",
+    )
+
+
+_NAIVE_TIME: Final = re.compile(
+    r"\s*\d{4}-\d{1,2}-\d{1,2}(?:[Tt ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*"
+)
+
+
+def naive_time_note(field: str, text: str) -> str | None:
+    """A note for a date-time given without a UTC offset, which is read as UTC; or None.
+
+    The API refuses such a value; on the command line it is read as YAML reads it (UTC),
+    and the note says so, since a site's own time zone (Jekyll's ``timezone``) is not.
+    """
+    if _NAIVE_TIME.fullmatch(text) is None:
+        return None
+    try:
+        steps = parse_field_path(field)
+    except newsrecord.ValidationError:
+        return None
+    if not any(
+        optional_part(declared_type(kind, steps)) is dt.datetime for kind in newsrecord.KINDS
+    ):
+        return None
+    return (
+        f"note: {field}={text.strip()} has no UTC offset and is read as UTC; add Z or +HH:MM "
+        "(2026-01-01T10:00:00+02:00) to give another"
     )
