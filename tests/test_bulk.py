@@ -836,6 +836,16 @@ def test_unset_tells_a_second_file_from_a_field(repo: Path) -> None:
     assert git(repo, "status", "--porcelain") == ""
 
 
+@pytest.mark.parametrize("second", ["news/001.md", "archive"])
+def test_set_tells_a_second_path_from_a_change(repo: Path, second: str) -> None:
+    site = repo / "site"
+    result = run("set", site / "news" / "000.md", site / second, "heat=1")
+    assert result.exit_code == 2
+    assert f"'{site / second}' is a path, not FIELD=VALUE" in result.output
+    assert f"{site / second} -- FIELD=VALUE" in result.output
+    assert git(repo, "status", "--porcelain") == ""
+
+
 def test_every_command_over_folders_takes_a_pattern(repo: Path) -> None:
     site = repo / "site"
     texts = repo / "texts"

@@ -517,7 +517,7 @@ def test_append_adds_an_item_of_the_lists_type(seed_file: Path) -> None:
     ]
     wrong = run("append", seed_file, "heat", "1")
     assert wrong.exit_code == 2
-    assert "heat: append needs a list here, not an integer" in wrong.stderr
+    assert "heat: append needs a list here, not the integer 38" in wrong.stderr
 
 
 def test_append_dry_run_writes_nothing(seed_file: Path) -> None:

@@ -612,7 +612,7 @@ def test_set_field_takes_typed_values_and_plain_data() -> None:
     ("path", "text", "message"),
     [
         ("heat", "hot", "heat: expected an integer, found the string 'hot'"),
-        ("heat", "1.5", "heat: expected an integer, found a number"),
+        ("heat", "1.5", "heat: expected an integer, found the number 1.5"),
         ("published", "yes", "published: expected true or false, found the string 'yes'"),
         (
             "publishedDateTime",
@@ -724,7 +724,7 @@ def test_append_field_adds_items_of_the_lists_type() -> None:
             "x",
             "title: append needs a list here, not the string 'Artificial intelligence mak...'",
         ),
-        ("images", "5", "images[1]: expected a mapping, found an integer"),
+        ("images", "5", "images[1]: expected a mapping, found the integer 5"),
         ("topics", "null", "topics: a list item cannot be null"),
     ],
 )

@@ -82,11 +82,13 @@ def describe_value(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return f"the boolean {str(value).lower()}"
     if isinstance(value, int):
-        return "an integer"
+        # The value, so that a reader sees which one (a huge one by its size alone).
+        shown = str(value) if value.bit_length() < 200 else f"of {len(str(value))} digits"
+        return f"the integer {shown}"
     if isinstance(value, float):
-        return "a number"
+        return f"the number {value!r}"
     if isinstance(value, str):
         return f"the string {brief(value)}"
     if isinstance(value, dict):

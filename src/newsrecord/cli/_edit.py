@@ -239,6 +239,12 @@ def set_(ctx: click.Context, arguments: tuple[str, ...], *, as_json: bool, **opt
     changes: list[Change] = []
     for assignment in assignments:
         field, equals, value = assignment.partition("=")
+        if not equals and Path(assignment).exists():
+            raise click.UsageError(
+                f"{assignment!r} is a path, not FIELD=VALUE: to edit several paths, put -- "
+                f"between them and the changes (set {' '.join(paths)} {assignment} -- "
+                "FIELD=VALUE...)"
+            )
         if not equals or not field:
             raise click.BadParameter(
                 f"{brief(assignment)} is not FIELD=VALUE", param_hint="FIELD=VALUE"

@@ -412,7 +412,7 @@ def _describe(tp: Any) -> str:
     tp = optional_part(tp)
     origin = typing.get_origin(tp)
     if origin is list:
-        return f"a list of {_describe(typing.get_args(tp)[0])}"
+        return f"a list, each item {_describe(typing.get_args(tp)[0])}"
     if origin in (typing.Union, types.UnionType):
         return " or ".join(_describe(arg) for arg in typing.get_args(tp))
     leaf = LEAVES.get(tp)
