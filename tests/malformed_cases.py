@@ -105,6 +105,14 @@ CASES: list[Case] = [
     Case("front matter is a scalar", fm("just words"), ParseError, 2, 1, message="a scalar"),
     Case("front matter is null", fm("~"), ParseError, 2, 1, message="a scalar"),
     # --- YAML syntax ---------------------------------------------------------------------
+    Case(
+        "git's conflict markers",
+        fm("title: a", "<<<<<<< ours", "heat: 1", "=======", "heat: 2", ">>>>>>> theirs"),
+        ParseError,
+        3,
+        1,
+        message="an unresolved merge conflict",
+    ),
     Case("bad indentation", fm("title: a", "  excerpt: b"), ParseError, 3, 10, message="not"),
     Case(
         "bad dedent in a nested mapping",

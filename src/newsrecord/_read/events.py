@@ -486,9 +486,23 @@ def _check_key(node: Node, index: LineIndex, path: str | None) -> None:
             raise fail(f"not {brief(node.value)}")
 
 
+_CONFLICT_MARKER: Final = re.compile(r"^<{7}(?:[ \t]|\r?$)", re.MULTILINE)
+
+
 def _located(
     exc: YAMLError, text: str, start: int, end: int, index: LineIndex, path: str | None
 ) -> ParseError:
+    conflict = _CONFLICT_MARKER.search(text, start, end)
+    if conflict is not None:
+        # What git leaves in a file it could not merge: YAML's own error would point at
+        # the line after, with no word on why.
+        return error_at(
+            "an unresolved merge conflict (git's <<<<<<< ======= >>>>>>> lines): resolve it "
+            "(newsrecord git resolve, or by hand) and remove the markers",
+            conflict.start(),
+            index,
+            path,
+        )
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or (str(exc).strip().splitlines() or ["?"])[0]
     context = getattr(exc, "context", None)
