@@ -265,6 +265,14 @@ def test_get_prints_strings_raw_and_everything_else_as_json(
     assert result.stdout == output
 
 
+def test_get_body_prints_the_body_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "r.md"
+    path.write_text("---\ntitle: a\nheat: hot\n---\n<p>One</p>\n\nTwo", encoding="utf-8")
+    assert run("get", path, "body").output == "<p>One</p>\n\nTwo"  # an invalid record too
+    path.write_text("---\ntitle: a\nbody: in the front matter\n---\nbody\n", encoding="utf-8")
+    assert run("get", path, "body").output == "in the front matter\n"
+
+
 def test_get_shortens_the_blob_unless_revealed(seed_file: Path) -> None:
     result = run("get", seed_file, "secured")
     assert result.exit_code == 0

@@ -94,10 +94,14 @@ def get(file: str, field: str, *, reveal: bool) -> None:
 
     An absent field prints null; a key that neither the model nor the file knows (a typo)
     is an error. FIELD is a path of YAML keys: title, provider.name,
-    images[0].width, topics[-1].
+    images[0].width, topics[-1]; `body` prints the body as it is (unless the front matter
+    has a key of that name).
     """
     # A record whose values do not fit the model is read too: that is when one looks.
     doc = load_or_exit(file, strict=False)
+    if field == "body" and doc.get("body") is None:
+        click.echo(doc.body, nl=False)
+        return
     try:
         typed = doc.get(field, strict=True)
         plain = doc.get(field, plain=True)
