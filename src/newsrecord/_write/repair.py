@@ -7,6 +7,7 @@ the repair did what it says (see ``Document.repair``).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from typing import Final
 
@@ -93,27 +94,32 @@ def removals_of_shadowed(
 
     Unsetting a key written twice removes the entry that counts; the earlier one would
     then count (``heat: 1 ... heat: 2``, unset ``heat``, reads ``heat: 1``). So each
-    earlier entry of a key whose later entry an edit takes away goes too, unless an edit
+    earlier entry of a key whose last entry an edit takes away goes too, unless an edit
     covers it already.
     """
-    removals: list[Edit] = []
-    left = list(duplicates)
-    while True:
-        # Until none is left to remove: an entry written three times shadows the first
-        # by the second, and the second by the third.
-        taken = [*edits, *removals]
-        more = []
-        for duplicate in left:
-            winner = duplicate.winner.start
-            if not any(edit.start <= winner < edit.end for edit in taken):
-                continue
-            start, end = entry_span(text, root, duplicate)
-            if not any(edit.start < end and start < edit.end for edit in taken):
-                more.append(Edit(start, end, ""))
-        if not more:
-            return removals
-        removals += more
-        left = [d for d in left if not any(e.start <= d.key.start < e.end for e in more)]
+    # Each earlier entry names the one that shadowed it, which may be shadowed in turn
+    # (a key written three times): follow the chain to the entry that counts.
+    counting: dict[int, int] = {}  # earlier key -> the key that counts
+    for duplicate in sorted(duplicates, key=lambda d: -d.key.start):  # later ones first
+        winner = duplicate.winner.start
+        counting[duplicate.key.start] = counting.get(winner, winner)
+    starts = sorted(edit.start for edit in edits)
+    ends = {edit.start: edit.end for edit in edits}
+
+    def covered(start: int, end: int) -> bool:
+        # The edits do not overlap: only the last one starting before *end* can.
+        at = bisect.bisect_left(starts, end) - 1
+        return at >= 0 and ends[starts[at]] > start
+
+    removals = []
+    for duplicate in duplicates:
+        last = counting[duplicate.key.start]
+        if not covered(last, last + 1):
+            continue
+        start, end = entry_span(text, root, duplicate)
+        if not covered(start, end):
+            removals.append(Edit(start, end, ""))
+    return removals
 
 
 def entry_span(text: str, root: Mapping, duplicate: Duplicate) -> tuple[int, int]:
