@@ -846,6 +846,19 @@ def test_set_tells_a_second_path_from_a_change(repo: Path, second: str) -> None:
     assert git(repo, "status", "--porcelain") == ""
 
 
+def test_a_bulk_edit_without_where_tells_of_records_still_broken(repo: Path) -> None:
+    news = repo / "site" / "news"
+    (news / "broken.md").unlink()
+    bad = (news / "000.md").read_text(encoding="utf-8").replace("heat: 0", "heat: hot")
+    (news / "000.md").write_text(bad, encoding="utf-8")
+    result = run("set", news, "--", "quality=1")
+    assert result.exit_code == 1
+    assert f"{news / '000.md'}:" in result.stderr
+    assert "heat: expected an integer, found the string 'hot'" in result.stderr
+    assert "7 changed, 0 unchanged, 0 failed (1 still not fitting the model)" in result.stderr
+    assert "quality: 1" in (news / "000.md").read_text(encoding="utf-8")  # edited all the same
+
+
 def test_every_command_over_folders_takes_a_pattern(repo: Path) -> None:
     site = repo / "site"
     texts = repo / "texts"

@@ -431,7 +431,7 @@ def run_bulk(
     """
     walk_problems: list[newsrecord.Problem] = []
     counts = {"unreadable": 0, "skipped": 0, "unchanged": 0, "changed": 0, "failed": 0}
-    total = 0
+    total = still_invalid = 0
     label = "checking" if job.dry_run else "editing"
     with contextlib.ExitStack() as stack:
         bar = progress_bar(stack, paths, label=label, stdout_busy=job.dry_run)
@@ -446,6 +446,13 @@ def run_bulk(
                 clear_bar_line(bar)
                 for problem in outcome.problems:
                     click.echo(str(problem), err=True)
+            if outcome.invalid:
+                # Edited (a repair under way, or another field), but broken still: said
+                # as the one-file form says it, so that no run hides a broken record.
+                still_invalid += 1
+                clear_bar_line(bar)
+                for problem in outcome.invalid:
+                    click.echo(str(attrs.evolve(problem, path=problem.path or path)), err=True)
             if outcome.status == "changed" and job.dry_run:
                 clear_bar_line(bar)
                 if outcome.diff is not None:
@@ -461,6 +468,8 @@ def run_bulk(
         f"matched {matched} of {total} files: {counts['changed']} {verb}, "
         f"{counts['unchanged']} unchanged, {counts['failed']} failed"
     )
+    if still_invalid:
+        summary += f" ({still_invalid} still not fitting the model)"
     if unreadable:
         summary += f"; {unreadable} not valid records"
     click.echo(summary, err=True)
@@ -470,4 +479,4 @@ def run_bulk(
     if unknown_unsets and not counts["changed"]:
         unknown_unset_error(list(unknown_unsets)).show()
         sys.exit(2)
-    sys.exit(EXIT_INVALID if counts["failed"] or unreadable else 0)
+    sys.exit(EXIT_INVALID if counts["failed"] or unreadable or still_invalid else 0)
