@@ -446,7 +446,7 @@ def run_bulk(
                 clear_bar_line(bar)
                 for problem in outcome.problems:
                     click.echo(str(problem), err=True)
-            if outcome.invalid:
+            if outcome.invalid and not job.dry_run:
                 # Edited (a repair under way, or another field), but broken still: said
                 # as the one-file form says it, so that no run hides a broken record.
                 still_invalid += 1
