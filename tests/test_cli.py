@@ -455,10 +455,19 @@ def test_set_new_key_adds_a_key_the_model_does_not_know(seed_file: Path) -> None
     assert changed_lines(SEED_TEXT, seed_file.read_text(encoding="utf-8")) == ["+reviewedBy: ada"]
 
 
-def test_set_on_an_invalid_file_saves_and_exits_with_status_1(tmp_path: Path) -> None:
+BAD_TEXT = SEED_TEXT.replace("heat: 38", "heat: hot")
+
+
+@pytest.fixture
+def bad_file(tmp_path: Path) -> Path:
+    """The seed record with a value that does not fit the model (heat: hot)."""
     path = tmp_path / "bad.md"
-    bad = SEED_TEXT.replace("heat: 38", "heat: hot")
-    path.write_text(bad, encoding="utf-8")
+    path.write_text(BAD_TEXT, encoding="utf-8")
+    return path
+
+
+def test_set_on_an_invalid_file_saves_and_exits_with_status_1(bad_file: Path) -> None:
+    path, bad = bad_file, BAD_TEXT
     result = run("set", path, "quality=1")
     assert result.exit_code == 1
     assert result.stderr == (
@@ -468,11 +477,9 @@ def test_set_on_an_invalid_file_saves_and_exits_with_status_1(tmp_path: Path) ->
     assert changed_lines(bad, path.read_text(encoding="utf-8")) == ["-quality: 38", "+quality: 1"]
 
 
-def test_set_on_an_invalid_file_refuses_a_value_that_does_not_fit(tmp_path: Path) -> None:
+def test_set_on_an_invalid_file_refuses_a_value_that_does_not_fit(bad_file: Path) -> None:
     # The file is broken elsewhere: that is no reason to let a good value turn bad.
-    path = tmp_path / "bad.md"
-    bad = SEED_TEXT.replace("heat: 38", "heat: hot")
-    path.write_text(bad, encoding="utf-8")
+    path, bad = bad_file, BAD_TEXT
     result = run("set", path, "quality=abc")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
@@ -482,10 +489,8 @@ def test_set_on_an_invalid_file_refuses_a_value_that_does_not_fit(tmp_path: Path
     assert path.read_text(encoding="utf-8") == bad
 
 
-def test_set_repairs_the_field_that_makes_a_file_invalid(tmp_path: Path) -> None:
-    path = tmp_path / "bad.md"
-    bad = SEED_TEXT.replace("heat: 38", "heat: hot")
-    path.write_text(bad, encoding="utf-8")
+def test_set_repairs_the_field_that_makes_a_file_invalid(bad_file: Path) -> None:
+    path, bad = bad_file, BAD_TEXT
     assert run("get", path, "heat").output == "hot\n"
     result = run("set", path, "heat=40")
     assert result.exit_code == 0, result.stderr
