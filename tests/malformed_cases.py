@@ -113,6 +113,16 @@ CASES: list[Case] = [
         1,
         message="an unresolved merge conflict",
     ),
+    Case(
+        "git's conflict markers, lines ending with CR",
+        fm("title: a", "<<<<<<< ours", "heat: 1", "=======", "heat: 2", ">>>>>>> x").replace(
+            "\n", "\r"
+        ),
+        ParseError,
+        3,
+        1,
+        message="an unresolved merge conflict",
+    ),
     Case("bad indentation", fm("title: a", "  excerpt: b"), ParseError, 3, 10, message="not"),
     Case(
         "bad dedent in a nested mapping",

@@ -342,6 +342,36 @@ def test_a_file_found_by_its_name_and_through_a_link_comes_once(tmp_path: Path) 
     assert (root / "zero.md").read_text(encoding="utf-8").count("- Once") == 1
 
 
+def test_a_file_named_and_found_again_by_the_walk_comes_once(tmp_path: Path) -> None:
+    root = make_tree(tmp_path)
+    (root / "b" / "link.md").symlink_to(root / "zero.md")
+    (root / "linked").symlink_to(root / "a", target_is_directory=True)
+    os.link(root / "b" / "two.md", root / "b" / "two-again.md")  # a hard link
+    found = newsrecord.iter_record_files([root / "b" / "link.md", root / "linked", root])
+    assert names(found, root) == [
+        "b/link.md",  # zero.md, named first
+        "linked/deeper/three.md",  # a's files, through the linked folder first
+        "linked/one.md",
+        "b/bad.md",
+        "b/two-again.md",  # two.md, by its other name first ("-" < ".")
+    ]
+
+
+def test_once_each_drops_only_paths_to_the_same_file(tmp_path: Path) -> None:
+    from newsrecord.files import once_each
+
+    one, two = tmp_path / "one.md", tmp_path / "two.md"
+    one.write_text("1", encoding="utf-8")
+    two.write_text("2", encoding="utf-8")
+    (tmp_path / "link.md").symlink_to(one)
+    paths = [str(one), str(two), str(tmp_path / "link.md")]
+    # The same inode number on two file systems is two files: compared whole, both stay.
+    assert once_each(paths[:2], [7, 7], overlapping=False) is None
+    assert once_each(
+        paths, [one.stat().st_ino, two.stat().st_ino, one.stat().st_ino], overlapping=False
+    ) == [0, 1]
+
+
 def test_iter_record_files_reports_unlistable_folders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -151,3 +151,32 @@ def test_strict_loading_still_opens_duplicates_and_validate_reports_them() -> No
     messages = [problem.message for problem in caught.value.problems]
     assert any("duplicate key 'heat'" in message for message in messages)
     assert any("expected an integer" in message for message in messages)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("fits", [True, False])
+def test_unsetting_entries_set_apart_by_blank_lines_removes_their_lines_only(
+    newline: str, fits: bool
+) -> None:
+    # The blank line above the entry that counts goes with it; the earlier entry's own
+    # lines go, not the lines around it (the two edits must not meet).
+    lines = ["---", "title: T", "type: article", "", "heat: 1", "", "heat: 2", "", "quality: 3"]
+    text = newline.join([*lines, "---", "body", ""])
+    if not fits:
+        text = text.replace("quality: 3", "quality: abc")
+    doc = newsrecord.loads(text, strict=fits)
+    doc.unset("heat")
+    written = doc.dumps()
+    quality = "quality: 3" if fits else "quality: abc"
+    kept = ["---", "title: T", "type: article", "", "", quality, "---", "body", ""]
+    assert written == newline.join(kept)
+    assert newsrecord.loads(written, strict=False).duplicates == []
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_the_repair_keeps_other_lines_whatever_the_line_breaks(newline: str) -> None:
+    text = newline.join(["---", "title: T", "topics: [", "  a,  # x", "  b", "]", "heat: 1"])
+    text += newline + newline.join(["heat: 2", "---", "body", ""])
+    doc = newsrecord.loads(text)
+    doc.repair()
+    assert doc.dumps() == text.replace(f"heat: 1{newline}", "")

@@ -64,8 +64,11 @@ def test_keys_and_values_that_would_end_the_front_matter_are_quoted(key: str) ->
 def test_a_key_longer_than_yaml_readers_take_is_refused_by_name() -> None:
     longest = newsrecord.from_dict({"title": "a", "k" * 1024: 1})
     assert newsrecord.loads(newsrecord.dumps(longest)).record.extra == {"k" * 1024: 1}
-    with pytest.raises(newsrecord.ValidationError, match="longer than 1,024 characters"):
-        newsrecord.dumps(newsrecord.from_dict({"title": "a", "k" * 1025: 1}))
+    for too_long in ("k" * 1025, "x: " + "y" * 1020):  # the second, quoted: 1,025
+        with pytest.raises(newsrecord.ValidationError, match="longer than 1,024 characters"):
+            newsrecord.dumps(newsrecord.from_dict({"title": "a", too_long: 1}))
+    quoted = newsrecord.from_dict({"title": "a", "x: " + "y" * 1019: 1})  # 1,024 quoted
+    assert newsrecord.loads(newsrecord.dumps(quoted)).record.extra == {"x: " + "y" * 1019: 1}
     doc = newsrecord.loads("---\ntitle: a\n---\n")
     doc.record.extra["k" * 1025] = 1
     with pytest.raises(newsrecord.ValidationError, match="longer than 1,024 characters"):

@@ -732,8 +732,9 @@ def iter_record_files(
     being a record; names starting with ``.`` (``.git``, editor files) and the folders a
     site builds into or installs into (``_site``, ``vendor``, ``node_modules``:
     :data:`SKIPPED_NAMES`) are skipped. Symbolic links to folders are not followed, so a
-    link cannot make the walk loop, and a file reached through a link as well as by its
-    own name comes once, where it is first found (an edit is not made twice).
+    link cannot make the walk loop, and a file found twice (by its name and through a
+    link, or by two hard links: the same device and inode) comes once, where it is first
+    found, so that an edit is not made twice.
     Entries come in name order, so runs are reproducible. Only one folder listing per
     level of depth is held in memory, never the whole tree.
 
@@ -790,25 +791,32 @@ def walk_entries(
     # _news/*.md`) would give a file twice, and an edit would be made twice: with more
     # than one root, each file is yielded once, where it is first found.
     seen: set[str] | None = set() if len(roots) > 1 else None
-    # So would a link to a file of the walk. The inodes of the files found (free: the
-    # listing has them), and of those found through a link (a stat each, links only).
-    inodes: set[int] = set()
-    linked: set[int] = set()
+    # So would a file reached both by its name and through a link (to it, or to a folder
+    # holding it), or by two hard links: each file comes once, by device and inode. The
+    # inode of an entry comes with the listing, and its device is its folder's (a stat a
+    # folder); only a link is looked at on its own.
+    files: set[tuple[int, int]] = set()
     for root in roots:
         top = os.fspath(root)
         if not Path(top).is_dir():
+            key = _file_key(top)
+            if key in files:
+                continue
+            if key is not None:
+                files.add(key)
             if seen is None or _first_time(top, seen):
                 yield top, None, None
             continue
         # A stack of iterators over sorted listings, rather than recursion: no depth limit,
         # and nothing but the listings of the folders on the current branch is held.
-        stack: list[Iterator[os.DirEntry[str]]] = []
+        stack: list[tuple[Iterator[os.DirEntry[str]], int]] = []
         try:
-            stack.append(_listing(top))
+            stack.append((_listing(top), os.stat(top).st_dev))
         except OSError as error:
             yield top, None, error
         while stack:
-            for entry in stack[-1]:
+            listing, device = stack[-1]
+            for entry in listing:
                 name = entry.name
                 if name[:1] == ".":
                     continue
@@ -816,21 +824,15 @@ def walk_entries(
                     if entry.is_dir(follow_symlinks=False):
                         if name.lower() in SKIPPED_NAMES:
                             continue
-                        stack.append(_listing(entry.path))
+                        stack.append((_listing(entry.path), os.stat(entry.path).st_dev))
                         break  # into the folder; its parent's listing goes on after it
                     # The name first: it rules out most other files without a look at them.
                     if not matches(name) or not entry.is_file() or name.lower() in SKIPPED_NAMES:
                         continue
-                    if entry.is_symlink():
-                        inode = os.stat(entry.path).st_ino
-                        if inode in inodes or inode in linked:
-                            continue
-                        linked.add(inode)
-                    else:
-                        inode = entry.inode()
-                        if linked and inode in linked:
-                            continue  # found through a link already
-                        inodes.add(inode)
+                    key = _file_key(entry.path) if entry.is_symlink() else (device, entry.inode())
+                    if key is None or key in files:
+                        continue  # found already (or a link gone since it was listed)
+                    files.add(key)
                 except OSError as error:
                     yield entry.path, None, error
                     continue
@@ -838,6 +840,15 @@ def walk_entries(
                     yield entry.path, entry, None
             else:
                 stack.pop()
+
+
+def _file_key(path: str) -> tuple[int, int] | None:
+    """The device and inode of the file at *path* (a link followed); None if not there."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _first_time(path: str, seen: set[str]) -> bool:
@@ -859,32 +870,35 @@ def first_occurrences(paths: list[str]) -> list[int] | None:
 def once_each(paths: list[str], inodes: Sequence[int], *, overlapping: bool) -> list[int] | None:
     """The numbers of the paths to keep so that each file comes once; None if all are.
 
-    As :func:`walk_entries` keeps them: where a file is found by its own name and through
-    a symbolic link, the first found (*inodes*: each path's, links followed), and with
-    *overlapping* roots, the first path to name a file.
+    As :func:`walk_entries` keeps them: a file found twice (by its name and through a
+    link, or by two hard links; *inodes*: each path's, links followed, 0 where unknown)
+    where it is first found, and with *overlapping* roots, the first path to name it.
+    Paths that share an inode are compared whole (device and inode), since files on
+    two file systems may share the number.
     """
     kept = first_occurrences(paths) if overlapping else None
     numbers = range(len(paths)) if kept is None else kept
     if len(set(inodes)) == len(inodes):
         return kept  # no inode twice: no file found twice
     counts = collections.Counter(inodes)
-    files: set[int] = set()
-    linked: set[int] = set()
+    firsts: dict[int, list[int]] = {}
     chosen = []
     for number in numbers:
         inode = inodes[number]
-        if not inode:
-            pass  # not known (the file could not be looked at)
-        elif counts[inode] > 1 and os.path.islink(paths[number]):
-            if inode in files or inode in linked:
+        if inode and counts[inode] > 1:
+            earlier = firsts.setdefault(inode, [])
+            if any(_same_file(paths[other], paths[number]) for other in earlier):
                 continue
-            linked.add(inode)
-        elif inode in linked:
-            continue
-        else:
-            files.add(inode)
+            earlier.append(number)
         chosen.append(number)
     return chosen if len(chosen) < len(numbers) else kept
+
+
+def _same_file(one: str, other: str) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
 
 
 def scan_folder(top: str, pattern: str) -> tuple[list[str], bytes, list[tuple[int, int]]] | None:

@@ -486,7 +486,8 @@ def _check_key(node: Node, index: LineIndex, path: str | None) -> None:
             raise fail(f"not {brief(node.value)}")
 
 
-_CONFLICT_MARKER: Final = re.compile(r"^<{7}(?:[ \t]|\r?$)", re.MULTILINE)
+_CONFLICT_MARKER: Final = re.compile(r"(?:^|(?<=\r))<{7}(?=[ \t\r\n]|$)", re.MULTILINE)
+"""The first line of a conflict git left (any line break: lines may end with a lone CR)."""
 
 
 def _located(

@@ -113,6 +113,11 @@ def can_be_plain(text: str, *, flow: bool = False) -> bool:
     return _NOT_A_STRING.fullmatch(text) is None
 
 
+def key_text(key: str) -> str:
+    """The text of a mapping key as written: plain where it can be, else double-quoted."""
+    return key if can_be_plain(key) else double_quoted(key)
+
+
 def double_quoted(text: str) -> str:
     """Write *text* as a double-quoted scalar, escaping only what must be escaped."""
     out = []
@@ -268,7 +273,7 @@ def entry_lines(
 ) -> list[str]:
     """Render ``key: value`` at *column*, as one line or a key line and a block."""
     pad = " " * column
-    written_key = key if can_be_plain(key) else double_quoted(key)
+    written_key = key_text(key)
     if is_scalar(value) or _is_empty(value):
         inline = _inline(value, path, style_for, column + layout.indent, layout)
         return [f"{pad}{written_key}: {inline}"]

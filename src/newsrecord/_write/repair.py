@@ -15,7 +15,7 @@ import attrs
 
 from newsrecord._read.nodes import Duplicate, Mapping, Node
 from newsrecord._read.nodes import Sequence as SequenceNode
-from newsrecord._read.text import line_start
+from newsrecord._read.text import line_end, line_start
 from newsrecord._write.splice import Edit
 from newsrecord.errors import brief
 
@@ -116,14 +116,21 @@ def removals_of_shadowed(
         last = counting[duplicate.key.start]
         if not covered(last, last + 1):
             continue
-        start, end = entry_span(text, root, duplicate)
+        # Its own lines only: the blank lines around it may be what an edit takes.
+        start, end = entry_span(text, root, duplicate, gap=False)
         if not covered(start, end):
             removals.append(Edit(start, end, ""))
     return removals
 
 
-def entry_span(text: str, root: Mapping, duplicate: Duplicate) -> tuple[int, int]:
-    """The text of a shadowed entry: its lines, or its part of a line."""
+def entry_span(
+    text: str, root: Mapping, duplicate: Duplicate, *, gap: bool = True
+) -> tuple[int, int]:
+    """The text of a shadowed entry: its lines, or its part of a line.
+
+    With *gap*, an entry with blank lines on both sides takes those after it too, so that
+    one gap stays where there were two.
+    """
     key, value = duplicate.key, duplicate.value
     following = _next_key_start(root, value.end)
     first = line_start(text, key.start)
@@ -133,16 +140,13 @@ def entry_span(text: str, root: Mapping, duplicate: Duplicate) -> tuple[int, int
         return key.start, following
     # A block entry: whole lines, up to the end of its value's last line (blank lines and
     # comments that follow belong to what comes next).
-    end = _content_end(text, key.start, value)
-    line_end = text.find("\n", end)
-    end = len(text) if line_end < 0 else line_end + 1
-    if first > 0 and not text[line_start(text, first - 1) : first].strip():
-        # Blank lines on both sides (entries set apart): one gap stays, not two.
+    end = line_end(text, _content_end(text, key.start, value))
+    if gap and first > 0 and not text[line_start(text, first - 1) : first].strip():
         while end < len(text):
-            line_end = text.find("\n", end)
-            if line_end < 0 or text[end:line_end].strip():
+            after = line_end(text, end)
+            if text[end:after].strip():
                 break
-            end = line_end + 1
+            end = after
     return first, end
 
 

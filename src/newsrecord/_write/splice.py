@@ -937,7 +937,7 @@ class _Planner:
         return same(original, render.scalar_text(value) if isinstance(original, str) else value)
 
     def _key(self, key: str) -> str:
-        return key if render.can_be_plain(key) else render.double_quoted(key)
+        return render.key_text(key)
 
     def _join(self, lines: list[str]) -> str:
         newline = self.layout.newline
