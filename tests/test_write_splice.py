@@ -640,3 +640,26 @@ def test_items_that_come_or_go_in_a_flow_list_leave_the_rest_of_its_text(
     text = doc.dumps()
     assert text == FLOW.replace("[AI, # the field\n  'ML',  Robots]", written)
     assert newsrecord.loads(text, kind=newsrecord.Video).record.topics == topics
+
+
+ONE_A_LINE = "[\n  # about a\n  a,  # one\n  b,  # two\n  # about c\n  c  # three\n]"
+LINES = f"---\ntitle: T\ntopics: {ONE_A_LINE}\n---\n"
+
+
+@pytest.mark.parametrize(
+    ("removed", "written"),
+    [
+        (0, "[\n  b,  # two\n  # about c\n  c  # three\n]"),  # with the comment above it
+        (1, "[\n  # about a\n  a,  # one\n  # about c\n  c  # three\n]"),
+        (2, "[\n  # about a\n  a,  # one\n  b  # two\n]"),  # and the comma before it
+    ],
+)
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_an_item_of_a_flow_list_written_a_line_each_goes_with_its_comments(
+    removed: int, written: str, newline: str
+) -> None:
+    text = LINES.replace("\n", newline)
+    doc = newsrecord.loads(text, kind=newsrecord.Video)
+    del doc.record.topics[removed]
+    expected = text.replace(ONE_A_LINE.replace("\n", newline), written.replace("\n", newline))
+    assert doc.dumps() == expected

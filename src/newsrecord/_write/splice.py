@@ -49,6 +49,10 @@ class SpliceError(Exception):
     """
 
 
+_ITEM_LINE_END: Final = re.compile(r"[ \t]*,?[ \t]*(?:#[^\r\n]*)?(?:\r\n|\n|\r)?")
+"""What may follow a flow item on its own line: its comma and a comment."""
+
+
 @attrs.frozen
 class Edit:
     """Replace ``text[start:end]`` with *text*.
@@ -839,12 +843,20 @@ class _Planner:
         """Remove the items *first* to *end* of a flow list, or insert *values* at *first*.
 
         Only the items and their commas change: what stands between the others (line
-        breaks, comments) stays. An item removed goes with the text before it, up to the
-        item ahead (a comment above it is about it), or, first in the list, with the text
-        after it, up to the next.
+        breaks, comments) stays. Items written a line each go with their lines, the
+        comment lines just above them (about them) and the comment after them on their
+        line. Other items go with the text before them, up to the item ahead, or, first
+        in the list, with the text after them, up to the next.
         """
         items, item_path = node.items, f"{path}[]"
-        if end > first:
+        if end > first and all(self._own_line(item) for item in items[first:end]):
+            start = self._comments_above(items[first])
+            self.edits.append(Edit(start, line_end(self.text, items[end - 1].end), ""))
+            if end == len(items) and first > 0:
+                # The last items went: the comma after the one now last goes too.
+                comma = self.text.index(",", items[first - 1].end)
+                self.edits.append(Edit(comma, comma + 1, ""))
+        elif end > first:
             if first > 0:
                 self.edits.append(Edit(items[first - 1].end, items[end - 1].end, ""))
             else:
@@ -856,6 +868,23 @@ class _Planner:
                 self.edits.append(Edit(at, at, ", " + text))
             else:
                 self.edits.append(Edit(items[0].start, items[0].start, text + ", "))
+
+    def _own_line(self, item: parse.Node) -> bool:
+        """Whether a flow item has its line to itself, but for a comma and a comment."""
+        text = self.text
+        before = text[line_start(text, item.start) : item.start]
+        after = text[item.end : line_end(text, item.end)]
+        return not before.strip(" \t") and _ITEM_LINE_END.fullmatch(after) is not None
+
+    def _comments_above(self, item: parse.Node) -> int:
+        """Where the comment lines just above a flow item on its own line begin."""
+        start = line_start(self.text, item.start)
+        while start > 0:
+            above = line_start(self.text, start - 1)
+            if not self.text[above:start].lstrip(" \t").startswith("#"):
+                break
+            start = above
+        return start
 
     def change_item(
         self, node: parse.Sequence, index: int, before: Any, after: Any, path: str, depth: int
