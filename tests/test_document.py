@@ -368,3 +368,14 @@ def test_a_value_that_did_not_fit_may_be_replaced_by_another_on_the_way_to_a_rep
     doc.set("heat", "7", parse=True)
     assert doc.valid
     assert doc.record.heat == 7
+
+
+def test_unsetting_a_required_field_of_a_record_that_does_not_fit() -> None:
+    doc = newsrecord.loads(INVALID, strict=False, path="news/a.md")
+    with pytest.raises(newsrecord.ValidationError, match="title is required") as caught:
+        doc.unset("title")  # a good value: the record could never be valid without it
+    assert (caught.value.path, caught.value.field) == ("news/a.md", "title")
+    assert doc.dumps() == INVALID
+    broken = newsrecord.loads(INVALID.replace("title: A", "title: [A]"), strict=False)
+    broken.unset("title")  # a value that does not fit may go, on the way to a repair
+    assert "title" not in broken.dumps()

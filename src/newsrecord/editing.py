@@ -351,6 +351,15 @@ def unknown_field(cls: type, key: str, where: str) -> ValidationError:
     return ValidationError(f"{cls.__name__} has no field {brief(key)}{hint}", field=where)
 
 
+def _is_required(kind: type, steps: tuple[Step, ...]) -> bool:
+    """Whether the model requires the field at *steps* (not an item of a list)."""
+    if not steps or isinstance(steps[-1], int):
+        return False
+    owner = _model_in(declared_type(kind, steps[:-1]))
+    spec = _spec_of_class(owner, steps[-1]) if owner is not None else None
+    return spec is not None and spec.required
+
+
 def _model_in(tp: Any) -> Any:
     """The model class a value of declared type *tp* would be, if any."""
     tp = optional_part(tp)
@@ -506,8 +515,12 @@ def edit_data(
     declared = declared_type(kind, steps)
     slot = _resolve(data, steps, create=False)
     if action == "unset":
-        if slot.get() is not None:
-            _remove(data, steps)
+        if slot.get() is None:
+            return
+        if _is_required(kind, steps) and type_problem(kind, path, "set", slot.get()) is None:
+            # A good value of a required field: the record could never be valid without it.
+            raise ValidationError(f"{slot.where} is required", field=slot.where)
+        _remove(data, steps)
         return
     if action == "append":
         current = slot.get()
