@@ -475,6 +475,9 @@ def test_set_on_an_invalid_file_saves_and_exits_with_status_1(bad_file: Path) ->
         f"{path}:10:7: heat: expected an integer, found the string 'hot'\n"
     )
     assert changed_lines(bad, path.read_text(encoding="utf-8")) == ["-quality: 38", "+quality: 1"]
+    again = run("set", path, "quality=1")  # nothing to change: nothing saved
+    assert again.exit_code == 1
+    assert again.stderr.startswith(f"{path}: unchanged; the record still does not fit the model:")
 
 
 def test_set_on_an_invalid_file_refuses_a_value_that_does_not_fit(bad_file: Path) -> None:

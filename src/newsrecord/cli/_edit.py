@@ -65,7 +65,8 @@ def _edit_one(
     if dry_run:
         click.echo(outcome.diff or "", nl=False)
     elif outcome.invalid:
-        click.echo(f"{path}: saved; the record still does not fit the model:", err=True)
+        done = "saved" if outcome.status == "changed" else "unchanged"
+        click.echo(f"{path}: {done}; the record still does not fit the model:", err=True)
         exit_invalid(newsrecord.ValidationError(outcome.invalid))
     return outcome.status == "changed"
 
