@@ -4,9 +4,14 @@ course and article, chosen front matters, and running code in a fresh interprete
 from __future__ import annotations
 
 import difflib
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_9841d82d5199b387.txt"
 """Our copy of the reference record (the ``seed_text`` fixture holds its text)."""
@@ -21,6 +26,26 @@ def run_python(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603  # our own interpreter and code
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
+
+
+def run_ruby(script: str, data: object, reader: str) -> Any:
+    """Run a Ruby *script* on *data* (JSON on its stdin); return what it prints, as JSON.
+
+    Ruby's Psych is what Jekyll reads YAML with: the tests compare against it, and skip,
+    naming *reader*, where Ruby is not installed.
+    """
+    ruby = shutil.which("ruby")
+    if ruby is None:
+        pytest.skip(f"ruby is not installed (apt-get install ruby): cannot compare with {reader}")
+    done = subprocess.run(  # noqa: S603  # ruby from PATH, our own script
+        [ruby, "-e", script],
+        input=json.dumps(data),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return json.loads(done.stdout)
 
 
 def changed_lines(before: str, after: str) -> list[str]:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from tests.helpers import run_ruby
 
 import newsrecord
 from newsrecord.checks import core_reading, jekyll_reading
@@ -87,17 +85,8 @@ def comparable(reading: tuple[str, Any]) -> tuple[str, Any]:
 
 @pytest.fixture(scope="module")
 def psych() -> list[tuple[str, Any]]:
-    ruby = shutil.which("ruby")
-    if ruby is None:
-        pytest.skip("ruby is not installed (apt-get install ruby): cannot compare with Psych")
-    done = subprocess.run(  # noqa: S603  # ruby from PATH, our own script
-        [ruby, "-e", PSYCH_SCRIPT],
-        input=json.dumps(SCALARS),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return [comparable((kind, value)) for kind, value in json.loads(done.stdout)]
+    read = run_ruby(PSYCH_SCRIPT, SCALARS, "Psych")
+    return [comparable((kind, value)) for kind, value in read]
 
 
 def test_jekyll_reading_agrees_with_psych(psych: list[tuple[str, Any]]) -> None:

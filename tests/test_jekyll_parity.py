@@ -11,12 +11,10 @@ very string. The tests skip where Ruby is not installed (``apt-get install ruby`
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shutil
-import subprocess
 from typing import Any
 
 import pytest
+from tests.helpers import run_ruby
 
 import newsrecord
 
@@ -55,18 +53,7 @@ puts JSON.generate(out)
 
 
 def jekyll_reads(texts: list[str]) -> list[dict[str, Any]]:
-    ruby = shutil.which("ruby")
-    if ruby is None:
-        pytest.skip("ruby is not installed (apt-get install ruby): cannot compare with Jekyll")
-    done = subprocess.run(  # noqa: S603  # ruby from PATH, our own script
-        [ruby, "-e", JEKYLL_SCRIPT],
-        input=json.dumps(texts),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    read: list[dict[str, Any]] = json.loads(done.stdout)
+    read: list[dict[str, Any]] = run_ruby(JEKYLL_SCRIPT, texts, "Jekyll")
     return read
 
 

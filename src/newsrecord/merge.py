@@ -26,7 +26,6 @@ from typing import Any, Final
 
 import attrs
 
-from newsrecord._read.text import newline_of
 from newsrecord.api import loads, to_dict
 from newsrecord.diff import identities
 from newsrecord.document import Document, top_lines
@@ -172,7 +171,8 @@ def merge_texts(
     try:
         if not conflicts and not body_conflicts:
             text = _applied(ours, path, merged, ours_data, "ours", body)
-            return MergeResult(_with_their_lines(base, ours, theirs, text, path))
+            loaded = (base_doc, ours_doc, theirs_doc)
+            return MergeResult(_with_their_lines(loaded, text, path))
         if body_conflicts:
             conflicts.append("body")
         # Write each side's reading of the conflicts into our text, then let git's line
@@ -203,27 +203,34 @@ def _merged_as_text(
     return MergeResult(text, ("text",) if count else (), as_text=True)
 
 
-def _with_their_lines(base: str, ours: str, theirs: str, merged: str, path: str | None) -> str:
+def _with_their_lines(
+    sides: tuple[Document | None, Document, Document], merged: str, path: str | None
+) -> str:
     """*merged*, with their lines for each top-level entry we left alone and they wrote.
 
     The field merge writes merged values into our text, so a change of theirs that
     changes no value (a quoted value, a comment, their spelling of a date) would be lost,
     and a value of theirs would be written in our style. Where our entry is the base's,
     line for line, and the merged value is theirs, their lines are taken as they are. The
-    result must read as the very same record and body, or *merged* is kept.
+    result must read as the very same record and body, or *merged* is kept. *sides* are
+    the base (None when there is none), ours and theirs, as loaded for the merge.
     """
+    base_doc, ours_doc, theirs_doc = sides
+    if base_doc is None:
+        return merged
+    base, ours, theirs = base_doc.text, ours_doc.text, theirs_doc.text
     if theirs in (base, merged):
         return merged
-    newlines = [newline_of(text) for text in (base, ours, theirs)]
+    newlines = [doc.newline for doc in sides if doc is not None]
     if newlines[0] == newlines[1] != newlines[2]:
         # They changed the file's line breaks (an editor, an eol rule): so does the merge,
         # which else would have ours in the front matter and theirs in the body.
         merged = _with_newline(merged, newlines[2])
     try:
-        docs = [loads(text, path=path) for text in (base, ours, theirs, merged)]
+        merged_doc = loads(merged, path=path)
     except RecordError:
         return merged
-    theirs_doc, merged_doc = docs[2], docs[3]
+    docs = [base_doc, ours_doc, theirs_doc, merged_doc]
     if theirs_doc.newline != merged_doc.newline:
         return merged  # their lines would mix line breaks into ours
     spans = [top_lines(doc) for doc in docs]

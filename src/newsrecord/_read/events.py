@@ -116,10 +116,16 @@ def parse_events(
     base = start + 1 if text.startswith(BOM, start, end) else start
     source, restore = _hide_yaml11_breaks(text, base, end, index, path)
     found = len(duplicates) if duplicates is not None else 0
+
+    def parse_with(c_parser: bool) -> Mapping:
+        next_event, dispose = _event_source(source, c_parser=c_parser)
+        try:
+            return _build(next_event, text, base, index, path, limits, duplicates, restore)
+        finally:
+            dispose()
+
     try:
-        return _parse_source(
-            source, text, base, index, path, limits, duplicates, restore, HAVE_C_PARSER
-        )
+        return parse_with(HAVE_C_PARSER)
     except RecordError:
         raise
     except Exception as exc:
@@ -131,9 +137,7 @@ def parse_events(
             if duplicates is not None:
                 del duplicates[found:]  # the failed pass's findings
             with contextlib.suppress(Exception):
-                return _parse_source(
-                    source, text, base, index, path, limits, duplicates, restore, False
-                )
+                return parse_with(c_parser=False)
         failure = _parser_failure(exc, text, base, end, index, path)
         if failure is None:
             raise
@@ -141,24 +145,6 @@ def parse_events(
         # the secured blob, and tracebacks and log records print the cause in full. The
         # ParseError already says everything the cause does.
         raise failure from None
-
-
-def _parse_source(
-    source: str,
-    text: str,
-    base: int,
-    index: LineIndex,
-    path: str | None,
-    limits: Limits,
-    duplicates: list[Duplicate] | None,
-    restore: dict[int, str] | None,
-    c_parser: bool,
-) -> Mapping:
-    next_event, dispose = _event_source(source, c_parser=c_parser)
-    try:
-        return _build(next_event, text, base, index, path, limits, duplicates, restore)
-    finally:
-        dispose()
 
 
 # YAML 1.1 (and so both of ruamel's parsers) ends a line at NEL, LS and PS as well as at

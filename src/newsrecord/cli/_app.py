@@ -287,14 +287,12 @@ def parse_json(text: str, hint: str) -> Any:
     """Read *text* as JSON, or fail as a usage error naming *hint*."""
     try:
         return json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         # Shortened: the text may be a secured blob, which no message shows in full.
         shown = newsrecord.errors.brief(text)
-        raise click.BadParameter(f"not JSON: {shown} ({exc})", param_hint=hint) from exc
-    except RecursionError:
         # Python's reader recurses per level: thousands of them are no value of a record.
-        shown = newsrecord.errors.brief(text)
-        message = f"JSON nested too deep to read: {shown}"
+        deep = isinstance(exc, RecursionError)
+        message = f"JSON nested too deep to read: {shown}" if deep else f"not JSON: {shown} ({exc})"
         raise click.BadParameter(message, param_hint=hint) from None
 
 

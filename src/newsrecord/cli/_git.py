@@ -25,7 +25,7 @@ from typing import IO, Any, Final, NoReturn
 import click
 
 import newsrecord
-from newsrecord.cli._app import EXIT_INVALID, format_option, main
+from newsrecord.cli._app import EXIT_INVALID, EXIT_USAGE, format_option, main
 from newsrecord.diff import (
     FieldChange,
     count_line_changes,
@@ -33,8 +33,8 @@ from newsrecord.diff import (
     identities,
     summarize_changes,
 )
+from newsrecord.files import SKIPPED_NAMES
 
-EXIT_USAGE: Final = 2
 DRIVER: Final = "newsrecord"
 """The name of the merge and diff drivers ``git setup`` installs."""
 NULL_FILE: Final = "/dev/null"
@@ -42,7 +42,6 @@ STDIN: Final = "-"
 """A diff argument that stands for standard input (one side at most)."""
 STDIN_NAME: Final = "<stdin>"
 _RECORD_PATTERN: Final = "*.md"
-_SKIPPED: Final = frozenset({"readme.md"})
 
 
 # --- running git ---------------------------------------------------------------------------
@@ -71,7 +70,7 @@ def git(*args: str, cwd: str | None = None, check: bool = True) -> str:
 def is_record_name(path: str) -> bool:
     """Whether a path in a tree names a record file (``*.md`` but not README.md)."""
     name = PurePosixPath(path).name
-    return fnmatch.fnmatchcase(name, _RECORD_PATTERN) and name.lower() not in _SKIPPED
+    return fnmatch.fnmatchcase(name, _RECORD_PATTERN) and name.lower() not in SKIPPED_NAMES
 
 
 def toplevel(cwd: str | None = None) -> Path:
