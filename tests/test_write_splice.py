@@ -663,3 +663,45 @@ def test_an_item_of_a_flow_list_written_a_line_each_goes_with_its_comments(
     del doc.record.topics[removed]
     expected = text.replace(ONE_A_LINE.replace("\n", newline), written.replace("\n", newline))
     assert doc.dumps() == expected
+
+
+META = "---\ntitle: T\nmeta:\n  a: 1\n  b: 2  # bee\n  c: 3\nheat: 3\n---\n"
+
+
+@pytest.mark.parametrize(
+    ("assigned", "lines"),
+    [
+        # A new key goes after the key before it in the value assigned...
+        ({"a": 1, "d": 4, "b": 2, "c": 3}, ["+  d: 4"]),
+        ({"d": 4, "a": 1, "b": 2, "c": 3}, ["+  d: 4"]),
+        # ...and the keys the file has keep its order: a new order alone is no change.
+        ({"b": 2, "a": 1, "c": 3, "d": 4}, ["+  d: 4"]),
+        ({"c": 3, "e": 5, "b": 20, "a": 1}, ["-  b: 2  # bee", "+  b: 20  # bee", "+  e: 5"]),
+    ],
+)
+def test_a_dict_assigned_in_another_order_changes_only_its_new_and_changed_keys(
+    assigned: dict[str, int], lines: list[str]
+) -> None:
+    # Keys in another order than the file's read back in the file's order, which the
+    # check once took for a wrong splice: the key was written again whole, at the end of
+    # the front matter, without its comments.
+    doc = newsrecord.loads(META + "body\n")
+    doc.record.extra["meta"] = assigned
+    text = doc.dumps()
+    assert changed_lines(META, text.removesuffix("body\n")) == lines
+    assert newsrecord.loads(text).record.extra["meta"] == assigned
+
+
+def test_extra_keys_assigned_in_another_order_keep_the_file_order() -> None:
+    text = "---\ntitle: T\nzeta: 1\nalpha: 2\n---\n"
+    doc = newsrecord.loads(text)
+    doc.record.extra = {"new": 0, "alpha": 2, "zeta": 1, "more": 3}
+    # "more" follows "zeta", as assigned; "new" follows no unknown key: it goes last.
+    assert doc.dumps() == "---\ntitle: T\nzeta: 1\nmore: 3\nalpha: 2\nnew: 0\n---\n"
+
+
+def test_an_invalid_record_takes_a_dict_in_another_order_as_a_splice() -> None:
+    broken = META.replace("heat: 3", "heat: hot")
+    doc = newsrecord.loads(broken + "body\n", strict=False)
+    doc.set("meta", {"b": 2, "a": 1, "x": 9, "c": 3})
+    assert changed_lines(broken, doc.dumps().removesuffix("body\n")) == ["+  x: 9"]

@@ -91,16 +91,19 @@ def reads_as(data: Any, record: Any, changed: set[str], original_data: Any) -> b
         if typed is _ABSENT or not same(typed, getattr(record, spec.name)):
             return False
     known = keys_of(cls)
-    return plain_reads_as({k: v for k, v in data.items() if k not in known}, record.extra)
+    extra = {k: v for k, v in data.items() if k not in known}
+    return plain_reads_as(extra, record.extra, key_order=False)
 
 
 _ABSENT: Final = object()
 
 
-def plain_reads_as(read_back: Any, intended: Any) -> bool:
+def plain_reads_as(read_back: Any, intended: Any, *, key_order: bool = True) -> bool:
     """Whether plain data read back from a written text is the plain data intended.
 
-    Date-times are written as YAML timestamps, which read back as their text.
+    Date-times are written as YAML timestamps, which read back as their text. Without
+    *key_order*, mappings compare as dicts do, whatever the order of their keys: an edit
+    keeps the keys a file has in the file's order (see ``_Planner.mapping``).
     """
     if isinstance(intended, dt.datetime):
         if type(read_back) is not str:
@@ -112,13 +115,23 @@ def plain_reads_as(read_back: Any, intended: Any) -> bool:
     if type(intended) is dict:
         return (
             type(read_back) is dict
-            and list(read_back) == list(intended)
-            and all(plain_reads_as(read_back[key], intended[key]) for key in intended)
+            and (
+                list(read_back) == list(intended)
+                if key_order
+                else read_back.keys() == intended.keys()
+            )
+            and all(
+                plain_reads_as(read_back[key], intended[key], key_order=key_order)
+                for key in intended
+            )
         )
     if type(intended) is list:
         return (
             type(read_back) is list
             and len(read_back) == len(intended)
-            and all(plain_reads_as(a, b) for a, b in zip(read_back, intended, strict=True))
+            and all(
+                plain_reads_as(a, b, key_order=key_order)
+                for a, b in zip(read_back, intended, strict=True)
+            )
         )
     return same(read_back, intended)

@@ -736,18 +736,7 @@ class _Planner:
     def insert_pair(
         self, parent: parse.Mapping, key: str, value: Any, owner: Any, path: str, depth: int
     ) -> None:
-        order = list(keys_of(type(owner))) if attrs.has(type(owner)) else []
-        previous = None
-        if key in order:
-            # Only a key that stays can anchor the new one: the lines of a key that goes
-            # are deleted, and an insertion inside them would overlap that deletion.
-            staying = {name for name, _ in render.mapping_items(owner)}
-            for candidate in reversed(order[: order.index(key)]):
-                previous = parent.get(candidate) if candidate in staying else None
-                if previous is not None:
-                    break
-        else:
-            previous = parent.pairs[-1] if parent.pairs else None
+        previous = self._anchor(parent, key, owner)
         if not parent.pairs:
             # An empty front matter (`---` then `---`): its first key, at its start.
             lines = render.entry_lines(key, value, 0, path, self.style_for, self.layout)
@@ -770,6 +759,32 @@ class _Planner:
         if depth == 0 and key in self.house.blank_before and not self._blank_above(at):
             lines.insert(0, "")
         self.edits.append(Edit(at, at, self._join(lines)))
+
+    def _anchor(
+        self, parent: parse.Mapping, key: str, owner: Any
+    ) -> tuple[parse.Scalar, parse.Node] | None:
+        """The entry a new *key* goes after, or None for before the first entry.
+
+        The nearest key before it that the file has: in the model's order for a field,
+        in the assigned value's order for any other key (where no such key comes before
+        it, a key outside the model goes last, after the fields). Only a key that stays
+        can anchor it: the lines of a key that goes are deleted, and an insertion inside
+        them would overlap that deletion.
+        """
+        model_order = list(keys_of(type(owner))) if attrs.has(type(owner)) else []
+        names = [name for name, _ in render.mapping_items(owner)]
+        if key in model_order:
+            staying = set(names)
+            names = [name for name in model_order[: model_order.index(key)] if name in staying]
+        else:
+            names = [name for name in names[: names.index(key)] if name not in model_order]
+        written = {pair[0].value: pair for pair in parent.pairs}
+        for name in reversed(names):
+            if name in written:
+                return written[name]
+        if model_order and key not in model_order:
+            return parent.pairs[-1] if parent.pairs else None
+        return None
 
     def _blank_above(self, at: int) -> bool:
         above = line_start(self.text, at - 1) if at else at
