@@ -41,6 +41,8 @@ SCALARS = [
     *("2023-11-19 21:07:00", "2023-11-19t21:07:00.5+01:00", "2023-11-19T25:07:00Z"),
     *(":sym", "=", "<<", "hello", "é1", "x1", "1x", "1.2.3", "v1.2", "no way", "onions"),
     *("10 hours", "1h 49m", "6 Weeks", "$5", "fals", "1:16:30:00"),
+    # Psych splits a time from its date at a space or a T: with a tab alone it raises.
+    *("2023-11-19\t21:07:00Z", "2023-11-19 \t21:07:00Z"),
 ]
 
 PSYCH_SCRIPT = r"""
@@ -48,7 +50,11 @@ require "yaml"
 require "json"
 require "date"
 out = JSON.parse(STDIN.read).map do |s|
-  v = YAML.unsafe_load("v: #{s}\n")["v"]
+  begin
+    v = YAML.unsafe_load("v: #{s}\n")["v"]
+  rescue StandardError
+    next ["error", nil]
+  end
   kind = case v
          when String then "str"
          when NilClass then "null"
@@ -123,6 +129,75 @@ def test_yaml11_rule_without_ruby() -> None:
     assert problems[0].message == (
         "Jekyll (YAML 1.1) reads 'yes' as true, newsrecord (YAML 1.2) as the text 'yes': quote it"
     )
+
+
+KEYS = ["yes", "On", "1_000", "2024-01-05", "1:20", "title2", "y", "=", "'yes'", '"<<"']
+
+KEY_SCRIPT = r"""
+require "yaml"
+require "json"
+require "date"
+out = JSON.parse(STDIN.read).map do |s|
+  data = YAML.unsafe_load("v: 1\n#{s}: {heat: 7}\n")
+  data.keys.length == 2 && data.keys.all? { |k| k.is_a?(String) } && !data.key?("heat")
+end
+puts JSON.generate(out)
+"""
+
+
+def test_yaml11_rule_flags_the_keys_psych_reads_otherwise() -> None:
+    # A key Psych reads as a boolean, number or date is no field to Jekyll (page.on is
+    # nil), and a quoted << is still a merge key to it.
+    read_as_text = run_ruby(KEY_SCRIPT, KEYS, "Psych")
+    flagged = []
+    for key in KEYS:
+        doc = newsrecord.loads(f"---\ntitle: x\n{key}: {{heat: 7}}\n---\n")
+        problems = newsrecord.check_document(doc, ["yaml11"])
+        assert all(problem.line == 3 and problem.column == 1 for problem in problems)
+        flagged.append(bool(problems))
+    assert flagged == [not text for text in read_as_text]
+    assert flagged[:5] == [True] * 5
+
+
+def test_yaml11_rule_names_a_key_and_where_it_is() -> None:
+    doc = newsrecord.loads("---\ntitle: x\nprovider:\n  name: P\n  on: 1\n---\n")
+    [problem] = newsrecord.check_document(doc, ["yaml11"])
+    assert (problem.field, problem.line, problem.column) == ("provider.on", 5, 3)
+    assert problem.message == (
+        "Jekyll (YAML 1.1) reads the key 'on' as true, so no field named 'on' is there "
+        "(two such keys are one): quote it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "flagged"),
+    [
+        ("2024-01-05T10:00Z", True),  # no seconds: text to Psych
+        ("20240105T100000Z", True),
+        ("2024-01-05T10:00:00,5Z", True),
+        ("2024-01-05T10:00:00Z", False),
+        ("2024-01-05 10:00:00 +01:00", False),
+        ("2024-01-05t10:00:00.5+01:00", False),
+    ],
+)
+def test_yaml11_rule_flags_date_times_jekyll_reads_as_text(written: str, flagged: bool) -> None:
+    # newsrecord reads them all as date-times; in Jekyll a text among times breaks sort.
+    doc = newsrecord.loads(f"---\ntitle: x\npublishedDateTime: {written}\n---\n")
+    problems = newsrecord.check_document(doc, ["yaml11"])
+    assert [problem.field for problem in problems] == (["publishedDateTime"] if flagged else [])
+    if flagged:
+        assert f"reads {written!r} as text, not as a date-time" in problems[0].message
+
+
+@pytest.mark.parametrize("character", ["\u2028", "\u2029", "\x85"])
+def test_yaml11_rule_flags_line_breaks_of_yaml_1_1_alone(character: str) -> None:
+    # Psych ends a line there: the comment below ends early and heat: 4 counts.
+    text = f"---\ntitle: x\nheat: 3\n# note{character}heat: 4\n---\nbody{character}\n"
+    doc = newsrecord.loads(text)
+    assert doc.record.heat == 3
+    [problem] = newsrecord.check_document(doc, ["yaml11"])
+    assert (problem.line, problem.column, problem.field) == (4, 7, None)
+    assert "which Jekyll (YAML 1.1) reads as a line break" in problem.message
 
 
 def test_strict_rules_moved_from_validate() -> None:

@@ -70,7 +70,7 @@ RULES: Final[dict[str, Rule]] = {
         Rule("secured-blob", "secured blobs that are not base64(ciphertext);base64(IV)", True),
         Rule("url", "URL fields (url, website, *Url) that are not http(s) URLs or /paths", True),
         Rule("size", "negative image widths and heights", True),
-        Rule("yaml11", "plain values Jekyll (YAML 1.1, Ruby's Psych) reads differently"),
+        Rule("yaml11", "plain values and keys Jekyll (YAML 1.1, Ruby's Psych) reads differently"),
         Rule("image-path", "image paths on the site (/assets/...) with no file under its root"),
         Rule("duplicate-web-url", "two records with the same webUrl", across=True),
         Rule("duplicate-slug", "two records with the same slug (file name)", across=True),
@@ -295,10 +295,14 @@ def jekyll_reading(text: str) -> tuple[str, Any]:
 
 
 def _psych_time(text: str) -> tuple[str, Any]:
-    match = re.match(r"(-?\d{4})-(\d{1,2})-(\d{1,2})[ \tTt]+(\d+):(\d+):(\d+)", text)
+    match = re.match(r"(-?\d{4})-(\d{1,2})-(\d{1,2})([ \tTt]+)(\d+):(\d+):(\d+)", text)
     if match is None:  # pragma: no cover - the time pattern matched already
         return "str", text
-    year, month, day, hour, minute, second = (int(part) for part in match.groups())
+    if not set(match.group(4)) - {"\t"}:
+        # Psych splits the date from the time at a space or a T, not at a tab: with
+        # tabs alone it finds no time and raises, and Jekyll fails the page.
+        return "error", None
+    year, month, day, hour, minute, second = (int(match.group(n)) for n in (1, 2, 3, 5, 6, 7))
     try:
         # Only to see whether Ruby would accept it: Time.utc refuses what this refuses.
         dt.datetime(year, month, day, hour, minute, second)
@@ -384,12 +388,19 @@ def _describe(reading: tuple[str, Any], text: str) -> str:
 
 def _yaml11_problems(doc: Document, path: str | None) -> Iterator[Problem]:
     root = doc._root  # the nodes keep each scalar's style, the record not
-    # Keys are left alone: a plain key Psych reads otherwise (yes: 1) is rare, and the
-    # merge key << is refused when the file loads.
     for where, node in _plain_values(root, ""):
         psych = jekyll_reading(node.value)
         ours = _our_reading(doc, where, node.value)
         if _same_reading(psych, ours):
+            if psych[0] == "str" and _declares_date(doc, where) and node.value:
+                yield _problem(
+                    doc,
+                    path,
+                    where,
+                    f"Jekyll (YAML 1.1) reads {node.value!r} as text, not as a date-time "
+                    "(sorting by it fails there): write it as 2024-01-05T10:00:00Z or "
+                    "2024-01-05 10:00:00 +00:00",
+                )
             continue
         if psych[0] in ("date", "time") and _is_dated(doc, where):
             continue
@@ -398,6 +409,78 @@ def _yaml11_problems(doc: Document, path: str | None) -> Iterator[Problem]:
             f"newsrecord (YAML 1.2) as {_describe(ours, node.value)}: quote it"
         )
         yield _problem(doc, path, where, message)
+    for field, key in _keys(root, ""):
+        told = _key_message(key)
+        if told is not None:
+            yield doc._problem_at(key.start, told, field if len(field) <= 80 else None)
+    yield from _yaml11_line_breaks(doc)
+
+
+_YAML11_BREAKS: Final = {"\x85": "NEL (U+0085)", "\u2028": "U+2028", "\u2029": "U+2029"}
+_YAML11_BREAK: Final = re.compile("[\x85\u2028\u2029]")
+
+
+def _yaml11_line_breaks(doc: Document) -> Iterator[Problem]:
+    """Line breaks of YAML 1.1 alone, written as they are in the front matter.
+
+    Psych ends a line at NEL, U+2028 and U+2029 (YAML 1.1 counts them as line breaks;
+    1.2 does not): a value pasted with one is cut there, a comment with one ends early
+    and what follows it is read as a key, or the page fails to build.
+    """
+    parts = doc._parts
+    text = doc._current
+    found = _YAML11_BREAK.search(text, parts.yaml_start, parts.yaml_end)
+    if found is not None:
+        message = (
+            f"a {_YAML11_BREAKS[found.group()]} character, which Jekyll (YAML 1.1) reads as "
+            "a line break, not as part of the text: delete it, or write it as an escape "
+            "in double quotes (\\L, \\P, \\N)"
+        )
+        count = len(_YAML11_BREAK.findall(text, parts.yaml_start, parts.yaml_end))
+        if count > 1:
+            message += f" ({count} in the front matter)"
+        yield doc._problem_at(found.start(), message, None)
+
+
+def _key_message(key: nodes.Scalar) -> str | None:
+    """What Jekyll reads otherwise in a key: a plain key it resolves, a quoted ``<<``."""
+    if key.tag is not None:
+        return None
+    if key.style != nodes.PLAIN:
+        if key.value == "<<":
+            return (
+                "Jekyll (Psych) takes the key '<<' as a merge key even quoted, and merges "
+                "its value into this mapping: rename the key"
+            )
+        return None
+    psych = jekyll_reading(key.value)
+    if psych[0] == "str":
+        return None
+    return (
+        f"Jekyll (YAML 1.1) reads the key {key.value!r} as {_describe(psych, key.value)}, "
+        f"so no field named {key.value!r} is there (two such keys are one): quote it"
+    )
+
+
+def _keys(node: nodes.Node, where: str) -> Iterator[tuple[str, nodes.Scalar]]:
+    """Yield ``(field, key)`` for every key of every mapping."""
+    if isinstance(node, nodes.Mapping):
+        for key, value in node.pairs:
+            here = f"{where}.{key.value}" if where else key.value
+            yield here, key
+            yield from _keys(value, here)
+    elif isinstance(node, nodes.Sequence):
+        for index, item in enumerate(node.items):
+            yield from _keys(item, f"{where}[{index}]")
+
+
+def _declares_date(doc: Document, where: str) -> bool:
+    """Whether the model declares a date or date-time at *where*."""
+    try:
+        declared = optional_part(declared_type(doc.kind, parse_field_path(where)))
+    except ValidationError:
+        return False
+    return declared in (dt.datetime, dt.date)
 
 
 def _our_reading(doc: Document, where: str, text: str) -> tuple[str, Any]:
