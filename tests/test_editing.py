@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import re
 import stat
 import tracemalloc
 from collections.abc import Iterator
@@ -829,3 +830,25 @@ def test_a_time_in_a_daylight_saving_gap_is_written_at_its_offset() -> None:
         2024, 3, 10, 2, 30, tzinfo=ZoneInfo("America/New_York")
     )
     assert "publishedDateTime: 2024-03-10T02:30:00-05:00\n" in doc.dumps()
+
+
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        (dt.datetime(2024, 1, 5, 10), "a date-time needs a time zone"),
+        ({"at": [dt.datetime(2024, 1, 5, 10)]}, "a date-time needs a time zone"),
+        (newsrecord.Secured(SECURED), "give its text, its .raw"),
+        (newsrecord.Duration("PT1M"), "give its text, str(value)"),
+    ],
+)
+def test_extra_values_a_file_cannot_read_back_are_refused_by_name(value: object, told: str) -> None:
+    # They were taken, then the read-back failed with "a bug of newsrecord's".
+    doc = newsrecord.loads("---\ntitle: A\n---\n", path="a.md")
+    doc.record.extra["checked"] = value
+    with pytest.raises(
+        ValidationError, match=f"a.md: extra: '.+' holds .*{re.escape(told)}"
+    ) as info:
+        doc.dumps()
+    assert SECURED not in str(info.value)
+    with pytest.raises(ValidationError, match=re.escape(told)):
+        doc.record.extra = {"checked": value}

@@ -21,6 +21,7 @@ import attrs
 
 from newsrecord.errors import FieldTypeError, ValidationError, brief, shorten
 from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, is_text
+from newsrecord.model.secured import Secured
 
 __all__ = [
     "FieldInfo",
@@ -531,11 +532,21 @@ def _not_plain(key: Any, value: Any, depth: int) -> str | None:
             if problem is not None:
                 return problem
         return None
+    if isinstance(value, VALUE_CLASSES):
+        # Unknown keys hold what a file reads back (text), not the model's value classes.
+        text = "its .raw" if isinstance(value, Secured) else "str(value)"
+        return (
+            f"{where} holds {_show(value)}, which keys the model does not know cannot "
+            f"hold (they hold plain data): give its text, {text}"
+        )
+    if isinstance(value, dt.datetime) and value.utcoffset() is None:
+        return (
+            f"{where} holds {_show(value)}: a date-time needs a time zone (for the current "
+            "time in UTC: datetime.now(UTC))"
+        )
     leaf = LEAVES.get(type(value))
     if value is None or (leaf is not None and leaf.check(value)):
         return None
-    if isinstance(value, dt.datetime):
-        return None  # a naive one is written as UTC, as YAML reads it
     return (
         f"{where} holds {_show(value)}, which a file cannot hold (use text, numbers, "
         "true/false, null, date-times, lists or mappings)"
