@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import pickle
 import re
 import stat
 import tracemalloc
@@ -852,3 +853,38 @@ def test_extra_values_a_file_cannot_read_back_are_refused_by_name(value: object,
     assert SECURED not in str(info.value)
     with pytest.raises(ValidationError, match=re.escape(told)):
         doc.record.extra = {"checked": value}
+
+
+def test_save_keeps_a_change_made_on_disk_since_the_load(tmp_path: Path) -> None:
+    # save() wrote over it: only edit() checked for lost updates.
+    path = tmp_path / "a.md"
+    path.write_bytes(SEED_BYTES)
+    doc = newsrecord.load(path)
+    doc.record.heat = 2
+    theirs = SEED_BYTES.replace(b"heat: 38", b"heat: 39")
+    path.write_bytes(theirs)
+    with pytest.raises(ConflictError, match="changed on disk after it was loaded"):
+        doc.save()
+    assert path.read_bytes() == theirs
+    # A copy made in another process keeps the check, and overwrite=True skips it.
+    copied = pickle.loads(pickle.dumps(doc))  # noqa: S301  # our own bytes
+    with pytest.raises(ConflictError):
+        copied.save()
+    doc.save(overwrite=True)
+    assert b"heat: 2\n" in path.read_bytes()
+    # Saved, the document stands for what it wrote: a second save checks that.
+    doc.record.heat = 3
+    doc.save()
+    path.unlink()
+    with pytest.raises(ConflictError, match="removed"):
+        doc.save()
+
+
+def test_save_of_a_text_or_to_another_file_checks_nothing(tmp_path: Path) -> None:
+    path, other = tmp_path / "a.md", tmp_path / "b.md"
+    path.write_bytes(b"whatever was there\n")
+    other.write_bytes(b"and here\n")
+    doc = newsrecord.loads(SEED_TEXT, path=path)  # the caller's text: nothing to keep
+    doc.save()
+    doc.save(other)  # save as
+    assert path.read_bytes() == other.read_bytes() == SEED_BYTES

@@ -24,6 +24,7 @@ from newsrecord.files import (
     iter_record_files,
     open_regular,
     replace_if_unchanged,
+    same_file,
     walk,
 )
 from newsrecord.model.records import AnyRecord
@@ -101,7 +102,9 @@ def load(
         data = stream.read(size + 1)
         if len(data) > size:
             data += stream.read(limits.max_file_size + 1 - len(data))
-    return loads(data, kind=kind, path=name, limits=limits, strict=strict)
+    doc = loads(data, kind=kind, path=name, limits=limits, strict=strict)
+    doc._read_from = name  # what save() checks the file still holds
+    return doc
 
 
 def dumps(record: AnyRecord | Document, *, body: str = "", newline: str = "\n") -> str:
@@ -212,7 +215,7 @@ def edit(
     new_text = doc._dumps_to_save()  # the nodes it reads back serve _reset below
     # What the file holds now: what was loaded, or what a save() inside the block wrote
     # to it (a save to another file, "save as", leaves this one as it was).
-    on_disk = doc.text if doc.path is not None and _same_file(doc.path, target) else loaded
+    on_disk = doc.text if doc.path is not None and same_file(doc.path, target) else loaded
     if new_text == on_disk:
         return
     # Decoding is lossless (strict UTF-8, BOM and line breaks kept), so the text encodes
@@ -221,15 +224,6 @@ def edit(
     replace_if_unchanged(target, new_text.encode("utf-8"), expected, durability)
     # Let the document stand for the text now on disk, as Document.save() does.
     doc._reset(new_text, target)  # the facade and the document are one unit
-
-
-def _same_file(one: str, other: str) -> bool:
-    if Path(one).absolute() == Path(other).absolute():
-        return True
-    try:
-        return Path(one).samefile(other)
-    except OSError:
-        return False
 
 
 @overload

@@ -29,7 +29,7 @@ from newsrecord._write import splice
 from newsrecord._write.fresh import write_fresh
 from newsrecord._write.repair import REPAIRS, Source, removals_of_shadowed
 from newsrecord.errors import ParseError, Problem, RecordError, ValidationError, brief
-from newsrecord.files import Durability, StrPath, write_atomically
+from newsrecord.files import Durability, StrPath, same_file, write_atomically
 from newsrecord.model.fields import fields
 from newsrecord.model.records import AnyRecord
 
@@ -70,6 +70,7 @@ class Document:
         "_made",
         "_parts",
         "_plain",
+        "_read_from",
         "_record",
         "_root",
         "_snapshot",
@@ -94,6 +95,9 @@ class Document:
         """Parse *text*; prefer :func:`loads`, which also accepts bytes."""
         self.path = path
         self._text = text
+        # The file that held _text when it was read (load) or written (save): save()
+        # checks that it still does. None for a text given by the caller (loads).
+        self._read_from: str | None = None
         # Kept so that reading an edit back, and the saved text, use the same limits.
         self._limits = limits
         self._forced = kind
@@ -802,27 +806,48 @@ class Document:
     def _opening(self) -> str:
         return self._current[: self._parts.yaml_start].lstrip("\ufeff")
 
-    def save(self, path: StrPath | None = None, *, durability: Durability = "full") -> None:
+    def save(
+        self,
+        path: StrPath | None = None,
+        *,
+        durability: Durability = "full",
+        overwrite: bool = False,
+    ) -> None:
         """Write the document atomically: a temporary file in the same folder, fsync, rename.
 
         The file's permissions are kept. Afterwards the document stands for the new text,
         so further edits are relative to it.
 
+        No lost updates: saved to the file it was loaded from (or last saved to), the
+        document is written only if that file still holds the text it had then, checked
+        right before the rename under the file's lock, as :func:`edit` does. Another
+        writer's change in between (an editor, a bot, ``git checkout``) raises
+        :class:`ConflictError` and is kept, unless *overwrite* is true.
+
         Args:
             path: Where to write; by default the document's own path.
             durability: ``"full"``, ``"batch"`` (inside a :class:`Batch`) or ``"none"``;
                 see :func:`write_atomically`.
+            overwrite: Write over the file whatever it holds now.
 
         Raises:
             ValidationError: the edited record breaks the model.
             RecordError: no path was given and the document has none.
+            ConflictError: the file changed or was removed since it was loaded or saved;
+                nothing was written.
             OSError: the file could not be written; the old file is left intact.
         """
         target = os.fspath(path) if path is not None else self.path
         if target is None:
             raise RecordError("save() needs a path: this document was not loaded from a file")
         text = self._dumps_to_save()
-        write_atomically(target, text.encode("utf-8"), durability=durability)
+        read_from = self._read_from
+        expected = None
+        if not overwrite and read_from is not None and same_file(target, read_from):
+            # Decoding is lossless (strict UTF-8, BOM and line breaks kept): the text
+            # encodes back to the very bytes read or written.
+            expected = self._text.encode("utf-8")
+        write_atomically(target, text.encode("utf-8"), expected=expected, durability=durability)
         self._reset(text, target)
 
     def _dumps_to_save(self) -> str:
@@ -840,6 +865,7 @@ class Document:
     def _reset(self, text: str, path: str | None) -> None:
         """Stand for *text*, now on disk at *path*: further edits are relative to it."""
         self.path = path
+        self._read_from = path
         self._text = text
         self._stand_for(text)
         self.body = text[self._parts.body_start :]
@@ -907,11 +933,27 @@ class Document:
             current = self._current
             return (
                 _restore_invalid,
-                (self._text, current, self.path, self._forced, self._limits, self.body),
+                (
+                    self._text,
+                    current,
+                    self.path,
+                    self._forced,
+                    self._limits,
+                    self.body,
+                    self._read_from,
+                ),
             )
         return (
             _restore,
-            (self._text, self.path, self._kind, self._limits, self.record, self.body),
+            (
+                self._text,
+                self.path,
+                self._kind,
+                self._limits,
+                self.record,
+                self.body,
+                self._read_from,
+            ),
         )
 
     def __repr__(self) -> str:
@@ -928,12 +970,14 @@ def _restore(
     limits: Limits,
     record: AnyRecord,
     body: str,
+    read_from: str | None = None,
 ) -> Document:
     doc = Document(text, path=path, limits=limits)
     if type(doc.record) is not kind:
         doc = Document(text, path=path, kind=kind, limits=limits)
     doc.record = record
     doc.body = body
+    doc._read_from = read_from
     return doc
 
 
@@ -944,10 +988,12 @@ def _restore_invalid(
     kind: type[AnyRecord] | None,
     limits: Limits,
     body: str,
+    read_from: str | None = None,
 ) -> Document:
     doc = Document(current, path=path, kind=kind, limits=limits, strict=False)
     doc._text = text  # the text it was loaded from, for is_modified and edit
     doc.body = body
+    doc._read_from = read_from
     return doc
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "once_each",
     "open_regular",
     "replace_if_unchanged",
+    "same_file",
     "sync_file_systems",
     "walk",
     "walk_entries",
@@ -887,14 +888,17 @@ def once_each(paths: list[str], inodes: Sequence[int], *, overlapping: bool) -> 
         inode = inodes[number]
         if inode and counts[inode] > 1:
             earlier = firsts.setdefault(inode, [])
-            if any(_same_file(paths[other], paths[number]) for other in earlier):
+            if any(same_file(paths[other], paths[number]) for other in earlier):
                 continue
             earlier.append(number)
         chosen.append(number)
     return chosen if len(chosen) < len(numbers) else kept
 
 
-def _same_file(one: str, other: str) -> bool:
+def same_file(one: str, other: str) -> bool:
+    """Whether two paths name one file: the same absolute path, or one inode (a link)."""
+    if os.path.abspath(one) == os.path.abspath(other):
+        return True
     try:
         return os.path.samefile(one, other)
     except OSError:
