@@ -137,3 +137,23 @@ def test_every_string_newsrecord_writes_reads_back_in_jekyll_as_that_string() ->
             assert "error" not in jekyll, (value, jekyll)
             assert jekyll["data"]["title"] == value, value
             assert jekyll["data"]["topics"][-1] == value, value
+
+
+# Date-times Psych reads as times that ISO 8601 parsers refuse: they were refused on load.
+TIMESTAMPS = [
+    "2020-04-11T11:09:00+5",
+    "2020-04-11T11:09:00 +5",
+    "2020-04-11T11:09:00 -05",
+    "2020-4-1T11:09:00Z",
+    "2020-04-11T11:09:00.5 +05:30",
+    "2020-04-11 11:09:00 Z",
+    "2020-4-1 1:09:00",
+]
+
+
+def test_date_times_jekyll_reads_open_as_the_same_instants() -> None:
+    texts = [f"---\ntitle: x\npublishedDateTime: {text}\n---\n" for text in TIMESTAMPS]
+    for text, jekyll in zip(texts, jekyll_reads(texts), strict=True):
+        doc = newsrecord.loads(text)
+        assert doc.dumps() == text
+        assert _plain(doc.record.published_date_time) == jekyll["data"]["publishedDateTime"]

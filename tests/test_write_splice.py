@@ -10,6 +10,7 @@ record (compared with the record as loaded).
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -705,3 +706,30 @@ def test_an_invalid_record_takes_a_dict_in_another_order_as_a_splice() -> None:
     doc = newsrecord.loads(broken + "body\n", strict=False)
     doc.set("meta", {"b": 2, "a": 1, "x": 9, "c": 3})
     assert changed_lines(broken, doc.dumps().removesuffix("body\n")) == ["+  x: 9"]
+
+
+@pytest.mark.parametrize(
+    ("written", "edited"),
+    [
+        ("2020-04-11 11:09:00", "2020-04-11 11:10:00"),  # no zone: YAML reads it as UTC
+        ("2020-04-11 11:09:00 +05:00", "2020-04-11 11:10:00 +05:00"),
+        ("2020-04-11t11:09:00z", "2020-04-11t11:10:00z"),
+        ("2020-04-11T11:09:00+00:00", "2020-04-11T11:10:00+00:00"),
+        ("2020-04-11 11:09:00 Z", "2020-04-11 11:10:00 Z"),
+        ("2020-04-11T11:09:00+5", "2020-04-11T11:10:00+05:00"),
+    ],
+)
+def test_an_edited_date_time_keeps_the_way_it_was_written(written: str, edited: str) -> None:
+    # A space for T and a missing zone became 2020-04-11T11:10:00Z.
+    text = f"---\ntitle: T\npublishedDateTime: {written}\n---\n"
+    doc = newsrecord.loads(text)
+    doc.record.published_date_time += dt.timedelta(minutes=1)
+    assert doc.dumps() == text.replace(written, edited)
+
+
+def test_an_offset_with_seconds_is_refused_as_jekyll_reads_it_as_text() -> None:
+    # zoneinfo gives local mean time before 1900: +05:21:10, which no YAML timestamp holds.
+    doc = newsrecord.loads("---\ntitle: T\npublishedDateTime: 2020-01-01T00:00:00Z\n---\n")
+    zone = dt.timezone(dt.timedelta(hours=5, minutes=21, seconds=10))
+    with pytest.raises(newsrecord.ValidationError, match="publishedDateTime"):
+        doc.record.published_date_time = dt.datetime(1890, 1, 1, tzinfo=zone)

@@ -995,12 +995,25 @@ def _like(old: str, value: Any, rendered: str) -> str:
             return rendered.capitalize()
         if old in ("TRUE", "FALSE"):
             return rendered.upper()
-    elif isinstance(value, dt.datetime) and rendered.endswith("Z"):
-        if old.endswith("+00:00"):
-            return rendered[:-1] + "+00:00"
-        if old.endswith("z"):
-            return rendered[:-1] + "z"
+    elif isinstance(value, dt.datetime):
+        was = _TIMESTAMP_PARTS.fullmatch(old)
+        now = _TIMESTAMP_PARTS.fullmatch(rendered)
+        if was is None or now is None:
+            return rendered
+        zone = now["zone"]
+        if zone == "Z" and was["zone"] in ("z", "+00:00", ""):
+            zone = was["zone"]  # UTC as it was written (no zone: YAML reads it as UTC)
+        if zone:
+            zone = was["space"] + zone
+        return f"{now['date']}{was['separator']}{now['time']}{zone}"
     return rendered
+
+
+_TIMESTAMP_PARTS: Final = re.compile(
+    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})(?P<separator>[Tt]|[ \t]+)"
+    r"(?P<time>\d{1,2}:\d\d:\d\d(?:\.\d*)?)(?P<space>[ \t]*)(?P<zone>[Zz]|[-+][\d:]+|)"
+)
+"""The parts of a YAML timestamp, to write a new one the way the old one was written."""
 
 
 def _editable_in_place(node: parse.Node, before: Any, after: Any) -> TypeGuard[parse.Mapping]:

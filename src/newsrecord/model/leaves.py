@@ -38,10 +38,46 @@ def parse_datetime(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(_ZULU.sub("+00:00", text.strip()))
     except ValueError:
-        raise ValueError(f"expected an ISO 8601 date-time, found {brief(text)}") from None
+        value = _yaml_timestamp(text.strip())
     if value.utcoffset() is None:
         value = value.replace(tzinfo=dt.UTC)
     return value
+
+
+_YAML_TIMESTAMP: Final = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d\d):(\d\d)(?:\.(\d*))?"
+    r"(?:[ \t]*(?:Z|([-+])(\d{1,2})(?::?(\d\d))?))?)?"
+)
+
+
+def _yaml_timestamp(text: str) -> dt.datetime:
+    """Parse the YAML 1.1 timestamp forms ISO 8601 parsers refuse, as Jekyll reads them.
+
+    One-digit months, days and hours (``2020-4-1``), a space before the offset, an offset
+    of hours alone (``+5``): Ruby's Psych reads them all as times.
+    """
+    match = _YAML_TIMESTAMP.fullmatch(text)
+    if match is None:
+        raise ValueError(f"expected an ISO 8601 date-time, found {brief(text)}")
+    year, month, day, hour, minute, second, fraction, sign, hours, minutes = match.groups()
+    zone = dt.UTC
+    if sign is not None:
+        offset = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
+        zone = dt.timezone(-offset if sign == "-" else offset)
+    try:
+        return dt.datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or "").ljust(6, "0")[:6]),
+            tzinfo=zone,
+        )
+    except ValueError as error:
+        raise ValueError(f"expected an ISO 8601 date-time, found {brief(text)} ({error})") from None
 
 
 def format_datetime(value: dt.datetime) -> str:
@@ -191,7 +227,12 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_aware(value: Any) -> bool:
-    return isinstance(value, dt.datetime) and value.utcoffset() is not None
+    if not isinstance(value, dt.datetime):
+        return False
+    offset = value.utcoffset()
+    # An offset with seconds (+05:21:10, local mean time before 1900 in zoneinfo) has no
+    # YAML timestamp form: Jekyll would read it as text.
+    return offset is not None and not offset % dt.timedelta(minutes=1)
 
 
 def _yaml_scalar(
