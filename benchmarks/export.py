@@ -60,7 +60,7 @@ def change(files: list[Path], count: int, value: str) -> None:
     step = max(len(files) // count, 1)
     for path in files[::step][:count]:
         with newsrecord.edit(path) as doc:
-            newsrecord.set_field(doc.record, "exportRun", value)
+            newsrecord.set_field(doc.record, "exportRun", value, strict=False)
 
 
 def api(tree: Path, out: Path, fmt: str) -> tuple[float, newsrecord.ExportResult]:

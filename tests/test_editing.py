@@ -686,7 +686,13 @@ def test_set_field_strict_refuses_new_unknown_keys_and_suggests() -> None:
         "provider.imags: Provider has no field 'imags'; did you mean 'images'?"
     )
     doc.record.provider = doc.original().provider
-    newsrecord.set_field(doc.record, "newKey", "[1, 2]", parse=True)
+    # strict is the default (it was not: a typo became a new key, silently).
+    with pytest.raises(ValidationError, match="did you mean 'topics'"):
+        newsrecord.append_field(doc.record, "topic", "AI")
+    with pytest.raises(ValidationError, match="Provider has no field 'nmae'"):
+        newsrecord.set_field(doc.record, "provider.nmae", "X")
+    assert not doc.is_modified()
+    newsrecord.set_field(doc.record, "newKey", "[1, 2]", parse=True, strict=False)
     assert changed_lines(SEED_TEXT, doc.dumps()) == ["+newKey:", "+  - 1", "+  - 2"]
 
 

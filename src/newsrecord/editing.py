@@ -214,7 +214,7 @@ def get_field(record: AnyRecord, path: str, *, plain: bool = False) -> Any:
 
 
 def set_field(
-    record: AnyRecord, path: str, value: Any, *, parse: bool = False, strict: bool = False
+    record: AnyRecord, path: str, value: Any, *, parse: bool = False, strict: bool = True
 ) -> None:
     """Set the value at a field path, creating missing parent objects on the way.
 
@@ -235,8 +235,9 @@ def set_field(
         path: The field path.
         value: The new value (None unsets).
         parse: *value* is text to read as the field's type asks.
-        strict: Refuse to add a key the model does not know to a model object (a typo
-            such as ``publishedDatetime`` would otherwise become a new key).
+        strict: Refuse to add a key the model does not know to a model object (the
+            default: a typo such as ``publishedDatetime`` would otherwise become a new
+            key, and the error says which field was meant). ``strict=False`` adds it.
 
     Raises:
         ValidationError: the path is malformed, or the value does not fit the field; the
@@ -277,7 +278,7 @@ def unset_field(record: AnyRecord, path: str) -> None:
 
 
 def append_field(
-    record: AnyRecord, path: str, value: Any, *, parse: bool = False, strict: bool = False
+    record: AnyRecord, path: str, value: Any, *, parse: bool = False, strict: bool = True
 ) -> None:
     """Append a value to the list at a field path, creating the list if it is not set.
 

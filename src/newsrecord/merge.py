@@ -399,7 +399,7 @@ def _applied(
 def _put(doc: Document, key: str, value: Any) -> None:
     """Set a top-level key to *value*, or remove it when *value* is missing."""
     if value is not None and value is not _MISSING and key and not any(c in key for c in ".[]"):
-        set_field(doc.record, key, value)
+        set_field(doc.record, key, value, strict=False)  # their new key is a key
         return
     known = {spec.key for spec in fields(type(doc.record))}
     if key in known:
