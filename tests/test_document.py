@@ -322,8 +322,37 @@ def test_text_assigned_to_a_value_class_field_is_told_to_wrap_it() -> None:
     course = newsrecord.Course(title="c")
     with pytest.raises(newsrecord.FieldTypeError, match=r"Duration\(text\)"):
         course.length = "PT2H"  # type: ignore[assignment]
-    with pytest.raises(newsrecord.FieldTypeError, match=r"Price\(text\)"):
-        course.price = "Free+"  # type: ignore[assignment]
+    with pytest.raises(newsrecord.FieldTypeError, match=r"Price\(text\)") as caught:
+        course.price = "$9.99"  # type: ignore[assignment]
+    # It said "must be a price such as 'Free' or '$40.34', not str '$9.99'": what was
+    # wrong is that it is text, and the text is not repeated (a blob would be).
+    assert str(caught.value) == (
+        "price: price must be a Price, not text: wrap it, Price(text), or set it from text "
+        "with set_field"
+    )
+
+
+def test_a_list_item_that_does_not_fit_is_named_by_its_index() -> None:
+    record = newsrecord.Article(title="t")
+    with pytest.raises(newsrecord.FieldTypeError) as caught:
+        record.images = [newsrecord.Image(url="/a.png"), "b.png"]  # type: ignore[list-item]
+    assert caught.value.field == "images[1]"
+    assert str(caught.value) == "images[1]: images[1] must be an Image, not str 'b.png'"
+
+
+def test_problems_found_on_writing_name_the_file_the_line_and_the_whole_path() -> None:
+    text = "---\ntitle: A\ntopics:\n  - x\nimages:\n  - url: /a\n    width: 1\n---\n"
+    doc = newsrecord.loads(text, path="news/a.md")
+    doc.record.topics.append(5)  # type: ignore[arg-type]  # on purpose
+    object.__setattr__(doc.record.images[0], "width", "wide")  # past the assignment check
+    doc.record.images[0].height = 3
+    with pytest.raises(newsrecord.ValidationError) as caught:
+        doc.dumps()
+    placed = [(p.path, p.line, p.column, p.field) for p in caught.value.problems]
+    assert sorted(placed, key=str) == [
+        ("news/a.md", 4, 3, "topics[1]"),  # a new item: at its list
+        ("news/a.md", 7, 12, "images[0].width"),  # at the value it replaces
+    ]
 
 
 def test_a_bad_duration_is_a_record_error_and_a_value_error() -> None:

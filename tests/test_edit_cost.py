@@ -238,7 +238,7 @@ def test_bad_values_put_in_lists_in_place_are_refused_with_their_path(seed_text:
     document.record.related[1].topics.append(3)  # type: ignore[arg-type]  # on purpose
     with pytest.raises(ValidationError) as caught:
         document.dumps()
-    assert caught.value.problems[0].field == "related[1].topics"
+    assert caught.value.problems[0].field == "related[1].topics[1]"  # the item, not the list
 
 
 def test_a_bad_object_put_in_a_list_in_place_is_refused(seed_text: str) -> None:
@@ -522,7 +522,7 @@ def test_problems_in_place_are_told_with_those_assigned(seed_text: str) -> None:
     with pytest.raises(ValidationError) as caught:
         document.dumps()
     fields = sorted(problem.field for problem in caught.value.problems)
-    assert fields == ["images[1].width", "related[1].topics"]
+    assert fields == ["images[1].width", "related[1].topics[1]"]
 
 
 # --- in place, found on both paths ----------------------------------------------------------

@@ -96,7 +96,7 @@ def test_edit_saves_nothing_when_the_block_raises(seed_file: Path) -> None:
 def test_edit_saves_nothing_when_the_edited_record_is_invalid(seed_file: Path) -> None:
     with pytest.raises(ValidationError) as caught, newsrecord.edit(seed_file) as doc:
         doc.record.topics.append(3)
-    assert caught.value.field == "topics"
+    assert caught.value.field == "topics[2]"
     assert seed_file.read_bytes() == SEED_BYTES
 
 
@@ -853,7 +853,7 @@ def test_extra_values_a_file_cannot_read_back_are_refused_by_name(value: object,
     doc = newsrecord.loads("---\ntitle: A\n---\n", path="a.md")
     doc.record.extra["checked"] = value
     with pytest.raises(
-        ValidationError, match=f"a.md: extra: '.+' holds .*{re.escape(told)}"
+        ValidationError, match=f"^a.md: extra: '.+' holds .*{re.escape(told)}"
     ) as info:
         doc.dumps()
     assert SECURED not in str(info.value)

@@ -425,6 +425,24 @@ class Document:
         line, column = self._index.position(offset)
         return Problem(message, self.path, line, column, field or None)
 
+    def _placed(self, problems: Iterable[tuple[FieldPath, str]]) -> list[Problem]:
+        """Problems of edited values, at the line of the value they replace, if any.
+
+        An item added to a list is shown at the list; a value the text does not have
+        yet has no line.
+        """
+        placed = []
+        for where, message in problems:
+            steps = where
+            node = parse.find(self._root, steps, exact=True) if steps else None
+            while node is None and steps and isinstance(steps[-1], int):
+                steps = steps[:-1]
+                node = parse.find(self._root, steps, exact=True) if steps else None
+            line, column = (None, None) if node is None else self._index.position(node.start)
+            field = field_path_text(where) or None
+            placed.append(Problem(message, self.path, line, column, field))
+        return placed
+
     def _locate(self, where: FieldPath, message: str) -> Problem:
         node = parse.find(self._root, where)
         offset = node.start if node is not None else self._parts.yaml_start
@@ -525,7 +543,7 @@ class Document:
         if problems:
             if overlapped:
                 return None  # all the problems, those in place too, are told without
-            raise ValidationError(convert.problems_of(problems, self.path))
+            raise ValidationError(self._placed(problems))
         if body_changed:
             self._check_body()
         try:
@@ -645,7 +663,7 @@ class Document:
         else:
             problems = validate.check(self.record, changed)
             if problems:
-                raise ValidationError(convert.problems_of(problems, self.path))
+                raise ValidationError(self._placed(problems))
             try:
                 edits = self._with_shadowed(
                     current,

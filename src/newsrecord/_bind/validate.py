@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from newsrecord._bind.convert import Located
-from newsrecord._bind.paths import FieldPath
+from newsrecord._bind.paths import FieldPath, parse_field_path
 from newsrecord.errors import RecordError
 from newsrecord.model.fields import info, is_model
 
@@ -84,6 +84,9 @@ def _valid(
         if attribute.validator is not None:
             attribute.validator(owner, attribute, item)
     except RecordError as exc:
+        if exc.field is not None and exc.field.endswith("]") and here:
+            # The validator named an item of the list (topics[1]): point at it.
+            here = (*here, parse_field_path(exc.field)[-1])
         out.append((here, exc.message))
         return False
     except (TypeError, ValueError) as exc:

@@ -417,7 +417,10 @@ def _describe(tp: Any) -> str:
     if origin in (typing.Union, types.UnionType):
         return " or ".join(_describe(arg) for arg in typing.get_args(tp))
     leaf = LEAVES.get(tp)
-    return leaf.description if leaf is not None else f"a {getattr(tp, '__name__', tp)}"
+    if leaf is not None:
+        return leaf.description
+    name = str(getattr(tp, "__name__", tp))
+    return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name}"
 
 
 class _Validator:
@@ -449,13 +452,30 @@ class _Validator:
             self._check = _checker(tp)
             self._expected = _describe(tp)
         if not self._check(value):
-            message = f"{self._key} must be {self._expected}, not {_show(value)}"
-            wrapper = optional_part(typing.get_type_hints(self._owner)[self._name])
-            if type(value) is str and wrapper in VALUE_CLASSES:
-                # Text is how files write it, but an attribute holds the object.
-                name = wrapper.__name__
-                message += f" (wrap the text: {name}(text), or set it with set_field)"
-            raise FieldTypeError(message, field=self._key)
+            declared = optional_part(typing.get_type_hints(self._owner)[self._name])
+            if typing.get_origin(declared) is list and isinstance(value, list):
+                # Name the item that does not fit, not the whole list.
+                (item_type,) = typing.get_args(declared)
+                check_item = _checker(item_type)
+                index = next(i for i, item in enumerate(value) if not check_item(item))
+                field = f"{self._key}[{index}]"
+                message = _not_fitting(field, item_type, value[index])
+            else:
+                field = self._key
+                message = _not_fitting(field, declared, value, self._expected)
+            raise FieldTypeError(message, field=field)
+
+
+def _not_fitting(field: str, tp: Any, value: Any, expected: str | None = None) -> str:
+    """The message for *value*, which does not fit the type *tp* of *field*."""
+    if type(value) is str and tp in VALUE_CLASSES:
+        # Text is how files write it, but an attribute holds the object.
+        name = tp.__name__
+        return (
+            f"{field} must be {'an' if name[:1] in 'AEIOU' else 'a'} {name}, not text: "
+            f"wrap it, {name}(text), or set it from text with set_field"
+        )
+    return f"{field} must be {expected or _describe(tp)}, not {_show(value)}"
 
 
 TRUSTED: Final = contextvars.ContextVar("newsrecord_trusted_values", default=False)
