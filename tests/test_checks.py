@@ -349,3 +349,56 @@ def test_yaml11_reports_a_value_jekyll_cannot_read_instead_of_failing() -> None:
     doc = newsrecord.loads("---\ntitle: T\nitems:\n  - 0b_\n---\n", strict=False)
     (problem,) = newsrecord.check_document(doc, ["yaml11"])
     assert "Psych raises an error" in problem.message
+
+
+# Jekyll's own test of a page or collection document for front matter (Utils.has_yaml_header?,
+# on the raw bytes), then its front matter pattern on the text read without a BOM.
+HEADER_SCRIPT = r"""
+require "json"
+FRONT = %r!\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)!m
+out = JSON.parse($stdin.read).map do |text|
+  raw = text.b
+  header = raw.each_line.first.to_s.match?(/\A---\s*\r?\n/)
+  header && FRONT.match?(text.delete_prefix("\uFEFF"))
+end
+puts JSON.generate(out)
+"""
+
+HEADERS = {
+    "LF": "---\ntitle: T\n---\nbody\n",
+    "CRLF": "---\r\ntitle: T\r\n---\r\nbody\r\n",
+    "BOM": "\ufeff---\ntitle: T\n---\nbody\n",
+    "lone CR": "---\rtitle: T\r---\rbody\r",
+    "BOM and CRLF": "\ufeff---\r\ntitle: T\r\n---\r\n",
+}
+
+
+def test_jekyll_header_rule_flags_the_files_jekyll_sees_no_front_matter_in() -> None:
+    seen = run_ruby(HEADER_SCRIPT, list(HEADERS.values()), "Jekyll")
+    for (name, text), jekyll_sees in zip(HEADERS.items(), seen, strict=True):
+        doc = newsrecord.loads(text, path=f"_news/{name}.md")
+        problems = newsrecord.check_document(doc, ["jekyll-header"])
+        assert bool(problems) is not jekyll_sees, name
+        # newsrecord fix mends it: the repaired text has front matter for Jekyll, too.
+        doc.repair()
+        assert not newsrecord.check_document(doc, ["jekyll-header"]), name
+        assert doc.record.title == "T"
+    assert seen == [True, True, False, False, False]  # the comparison is not vacuous
+
+
+def test_jekyll_header_rule_leaves_posts_with_a_byte_order_mark_alone() -> None:
+    # Posts and drafts are read as text, the BOM dropped: their front matter is seen.
+    text = HEADERS["BOM"]
+    for folder, flagged in [("_posts", False), ("_drafts", False), ("_news", True)]:
+        doc = newsrecord.loads(text, path=f"site/{folder}/2020-01-01-a.md")
+        assert bool(newsrecord.check_document(doc, ["jekyll-header"])) is flagged, folder
+
+
+def test_the_header_repairs_change_the_bytes_they_name_and_nothing_else() -> None:
+    doc = newsrecord.loads("\ufeff---\rtitle: T\r---\rbody\rmore\r")
+    done = doc.repair()
+    assert [problem.message.split(":")[0] for problem in done] == [
+        "byte-order-mark",
+        "lone-cr-line-breaks",
+    ]
+    assert doc.dumps() == "---\ntitle: T\n---\nbody\nmore\n"

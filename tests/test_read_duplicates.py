@@ -178,5 +178,5 @@ def test_the_repair_keeps_other_lines_whatever_the_line_breaks(newline: str) -> 
     text = newline.join(["---", "title: T", "topics: [", "  a,  # x", "  b", "]", "heat: 1"])
     text += newline + newline.join(["heat: 2", "---", "body", ""])
     doc = newsrecord.loads(text)
-    doc.repair()
+    doc.repair(only=["duplicate-keys"])  # (lone-cr-line-breaks would give a CR file LF)
     assert doc.dumps() == text.replace(f"heat: 1{newline}", "")

@@ -71,6 +71,11 @@ RULES: Final[dict[str, Rule]] = {
         Rule("url", "URL fields (url, website, *Url) that are not http(s) URLs or /paths", True),
         Rule("size", "negative image widths and heights", True),
         Rule("yaml11", "plain values and keys Jekyll (YAML 1.1, Ruby's Psych) reads differently"),
+        Rule(
+            "jekyll-header",
+            "files whose front matter Jekyll does not see (a byte order mark, lone CRs)",
+            True,
+        ),
         Rule("image-path", "image paths on the site (/assets/...) with no file under its root"),
         Rule("duplicate-web-url", "two records with the same webUrl", across=True),
         Rule("duplicate-slug", "two records with the same slug (file name)", across=True),
@@ -117,6 +122,8 @@ def check_document(
                 problems.append(_problem(doc, path, where, message))
     if "yaml11" in selected:
         problems.extend(_yaml11_problems(doc, path))
+    if "jekyll-header" in selected:
+        problems.extend(_header_problems(doc, path))
     if "image-path" in selected:
         root = Path(site_root) if site_root is not None else find_site_root(path)
         if root is not None:
@@ -440,6 +447,34 @@ def _yaml11_line_breaks(doc: Document) -> Iterator[Problem]:
         if count > 1:
             message += f" ({count} in the front matter)"
         yield doc._problem_at(found.start(), message, None)
+
+
+def _header_problems(doc: Document, path: str | None) -> Iterator[Problem]:
+    """What makes Jekyll miss the front matter that newsrecord reads.
+
+    Jekyll decides whether a page or a collection's document has front matter from the
+    file's first bytes (``Utils.has_yaml_header?``: ``---`` then a line feed), read
+    raw; posts and drafts are read as text, without a byte order mark. Its front matter
+    pattern needs line feeds: a file whose lines end in CR alone has none.
+    """
+    if doc.newline == "\r":
+        yield Problem(
+            "the lines end in CR alone: Jekyll finds no front matter in the file and "
+            "publishes it as it is (newsrecord fix writes LF line breaks)",
+            path,
+            1,
+            1,
+        )
+    folders = Path(path).parts[:-1] if path else ()
+    if doc._current.startswith("\ufeff") and not {"_posts", "_drafts"} & set(folders):
+        yield Problem(
+            "a byte order mark before ---: Jekyll finds no front matter in a page or a "
+            "collection's document that starts with one, and copies the file unrendered "
+            "(newsrecord fix removes it)",
+            path,
+            1,
+            1,
+        )
 
 
 def _key_message(key: nodes.Scalar) -> str | None:

@@ -213,6 +213,29 @@ def _mixed_line_breaks(source: Source) -> list[Finding]:
     return [Finding(edits[0].start, message, tuple(edits))]
 
 
+def _byte_order_mark(source: Source) -> list[Finding]:
+    if not source.text.startswith("\ufeff"):
+        return []
+    # Jekyll looks for front matter in the file's raw bytes (Utils.has_yaml_header?): a
+    # BOM before --- makes a page or a collection's document a static file, unrendered.
+    return [Finding(0, "removed the byte order mark before ---", (Edit(0, 1, ""),))]
+
+
+def _lone_cr_line_breaks(source: Source) -> list[Finding]:
+    text = source.text
+    edits = []
+    at = text.find("\r")
+    while at >= 0:
+        if not text.startswith("\n", at + 1):
+            edits.append(Edit(at, at + 1, "\n"))
+        at = text.find("\r", at + 1)
+    if source.newline != "\r" or not edits:
+        return []
+    # Jekyll's front matter pattern needs a \n after ---: it finds none in such a file.
+    message = f"wrote LF for the lone CR at the end of {len(edits)} line(s)"
+    return [Finding(edits[0].start, message, tuple(edits))]
+
+
 REPAIRS: Final[dict[str, Repair]] = {
     repair.name: repair
     for repair in (
@@ -227,6 +250,18 @@ REPAIRS: Final[dict[str, Repair]] = {
             "Give every line the file's own line break (that of its first line), where "
             "editors mixed LF and CRLF.",
             _mixed_line_breaks,
+        ),
+        Repair(
+            "byte-order-mark",
+            "Remove a byte order mark before the opening ---: Jekyll then finds no front "
+            "matter in a page or a collection's document and copies it unrendered.",
+            _byte_order_mark,
+        ),
+        Repair(
+            "lone-cr-line-breaks",
+            "Give LF line breaks to a file whose lines end in CR alone (old Mac style), "
+            "where Jekyll finds no front matter.",
+            _lone_cr_line_breaks,
         ),
     )
 }
