@@ -101,28 +101,49 @@ def run_items(
 
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
     pending: collections.deque[tuple[list[I], Future[list[T]]]] = collections.deque()
-    interrupted = False
     try:
         for batch in itertools.chain(head, batches):
-            pending.append((batch, pool.submit(_run_task, task, batch, option)))
+            with _interrupts_held():
+                pending.append((batch, pool.submit(_run_task, task, batch, option)))
             if len(pending) >= 4 * jobs:
                 yield from _results(*pending.popleft())
         while pending:
             yield from _results(*pending.popleft())
-    except KeyboardInterrupt:
-        # The workers ignore Ctrl-C (see _start_worker), and the batches already sent
-        # would keep the exit waiting for seconds: stop them. (Python 3.14 has
-        # terminate_workers() for this.) Each unwinds what it was doing first.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
-        interrupted = True
-        raise
     finally:
-        # On a closed pipe: do not wait for batches nobody will read. On Ctrl-C the
-        # workers are ending already: wait for the pool's manager thread, which else
-        # closes its pipe while the interpreter's exit writes to it (a "Bad file
-        # descriptor" traceback after the interruption, one run in four).
-        pool.shutdown(wait=interrupted or not pending, cancel_futures=True)
+        if pending:
+            # Stopped early: Ctrl-C, here or in the caller between two results, or a
+            # closed output. The workers ignore Ctrl-C (see _start_worker), and the
+            # batches already sent would keep the exit waiting for seconds: tell them to
+            # stop. (Python 3.14 has terminate_workers(), which kills them: a worker
+            # killed while it sends a result leaves half a message in the pool's pipe,
+            # and the pool's thread, and so the exit, waits for the rest forever.)
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+        # Wait for the pool's manager thread, which else closes its pipe while the
+        # interpreter's exit writes to it (a "Bad file descriptor" traceback).
+        with _interrupts_held():
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C off while the pool changes state; it comes as the block ends.
+
+    A KeyboardInterrupt raised inside the pool's own code (starting its workers in
+    ``submit``, stopping them in ``shutdown``) leaves it half made: workers nobody tells
+    to end, which the exit then waits for forever (about one Ctrl-C in twenty, early in
+    a run). Outside these blocks, it comes while the run waits for results.
+    """
+    if not hasattr(signal, "pthread_sigmask") or (
+        threading.current_thread() is not threading.main_thread()
+    ):
+        yield  # Windows, or a thread Ctrl-C never reaches
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _results(batch: list[I], future: Future[list[T]]) -> Iterator[tuple[I, T]]:
@@ -138,8 +159,15 @@ class _Terminated(BaseException):
     """
 
 
+class _Stopped(Exception):  # noqa: N818  # not an error: the run was stopped
+    """The result of a batch that a stopped worker did not run, or did not finish."""
+
+
 _busy = False
 """Whether this worker is running a task (and SIGTERM should unwind it)."""
+
+_stopping = False
+"""Whether this worker was told to stop (SIGTERM): it runs no further batch."""
 
 
 def _start_worker() -> None:
@@ -211,30 +239,36 @@ def _keeping_stops(
 
 
 def _act_on_kept_stop() -> None:
-    """Raise the KeyboardInterrupt a finalizer swallowed, or end a worker told to stop."""
+    """Raise the KeyboardInterrupt a finalizer swallowed, or stop a worker told to stop."""
     global _kept_stop  # per process
     stop, _kept_stop = _kept_stop, None
     if stop == signal.SIGINT:
         raise KeyboardInterrupt
     if stop == signal.SIGTERM:
-        os._exit(128 + signal.SIGTERM)
+        raise _Stopped
 
 
 def _terminate(signum: int, _: object) -> None:
+    # The worker is not ended here: killed while it sends a result to the pool, it would
+    # leave half a message in the pipe. It ends as the pool tells it to, once the
+    # batches in its queue have each come back at once as _Stopped.
+    global _stopping  # noqa: PLW0603  # per worker process
+    _stopping = True
     if _busy:
         raise _Terminated
-    os._exit(128 + signum)  # idle: nothing to unwind, and no traceback to print
 
 
 def _run_task(task: Callable[[list[I], Any], list[T]], batch: list[I], option: Any) -> list[T]:
-    """Run *task* in a worker; a SIGTERM in it unwinds it, then ends the worker."""
+    """Run *task* in a worker; a SIGTERM in it unwinds it, and no batch runs after."""
     global _busy  # noqa: PLW0603  # per worker process: read by the signal handler
     _busy = True
     try:
+        if _stopping:
+            raise _Stopped
         results = task(batch, option)
     except _Terminated:
-        os._exit(128 + signal.SIGTERM)
+        raise _Stopped from None
     finally:
         _busy = False
-    _act_on_kept_stop()  # a stop a finalizer swallowed: the batch is done, end here
+    _act_on_kept_stop()  # a stop a finalizer swallowed: the batch is done, stop here
     return results
