@@ -798,3 +798,26 @@ def test_fix_checks_then_repairs_keys_written_twice(tmp_path: Path) -> None:
     assert "duplicate-keys: removed the earlier 'heat'" in done.stdout
     assert record.read_text(encoding="utf-8") == SEED_TEXT
     assert run("fix", "--check", record).exit_code == 0
+
+
+def test_fix_and_export_fail_where_they_find_no_record(tmp_path: Path) -> None:
+    # They said "0 of 0 files would be repaired" and wrote an empty table, exit 0: a CI
+    # step on a wrong folder passed.
+    (tmp_path / "a.txt").write_text(SEED_TEXT.replace("heat: 38\n", "heat: 1\nheat: 38\n"))
+    fixing = run("fix", "--check", tmp_path)
+    assert fixing.exit_code == 1
+    assert "no record files found" in fixing.stderr
+    assert "--pattern '*.txt'" in fixing.stderr  # the hint fix itself now takes
+    found = run("fix", "--check", "--pattern", "*.txt", tmp_path)
+    assert found.exit_code == 1
+    assert "1 of 1 files would be repaired" in found.stderr
+    pytest.importorskip("pyarrow")
+    exporting = run("export", tmp_path, "-o", tmp_path / "out.parquet")
+    assert exporting.exit_code == 1
+    assert "no record files found" in exporting.stderr
+
+
+def test_usage_of_validate_and_fix_shows_paths_as_needed() -> None:
+    for command in ("validate", "fix"):
+        usage = run(command, "--help").stdout.splitlines()[0]
+        assert usage.endswith(f" {command} [OPTIONS] PATHS..."), usage

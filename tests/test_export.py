@@ -884,3 +884,25 @@ def test_the_path_column_is_written_as_the_other_commands_write_it(
     walked = sorted(str(path) for path in newsrecord.iter_record_files("."))
     assert exported == [path for path in walked if not path.endswith("broken.md")]
     assert not any(path.startswith("./") for path in exported)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_the_output_keeps_its_permissions_and_a_read_only_one_is_refused(
+    tmp_path: Path,
+) -> None:
+    # It was replaced by a new file with the usual bits: a read-only table became
+    # writable, and a table kept private (0600) became readable by all.
+    site = make_site(tmp_path)
+    out = tmp_path / "site.csv"
+    newsrecord.export_records(site, out, format="csv")
+    out.chmod(0o600)
+    newsrecord.export_records(site, out, format="csv")
+    assert out.stat().st_mode & 0o777 == 0o600
+    out.chmod(0o444)
+    before = out.read_bytes()
+    with pytest.raises(PermissionError, match="read-only"):
+        newsrecord.export_records(site, out, format="csv")
+    assert (out.read_bytes(), out.stat().st_mode & 0o777) == (before, 0o444)
+    refused = run("export", site, "-o", out)
+    assert refused.exit_code == 1
+    assert "read-only" in refused.stderr

@@ -20,6 +20,7 @@ from __future__ import annotations
 import array
 import contextlib
 import datetime as dt
+import errno
 import functools
 import hashlib
 import itertools
@@ -517,6 +518,8 @@ def export_records(
         ValueError: *format* is not one of the three, *jobs* is below 1, or *incremental*
             was asked of a pipe or device.
         FileError: *out* is a folder.
+        PermissionError: *out* is read-only (it is kept; a file replaced keeps its
+            permission bits).
         OSError: *out* could not be written.
     """
     if format not in ("parquet", "jsonl", "csv"):
@@ -528,6 +531,8 @@ def export_records(
     out, stream = _target(Path(out))
     if stream and incremental:
         raise ValueError(f"{out} is not a regular file: an incremental export needs one")
+    if not stream:
+        _replaced_mode(out)  # a read-only output is refused before the work, not after
     stamp = json.dumps(
         {"version": _SCHEMA_VERSION, "cache": _CACHE_VERSION, "body": body, "reveal": reveal}
     )
@@ -1200,10 +1205,13 @@ def _write_through(pa: Any, path: Path, write: Callable[[Any], None]) -> None:
     once more, which was a good part of an incremental export. Not synced: an export
     can always be made again.
     """
+    mode = _replaced_mode(path)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         with pa.OSFile(str(temporary), "wb") as sink:
             write(sink)
+        if mode is not None:
+            temporary.chmod(mode)
         temporary.replace(path)
     except OSError as error:
         with contextlib.suppress(OSError):
@@ -1216,6 +1224,26 @@ def _write_through(pa: Any, path: Path, write: Callable[[Any], None]) -> None:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
+
+
+def _replaced_mode(path: Path) -> int | None:
+    """The permission bits of the output file an export replaces, kept on the new one.
+
+    Raises:
+        PermissionError: the file is read-only (no write permission for us, or no write
+            bit at all, which root ignores): its owner wants it kept, as record saves do.
+    """
+    try:
+        status = path.stat()
+    except OSError:
+        return None  # a new file: the usual permissions
+    if not stat.S_ISREG(status.st_mode):
+        return None  # a pipe or a device (-o -): written into, never replaced
+    if not status.st_mode & 0o222 or not os.access(path, os.W_OK):
+        raise PermissionError(
+            errno.EACCES, "the file is read-only (chmod u+w replaces it)", str(path)
+        )
+    return stat.S_IMODE(status.st_mode)
 
 
 def _encode(pa: Any, table: Any, format: str, sink: Any) -> None:  # noqa: A002

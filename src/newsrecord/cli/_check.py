@@ -30,7 +30,7 @@ from newsrecord.files import replace_if_unchanged
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="PATHS...")
 @format_option("one problem per line, then a summary")
 @click.option(
     "--strict",

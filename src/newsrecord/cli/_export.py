@@ -16,6 +16,7 @@ from newsrecord.cli._app import (
     PATTERN_OPTION,
     end_for_closed_output,
     main,
+    no_records_found,
 )
 from newsrecord.cli._runner import clear_bar_line, default_jobs, progress_bar
 from newsrecord.errors import counted
@@ -140,6 +141,10 @@ def export(
         f"({counted(result.parsed, 'file')} parsed{reused}){failed}",
         err=True,
     )
+    if not result.rows and not result.left_out and not result.problems:
+        # An empty table is not an export: a wrong folder or pattern must not pass.
+        no_records_found(paths, pattern)
+        sys.exit(EXIT_INVALID)
     sys.exit(EXIT_INVALID if result.problems else 0)
 
 

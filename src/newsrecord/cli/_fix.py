@@ -10,7 +10,7 @@ import attrs
 import click
 
 import newsrecord
-from newsrecord.cli._app import EXIT_INVALID, main
+from newsrecord.cli._app import EXIT_INVALID, PATTERN_OPTION, main, no_records_found
 from newsrecord.cli._redact import unified_diff
 from newsrecord.cli._runner import (
     clear_bar_line,
@@ -23,7 +23,7 @@ from newsrecord.errors import counted
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="PATHS...")
 @click.option("--check", is_flag=True, help="Write nothing; list what would be repaired, exit 1.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print unified diffs.")
 @click.option(
@@ -34,6 +34,7 @@ from newsrecord.errors import counted
     help="Apply only this repair (repeatable); --list shows them.",
 )
 @click.option("--list", "list_repairs", is_flag=True, help="List the known repairs and exit.")
+@PATTERN_OPTION
 def fix(
     paths: tuple[str, ...],
     *,
@@ -41,6 +42,7 @@ def fix(
     show_diff: bool,
     only: tuple[str, ...],
     list_repairs: bool,
+    pattern: str,
 ) -> None:
     """Repair known problems of record files in place (keys written twice, mixed breaks).
 
@@ -66,7 +68,7 @@ def fix(
     files = repaired = failed = 0
     with contextlib.ExitStack() as stack:
         bar = progress_bar(stack, paths, label="repairing", stdout_busy=True)
-        for path in record_files(paths, walk_problems):
+        for path in record_files(paths, walk_problems, pattern):
             files += 1
             if bar is not None:
                 bar.update(1)
@@ -88,6 +90,10 @@ def fix(
         clear_bar_line(bar)
     for problem in walk_problems:
         click.echo(str(problem), err=True)
+    if not files and not walk_problems:
+        # Nothing looked at is not "nothing to repair": a wrong folder must not pass.
+        no_records_found(paths, pattern)
+        sys.exit(EXIT_INVALID)
     verb = "repaired" if write else "would be repaired"
     click.echo(f"{repaired} of {files} files {verb}", err=True)
     if failed or walk_problems:
