@@ -484,8 +484,13 @@ BOM_SLOPPY = "\ufeff---\r\nheat: 1\r\ntitle: 'T'\r\n---\r\nBody\r\n"
     [
         (BOOK, "would change data (ratings.average: 0 would become 0.0)"),
         (COMMENTED, "would drop comments"),
+        # The keys are named (it said "provider: the keys would change").
+        (
+            "---\ntitle: T\ntype: course\nprovider:\n  name: P\n  domain:\n---\n",
+            "would change data (provider.domain (empty) would go)",
+        ),
     ],
-    ids=["0 to 0.0", "comments"],
+    ids=["0 to 0.0", "comments", "an empty value"],
 )
 def test_fmt_keeps_a_file_whose_rewrite_would_change_more_than_layout(
     text: str, reason: str, tmp_path: Path

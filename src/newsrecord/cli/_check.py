@@ -477,12 +477,25 @@ def _why_not_layout(doc: newsrecord.Document, text: str, path: str) -> str | Non
     return None
 
 
+def _key_shown(where: str, key: str, data: dict[str, Any]) -> str:
+    value = data[key]
+    shown = "(empty)" if value is None or value == "" else _brief(value)
+    return f"{where}.{key} {shown}" if where else f"{key} {shown}"
+
+
 def _first_difference(old: Any, new: Any, where: str) -> str | None:
     if type(old) is not type(new):
         return f"{where or 'the front matter'}: {_brief(old)} would become {_brief(new)}"
     if isinstance(old, dict):
         if old.keys() != new.keys():
-            return f"{where or 'the front matter'}: the keys would change"
+            gone, added = sorted(old.keys() - new.keys()), sorted(new.keys() - old.keys())
+            # Name them: an empty value (domain:) that the house style drops is the
+            # usual cause, and the file is kept as it is until it is mended.
+            told = [
+                *(f"{_key_shown(where, key, old)} would go" for key in gone[:3]),
+                *(f"{_key_shown(where, key, new)} would come" for key in added[:3]),
+            ]
+            return "; ".join(told)
         for key in old:
             found = _first_difference(old[key], new[key], f"{where}.{key}" if where else key)
             if found is not None:
