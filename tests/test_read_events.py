@@ -124,3 +124,18 @@ def test_flow_collections_jekyll_reads_open_with_either_parser(flow: str, items:
     assert doc.dumps() == text
     doc.record.heat = 3
     assert "heat: 3" in doc.dumps()
+
+
+@pytest.mark.parametrize(
+    ("key", "read_as"),
+    [("0o17", "a number"), ("1e3", "a number"), ("true", "a boolean"), ("~", "null")],
+)
+def test_a_key_yaml_reads_as_no_text_is_told_to_be_quoted(key: str, read_as: str) -> None:
+    # It said "not '0o17'", which Jekyll (YAML 1.1) reads as text, with no way out.
+    with pytest.raises(newsrecord.ParseError) as caught:
+        newsrecord.loads(f"---\ntitle: T\n{key}: 1\n---\n")
+    assert caught.value.message == (
+        f"a mapping key must be a plain string, not {key!r}, which YAML 1.2 reads as "
+        f"{read_as}: quote it"
+    )
+    assert newsrecord.loads(f"---\ntitle: T\n'{key}': 1\n---\n").record.extra == {key: 1}

@@ -469,7 +469,18 @@ def _check_key(node: Node, index: LineIndex, path: str | None) -> None:
         except ValueError:  # an integer too long to convert: not a string either
             raise fail(f"not an integer of {len(node.value)} characters") from None
         if not isinstance(value, str):
-            raise fail(f"not {brief(node.value)}")
+            # YAML 1.2 reads it as a number, a boolean or null (some of which Jekyll's
+            # YAML 1.1 reads as text): quoted, it is text to both.
+            shown = brief(node.value)
+            raise fail(f"not {shown}, which YAML 1.2 reads as {_kind_of(value)}: quote it")
+
+
+def _kind_of(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number"
 
 
 _CONFLICT_MARKER: Final = re.compile(r"(?:^|(?<=\r))<{7}(?=[ \t\r\n]|$)", re.MULTILINE)
