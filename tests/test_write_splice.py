@@ -215,29 +215,24 @@ class _Owner:
             and isinstance(new, list)
             and new
         ):
-            prefix = 0
-            while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
-                prefix += 1
-            suffix = 0
-            while (
-                suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]
-            ):
-                suffix += 1
-            middle_old = range(prefix, len(old) - suffix)
-            paired = min(len(middle_old), len(new) - prefix - suffix)
-            for offset, index in enumerate(middle_old):
-                item = node.items[index]
-                if offset < paired:
-                    self.walk(item, old[index], new[index], self.item(item))
-                else:
-                    self.add(*self.item(item))
+            opcodes = splice.align(old, new)
+            for tag, i1, i2, j1, j2 in opcodes:
+                if tag == "equal":
+                    continue
+                paired = min(i2 - i1, j2 - j1)
+                for offset, index in enumerate(range(i1, i2)):
+                    item = node.items[index]
+                    if offset < paired:
+                        self.walk(item, old[index], new[j1 + offset], self.item(item))
+                    else:
+                        self.add(*self.planner._removed_lines(node, index))
             dash = self.planner._dash(node.items[0])
-            if prefix == 0 and self.text[line_start(self.text, dash) : dash].strip():
+            tag, _, staying, _, _ = opcodes[0]
+            if tag != "equal" and self.text[line_start(self.text, dash) : dash].strip():
                 # A list that starts on its parent item's dash line (- - x): when its first
                 # items go, the first that stays moves up to that line, as a first key does.
                 self.lines.add(self.line(dash))
-                staying = prefix + len(middle_old)
-                if paired == 0 and staying < len(node.items):
+                if tag in ("delete", "insert") and staying < len(node.items):
                     self.lines.add(self.line(self.planner._dash(node.items[staying])))
             return
         self.add(*span)
@@ -624,6 +619,7 @@ FLOW = "---\ntitle: T\ntopics: [AI, # the field\n  'ML',  Robots]\n---\n"
         (["X", "AI", "ML", "Robots"], "[X, AI, # the field\n  'ML',  Robots]"),
         (["AI", "X", "ML", "Robots"], "[AI, X, # the field\n  'ML',  Robots]"),
         (["AI", "ML"], "[AI, # the field\n  'ML']"),  # a removed item takes its comma
+        (["ML", "Robots", "X"], "['ML',  Robots, X]"),  # the others stay as written
         (["AI", "Robots"], "[AI,  Robots]"),  # and what stood before it
         (["ML", "Robots"], "['ML',  Robots]"),  # first, what stood after it
         (["AI", "Z", "Robots", "W"], "[AI, # the field\n  'Z',  Robots, W]"),  # in its style
@@ -705,3 +701,65 @@ def test_an_invalid_record_takes_a_dict_in_another_order_as_a_splice() -> None:
     doc = newsrecord.loads(broken + "body\n", strict=False)
     doc.set("meta", {"b": 2, "a": 1, "x": 9, "c": 3})
     assert changed_lines(broken, doc.dumps().removesuffix("body\n")) == ["+  x: 9"]
+
+
+TAGS = (
+    "---\ntitle: Hello\ntype: article\ntopics:\n  - AI       # legacy tag\n"
+    "  - ML       # machine learning\n  - Robots   # robotics\n---\n"
+)
+AI = "-  - AI       # legacy tag"
+
+
+def _remove_ai_append_genai(topics: list[str]) -> None:
+    topics.remove("AI")
+    topics.append("GenAI")
+
+
+def _assign(*values: str) -> Any:
+    def assign(topics: list[str]) -> None:
+        topics[:] = values
+
+    return assign
+
+
+@pytest.mark.parametrize(
+    ("text", "edit", "lines"),
+    [
+        (TAGS, _remove_ai_append_genai, [AI, "+  - GenAI"]),
+        (TAGS, _assign("ML", "Robots", "X"), [AI, "+  - X"]),
+        (TAGS, _assign("ML", "Robots", "X", "W"), [AI, "+  - X", "+  - W"]),
+        (TAGS, _assign("AI", "New", "ML", "Robots"), ["+  - New"]),
+        (TAGS, _assign("AI", "Robots"), ["-  - ML       # machine learning"]),
+        # An item replaced by another at its place keeps the comment of its line.
+        (TAGS, _assign("AI", "Z", "Robots"), ["-  - ML       # machine learning",
+                                              "+  - Z       # machine learning"]),
+        # A comment line above an item, at its dash, goes with it; the others stay.
+        (TAGS.replace("  - AI", "  # about AI\n  - AI"), _remove_ai_append_genai,
+         ["-  # about AI", AI, "+  - GenAI"]),
+        (TAGS.replace("  - ML", "  # about ML\n  - ML"), _remove_ai_append_genai,
+         [AI, "+  - GenAI"]),
+        (TAGS.replace("  - ML", "  # about ML\n  - ML"), _assign("AI", "Robots"),
+         ["-  # about ML", "-  - ML       # machine learning"]),
+        (TAGS.replace("  - ML", "# more\n  - ML"), _assign("AI", "Robots"),
+         ["-  - ML       # machine learning"]),
+        (TAGS.replace("  - ML", "    # of AI\n  - ML"), _assign("AI", "Robots"),
+         ["-  - ML       # machine learning"]),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_items_that_come_and_go_in_a_block_list_leave_the_others_with_their_comments(
+    text: str, edit: Any, lines: list[str], newline: str
+) -> None:
+    # Items were paired by their places between the equal ends of the list: removing the
+    # first and adding one at the end rewrote every item, and its comment went to the
+    # wrong value.
+    text = text.replace("\n", newline)
+    doc = newsrecord.loads(text)
+    edit(doc.record.topics)
+    topics = list(doc.record.topics)
+    edited = doc.dumps()
+    assert changed_lines(text, edited) == lines
+    assert newsrecord.loads(edited).record.topics == topics
+    replaced = newsrecord.loads(text)
+    replaced.record.topics = topics  # assigned: compared with the list as loaded
+    assert replaced.dumps() == edited

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable, Iterable
 from typing import Any, Final, TypeGuard
@@ -31,6 +32,7 @@ __all__ = [
     "Plan",
     "ScalarEdit",
     "SpliceError",
+    "align",
     "apply_edits",
     "begin_edits",
     "plan_changes",
@@ -823,34 +825,29 @@ class _Planner:
         self, node: parse.Sequence, before: list[Any], after: list[Any], path: str, depth: int
     ) -> None:
         self._visited.add(id(node))
-        prefix = 0
-        while prefix < min(len(before), len(after)) and same(before[prefix], after[prefix]):
-            prefix += 1
-        suffix = 0
-        while suffix < min(len(before), len(after)) - prefix and same(
-            before[-1 - suffix], after[-1 - suffix]
-        ):
-            suffix += 1
-        old_middle = before[prefix : len(before) - suffix]
-        new_middle = after[prefix : len(after) - suffix]
-        paired = min(len(old_middle), len(new_middle))
         item_path = f"{path}[]"
         if node.flow and len(before) != len(after) and not (node.items and after):
             # A flow list that becomes empty, or was: written again on its line.
             self.edits.append(Edit(node.start, node.end, self.flow_text(after, path)))
             return
-        for i in range(paired):
-            if same(old_middle[i], new_middle[i]):
-                continue  # an item that stays where it was (the items around it moved)
-            self.change_item(node, prefix + i, old_middle[i], new_middle[i], item_path, depth)
-        if node.flow:
-            first, gone = prefix + paired, len(old_middle) - paired
-            self.flow_items(node, first, first + gone, new_middle[paired:], path)
-            return
-        for i in range(paired, len(old_middle)):
-            self.delete_item(node, node.items[prefix + i])
-        if len(new_middle) > paired:
-            self.insert_items(node, prefix + paired, new_middle[paired:], item_path)
+        for tag, i1, i2, j1, j2 in align(before, after):
+            if tag == "equal":
+                continue
+            # Old items replaced by new ones change in place, pair by pair; the rest of
+            # the old go, the rest of the new come after the ones changed.
+            paired = min(i2 - i1, j2 - j1)
+            for i, j in zip(range(i1, i1 + paired), range(j1, j1 + paired), strict=True):
+                if not same(before[i], after[j]):
+                    self.change_item(node, i, before[i], after[j], item_path, depth)
+            first, values = i1 + paired, after[j1 + paired : j2]
+            if node.flow:
+                if first < i2 or values:
+                    self.flow_items(node, first, i2, values, path)
+                continue
+            for i in range(first, i2):
+                self.delete_item(node, i)
+            if values:
+                self.insert_items(node, first, values, item_path)
 
     def flow_items(
         self, node: parse.Sequence, first: int, end: int, values: list[Any], path: str
@@ -865,7 +862,7 @@ class _Planner:
         """
         items, item_path = node.items, f"{path}[]"
         if end > first and all(self._own_line(item) for item in items[first:end]):
-            start = self._comments_above(items[first])
+            start = self._comments_above(line_start(self.text, items[first].start))
             self.edits.append(Edit(start, line_end(self.text, items[end - 1].end), ""))
             if end == len(items) and first > 0:
                 # The last items went: the comma after the one now last goes too.
@@ -891,12 +888,18 @@ class _Planner:
         after = text[item.end : line_end(text, item.end)]
         return not before.strip(" \t") and _ITEM_LINE_END.fullmatch(after) is not None
 
-    def _comments_above(self, item: parse.Node) -> int:
-        """Where the comment lines just above a flow item on its own line begin."""
-        start = line_start(self.text, item.start)
+    def _comments_above(self, start: int, column: int | None = None) -> int:
+        """Where the comment lines just above the line at *start* begin (about that line).
+
+        With *column*, only comment lines that begin at that column count.
+        """
         while start > 0:
             above = line_start(self.text, start - 1)
-            if not self.text[above:start].lstrip(" \t").startswith("#"):
+            line = self.text[above:start]
+            comment = line.lstrip(" \t")
+            if not comment.startswith("#"):
+                break
+            if column is not None and len(line) - len(line.lstrip(" ")) != column:
                 break
             start = above
         return start
@@ -914,15 +917,32 @@ class _Planner:
         else:
             # Written as a new item in place of the old one: delete its lines, and insert
             # right where they ended.
-            self.delete_item(node, item)
+            # The comment lines above it stay, for the item that takes its place.
+            self.edits.append(Edit(*self._item_lines(item), ""))
             self.insert_items(node, index + 1, [after], path)
 
-    def delete_item(self, node: parse.Sequence, item: parse.Node) -> None:
-        # Block lists only: a flow list that loses an item is written again whole.
+    def delete_item(self, node: parse.Sequence, index: int) -> None:
+        """Delete an item of a block list (see :meth:`_removed_lines`)."""
+        self.edits.append(Edit(*self._removed_lines(node, index), ""))
+
+    def _removed_lines(self, node: parse.Sequence, index: int) -> tuple[int, int]:
+        """The lines a block list item takes when it goes: its own, the comments above.
+
+        Only comment lines at the item's dash column count as its own: one indented
+        further is about the content of the item above, one indented less about more than
+        an item. (A block scalar's line cannot be one of them: its text is indented
+        further than the dash of its item.)
+        """
+        start, end = self._item_lines(node.items[index])
+        dash = self._dash(node.items[index])
+        if not self.text[start:dash].strip(" "):  # not after a parent's dash (- - x)
+            start = self._comments_above(start, self.column(dash))
+        return start, end
+
+    def _item_lines(self, item: parse.Node) -> tuple[int, int]:
+        """The whole lines of a block list item, from its dash on."""
         dash = self._dash(item)
-        self.edits.append(
-            Edit(line_start(self.text, dash), line_end(self.text, self.content_end(item)), "")
-        )
+        return line_start(self.text, dash), line_end(self.text, self.content_end(item))
 
     def insert_items(
         self,
@@ -1001,6 +1021,58 @@ def _like(old: str, value: Any, rendered: str) -> str:
         if old.endswith("z"):
             return rendered[:-1] + "z"
     return rendered
+
+
+Opcode = tuple[str, int, int, int, int]
+"""A step of :func:`align`, as :meth:`difflib.SequenceMatcher.get_opcodes` gives it."""
+
+
+def align(before: list[Any], after: list[Any]) -> list[Opcode]:
+    """Match the items of a list as loaded with the items of the list now.
+
+    The items that stay keep their text, comments and all; so the fewer items changed,
+    the fewer lines an edit touches: the longest runs of equal items stay
+    (:class:`difflib.SequenceMatcher`), and the items between them go, come or, paired
+    with one at the same place, change. Items are equal by :func:`same`.
+
+    Returns:
+        Opcodes over the whole lists: ``equal``, ``replace``, ``delete`` and ``insert``
+        ranges, ``(tag, i1, i2, j1, j2)`` for ``before[i1:i2]`` and ``after[j1:j2]``.
+    """
+    # Most edits change one place of a long list: its equal ends are found the cheap
+    # way, and the matcher sees only what lies between them.
+    prefix = 0
+    while prefix < min(len(before), len(after)) and same(before[prefix], after[prefix]):
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(before), len(after)) - prefix and same(
+        before[-1 - suffix], after[-1 - suffix]
+    ):
+        suffix += 1
+    classes: dict[str, list[Any]] = {}
+
+    def token(value: Any) -> tuple[str, int]:
+        # The matcher hashes its items: an item stands for the class of items equal to
+        # it. Equal values have equal reprs (or, rarely, are taken for different ones,
+        # which costs a change in place, not a wrong text); same() decides among those.
+        text = repr(value)
+        seen = classes.setdefault(text, [])
+        number = next((n for n, other in enumerate(seen) if same(other, value)), len(seen))
+        if number == len(seen):
+            seen.append(value)
+        return text, number
+
+    old_end, new_end = len(before) - suffix, len(after) - suffix
+    old = [token(value) for value in before[prefix:old_end]]
+    new = [token(value) for value in after[prefix:new_end]]
+    # autojunk would take an item that many others equal for noise, and match none.
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    opcodes: list[Opcode] = [("equal", 0, prefix, 0, prefix)] if prefix else []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        opcodes.append((tag, prefix + i1, prefix + i2, prefix + j1, prefix + j2))
+    if suffix:
+        opcodes.append(("equal", old_end, len(before), new_end, len(after)))
+    return opcodes
 
 
 def _editable_in_place(node: parse.Node, before: Any, after: Any) -> TypeGuard[parse.Mapping]:
