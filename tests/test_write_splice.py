@@ -157,10 +157,15 @@ def _sync(live: Any, target: Any) -> Any:
 
 
 class _Owner:
-    """The old lines (0-based) that the changes between two plain values may touch."""
+    """The old lines (0-based) that the changes between two plain values may touch.
 
-    def __init__(self, doc: newsrecord.Document) -> None:
+    With *in_place*, a list of the same length may also change item by item: _sync()
+    changes its objects in place, and each is planned where it is.
+    """
+
+    def __init__(self, doc: newsrecord.Document, *, in_place: bool = False) -> None:
         self.text = doc.text
+        self.in_place = in_place
         self.planner = splice._Planner(self.text, doc._root, type(doc.record), doc.newline)
         self.lines: set[int] = set()
 
@@ -216,6 +221,9 @@ class _Owner:
             and new
         ):
             opcodes = splice.align(old, new)
+            if self.in_place and len(old) == len(new):
+                for index, item in enumerate(node.items):
+                    self.walk(item, old[index], new[index], self.item(item))
             for tag, i1, i2, j1, j2 in opcodes:
                 if tag == "equal":
                     continue
@@ -238,13 +246,15 @@ class _Owner:
         self.add(*span)
 
 
-def _check_edit(doc: newsrecord.Document, intended: newsrecord.AnyRecord, text: str) -> None:
+def _check_edit(
+    doc: newsrecord.Document, intended: newsrecord.AnyRecord, text: str, *, in_place: bool = False
+) -> None:
     """The edited text loads as *intended* and keeps every line the edit does not own."""
     kind = type(intended)
     assert newsrecord.to_dict(newsrecord.loads(text, kind=kind).record) == newsrecord.to_dict(
         intended
     )
-    owner = _Owner(doc)
+    owner = _Owner(doc, in_place=in_place)
     old = newsrecord.to_dict(doc.original())
     root = doc._root
     owner.walk(root, old, newsrecord.to_dict(intended), (root.start, root.end))
@@ -263,7 +273,7 @@ def _edit_both_ways(text: str, intended: newsrecord.AnyRecord) -> None:
     kind = type(intended)
     in_place = newsrecord.loads(text, kind=kind)
     _sync(in_place.record, copy.deepcopy(intended))
-    _check_edit(in_place, intended, in_place.dumps())
+    _check_edit(in_place, intended, in_place.dumps(), in_place=True)
     replaced = newsrecord.loads(text, kind=kind)
     replaced.record = copy.deepcopy(intended)
     _check_edit(replaced, intended, replaced.dumps())
@@ -763,3 +773,19 @@ def test_items_that_come_and_go_in_a_block_list_leave_the_others_with_their_comm
     replaced = newsrecord.loads(text)
     replaced.record.topics = topics  # assigned: compared with the list as loaded
     assert replaced.dumps() == edited
+
+
+def test_objects_changed_in_place_each_keep_their_lines() -> None:
+    # Found by the styled-files property: in place, each object is planned where it is
+    # (item 1 becomes times: 1), though by value "b" moved from item 1 to item 2.
+    text = (
+        "---\ntitle: T\ncompanies:\n# c\n- name: a\n# c\n  times: 1\n# c\n- name: b\n"
+        "# c\n  times: 0\n- {}\n---\nbody\n"
+    )
+    intended = newsrecord.loads(text, kind=newsrecord.Challenge).record
+    intended.companies = [
+        newsrecord.Company(),
+        newsrecord.Company(times=1),
+        newsrecord.Company(name="b", times=0),
+    ]
+    _edit_both_ways(text, intended)
