@@ -775,6 +775,51 @@ def test_items_that_come_and_go_in_a_block_list_leave_the_others_with_their_comm
     assert replaced.dumps() == edited
 
 
+IMAGE = "  - url: /a.png  # hero\n    width: 820\n    height: 462\n"
+COPY = IMAGE.replace("  # hero", "")  # a new item is written without the comment
+IMAGES = f"---\ntitle: 'Hello'   # keep me\ntype: article\nimages:\n{IMAGE}topics: [AI, ML]\n---\n"
+
+
+def _append_copy(images: list[newsrecord.Image]) -> None:
+    images.append(copy.deepcopy(images[0]))
+
+
+def _insert_copy(images: list[newsrecord.Image]) -> None:
+    images.insert(0, copy.deepcopy(images[0]))
+
+
+def _append_itself(images: list[newsrecord.Image]) -> None:
+    images.append(images[0])
+
+
+def _insert_new(images: list[newsrecord.Image]) -> None:
+    images.insert(0, newsrecord.Image(url="/b.png"))
+
+
+@pytest.mark.parametrize(
+    ("edit", "index", "written"),
+    [
+        (_append_copy, 0, IMAGE.replace("462", "100") + COPY),
+        (_insert_copy, 1, COPY + IMAGE.replace("462", "100")),
+        (_append_itself, 0, IMAGE.replace("462", "100") + COPY.replace("462", "100")),
+        (_insert_new, 1, "  - url: /b.png\n" + IMAGE.replace("462", "100")),
+    ],
+)
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_an_item_edited_next_to_a_new_item_or_a_copy_of_it_changes_alone(
+    edit: Any, index: int, written: str, newline: str
+) -> None:
+    # The list was planned by equality: a copy took the original's lines, and the
+    # original's own change went to those lines too (both items changed; a fallback);
+    # a new item put first took them, and the original was written again after it.
+    text = IMAGES.replace("\n", newline)
+    doc = newsrecord.loads(text)
+    edit(doc.record.images)
+    doc.record.images[index].height = 100
+    expected = IMAGES.replace(IMAGE, written).replace("\n", newline)
+    assert doc.dumps() == expected
+
+
 def test_objects_changed_in_place_each_keep_their_lines() -> None:
     # Found by the styled-files property: in place, each object is planned where it is
     # (item 1 becomes times: 1), though by value "b" moved from item 1 to item 2.

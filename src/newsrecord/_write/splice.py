@@ -13,7 +13,7 @@ import bisect
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, TypeGuard
 
 import attrs
@@ -321,6 +321,9 @@ def plan_changes(
                 entry.value,
                 entry.style_path(),
                 parent.depth,
+                # A list's items as loaded: an object still in the list is known by
+                # identity and keeps its node, where its own changes go.
+                entry.old if entry.is_list else (),
             )
     return Plan(planner.edits, planner.scalars)
 
@@ -534,7 +537,9 @@ class _Planner:
         after: Any,
         path: str,
         depth: int,
+        loaded: Sequence[Any] = (),
     ) -> None:
+        """Plan the change of a value of *parent* (*loaded*: see :meth:`sequence`)."""
         value = pair[1]
         if (
             isinstance(value, parse.Scalar)
@@ -555,7 +560,7 @@ class _Planner:
             and after
             and (value.items or value.flow)
         ):
-            self.sequence(value, before, after, path, depth + 1)
+            self.sequence(value, before, after, path, depth + 1, loaded)
         else:
             self.rewrite_pair(parent, pair, after, path)
 
@@ -822,19 +827,26 @@ class _Planner:
     # --- sequences ----------------------------------------------------------------------
 
     def sequence(
-        self, node: parse.Sequence, before: list[Any], after: list[Any], path: str, depth: int
+        self,
+        node: parse.Sequence,
+        before: list[Any],
+        after: list[Any],
+        path: str,
+        depth: int,
+        loaded: Sequence[Any] = (),
     ) -> None:
+        """Plan the changes of a list, *loaded* its items as loaded (see :func:`align`)."""
         self._visited.add(id(node))
         item_path = f"{path}[]"
         if node.flow and len(before) != len(after) and not (node.items and after):
             # A flow list that becomes empty, or was: written again on its line.
             self.edits.append(Edit(node.start, node.end, self.flow_text(after, path)))
             return
-        for tag, i1, i2, j1, j2 in align(before, after):
-            if tag == "equal":
-                continue
-            # Old items replaced by new ones change in place, pair by pair; the rest of
-            # the old go, the rest of the new come after the ones changed.
+        for tag, i1, i2, j1, j2 in align(before, after, loaded):
+            if tag == "equal" and not loaded:
+                continue  # equal items; only an object matched with itself can differ
+            # Old items replaced by new ones change in place, pair by pair (as do objects
+            # changed in place); the rest of the old go, the rest of the new come after.
             paired = min(i2 - i1, j2 - j1)
             for i, j in zip(range(i1, i1 + paired), range(j1, j1 + paired), strict=True):
                 if not same(before[i], after[j]):
@@ -1027,34 +1039,50 @@ Opcode = tuple[str, int, int, int, int]
 """A step of :func:`align`, as :meth:`difflib.SequenceMatcher.get_opcodes` gives it."""
 
 
-def align(before: list[Any], after: list[Any]) -> list[Opcode]:
+def align(before: list[Any], after: list[Any], loaded: Sequence[Any] = ()) -> list[Opcode]:
     """Match the items of a list as loaded with the items of the list now.
 
     The items that stay keep their text, comments and all; so the fewer items changed,
-    the fewer lines an edit touches: the longest runs of equal items stay
+    the fewer lines an edit touches: the longest runs of matching items stay
     (:class:`difflib.SequenceMatcher`), and the items between them go, come or, paired
-    with one at the same place, change. Items are equal by :func:`same`.
+    with one at the same place, change. Items match when equal (:func:`same`); but a
+    model object of *loaded* (the items as loaded, when known) that is still in the list
+    matches only itself, changed or not: it is the item the user edited, and an equal
+    copy of it elsewhere in the list is another item.
 
     Returns:
         Opcodes over the whole lists: ``equal``, ``replace``, ``delete`` and ``insert``
         ranges, ``(tag, i1, i2, j1, j2)`` for ``before[i1:i2]`` and ``after[j1:j2]``.
+        With *loaded*, ``equal`` ranges may pair an object with its changed self.
     """
-    # Most edits change one place of a long list: its equal ends are found the cheap
+    olds = loaded or before
+    objects = {id(item) for item in olds if is_model(item)}
+    kept = {id(item) for item in after if id(item) in objects}
+
+    def match(i: int, j: int) -> bool:
+        old, new = olds[i], after[j]
+        if id(old) in kept or id(new) in kept:
+            return old is new
+        return same(before[i], new)
+
+    # Most edits change one place of a long list: its matching ends are found the cheap
     # way, and the matcher sees only what lies between them.
     prefix = 0
-    while prefix < min(len(before), len(after)) and same(before[prefix], after[prefix]):
+    while prefix < min(len(before), len(after)) and match(prefix, prefix):
         prefix += 1
     suffix = 0
-    while suffix < min(len(before), len(after)) - prefix and same(
-        before[-1 - suffix], after[-1 - suffix]
+    while suffix < min(len(before), len(after)) - prefix and match(
+        len(before) - 1 - suffix, len(after) - 1 - suffix
     ):
         suffix += 1
     classes: dict[str, list[Any]] = {}
 
-    def token(value: Any) -> tuple[str, int]:
+    def token(value: Any, identity: Any) -> tuple[str, int]:
         # The matcher hashes its items: an item stands for the class of items equal to
         # it. Equal values have equal reprs (or, rarely, are taken for different ones,
         # which costs a change in place, not a wrong text); same() decides among those.
+        if id(identity) in kept:
+            return "", id(identity)  # no repr is empty
         text = repr(value)
         seen = classes.setdefault(text, [])
         number = next((n for n, other in enumerate(seen) if same(other, value)), len(seen))
@@ -1063,8 +1091,8 @@ def align(before: list[Any], after: list[Any]) -> list[Opcode]:
         return text, number
 
     old_end, new_end = len(before) - suffix, len(after) - suffix
-    old = [token(value) for value in before[prefix:old_end]]
-    new = [token(value) for value in after[prefix:new_end]]
+    old = [token(before[i], olds[i]) for i in range(prefix, old_end)]
+    new = [token(after[j], after[j]) for j in range(prefix, new_end)]
     # autojunk would take an item that many others equal for noise, and match none.
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     opcodes: list[Opcode] = [("equal", 0, prefix, 0, prefix)] if prefix else []
