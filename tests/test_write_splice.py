@@ -834,3 +834,66 @@ def test_objects_changed_in_place_each_keep_their_lines() -> None:
         newsrecord.Company(name="b", times=0),
     ]
     _edit_both_ways(text, intended)
+
+
+CARDS = (
+    "---\ntitle: Hello\ntype: article\nexcerpt: >-   # shown on cards\n  old\n  text\n"
+    "topics:   # curated\n  - AI\n---\n"
+)
+
+
+def _misc(value: str) -> str:
+    """CARDS with an unknown key, ``misc: value``."""
+    return CARDS.replace("  - AI\n", f"  - AI\nmisc: {value}\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value", "lines"),
+    [
+        # A block scalar keeps its header line when its header stays...
+        (CARDS, "excerpt", "new text", ["-  old", "-  text", "+  new text"]),
+        # ...and the comment after it when it changes,
+        (CARDS, "excerpt", "new\n", ["-excerpt: >-   # shown on cards", "-  old", "-  text",
+                                     "+excerpt: >   # shown on cards", "+  new"]),
+        # or when the text takes double quotes.
+        (CARDS, "excerpt", " new", ["-excerpt: >-   # shown on cards", "-  old", "-  text",
+                                    '+excerpt: " new"   # shown on cards']),
+        # A value written again keeps the comment of its key's line.
+        (CARDS, "topics", [], ["-topics:   # curated", "-  - AI", "+topics: []   # curated"]),
+        (CARDS.replace("topics:   # curated\n  - AI", "topics: [AI, ML]  # flow"), "topics",
+         [], ["-topics: [AI, ML]  # flow", "+topics: []  # flow"]),
+        (_misc("1  # note"), "misc", [1, 2],
+         ["-misc: 1  # note", "+misc:  # note", "+  - 1", "+  - 2"]),
+        (_misc("1  # note"), "misc", {"a": 1}, ["-misc: 1  # note", "+misc:  # note", "+  a: 1"]),
+        # A comment inside a value written again over lines goes with it.
+        (_misc("[1,  # one\n  2]  # two"), "misc", [],
+         ["-misc: [1,  # one", "-  2]  # two", "+misc: []"]),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_value_written_again_keeps_the_comment_on_its_key_line(
+    text: str, field: str, value: Any, lines: list[str], newline: str
+) -> None:
+    # The key's line was written again whole, without its comment.
+    text = text.replace("\n", newline)
+    doc = newsrecord.loads(text)
+    if field == "misc":
+        doc.record.extra["misc"] = value
+    else:
+        setattr(doc.record, field, value)
+    edited = doc.dumps()
+    assert changed_lines(text, edited) == lines
+    assert newsrecord.loads(edited).record == doc.record
+
+
+@pytest.mark.parametrize(
+    ("line", "written"),
+    [
+        ("misc: 1", "misc: 1  # c"),
+        ("misc: |-\r  a\r  b", "misc: |-  # c\r  a\r  b"),  # after the header
+        ('misc: "a\r  b"', 'misc: "a\r  b"  # c'),  # not inside the quotes
+        ("misc: a\r  b", "misc: a\r  b  # c"),  # nor between the lines of a plain text
+    ],
+)
+def test_a_key_line_comment_goes_where_a_comment_can_end_the_line(line: str, written: str) -> None:
+    assert splice._with_comment(line, "  # c", "\r") == written

@@ -53,6 +53,10 @@ class SpliceError(Exception):
 
 _ITEM_LINE_END: Final = re.compile(r"[ \t]*,?[ \t]*(?:#[^\r\n]*)?(?:\r\n|\n|\r)?")
 """What may follow a flow item on its own line: its comma and a comment."""
+_LINE_COMMENT: Final = re.compile(r"[ \t]+#[^\r\n]*")
+"""A comment at the end of a line, with the blanks before it."""
+_BLOCK_HEADER: Final = re.compile(r": [|>][-+0-9]*$")
+"""The end of a key line whose value is a block scalar."""
 
 
 @attrs.frozen
@@ -583,13 +587,17 @@ class _Planner:
         if style in (render.LITERAL, render.FOLDED):
             end = line_end(self.text, self._block_scalar_end(node))
             indent = self._block_scalar_indent(node)
-            rendered = render.render_scalar(
-                value,
-                style,
-                indent=" " * indent,
-                newline=self.layout.newline,
-            )
-            text = rendered + self.layout.newline
+            newline = self.layout.newline
+            rendered = render.render_scalar(value, style, indent=" " * indent, newline=newline)
+            # What follows the header on its line (a comment, the line break) stays: with
+            # the same header, only the content lines change.
+            after_header = start + len(self._block_header(node))
+            tail = self.text[after_header : line_end(self.text, start)]
+            header, _, content = rendered.partition(newline)
+            if rendered.startswith(("|", ">")):
+                text = header + tail + content + newline
+            else:  # double quotes, for a text a block scalar cannot hold
+                text = rendered + tail
             self._scalar(node, Edit(start, end, text), value, 0, len(text), flow, path, block=True)
             return
         rendered = self.render(value, style, path, flow, start)
@@ -640,7 +648,7 @@ class _Planner:
         """The indentation of a block scalar's content (None if unknown) and its end."""
         text = self.text
         at = line_end(text, node.start)
-        header = text[node.start : at].partition("#")[0].rstrip()
+        header = self._block_header(node)
         keep = "+" in header
         indent: int | None = None
         digits = [int(ch) for ch in header if ch.isdigit()]
@@ -661,6 +669,10 @@ class _Planner:
                 end = at + len(line)
             at = stop
         return (indent if known else None), end
+
+    def _block_header(self, node: parse.Scalar) -> str:
+        """The header of a block scalar (``|``, ``>-``, ``|2+``), without any comment."""
+        return self.text[node.start : line_end(self.text, node.start)].partition("#")[0].rstrip()
 
     def _key_column(self, node: parse.Scalar) -> int:
         """The column of the key that holds a block scalar (after any list dashes)."""
@@ -813,6 +825,9 @@ class _Planner:
             self.style_for,
             self.layout,
         )
+        comment = self._line_comment(key, old)
+        if comment:
+            lines[0] = _with_comment(lines[0], comment, self.layout.newline)
         start = self.key_start(key)
         if start == key.start:
             # Keep the key exactly as written (its quotes). The edit starts at the key, not
@@ -823,6 +838,24 @@ class _Planner:
             # An explicit key (``? key``) is written again as an implicit one, ``key:``.
             lines[0] = lines[0].lstrip(" ")
         self.edits.append(Edit(start, end, self._join(lines)))
+
+    def _line_comment(self, key: parse.Scalar, value: parse.Node) -> str:
+        """The comment that ends the line of *key*, with the blanks before it, or "".
+
+        A comment after the value, or after the colon of a value on the lines below: one
+        in a value that goes on past its key's line is of the value's text, not the key's.
+        """
+        stop = line_end(self.text, key.end)
+        at = key.end
+        if value.start < stop:
+            if isinstance(value, parse.Scalar) and value.style in (render.LITERAL, render.FOLDED):
+                at = value.start + len(self._block_header(value))
+            elif self.content_end(value) <= stop:
+                at = value.end
+            else:
+                return ""
+        found = _LINE_COMMENT.search(self.text, at, stop)
+        return found.group() if found else ""
 
     # --- sequences ----------------------------------------------------------------------
 
@@ -1018,6 +1051,19 @@ class _Planner:
     def _join(self, lines: list[str]) -> str:
         newline = self.layout.newline
         return "".join(line + newline for line in lines)
+
+
+def _with_comment(line: str, comment: str, newline: str) -> str:
+    """An entry's first line (with any lines of its scalar) with *comment* on its line.
+
+    After a block scalar's header, which its lines follow; else at the end, after a
+    quoted or plain scalar that takes lines (where a comment on its first line would
+    end it or be part of it).
+    """
+    first, brk, rest = line.partition(newline)
+    if brk and _BLOCK_HEADER.search(first):
+        return first + comment + brk + rest
+    return line + comment
 
 
 def _like(old: str, value: Any, rendered: str) -> str:
