@@ -158,10 +158,15 @@ def _sync(live: Any, target: Any) -> Any:
 
 
 class _Owner:
-    """The old lines (0-based) that the changes between two plain values may touch."""
+    """The old lines (0-based) that the changes between two plain values may touch.
 
-    def __init__(self, doc: newsrecord.Document) -> None:
+    With *in_place*, a list of the same length may also change item by item: _sync()
+    changes its objects in place, and each is planned where it is.
+    """
+
+    def __init__(self, doc: newsrecord.Document, *, in_place: bool = False) -> None:
         self.text = doc.text
+        self.in_place = in_place
         self.planner = splice._Planner(self.text, doc._root, type(doc.record), doc.newline)
         self.lines: set[int] = set()
 
@@ -216,41 +221,41 @@ class _Owner:
             and isinstance(new, list)
             and new
         ):
-            prefix = 0
-            while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
-                prefix += 1
-            suffix = 0
-            while (
-                suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]
-            ):
-                suffix += 1
-            middle_old = range(prefix, len(old) - suffix)
-            paired = min(len(middle_old), len(new) - prefix - suffix)
-            for offset, index in enumerate(middle_old):
-                item = node.items[index]
-                if offset < paired:
+            opcodes = splice.align(old, new)
+            if self.in_place and len(old) == len(new):
+                for index, item in enumerate(node.items):
                     self.walk(item, old[index], new[index], self.item(item))
-                else:
-                    self.add(*self.item(item))
+            for tag, i1, i2, j1, j2 in opcodes:
+                if tag == "equal":
+                    continue
+                paired = min(i2 - i1, j2 - j1)
+                for offset, index in enumerate(range(i1, i2)):
+                    item = node.items[index]
+                    if offset < paired:
+                        self.walk(item, old[index], new[j1 + offset], self.item(item))
+                    else:
+                        self.add(*self.planner._removed_lines(node, index))
             dash = self.planner._dash(node.items[0])
-            if prefix == 0 and self.text[line_start(self.text, dash) : dash].strip():
+            tag, _, staying, _, _ = opcodes[0]
+            if tag != "equal" and self.text[line_start(self.text, dash) : dash].strip():
                 # A list that starts on its parent item's dash line (- - x): when its first
                 # items go, the first that stays moves up to that line, as a first key does.
                 self.lines.add(self.line(dash))
-                staying = prefix + len(middle_old)
-                if paired == 0 and staying < len(node.items):
+                if tag in ("delete", "insert") and staying < len(node.items):
                     self.lines.add(self.line(self.planner._dash(node.items[staying])))
             return
         self.add(*span)
 
 
-def _check_edit(doc: newsrecord.Document, intended: newsrecord.AnyRecord, text: str) -> None:
+def _check_edit(
+    doc: newsrecord.Document, intended: newsrecord.AnyRecord, text: str, *, in_place: bool = False
+) -> None:
     """The edited text loads as *intended* and keeps every line the edit does not own."""
     kind = type(intended)
     assert newsrecord.to_dict(newsrecord.loads(text, kind=kind).record) == newsrecord.to_dict(
         intended
     )
-    owner = _Owner(doc)
+    owner = _Owner(doc, in_place=in_place)
     old = newsrecord.to_dict(doc.original())
     root = doc._root
     owner.walk(root, old, newsrecord.to_dict(intended), (root.start, root.end))
@@ -269,7 +274,7 @@ def _edit_both_ways(text: str, intended: newsrecord.AnyRecord) -> None:
     kind = type(intended)
     in_place = newsrecord.loads(text, kind=kind)
     _sync(in_place.record, copy.deepcopy(intended))
-    _check_edit(in_place, intended, in_place.dumps())
+    _check_edit(in_place, intended, in_place.dumps(), in_place=True)
     replaced = newsrecord.loads(text, kind=kind)
     replaced.record = copy.deepcopy(intended)
     _check_edit(replaced, intended, replaced.dumps())
@@ -625,6 +630,7 @@ FLOW = "---\ntitle: T\ntopics: [AI, # the field\n  'ML',  Robots]\n---\n"
         (["X", "AI", "ML", "Robots"], "[X, AI, # the field\n  'ML',  Robots]"),
         (["AI", "X", "ML", "Robots"], "[AI, X, # the field\n  'ML',  Robots]"),
         (["AI", "ML"], "[AI, # the field\n  'ML']"),  # a removed item takes its comma
+        (["ML", "Robots", "X"], "['ML',  Robots, X]"),  # the others stay as written
         (["AI", "Robots"], "[AI,  Robots]"),  # and what stood before it
         (["ML", "Robots"], "['ML',  Robots]"),  # first, what stood after it
         (["AI", "Z", "Robots", "W"], "[AI, # the field\n  'Z',  Robots, W]"),  # in its style
@@ -733,3 +739,189 @@ def test_an_offset_with_seconds_is_refused_as_jekyll_reads_it_as_text() -> None:
     zone = dt.timezone(dt.timedelta(hours=5, minutes=21, seconds=10))
     with pytest.raises(newsrecord.ValidationError, match="publishedDateTime"):
         doc.record.published_date_time = dt.datetime(1890, 1, 1, tzinfo=zone)
+
+
+TAGS = (
+    "---\ntitle: Hello\ntype: article\ntopics:\n  - AI       # legacy tag\n"
+    "  - ML       # machine learning\n  - Robots   # robotics\n---\n"
+)
+AI = "-  - AI       # legacy tag"
+
+
+def _remove_ai_append_genai(topics: list[str]) -> None:
+    topics.remove("AI")
+    topics.append("GenAI")
+
+
+def _assign(*values: str) -> Any:
+    def assign(topics: list[str]) -> None:
+        topics[:] = values
+
+    return assign
+
+
+@pytest.mark.parametrize(
+    ("text", "edit", "lines"),
+    [
+        (TAGS, _remove_ai_append_genai, [AI, "+  - GenAI"]),
+        (TAGS, _assign("ML", "Robots", "X"), [AI, "+  - X"]),
+        (TAGS, _assign("ML", "Robots", "X", "W"), [AI, "+  - X", "+  - W"]),
+        (TAGS, _assign("AI", "New", "ML", "Robots"), ["+  - New"]),
+        (TAGS, _assign("AI", "Robots"), ["-  - ML       # machine learning"]),
+        # An item replaced by another at its place keeps the comment of its line.
+        (TAGS, _assign("AI", "Z", "Robots"), ["-  - ML       # machine learning",
+                                              "+  - Z       # machine learning"]),
+        # A comment line above an item, at its dash, goes with it; the others stay.
+        (TAGS.replace("  - AI", "  # about AI\n  - AI"), _remove_ai_append_genai,
+         ["-  # about AI", AI, "+  - GenAI"]),
+        (TAGS.replace("  - ML", "  # about ML\n  - ML"), _remove_ai_append_genai,
+         [AI, "+  - GenAI"]),
+        (TAGS.replace("  - ML", "  # about ML\n  - ML"), _assign("AI", "Robots"),
+         ["-  # about ML", "-  - ML       # machine learning"]),
+        (TAGS.replace("  - ML", "# more\n  - ML"), _assign("AI", "Robots"),
+         ["-  - ML       # machine learning"]),
+        (TAGS.replace("  - ML", "    # of AI\n  - ML"), _assign("AI", "Robots"),
+         ["-  - ML       # machine learning"]),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_items_that_come_and_go_in_a_block_list_leave_the_others_with_their_comments(
+    text: str, edit: Any, lines: list[str], newline: str
+) -> None:
+    # Items were paired by their places between the equal ends of the list: removing the
+    # first and adding one at the end rewrote every item, and its comment went to the
+    # wrong value.
+    text = text.replace("\n", newline)
+    doc = newsrecord.loads(text)
+    edit(doc.record.topics)
+    topics = list(doc.record.topics)
+    edited = doc.dumps()
+    assert changed_lines(text, edited) == lines
+    assert newsrecord.loads(edited).record.topics == topics
+    replaced = newsrecord.loads(text)
+    replaced.record.topics = topics  # assigned: compared with the list as loaded
+    assert replaced.dumps() == edited
+
+
+IMAGE = "  - url: /a.png  # hero\n    width: 820\n    height: 462\n"
+COPY = IMAGE.replace("  # hero", "")  # a new item is written without the comment
+IMAGES = f"---\ntitle: 'Hello'   # keep me\ntype: article\nimages:\n{IMAGE}topics: [AI, ML]\n---\n"
+
+
+def _append_copy(images: list[newsrecord.Image]) -> None:
+    images.append(copy.deepcopy(images[0]))
+
+
+def _insert_copy(images: list[newsrecord.Image]) -> None:
+    images.insert(0, copy.deepcopy(images[0]))
+
+
+def _append_itself(images: list[newsrecord.Image]) -> None:
+    images.append(images[0])
+
+
+def _insert_new(images: list[newsrecord.Image]) -> None:
+    images.insert(0, newsrecord.Image(url="/b.png"))
+
+
+@pytest.mark.parametrize(
+    ("edit", "index", "written"),
+    [
+        (_append_copy, 0, IMAGE.replace("462", "100") + COPY),
+        (_insert_copy, 1, COPY + IMAGE.replace("462", "100")),
+        (_append_itself, 0, IMAGE.replace("462", "100") + COPY.replace("462", "100")),
+        (_insert_new, 1, "  - url: /b.png\n" + IMAGE.replace("462", "100")),
+    ],
+)
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_an_item_edited_next_to_a_new_item_or_a_copy_of_it_changes_alone(
+    edit: Any, index: int, written: str, newline: str
+) -> None:
+    # The list was planned by equality: a copy took the original's lines, and the
+    # original's own change went to those lines too (both items changed; a fallback);
+    # a new item put first took them, and the original was written again after it.
+    text = IMAGES.replace("\n", newline)
+    doc = newsrecord.loads(text)
+    edit(doc.record.images)
+    doc.record.images[index].height = 100
+    expected = IMAGES.replace(IMAGE, written).replace("\n", newline)
+    assert doc.dumps() == expected
+
+
+def test_objects_changed_in_place_each_keep_their_lines() -> None:
+    # Found by the styled-files property: in place, each object is planned where it is
+    # (item 1 becomes times: 1), though by value "b" moved from item 1 to item 2.
+    text = (
+        "---\ntitle: T\ncompanies:\n# c\n- name: a\n# c\n  times: 1\n# c\n- name: b\n"
+        "# c\n  times: 0\n- {}\n---\nbody\n"
+    )
+    intended = newsrecord.loads(text, kind=newsrecord.Challenge).record
+    intended.companies = [
+        newsrecord.Company(),
+        newsrecord.Company(times=1),
+        newsrecord.Company(name="b", times=0),
+    ]
+    _edit_both_ways(text, intended)
+
+
+CARDS = (
+    "---\ntitle: Hello\ntype: article\nexcerpt: >-   # shown on cards\n  old\n  text\n"
+    "topics:   # curated\n  - AI\n---\n"
+)
+
+
+def _misc(value: str) -> str:
+    """CARDS with an unknown key, ``misc: value``."""
+    return CARDS.replace("  - AI\n", f"  - AI\nmisc: {value}\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value", "lines"),
+    [
+        # A block scalar keeps its header line when its header stays...
+        (CARDS, "excerpt", "new text", ["-  old", "-  text", "+  new text"]),
+        # ...and the comment after it when it changes,
+        (CARDS, "excerpt", "new\n", ["-excerpt: >-   # shown on cards", "-  old", "-  text",
+                                     "+excerpt: >   # shown on cards", "+  new"]),
+        # or when the text takes double quotes.
+        (CARDS, "excerpt", " new", ["-excerpt: >-   # shown on cards", "-  old", "-  text",
+                                    '+excerpt: " new"   # shown on cards']),
+        # A value written again keeps the comment of its key's line.
+        (CARDS, "topics", [], ["-topics:   # curated", "-  - AI", "+topics: []   # curated"]),
+        (CARDS.replace("topics:   # curated\n  - AI", "topics: [AI, ML]  # flow"), "topics",
+         [], ["-topics: [AI, ML]  # flow", "+topics: []  # flow"]),
+        (_misc("1  # note"), "misc", [1, 2],
+         ["-misc: 1  # note", "+misc:  # note", "+  - 1", "+  - 2"]),
+        (_misc("1  # note"), "misc", {"a": 1}, ["-misc: 1  # note", "+misc:  # note", "+  a: 1"]),
+        # A comment inside a value written again over lines goes with it.
+        (_misc("[1,  # one\n  2]  # two"), "misc", [],
+         ["-misc: [1,  # one", "-  2]  # two", "+misc: []"]),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_value_written_again_keeps_the_comment_on_its_key_line(
+    text: str, field: str, value: Any, lines: list[str], newline: str
+) -> None:
+    # The key's line was written again whole, without its comment.
+    text = text.replace("\n", newline)
+    doc = newsrecord.loads(text)
+    if field == "misc":
+        doc.record.extra["misc"] = value
+    else:
+        setattr(doc.record, field, value)
+    edited = doc.dumps()
+    assert changed_lines(text, edited) == lines
+    assert newsrecord.loads(edited).record == doc.record
+
+
+@pytest.mark.parametrize(
+    ("line", "written"),
+    [
+        ("misc: 1", "misc: 1  # c"),
+        ("misc: |-\r  a\r  b", "misc: |-  # c\r  a\r  b"),  # after the header
+        ('misc: "a\r  b"', 'misc: "a\r  b"  # c'),  # not inside the quotes
+        ("misc: a\r  b", "misc: a\r  b  # c"),  # nor between the lines of a plain text
+    ],
+)
+def test_a_key_line_comment_goes_where_a_comment_can_end_the_line(line: str, written: str) -> None:
+    assert splice._with_comment(line, "  # c", "\r") == written

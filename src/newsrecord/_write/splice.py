@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, TypeGuard
 
 import attrs
@@ -31,6 +32,7 @@ __all__ = [
     "Plan",
     "ScalarEdit",
     "SpliceError",
+    "align",
     "apply_edits",
     "begin_edits",
     "plan_changes",
@@ -51,6 +53,10 @@ class SpliceError(Exception):
 
 _ITEM_LINE_END: Final = re.compile(r"[ \t]*,?[ \t]*(?:#[^\r\n]*)?(?:\r\n|\n|\r)?")
 """What may follow a flow item on its own line: its comma and a comment."""
+_LINE_COMMENT: Final = re.compile(r"[ \t]+#[^\r\n]*")
+"""A comment at the end of a line, with the blanks before it."""
+_BLOCK_HEADER: Final = re.compile(r": [|>][-+0-9]*$")
+"""The end of a key line whose value is a block scalar."""
 
 
 @attrs.frozen
@@ -319,6 +325,9 @@ def plan_changes(
                 entry.value,
                 entry.style_path(),
                 parent.depth,
+                # A list's items as loaded: an object still in the list is known by
+                # identity and keeps its node, where its own changes go.
+                entry.old if entry.is_list else (),
             )
     return Plan(planner.edits, planner.scalars)
 
@@ -532,7 +541,9 @@ class _Planner:
         after: Any,
         path: str,
         depth: int,
+        loaded: Sequence[Any] = (),
     ) -> None:
+        """Plan the change of a value of *parent* (*loaded*: see :meth:`sequence`)."""
         value = pair[1]
         if (
             isinstance(value, parse.Scalar)
@@ -553,7 +564,7 @@ class _Planner:
             and after
             and (value.items or value.flow)
         ):
-            self.sequence(value, before, after, path, depth + 1)
+            self.sequence(value, before, after, path, depth + 1, loaded)
         else:
             self.rewrite_pair(parent, pair, after, path)
 
@@ -576,13 +587,17 @@ class _Planner:
         if style in (render.LITERAL, render.FOLDED):
             end = line_end(self.text, self._block_scalar_end(node))
             indent = self._block_scalar_indent(node)
-            rendered = render.render_scalar(
-                value,
-                style,
-                indent=" " * indent,
-                newline=self.layout.newline,
-            )
-            text = rendered + self.layout.newline
+            newline = self.layout.newline
+            rendered = render.render_scalar(value, style, indent=" " * indent, newline=newline)
+            # What follows the header on its line (a comment, the line break) stays: with
+            # the same header, only the content lines change.
+            after_header = start + len(self._block_header(node))
+            tail = self.text[after_header : line_end(self.text, start)]
+            header, _, content = rendered.partition(newline)
+            if rendered.startswith(("|", ">")):
+                text = header + tail + content + newline
+            else:  # double quotes, for a text a block scalar cannot hold
+                text = rendered + tail
             self._scalar(node, Edit(start, end, text), value, 0, len(text), flow, path, block=True)
             return
         rendered = self.render(value, style, path, flow, start)
@@ -633,7 +648,7 @@ class _Planner:
         """The indentation of a block scalar's content (None if unknown) and its end."""
         text = self.text
         at = line_end(text, node.start)
-        header = text[node.start : at].partition("#")[0].rstrip()
+        header = self._block_header(node)
         keep = "+" in header
         indent: int | None = None
         digits = [int(ch) for ch in header if ch.isdigit()]
@@ -654,6 +669,10 @@ class _Planner:
                 end = at + len(line)
             at = stop
         return (indent if known else None), end
+
+    def _block_header(self, node: parse.Scalar) -> str:
+        """The header of a block scalar (``|``, ``>-``, ``|2+``), without any comment."""
+        return self.text[node.start : line_end(self.text, node.start)].partition("#")[0].rstrip()
 
     def _key_column(self, node: parse.Scalar) -> int:
         """The column of the key that holds a block scalar (after any list dashes)."""
@@ -806,6 +825,9 @@ class _Planner:
             self.style_for,
             self.layout,
         )
+        comment = self._line_comment(key, old)
+        if comment:
+            lines[0] = _with_comment(lines[0], comment, self.layout.newline)
         start = self.key_start(key)
         if start == key.start:
             # Keep the key exactly as written (its quotes). The edit starts at the key, not
@@ -817,40 +839,60 @@ class _Planner:
             lines[0] = lines[0].lstrip(" ")
         self.edits.append(Edit(start, end, self._join(lines)))
 
+    def _line_comment(self, key: parse.Scalar, value: parse.Node) -> str:
+        """The comment that ends the line of *key*, with the blanks before it, or "".
+
+        A comment after the value, or after the colon of a value on the lines below: one
+        in a value that goes on past its key's line is of the value's text, not the key's.
+        """
+        stop = line_end(self.text, key.end)
+        at = key.end
+        if value.start < stop:
+            if isinstance(value, parse.Scalar) and value.style in (render.LITERAL, render.FOLDED):
+                at = value.start + len(self._block_header(value))
+            elif self.content_end(value) <= stop:
+                at = value.end
+            else:
+                return ""
+        found = _LINE_COMMENT.search(self.text, at, stop)
+        return found.group() if found else ""
+
     # --- sequences ----------------------------------------------------------------------
 
     def sequence(
-        self, node: parse.Sequence, before: list[Any], after: list[Any], path: str, depth: int
+        self,
+        node: parse.Sequence,
+        before: list[Any],
+        after: list[Any],
+        path: str,
+        depth: int,
+        loaded: Sequence[Any] = (),
     ) -> None:
+        """Plan the changes of a list, *loaded* its items as loaded (see :func:`align`)."""
         self._visited.add(id(node))
-        prefix = 0
-        while prefix < min(len(before), len(after)) and same(before[prefix], after[prefix]):
-            prefix += 1
-        suffix = 0
-        while suffix < min(len(before), len(after)) - prefix and same(
-            before[-1 - suffix], after[-1 - suffix]
-        ):
-            suffix += 1
-        old_middle = before[prefix : len(before) - suffix]
-        new_middle = after[prefix : len(after) - suffix]
-        paired = min(len(old_middle), len(new_middle))
         item_path = f"{path}[]"
         if node.flow and len(before) != len(after) and not (node.items and after):
             # A flow list that becomes empty, or was: written again on its line.
             self.edits.append(Edit(node.start, node.end, self.flow_text(after, path)))
             return
-        for i in range(paired):
-            if same(old_middle[i], new_middle[i]):
-                continue  # an item that stays where it was (the items around it moved)
-            self.change_item(node, prefix + i, old_middle[i], new_middle[i], item_path, depth)
-        if node.flow:
-            first, gone = prefix + paired, len(old_middle) - paired
-            self.flow_items(node, first, first + gone, new_middle[paired:], path)
-            return
-        for i in range(paired, len(old_middle)):
-            self.delete_item(node, node.items[prefix + i])
-        if len(new_middle) > paired:
-            self.insert_items(node, prefix + paired, new_middle[paired:], item_path)
+        for tag, i1, i2, j1, j2 in align(before, after, loaded):
+            if tag == "equal" and not loaded:
+                continue  # equal items; only an object matched with itself can differ
+            # Old items replaced by new ones change in place, pair by pair (as do objects
+            # changed in place); the rest of the old go, the rest of the new come after.
+            paired = min(i2 - i1, j2 - j1)
+            for i, j in zip(range(i1, i1 + paired), range(j1, j1 + paired), strict=True):
+                if not same(before[i], after[j]):
+                    self.change_item(node, i, before[i], after[j], item_path, depth)
+            first, values = i1 + paired, after[j1 + paired : j2]
+            if node.flow:
+                if first < i2 or values:
+                    self.flow_items(node, first, i2, values, path)
+                continue
+            for i in range(first, i2):
+                self.delete_item(node, i)
+            if values:
+                self.insert_items(node, first, values, item_path)
 
     def flow_items(
         self, node: parse.Sequence, first: int, end: int, values: list[Any], path: str
@@ -865,7 +907,7 @@ class _Planner:
         """
         items, item_path = node.items, f"{path}[]"
         if end > first and all(self._own_line(item) for item in items[first:end]):
-            start = self._comments_above(items[first])
+            start = self._comments_above(line_start(self.text, items[first].start))
             self.edits.append(Edit(start, line_end(self.text, items[end - 1].end), ""))
             if end == len(items) and first > 0:
                 # The last items went: the comma after the one now last goes too.
@@ -891,12 +933,18 @@ class _Planner:
         after = text[item.end : line_end(text, item.end)]
         return not before.strip(" \t") and _ITEM_LINE_END.fullmatch(after) is not None
 
-    def _comments_above(self, item: parse.Node) -> int:
-        """Where the comment lines just above a flow item on its own line begin."""
-        start = line_start(self.text, item.start)
+    def _comments_above(self, start: int, column: int | None = None) -> int:
+        """Where the comment lines just above the line at *start* begin (about that line).
+
+        With *column*, only comment lines that begin at that column count.
+        """
         while start > 0:
             above = line_start(self.text, start - 1)
-            if not self.text[above:start].lstrip(" \t").startswith("#"):
+            line = self.text[above:start]
+            comment = line.lstrip(" \t")
+            if not comment.startswith("#"):
+                break
+            if column is not None and len(line) - len(line.lstrip(" ")) != column:
                 break
             start = above
         return start
@@ -914,15 +962,32 @@ class _Planner:
         else:
             # Written as a new item in place of the old one: delete its lines, and insert
             # right where they ended.
-            self.delete_item(node, item)
+            # The comment lines above it stay, for the item that takes its place.
+            self.edits.append(Edit(*self._item_lines(item), ""))
             self.insert_items(node, index + 1, [after], path)
 
-    def delete_item(self, node: parse.Sequence, item: parse.Node) -> None:
-        # Block lists only: a flow list that loses an item is written again whole.
+    def delete_item(self, node: parse.Sequence, index: int) -> None:
+        """Delete an item of a block list (see :meth:`_removed_lines`)."""
+        self.edits.append(Edit(*self._removed_lines(node, index), ""))
+
+    def _removed_lines(self, node: parse.Sequence, index: int) -> tuple[int, int]:
+        """The lines a block list item takes when it goes: its own, the comments above.
+
+        Only comment lines at the item's dash column count as its own: one indented
+        further is about the content of the item above, one indented less about more than
+        an item. (A block scalar's line cannot be one of them: its text is indented
+        further than the dash of its item.)
+        """
+        start, end = self._item_lines(node.items[index])
+        dash = self._dash(node.items[index])
+        if not self.text[start:dash].strip(" "):  # not after a parent's dash (- - x)
+            start = self._comments_above(start, self.column(dash))
+        return start, end
+
+    def _item_lines(self, item: parse.Node) -> tuple[int, int]:
+        """The whole lines of a block list item, from its dash on."""
         dash = self._dash(item)
-        self.edits.append(
-            Edit(line_start(self.text, dash), line_end(self.text, self.content_end(item)), "")
-        )
+        return line_start(self.text, dash), line_end(self.text, self.content_end(item))
 
     def insert_items(
         self,
@@ -988,6 +1053,19 @@ class _Planner:
         return "".join(line + newline for line in lines)
 
 
+def _with_comment(line: str, comment: str, newline: str) -> str:
+    """An entry's first line (with any lines of its scalar) with *comment* on its line.
+
+    After a block scalar's header, which its lines follow; else at the end, after a
+    quoted or plain scalar that takes lines (where a comment on its first line would
+    end it or be part of it).
+    """
+    first, brk, rest = line.partition(newline)
+    if brk and _BLOCK_HEADER.search(first):
+        return first + comment + brk + rest
+    return line + comment
+
+
 def _like(old: str, value: Any, rendered: str) -> str:
     """Write a new plain boolean or date-time the way the old one was written."""
     if isinstance(value, bool):
@@ -1014,6 +1092,74 @@ _TIMESTAMP_PARTS: Final = re.compile(
     r"(?P<time>\d{1,2}:\d\d:\d\d(?:\.\d*)?)(?P<space>[ \t]*)(?P<zone>[Zz]|[-+][\d:]+|)"
 )
 """The parts of a YAML timestamp, to write a new one the way the old one was written."""
+
+
+Opcode = tuple[str, int, int, int, int]
+"""A step of :func:`align`, as :meth:`difflib.SequenceMatcher.get_opcodes` gives it."""
+
+
+def align(before: list[Any], after: list[Any], loaded: Sequence[Any] = ()) -> list[Opcode]:
+    """Match the items of a list as loaded with the items of the list now.
+
+    The items that stay keep their text, comments and all; so the fewer items changed,
+    the fewer lines an edit touches: the longest runs of matching items stay
+    (:class:`difflib.SequenceMatcher`), and the items between them go, come or, paired
+    with one at the same place, change. Items match when equal (:func:`same`); but a
+    model object of *loaded* (the items as loaded, when known) that is still in the list
+    matches only itself, changed or not: it is the item the user edited, and an equal
+    copy of it elsewhere in the list is another item.
+
+    Returns:
+        Opcodes over the whole lists: ``equal``, ``replace``, ``delete`` and ``insert``
+        ranges, ``(tag, i1, i2, j1, j2)`` for ``before[i1:i2]`` and ``after[j1:j2]``.
+        With *loaded*, ``equal`` ranges may pair an object with its changed self.
+    """
+    olds = loaded or before
+    objects = {id(item) for item in olds if is_model(item)}
+    kept = {id(item) for item in after if id(item) in objects}
+
+    def match(i: int, j: int) -> bool:
+        old, new = olds[i], after[j]
+        if id(old) in kept or id(new) in kept:
+            return old is new
+        return same(before[i], new)
+
+    # Most edits change one place of a long list: its matching ends are found the cheap
+    # way, and the matcher sees only what lies between them.
+    prefix = 0
+    while prefix < min(len(before), len(after)) and match(prefix, prefix):
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(before), len(after)) - prefix and match(
+        len(before) - 1 - suffix, len(after) - 1 - suffix
+    ):
+        suffix += 1
+    classes: dict[str, list[Any]] = {}
+
+    def token(value: Any, identity: Any) -> tuple[str, int]:
+        # The matcher hashes its items: an item stands for the class of items equal to
+        # it. Equal values have equal reprs (or, rarely, are taken for different ones,
+        # which costs a change in place, not a wrong text); same() decides among those.
+        if id(identity) in kept:
+            return "", id(identity)  # no repr is empty
+        text = repr(value)
+        seen = classes.setdefault(text, [])
+        number = next((n for n, other in enumerate(seen) if same(other, value)), len(seen))
+        if number == len(seen):
+            seen.append(value)
+        return text, number
+
+    old_end, new_end = len(before) - suffix, len(after) - suffix
+    old = [token(before[i], olds[i]) for i in range(prefix, old_end)]
+    new = [token(after[j], after[j]) for j in range(prefix, new_end)]
+    # autojunk would take an item that many others equal for noise, and match none.
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    opcodes: list[Opcode] = [("equal", 0, prefix, 0, prefix)] if prefix else []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        opcodes.append((tag, prefix + i1, prefix + i2, prefix + j1, prefix + j2))
+    if suffix:
+        opcodes.append(("equal", old_end, len(before), new_end, len(after)))
+    return opcodes
 
 
 def _editable_in_place(node: parse.Node, before: Any, after: Any) -> TypeGuard[parse.Mapping]:
