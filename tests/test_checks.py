@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from tests.helpers import run_ruby
 
 import newsrecord
+from newsrecord._read.events import HAVE_C_PARSER
 from newsrecord.checks import core_reading, jekyll_reading
 from newsrecord.cli import main
 
@@ -105,6 +106,8 @@ def test_yaml11_rule_flags_exactly_what_psych_reads_differently(
 ) -> None:
     flagged = {}
     for text in SCALARS:
+        if "\t" in text and not HAVE_C_PARSER:
+            continue  # ruamel.yaml's pure-Python parser refuses tabs here (docs/limits.md)
         # An unknown key whose name does not say "date": nothing excuses a difference.
         doc = newsrecord.loads(f"---\ntitle: x\ncustom: {text}\n---\n")
         problems = newsrecord.check_document(doc, ["yaml11"])
@@ -112,6 +115,7 @@ def test_yaml11_rule_flags_exactly_what_psych_reads_differently(
     expected = {
         text: reading != comparable(core_reading(text))
         for text, reading in zip(SCALARS, psych, strict=True)
+        if text in flagged
     }
     assert flagged == expected
     # The cases the rule exists for, so that the comparison above cannot pass vacuously.
