@@ -65,6 +65,21 @@ def test_record_paths_takes_globs_files_and_folders(tmp_path: Path) -> None:
     assert record_paths([by_glob[0]]) == [by_glob[0]]
 
 
+def test_a_glob_that_matches_no_file_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It gave an empty bag: run from inside the site, "site/**/*.md" read no record and
+    # the result looked like an empty site.
+    from newsrecord.integrations.dask import record_paths
+
+    site = _site(tmp_path, 1)
+    monkeypatch.chdir(site)
+    with pytest.raises(FileNotFoundError, match=r"no file matches this glob \(relative to "):
+        record_paths("site/**/*.md")
+    (site / "README.md").write_text("# about\n", encoding="utf-8")
+    assert record_paths("README.md*") == []  # a match, left out: not a mistake
+
+
 def test_a_bag_and_a_frame_on_a_local_cluster(tmp_path: Path) -> None:
     pytest.importorskip("dask.bag")
     pytest.importorskip("dask.dataframe")

@@ -19,6 +19,7 @@ Example::
 
 from __future__ import annotations
 
+import errno
 import glob
 import importlib
 import os
@@ -45,6 +46,11 @@ def record_paths(urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[st
     A folder stands for every record file under it, found as
     :func:`newsrecord.iter_record_files` finds them; a glob skips what that walk skips
     (``README.md``, which documents a folder, and names starting with ``.``).
+
+    Raises:
+        FileNotFoundError: a glob matches no file at all (as ``dask.bag.read_text``
+            says): most often a relative glob run from another folder, which would
+            else give an empty bag and a result that looks like an empty site.
     """
     names = [urlpath] if isinstance(urlpath, str | os.PathLike) else list(urlpath)
     found: list[str] = []
@@ -53,6 +59,9 @@ def record_paths(urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[st
         if any(character in text for character in "*?["):
             # glob.glob, not Path.glob: the pattern may be absolute and hold "**".
             matches = sorted(glob.glob(text, recursive=True))  # noqa: PTH207
+            if not matches:
+                where = "" if Path(text).is_absolute() else f" (relative to {Path.cwd()})"
+                raise FileNotFoundError(errno.ENOENT, f"no file matches this glob{where}", text)
             found.extend(
                 path
                 for path in matches
@@ -103,6 +112,7 @@ def read_records(
 
     Raises:
         ModuleNotFoundError: dask is not installed.
+        FileNotFoundError: a glob matches no file (see :func:`record_paths`).
     """
     dask = _dask()
     if errors not in ("raise", "skip", "collect"):
@@ -187,6 +197,7 @@ def read_dataframe(
 
     Raises:
         ModuleNotFoundError: dask or pyarrow is not installed.
+        FileNotFoundError: a glob matches no file (see :func:`record_paths`).
     """
     dask = _dask()
     chunks = _chunks(record_paths(urlpath), files_per_partition)
