@@ -509,13 +509,17 @@ def _keys(node: nodes.Node, where: str) -> Iterator[tuple[str, nodes.Scalar]]:
             yield from _keys(item, f"{where}[{index}]")
 
 
+def _declared_at(doc: Document, where: str) -> Any:
+    """The type the model declares at *where* (None left out), or None if it declares none."""
+    try:
+        return optional_part(declared_type(doc.kind, parse_field_path(where)))
+    except ValidationError:
+        return None
+
+
 def _declares_date(doc: Document, where: str) -> bool:
     """Whether the model declares a date or date-time at *where*."""
-    try:
-        declared = optional_part(declared_type(doc.kind, parse_field_path(where)))
-    except ValidationError:
-        return False
-    return declared in (dt.datetime, dt.date)
+    return _declared_at(doc, where) in (dt.datetime, dt.date)
 
 
 def _our_reading(doc: Document, where: str, text: str) -> tuple[str, Any]:
@@ -524,10 +528,7 @@ def _our_reading(doc: Document, where: str, text: str) -> tuple[str, Any]:
     As text where the model declares text (a title, a topic, a duration, a price), null
     aside; as YAML 1.2's core schema reads it everywhere else.
     """
-    try:
-        declared = optional_part(declared_type(doc.kind, parse_field_path(where)))
-    except ValidationError:
-        return core_reading(text)
+    declared = _declared_at(doc, where)
     core = core_reading(text)
     if (declared is str or declared in VALUE_CLASSES) and core[0] != "null":
         return "str", text  # null (an empty value, ~) is no value there either

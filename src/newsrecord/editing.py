@@ -24,7 +24,14 @@ import attrs
 from newsrecord._bind.convert import structure_value, unstructure
 from newsrecord._bind.paths import field_path_text, parse_field_path
 from newsrecord.errors import FieldTypeError, RecordError, ValidationError, brief, describe_value
-from newsrecord.model.fields import FieldSpec, fields, is_model, is_model_class, optional_part
+from newsrecord.model.fields import (
+    FieldSpec,
+    fields,
+    is_model,
+    is_model_class,
+    naive_datetime_told,
+    optional_part,
+)
 from newsrecord.model.leaves import LEAVES, parse_datetime
 from newsrecord.model.records import AnyRecord
 
@@ -451,11 +458,7 @@ def refuse_naive_datetimes(value: Any, steps: tuple[Step, ...]) -> None:
     """
     if isinstance(value, dt.datetime):
         if value.utcoffset() is None:
-            raise FieldTypeError(
-                f"a date-time needs a time zone, not {value!r} (for the current time in "
-                "UTC: datetime.now(UTC))",
-                field=field_path_text(steps),
-            )
+            raise FieldTypeError(naive_datetime_told(value), field=field_path_text(steps))
     elif isinstance(value, list):
         for number, item in enumerate(value):
             refuse_naive_datetimes(item, (*steps, number))

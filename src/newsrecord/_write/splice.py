@@ -26,6 +26,7 @@ from newsrecord._read.yaml_core import NULL_WORDS
 from newsrecord._write import render
 from newsrecord._write.style import HouseStyle, style_of
 from newsrecord.model.fields import is_model, keys_of
+from newsrecord.model.leaves import YAML_TIMESTAMP
 
 __all__ = [
     "Edit",
@@ -1074,9 +1075,9 @@ def _like(old: str, value: Any, rendered: str) -> str:
         if old in ("TRUE", "FALSE"):
             return rendered.upper()
     elif isinstance(value, dt.datetime):
-        was = _TIMESTAMP_PARTS.fullmatch(old)
-        now = _TIMESTAMP_PARTS.fullmatch(rendered)
-        if was is None or now is None:
+        was = YAML_TIMESTAMP.fullmatch(old)
+        now = YAML_TIMESTAMP.fullmatch(rendered)
+        if was is None or now is None or was["time"] is None:
             return rendered
         zone = now["zone"]
         if zone == "Z" and was["zone"] in ("z", "+00:00", ""):
@@ -1085,13 +1086,6 @@ def _like(old: str, value: Any, rendered: str) -> str:
             zone = was["space"] + zone
         return f"{now['date']}{was['separator']}{now['time']}{zone}"
     return rendered
-
-
-_TIMESTAMP_PARTS: Final = re.compile(
-    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})(?P<separator>[Tt]|[ \t]+)"
-    r"(?P<time>\d{1,2}:\d\d:\d\d(?:\.\d*)?)(?P<space>[ \t]*)(?P<zone>[Zz]|[-+][\d:]+|)"
-)
-"""The parts of a YAML timestamp, to write a new one the way the old one was written."""
 
 
 Opcode = tuple[str, int, int, int, int]

@@ -419,7 +419,11 @@ def _describe(tp: Any) -> str:
     leaf = LEAVES.get(tp)
     if leaf is not None:
         return leaf.description
-    name = str(getattr(tp, "__name__", tp))
+    return _a(str(getattr(tp, "__name__", tp)))
+
+
+def _a(name: str) -> str:
+    """*name* with its article: "an Image", "a Price"."""
     return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name}"
 
 
@@ -472,7 +476,7 @@ def _not_fitting(field: str, tp: Any, value: Any, expected: str | None = None) -
         # Text is how files write it, but an attribute holds the object.
         name = tp.__name__
         return (
-            f"{field} must be {'an' if name[:1] in 'AEIOU' else 'a'} {name}, not text: "
+            f"{field} must be {_a(name)}, not text: "
             f"wrap it, {name}(text), or set it from text with set_field"
         )
     return f"{field} must be {expected or _describe(tp)}, not {_show(value)}"
@@ -528,6 +532,12 @@ def _written_length(key: str) -> int:
         return len(key)
 
 
+def naive_datetime_told(value: dt.datetime | None = None) -> str:
+    """What to say of a ``datetime`` without a time zone (*value*: to show it)."""
+    shown = "" if value is None else f", not {value!r}"
+    return f"a date-time needs a time zone{shown} (for the current time in UTC: datetime.now(UTC))"
+
+
 def _not_plain(key: Any, value: Any, depth: int) -> str | None:
     """Why *value* under *key* cannot be written as plain YAML data, or None."""
     if not is_text(key):
@@ -560,10 +570,7 @@ def _not_plain(key: Any, value: Any, depth: int) -> str | None:
             f"hold (they hold plain data): give its text, {text}"
         )
     if isinstance(value, dt.datetime) and value.utcoffset() is None:
-        return (
-            f"{where} holds {_show(value)}: a date-time needs a time zone (for the current "
-            "time in UTC: datetime.now(UTC))"
-        )
+        return f"{where} holds {_show(value)}: {naive_datetime_told()}"
     leaf = LEAVES.get(type(value))
     if value is None or (leaf is not None and leaf.check(value)):
         return None

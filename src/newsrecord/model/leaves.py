@@ -44,11 +44,15 @@ def parse_datetime(text: str) -> dt.datetime:
     return value
 
 
-_YAML_TIMESTAMP: Final = re.compile(
-    r"(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d\d):(\d\d)(?:\.(\d*))?"
-    r"(?:[ \t]*(?:Z|([-+])(\d{1,2})(?::?(\d\d))?))?)?"
+YAML_TIMESTAMP: Final = re.compile(
+    r"(?P<date>(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2}))"
+    r"(?:(?P<separator>[Tt]|[ \t]+)"
+    r"(?P<time>(?P<hour>\d{1,2}):(?P<minute>\d\d):(?P<second>\d\d)(?:\.(?P<fraction>\d*))?)"
+    r"(?P<space>[ \t]*)(?P<zone>[Zz]|[-+][\d:]+|))?"
 )
+"""A YAML timestamp in parts: parsed by :func:`parse_datetime` where ISO 8601 parsers
+refuse it, and followed when an edited date-time is written the way the old one was."""
+_OFFSET: Final = re.compile(r"([-+])(\d{1,2})(?::?(\d\d))?")
 
 
 def _yaml_timestamp(text: str) -> dt.datetime:
@@ -57,23 +61,27 @@ def _yaml_timestamp(text: str) -> dt.datetime:
     One-digit months, days and hours (``2020-4-1``), a space before the offset, an offset
     of hours alone (``+5``): Ruby's Psych reads them all as times.
     """
-    match = _YAML_TIMESTAMP.fullmatch(text)
-    if match is None:
+    match = YAML_TIMESTAMP.fullmatch(text)
+    # Psych's zone is Z or an offset of hours, maybe minutes; the pattern takes more (it
+    # also serves to write a date-time as the old one was), so the zone is checked here.
+    zone_text = match["zone"] if match is not None else None
+    offset = _OFFSET.fullmatch(zone_text) if zone_text else None
+    if match is None or (zone_text not in (None, "", "Z") and offset is None):
         raise ValueError(f"expected an ISO 8601 date-time, found {brief(text)}")
-    year, month, day, hour, minute, second, fraction, sign, hours, minutes = match.groups()
     zone = dt.UTC
-    if sign is not None:
-        offset = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
-        zone = dt.timezone(-offset if sign == "-" else offset)
+    if offset is not None:
+        sign, hours, minutes = offset.groups()
+        delta = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
+        zone = dt.timezone(-delta if sign == "-" else delta)
     try:
         return dt.datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            int((fraction or "").ljust(6, "0")[:6]),
+            int(match["year"]),
+            int(match["month"]),
+            int(match["day"]),
+            int(match["hour"] or 0),
+            int(match["minute"] or 0),
+            int(match["second"] or 0),
+            int((match["fraction"] or "").ljust(6, "0")[:6]),
             tzinfo=zone,
         )
     except ValueError as error:
