@@ -112,7 +112,10 @@ def test_a_bag_and_a_frame_on_a_local_cluster(tmp_path: Path) -> None:
         with pytest.raises(newsrecord.ParseError):
             client.compute(read_records(site, errors="raise")).result()
 
-        frame = read_dataframe(site, files_per_partition=5)
+        # broken.md fails the frame, as it fails the bag, unless skipped.
+        with pytest.raises(newsrecord.ParseError, match=r"broken\.md"):
+            client.compute(read_dataframe(site, files_per_partition=5)).result()
+        frame = read_dataframe(site, files_per_partition=5, errors="skip")
         assert list(frame.columns) == newsrecord.arrow_schema().names
         table = client.compute(frame).result()
         assert len(table) == 12
@@ -141,6 +144,36 @@ def test_a_frame_leaves_out_what_the_export_leaves_out(tmp_path: Path) -> None:
     site = _site(tmp_path)
     far = SEED_TEXT.replace("2023-11-19T21:07:00Z", "9999-12-31T23:59:59-14:00")  # 10000 in UTC
     (site / "news" / "far.md").write_text(far, encoding="utf-8")
-    table = read_dataframe(site, files_per_partition=20).compute(scheduler="sync")
+    table = read_dataframe(site, files_per_partition=20, errors="skip").compute(scheduler="sync")
     assert len(table) == 12
     assert not any(path.endswith("far.md") for path in table["path"])
+    (site / "news" / "broken.md").unlink()
+    with pytest.raises(newsrecord.ValidationError, match="falls outside the years 1 to 9999"):
+        read_dataframe(site, files_per_partition=20).compute(scheduler="sync")
+    with pytest.raises(ValueError, match="errors must be 'raise' or 'skip'"):
+        read_dataframe(site, errors="collect")  # type: ignore[arg-type]
+
+
+def test_a_path_that_is_not_there_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A mistyped folder gave an empty frame, as a glob matching nothing did.
+    from newsrecord.integrations.dask import record_paths
+
+    _site(tmp_path, 1)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"no such file or folder \(relative to ") as raised:
+        record_paths(["site", "stie"])
+    assert raised.value.filename == "stie"
+
+
+def test_a_glob_skips_the_folders_the_walk_skips(tmp_path: Path) -> None:
+    from newsrecord.integrations.dask import record_paths
+
+    site = _site(tmp_path, 2)
+    for folder in ("_site", "vendor/bundle", "node_modules/x"):
+        (site / folder).mkdir(parents=True)
+        (site / folder / "copy.md").write_text(SEED_TEXT, encoding="utf-8")
+    assert record_paths(str(site / "**" / "*.md")) == record_paths(site)
+    # A folder the glob names by its name is given, as a path to the walk is.
+    assert record_paths(str(site / "_site" / "*.md")) == [str(site / "_site" / "copy.md")]

@@ -390,8 +390,10 @@ def test_racy_files_are_checked_by_content(tmp_path: Path, monkeypatch: pytest.M
     now = time.time_ns()
     real = export._scan
 
-    def frozen(paths: object, pattern: str) -> tuple[list[str], bytes, dict[int, OSError]]:
-        names, stats, errors = real(paths, pattern)  # type: ignore[arg-type]
+    def frozen(
+        paths: object, pattern: str, out: Path | None
+    ) -> tuple[list[str], bytes, dict[int, OSError]]:
+        names, stats, errors = real(paths, pattern, out)  # type: ignore[arg-type]
         times = [(size, now, now, inode) for size, _, _, inode in export._STAT.iter_unpack(stats)]
         return names, b"".join(export._STAT.pack(*stat) for stat in times), errors
 
@@ -572,12 +574,17 @@ def test_the_summary_counts_files_left_out_not_problems(tmp_path: Path) -> None:
 def test_an_output_in_a_missing_folder_is_named_in_the_error(tmp_path: Path) -> None:
     site = make_site(tmp_path, 1)
     out = tmp_path / "missing" / "site.parquet"
-    with pytest.raises(FileNotFoundError) as raised:
-        newsrecord.export_records(site, out)
-    assert (raised.value.filename, raised.value.strerror) == (str(out), "No such file or directory")
+    handled: list[int] = []
+    with pytest.raises(newsrecord.FileError) as raised:
+        newsrecord.export_records(site, out, progress=handled.append)
+    assert raised.value.path == str(out)
+    assert raised.value.message == (
+        f"cannot export into {out}: there is no folder {tmp_path / 'missing'}"
+    )
+    assert handled == []  # refused before any file is read, not once all are parsed
     result = run("export", site, "-o", out)
-    assert result.exit_code == 1
-    assert f"Could not open file '{out}': No such file or directory" in result.stderr
+    assert result.exit_code == 2
+    assert f"there is no folder {tmp_path / 'missing'}" in result.stderr
     assert ".tmp" not in result.stderr
 
 
@@ -627,7 +634,7 @@ def test_the_export_walks_the_files_iter_record_files_finds(tmp_path: Path) -> N
     (site / "Z.md").symlink_to(site / "video.md")
     (site / "link").symlink_to(site / "deep")
     roots = [site, site / "a00.md"]
-    names, packed, errors = _scan(roots, "*.md")
+    names, packed, errors = _scan(roots, "*.md", None)
     assert names == [str(path) for path in newsrecord.iter_record_files(roots)]
     assert errors == {}
     stats = list(_STAT.iter_unpack(packed))
@@ -643,7 +650,7 @@ def test_the_export_walks_the_files_iter_record_files_finds(tmp_path: Path) -> N
             info.st_ctime_ns,
             info.st_ino,
         )
-    names, packed, errors = _scan([site, tmp_path / "missing.md"], "*.md")
+    names, packed, errors = _scan([site, tmp_path / "missing.md"], "*.md", None)
     assert names[-1] == str(tmp_path / "missing.md")
     assert list(errors) == [len(names) - 1]
     missing = errors[len(names) - 1]
@@ -703,7 +710,7 @@ def test_the_native_scan_finds_what_the_walk_in_python_finds(tmp_path: Path) -> 
             == packed
         )
         assert scanned[2] == []
-        assert _scan([top], "*.md") == (names, packed, {})
+        assert _scan([top], "*.md", None) == (names, packed, {})
         if top == str(site):
             order = [Path(name).name for name in names if "/f1/" in name]
             odd_name = os.fsdecode(b"\x81.md")
@@ -812,7 +819,7 @@ def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
     reader.join(timeout=30)
     assert len(read[0].splitlines()) == 3
     assert pipe.is_fifo()
-    with pytest.raises(ValueError, match="incremental"):
+    with pytest.raises(newsrecord.FileError, match=r"incrementally: .* this is a stream"):
         newsrecord.export_records(site, pipe, format="jsonl", incremental=True)
     with pytest.raises(newsrecord.FileError, match="folder"):
         newsrecord.export_records(site, tmp_path, format="jsonl")
@@ -906,3 +913,164 @@ def test_the_output_keeps_its_permissions_and_a_read_only_one_is_refused(
     refused = run("export", site, "-o", out)
     assert refused.exit_code == 1
     assert "read-only" in refused.stderr
+
+
+def export_to_standard_output(site: Path, stdout: int, *options: str) -> int:
+    """Run ``newsrecord export SITE -o - --format jsonl`` with *stdout* as its descriptor 1."""
+    return subprocess.run(  # noqa: S603  # our own interpreter and package
+        [sys.executable, "-m", "newsrecord", "export", str(site), "--format", "jsonl", *options],
+        stdout=stdout,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    ).returncode
+
+
+@pytest.mark.parametrize("name", ["-", "/dev/stdout"])
+def test_standard_output_redirected_to_a_file_is_written_where_the_shell_left_it(
+    tmp_path: Path, name: str
+) -> None:
+    if name != "-" and not Path(name).exists():
+        pytest.skip(f"no {name} here")
+    site = make_site(tmp_path, 2)
+    log = tmp_path / "log.txt"
+    log.write_bytes(b"kept 1\nkept 2\n")
+    inode = log.stat().st_ino
+    # `>> log`: appended, and the file (and its inode) stays the shell's.
+    with log.open("ab") as appending:
+        assert export_to_standard_output(site, appending.fileno(), "-o", name) == 1
+    lines = log.read_bytes().splitlines()
+    assert lines[:2] == [b"kept 1", b"kept 2"]
+    assert [json.loads(line)["path"] for line in lines[2:]] == [
+        str(site / name) for name in ("a00.md", "a01.md", "video.md")
+    ]
+    assert log.stat().st_ino == inode
+    # `{ echo header; newsrecord export ...; echo footer; } > combined`: one descriptor,
+    # written in turn, each after the other.
+    combined = tmp_path / "combined.jsonl"
+    with combined.open("wb") as shared:
+        shared.write(b"header\n")
+        shared.flush()
+        export_to_standard_output(site, shared.fileno(), "-o", name)
+        shared.write(b"footer\n")
+    written = combined.read_bytes().splitlines()
+    assert (written[0], written[-1], len(written)) == (b"header", b"footer", 5)
+
+
+def test_standard_output_takes_no_incremental_cache_even_redirected(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 1)
+    with (tmp_path / "o.txt").open("wb") as stdout:
+        assert export_to_standard_output(site, stdout.fileno(), "-o", "-", "--incremental") == 2
+    assert (tmp_path / "o.txt").read_bytes() == b""
+    assert not (tmp_path / "o.txt.nrcache").exists()
+    assert not (tmp_path / "-.nrcache").exists()
+
+
+def test_a_file_object_is_written_to_as_it_is(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 2)
+    sink = io.BytesIO(b"before\n")
+    sink.seek(0, io.SEEK_END)
+    result = newsrecord.export_records(site, sink, format="jsonl")
+    assert result.rows == 3
+    assert not sink.closed  # the caller's, to close
+    assert sink.getvalue().splitlines()[0] == b"before"
+    assert len(sink.getvalue().splitlines()) == 4
+    with pytest.raises(newsrecord.FileError, match="this is a stream"):
+        newsrecord.export_records(site, io.BytesIO(), format="jsonl", incremental=True)
+
+
+def test_a_wrong_folder_or_pattern_keeps_the_last_export(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 2)
+    out = tmp_path / "site.parquet"
+    newsrecord.export_records(site, out)
+    before = out.read_bytes()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(newsrecord.FileError, match=r"no record files \(\*\.md\) among .*empty"):
+        newsrecord.export_records(empty, out)
+    with pytest.raises(newsrecord.FileError, match=r"no record files \(\*\.txt\)"):
+        newsrecord.export_records(site, out, pattern="*.txt", incremental=True)
+    for arguments in ([empty], [site, "--pattern", "*.txt"]):
+        result = run("export", *arguments, "-o", out)
+        assert result.exit_code == 1
+        assert "no record files found" in result.stderr
+    assert out.read_bytes() == before
+
+
+def test_a_number_past_64_bits_leaves_its_file_out_not_the_export(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 2)
+    big = site / "a01.md"
+    big.write_text(
+        big.read_text(encoding="utf-8").replace("heat: 1\n", "heat: 9223372036854775808\n"),
+        encoding="utf-8",
+    )
+    line = big.read_text(encoding="utf-8").splitlines().index("heat: 9223372036854775808") + 1
+    out = tmp_path / "site.parquet"
+    result = newsrecord.export_records(site, out)
+    assert (result.rows, result.left_out) == (2, 2)  # broken.md and a01.md
+    assert pq.read_table(out).column("path").to_pylist() == [
+        str(site / "a00.md"),
+        str(site / "video.md"),
+    ]
+    assert (
+        f"{big}:{line}:7: heat: the number 9223372036854775808 is outside the 64-bit "
+        "integers exported numbers hold: the file is not exported"
+    ) in [str(problem) for problem in result.problems]
+    # The smallest and the largest 64-bit numbers fit; one past the smallest does not.
+    for heat, rows in ((-(2**63), 3), (2**63 - 1, 3), (-(2**63) - 1, 2)):
+        big.write_text(re_heat(big, heat), encoding="utf-8")
+        assert newsrecord.export_records(site, out).rows == rows
+    cli = run("export", site, "-o", out)
+    assert cli.exit_code == 1
+    assert "outside the 64-bit integers" in cli.stderr
+
+
+def re_heat(path: Path, heat: int) -> str:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    return "".join(f"heat: {heat}\n" if line.startswith("heat:") else line for line in lines)
+
+
+@pytest.mark.parametrize("incremental", [False, True])
+def test_an_export_into_the_folder_it_exports_does_not_read_itself(
+    tmp_path: Path, incremental: bool
+) -> None:
+    site = make_site(tmp_path, 2)
+    out = site / "all.md"  # found by the walk: *.md
+    options = ["--incremental"] if incremental else []
+    for _ in range(2):
+        result = run("export", site, "-o", out, "--format", "jsonl", "--pattern", "*", *options)
+        assert result.exit_code == 1  # broken.md only
+        problems = result.stderr.splitlines()[:-1]  # then the summary line
+        assert problems == [
+            (
+                f"{site / 'broken.md'}:3:1: YAML syntax error: did not find expected node "
+                "content (while parsing a flow node)"
+            )
+        ]
+    paths = [json.loads(line)["path"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert paths == [str(site / name) for name in ("a00.md", "a01.md", "video.md")]
+
+
+def test_json_has_no_nan_and_objects_no_nulls(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    for name, average in (("nan.md", ".nan"), ("inf.md", "-.inf"), ("half.md", "4.5")):
+        text = VIDEO.replace("average: 4.5", f"average: {average}")
+        (site / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "site.jsonl"
+    newsrecord.export_records(site, out, format="jsonl")
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    # Standard JSON (json.loads takes NaN; a strict reader does not), nulls left out.
+    assert "NaN" not in out.read_text(encoding="utf-8")
+    assert "Infinity" not in out.read_text(encoding="utf-8")
+    assert "null" not in out.read_text(encoding="utf-8")
+    extra = rows[0]["ratings"]["extra"]  # source: the unknown key, as JSON text
+    assert [row["ratings"] for row in rows] == [
+        {"count": 3, "average": 4.5, "extra": extra},  # half.md, then inf.md and nan.md
+        {"count": 3, "extra": extra},
+        {"count": 3, "extra": extra},
+    ]
+    # CSV writes objects as the same JSON text.
+    newsrecord.export_records(site, tmp_path / "site.csv", format="csv")
+    with (tmp_path / "site.csv").open(encoding="utf-8", newline="") as stream:
+        ratings = [json.loads(row["ratings"]) for row in csv.DictReader(stream)]
+    assert ratings == [row["ratings"] for row in rows]

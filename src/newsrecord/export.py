@@ -25,7 +25,9 @@ import functools
 import hashlib
 import itertools
 import json
+import math
 import os
+import re
 import secrets
 import stat
 import struct
@@ -34,7 +36,7 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Final, Literal
 
 import attrs
 
@@ -182,6 +184,12 @@ _MICROSECOND: Final = dt.timedelta(microseconds=1)
 _MOST_MICROSECONDS: Final = (1 << 63) - 1
 """The longest ``duration[us]``: 64-bit microseconds, about 292,000 years."""
 
+_INT64: Final = range(-(1 << 63), 1 << 63)
+"""The whole numbers an ``int64`` column holds; YAML's have no bound."""
+
+_SHOWN_BITS: Final = 128
+"""Numbers past this many bits are told by their size, not written out."""
+
 
 class _UnfitError(ValueError):
     """A value that its typed column cannot hold (see :func:`_unfit`)."""
@@ -192,9 +200,17 @@ def _unfit(value: Any) -> str | None:
 
     A date-time in UTC must fall within the years 1 to 9999 (Python, pandas and DuckDB
     cannot read a timestamp past them, and Arrow would silently store year 10000); a
-    duration must fit in 64-bit microseconds. Records may hold both: such a file is left
-    out of the export with a problem, rather than written as something else.
+    duration must fit in 64-bit microseconds, and a whole number in 64 bits. Records may
+    hold such values: a file with one is left out of the export with a problem, rather
+    than written as something else (or failing the whole export).
     """
+    if type(value) is int and value not in _INT64:
+        # Not str() of any size: Python refuses to write numbers of over 4,300 digits.
+        shown = str(value) if value.bit_length() < _SHOWN_BITS else f"of {value.bit_length()} bits"
+        return (
+            f"the number {shown} is outside the 64-bit integers exported numbers hold: the "
+            "file is not exported"
+        )
     # Only the first and last years can leave the range in UTC: the rest costs no conversion.
     if isinstance(value, dt.datetime) and not 1 < value.year < 9999:
         try:
@@ -285,7 +301,7 @@ class _RowMaker:
     def _typed(self, value: Any) -> Any:
         # Values go to Arrow as JSON (see _table): date-times as ISO 8601 with their
         # offset, durations as whole microseconds.
-        if isinstance(value, dt.datetime | Duration) and _unfit(value) is not None:
+        if isinstance(value, dt.datetime | Duration | int) and _unfit(value) is not None:
             raise _UnfitError
         if isinstance(value, dt.datetime):
             return value.isoformat()
@@ -470,7 +486,7 @@ def cache_path(out: StrPath) -> Path:
 
 def export_records(
     paths: StrPath | Iterable[StrPath],
-    out: StrPath,
+    out: StrPath | BinaryIO,
     *,
     format: Format = "parquet",  # noqa: A002  # the name the CLI option has
     body: bool = False,
@@ -484,8 +500,11 @@ def export_records(
 
     Args:
         paths: Files and folders (walked as :func:`newsrecord.iter_record_files` does).
-        out: The file to write, replaced atomically; a symbolic link is written through,
-            and a pipe or device (``/dev/stdout``) is written to as it is.
+        out: The file to write, replaced atomically; a symbolic link is written through.
+            A binary file object (``sys.stdout.buffer``), a pipe or device, and a name of
+            an open descriptor (``/dev/stdout``, ``/dev/fd/3``) are written to as they
+            are, at their position: ``>> log`` appends, and nothing is renamed over a
+            file the shell opened.
         format: ``"parquet"`` (typed columns, nested structs and lists), ``"jsonl"`` (one
             JSON object a line, the same columns) or ``"csv"`` (lists and objects as JSON
             text). JSON Lines and CSV write durations as seconds, an integer when whole
@@ -515,9 +534,11 @@ def export_records(
 
     Raises:
         ModuleNotFoundError: pyarrow is not installed.
-        ValueError: *format* is not one of the three, *jobs* is below 1, or *incremental*
-            was asked of a pipe or device.
-        FileError: *out* is a folder.
+        ValueError: *format* is not one of the three, or *jobs* is below 1.
+        FileError: *out* is a folder or is in a folder that does not exist, *incremental*
+            was asked of a stream (a pipe, a device, a descriptor), or *paths* hold no
+            record file (a wrong folder or *pattern*): *out* is then left as it was, not
+            replaced by an empty table. All are raised before any file is read.
         PermissionError: *out* is read-only (it is kept; a file replaced keeps its
             permission bits).
         OSError: *out* could not be written.
@@ -528,10 +549,14 @@ def export_records(
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     pa = _pyarrow()
     schema = arrow_schema(body=body)
-    out, stream = _target(Path(out))
-    if stream and incremental:
-        raise ValueError(f"{out} is not a regular file: an incremental export needs one")
-    if not stream:
+    out, stream = _target(out)
+    if stream is not None and incremental:
+        raise FileError(
+            f"cannot export into {out} incrementally: the cache is kept next to a regular "
+            "file, and this is a stream",
+            path=str(out),
+        )
+    if stream is None:
         _replaced_mode(out)  # a read-only output is refused before the work, not after
     stamp = json.dumps(
         {"version": _SCHEMA_VERSION, "cache": _CACHE_VERSION, "body": body, "reveal": reveal}
@@ -540,16 +565,25 @@ def export_records(
     # Taken before any file is looked at: see _Cache.write (the racy check).
     started = time.time_ns()
     run = _Run(cache, progress)
-    run.scan(*_scan(paths, pattern))
+    names, stats, errors = _scan(paths, pattern, None if stream is not None else out)
+    if not names:
+        shown = ", ".join(map(str, as_paths(paths)))
+        raise FileError(
+            f"no record files ({pattern}) among {shown}: nothing exported, and {out} left "
+            "as it was",
+            path=str(out),
+        )
+    run.scan(names, stats, errors)
     run.read(_Options(body=body, reveal=reveal), jobs)
     result = run.result()
     fresh = _table(pa, run.lines, schema)
     table = _assemble(pa, cache.table, fresh, run.order)
     written = cache.output if run.unchanged_rows() else None
-    if stream:
+    if stream is not None:
         # A Python file: Arrow's own asks where it is (lseek), which a pipe cannot say.
-        with out.open("wb") as sink:
+        with stream() as sink:
             _encode(pa, table, format, sink)
+            sink.flush()
     elif written is None or written != _output_identity(out, format):
         _write_through(pa, out, functools.partial(_encode, pa, table, format))
     if incremental:
@@ -557,26 +591,57 @@ def export_records(
     return result
 
 
-def _target(out: Path) -> tuple[Path, bool]:
-    """Where to write *out*: the file a symbolic link names, and whether it is a stream.
+_Stream = Callable[[], contextlib.AbstractContextManager[BinaryIO]]
+"""Opens the stream an export writes into as it is (see :func:`_target`)."""
 
-    A link is written through, not replaced by a file; a pipe or a device (``/dev/stdout``)
-    is written to as it is, with no temporary file to rename over it.
+_DESCRIPTOR: Final = re.compile(r"/dev/(?:std(in|out|err)|fd/(\d+))|/proc/self/fd/(\d+)")
+"""Names of a process's own open descriptors: opened again, they would start anew."""
+
+
+def _target(out: StrPath | BinaryIO) -> tuple[Path, _Stream | None]:
+    """Where to write *out*: a regular file (a link's, followed), or a stream to open.
+
+    A link is written through, not replaced by a file. A stream is written to as it is,
+    with no temporary file to rename over it: a file object, a descriptor named by path
+    (``/dev/stdout`` is a link to whatever the shell opened, ``>> log`` included: opened
+    by name, the file would be truncated, or written from its start behind the shell's
+    back), a pipe or a device.
 
     Raises:
-        FileError: *out* is a folder.
+        FileError: *out* is a folder, or a regular file in a folder that does not exist.
     """
+    if not isinstance(out, str | os.PathLike):
+        name = getattr(out, "name", None)
+        given: BinaryIO = out  # the caller's to close
+        return Path(name if isinstance(name, str) else "<stream>"), lambda: contextlib.nullcontext(
+            given
+        )
+    path = Path(out)
+    named = _DESCRIPTOR.fullmatch(str(path.absolute()))  # not resolved: /dev/stdout is a link
+    if named is not None:
+        standard, *numbers = named.groups()
+        descriptor = (
+            ["in", "out", "err"].index(standard)
+            if standard
+            else int(next(number for number in numbers if number))
+        )
+        return path, lambda: open(descriptor, "wb", closefd=False)
     try:
-        mode = out.stat().st_mode  # of what a link names
+        mode = path.stat().st_mode  # of what a link names
     except OSError:
         mode = None  # not there yet (or a dangling link): the write tells what is wrong
     if mode is not None and stat.S_ISDIR(mode):
-        raise FileError(f"cannot export into {out}: it is a folder", path=str(out))
+        raise FileError(f"cannot export into {path}: it is a folder", path=str(path))
     if mode is not None and not stat.S_ISREG(mode):
-        return out, True  # opened as it is named: /dev/stdout is a link to a pipe
-    if out.is_symlink():
-        out = Path(os.path.realpath(out))
-    return out, False
+        return path, lambda: path.open("wb")  # a pipe or a device
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    if not path.parent.is_dir():
+        # Found now, not once every file is parsed.
+        raise FileError(
+            f"cannot export into {path}: there is no folder {path.parent}", path=str(path)
+        )
+    return path, None
 
 
 def _output_identity(out: Path, format: str) -> list[Any] | None:  # noqa: A002
@@ -1098,9 +1163,12 @@ def _read_batch(
 
 
 def _scan(
-    paths: StrPath | Iterable[StrPath], pattern: str
+    paths: StrPath | Iterable[StrPath], pattern: str, out: Path | None
 ) -> tuple[list[str], bytes, dict[int, OSError]]:
     """The record files in walk order, their stats packed, and the errors by file number.
+
+    The output file *out* and its cache are left out: an export into the folder it
+    exports (``-o site/all.md --format jsonl``) must not read itself the next time.
 
     The walk is :func:`newsrecord.files.walk_entries`; an incremental export of a large
     site is mostly this walk and its ``stat`` per file, which the native package makes in
@@ -1128,6 +1196,10 @@ def _scan(
     stats = b"".join(parts)
     inodes = [entry[3] for entry in _STAT.iter_unpack(stats)]
     kept = once_each(names, inodes, overlapping=len(roots) > 1)
+    ours = _ours(names, inodes, out) if out is not None else set()
+    if ours:
+        every = range(len(names)) if kept is None else kept
+        kept = [number for number in every if number not in ours]
     if kept is None:
         return names, stats, errors
     # Overlapping roots, links: each file once, where it was first found (as walk_entries).
@@ -1137,6 +1209,27 @@ def _scan(
         b"".join(stats[number * _SIZE : number * _SIZE + _SIZE] for number in kept),
         {renumbered[number]: error for number, error in errors.items() if number in renumbered},
     )
+
+
+def _ours(names: list[str], inodes: list[int], out: Path) -> set[int]:
+    """The numbers of the files among *names* that are *out* or in its cache folder."""
+    try:
+        output = out.stat()
+    except OSError:
+        output = None
+    cache = cache_path(out).name
+    found = set()
+    for number, (name, inode) in enumerate(zip(names, inodes, strict=True)):
+        # Cheap tests first: a site's every file passes here, and few are candidates.
+        if output is not None and inode == output.st_ino:
+            with contextlib.suppress(OSError):
+                if Path(name).samefile(out):
+                    found.add(number)
+        elif cache in name and Path(name).parent.name == cache:
+            with contextlib.suppress(OSError):
+                if Path(name).parent.samefile(cache_path(out)):
+                    found.add(number)
+    return found
 
 
 def _scan_in_python(
@@ -1255,7 +1348,10 @@ def _encode(pa: Any, table: Any, format: str, sink: Any) -> None:  # noqa: A002
         pq.write_table(table.combine_chunks(), sink)
         return
     if format == "jsonl":
-        lines = [json.dumps(row, ensure_ascii=False, default=_json_default) for row in _rows(table)]
+        lines = [
+            json.dumps(row, ensure_ascii=False, allow_nan=False, default=_json_default)
+            for row in _rows(table)
+        ]
         sink.write("".join(line + "\n" for line in lines).encode("utf-8"))
         return
     from pyarrow import csv  # noqa: PLC0415
@@ -1273,7 +1369,9 @@ def _encode(pa: Any, table: Any, format: str, sink: Any) -> None:  # noqa: A002
             values = [
                 None
                 if value is None
-                else json.dumps(value, ensure_ascii=False, default=_json_default)
+                else json.dumps(
+                    _json_ready(value), ensure_ascii=False, allow_nan=False, default=_json_default
+                )
                 for value in table.column(number).to_pylist()
             ]
             kind = pa.string()
@@ -1285,7 +1383,25 @@ def _encode(pa: Any, table: Any, format: str, sink: Any) -> None:  # noqa: A002
 
 def _rows(table: Any) -> Iterator[dict[str, Any]]:
     for row in table.to_pylist():
-        yield {key: value for key, value in row.items() if value is not None}
+        yield _json_ready(row)
+
+
+def _json_ready(value: Any) -> Any:
+    """*value* as JSON Lines and CSV write it: no null member of an object, nulls for NaN.
+
+    JSON has no NaN or infinity (``json.dumps`` would write ``NaN``, which jq and most
+    readers take for null or refuse): such a float is null, and so left out, as pandas'
+    ``to_json`` writes it.
+    """
+    kind = type(value)
+    if kind is dict:
+        ready = {key: _json_ready(item) for key, item in value.items() if item is not None}
+        return {key: item for key, item in ready.items() if item is not None}
+    if kind is list:
+        return [_json_ready(item) for item in value]
+    if kind is float and not math.isfinite(value):
+        return None
+    return value
 
 
 def _json_default(value: Any) -> Any:

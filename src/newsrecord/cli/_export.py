@@ -6,7 +6,8 @@ import contextlib
 import os
 import sys
 import time
-from pathlib import Path, PurePath
+from pathlib import PurePath
+from typing import BinaryIO
 
 import click
 
@@ -19,8 +20,9 @@ from newsrecord.cli._app import (
     no_records_found,
 )
 from newsrecord.cli._runner import clear_bar_line, default_jobs, progress_bar
-from newsrecord.errors import counted
+from newsrecord.errors import FileError, counted
 from newsrecord.export import export_records
+from newsrecord.files import iter_record_files
 
 _FORMATS_BY_SUFFIX = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
@@ -100,12 +102,19 @@ def export(
             "or --format csv, or redirect standard output to a file or a pipe",
             param_hint="'-o' / '--output'",
         )
+    if incremental and out == "-":
+        raise click.BadParameter(
+            "--incremental keeps its cache next to a file: give a file, not -",
+            param_hint="'-o' / '--output'",
+        )
     output = output or _FORMATS_BY_SUFFIX.get(suffix, "parquet")
-    if out == "-":
-        # Standard output, for a pipe: written as it is (a stream is never renamed over).
-        out = "/dev/stdout"
-        if not Path(out).exists():
-            raise click.BadParameter("'-' needs /dev/stdout, which this system lacks")
+    if next(iter(iter_record_files(paths, pattern=pattern, onerror=lambda _: None)), None) is None:
+        # Before anything is written: a wrong folder or pattern keeps the last export.
+        no_records_found(paths, pattern)
+        sys.exit(EXIT_INVALID)
+    # Standard output as it is, at its position (>> appends; nothing is renamed over it).
+    target: str | BinaryIO = sys.stdout.buffer if out == "-" else out
+    shown = "standard output" if out == "-" else out
     if output == "parquet":
         _import_pyarrow_without_numpy()
     with contextlib.ExitStack() as stack:
@@ -113,7 +122,7 @@ def export(
         try:
             result = export_records(
                 paths,
-                out,
+                target,
                 format=output,  # type: ignore[arg-type]  # click checked the choice
                 body=with_body,
                 reveal=reveal,
@@ -124,8 +133,8 @@ def export(
             )
         except ModuleNotFoundError as exc:
             raise click.ClickException(str(exc)) from exc
-        except ValueError as exc:  # --incremental into a pipe
-            raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from exc
+        except FileError as exc:  # found before any file is read: a folder, no folder...
+            raise click.BadParameter(exc.message, param_hint="'-o' / '--output'") from exc
         except BrokenPipeError:  # -o - into a pipe whose reader went away
             end_for_closed_output()
         except OSError as exc:
@@ -137,14 +146,10 @@ def export(
     reused = f", {result.reused} unchanged rows reused" if incremental else ""
     failed = f"; {counted(result.left_out, 'file')} left out" if result.left_out else ""
     click.echo(
-        f"exported {counted(result.rows, 'record')} to {out} in {seconds:.2f} s "
+        f"exported {counted(result.rows, 'record')} to {shown} in {seconds:.2f} s "
         f"({counted(result.parsed, 'file')} parsed{reused}){failed}",
         err=True,
     )
-    if not result.rows and not result.left_out and not result.problems:
-        # An empty table is not an export: a wrong folder or pattern must not pass.
-        no_records_found(paths, pattern)
-        sys.exit(EXIT_INVALID)
     sys.exit(EXIT_INVALID if result.problems else 0)
 
 

@@ -45,31 +45,47 @@ def record_paths(urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[st
 
     A folder stands for every record file under it, found as
     :func:`newsrecord.iter_record_files` finds them; a glob skips what that walk skips
-    (``README.md``, which documents a folder, and names starting with ``.``).
+    below the folder it starts from: ``README.md``, which documents a folder, names
+    starting with ``.``, and the folders a site builds or installs into (``_site``,
+    ``vendor``, ``node_modules``), which hold copies, not records.
 
     Raises:
         FileNotFoundError: a glob matches no file at all (as ``dask.bag.read_text``
-            says): most often a relative glob run from another folder, which would
-            else give an empty bag and a result that looks like an empty site.
+            says), or a file or folder named is not there: most often a relative path
+            run from another folder, which would else give an empty bag and a result
+            that looks like an empty site.
     """
     names = [urlpath] if isinstance(urlpath, str | os.PathLike) else list(urlpath)
     found: list[str] = []
     for name in names:
         text = os.fspath(name)
-        if any(character in text for character in "*?["):
-            # glob.glob, not Path.glob: the pattern may be absolute and hold "**".
-            matches = sorted(glob.glob(text, recursive=True))  # noqa: PTH207
-            if not matches:
-                where = "" if Path(text).is_absolute() else f" (relative to {Path.cwd()})"
-                raise FileNotFoundError(errno.ENOENT, f"no file matches this glob{where}", text)
-            found.extend(
-                path
-                for path in matches
-                if Path(path).name.lower() not in SKIPPED_NAMES and Path(path).is_file()
-            )
-        else:
+        where = "" if Path(text).is_absolute() else f" (relative to {Path.cwd()})"
+        if not _is_pattern(text):
+            if not Path(text).exists():
+                raise FileNotFoundError(errno.ENOENT, f"no such file or folder{where}", text)
             found.extend(str(path) for path in iter_record_files(text))
+            continue
+        # glob.glob, not Path.glob: the pattern may be absolute and hold "**".
+        matches = sorted(glob.glob(text, recursive=True))  # noqa: PTH207
+        if not matches:
+            raise FileNotFoundError(errno.ENOENT, f"no file matches this glob{where}", text)
+        # The folders the pattern names literally are given, as a path to the walk is.
+        given = next(
+            (number for number, part in enumerate(Path(text).parts) if _is_pattern(part)),
+            0,
+        )
+        found.extend(
+            path
+            for path in matches
+            if not any(part.lower() in SKIPPED_NAMES for part in Path(path).parts[given:])
+            and Path(path).is_file()
+        )
     return found
+
+
+def _is_pattern(text: str) -> bool:
+    """Whether *text* holds a character :mod:`glob` reads as a pattern."""
+    return any(character in text for character in "*?[")
 
 
 def _chunks(paths: list[str], size: int) -> list[list[str]]:
@@ -127,17 +143,21 @@ def _flatten_load(chunks: Iterable[list[str]], errors: str, with_path: bool) -> 
     return [item for chunk in chunks for item in _load_partition(chunk, errors, with_path)]
 
 
-def _frame_partition(paths: list[str], body: bool, reveal: bool) -> Any:
+def _frame_partition(paths: list[str], body: bool, reveal: bool, errors: str) -> Any:
     documents = []
     for path in paths:
         try:
             documents.append((path, load(path)))
         except (RecordError, OSError):
+            if errors == "raise":
+                raise
             continue  # a data frame has no place for an error; read_records() reports them
     while True:
         try:
             return _to_pandas(to_arrow(documents, body=body, reveal=reveal))
         except ValidationError as exc:
+            if errors == "raise":
+                raise
             # A record with a value no column holds (a date-time past the year 9999 in
             # UTC) is left out as the export leaves it out; such files are rare enough
             # that making the table again costs little.
@@ -178,32 +198,45 @@ def read_dataframe(
     files_per_partition: int = 256,
     body: bool = False,
     reveal: bool = False,
+    errors: Literal["raise", "skip"] = "raise",
 ) -> Any:
     """A ``dask.dataframe.DataFrame`` of the records, with the columns of the export.
 
     The columns are :func:`newsrecord.arrow_schema`'s, each typed: timestamps in UTC,
     whole numbers and bools as pandas' nullable ``Int64`` and ``boolean``, lists, structs
     and durations Arrow-backed (``pd.ArrowDtype``: a value is a Python list or dict, and
-    Dask does not turn it into text as it does object columns). Files that
-    are not valid records are left out, and so are those :func:`newsrecord.export_records`
-    leaves out for a value no column holds: use :func:`read_records` with
-    ``errors="collect"`` to see the invalid ones.
+    Dask does not turn it into text as it does object columns).
 
     Args:
         urlpath: A glob, a file or folder, or a list of them.
         files_per_partition: Files each partition reads.
         body: Add the ``body`` column.
         reveal: Keep secured blobs in full (by default shortened).
+        errors: ``"raise"`` fails the computation on the first file that is not a valid
+            record, cannot be read, or holds a value no column holds (as
+            :func:`newsrecord.export_records` would leave out); ``"skip"`` leaves such
+            files out, silently: a data frame has no place for an error, so use
+            :func:`read_records` with ``errors="collect"`` to see them.
 
     Raises:
         ModuleNotFoundError: dask or pyarrow is not installed.
-        FileNotFoundError: a glob matches no file (see :func:`record_paths`).
+        FileNotFoundError: a glob matches no file, or a path is not there (see
+            :func:`record_paths`).
+        ValueError: *errors* is not one of the two.
     """
     dask = _dask()
+    if errors not in ("raise", "skip"):
+        raise ValueError(f"errors must be 'raise' or 'skip', not {errors!r}")
     chunks = _chunks(record_paths(urlpath), files_per_partition)
     meta = _to_pandas(arrow_schema(body=body).empty_table())
     if not chunks:
         return dask.dataframe.from_pandas(meta, npartitions=1)
     return dask.dataframe.from_map(
-        _frame_partition, chunks, body=body, reveal=reveal, meta=meta, enforce_metadata=False
+        _frame_partition,
+        chunks,
+        body=body,
+        reveal=reveal,
+        errors=errors,
+        meta=meta,
+        enforce_metadata=False,
     )
