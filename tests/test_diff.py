@@ -170,6 +170,39 @@ def test_command_json(two_files: tuple[Path, Path]) -> None:
     ]
 
 
+def test_command_json_keys_are_camel_case(tmp_path: Path) -> None:
+    # One style for every key, the records' own (as renamedFrom): addedLines, removedLines.
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text(ARTICLE, encoding="utf-8")
+    new.write_text(ARTICLE.replace("heat: 38", "heat: 40") + "six\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", "--format", "json", str(old), str(new)])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "{\n"
+        '  "files": [\n'
+        "    {\n"
+        f'      "path": "{new}",\n'
+        '      "status": "modified",\n'
+        '      "changes": [\n'
+        "        {\n"
+        '          "field": "heat",\n'
+        '          "change": "changed",\n'
+        '          "old": 38,\n'
+        '          "new": 40\n'
+        "        },\n"
+        "        {\n"
+        '          "field": "body",\n'
+        '          "change": "changed",\n'
+        '          "addedLines": 1,\n'
+        '          "removedLines": 0\n'
+        "        }\n"
+        "      ]\n"
+        "    }\n"
+        "  ]\n"
+        "}\n"
+    )
+
+
 def test_external_diff_arguments_exit_0(two_files: tuple[Path, Path]) -> None:
     old, new = two_files
     args = ["a.md", str(old), "1" * 40, "100644", str(new), "2" * 40, "100644"]

@@ -172,15 +172,6 @@ class _FileDiff:
         for change in self.changes:
             yield f"  {change}"
 
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"path": self.path, "status": self.status}
-        if self.renamed_from is not None:
-            data["renamedFrom"] = self.renamed_from
-        data["changes"] = [change.to_json() for change in self.changes]
-        if self.problem is not None:
-            data["problem"] = self.problem
-        return data
-
 
 def _load(data: bytes | None, path: str) -> newsrecord.Document | None:
     return None if data is None else newsrecord.loads(data, path=path)
@@ -370,10 +361,31 @@ def _external_diff(args: Sequence[str], output: str) -> NoReturn:
 
 
 def _echo_json(results: list[_FileDiff], *, summary: bool) -> None:
-    document: dict[str, Any] = {"files": [result.to_json() for result in results if result.differs]}
+    click.echo(json.dumps(diff_json(results, summary=summary), indent=2, ensure_ascii=False))
+
+
+def diff_json(results: Iterable[_FileDiff], *, summary: bool) -> dict[str, Any]:
+    """What ``diff --format json`` prints: the files that differ and, for trees, a summary.
+
+    The one place that names the keys of the command's JSON: camelCase, like the records'
+    own keys (``renamedFrom``; each change's keys are :meth:`FieldChange.to_json`'s).
+    """
+    results = list(results)
+    files = []
+    for result in results:
+        if not result.differs:
+            continue
+        data: dict[str, Any] = {"path": result.path, "status": result.status}
+        if result.renamed_from is not None:
+            data["renamedFrom"] = result.renamed_from
+        data["changes"] = [change.to_json() for change in result.changes]
+        if result.problem is not None:
+            data["problem"] = result.problem
+        files.append(data)
+    document: dict[str, Any] = {"files": files}
     if summary:
         document["summary"] = _summary(results)
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    return document
 
 
 def _echo_text_diff(old_path: str, new_path: str, old: bytes | None, new: bytes | None) -> None:
