@@ -1146,6 +1146,27 @@ def entry_lines(doc: Document, path: tuple[str | int, ...]) -> tuple[int, int, s
     return start, min(end, limit), indent
 
 
+def scalars_under(doc: Document, key: str) -> list[Scalar]:
+    """Every scalar written as the value of a mapping key *key*, or inside one, at any depth.
+
+    The entries of keys written twice that the record does not read (see
+    :class:`~newsrecord._read.nodes.Duplicate`) are searched too: their text is in the file.
+    """
+    found: list[Scalar] = []
+    stack: list[tuple[parse.Node, bool]] = [(doc._root, False)]
+    stack += [(duplicate.value, duplicate.key.value == key) for duplicate in doc._duplicates]
+    while stack:
+        node, inside = stack.pop()
+        if isinstance(node, Scalar):
+            if inside:
+                found.append(node)
+        elif isinstance(node, parse.Mapping):
+            stack += [(value, inside or name.value == key) for name, value in node.pairs]
+        else:
+            stack += [(item, inside) for item in node.items]
+    return sorted(found, key=lambda scalar: scalar.start)
+
+
 def _last_end(node: parse.Node) -> int:
     """Where the last character written of *node* ends (a block collection's last value)."""
     if isinstance(node, parse.Mapping) and node.pairs and not node.flow:
