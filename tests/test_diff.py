@@ -170,6 +170,39 @@ def test_command_json(two_files: tuple[Path, Path]) -> None:
     ]
 
 
+def test_command_json_keys_are_camel_case(tmp_path: Path) -> None:
+    # One style for every key, the records' own (as renamedFrom): addedLines, removedLines.
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text(ARTICLE, encoding="utf-8")
+    new.write_text(ARTICLE.replace("heat: 38", "heat: 40") + "six\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", "--format", "json", str(old), str(new)])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "{\n"
+        '  "files": [\n'
+        "    {\n"
+        f'      "path": "{new}",\n'
+        '      "status": "modified",\n'
+        '      "changes": [\n'
+        "        {\n"
+        '          "field": "heat",\n'
+        '          "change": "changed",\n'
+        '          "old": 38,\n'
+        '          "new": 40\n'
+        "        },\n"
+        "        {\n"
+        '          "field": "body",\n'
+        '          "change": "changed",\n'
+        '          "addedLines": 1,\n'
+        '          "removedLines": 0\n'
+        "        }\n"
+        "      ]\n"
+        "    }\n"
+        "  ]\n"
+        "}\n"
+    )
+
+
 def test_external_diff_arguments_exit_0(two_files: tuple[Path, Path]) -> None:
     old, new = two_files
     args = ["a.md", str(old), "1" * 40, "100644", str(new), "2" * 40, "100644"]
@@ -361,6 +394,53 @@ def test_textconv_tells_the_same_data_written_otherwise(
     assert told in shown.splitlines()
     assert shown.splitlines()[0] == textconv(tmp_path, SEED_TEXT).splitlines()[0]
     assert SECURED not in shown
+
+
+def test_textconv_of_a_blob_over_lines_keeps_its_lines(tmp_path: Path) -> None:
+    # The masked text keeps every line, so a blob folded over lines is told as written
+    # otherwise than in house style (one line), with the number of its line.
+    folded = f'secured: "{SECURED[:100]}\n  {SECURED[100:]}"'
+    text = SEED_TEXT.replace(f'secured: "{SECURED}"', folded)
+    lines = textconv(tmp_path, text).splitlines()
+    start = lines.index("--- as written, where not in house style")
+    assert lines[start - 1 : start + 3] == [
+        "secured: (secured blob, 562 characters, sha256 e78f1ab7…)",
+        "--- as written, where not in house style",
+        "44:   …",
+        "--- body",
+    ]
+    assert SECURED[100:150] not in "\n".join(lines)
+
+
+def test_textconv_of_a_text_that_is_not_a_record_masks_blobs_line_for_line(
+    tmp_path: Path,
+) -> None:
+    text = f'---\n<<<<<<< ours\n  - secured: "{SECURED[:50]}\n      {SECURED[50:]}"\n=======\n'
+    assert textconv(tmp_path, text) == (
+        "---\n<<<<<<< ours\n  - secured: (secured blob, 562 characters, sha256 117e4d8d…)\n"
+        "      …\n=======\n"
+    )
+
+
+def test_a_blob_changed_in_the_middle_shows_as_changed_in_every_diff(tmp_path: Path) -> None:
+    middle = len(SECURED) // 2
+    blob = SECURED[:middle] + ("A" if SECURED[middle] != "A" else "B") + SECURED[middle + 1 :]
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text(SEED_TEXT, encoding="utf-8")
+    new.write_text(SEED_TEXT.replace(SECURED, blob), encoding="utf-8")
+    shown = textconv(tmp_path, new.read_text(encoding="utf-8"))
+    assert "secured: (secured blob, 561 characters, sha256 245223e7…)" in shown.splitlines()
+    result = CliRunner().invoke(main, ["set", "--dry-run", "--diff", str(old), f"secured={blob}"])
+    assert result.stdout.endswith(
+        "@@ -40,6 +40,6 @@\n"
+        "         height: 760\n"
+        "         isCached: true\n"
+        " \n"
+        "-secured: (secured blob, 561 characters, sha256 fe2a1896…)\n"
+        "+secured: (secured blob, 561 characters, sha256 245223e7…)\n"
+        " ---\n"
+        " \n"
+    )
 
 
 def test_textconv_tells_crlf_line_breaks(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 import newsrecord
 from newsrecord import Image
+from newsrecord.document import entry_lines
 
 
 def _diff(before: str, after: str) -> list[str]:
@@ -408,3 +409,40 @@ def test_unsetting_a_required_field_of_a_record_that_does_not_fit() -> None:
     broken = newsrecord.loads(INVALID.replace("title: A", "title: [A]"), strict=False)
     broken.unset("title")  # a value that does not fit may go, on the way to a repair
     assert "title" not in broken.dumps()
+
+
+ENTRIES = """\
+---
+title: "T"  # a comment
+images:
+  - url: /a.png
+    width: 1
+
+  - url: /b.png
+provider: {name: P}
+related:
+  - title: "R"
+    webUrl: "https://example.com/r"
+---
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "lines"),
+    [
+        (("title",), ('title: "T"  # a comment\n', "")),
+        (("images",), ("images:\n  - url: /a.png\n    width: 1\n\n  - url: /b.png\n", "")),
+        (("images", 0), ("  - url: /a.png\n    width: 1\n\n", "  ")),
+        (("images", 1), ("  - url: /b.png\n", "  ")),
+        (("related", 0, "webUrl"), ('    webUrl: "https://example.com/r"\n', "    ")),
+        (("related", 0, "title"), None),  # shares its line with the item's dash
+        (("provider", "name"), None),  # in a flow mapping
+        (("missing",), None),
+    ],
+)
+def test_entry_lines_are_an_entry_s_own_lines(
+    path: tuple[str | int, ...], lines: tuple[str, str] | None
+) -> None:
+    doc = newsrecord.loads(ENTRIES)
+    found = entry_lines(doc, path)
+    assert (None if found is None else (ENTRIES[found[0] : found[1]], found[2])) == lines

@@ -130,6 +130,126 @@ def test_their_change_of_line_breaks_goes_into_the_merge_whole() -> None:
     assert changed_lines(theirs, result.text) == ['-title: "Old title"', '+title: "New title"']
 
 
+# --- removed on one side, changed on the other: that side's lines as written ----------------
+
+# Two images and a provider, written otherwise than in house style (an unquoted url, a
+# flow list, a comment): a value written anew would not look like this.
+BLOCKS = BASE.replace(
+    '  - url: "https://example.com/1.png"\n    width: 100\n',
+    '  - url: "https://example.com/1.png"\n    width: 100\n'
+    "  - url: https://example.com/2.png  # the wide one\n    width: 200\n"
+    "provider:\n  name: Example\n  domain: example.com\n"
+    "  images: [{url: /p.png, width: 50}]\n",
+)
+
+
+def conflict_hunk(text: str) -> str:
+    """The lines from the first conflict marker to the last, both included."""
+    return text[text.index("<<<<<<<") : text.index("\n", text.index(">>>>>>>")) + 1]
+
+
+def test_a_list_we_removed_and_they_changed_is_their_lines_as_written() -> None:
+    ours = edit(BLOCKS, lambda d: newsrecord.unset_field(d.record, "images"))
+    theirs = BLOCKS.replace("width: 200", "width: 210")
+    result = newsrecord.merge_texts(BLOCKS, ours, theirs)
+    assert result.conflicts == ("images",)
+    assert conflict_hunk(result.text) == (
+        "<<<<<<< ours\n"
+        "=======\n"
+        "images:\n"
+        '  - url: "https://example.com/1.png"\n'
+        "    width: 100\n"
+        "  - url: https://example.com/2.png  # the wide one\n"
+        "    width: 210\n"
+        ">>>>>>> theirs\n"
+    )
+    # Taking their side of the conflict gives their file, line for line.
+    hunk = conflict_hunk(result.text)
+    theirs_side = hunk.split("=======\n")[1].removesuffix(">>>>>>> theirs\n")
+    assert result.text.replace(hunk, theirs_side) == theirs
+
+
+def test_a_list_they_removed_and_we_changed_is_our_lines_as_written() -> None:
+    ours = BLOCKS.replace("width: 200", "width: 210")
+    theirs = edit(BLOCKS, lambda d: newsrecord.unset_field(d.record, "images"))
+    result = newsrecord.merge_texts(BLOCKS, ours, theirs)
+    assert conflict_hunk(result.text) == (
+        "<<<<<<< ours\n"
+        "images:\n"
+        '  - url: "https://example.com/1.png"\n'
+        "    width: 100\n"
+        "  - url: https://example.com/2.png  # the wide one\n"
+        "    width: 210\n"
+        "=======\n"
+        ">>>>>>> theirs\n"
+    )
+
+
+def test_a_mapping_we_removed_and_they_changed_is_their_lines_in_their_place() -> None:
+    ours = edit(BLOCKS, lambda d: newsrecord.unset_field(d.record, "provider"))
+    theirs = BLOCKS.replace("name: Example", "name: Other")
+    result = newsrecord.merge_texts(BLOCKS, ours, theirs)
+    assert result.conflicts == ("provider",)
+    # After the images, where it is in their file (not where a new provider would go).
+    assert "    width: 200\n<<<<<<< ours\n=======\nprovider:\n" in result.text
+    assert conflict_hunk(result.text) == (
+        "<<<<<<< ours\n"
+        "=======\n"
+        "provider:\n"
+        "  name: Other\n"
+        "  domain: example.com\n"
+        "  images: [{url: /p.png, width: 50}]\n"
+        ">>>>>>> theirs\n"
+    )
+
+
+def test_a_nested_key_we_removed_and_they_changed_is_their_lines() -> None:
+    base = BLOCKS.replace(
+        "  images: [{url: /p.png, width: 50}]\n",
+        "  images:\n    - url: /p.png\n      width: 50\n  authors:\n    - name: A\n",
+    )
+    ours = edit(base, lambda d: newsrecord.unset_field(d.record, "provider.images"))
+    theirs = base.replace("width: 50", "width: 60")
+    result = newsrecord.merge_texts(base, ours, theirs)
+    assert result.conflicts == ("provider.images",)
+    assert "  domain: example.com\n<<<<<<< ours\n" in result.text
+    assert conflict_hunk(result.text) == (
+        "<<<<<<< ours\n=======\n  images:\n    - url: /p.png\n      width: 60\n>>>>>>> theirs\n"
+    )
+
+
+def test_a_list_item_we_removed_and_they_changed_is_their_lines() -> None:
+    ours = edit(BASE, lambda d: newsrecord.unset_field(d.record, "related[1]"))
+    theirs = BASE.replace('  - title: "Second"\n', "  - title: Second, fixed  # by hand\n")
+    result = newsrecord.merge_texts(BASE, ours, theirs)
+    assert result.conflicts == ("related[webUrl=https://example.com/r2]",)
+    assert conflict_hunk(result.text) == (
+        "<<<<<<< ours\n"
+        "=======\n"
+        "  - title: Second, fixed  # by hand\n"
+        '    webUrl: "https://example.com/r2"\n'
+        ">>>>>>> theirs\n"
+    )
+
+
+def test_their_lines_at_another_indent_are_written_anew() -> None:
+    # Our provider is indented by four: their lines (by two) would not fit in it, so
+    # their value is written in our file's way, and reads as theirs all the same.
+    base = BLOCKS.replace(
+        "  images: [{url: /p.png, width: 50}]\n", "  images:\n    - url: /p.png\n"
+    )
+    ours = base.replace(
+        "  name: Example\n  domain: example.com\n  images:\n    - url: /p.png\n",
+        "    name: Example\n    domain: example.com\n",
+    )
+    theirs = base.replace("url: /p.png", "url: /q.png")
+    result = newsrecord.merge_texts(base, ours, theirs)
+    assert result.conflicts == ("provider.images",)
+    assert conflict_hunk(result.text) == (
+        '<<<<<<< ours\n=======\n    images:\n      - url: "/q.png"\n>>>>>>> theirs\n'
+    )
+
+
 def test_a_true_conflict_is_marked_around_its_field_only() -> None:
     ours = edit(BASE, lambda d: setattr(d.record, "title", "Ours"))
     theirs = edit(

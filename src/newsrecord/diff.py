@@ -75,12 +75,17 @@ class FieldChange:
         return f"{self.field}: {self.change}"
 
     def to_json(self) -> dict[str, Any]:
-        """Return the change as JSON-compatible data (for ``--format json``)."""
+        """Return the change as JSON-compatible data (for ``--format json``).
+
+        Keys are in camelCase, like the records' own keys and every key the command
+        line's JSON has: ``field``, ``change``, then ``item`` (an item of a list of
+        scalars), ``addedLines`` and ``removedLines`` (the body), or ``old`` and ``new``.
+        """
         data: dict[str, Any] = {"field": self.field, "change": self.change}
         if self.item:
             data["item"] = self.new if self.change == "added" else self.old
         elif self.lines is not None:
-            data["added_lines"], data["removed_lines"] = self.lines
+            data["addedLines"], data["removedLines"] = self.lines
         else:
             if self.old is not None:
                 data["old"] = self.old

@@ -1090,6 +1090,93 @@ def _top_lines(text: str, root: parse.Mapping, yaml_end: int) -> dict[str, tuple
     return lines if len(lines) == len(root.pairs) else None
 
 
+def entry_lines(doc: Document, path: tuple[str | int, ...]) -> tuple[int, int, str] | None:
+    """The lines of one entry (a key and its value, or a list item) in *doc*'s current text.
+
+    *path* names the entry by YAML keys and list indexes. Its lines run from the start of
+    its first line to the end of its last, with the blank lines after it, and stop where
+    the next entry of the same mapping or list begins.
+
+    Returns:
+        ``(start, end, indent)``: the lines' span and the text before the key (before the
+        dash of a list item); None when the entry is not there or has no lines of its
+        own: it is in a flow collection, or shares a line with another entry (the first
+        key of a list item, ``- key: value``).
+    """
+    if not path:
+        return None
+    text, step = doc._current, path[-1]
+    parent = parse.find(doc._root, path[:-1], exact=True)
+    if isinstance(parent, parse.Mapping) and not parent.flow and isinstance(step, str):
+        keys = [key for key, _ in parent.pairs]
+        index = next((i for i, key in enumerate(keys) if key.value == step), None)
+        if index is None:
+            return None
+        starts = [key.start for key in keys]
+        content_end = max(keys[index].end, _last_end(parent.pairs[index][1]))
+    elif (
+        isinstance(parent, parse.Sequence)
+        and not parent.flow
+        and isinstance(step, int)
+        and 0 <= step < len(parent.items)
+    ):
+        index = step
+        starts = [item.start for item in parent.items]
+        content_end = _last_end(parent.items[index])
+    else:
+        return None
+    start = line_start(text, starts[index])
+    prefix = text[start : starts[index]]
+    dash = prefix.rstrip(" \t")
+    if isinstance(parent, parse.Sequence):
+        if not dash.endswith("-") or dash[:-1].strip(" \t") or dash == prefix:
+            return None  # not `- item` with the dash first on its line
+        indent = dash[:-1]
+    elif prefix.strip(" \t"):
+        return None
+    else:
+        indent = prefix
+    limit = line_start(text, starts[index + 1]) if index + 1 < len(starts) else doc._parts.yaml_end
+    end = line_end(text, max(content_end, starts[index] + 1) - 1)
+    if end > limit:
+        return None  # the next entry starts on this entry's last line
+    # The blank lines after an entry go with it: a file's blocks are set off by them.
+    while end < limit and not text[end : line_end(text, end)].strip():
+        end = line_end(text, end)
+    return start, min(end, limit), indent
+
+
+def scalars_under(doc: Document, key: str) -> list[Scalar]:
+    """Every scalar written as the value of a mapping key *key*, or inside one, at any depth.
+
+    The entries of keys written twice that the record does not read (see
+    :class:`~newsrecord._read.nodes.Duplicate`) are searched too: their text is in the file.
+    """
+    found: list[Scalar] = []
+    stack: list[tuple[parse.Node, bool]] = [(doc._root, False)]
+    stack += [(duplicate.value, duplicate.key.value == key) for duplicate in doc._duplicates]
+    while stack:
+        node, inside = stack.pop()
+        if isinstance(node, Scalar):
+            if inside:
+                found.append(node)
+        elif isinstance(node, parse.Mapping):
+            stack += [(value, inside or name.value == key) for name, value in node.pairs]
+        else:
+            stack += [(item, inside) for item in node.items]
+    return sorted(found, key=lambda scalar: scalar.start)
+
+
+def _last_end(node: parse.Node) -> int:
+    """Where the last character written of *node* ends (a block collection's last value)."""
+    if isinstance(node, parse.Mapping) and node.pairs and not node.flow:
+        key, value = node.pairs[-1]
+        return max(key.end, _last_end(value))
+    if isinstance(node, parse.Sequence) and node.items and not node.flow:
+        return _last_end(node.items[-1])
+    return node.end
+
+
 def _read_pairs(
     root: parse.Mapping,
     shape: parse.Shape,

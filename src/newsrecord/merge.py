@@ -28,7 +28,7 @@ import attrs
 
 from newsrecord.api import loads, to_dict
 from newsrecord.diff import identities
-from newsrecord.document import Document, top_lines
+from newsrecord.document import Document, entry_lines, top_lines
 from newsrecord.editing import set_field
 from newsrecord.errors import ParseError, RecordError
 from newsrecord.model.fields import fields
@@ -64,11 +64,15 @@ class MergeResult:
 
 @attrs.frozen
 class _Conflict:
-    """A place both sides changed differently: the three values found there."""
+    """A place both sides changed differently: the three values found there.
+
+    *steps* lead to it from the root: keys, and list items by identity (``("url", u)``).
+    """
 
     base: Any
     ours: Any
     theirs: Any
+    steps: tuple[Any, ...]
 
 
 def merge_lines(
@@ -179,9 +183,12 @@ def merge_texts(
         # merge put markers around the lines that differ: everything merged cleanly is
         # the same in all three, so only the conflicting fields are marked.
         bodies = (ours_doc.body, base_body, theirs_doc.body) if body_conflicts else (body,) * 3
+        sources = (None, (base_doc, base_data) if base_doc else None, (theirs_doc, theirs_data))
         sides = [
-            _applied(ours, path, merged, ours_data, side, side_body)
-            for side, side_body in zip(("ours", "base", "theirs"), bodies, strict=True)
+            _applied(ours, path, merged, ours_data, side, side_body, source)
+            for side, side_body, source in zip(
+                ("ours", "base", "theirs"), bodies, sources, strict=True
+            )
         ]
     except RecordError:
         # The merged values do not make a valid record together (rare: a field that
@@ -296,7 +303,9 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _merge(base: Any, ours: Any, theirs: Any, where: str, conflicts: list[str]) -> Any:
+def _merge(
+    base: Any, ours: Any, theirs: Any, where: str, conflicts: list[str], steps: tuple[Any, ...] = ()
+) -> Any:
     if _same(ours, theirs):
         return ours
     if _same(base, ours):
@@ -307,21 +316,29 @@ def _merge(base: Any, ours: Any, theirs: Any, where: str, conflicts: list[str]) 
         old = base if isinstance(base, dict) else {}
         keys = [*ours, *(key for key in theirs if key not in ours)]
         named = {key: f"{where}.{key}" if where else str(key) for key in keys}
-        return dict(_merge_each(named, (old, ours, theirs), conflicts))
+        return dict(_merge_each(named, (old, ours, theirs), conflicts, steps))
     if isinstance(ours, list) and isinstance(theirs, list):
         merged_list = _merge_lists(
-            base if isinstance(base, list) else [], ours, theirs, where, conflicts
+            base if isinstance(base, list) else [], ours, theirs, (where, steps), conflicts
         )
         if merged_list is not None:
             return merged_list
     conflicts.append(where)
-    return _Conflict(base, ours, theirs)
+    return _Conflict(base, ours, theirs, steps)
 
 
 def _merge_lists(
-    base: list[Any], ours: list[Any], theirs: list[Any], where: str, conflicts: list[str]
+    base: list[Any],
+    ours: list[Any],
+    theirs: list[Any],
+    at: tuple[str, tuple[Any, ...]],
+    conflicts: list[str],
 ) -> list[Any] | None:
-    """Merge lists item by item by identity; None when their items have none."""
+    """Merge lists item by item by identity; None when their items have none.
+
+    *at* is the list's field path and its steps from the root.
+    """
+    where, steps = at
     base_ids, ours_ids, theirs_ids = identities(base), identities(ours), identities(theirs)
     if base_ids is None or ours_ids is None or theirs_ids is None:
         return None
@@ -345,11 +362,14 @@ def _merge_lists(
         (key, name): f"{where}[{key}={name}]" if key else f"{where}[{name!r}]"
         for key, name in order
     }
-    return [value for _, value in _merge_each(named, (old, mine, yours), conflicts)]
+    return [value for _, value in _merge_each(named, (old, mine, yours), conflicts, steps)]
 
 
 def _merge_each(
-    named: dict[Any, str], sides: tuple[dict[Any, Any], ...], conflicts: list[str]
+    named: dict[Any, str],
+    sides: tuple[dict[Any, Any], ...],
+    conflicts: list[str],
+    steps: tuple[Any, ...],
 ) -> Iterator[tuple[Any, Any]]:
     """Merge the items of three sides by key, in the order of *named* (key -> field path).
 
@@ -363,30 +383,154 @@ def _merge_each(
             theirs.get(key, _MISSING),
             where,
             conflicts,
+            (*steps, key),
         )
         if value is not _MISSING:
             yield key, value
 
 
-def _side(value: Any, side: str) -> Any:
-    """The merged data with each conflict resolved to one side's value."""
+def _side(value: Any, side: str, taken: list[tuple[Any, ...]] | None = None) -> Any:
+    """The merged data with each conflict resolved to one side's value.
+
+    With *taken*, a conflict where we have nothing (we removed what *side* has) is left
+    out instead, and its steps are added to *taken*: that side's own lines go there.
+    """
     if isinstance(value, _Conflict):
-        return _side(getattr(value, side), side)
+        chosen = getattr(value, side)
+        if taken is not None and value.ours is _MISSING and chosen is not _MISSING:
+            taken.append(value.steps)
+            return _MISSING
+        return _side(chosen, side, taken)
     if isinstance(value, dict):
-        resolved = {key: _side(item, side) for key, item in value.items()}
+        resolved = {key: _side(item, side, taken) for key, item in value.items()}
         return {key: item for key, item in resolved.items() if item is not _MISSING}
     if isinstance(value, list):
-        items = [_side(item, side) for item in value]
+        items = [_side(item, side, taken) for item in value]
         return [item for item in items if item is not _MISSING]
     return value
 
 
 def _applied(
-    ours: str, path: str | None, merged: Any, ours_data: dict[str, Any], side: str, body: str
+    ours: str,
+    path: str | None,
+    merged: Any,
+    ours_data: dict[str, Any],
+    side: str,
+    body: str,
+    source: tuple[Document, dict[str, Any]] | None = None,
 ) -> str:
-    """Our text with the merged values (conflicts read as *side*) spliced in."""
+    """Our text with the merged values (conflicts read as *side*) spliced in.
+
+    *source* is the document of *side* and its data. Where we removed what that side
+    has (and changed: else it would not be a conflict), its value is written as that
+    side's own lines, as they are in its file, not written anew: a person resolving the
+    conflict reads the text they wrote. The result must read as the very same data as
+    the values written anew, or those are kept.
+    """
+    text = _written(ours, path, _side(merged, side), ours_data, body)
+    taken: list[tuple[Any, ...]] = []
+    bare = _side(merged, side, taken)
+    if source is None or not taken:
+        return text
+    try:
+        spliced: str | None = _written(ours, path, bare, ours_data, body)
+        for steps in taken:
+            spliced = _with_entry_of(spliced, source, steps, path) if spliced else None
+        if spliced is None:
+            return text
+        again, written = loads(spliced, path=path), loads(text, path=path)
+    except RecordError:
+        return text
+    same = (
+        type(again.record) is type(written.record)
+        and _same(to_dict(again.record), to_dict(written.record))
+        and again.body == written.body
+    )
+    return spliced if same else text
+
+
+def _with_entry_of(
+    text: str, source: tuple[Document, dict[str, Any]], steps: tuple[Any, ...], path: str | None
+) -> str | None:
+    """*text* with the lines of the entry at *steps* in *source*'s document added.
+
+    They go after the entry that comes before it in *source* (or before the first entry)
+    of the same mapping or list, at the same indent. None when there is no such place.
+    """
+    side_doc, side_data = source
+    doc = loads(text, path=path)
+    data = to_dict(doc.record)
+    if doc.newline != side_doc.newline:
+        return None
+    where, parent = _nodes_path(side_data, steps), _nodes_path(data, steps[:-1])
+    entry = entry_lines(side_doc, where) if where is not None else None
+    if where is None or entry is None or parent is None:
+        return None
+    # Entries by place in the text: a record's data has its keys in the model's order,
+    # which need not be the file's.
+    yours = _lines_of(side_doc, where[:-1], _data_at(side_data, steps[:-1]))
+    mine = _lines_of(doc, parent, _data_at(data, steps[:-1]))
+    before = [yours[name][0] for name in yours if name in mine and yours[name][0] < entry[0]]
+    if before:
+        last = next(name for name in yours if yours[name][0] == max(before))
+        anchor, at = mine[last], mine[last][1]
+    elif mine:
+        anchor = min(mine.values())
+        at = anchor[0]
+    else:
+        return None
+    if anchor[2] != entry[2]:
+        return None  # another indent: their lines would not fit
+    return text[:at] + side_doc.text[entry[0] : entry[1]] + text[at:]
+
+
+def _lines_of(
+    doc: Document, parent: tuple[str | int, ...], value: Any
+) -> dict[Any, tuple[int, int, str]]:
+    """The lines of each entry of *value* (found at *parent* in *doc*) that has its own."""
+    names = _names(value)
+    found = {name: entry_lines(doc, (*parent, _node_step(names, name))) for name in names}
+    return {name: lines for name, lines in found.items() if lines is not None}
+
+
+def _names(value: Any) -> list[Any]:
+    """The steps to the entries of a mapping (its keys) or a list (its identities)."""
+    if isinstance(value, dict):
+        return list(value)
+    if isinstance(value, list):
+        return identities(value) or []
+    return []
+
+
+def _node_step(names: list[Any], name: Any) -> str | int:
+    """The key or index of the entry *name* among *names*, as a node path has it."""
+    return name if isinstance(name, str) else names.index(name)
+
+
+def _data_at(data: Any, steps: tuple[Any, ...]) -> Any:
+    for step in steps:
+        names = _names(data)
+        if step not in names:
+            return _MISSING
+        data = data[_node_step(names, step)]
+    return data
+
+
+def _nodes_path(data: Any, steps: tuple[Any, ...]) -> tuple[str | int, ...] | None:
+    """The node path (keys, indexes) of the entry at *steps* in *data*, or None."""
+    found: list[str | int] = []
+    for step in steps:
+        names = _names(data)
+        if step not in names:
+            return None
+        found.append(_node_step(names, step))
+        data = data[found[-1]]
+    return tuple(found)
+
+
+def _written(ours: str, path: str | None, data: Any, ours_data: dict[str, Any], body: str) -> str:
+    """Our text with *data* spliced in (where it differs from ours) and *body*."""
     doc: Document = loads(ours, path=path)
-    data = _side(merged, side)
     if not isinstance(data, dict):  # a conflict at the root: our whole record
         data = ours_data
     for key in [*data, *(key for key in ours_data if key not in data)]:

@@ -378,7 +378,7 @@ def edit_file(
         lines = diff.splitlines()[2:]
         added = sum(line.startswith("+") for line in lines)
         removed = sum(line.startswith("-") for line in lines)
-        shown = _redacted(diff, doc) if show_diff else None
+        shown = diff if show_diff else None
         return Outcome("changed", diff=shown, added=added, removed=removed, invalid=invalid)
     try:
         replace_if_unchanged(
@@ -397,23 +397,6 @@ def _in_bulk(outcome: Outcome, path: str) -> Outcome:
     status = "failed" if outcome.status == "refused" else outcome.status
     problems = tuple(attrs.evolve(p, path=p.path or path) for p in outcome.problems)
     return attrs.evolve(outcome, status=status, problems=problems)
-
-
-def _redacted(diff: str, doc: newsrecord.Document) -> str:
-    """The diff with every secured blob of the old and new text shortened.
-
-    The blobs are read as plain data, so that a record that does not fit the model (being
-    repaired) is shortened too; a secured key the kind does not have is in ``extra``.
-    """
-    blobs = set()
-    for side in (newsrecord.loads(doc.text, strict=False), doc):
-        raw = side.get("secured", plain=True)
-        if isinstance(raw, str):
-            blobs.add(raw)
-    for blob in sorted(blobs, key=len, reverse=True):
-        if len(blob) > 3:
-            diff = diff.replace(blob, newsrecord.Secured(blob).redacted())
-    return diff
 
 
 def run_bulk(

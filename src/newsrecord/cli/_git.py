@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-import hashlib
 import json
-import re
 import shlex
 import shutil
 import subprocess
@@ -26,6 +24,7 @@ import click
 
 import newsrecord
 from newsrecord.cli._app import EXIT_INVALID, EXIT_USAGE, format_option, main
+from newsrecord.cli._redact import describe_blob, mask_blobs, unified_diff
 from newsrecord.diff import (
     FieldChange,
     count_line_changes,
@@ -171,15 +170,6 @@ class _FileDiff:
             yield f"  {self.problem}"
         for change in self.changes:
             yield f"  {change}"
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"path": self.path, "status": self.status}
-        if self.renamed_from is not None:
-            data["renamedFrom"] = self.renamed_from
-        data["changes"] = [change.to_json() for change in self.changes]
-        if self.problem is not None:
-            data["problem"] = self.problem
-        return data
 
 
 def _load(data: bytes | None, path: str) -> newsrecord.Document | None:
@@ -370,21 +360,37 @@ def _external_diff(args: Sequence[str], output: str) -> NoReturn:
 
 
 def _echo_json(results: list[_FileDiff], *, summary: bool) -> None:
-    document: dict[str, Any] = {"files": [result.to_json() for result in results if result.differs]}
+    click.echo(json.dumps(diff_json(results, summary=summary), indent=2, ensure_ascii=False))
+
+
+def diff_json(results: Iterable[_FileDiff], *, summary: bool) -> dict[str, Any]:
+    """What ``diff --format json`` prints: the files that differ and, for trees, a summary.
+
+    The one place that names the keys of the command's JSON: camelCase, like the records'
+    own keys (``renamedFrom``; each change's keys are :meth:`FieldChange.to_json`'s).
+    """
+    results = list(results)
+    files = []
+    for result in results:
+        if not result.differs:
+            continue
+        data: dict[str, Any] = {"path": result.path, "status": result.status}
+        if result.renamed_from is not None:
+            data["renamedFrom"] = result.renamed_from
+        data["changes"] = [change.to_json() for change in result.changes]
+        if result.problem is not None:
+            data["problem"] = result.problem
+        files.append(data)
+    document: dict[str, Any] = {"files": files}
     if summary:
         document["summary"] = _summary(results)
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    return document
 
 
 def _echo_text_diff(old_path: str, new_path: str, old: bytes | None, new: bytes | None) -> None:
     """Print a unified diff of two texts (with their secured blobs masked)."""
-    before, after = (
-        masked_blobs(data or b"").decode("utf-8", "replace").splitlines(keepends=True)
-        for data in (old, new)
-    )
-    lines = difflib.unified_diff(before, after, f"a/{old_path}", f"b/{new_path}")
-    for line in lines:
-        click.echo(line, nl=not line.endswith("\n"))
+    before, after = ((data or b"").decode("utf-8", "replace") for data in (old, new))
+    click.echo(unified_diff(before, after, old_path, new_path), nl=False)
 
 
 def _summary(results: Iterable[_FileDiff]) -> str:
@@ -409,7 +415,8 @@ def _print_textconv(file: str) -> None:
     except newsrecord.RecordError:
         # Not a record (a merge conflict, broken YAML): git should diff its text as it
         # is, but for secured blobs, which git would print in full.
-        sys.stdout.buffer.write(masked_blobs(data))
+        text = data.decode("utf-8", "surrogateescape")
+        sys.stdout.buffer.write(mask_blobs(text).encode("utf-8", "surrogateescape"))
         return
     for line in flatten(newsrecord.to_dict(doc.record), ""):
         click.echo(line)
@@ -454,50 +461,13 @@ def as_written(doc: newsrecord.Document) -> list[str]:
 
 def _masked_lines(text: str) -> list[str]:
     """*text* with its secured blobs masked, split at line feeds only (a CR stays: it is text)."""
-    data = masked_blobs(text.encode("utf-8", "surrogateescape"))
-    return data.decode("utf-8", "surrogateescape").split("\n")
-
-
-_SECURED_LINE: Final = re.compile(rb"^([ \t]*)(?:secured|\"secured\"|'secured'):[ \t]*(.*?)(\r?)$")
-
-
-def masked_blobs(data: bytes) -> bytes:
-    """*data* with the value of every ``secured:`` line told by its size, as :func:`flatten` does.
-
-    For text that does not load as a record, so found line by line: a value continued on
-    more-indented lines (a block or a wrapped quoted scalar) is masked with them.
-    """
-    lines = data.split(b"\n")
-    masked = []
-    number = 0
-    while number < len(lines):
-        found = _SECURED_LINE.match(lines[number])
-        number += 1
-        if found is None:
-            masked.append(lines[number - 1])
-            continue
-        indent, value, cr = found.groups()
-        parts = [value]
-        while number < len(lines) and _deeper(lines[number], len(indent)):
-            parts.append(lines[number].strip())
-            number += 1
-        blob = b" ".join(part for part in parts if part).strip(b"\"'")
-        digest = hashlib.sha256(blob).hexdigest()[:8]
-        shown = f"secured: (secured blob, {len(blob)} characters, sha256 {digest}…)"
-        masked.append(indent + shown.encode() + cr)
-    return b"\n".join(masked)
-
-
-def _deeper(line: bytes, indent: int) -> bool:
-    stripped = line.lstrip(b" \t")
-    return bool(stripped.strip()) and len(line) - len(stripped) > indent
+    return mask_blobs(text).split("\n")
 
 
 def flatten(value: Any, where: str) -> Iterator[str]:
     """One ``field: value`` line per scalar; list items named by identity where they have one."""
     if where.rsplit(".", 1)[-1] == "secured" and isinstance(value, str):
-        digest = hashlib.sha256(value.encode()).hexdigest()[:8]
-        yield f"{where}: (secured blob, {len(value)} characters, sha256 {digest}…)"
+        yield f"{where}: {describe_blob(value)}"
     elif isinstance(value, dict):
         if not value:
             yield f"{where}: {{}}"

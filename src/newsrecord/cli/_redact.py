@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from typing import Any, Final
 
 import click
 
 import newsrecord
+from newsrecord.document import scalars_under
 from newsrecord.model.fields import is_model
 
 _SECURED_KEY: Final = "secured"
@@ -66,50 +68,131 @@ class Redactor:
             click.echo("newsrecord: the secured blob is shortened; --reveal prints it", err=True)
 
 
-def unified_diff(old: str, new: str, path: str) -> str:
-    """A unified diff of two texts, lines as they are (CRLF stays CRLF), blobs shortened.
+def describe_blob(blob: str) -> str:
+    """How every diff and textconv line shows a secured blob: its size and a short digest.
 
-    A ``secured`` line is often context of a change nearby; its value is shortened on
-    every diff line (removed, added or context), and so are the more indented lines
-    after it (a blob folded over several lines). The diff is for reading, not ``patch``.
+    Nothing of the blob itself shows, yet two blobs that differ anywhere (the middle too,
+    where a shortened blob hides the difference) show differently: git diffs what
+    ``--textconv`` prints, after the masking.
     """
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True),
-        new.splitlines(keepends=True),
-        fromfile=f"a/{path}",
-        tofile=f"b/{path}",
-    )
-    out = []
-    secured_indent: int | None = None  # the indent of the last secured key, while inside it
-    for number, raw in enumerate(lines):
-        line = raw
-        if number >= 2 and not line.startswith("@@"):  # after the two header lines
-            line, secured_indent = _redact_diff_line(line, secured_indent)
-        out.append(line)
-        if not line.endswith(("\n", "\r")):
-            out.append("\n\\ No newline at end of file\n")
-    return "".join(out)
+    digest = hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"(secured blob, {len(blob)} characters, sha256 {digest}…)"
 
 
-# A diff line holding a secured key: the diff's mark, indentation, list dashes, the key
-# (perhaps quoted) and its colon. Each part can match in one way only, so no input can
-# make the match slow.
-_SECURED_DIFF_LINE: Final = re.compile(
-    r"[ +-][ \t]*(?:- +)*([\"']?)secured\1[ \t]*:(?=[ \t\r\n]|$)"
+def mask_blobs(text: str) -> str:
+    """*text* with every secured blob told by :func:`describe_blob`, line for line.
+
+    The blobs are found as the parser found them (the spans of the scalars under every
+    ``secured`` key, shadowed duplicates too), so no way of writing one escapes; a text
+    that does not parse (conflict markers, broken YAML) is searched line by line instead.
+    Each line of the text stays a line: a blob written over several lines keeps them, as
+    their indent and ``…``, so line numbers and a diff's lines stay those of *text*.
+    """
+    try:
+        doc = newsrecord.loads(text, strict=False)
+    except newsrecord.RecordError:
+        return _masked_by_lines(text)
+    if doc.text != text:  # pragma: no cover - a str loads as it is (a BOM stays in text)
+        return _masked_by_lines(text)
+    pieces, done = [], 0
+    for scalar in scalars_under(doc, _SECURED_KEY):
+        if scalar.value and scalar.start >= done:
+            masked = describe_blob(scalar.value) + _masked(text[scalar.start : scalar.end])
+            pieces += [text[done : scalar.start], masked]
+            done = scalar.end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _masked(written: str) -> str:
+    """What stays of a blob *written* over lines: its first line's break, then its lines."""
+    lines: list[str] = _LINE.findall(written) or [""]
+    first, *rest = lines
+    return first[len(first.rstrip("\r\n")) :] + "".join(map(_hidden, rest))
+
+
+def _hidden(line: str) -> str:
+    """A line of a blob written over lines, as its indent, ``…`` and its line break."""
+    content = line.rstrip("\r\n")
+    indent = content[: len(content) - len(content.lstrip(" \t"))]
+    return (indent + "…" if content.strip() else content) + line[len(content) :]
+
+
+_LINE: Final = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+# A line holding a secured key: indentation, list dashes, the key (perhaps quoted) and its
+# colon, then the value. Each part can match in one way only, so no input makes it slow.
+_SECURED_LINE: Final = re.compile(
+    r"([ \t]*(?:- +)*)([\"']?)secured\2[ \t]*:(?=[ \t\r\n]|$)[ \t]*([^\r\n]*?)[ \t]*(\r?\n|\r)?\Z"
 )
 
 
-def _redact_diff_line(line: str, secured_indent: int | None) -> tuple[str, int | None]:
-    """Return *line* with any blob shortened, and the secured key's indent if still in it."""
-    content = line[1:]
-    indent = len(content) - len(content.lstrip(" \t"))
-    ending = line[len(line.rstrip("\r\n")) :]
-    if secured_indent is not None and content.strip() and indent > secured_indent:
-        return f"{line[0]}{content[:indent]}…{ending}", secured_indent
-    match = _SECURED_DIFF_LINE.match(line)
-    if match is None:
-        return line, None
-    value = line[match.end() : len(line) - len(ending)].strip(" \t")
-    shown = newsrecord.Secured(value.strip("\"'")).redacted() if value else ""
-    key_column = match.start(1) - 1  # where the key starts, after any list dashes
-    return f"{line[: match.end()]} {shown}".rstrip(" ") + ending, key_column
+def _masked_by_lines(text: str) -> str:
+    """:func:`mask_blobs` for a text that does not parse: ``secured:`` lines as written.
+
+    A value continued on more indented lines (a block or a wrapped quoted scalar) is
+    masked with them.
+    """
+    lines: list[str] = _LINE.findall(text)
+    masked: list[str] = []
+    number = 0
+    while number < len(lines):
+        found = _SECURED_LINE.match(lines[number])
+        number += 1
+        if found is None:
+            masked.append(lines[number - 1])
+            continue
+        indent = len(found.group(1).replace("-", " "))
+        first = number
+        while number < len(lines) and _deeper(lines[number], indent):
+            number += 1
+        parts = [found.group(3), *(line.strip() for line in lines[first:number])]
+        blob = " ".join(part for part in parts if part).strip("\"'")
+        key = lines[first - 1][: found.start(3)].rstrip(" \t")
+        masked.append(f"{key} {describe_blob(blob)}" if blob else key)
+        masked.append(found.group(4) or "")
+        masked += map(_hidden, lines[first:number])
+    return "".join(masked)
+
+
+def _deeper(line: str, indent: int) -> bool:
+    stripped = line.lstrip(" \t")
+    return bool(stripped.strip()) and len(line) - len(stripped) > indent
+
+
+def unified_diff(old: str, new: str, path: str, new_path: str | None = None) -> str:
+    """A unified diff of two texts, lines as they are (CRLF stays CRLF), blobs masked.
+
+    The lines are compared as written, so that a blob that changed (or is written another
+    way) shows as changed, and printed as :func:`mask_blobs` shows them. The diff is for
+    reading, not ``patch``. *new_path* names the new text when it has another name.
+    """
+    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    shown_before, shown_after = (mask_blobs(text).splitlines(keepends=True) for text in (old, new))
+    if len(shown_before) != len(before) or len(shown_after) != len(after):
+        # A blob holding a character str.splitlines() breaks at: compare what is shown.
+        before, after = shown_before, shown_after
+    out: list[str] = []
+    for group in difflib.SequenceMatcher(None, before, after).get_grouped_opcodes(3):
+        if not out:
+            out += [f"--- a/{path}\n", f"+++ b/{new_path or path}\n"]
+        (_, old_start, _, new_start, _), (_, _, old_end, _, new_end) = group[0], group[-1]
+        out.append(f"@@ -{_range(old_start, old_end)} +{_range(new_start, new_end)} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out += [" " + line for line in shown_before[i1:i2]]
+                continue
+            out += ["-" + line for line in shown_before[i1:i2]]
+            out += ["+" + line for line in shown_after[j1:j2]]
+    return "".join(
+        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+        for line in out
+    )
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk's range as a unified diff writes it (difflib's format)."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
