@@ -828,6 +828,16 @@ def test_unset_of_a_field_no_record_has_and_no_kind_knows_is_a_usage_error(repo:
     assert "localNote" not in (site / "news" / "000.md").read_text(encoding="utf-8")
 
 
+def test_unset_of_a_misspelt_nested_field_names_the_nested_field(repo: Path) -> None:
+    result = run("unset", repo / "site", "--", "provider.nmae")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for FIELD: no record had 'provider.nmae' (did you mean "
+        "'provider.name'?), and no kind of record has such a field"
+    )
+    assert git(repo, "status", "--porcelain") == ""
+
+
 def test_unset_tells_a_second_file_from_a_field(repo: Path) -> None:
     news = repo / "site" / "news"
     result = run("unset", news / "000.md", news / "001.md", "heat")

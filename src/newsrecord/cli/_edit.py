@@ -36,11 +36,11 @@ from newsrecord.cli._bulk import (
 )
 from newsrecord.cli._fields import (
     naive_time_note,
-    no_kind_knows,
     shortened_blobs,
     unknown_keys,
     unknown_unset_error,
 )
+from newsrecord.editing import no_kind_declares
 from newsrecord.errors import brief, counted
 
 
@@ -262,7 +262,7 @@ def set_(ctx: click.Context, arguments: tuple[str, ...], *, as_json: bool, **opt
 def unset(ctx: click.Context, arguments: tuple[str, ...], **options: Any) -> None:
     """Remove fields from FILE (or many records): their lines go; topics[1] removes an item."""
     paths, fields = _split(ctx, arguments, 1)
-    unknown = [field for field in fields if no_kind_knows(field)]
+    unknown = [field for field in fields if no_kind_declares(field)]
     for field in unknown:
         if Path(field).is_file():
             raise click.UsageError(
