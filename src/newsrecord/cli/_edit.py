@@ -171,7 +171,9 @@ _BULK_HELP: Final = """
 
 With several PATHs (files or folders, searched for *.md records), put -- before the
 changes: `newsrecord %s news/ archive/ --where 'EXPR' -- %s`. One folder needs no --.
---where EXPR picks the records to change (see `newsrecord find`). Each file is saved
+--where EXPR picks the records to change (see `newsrecord find`: a misspelt field is a
+usage error, and an unknown field no record has a value at ends the run with status 2;
+`key` in backquotes is a key as written). Each file is saved
 atomically, refusing to overwrite a change made meanwhile; the files are synced to disk
 once per batch; a file that fails is reported and the others go on. A summary line ends
 the run (exit status 1 if any file failed); --dry-run lists the files that would change
