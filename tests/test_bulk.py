@@ -468,13 +468,134 @@ def test_bulk_cli_syncs_per_batch_not_per_file(repo: Path, fsyncs: list[int]) ->
     assert len(fsyncs) <= 13 + 2
 
 
-def test_a_word_without_quotes_gets_a_note(repo: Path) -> None:
+def test_a_word_without_quotes_gets_a_note_and_fails_the_run(repo: Path) -> None:
     result = run("find", repo / "site" / "news", "--where", "type == course")
-    assert "'course' is not a field of any kind of record" in result.stderr
-    assert '("course")' in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "newsrecord: note: 'course' is not a field of any kind of record, so only an unknown "
+        'key can match it; text goes in quotes ("course"), a key as written in backquotes '
+        "(`course`)"
+    )
+    # No record has a "course" key: the expression cannot have matched as meant.
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for --where: no record had a value at 'course' (7 records "
+        "read), so the expression could not match as meant: a misspelt field, or text "
+        "without quotes? Write `course` in backquotes to ask for such a key all the same"
+    )
     quoted = run("find", repo / "site" / "news", "--where", 'type == "course"')
     assert "note" not in quoted.stderr
     assert quoted.stdout.splitlines() == [str(repo / "site" / "news" / "course.md")]
+
+
+MISSPELT = [
+    (
+        "Error: Invalid value for --where: column 1: 'haet' is not a field; did you mean 'heat'? "
+        "(`haet` in backquotes asks for a key of that name)"
+    ),
+    "  haet > 30",
+    "  ^",
+]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["find", "SITE", "--where", "haet > 30"],
+        ["set", "SITE", "--where", "haet > 30", "--", "heat=31"],
+        ["unset", "SITE", "--where", "haet > 30", "--", "heat"],
+        ["append", "SITE", "--where", "haet > 30", "--", "topics", "AI"],
+        ["set", "SITE", "--where", "haet > 30", "--dry-run", "--", "heat=31"],
+    ],
+)
+def test_a_misspelt_field_in_where_is_a_usage_error_before_any_file_is_read(
+    repo: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord.cli import _bulk
+
+    def no_reading(*arguments: object, **options: object) -> None:
+        raise AssertionError("a file was looked for or read")
+
+    monkeypatch.setattr(_bulk, "record_files", no_reading)
+    monkeypatch.setattr(newsrecord, "load", no_reading)
+    site = str(repo / "site")
+    result = run(*(site if word == "SITE" else word for word in command))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-3:] == MISSPELT
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_misspelt_nested_field_and_a_word_meant_as_text_are_told_apart(repo: Path) -> None:
+    nested = run("find", repo / "site", "--where", 'provider.nmae == "AOL"')
+    assert nested.exit_code == 2
+    assert nested.stderr.splitlines()[-3] == (
+        "Error: Invalid value for --where: column 1: 'provider.nmae' is not a field; did you "
+        "mean 'provider.name'? (`provider.nmae` in backquotes asks for a key of that name)"
+    )
+    word = run("find", repo / "site", "--where", "type == video")
+    assert word.exit_code == 2
+    assert word.stderr.splitlines()[-3:] == [
+        (
+            "Error: Invalid value for --where: column 9: 'video' is not a field; did you mean "
+            "'videos'? (text goes in quotes: \"video\"; `video` in backquotes asks for a key of "
+            "that name)"
+        ),
+        "  type == video",
+        "          ^",
+    ]
+
+
+def test_a_key_close_to_a_field_is_asked_for_in_backquotes(repo: Path) -> None:
+    archive = repo / "site" / "archive"
+    added = run("set", archive / "006.md", "--new-key", "haet=31")
+    assert added.exit_code == 0, added.output
+    found = run("find", archive, "--where", "`haet` > 30")
+    assert (found.exit_code, found.stdout, found.stderr) == (
+        0,
+        f"{archive / '006.md'}\n",
+        "matched 1 of 6 files\n",
+    )
+    edited = run("set", archive, "--where", "`haet` > 30", "--", "heat=31")
+    assert (edited.exit_code, edited.stderr) == (
+        0,
+        "matched 1 of 6 files: 1 changed, 0 unchanged, 0 failed\n",
+    )
+    assert newsrecord.load(archive / "006.md").record.heat == 31
+    # Unquoted, it is refused even though a record has the key: that is what quotes say.
+    assert run("find", archive, "--where", "haet > 30").exit_code == 2
+
+
+def test_an_unknown_key_no_record_has_fails_the_run_even_after_edits(repo: Path) -> None:
+    archive = repo / "site" / "archive"
+    result = run("set", archive, "--where", "not exists(locale)", "--", "heat=1")
+    # Every record matched (none has the key), and was changed: said, and status 2.
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[1:] == [
+        "matched 6 of 6 files: 6 changed, 0 unchanged, 0 failed",
+        (
+            "Error: Invalid value for --where: no record had a value at 'locale' (6 records "
+            "read), so the expression could not match as meant: a misspelt field, or text "
+            "without quotes? Write `locale` in backquotes to ask for such a key all the same"
+        ),
+    ]
+    # In backquotes the key is taken as asked for: no note, no failure.
+    quoted = run("find", archive, "--where", "`locale` == 'en'")
+    assert (quoted.exit_code, quoted.stderr) == (0, "matched 0 of 6 files\n")
+
+
+def test_an_unknown_key_some_record_has_is_a_note_only(repo: Path) -> None:
+    archive = repo / "site" / "archive"
+    assert run("set", archive / "007.md", "--new-key", "locale=en").exit_code == 0
+    result = run("unset", archive, "--where", 'locale == "en"', "--", "locale")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        (
+            "newsrecord: note: 'locale' is not a field of any kind of record, so only an unknown "
+            'key can match it; text goes in quotes ("locale"), a key as written in backquotes '
+            "(`locale`)"
+        ),
+        "matched 1 of 6 files: 1 changed, 0 unchanged, 0 failed",
+    ]
 
 
 def test_a_field_no_kind_declares_gets_a_note(repo: Path) -> None:
@@ -827,6 +948,16 @@ def test_unset_of_a_field_no_record_has_and_no_kind_knows_is_a_usage_error(repo:
     doc.save()
     assert run("unset", site, "--", "localNote").exit_code == 1  # broken.md, as ever
     assert "localNote" not in (site / "news" / "000.md").read_text(encoding="utf-8")
+
+
+def test_unset_of_a_misspelt_nested_field_names_the_nested_field(repo: Path) -> None:
+    result = run("unset", repo / "site", "--", "provider.nmae")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for FIELD: no record had 'provider.nmae' (did you mean "
+        "'provider.name'?), and no kind of record has such a field"
+    )
+    assert git(repo, "status", "--porcelain") == ""
 
 
 def test_unset_tells_a_second_file_from_a_field(repo: Path) -> None:

@@ -195,6 +195,63 @@ def test_validate_json_format(tree: Path) -> None:
     }
 
 
+def test_validate_github_format_prints_one_annotation_per_problem(tree: Path) -> None:
+    bad = tree / "news" / "b.md"
+    bad.write_text(SEED_TEXT.replace("heat: 38", "heat: hot"), encoding="utf-8")
+    result = run("validate", "--format", "github", tree)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"::error file={bad},line=10,col=7,title=heat::"
+        "expected an integer, found the string 'hot'\n"
+    )
+    # The summary is for the log: stdout holds workflow commands only.
+    assert result.stderr == "checked 4 files: 3 valid, 1 invalid (1 problem)\n"
+    valid = run("validate", "--format", "github", tree / "more")
+    assert (valid.exit_code, valid.stdout, valid.stderr) == (
+        0,
+        "",
+        "checked 1 file: all valid\n",
+    )
+
+
+def test_validate_github_format_warns_of_problems_known_in_the_baseline(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tree)
+    Path("news/b.md").write_text(SEED_TEXT.replace("heat: 38", "heat: hot"), encoding="utf-8")
+    assert run("validate", "--write-baseline", "known.json", ".").exit_code == 0
+    Path("news/a.md").write_text(SEED_TEXT.replace("quality: ", "quality: x", 1), encoding="utf-8")
+    result = run("validate", "--format", "github", "--baseline", "known.json", ".")
+    assert result.exit_code == 1  # a.md is new
+    assert result.stdout.splitlines() == [
+        (
+            "::error file=news/a.md,line=9,col=10,title=quality::"
+            "expected an integer, found the string 'x38'"
+        ),
+        (
+            "::warning file=news/b.md,line=10,col=7,title=heat::"
+            "expected an integer, found the string 'hot' (known in the baseline)"
+        ),
+    ]
+    assert result.stderr == (
+        "checked 4 files: 3 valid, 1 invalid (1 problem) (1 more known in the baseline)\n"
+    )
+
+
+def test_github_annotations_escape_what_ends_a_command_or_a_property() -> None:
+    from newsrecord.cli._check import _annotation
+
+    problem = newsrecord.Problem("100% sure:\r\nsecond line, third", "a,b:c%.md", 3, 4, "odd,key:x")
+    assert _annotation("error", problem) == (
+        "::error file=a%2Cb%3Ac%25.md,line=3,col=4,title=odd%2Ckey%3Ax::"
+        "100% sure:%0D%0Asecond line, third".replace("100%", "100%25")
+    )
+    # Unknown places are left out; a long field is shortened as in every report.
+    bare = newsrecord.Problem("no place", field="x" * 50)
+    assert _annotation("warning", bare) == f"::warning title={'x' * 33}...::no place"
+    assert _annotation("error", newsrecord.Problem("nothing")) == "::error::nothing"
+
+
 def test_validate_in_parallel_gives_the_same_output_in_the_same_order(tmp_path: Path) -> None:
     # Enough files for several batches, so that worker processes really run.
     for number in range(300):

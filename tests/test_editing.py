@@ -696,6 +696,37 @@ def test_set_field_strict_refuses_new_unknown_keys_and_suggests() -> None:
     assert changed_lines(SEED_TEXT, doc.dumps()) == ["+newKey:", "+  - 1", "+  - 2"]
 
 
+@pytest.mark.parametrize(
+    ("path", "undeclared", "closest"),
+    [
+        ("heat", False, None),
+        ("images[0].width", False, None),
+        ("haet", True, "heat"),
+        ("provider.nmae", True, "provider.name"),
+        ("provdier.name", True, "provider.name"),
+        ("images[0].widht", True, "images[0].width"),
+        ("locale", True, None),
+        ("locale.nmae", True, None),  # under a key no kind declares: anything goes
+        ("heat.x", True, None),  # a number has no fields to be close to
+        ("images[", False, None),  # malformed: whatever takes it says so
+    ],
+)
+def test_closest_field_names_the_declared_path_a_typo_meant(
+    path: str, undeclared: bool, closest: str | None
+) -> None:
+    from newsrecord.editing import closest_field, no_kind_declares
+
+    assert no_kind_declares(path) is undeclared
+    assert closest_field(path) == closest
+
+
+def test_closest_field_takes_a_cutoff() -> None:
+    from newsrecord.editing import closest_field
+
+    assert closest_field("lang") == "length"  # difflib's own cutoff, 0.6
+    assert closest_field("lang", cutoff=0.7) is None
+
+
 def test_set_field_on_unknown_keys_keeps_their_type_and_the_loaded_record() -> None:
     doc = newsrecord.loads(PROFILE)
     newsrecord.set_field(doc.record, "zip", "99999", parse=True)

@@ -319,6 +319,89 @@ def test_comparisons_that_can_match_are_not_named(expression: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("expression", "column", "message"),
+    [
+        (
+            "haet > 30",
+            1,
+            (
+                "'haet' is not a field; did you mean 'heat'? "
+                "(`haet` in backquotes asks for a key of that name)"
+            ),
+        ),
+        (
+            'published and provider.nmae == "x"',
+            15,
+            (
+                "'provider.nmae' is not a field; did you mean 'provider.name'? "
+                "(`provider.nmae` in backquotes asks for a key of that name)"
+            ),
+        ),
+        (
+            "not exists(images[0].widht)",
+            12,
+            (
+                "'images[0].widht' is not a field; did you mean 'images[0].width'? "
+                "(`images[0].widht` in backquotes asks for a key of that name)"
+            ),
+        ),
+        (
+            # Compared with a field, a word without quotes is most likely text.
+            "type == video",
+            9,
+            (
+                "'video' is not a field; did you mean 'videos'? "
+                '(text goes in quotes: "video"; `video` in backquotes asks for a key of that name)'
+            ),
+        ),
+    ],
+)
+def test_a_misspelt_field_is_named_at_its_column(
+    expression: str, column: int, message: str
+) -> None:
+    (error,) = newsrecord.where(expression).misspellings()
+    assert (error.message, error.column, error.expression) == (message, column, expression)
+    assert error.pointer() == f"{expression}\n{' ' * (column - 1)}^"
+
+
+def test_each_misspelt_field_is_named_once_where_it_is_first_written() -> None:
+    query = newsrecord.where("haet > 1 or (tpye == 'x' and haet < 9)")
+    assert [(error.column, error.message[:6]) for error in query.misspellings()] == [
+        (1, "'haet'"),
+        (14, "'tpye'"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "heat > 30 and provider.name == 'x' and images[0].width > 1",  # all declared
+        "locale == 'en'",  # close to no field: a key of the site's own, maybe
+        "`haet` > 30",  # in backquotes: the key as written
+        "`provider`.nmae == 'x'",
+        "lang == 'en'",  # difflib's 0.6 finds 'length': too far for a refusal
+    ],
+)
+def test_fields_not_close_to_one_or_in_backquotes_are_no_misspellings(expression: str) -> None:
+    assert newsrecord.where(expression).misspellings() == []
+
+
+def test_unknown_fields_are_the_undeclared_paths_outside_backquotes() -> None:
+    query = newsrecord.where(
+        "locale == 'en' or haet > 1 or `lang` == 'x' or locale != 'de' or heat"
+    )
+    assert query.unknown_fields() == ["locale", "haet"]
+    assert query.fields() == ["locale", "haet", "lang", "heat"]
+
+
+def test_backquotes_are_kept_in_the_canonical_form() -> None:
+    query = newsrecord.where("`haet` > 30 and heat < 2")
+    assert str(query) == "`haet` > 30 and heat < 2"
+    assert newsrecord.where(str(query)).misspellings() == []
+    assert query.tree == newsrecord.where("haet > 30 and heat < 2").tree  # the same match
+
+
+@pytest.mark.parametrize(
     ("length", "expression", "matched"),
     [
         ("PT2H", "length > 3600", True),

@@ -144,7 +144,11 @@ def test_duplicate_key_problems_never_show_the_blob(text: str, tmp_path: Path) -
     assert_hidden(repr(doc))
     path = tmp_path / "twice.md"
     path.write_text(text)
-    commands = [["validate", str(path)], ["show", str(path)]]
+    commands = [
+        ["validate", str(path)],
+        ["validate", "--format", "github", str(path)],
+        ["show", str(path)],
+    ]
     if f'"{BLOB}":' not in text:
         # A diff shows the file's lines; a blob pasted as a key is no secured value.
         commands.append(["fix", "--diff", str(path)])

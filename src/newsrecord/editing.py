@@ -29,19 +29,22 @@ from newsrecord.model.fields import (
     fields,
     is_model,
     is_model_class,
+    keys_of,
     naive_datetime_told,
     optional_part,
 )
 from newsrecord.model.leaves import LEAVES, parse_datetime
-from newsrecord.model.records import AnyRecord
+from newsrecord.model.records import KINDS, AnyRecord
 
 __all__ = [
     "append_field",
     "check_path",
+    "closest_field",
     "declared_type",
     "edit_data",
     "get_field",
     "get_field_of_data",
+    "no_kind_declares",
     "set_field",
     "unknown_field",
     "unset_field",
@@ -594,6 +597,45 @@ def declared_type(kind: type, steps: tuple[Step, ...]) -> Any:
         spec = _spec_of_class(cls, step) if cls is not None else None
         tp = spec.type if spec is not None else Any
     return tp
+
+
+def no_kind_declares(path: str) -> bool:
+    """Whether no kind of record declares the field at *path*: a key only files may hold.
+
+    A malformed path is not judged (False): whatever takes the path says what is wrong.
+    """
+    try:
+        steps = parse_field_path(path)
+    except ValidationError:
+        return False
+    return all(declared_type(kind, steps) is Any for kind in KINDS)
+
+
+def closest_field(path: str, *, cutoff: float = 0.6) -> str | None:
+    """Return the declared field path that *path* most likely misspells, or None.
+
+    The first key of *path* that no kind of record declares at its place is matched
+    (``difflib``, with *cutoff*) against the keys that some kind declares there, and
+    *path* comes back with that key replaced: ``provider.nmae`` gives ``provider.name``,
+    ``images[0].widht`` gives ``images[0].width``. None when every key is declared, when
+    nothing is close, or when the path is malformed.
+    """
+    try:
+        steps = parse_field_path(path)
+    except ValidationError:
+        return None
+    for number, step in enumerate(steps):
+        if isinstance(step, int):
+            continue
+        owners = {_model_in(declared_type(kind, steps[:number])) for kind in KINDS}
+        keys = sorted({key for owner in owners if owner is not None for key in keys_of(owner)})
+        if step in keys:
+            continue
+        close = difflib.get_close_matches(step, keys, n=1, cutoff=cutoff)
+        if not close:
+            return None
+        return field_path_text((*steps[:number], close[0], *steps[number + 1 :]))
+    return None
 
 
 def check_path(kind: type, data: Any, path: str) -> None:

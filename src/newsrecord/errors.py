@@ -48,14 +48,22 @@ class Problem:
         where = ":".join(
             str(part) for part in (self.path, self.line, self.column) if part is not None
         )
-        # A field path is the user's (or the file's) text: shortened like any quoted
-        # value, in case it is a secured blob typed where a field goes.
-        field = shorten(self.field, _FIELD_SHOWN) if self.field else None
+        field = shown_field(self.field) if self.field else None
         text = f"{field}: {self.message}" if field else self.message
         return f"{where}: {text}" if where else text
 
 
 _FIELD_SHOWN: Final = 36
+
+
+def shown_field(field: str) -> str:
+    """Return a problem's field path as every report shows it, shortened when long.
+
+    A field path is the user's (or the file's) text: shortened like any quoted value, in
+    case it is a secured blob typed where a field goes. Messages quote values through
+    :func:`brief` when they are made; this is the one place for the field.
+    """
+    return shorten(field, _FIELD_SHOWN)
 
 
 def shorten(text: str, limit: int) -> str:

@@ -21,8 +21,10 @@ Grammar (lowest precedence first)::
                 | "[" [literal ("," literal)*] "]"
 
 A ``PATH`` is a field path of YAML keys (``provider.name``, ``images[0].width``), or any
-path in backquotes (`` `odd-key`.x ``). A test that is a path alone is true when the
-field is ``true``. The rules that give values their meaning are in :class:`Query`.
+path in backquotes (`` `odd-key`.x ``): a path in backquotes is a key asked for as
+written, which :meth:`Query.misspellings` and :meth:`Query.unknown_fields` leave alone. A
+test that is a path alone is true when the field is ``true``. The rules that give values
+their meaning are in :class:`Query`.
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ import attrs
 from newsrecord._bind.paths import parse_field_path
 from newsrecord._write.render import scalar_text
 from newsrecord.document import Document
-from newsrecord.editing import declared_type, get_field
-from newsrecord.errors import Problem, RecordError, ValidationError, shorten
+from newsrecord.editing import closest_field, declared_type, get_field, no_kind_declares
+from newsrecord.errors import Problem, RecordError, ValidationError, brief, shorten
 from newsrecord.model.duration import Duration
 from newsrecord.model.fields import optional_part
 from newsrecord.model.price import Price
@@ -193,14 +195,26 @@ class Field:
 
     Attributes:
         path: The path as written (without backquotes).
+        quoted: Written in backquotes: a key asked for as written, which the checks for
+            misspelt and unknown fields leave alone. Not part of equality: it changes
+            no match.
+        column: Where the path starts in the expression (1-based; 0 when the field was
+            not parsed from one), for messages about it.
     """
 
     path: str
+    quoted: bool = attrs.field(default=False, eq=False)
+    column: int = attrs.field(default=0, eq=False, repr=False)
 
     def __str__(self) -> str:
-        """Render as written, in backquotes when it is not a plain path."""
+        """Render as written, in backquotes when it was or when it is not a plain path."""
         plain = _TOKEN.fullmatch(self.path)
-        if plain is not None and plain.lastgroup == "path" and self.path.lower() not in _KEYWORDS:
+        if (
+            not self.quoted
+            and plain is not None
+            and plain.lastgroup == "path"
+            and self.path.lower() not in _KEYWORDS
+        ):
             return self.path
         return f"`{self.path}`"
 
@@ -501,7 +515,7 @@ def _field(token: _Token, parser: _Parser) -> Field:
         parse_field_path(text)
     except ValidationError:
         raise parser.error(f"not a field path: {text!r}", token) from None
-    return Field(text)
+    return Field(text, quoted=token.kind == "quoted", column=token.column)
 
 
 _ESCAPES: Final = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'"}
@@ -878,6 +892,59 @@ class Query:
                     f"it with {_KIND_NAMES[given]} and is false for those records"
                 )
         return notes
+
+    def unknown_fields(self) -> list[str]:
+        """The field paths the query reads that no kind of record declares, in order.
+
+        Only keys the model does not know (kept in ``extra``) can be there: such a path is
+        most often a misspelt field (see :meth:`misspellings`) or text written without
+        quotes (``type == video``). Paths in backquotes are left out: they ask for a key
+        as written.
+        """
+        return list(dict.fromkeys(field.path for field, _ in self._unknown()))
+
+    def misspellings(self, *, cutoff: float = 0.7) -> list[QueryError]:
+        """Name the unknown fields (see :meth:`unknown_fields`) that are close to a field.
+
+        ``haet > 30`` can only match records with a ``haet`` key, which none is likely to
+        have: ``heat`` was meant. Each error points at the first place the path is
+        written, says which declared path is closest (``difflib`` with *cutoff*, over the
+        keys the model declares at the misspelt step, nested ones too:
+        ``provider.nmae``), and how to ask for the key as written: in backquotes. Nothing
+        is raised: the caller decides (the command line refuses the expression).
+        """
+        errors: list[QueryError] = []
+        seen: set[str] = set()
+        for field, as_value in self._unknown():
+            close = closest_field(field.path, cutoff=cutoff)
+            if close is None or field.path in seen:
+                continue
+            seen.add(field.path)
+            shown = shorten(field.path, 30)
+            text = f"text goes in quotes: {_render(shown)}; " if as_value else ""
+            message = (
+                f"{brief(field.path)} is not a field; did you mean {brief(close)}? "
+                f"({text}`{shown}` in backquotes asks for a key of that name)"
+            )
+            errors.append(QueryError(message, expression=self.expression, column=field.column or 1))
+        return errors
+
+    def _unknown(self) -> Iterator[tuple[Field, bool]]:
+        """Yield each field no kind declares and not in backquotes, with a flag.
+
+        The flag tells a field compared with another field, where text without quotes
+        is the likelier mistake (``type == video``).
+        """
+        for node in _walk(self.tree):
+            operands = _operands(node)
+            both = len(operands) == 2 and all(isinstance(side, Field) for side in operands)
+            for operand in operands:
+                if (
+                    isinstance(operand, Field)
+                    and not operand.quoted
+                    and no_kind_declares(operand.path)
+                ):
+                    yield operand, both
 
     def __str__(self) -> str:
         """The query in canonical form; parsing it gives the same tree."""

@@ -296,13 +296,20 @@ def parse_json(text: str, hint: str) -> Any:
         raise click.BadParameter(message, param_hint=hint) from None
 
 
-def format_option(text_means: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """``--format text|json`` (into the parameter ``output``); *text_means* for its help."""
+def format_option(
+    text_means: str, *, github_means: str | None = None
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--format text|json`` (into the parameter ``output``); *text_means* for its help.
+
+    With *github_means*, ``github`` is a choice too (GitHub Actions annotations).
+    """
+    choices = ["text", "json"] + (["github"] if github_means is not None else [])
+    github = f"; github: {github_means}" if github_means is not None else ""
     return click.option(
         "--format",
         "output",
-        type=click.Choice(["text", "json"]),
+        type=click.Choice(choices),
         default="text",
         show_default=True,
-        help=f"text: {text_means}; json: one JSON document.",
+        help=f"text: {text_means}; json: one JSON document{github}.",
     )

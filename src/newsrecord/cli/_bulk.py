@@ -13,9 +13,9 @@ import attrs
 import click
 
 import newsrecord
-from newsrecord._bind.paths import top_key
 from newsrecord.cli._app import (
     EXIT_INVALID,
+    EXIT_USAGE,
     JOBS_OPTION,
     PATTERN_OPTION,
     main,
@@ -33,43 +33,98 @@ from newsrecord.cli._runner import (
     report,
     run_batches,
 )
+from newsrecord.editing import no_kind_declares
+from newsrecord.errors import brief, counted, shorten
 from newsrecord.files import replace_if_unchanged
 
 # --- the query option ----------------------------------------------------------------------
 
 
 def parse_where(expression: str | None) -> newsrecord.Query | None:
-    """Parse ``--where``, or fail as a usage error with a caret under the column."""
+    """Parse ``--where``, or fail as a usage error with a caret under the column.
+
+    A field no kind of record declares but close to one that is (``haet``) is refused
+    too, before any file is read: it could only match a key no record is likely to have.
+    Other fields no kind declares get a note; :func:`never_held` judges them after the run.
+    """
     if expression is None:
         return None
     try:
         query = newsrecord.where(expression)
     except newsrecord.QueryError as exc:
-        pointer = "\n".join("  " + line for line in exc.pointer().splitlines())
-        raise click.BadParameter(
-            f"column {exc.column}: {exc.message}\n{pointer}", param_hint="--where"
-        ) from exc
-    # Most often a value without quotes (type == video): say so, but go on, since keys the
-    # model does not know are queried this way too.
-    _note_unknown_keys(query.fields(), 'an unknown key can match it; text goes in quotes ("{key}")')
+        raise _where_error([exc]) from exc
+    misspelt = query.misspellings()
+    if misspelt:
+        raise _where_error(misspelt)
+    # Most often a value without quotes (type == course): say so, but go on, since keys
+    # the model does not know are queried this way too.
+    _note_unknown(
+        query.unknown_fields(),
+        'an unknown key can match it; text goes in quotes ("{key}"), a key as written in '
+        "backquotes (`{key}`)",
+    )
     for clash in query.type_clashes():
         click.echo(f"newsrecord: note: {clash}", err=True)
     return query
 
 
-def _note_unknown_keys(fields: Iterable[str], consequence: str) -> None:
-    """Note each top key of *fields* that no kind of record declares (a typo, most often).
+def _where_error(errors: Sequence[newsrecord.QueryError]) -> click.BadParameter:
+    """The usage error for *errors* in the ``--where`` expression, each with its caret."""
+    told = []
+    for error in errors:
+        pointer = "\n".join("  " + line for line in error.pointer().splitlines())
+        told.append(f"column {error.column}: {error.message}\n{pointer}")
+    return click.BadParameter("\n".join(told), param_hint="--where")
 
-    *consequence* ends the note; ``{key}`` in it is the key.
+
+def _note_unknown(fields: Iterable[str], consequence: str) -> None:
+    """Note each of *fields*, which no kind of record declares (a typo, most often).
+
+    *consequence* ends the note; ``{key}`` in it is the field.
     """
-    known = {spec.key for kind in newsrecord.KINDS for spec in newsrecord.fields(kind)}
-    for key in dict.fromkeys(map(top_key, fields)):
-        if key not in known:
-            click.echo(
-                f"newsrecord: note: {key!r} is not a field of any kind of record, so only "
-                + consequence.format(key=key),
-                err=True,
-            )
+    for key in fields:
+        click.echo(
+            f"newsrecord: note: {key!r} is not a field of any kind of record, so only "
+            + consequence.format(key=key),
+            err=True,
+        )
+
+
+def held_fields(record: newsrecord.AnyRecord, query: newsrecord.Query) -> tuple[str, ...]:
+    """The fields of ``query.unknown_fields()`` that *record* has a value at (not null)."""
+    held = []
+    for field in query.unknown_fields():
+        try:
+            value = newsrecord.get_field(record, field)
+        except newsrecord.ValidationError:
+            continue  # a path into a value with no fields: nothing there, as in queries
+        if value is not None:
+            held.append(field)
+    return tuple(held)
+
+
+def never_held(query: newsrecord.Query | None, held: set[str], read: int) -> bool:
+    """Say so, as a usage error, if a field no kind declares had a value in no record read.
+
+    Such an expression could not match as meant: a comparison with it is false for every
+    record (``!=`` and ``not`` true), so the run did nothing, or did it to every record.
+    Returns whether that was said (the caller exits with :data:`EXIT_USAGE`). Fields in
+    backquotes are not judged; nor is a run that read no record.
+    """
+    if query is None or read == 0:
+        return False
+    missing = [field for field in query.unknown_fields() if field not in held]
+    if not missing:
+        return False
+    named = ", ".join(brief(field) for field in missing)
+    quoted = ", ".join(f"`{shorten(field, 30)}`" for field in missing)
+    click.BadParameter(
+        f"no record had a value at {named} ({counted(read, 'record')} read), so the "
+        f"expression could not match as meant: a misspelt field, or text without quotes? "
+        f"Write {quoted} in backquotes to ask for such a key all the same",
+        param_hint="--where",
+    ).show()
+    return True
 
 
 WHERE = click.option(
@@ -77,7 +132,10 @@ WHERE = click.option(
     "where",
     metavar="EXPR",
     default=None,
-    help="Only records matching EXPR, such as 'published > 2024-01-01 and \"AI\" in topics'.",
+    help=(
+        "Only records matching EXPR, such as 'published > 2024-01-01 and \"AI\" in topics'. "
+        "A misspelt field is refused; `key` in backquotes is a key as written."
+    ),
 )
 
 
@@ -91,18 +149,22 @@ class _FindJob:
     reveal: bool
 
 
-def _find_batch(
-    paths: list[str], job: _FindJob
-) -> list[tuple[list[newsrecord.Problem], list[Any] | None]]:
+_Found = tuple[list[newsrecord.Problem], list[Any] | None, tuple[str, ...]]
+"""What ``find`` learns of one file: its problems, the chosen values of a match (None for
+no match), and which fields no kind declares the record has a value at."""
+
+
+def _find_batch(paths: list[str], job: _FindJob) -> list[_Found]:
     """Match a batch of files (in a worker): each file's problems and chosen values."""
     query = newsrecord.where(job.where) if job.where is not None else None
-    results: list[tuple[list[newsrecord.Problem], list[Any] | None]] = []
+    results: list[_Found] = []
     for _, doc in load_each(paths):
         if not isinstance(doc, newsrecord.Document):
-            results.append((doc, None))
+            results.append((doc, None, ()))
             continue
+        held = held_fields(doc.record, query) if query is not None else ()
         if query is not None and not query.matches(doc.record):
-            results.append(([], None))
+            results.append(([], None, held))
             continue
         redactor = Redactor(reveal=job.reveal)
         values = []
@@ -113,7 +175,7 @@ def _find_batch(
             except newsrecord.ValidationError:
                 typed = plain = None  # an index past the end: nothing there, as in queries
             values.append(redactor.plain(typed, plain, field.rsplit(".", 1)[-1]))
-        results.append(([], values))
+        results.append(([], values, held))
     return results
 
 
@@ -164,6 +226,12 @@ def find(
     startswith, endswith, matches "regex", exists(field), dates such as 2024-01-01. Files
     that are not valid records are reported on stderr (exit status 1); a summary line
     ends the run on stderr.
+
+    A field no kind of record declares but close to one (haet for heat) is a usage error
+    (exit status 2) before any file is read. Other such fields get a note; if no record
+    read has a value there, the run ends with status 2, since the expression could not
+    match as meant. A key in backquotes (`haet` > 30) is taken as written: no error,
+    note or check. set, unset and append treat --where the same way.
     """
     query = parse_where(where)
     for field in fields:
@@ -171,15 +239,19 @@ def find(
             newsrecord.where(f"exists({field})" if "`" in field else f"`{field}` exists")
         except newsrecord.QueryError:
             raise click.BadParameter(f"not a field path: {field!r}", param_hint="--field") from None
-    _note_unknown_keys(fields, "an unknown key can fill its column")
+    _note_unknown(
+        [field for field in fields if no_kind_declares(field)],
+        "an unknown key can fill its column",
+    )
     output = output or ("table" if fields else "paths")
     job = _FindJob(str(query.expression) if query else None, fields, reveal)
     walk_problems: list[newsrecord.Problem] = []
-    seen = matched = failed = 0
+    seen = matched = failed = read = 0
     rows: list[list[str]] = []
+    held: set[str] = set()
     with contextlib.ExitStack() as stack:
         bar = progress_bar(stack, paths, label="searching", stdout_busy=True)
-        for path, (problems, values) in run_batches(
+        for path, (problems, values, holds) in run_batches(
             _find_batch, record_files(paths, walk_problems, pattern), job, jobs or default_jobs()
         ):
             seen += 1
@@ -189,6 +261,8 @@ def find(
                 failed += 1
                 report(problems, bar)
                 continue
+            read += 1
+            held.update(holds)
             if values is None:
                 continue
             matched += 1
@@ -225,6 +299,8 @@ def find(
     if seen == 0:
         # Nothing searched is not "nothing matched": a wrong folder or pattern must show.
         no_records_found(paths, pattern)
+    if never_held(query, held, read):
+        sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if failed or seen == 0 else 0)
 
 
@@ -265,6 +341,8 @@ class Outcome:
         removed: With a dry run, how many lines it removes.
         invalid: The problems of a record that does not fit the model after the edit
             either (the edit was saved all the same: it may be a step of a repair).
+        held: The fields of the query that no kind declares and that the record has a
+            value at (see :func:`never_held`).
     """
 
     status: str
@@ -273,6 +351,7 @@ class Outcome:
     added: int = 0
     removed: int = 0
     invalid: tuple[newsrecord.Problem, ...] = ()
+    held: tuple[str, ...] = ()
 
 
 def apply_changes(
@@ -357,8 +436,27 @@ def edit_file(
         return Outcome("unreadable", exc.problems)
     except OSError as exc:
         return Outcome("unreadable", (read_problem(path, exc),))
-    if query is not None and not query.matches(doc.record):
-        return Outcome("skipped")
+    held: tuple[str, ...] = ()
+    if query is not None:  # else the record may not fit the model: its repair, maybe
+        held = held_fields(doc.record, query)
+        if not query.matches(doc.record):
+            return Outcome("skipped", held=held)
+    outcome = _edit_loaded(
+        doc, path, changes, dry_run=dry_run, show_diff=show_diff, durability=durability
+    )
+    return attrs.evolve(outcome, held=held)
+
+
+def _edit_loaded(
+    doc: newsrecord.Document,
+    path: str,
+    changes: Sequence[Change],
+    *,
+    dry_run: bool,
+    show_diff: bool,
+    durability: newsrecord.Durability,
+) -> Outcome:
+    """Apply *changes* to the loaded *doc* of *path* and save it: see :func:`edit_file`."""
     try:
         apply_changes(doc, changes)
     except newsrecord.ValidationError as exc:
@@ -410,11 +508,14 @@ def run_bulk(
     """Run a bulk edit over PATHS, print what it did, and exit (1 if any file failed).
 
     *unknown_unsets*: fields to remove that no kind knows; a run that removed nothing is
-    then a usage error (exit status 2), most likely a typo.
+    then a usage error (exit status 2), most likely a typo. So is a run whose ``--where``
+    reads a field no kind declares that no record read had a value at (see
+    :func:`never_held`).
     """
     walk_problems: list[newsrecord.Problem] = []
     counts = {"unreadable": 0, "skipped": 0, "unchanged": 0, "changed": 0, "failed": 0}
     total = still_invalid = 0
+    held: set[str] = set()
     label = "checking" if job.dry_run else "editing"
     with contextlib.ExitStack() as stack:
         bar = progress_bar(stack, paths, label=label, stdout_busy=job.dry_run)
@@ -423,6 +524,7 @@ def run_bulk(
         ):
             total += 1
             counts[outcome.status] += 1
+            held.update(outcome.held)
             if bar is not None:
                 bar.update(1)
             if outcome.problems:
@@ -459,7 +561,11 @@ def run_bulk(
     if total == 0 and not walk_problems:
         no_records_found(tuple(paths), pattern)
         sys.exit(EXIT_INVALID)
+    query = newsrecord.where(job.where) if job.where is not None else None
+    usage = never_held(query, held, total - counts["unreadable"])
     if unknown_unsets and not counts["changed"]:
         unknown_unset_error(list(unknown_unsets)).show()
-        sys.exit(2)
+        usage = True
+    if usage:
+        sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if counts["failed"] or unreadable or still_invalid else 0)

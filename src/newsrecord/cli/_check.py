@@ -25,13 +25,16 @@ from newsrecord.cli._app import (
     no_records_found,
 )
 from newsrecord.cli._redact import unified_diff
-from newsrecord.errors import brief, counted
+from newsrecord.errors import brief, counted, shown_field
 from newsrecord.files import replace_if_unchanged
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="PATHS...")
-@format_option("one problem per line, then a summary")
+@format_option(
+    "one problem per line, then a summary",
+    github_means="GitHub Actions annotations, the summary on stderr",
+)
 @click.option(
     "--strict",
     is_flag=True,
@@ -99,6 +102,9 @@ def validate(  # one parameter per option
 
     Prints every problem of every file as PATH:LINE:COL: field: message, then a summary
     line; exits with status 1 if any record is invalid, or if no record file was found.
+    --format github prints each problem as a GitHub Actions annotation
+    (::error file=PATH,line=L,col=C,title=FIELD::MESSAGE; problems known in the
+    --baseline as ::warning) and the summary on stderr.
     Rules beyond the model run when selected (--strict, --rule; --list-rules lists them).
     The work is spread over all cores; on a terminal a progress bar shows on stderr.
     """
@@ -184,15 +190,16 @@ def _report(
     """Print the problems the baseline does not excuse and the summary; set the exit status."""
     known = _read_baseline(baseline) if baseline is not None else None
     kept: list[newsrecord.Problem] = []
+    excused: list[newsrecord.Problem] = []
     invalid_paths: set[str | None] = set()
-    ignored = 0
     for problems in by_file:
         fresh = problems
         if known is not None:
-            fresh = _unknown_problems(problems, known, baseline or "")
-            ignored += len(problems) - len(fresh)
+            fresh, known_here = _split_by_baseline(problems, known, baseline or "")
+            excused.extend(known_here)
         invalid_paths.update(problem.path for problem in fresh)
         kept.extend(fresh)
+    ignored = len(excused)
     invalid = len(invalid_paths)
     # Folders that could not be listed are problems too: the run did not see everything.
     kept.extend(walk_problems)
@@ -208,17 +215,55 @@ def _report(
             summary["known"] = ignored
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
+        github = output == "github"
         for problem in kept:
-            click.echo(str(problem))
+            click.echo(_annotation("error", problem) if github else str(problem))
+        if github:
+            # Known problems do not fail the run: shown, as warnings, not as errors.
+            for problem in excused:
+                click.echo(_annotation("warning", problem, " (known in the baseline)"))
         line = _summary(checked, invalid, problem_count, strict=strict)
         if ignored:
             line += f" ({ignored} more known in the baseline)"
-        click.echo(line)
+        # Annotations alone on stdout: the summary is for the log, not a workflow command.
+        click.echo(line, err=github)
     if checked == 0 and not quiet:
         # Nothing checked is not "all valid": a wrong folder or pattern must not pass.
         no_records_found(paths, pattern)
         sys.exit(EXIT_INVALID)
     sys.exit(EXIT_INVALID if problem_count else 0)
+
+
+def _annotation(level: str, problem: newsrecord.Problem, note: str = "") -> str:
+    """*problem* as a GitHub Actions workflow command: ``::error file=...::message``.
+
+    Values are escaped as the runner reads them (a line break would end the command, a
+    ``,`` or ``:`` in a property would end the property); the field is shortened as in
+    every report (a secured blob typed where a field goes is never shown whole).
+    """
+    properties = {
+        "file": problem.path,
+        "line": problem.line,
+        "col": problem.column,
+        "title": shown_field(problem.field) if problem.field else None,
+    }
+    listed = ",".join(
+        f"{name}={_escaped(str(value), _PROPERTY_ESCAPES)}"
+        for name, value in properties.items()
+        if value is not None
+    )
+    message = _escaped(problem.message + note, _DATA_ESCAPES)
+    return f"::{level} {listed}::{message}" if listed else f"::{level}::{message}"
+
+
+_DATA_ESCAPES: Final = {"%": "%25", "\r": "%0D", "\n": "%0A"}
+"""What GitHub's runner unescapes in a workflow command's message (``%`` first)."""
+_PROPERTY_ESCAPES: Final = {**_DATA_ESCAPES, ":": "%3A", ",": "%2C"}
+"""What it unescapes in a property's value: also the characters that end one."""
+
+
+def _escaped(text: str, escapes: dict[str, str]) -> str:
+    return "".join(escapes.get(character, character) for character in text)
 
 
 def _selected_rules(rules: tuple[str, ...], no_rules: tuple[str, ...], *, strict: bool) -> set[str]:
@@ -284,21 +329,22 @@ def _read_baseline(file: str) -> collections.Counter[tuple[str, str, str]]:
         ) from exc
 
 
-def _unknown_problems(
+def _split_by_baseline(
     problems: list[newsrecord.Problem],
     known: collections.Counter[tuple[str, str, str]],
     file: str,
-) -> list[newsrecord.Problem]:
-    """The problems the baseline does not list; each entry excuses one problem."""
+) -> tuple[list[newsrecord.Problem], list[newsrecord.Problem]]:
+    """The problems the baseline does not list, and those it does (each entry excuses one)."""
     folder = Path(file).resolve().parent
-    fresh = []
+    fresh, excused = [], []
     for problem in problems:
         key = _baseline_key(problem, folder)
         if known[key] > 0:
             known[key] -= 1
+            excused.append(problem)
         else:
             fresh.append(problem)
-    return fresh
+    return fresh, excused
 
 
 def _summary(checked: int, invalid: int, problems: int, *, strict: bool) -> str:

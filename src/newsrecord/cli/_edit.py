@@ -36,11 +36,11 @@ from newsrecord.cli._bulk import (
 )
 from newsrecord.cli._fields import (
     naive_time_note,
-    no_kind_knows,
     shortened_blobs,
     unknown_keys,
     unknown_unset_error,
 )
+from newsrecord.editing import no_kind_declares
 from newsrecord.errors import brief, counted
 
 
@@ -171,7 +171,9 @@ _BULK_HELP: Final = """
 
 With several PATHs (files or folders, searched for *.md records), put -- before the
 changes: `newsrecord %s news/ archive/ --where 'EXPR' -- %s`. One folder needs no --.
---where EXPR picks the records to change (see `newsrecord find`). Each file is saved
+--where EXPR picks the records to change (see `newsrecord find`: a misspelt field is a
+usage error, and an unknown field no record has a value at ends the run with status 2;
+`key` in backquotes is a key as written). Each file is saved
 atomically, refusing to overwrite a change made meanwhile; the files are synced to disk
 once per batch; a file that fails is reported and the others go on. A summary line ends
 the run (exit status 1 if any file failed); --dry-run lists the files that would change
@@ -262,7 +264,7 @@ def set_(ctx: click.Context, arguments: tuple[str, ...], *, as_json: bool, **opt
 def unset(ctx: click.Context, arguments: tuple[str, ...], **options: Any) -> None:
     """Remove fields from FILE (or many records): their lines go; topics[1] removes an item."""
     paths, fields = _split(ctx, arguments, 1)
-    unknown = [field for field in fields if no_kind_knows(field)]
+    unknown = [field for field in fields if no_kind_declares(field)]
     for field in unknown:
         if Path(field).is_file():
             raise click.UsageError(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterator
 from typing import Any, Final
@@ -12,8 +11,8 @@ import click
 
 import newsrecord
 from newsrecord._bind.paths import parse_field_path
-from newsrecord.editing import declared_type, unknown_field
-from newsrecord.model.fields import is_model, keys_of, optional_part, walk
+from newsrecord.editing import closest_field, declared_type, unknown_field
+from newsrecord.model.fields import is_model, optional_part, walk
 
 _SHORTENED: Final = "…"
 """What ``Secured.redacted()`` puts in place of a blob's middle; never in a real blob,
@@ -39,23 +38,12 @@ def shortened_blobs(record: Any) -> Iterator[str]:
             yield where
 
 
-def no_kind_knows(field: str) -> bool:
-    """Whether no kind of record declares *field* (a key only files themselves may hold)."""
-    try:
-        steps = parse_field_path(field)
-    except newsrecord.ValidationError:
-        return False  # a malformed path: the edit says so
-    return all(declared_type(kind, steps) is Any for kind in newsrecord.KINDS)
-
-
 def unknown_unset_error(fields: list[str]) -> click.BadParameter:
     """The usage error of an unset that removed nothing, with fields no kind knows."""
-    known = sorted({key for kind in newsrecord.KINDS for key in keys_of(kind)})
     told = []
     for field in fields:
-        top = str(parse_field_path(field)[0])
-        close = difflib.get_close_matches(top, known, n=1)
-        told.append(f"{field!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        close = closest_field(field)
+        told.append(f"{field!r}" + (f" (did you mean {close!r}?)" if close else ""))
     return click.BadParameter(
         f"no record had {', '.join(told)}, and no kind of record has such a field",
         param_hint="FIELD",
