@@ -10,6 +10,7 @@ breaks, stays byte for byte.
 from __future__ import annotations
 
 import bisect
+import collections
 import datetime as dt
 import difflib
 import itertools
@@ -1175,7 +1176,7 @@ matter (1 to 20 items, usually) costs it microseconds, and keeps its answer exac
 """
 
 
-def _matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Block]:
+def _matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> Sequence[Block]:
     """The runs of *a* and *b* that match, increasing in both, then ``(len(a), len(b), 0)``.
 
     Small ranges go to :class:`difflib.SequenceMatcher`, which answers as it always did.
@@ -1191,15 +1192,15 @@ def _matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Block
         The blocks of :meth:`difflib.SequenceMatcher.get_matching_blocks`: adjacent runs
         joined, the empty block at the end.
     """
+    if len(a) * len(b) <= _SMALL:
+        return _matched(a, b)  # front matter lists: nothing to gather, sort and join
     found: list[Block] = []
     # A stack, not recursion: the ranges can nest as deep as the list is long.
     ranges = [(0, len(a), 0, len(b))]
     while ranges:
         alo, ahi, blo, bhi = ranges.pop()
         if (ahi - alo) * (bhi - blo) <= _SMALL:
-            # autojunk would take an item that many others equal for noise, and match none.
-            matcher = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
-            found.extend((alo + i, blo + j, n) for i, j, n in matcher.get_matching_blocks() if n)
+            found.extend((alo + i, blo + j, n) for i, j, n in _matched(a[alo:ahi], b[blo:bhi]))
             continue
         start = alo
         while alo < ahi and blo < bhi and a[alo] == b[blo]:
@@ -1233,12 +1234,17 @@ def _matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Block
     return blocks
 
 
-_SUREST_FIRST: Final[tuple[Callable[[int, int], bool], ...]] = (
-    lambda olds, news: olds == news == 1,
+def _matched(a: Sequence[Hashable], b: Sequence[Hashable]) -> Sequence[Block]:
+    """The matching blocks of :class:`difflib.SequenceMatcher`, the empty one at the end."""
+    # autojunk would take an item that many others equal for noise, and match none.
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+
+
+_SUREST_AFTER_ONCE: Final[tuple[Callable[[int, int], bool], ...]] = (
     lambda olds, news: olds == news,
-    lambda olds, news: True,
+    lambda olds, news: news > 0,
 )
-"""Which items pair, by how often each occurs in the old range and in the new, surest first."""
+"""Which repeated items pair, by how often each occurs in the old range and in the new."""
 
 
 def _anchors(
@@ -1254,30 +1260,36 @@ def _anchors(
     the pairs left out cross it, so none lies between two of its anchors. No pairs, no
     anchors: the range has no item in common.
     """
-    olds: dict[Hashable, list[int]] = {}
-    for i in range(alo, ahi):
-        olds.setdefault(a[i], []).append(i)
-    news: dict[Hashable, list[int]] = {}
-    for j in range(blo, bhi):
-        news.setdefault(b[j], []).append(j)
-    common = [(at, news[item]) for item, at in olds.items() if item in news]
-    pairs: list[tuple[int, int]] = []
-    for surest in _SUREST_FIRST:
-        pairs = sorted(
-            pair
-            for at, to in common
-            if surest(len(at), len(to))
-            for pair in zip(at, to, strict=False)  # the n-th with the n-th, as many as both
-        )
-        if pairs:
-            break
+    olds, news = collections.Counter(a[alo:ahi]), collections.Counter(b[blo:bhi])
+    place = {b[j]: j for j in range(blo, bhi)}  # of an item that occurs once in the new range
+    pairs = [
+        (i, place[item])
+        for i, item in enumerate(a[alo:ahi], alo)
+        if olds[item] == 1 and news.get(item) == 1
+    ]
+    if not pairs:
+        places: dict[Hashable, list[int]] = {}
+        for j in range(blo, bhi):
+            places.setdefault(b[j], []).append(j)
+        for surest in _SUREST_AFTER_ONCE:
+            taken: dict[Hashable, int] = {}
+            for i in range(alo, ahi):
+                item = a[i]
+                if surest(olds[item], news.get(item, 0)):
+                    # The n-th occurrence in the old range with the n-th in the new, if any.
+                    seen = taken[item] = taken.get(item, 0) + 1
+                    if seen <= news[item]:
+                        pairs.append((i, places[item][seen - 1]))
+            if pairs:
+                break
     # tails[k] is the least new index that ends an increasing run of k + 1 pairs, ends[k]
     # that pair; back[p] the pair before pair p in its run.
     tails: list[int] = []
     ends: list[int] = []
     back: list[int] = []
     for number, (_, j) in enumerate(pairs):
-        length = bisect.bisect_left(tails, j)
+        # Most pairs extend the longest run (the items that did not move): no search.
+        length = len(tails) if not tails or j > tails[-1] else bisect.bisect_left(tails, j)
         back.append(ends[length - 1] if length else -1)
         if length == len(tails):
             tails.append(j)
