@@ -30,7 +30,12 @@ For reading the figures (not judged), the smallest edit is timed once more with 
 processor's caches emptied first, as the largest edit finds them (its load, and the copy
 of its text, went through far more memory than the caches hold). Last, on the reference
 record itself: load + edit one field + ``dumps()`` against ruamel.yaml's round-trip load +
-edit + dump, as a ratio.
+edit + dump, as a ratio. And the matching of a list's items alone (``align``, which pairs
+the items as loaded with the items now) after a reorder that interleaves them (the even
+ones first, then the odd ones), for N/2, N and 2N related articles: each time against the
+one before it (2x per doubling is linear, 4x quadratic), and against
+:class:`difflib.SequenceMatcher` on the same list of N/2, all that ``align`` used before
+(quadratic on such a reorder).
 
 Every figure is the best of ``--repeat`` runs (more for the small sizes), the garbage
 collector off. Timing belongs
@@ -40,6 +45,8 @@ here, never in the unit tests.
 from __future__ import annotations
 
 import argparse
+import difflib
+import functools
 import gc
 import io
 import math
@@ -50,9 +57,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
+import attrs
 from ruamel.yaml import YAML
 
 import newsrecord
+from newsrecord._write.splice import align
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 SEED: Final = ROOT / "seeds" / "000_9841d82d5199b387.txt"
@@ -214,6 +223,25 @@ def against_ruamel(seed: str, repeat: int) -> tuple[float, float]:
     return best(ours, repeat) / rounds, best(theirs, repeat) / rounds
 
 
+def reorders(seed: str, sizes: list[int], repeat: int) -> tuple[list[float], float]:
+    """Seconds of ``align`` on an interleaved reorder of each size, and of the matcher.
+
+    The items are the related articles of the seed, titles numbered, loaded (matched by
+    identity, as a document matches them); the matcher gets their reprs, as ``align``
+    gave it, for the smallest size.
+    """
+    article = newsrecord.loads(seed).record.related[0]
+    seconds = []
+    for size in sizes:
+        items = [attrs.evolve(article, title=f"{article.title} {n}") for n in range(size)]
+        reordered = items[::2] + items[1::2]
+        seconds.append(best(functools.partial(align, items, reordered, items), repeat))
+    items = [repr(attrs.evolve(article, title=f"{article.title} {n}")) for n in range(sizes[0])]
+    reordered = items[::2] + items[1::2]
+    matcher = difflib.SequenceMatcher(None, items, reordered, autojunk=False)
+    return seconds, best(matcher.get_opcodes, 1)
+
+
 def print_judgement(sizes: list[int], families: dict[str, list[float]], cold: float) -> None:
     """Print the ratios of issue 15: the edit of the largest record against the smallest.
 
@@ -312,6 +340,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<44}{cells}{fitted:>10.2f}")
     print()
     print_judgement(sizes, families, cold)
+    halves = [max(sizes[-1] // 2, 1), sizes[-1], sizes[-1] * 2]
+    aligned, matched = reorders(seed, halves, repeat)
+    print("align, interleaved reorder of N related (ms; against the size before it):")
+    print(
+        "  "
+        + ", ".join(
+            f"N={size:,} {second * 1e3:.1f}"
+            + (f" ({second / max(aligned[n - 1], 1e-9):.1f}x)" if n else "")
+            for n, (size, second) in enumerate(zip(halves, aligned, strict=True))
+        )
+        + f"; SequenceMatcher alone, N={halves[0]:,}: {matched * 1e3:.1f}"
+        f" ({matched / max(aligned[0], 1e-9):.0f}x align)"
+    )
     ours, theirs = against_ruamel(seed, repeat)
     print(
         f"load + edit + dumps(): newsrecord {ours * 1e6:.0f} us, ruamel.yaml round trip "

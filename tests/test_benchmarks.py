@@ -109,3 +109,6 @@ def test_edit_growth_prints_each_family_with_an_exponent() -> None:
     assert "ruamel.yaml round trip" in out
     assert "the edit beyond the floor (one copy)" in out
     assert "growth exponent of k edits against k" in out
+    assert "align, interleaved reorder of N related" in out
+    assert "N=200" in out  # twice the largest
+    assert "SequenceMatcher alone, N=50" in out

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import difflib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -925,3 +927,133 @@ def test_a_value_written_again_keeps_the_comment_on_its_key_line(
 )
 def test_a_key_line_comment_goes_where_a_comment_can_end_the_line(line: str, written: str) -> None:
     assert splice._with_comment(line, "  # c", "\r") == written
+
+
+# --- aligning the items of a list --------------------------------------------------------------
+
+# Ranges of lists of this many cells or fewer go to SequenceMatcher; with none, every range
+# is split on anchors, as in long lists.
+CELLS = pytest.mark.parametrize("cells", [splice._SMALL, 0], ids=["as-is", "anchors-only"])
+VALUES = st.sampled_from([0, 1, 2, 1.0, True, "1", None, [1], {"a": 1}, {"a": 1.0}])
+
+
+def _kept(opcodes: list[splice.Opcode], old: list[Any], new: list[Any]) -> int:
+    """How many items the opcodes keep, after checking that they align *old* with *new*."""
+    i = j = kept = 0
+    for tag, i1, i2, j1, j2 in opcodes:
+        assert (i1, j1) == (i, j)  # contiguous, so the pairs increase in both lists
+        assert (i1 < i2, j1 < j2) == {
+            "equal": (True, True),
+            "replace": (True, True),
+            "delete": (True, False),
+            "insert": (False, True),
+        }[tag]
+        if tag == "equal":
+            assert i2 - i1 == j2 - j1
+            assert all(splice.same(x, y) for x, y in zip(old[i1:i2], new[j1:j2], strict=True))
+            kept += i2 - i1
+        i, j = i2, j2
+    assert (i, j) == (len(old), len(new))
+    return kept
+
+
+@st.composite
+def _comings_and_goings(draw: st.DrawFn) -> tuple[list[Any], list[Any], int]:
+    """Distinct items, the same with some removed and others inserted, and how many stay."""
+    numbers = draw(st.lists(st.integers(0, 10**6), unique=True, max_size=150))
+    old = [draw(st.sampled_from([n, str(n), {"id": n}])) for n in numbers]
+    staying = [item for item in old if draw(st.booleans())]
+    new = list(staying)
+    for number in draw(st.lists(st.integers(-100, -1), max_size=20)):  # none of the old
+        new.insert(draw(st.integers(0, len(new))), number)
+    return old, new, len(staying)
+
+
+@CELLS
+@given(old=st.lists(VALUES, max_size=120), new=st.lists(VALUES, max_size=120), data=st.data())
+def test_align_pairs_only_equal_items_in_order(
+    cells: int, old: list[Any], new: list[Any], data: st.DataObject
+) -> None:
+    # Repeated items, unhashable ones, equal ones that are not the same (1, 1.0, True).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(splice, "_SMALL", cells)
+        _kept(splice.align(old, new), old, new)
+        shuffled = data.draw(st.permutations(old))
+        assert _kept(splice.align(old, shuffled), old, shuffled) >= min(len(old), 1)
+
+
+@CELLS
+@given(edit=_comings_and_goings())
+def test_align_keeps_every_item_that_stays_when_items_come_and_go(
+    cells: int, edit: tuple[list[Any], list[Any], int]
+) -> None:
+    old, new, staying = edit
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(splice, "_SMALL", cells)
+        assert _kept(splice.align(old, new), old, new) == staying
+
+
+def _matcher(old: list[str], new: list[str]) -> list[tuple[int, int, int]]:
+    return difflib.SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks()
+
+
+@given(old=st.lists(st.sampled_from("abcdef"), max_size=64), data=st.data())
+def test_the_runs_matched_in_a_short_list_are_the_matchers(
+    old: list[str], data: st.DataObject
+) -> None:
+    # Front matter lists are short: aligned as they always were, whatever the edit.
+    new = data.draw(st.lists(st.sampled_from("abcdefg"), max_size=64))
+    assert splice._matching_blocks(old, new) == _matcher(old, new)
+
+
+@given(edit=_comings_and_goings(), data=st.data())
+def test_the_runs_matched_when_items_come_and_go_are_the_matchers(
+    edit: tuple[list[Any], list[Any], int], data: st.DataObject
+) -> None:
+    # On a long list too, when no item moves (the texts of the items: they hash).
+    old, new, _ = edit
+    new = [data.draw(st.sampled_from([item, "new"])) for item in new]
+    old, new = list(map(repr, old)), list(map(repr, new))
+    assert splice._matching_blocks(old, new) == _matcher(old, new)
+
+
+class _TooMuchWorkError(Exception):
+    """More calls than a test allows."""
+
+
+def _calls(run: Any, most: int) -> int:
+    """How many calls (of Python and of C functions) *run* makes; more than *most*: an error.
+
+    A measure of work that, unlike a time, does not depend on the machine or its load.
+    """
+    calls = 0
+
+    def count(frame: Any, event: str, arg: Any) -> None:
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+            if calls > most:
+                raise _TooMuchWorkError(calls)  # stop a quadratic run early
+
+    sys.setprofile(count)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+@pytest.mark.parametrize("items", ["texts", "objects"])
+def test_a_long_interleaved_reorder_aligns_in_near_linear_work(items: str) -> None:
+    # SequenceMatcher made about n * n / 2.5 calls for this (1.2 s at n = 5,000): the even
+    # items first, then the odd ones. The even ones stay, and the last, and the rest move.
+    count = 20_000
+    if items == "texts":
+        old: list[Any] = [f"item {n}" for n in range(count)]
+    else:
+        old = [newsrecord.Image(url=f"/{n}.png") for n in range(count)]
+    new = old[::2] + old[1::2]
+    opcodes: list[splice.Opcode] = []
+    calls = _calls(lambda: opcodes.extend(splice.align(old, new, old)), 60 * count)
+    assert calls > count  # counted
+    assert _kept(opcodes, old, new) == count // 2 + 1

@@ -10,10 +10,12 @@ breaks, stays byte for byte.
 from __future__ import annotations
 
 import bisect
+import collections
 import datetime as dt
 import difflib
+import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Final, TypeGuard
 
 import attrs
@@ -1097,8 +1099,9 @@ def align(before: list[Any], after: list[Any], loaded: Sequence[Any] = ()) -> li
 
     The items that stay keep their text, comments and all; so the fewer items changed,
     the fewer lines an edit touches: the longest runs of matching items stay
-    (:class:`difflib.SequenceMatcher`), and the items between them go, come or, paired
-    with one at the same place, change. Items match when equal (:func:`same`); but a
+    (:class:`difflib.SequenceMatcher`; on long lists, see :func:`_matching_blocks`), and
+    the items between them go, come or, paired with one at the same place, change.
+    Items match when equal (:func:`same`); but a
     model object of *loaded* (the items as loaded, when known) that is still in the list
     matches only itself, changed or not: it is the item the user edited, and an equal
     copy of it elsewhere in the list is another item.
@@ -1146,14 +1149,161 @@ def align(before: list[Any], after: list[Any], loaded: Sequence[Any] = ()) -> li
     old_end, new_end = len(before) - suffix, len(after) - suffix
     old = [token(before[i], olds[i]) for i in range(prefix, old_end)]
     new = [token(after[j], after[j]) for j in range(prefix, new_end)]
-    # autojunk would take an item that many others equal for noise, and match none.
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     opcodes: list[Opcode] = [("equal", 0, prefix, 0, prefix)] if prefix else []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        opcodes.append((tag, prefix + i1, prefix + i2, prefix + j1, prefix + j2))
+    i = j = 0
+    for old_at, new_at, size in _matching_blocks(old, new):
+        # The steps between the runs kept, as SequenceMatcher.get_opcodes() makes them.
+        if i < old_at or j < new_at:
+            tag = "delete" if j == new_at else "insert" if i == old_at else "replace"
+            opcodes.append((tag, prefix + i, prefix + old_at, prefix + j, prefix + new_at))
+        i, j = old_at + size, new_at + size
+        if size:
+            opcodes.append(("equal", prefix + old_at, prefix + i, prefix + new_at, prefix + j))
     if suffix:
         opcodes.append(("equal", old_end, len(before), new_end, len(after)))
     return opcodes
+
+
+Block = tuple[int, int, int]
+"""A run of matching items, ``(i, j, size)``: ``a[i:i + size]`` matches ``b[j:j + size]``."""
+
+_SMALL: Final = 4096
+"""Ranges of at most this many old items times new items go to the matcher as they are.
+
+:class:`difflib.SequenceMatcher` costs up to the product of the lengths for each run it
+finds, so a heavily reordered long list costs it quadratic time or worse; a list of front
+matter (1 to 20 items, usually) costs it microseconds, and keeps its answer exactly.
+"""
+
+
+def _matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> Sequence[Block]:
+    """The runs of *a* and *b* that match, increasing in both, then ``(len(a), len(b), 0)``.
+
+    Small ranges go to :class:`difflib.SequenceMatcher`, which answers as it always did.
+    Larger ones are split the way patience diff splits them: equal ends match as they
+    stand; inside, anchors (:func:`_anchors`) match, and each range between two anchors
+    is matched the same way. A range costs its length and a logarithm, and when the items
+    are distinct, the ranges between its anchors have no item in common: a reorder of a
+    long list costs O(n log n), where the matcher alone takes quadratic time (repeated
+    items can nest ranges deeper, measured near-linear too). Items that come and go in a
+    list of distinct items are matched as the matcher matches them: all that stay.
+
+    Returns:
+        The blocks of :meth:`difflib.SequenceMatcher.get_matching_blocks`: adjacent runs
+        joined, the empty block at the end.
+    """
+    if len(a) * len(b) <= _SMALL:
+        return _matched(a, b)  # front matter lists: nothing to gather, sort and join
+    found: list[Block] = []
+    # A stack, not recursion: the ranges can nest as deep as the list is long.
+    ranges = [(0, len(a), 0, len(b))]
+    while ranges:
+        alo, ahi, blo, bhi = ranges.pop()
+        if (ahi - alo) * (bhi - blo) <= _SMALL:
+            found.extend((alo + i, blo + j, n) for i, j, n in _matched(a[alo:ahi], b[blo:bhi]))
+            continue
+        start = alo
+        while alo < ahi and blo < bhi and a[alo] == b[blo]:
+            alo, blo = alo + 1, blo + 1
+        end = ahi
+        while alo < ahi and blo < bhi and a[ahi - 1] == b[bhi - 1]:
+            ahi, bhi = ahi - 1, bhi - 1
+        if alo > start or ahi < end:
+            found.extend([(start, blo - (alo - start), alo - start), (ahi, bhi, end - ahi)])
+            if alo < ahi and blo < bhi:
+                ranges.append((alo, ahi, blo, bhi))  # what is left may be small now
+            continue
+        anchors = _anchors(a, b, alo, ahi, blo, bhi)
+        if not anchors:
+            continue  # no item in common
+        found.extend((i, j, 1) for i, j in anchors)
+        # The ranges between the anchors, but those with no old or no new item in them.
+        corners = [(alo - 1, blo - 1), *anchors, (ahi, bhi)]
+        ranges.extend(
+            (i + 1, end_i, j + 1, end_j)
+            for (i, j), (end_i, end_j) in itertools.pairwise(corners)
+            if i + 1 < end_i and j + 1 < end_j
+        )
+    blocks: list[Block] = []
+    for i, j, size in sorted(block for block in found if block[2]):
+        if blocks and blocks[-1][0] + blocks[-1][2] == i and blocks[-1][1] + blocks[-1][2] == j:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + size)
+        else:
+            blocks.append((i, j, size))
+    blocks.append((len(a), len(b), 0))
+    return blocks
+
+
+def _matched(a: Sequence[Hashable], b: Sequence[Hashable]) -> Sequence[Block]:
+    """The matching blocks of :class:`difflib.SequenceMatcher`, the empty one at the end."""
+    # autojunk would take an item that many others equal for noise, and match none.
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+
+
+_SUREST_AFTER_ONCE: Final[tuple[Callable[[int, int], bool], ...]] = (
+    lambda olds, news: olds == news,
+    lambda olds, news: news > 0,
+)
+"""Which repeated items pair, by how often each occurs in the old range and in the new."""
+
+
+def _anchors(
+    a: Sequence[Hashable], b: Sequence[Hashable], alo: int, ahi: int, blo: int, bhi: int
+) -> list[tuple[int, int]]:
+    """Pairs of equal items of ``a[alo:ahi]`` and ``b[blo:bhi]`` to keep, increasing in both.
+
+    Items that occur once in each range are the surest pairs (patience diff): a repeated
+    item could pair with any of its copies. Without those, the n-th occurrence of an item
+    in one range pairs with its n-th in the other: of the items that occur as often in
+    both if any (an edit elsewhere leaves them as they were), else of all. Of the pairs,
+    the longest run that increases in both ranges is kept (patience sorting, O(k log k)):
+    the pairs left out cross it, so none lies between two of its anchors. No pairs, no
+    anchors: the range has no item in common.
+    """
+    olds, news = collections.Counter(a[alo:ahi]), collections.Counter(b[blo:bhi])
+    place = {b[j]: j for j in range(blo, bhi)}  # of an item that occurs once in the new range
+    pairs = [
+        (i, place[item])
+        for i, item in enumerate(a[alo:ahi], alo)
+        if olds[item] == 1 and news.get(item) == 1
+    ]
+    if not pairs:
+        places: dict[Hashable, list[int]] = {}
+        for j in range(blo, bhi):
+            places.setdefault(b[j], []).append(j)
+        for surest in _SUREST_AFTER_ONCE:
+            taken: dict[Hashable, int] = {}
+            for i in range(alo, ahi):
+                item = a[i]
+                if surest(olds[item], news.get(item, 0)):
+                    # The n-th occurrence in the old range with the n-th in the new, if any.
+                    seen = taken[item] = taken.get(item, 0) + 1
+                    if seen <= news[item]:
+                        pairs.append((i, places[item][seen - 1]))
+            if pairs:
+                break
+    # tails[k] is the least new index that ends an increasing run of k + 1 pairs, ends[k]
+    # that pair; back[p] the pair before pair p in its run.
+    tails: list[int] = []
+    ends: list[int] = []
+    back: list[int] = []
+    for number, (_, j) in enumerate(pairs):
+        # Most pairs extend the longest run (the items that did not move): no search.
+        length = len(tails) if not tails or j > tails[-1] else bisect.bisect_left(tails, j)
+        back.append(ends[length - 1] if length else -1)
+        if length == len(tails):
+            tails.append(j)
+            ends.append(number)
+        else:
+            tails[length] = j
+            ends[length] = number
+    run: list[tuple[int, int]] = []
+    number = ends[-1] if ends else -1
+    while number >= 0:
+        run.append(pairs[number])
+        number = back[number]
+    run.reverse()
+    return run
 
 
 def _editable_in_place(node: parse.Node, before: Any, after: Any) -> TypeGuard[parse.Mapping]:
