@@ -79,8 +79,9 @@ _SCHEMA_VERSION: Final = 3
 """Bumped whenever the columns, or the rows made of a file, change, so that an old cache
 is not reused (3: files with values the columns cannot hold are left out)."""
 
-_CACHE_VERSION: Final = 2
-"""Bumped whenever the incremental cache's own files change (2: packed stats)."""
+_CACHE_VERSION: Final = 3
+"""Bumped whenever the incremental cache's own files change (2: packed stats; 3: the
+segments' stats)."""
 
 
 def _pyarrow() -> Any:
@@ -777,8 +778,11 @@ class _Cache:
             if metadata.get(b"newsrecord") != stamp.encode():
                 return cache  # another version or other options: start afresh
             segments = json.loads(metadata[b"newsrecord-segments"])
+            identities = json.loads(metadata[b"newsrecord-segment-stats"])
             tables = []
             for name in segments:
+                if _identity(folder / name) != identities[name]:
+                    return cache  # rewritten since (a row changed in place): start afresh
                 with pa.memory_map(str(folder / name)) as source:
                     tables.append(pa.ipc.open_file(source).read_all())
             if any(not table.schema.equals(schema) for table in tables):
@@ -910,6 +914,9 @@ class _Cache:
             "newsrecord": self.stamp,
             "newsrecord-names": names_key,
             "newsrecord-segments": json.dumps(segments),
+            "newsrecord-segment-stats": json.dumps(
+                {name: _identity(folder / name) for name in segments}
+            ),
             "newsrecord-failures": json.dumps(failures),
             "newsrecord-output": json.dumps(output),
         }
@@ -928,6 +935,17 @@ class _Cache:
                     # Windows a mapped file cannot go yet: the next run removes it.
                     with contextlib.suppress(OSError):
                         Path(entry.path).unlink()
+
+
+def _identity(path: Path) -> list[int]:
+    """What tells that a segment is the file the cache wrote: size, modification time, inode.
+
+    Segments are written once and never changed: another size or time means another
+    program changed the file (or a damaged disk gave other bytes back); hashing them on
+    every run would cost as much as the rest of an incremental export.
+    """
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
 def _write_segment(pa: Any, folder: Path, table: Any) -> str:

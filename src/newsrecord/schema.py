@@ -348,7 +348,9 @@ _VALUE_TYPES: Final = (
     "When reading, newsrecord also accepts a date-time without a time zone (it means UTC,",
     "as YAML says; a site's `timezone` in `_config.yml`, which Jekyll applies to such",
     "times, is not read); it always writes one. `newsrecord set` reads one given without",
-    "an offset as UTC too, with a note; the API refuses a naive `datetime`. A duration",
+    "an offset as UTC too, with a note; the API refuses a naive `datetime`. A fraction",
+    "of a second is read to the microsecond, as Python's `datetime` holds it (digits past",
+    "the sixth stay in the file, untouched unless the value is set). A duration",
     "keeps its text; its `timedelta` counts a month as 30 days and a year as 365. An",
     'unquoted value in a text field is text: `title: 2023` is the string `"2023"`.',
 )
