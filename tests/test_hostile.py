@@ -929,3 +929,33 @@ def test_a_worker_ends_when_its_parent_is_gone(tmp_path: Path) -> None:
         time.sleep(0.1)
     os.kill(worker, signal.SIGKILL)
     pytest.fail("the worker outlived its parent")
+
+
+def test_a_ctrl_c_while_the_command_line_loads_is_told_as_one_later(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Before a command runs, its module (and, first of all, click and the library) load:
+    # a Ctrl-C then printed a traceback, or click's "Aborted!" with status 1 (an invalid
+    # record's), not the status 130 of a Ctrl-C a moment later.
+    import importlib
+
+    import newsrecord.cli
+    from newsrecord.cli import _app
+
+    real = importlib.import_module
+
+    def interrupted(name: str, package: str | None = None) -> object:
+        if name.startswith("newsrecord.cli."):
+            raise KeyboardInterrupt
+        return real(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        newsrecord.cli.run()  # loading the click group
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err == "\nnewsrecord: interrupted\n"
+    monkeypatch.delitem(_app.main.commands, "validate", raising=False)
+    with pytest.raises(SystemExit) as stopped:
+        _app.main(["validate", "x.md"], prog_name="newsrecord")  # loading the command
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err == "\nnewsrecord: interrupted\n"

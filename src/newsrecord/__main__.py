@@ -1,5 +1,5 @@
 """``python -m newsrecord``: the command line."""
 
-from newsrecord.cli import main
+from newsrecord.cli import run
 
-main(prog_name="newsrecord")
+run()

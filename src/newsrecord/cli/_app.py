@@ -14,12 +14,11 @@ from typing import Any, Final, NoReturn
 import click
 
 import newsrecord
+from newsrecord.cli import exit_interrupted
 
 EXIT_INVALID: Final = 1
 EXIT_USAGE: Final = 2
 """As click exits on usage errors."""
-EXIT_INTERRUPTED: Final = 130
-"""128 + SIGINT, as shells report a program stopped by Ctrl-C."""
 EXIT_OUTPUT_CLOSED: Final = 141
 """128 + SIGPIPE, as shells report a program whose output pipe closed (`| head`)."""
 
@@ -88,8 +87,13 @@ class _Group(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module = _COMMANDS.get(cmd_name)
         if module is not None and cmd_name not in self.commands:
-            # The module registers its commands on main when imported.
-            importlib.import_module(f"newsrecord.cli.{module}")
+            # The module registers its commands on main when imported. A Ctrl-C in this
+            # start-up comes before invoke(): told here as there, not as click's
+            # "Aborted!" and status 1 (an invalid record's).
+            try:
+                importlib.import_module(f"newsrecord.cli.{module}")
+            except KeyboardInterrupt:
+                exit_interrupted()
         return super().get_command(ctx, cmd_name)
 
     def resolve_command(
@@ -120,8 +124,7 @@ class _Group(click.Group):
         except _OutputClosed:
             end_for_closed_output()
         except KeyboardInterrupt:
-            click.echo("\nnewsrecord: interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            exit_interrupted()
         except newsrecord.RecordError as exc:
             # Malformed queries are refused before any file is read; this is a query that
             # failed on a file (a pattern too slow on a value): the run stops, as a misuse.
