@@ -411,6 +411,38 @@ def test_unsetting_a_required_field_of_a_record_that_does_not_fit() -> None:
     assert "title" not in broken.dumps()
 
 
+@pytest.mark.parametrize("parse", [False, True])
+def test_setting_a_required_field_to_null_is_unsetting_it(parse: bool) -> None:
+    # `set title=null` removed the title that `unset title` keeps.
+    doc = newsrecord.loads(INVALID, strict=False, path="news/a.md")
+    with pytest.raises(newsrecord.ValidationError, match="title is required") as caught:
+        doc.set("title", "null" if parse else None, parse=parse)
+    assert (caught.value.path, caught.value.field) == ("news/a.md", "title")
+    assert doc.dumps() == INVALID
+    doc.set("heat", "null" if parse else None, parse=parse)  # not required: it goes
+    assert doc.dumps() == INVALID.replace("heat: hot\n", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("2024-12-15T00:00:00Z", "2024-12-15T00:00:00Z"),
+        ("2024-12-15", "2024-12-15T00:00:00Z"),  # no zone: UTC, as YAML says
+        ("2024-12-15 10:00:00 +02:00", "2024-12-15T10:00:00+02:00"),
+    ],
+)
+def test_a_date_time_set_from_text_on_a_record_that_does_not_fit_is_a_timestamp(
+    text: str, written: str
+) -> None:
+    # It was written as quoted text, which Jekyll reads as a string, not a time.
+    bad = INVALID.replace("heat: hot\n", "heat: hot\npublishedDateTime: 2024-13-45\n")
+    doc = newsrecord.loads(bad, strict=False)
+    doc.set("publishedDateTime", text, parse=True)
+    assert doc.dumps() == bad.replace("2024-13-45", written)
+    doc.set("heat", 1)
+    assert doc.record.published_date_time == dt.datetime.fromisoformat(written)
+
+
 ENTRIES = """\
 ---
 title: "T"  # a comment

@@ -219,9 +219,10 @@ class Document:
         where = self._path_of(duplicate.winner)
         earlier = self._index.position(duplicate.key.start)[0]
         later = self._index.position(duplicate.winner.start)[0]
+        lines = f"twice on line {later}" if earlier == later else f"on lines {earlier} and {later}"
         message = (
-            f"duplicate key {brief(duplicate.key.value)} on lines {earlier} and "
-            f"{later}: the last one counts (newsrecord fix removes the earlier)"
+            f"duplicate key {brief(duplicate.key.value)} {lines}: the last one counts "
+            "(newsrecord fix removes the earlier)"
         )
         # A key may be anything, a pasted secret too: a long one is not repeated as a field.
         return self._problem_at(duplicate.key.start, message, where if len(where) <= 80 else None)

@@ -410,12 +410,17 @@ def _from_text(text: Any, tp: Any) -> Any:
     tp = optional_part(tp)
     if tp is dt.datetime and text.strip().lower() == "now":
         return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if tp is dt.datetime or (tp is Any and _TIMESTAMP.fullmatch(text.strip())):
+        # A date-time becomes a datetime, which the writer writes as a YAML timestamp (a
+        # time to Jekyll and other YAML 1.1 readers), not as quoted text: on a record that
+        # does not fit the model, the value is written as it is read here. On a key the
+        # model does not know, only text that looks like one is one.
+        try:
+            return parse_datetime(text)
+        except ValueError:
+            return text  # the model says what it expected, as it would for a file
     if _written_as_text(tp):
         return text
-    if tp is Any and _TIMESTAMP.fullmatch(text.strip()):
-        # On a key the model does not know, a date-time stays a YAML timestamp, which is
-        # how Jekyll and other YAML 1.1 readers read it, rather than quoted text.
-        return parse_datetime(text)
     try:
         return json.loads(text)
     except (ValueError, RecursionError):
@@ -522,12 +527,7 @@ def edit_data(
     declared = declared_type(kind, steps)
     slot = _resolve(data, steps, create=False)
     if action == "unset":
-        if slot.get() is None:
-            return
-        if _is_required(kind, steps) and type_problem(kind, path, "set", slot.get()) is None:
-            # A good value of a required field: the record could never be valid without it.
-            raise ValidationError(f"{slot.where} is required", field=slot.where)
-        _remove(data, steps)
+        _unset(data, kind, path, steps, slot)
         return
     if action == "append":
         current = slot.get()
@@ -540,6 +540,9 @@ def edit_data(
         if declared is Any and isinstance(slot.get(), str) and action == "set":
             declared = str
         value = _from_text(value, declared)
+    if action == "set" and value is None:
+        _unset(data, kind, path, steps, slot)  # null unsets, under the same rule
+        return
     refuse_naive_datetimes(value, steps)
     value = _as_plain_data(value)
     if type_problem(kind, path, "set", slot.get()) is None:
@@ -654,6 +657,18 @@ def _remove(data: Any, steps: tuple[Step, ...]) -> None:
         del slot.owner[int(slot.step)]
     else:
         slot.put(None)
+
+
+def _unset(
+    data: dict[str, Any], kind: type, path: str, steps: tuple[Step, ...], slot: _Slot
+) -> None:
+    """Remove the value at *steps* from *data*, unless it is a good one of a required field."""
+    if slot.get() is None:
+        return
+    if _is_required(kind, steps) and type_problem(kind, path, "set", slot.get()) is None:
+        # A good value of a required field: the record could never be valid without it.
+        raise ValidationError(f"{slot.where} is required", field=slot.where)
+    _remove(data, steps)
 
 
 def _as_plain_data(value: Any) -> Any:

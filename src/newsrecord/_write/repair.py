@@ -78,13 +78,22 @@ class Repair:
 def _duplicate_keys(source: Source) -> list[Finding]:
     text = source.text
     findings = []
-    for duplicate in source.duplicates:
-        start, end = entry_span(text, source.root, duplicate)
+    spans = sorted(
+        ((entry_span(text, source.root, duplicate), duplicate) for duplicate in source.duplicates),
+        key=lambda pair: pair[0],
+    )
+    removed_to = -1
+    for (start, end), duplicate in spans:
+        if start < removed_to:
+            # A key written twice inside an entry that goes whole (`provider:` written
+            # twice, the earlier one with `name:` twice): removed with it.
+            continue
+        removed_to = end
         later = text.count("\n", 0, duplicate.winner.start) + 1
         message = f"removed the earlier {brief(duplicate.key.value)}, which line {later} overrides"
         edit = Edit(start, end, "")
         findings.append(Finding(duplicate.key.start, message, (edit,), duplicate.winner))
-    return findings
+    return sorted(findings, key=lambda finding: finding.offset)
 
 
 def removals_of_shadowed(
