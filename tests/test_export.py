@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -472,7 +473,8 @@ def test_the_cache_writes_only_the_rows_changed_since_its_base(
     assert newsrecord.export_records(site, out, incremental=True).parsed == 0
     assert sorted(path.name for path in cache.glob("rows-*")) == segments[-1]
     assert sorted(path.name for path in cache.iterdir() if path.name[:5] != "rows-") == [
-        "keys.arrow"
+        "keys.arrow",
+        "lock",  # the lock of one export at a time, never removed (a waiting run holds it open)
     ]
     # Files of rows left by a stopped run go; files that are not the cache's stay.
     (cache / "rows-left.arrow").write_bytes(b"")
@@ -1087,3 +1089,44 @@ def test_json_has_no_nan_and_objects_no_nulls(tmp_path: Path) -> None:
     with (tmp_path / "site.csv").open(encoding="utf-8", newline="") as stream:
         ratings = [json.loads(row["ratings"]) for row in csv.DictReader(stream)]
     assert ratings == [row["ratings"] for row in rows]
+
+
+def test_incremental_exports_into_one_output_take_turns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two at once each removed the other's segments and temporary files as left over
+    # (FileNotFoundError, 13 runs of 40 in a user's stress test).
+    from newsrecord import export
+
+    site = make_site(tmp_path, 3)
+    out = tmp_path / "site.parquet"
+    newsrecord.export_records(site, out, incremental=True)
+    inside, go_on = threading.Event(), threading.Event()
+    real = export._scan
+
+    def held(*arguments: Any) -> object:
+        if threading.current_thread().name == "first":
+            inside.set()
+            assert go_on.wait(30)
+        return real(*arguments)
+
+    monkeypatch.setattr(export, "_scan", held)
+    results: dict[str, newsrecord.ExportResult] = {}
+
+    def run_export() -> None:
+        name = threading.current_thread().name
+        results[name] = newsrecord.export_records(site, out, incremental=True)
+
+    first = threading.Thread(target=run_export, name="first")
+    first.start()
+    assert inside.wait(30)
+    (site / "a01.md").write_text(re_heat(site / "a01.md", 9), encoding="utf-8")
+    second = threading.Thread(target=run_export, name="second")
+    second.start()
+    second.join(timeout=1)
+    assert second.is_alive()  # waiting for the first to be done with the cache
+    go_on.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert sorted(results) == ["first", "second"]
+    assert same_as_a_full_export(site, out)

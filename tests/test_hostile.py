@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -355,6 +356,48 @@ def test_saving_over_a_fifo_is_refused_without_opening_it(
     assert caught.value.path == str(fifo)
     assert isinstance(caught.value, OSError)
     assert _names(tmp_path) == ["pipe.md", "seed.md"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("swapped_in", ["FIFO (named pipe)", "folder"])
+def test_a_record_replaced_while_it_is_saved_is_a_conflict_not_a_hang(
+    seed_doc: newsrecord.Document, tmp_path: Path, swapped_in: str
+) -> None:
+    # A save checks the file, writes and syncs its new text, then opens the file again
+    # to compare and rename under its lock: a FIFO put there in between blocked that
+    # open forever (a folder raised IsADirectoryError).
+    path = tmp_path / "seed.md"
+    seed_doc.save(path)
+    doc = newsrecord.load(path)
+    doc.record.heat = 1
+    real = newsrecord.files._replace_under_lock
+
+    def swapped(temporary: str, target: str, expected: bytes) -> None:
+        Path(target).rename(tmp_path / "aside.md")
+        if swapped_in == "folder":
+            Path(target).mkdir()
+        else:
+            os.mkfifo(target)
+        real(temporary, target, expected)
+
+    outcome: list[BaseException] = []
+
+    def save() -> None:
+        try:
+            doc.save()
+        except BaseException as exc:  # the outcome is the test's
+            outcome.append(exc)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(newsrecord.files, "_replace_under_lock", swapped)
+        saving = threading.Thread(target=save, daemon=True)
+        saving.start()
+        saving.join(timeout=20)
+    assert not saving.is_alive(), "the save blocked on what was put at the path"
+    (error,) = outcome
+    assert isinstance(error, newsrecord.ConflictError)
+    assert f"the file was replaced by a {swapped_in} on disk" in str(error)
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["aside.md", "seed.md"]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
@@ -959,3 +1002,39 @@ def test_a_ctrl_c_while_the_command_line_loads_is_told_as_one_later(
         _app.main(["validate", "x.md"], prog_name="newsrecord")  # loading the command
     assert stopped.value.code == 130
     assert capsys.readouterr().err == "\nnewsrecord: interrupted\n"
+
+
+def _slow_appends(batch: list[int], log: str) -> list[int]:
+    """A worker's task: one line a item into *log*, each taking a while (as a save does)."""
+    for item in batch:
+        time.sleep(0.01)
+        with open(log, "a", encoding="utf-8") as stream:  # noqa: PTH123
+            stream.write(f"{item}\n")
+    return batch
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+def test_workers_write_nothing_more_once_their_parent_is_killed(tmp_path: Path) -> None:
+    # `kill -9` of `newsrecord set`: its workers went on saving files for up to half a
+    # second (the watch of _end_with), hundreds of them, after the command was dead.
+    log = tmp_path / "log.txt"
+    script = (
+        "import sys\n"
+        "from newsrecord._pool import run_items\n"
+        "from tests.test_hostile import _slow_appends\n"
+        f"for _ in run_items(_slow_appends, range(100_000), {str(log)!r}, 2):\n"
+        "    print('running', flush=True)\n"
+    )
+    parent = subprocess.Popen(  # noqa: S603  # our own interpreter
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert parent.stdout is not None
+    assert parent.stdout.readline() == b"running\n"
+    parent.kill()
+    parent.wait(timeout=30)
+    written = len(log.read_text(encoding="utf-8").splitlines())
+    time.sleep(1.5)  # three watches of _end_with
+    after = len(log.read_text(encoding="utf-8").splitlines())
+    assert after - written <= 2, f"{after - written} items written after the parent died"

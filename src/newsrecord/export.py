@@ -31,6 +31,7 @@ import re
 import secrets
 import stat
 import struct
+import sys
 import time
 import types
 import typing
@@ -67,6 +68,9 @@ from newsrecord.model.leaves import LEAVES
 from newsrecord.model.price import Price
 from newsrecord.model.records import KINDS
 from newsrecord.model.secured import Secured
+
+if sys.platform != "win32":
+    import fcntl
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -562,33 +566,34 @@ def export_records(
     stamp = json.dumps(
         {"version": _SCHEMA_VERSION, "cache": _CACHE_VERSION, "body": body, "reveal": reveal}
     )
-    cache = _Cache.read(pa, cache_path(out), stamp, schema) if incremental else _Cache()
-    # Taken before any file is looked at: see _Cache.write (the racy check).
-    started = time.time_ns()
-    run = _Run(cache, progress)
-    names, stats, errors = _scan(paths, pattern, None if stream is not None else out)
-    if not names:
-        shown = ", ".join(map(str, as_paths(paths)))
-        raise FileError(
-            f"no record files ({pattern}) among {shown}: nothing exported, and {out} left "
-            "as it was",
-            path=str(out),
-        )
-    run.scan(names, stats, errors)
-    run.read(_Options(body=body, reveal=reveal), jobs)
-    result = run.result()
-    fresh = _table(pa, run.lines, schema)
-    table = _assemble(pa, cache.table, fresh, run.order)
-    written = cache.output if run.unchanged_rows() else None
-    if stream is not None:
-        # A Python file: Arrow's own asks where it is (lseek), which a pipe cannot say.
-        with stream() as sink:
-            _encode(pa, table, format, sink)
-            sink.flush()
-    elif written is None or written != _output_identity(out, format):
-        _write_through(pa, out, functools.partial(_encode, pa, table, format))
-    if incremental:
-        cache.write(pa, run, fresh, table, started, _output_identity(out, format))
+    with _cache_lock(cache_path(out)) if incremental else contextlib.nullcontext():
+        cache = _Cache.read(pa, cache_path(out), stamp, schema) if incremental else _Cache()
+        # Taken before any file is looked at: see _Cache.write (the racy check).
+        started = time.time_ns()
+        run = _Run(cache, progress)
+        names, stats, errors = _scan(paths, pattern, None if stream is not None else out)
+        if not names:
+            shown = ", ".join(map(str, as_paths(paths)))
+            raise FileError(
+                f"no record files ({pattern}) among {shown}: nothing exported, and {out} left "
+                "as it was",
+                path=str(out),
+            )
+        run.scan(names, stats, errors)
+        run.read(_Options(body=body, reveal=reveal), jobs)
+        result = run.result()
+        fresh = _table(pa, run.lines, schema)
+        table = _assemble(pa, cache.table, fresh, run.order)
+        written = cache.output if run.unchanged_rows() else None
+        if stream is not None:
+            # A Python file: Arrow's own asks where it is (lseek), which a pipe cannot say.
+            with stream() as sink:
+                _encode(pa, table, format, sink)
+                sink.flush()
+        elif written is None or written != _output_identity(out, format):
+            _write_through(pa, out, functools.partial(_encode, pa, table, format))
+        if incremental:
+            cache.write(pa, run, fresh, table, started, _output_identity(out, format))
     return result
 
 
@@ -597,6 +602,26 @@ _Stream = Callable[[], contextlib.AbstractContextManager[BinaryIO]]
 
 _DESCRIPTOR: Final = re.compile(r"/dev/(?:std(in|out|err)|fd/(\d+))|/proc/self/fd/(\d+)")
 """Names of a process's own open descriptors: opened again, they would start anew."""
+
+
+@contextlib.contextmanager
+def _cache_lock(folder: Path) -> Iterator[None]:
+    """Hold the lock of the cache *folder*: one incremental export into an output at a time.
+
+    Two at once would each remove, as left over, the segments and temporary files the
+    other is writing. The second waits (an incremental run is short), then finds the
+    cache the first one wrote. Without ``flock`` (Windows) there is no lock.
+    """
+    if folder.is_file():
+        folder.unlink()  # the single file of an older version
+    folder.mkdir(exist_ok=True)
+    handle = os.open(folder / _LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        if sys.platform != "win32":
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # which releases the lock
 
 
 def _target(out: StrPath | BinaryIO) -> tuple[Path, _Stream | None]:
@@ -698,6 +723,7 @@ _DELTA_SHARE: Final = 16
 :data:`_DELTA_SHARE`-th of the site; then all rows are written again as one base."""
 
 _KEYS: Final = "keys.arrow"
+_LOCK: Final = "lock"
 
 _NEW: Final = 1 << 48
 """Where a run's sources of rows (:attr:`_Run.sources`) say "the new row number n":
@@ -868,10 +894,7 @@ class _Cache:
         whether it is still there.
         """
         assert self.folder is not None  # noqa: S101  # only read caches are written
-        folder = self.folder
-        if folder.is_file():
-            folder.unlink()  # the single file of an older version
-        folder.mkdir(exist_ok=True)
+        folder = self.folder  # made by _cache_lock
         segments, exported = self._write_rows(pa, folder, run.order, fresh, table)
         # The keys: the row number of each file (-1 for a file without a row), and which
         # files are racy: a file whose times are this close to the start of the run may

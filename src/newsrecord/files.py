@@ -662,7 +662,14 @@ def _replace_under_lock(temporary: str, target: str, expected: bytes) -> None:
     Raises:
         ConflictError: the file changed or was removed; nothing was renamed.
     """
-    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    # Not blocking: a FIFO put at the path since it was checked (slow writes and syncs
+    # ago) would block open() until a writer came, forever in a batch job.
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_CLOEXEC", 0)
+        | getattr(os, "O_BINARY", 0)
+        | getattr(os, "O_NONBLOCK", 0)
+    )
     while True:
         try:
             handle = os.open(target, flags)
@@ -670,6 +677,9 @@ def _replace_under_lock(temporary: str, target: str, expected: bytes) -> None:
             raise _conflict(target, "was removed") from None
         replaced = False
         try:
+            mode = os.fstat(handle).st_mode
+            if not stat.S_ISREG(mode):
+                raise _conflict(target, f"was replaced by {_kind_of(mode)}")
             if sys.platform != "win32":
                 fcntl.flock(handle, fcntl.LOCK_EX)
             held = os.fstat(handle)

@@ -138,7 +138,9 @@ def export(
         except BrokenPipeError:  # -o - into a pipe whose reader went away
             end_for_closed_output()
         except OSError as exc:
-            raise click.FileError(out, hint=exc.strerror or str(exc)) from exc
+            # The file that failed: the output, or one of the cache's (OUT.nrcache/...).
+            failed = exc.filename if isinstance(exc.filename, str) else out
+            raise click.FileError(failed, hint=exc.strerror or str(exc)) from exc
         clear_bar_line(bar)
     for problem in result.problems:
         click.echo(str(problem), err=True)
