@@ -357,6 +357,19 @@ def test_resolve_after_a_failed_merge_driver_writes_the_merge(tmp_path: Path) ->
     assert unmerged(repo) == ""
 
 
+def test_resolve_refuses_markers_that_no_merge_left_in_the_index(tmp_path: Path) -> None:
+    repo = conflicted_seed(tmp_path, "heat: 222", "heat: 111", driver=False)
+    git(repo, "commit", "-q", "-am", "markers committed by mistake")
+    done = newsrecord_cli(repo / "_news", "git", "resolve", Path(SEED_NAME).name)
+    assert done.returncode == 1
+    assert done.stdout == "0 of 0 conflicted records resolved\n"
+    assert done.stderr == (
+        f"{Path(SEED_NAME).name}: not conflicted in git's index (no merge in progress for it), "
+        "but holds conflict markers (line 10): resolve them by hand (during a merge, "
+        "git checkout -m -- FILE recreates a conflicted file)\n"
+    )
+
+
 def test_validate_changed_since_and_baseline(tmp_path: Path, corpus_files: list[Path]) -> None:
     repo = make_repo(tmp_path, news_with_related(corpus_files))
     names = sorted((repo / "_news").glob("*.md"))

@@ -25,6 +25,7 @@ from typing import IO, Any, Final, NamedTuple, NoReturn
 import click
 
 import newsrecord
+from newsrecord._read.events import CONFLICT_MARKER
 from newsrecord.cli._app import EXIT_INVALID, EXIT_USAGE, format_option, main
 from newsrecord.cli._redact import describe_blob, mask_blobs, unified_diff
 from newsrecord.diff import (
@@ -632,15 +633,17 @@ def resolve(paths: tuple[str, ...], *, add: bool, force: bool) -> None:
     versions from the index (stages 1, 2, 3), merges them field by field and writes the
     result; files that resolve are staged. A file is written only while it holds what
     the merge left there (git's line merge, this merge, or our version, which a failed
-    merge driver leaves): one edited since is left as it is, unless --force. Exits 1
-    if conflicts remain or a file was left.
+    merge driver leaves): one edited since is left as it is, unless --force. A file
+    named that is not conflicted but holds conflict markers is an error. Exits 1 if
+    conflicts remain or a file was left.
     """
     root = toplevel()
     # PATHS are relative to the current folder, as for git itself; the names git lists
     # are relative to the top of the repository.
     listing = git("diff", "--name-only", "--diff-filter=U", "-z", "--", *paths)
-    names = [name for name in listing.split("\0") if name and is_record_name(name)]
-    left = 0
+    conflicted = [name for name in listing.split("\0") if name]
+    names = [name for name in conflicted if is_record_name(name)]
+    left = _report_stray_markers(paths, {(root / name).resolve() for name in conflicted})
     sizes = _marker_sizes(root, names)
     reader = BlobReader()
     resolved: list[str] = []
@@ -678,6 +681,36 @@ class _Stages(NamedTuple):
 def _text(data: bytes) -> str:
     # surrogateescape: bytes that are not UTF-8 come back out as they went in.
     return data.decode("utf-8", "surrogateescape")
+
+
+def _report_stray_markers(paths: Sequence[str], conflicted: set[Path]) -> int:
+    """Tell of named files with conflict markers that git does not list as conflicted.
+
+    Such markers were committed by mistake, or staged with `git add`. Without a merge in
+    progress for a file, git's index has no three versions of it to merge again, so only a
+    person can resolve its markers. Returns how many were told.
+    """
+    count = 0
+    for shown in paths:
+        path = Path(shown)
+        if not path.is_file() or path.resolve() in conflicted:
+            continue
+        try:
+            text = _text(path.read_bytes())
+        except OSError as exc:
+            raise click.FileError(shown, hint=exc.strerror or str(exc)) from exc
+        marker = CONFLICT_MARKER.search(text)
+        if marker is None:
+            continue
+        line = text.count("\n", 0, marker.start()) + 1
+        click.echo(
+            f"{shown}: not conflicted in git's index (no merge in progress for it), but "
+            f"holds conflict markers (line {line}): resolve them by hand (during a merge, "
+            "git checkout -m -- FILE recreates a conflicted file)",
+            err=True,
+        )
+        count += 1
+    return count
 
 
 def _marker_sizes(root: Path, names: Sequence[str]) -> dict[str, int]:
