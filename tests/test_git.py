@@ -236,6 +236,140 @@ def test_resolve_for_hosts_without_merge_drivers(tmp_path: Path, corpus_files: l
         assert record.title.endswith(" (edited)")
 
 
+SEED_NAME = "_news/2023-11-19-seed.md"
+
+
+def replace_line(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert f"\n{old}\n" in text, old
+    path.write_text(text.replace(f"\n{old}\n", f"\n{new}\n", 1), encoding="utf-8")
+
+
+def conflicted_seed(tmp_path: Path, ours: str, theirs: str, *, driver: bool) -> Path:
+    """The seed with `heat: 38` changed to *ours* on main and to *theirs* on bot, merged."""
+    repo = make_repo(tmp_path, [], driver=driver)
+    git(repo, "checkout", "-q", "-b", "bot")
+    replace_line(repo / SEED_NAME, "heat: 38", theirs)
+    git(repo, "commit", "-q", "-am", "bot")
+    git(repo, "checkout", "-q", "main")
+    replace_line(repo / SEED_NAME, "heat: 38", ours)
+    git(repo, "commit", "-q", "-am", "main")
+    assert git(repo, "merge", "--no-edit", "bot", check=False).returncode == 1
+    return repo
+
+
+def unmerged(repo: Path) -> str:
+    return git(repo, "diff", "--name-only", "--diff-filter=U").stdout
+
+
+def edited_message(name: str, line: int, shown: str) -> str:
+    return (
+        f"{name}: edited since the merge left it (line {line} differs); left as it is. "
+        f"Finish it by hand and git add it, or start over: git checkout -m -- {shown} "
+        "recreates the conflicted file; --force overwrites your edits\n"
+    )
+
+
+@pytest.mark.parametrize("driver", [True, False], ids=["driver", "no-driver"])
+def test_resolve_leaves_a_file_edited_since_the_merge_as_it_is(
+    tmp_path: Path, *, driver: bool
+) -> None:
+    repo = conflicted_seed(tmp_path, "heat: 222", "heat: 111", driver=driver)
+    path = repo / SEED_NAME
+    replace_line(path, "quality: 38", "quality: 99  # my manual fix")
+    edited = path.read_bytes()
+    done = newsrecord_cli(repo / "_news", "git", "resolve", path.name)
+    assert done.returncode == 1
+    assert done.stdout == "0 of 1 conflicted records resolved\n"
+    assert done.stderr == edited_message(SEED_NAME, 9, path.name)
+    assert path.read_bytes() == edited
+    assert unmerged(repo) == f"{SEED_NAME}\n"
+    # Started over as the message says, the file is what the merge left: resolve runs.
+    git(repo, "checkout", "-m", "--", SEED_NAME)
+    again = newsrecord_cli(repo, "git", "resolve", SEED_NAME)
+    assert again.returncode == 1
+    assert again.stdout == "0 of 1 conflicted records resolved\n"
+    assert again.stderr == f"{SEED_NAME}: conflicts in heat\n"
+
+
+def test_resolve_does_not_stage_a_file_edited_since_the_merge(tmp_path: Path) -> None:
+    # Neighbouring lines: git's line merge conflicts where the fields merge cleanly.
+    repo = make_repo(tmp_path, [], driver=False)
+    path = repo / SEED_NAME
+    git(repo, "checkout", "-q", "-b", "bot")
+    replace_line(path, "heat: 38", "heat: 45")
+    git(repo, "commit", "-q", "-am", "bot")
+    git(repo, "checkout", "-q", "main")
+    replace_line(path, "quality: 38", "quality: 40")
+    git(repo, "commit", "-q", "-am", "main")
+    assert git(repo, "merge", "--no-edit", "bot", check=False).returncode == 1
+    replace_line(path, "type: article", "type: article  # checked")
+    edited = path.read_bytes()
+    done = newsrecord_cli(repo, "git", "resolve")
+    assert done.returncode == 1
+    assert done.stdout == "0 of 1 conflicted records resolved\n"
+    assert done.stderr == edited_message(SEED_NAME, 8, SEED_NAME)
+    assert path.read_bytes() == edited
+    assert unmerged(repo) == f"{SEED_NAME}\n"
+    # --force overwrites on purpose, and says so.
+    forced = newsrecord_cli(repo, "git", "resolve", "--force")
+    assert forced.returncode == 0
+    assert forced.stdout == f"{SEED_NAME}: resolved\n1 of 1 conflicted records resolved\n"
+    assert forced.stderr == f"{SEED_NAME}: edited since the merge left it; overwritten (--force)\n"
+    record = newsrecord.load(path).record
+    assert (record.quality, record.heat, record.type) == (40, 45, "article")
+    assert "# checked" not in path.read_text(encoding="utf-8")
+    assert unmerged(repo) == ""
+
+
+def test_resolve_that_resolves_nothing_leaves_the_file_as_git_wrote_it(tmp_path: Path) -> None:
+    repo = conflicted_seed(tmp_path, "heat: 222", "heat: 111", driver=False)
+    path = repo / SEED_NAME
+    merged = path.read_bytes()
+    assert b"<<<<<<< HEAD\n" in merged
+    done = newsrecord_cli(repo, "git", "resolve", SEED_NAME)
+    assert done.returncode == 1
+    assert done.stdout == "0 of 1 conflicted records resolved\n"
+    assert done.stderr == f"{SEED_NAME}: conflicts in heat\n"
+    assert path.read_bytes() == merged  # not even its markers relabelled
+
+
+def test_resolve_after_a_failed_merge_driver_writes_the_merge(tmp_path: Path) -> None:
+    # The bulk merge of docs/git.md: a driver that fails leaves our version in the file.
+    repo = make_repo(tmp_path, [])
+    path = repo / SEED_NAME
+    git(repo, "checkout", "-q", "-b", "bot")
+    replace_line(path, "heat: 38", "heat: 45")
+    git(repo, "commit", "-q", "-am", "bot")
+    git(repo, "checkout", "-q", "main")
+    replace_line(path, "quality: 38", "quality: 40")
+    git(repo, "commit", "-q", "-am", "main")
+    merged = git(
+        repo, "-c", "merge.newsrecord.driver=false", "merge", "--no-edit", "bot", check=False
+    )
+    assert merged.returncode == 1
+    assert path.read_bytes() == git(repo, "show", f":2:{SEED_NAME}").stdout.encode()
+    done = newsrecord_cli(repo, "git", "resolve")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{SEED_NAME}: resolved\n1 of 1 conflicted records resolved\n"
+    record = newsrecord.load(path).record
+    assert (record.quality, record.heat) == (40, 45)
+    assert unmerged(repo) == ""
+
+
+def test_resolve_refuses_markers_that_no_merge_left_in_the_index(tmp_path: Path) -> None:
+    repo = conflicted_seed(tmp_path, "heat: 222", "heat: 111", driver=False)
+    git(repo, "commit", "-q", "-am", "markers committed by mistake")
+    done = newsrecord_cli(repo / "_news", "git", "resolve", Path(SEED_NAME).name)
+    assert done.returncode == 1
+    assert done.stdout == "0 of 0 conflicted records resolved\n"
+    assert done.stderr == (
+        f"{Path(SEED_NAME).name}: not conflicted in git's index (no merge in progress for it), "
+        "but holds conflict markers (line 10): resolve them by hand (during a merge, "
+        "git checkout -m -- FILE recreates a conflicted file)\n"
+    )
+
+
 def test_validate_changed_since_and_baseline(tmp_path: Path, corpus_files: list[Path]) -> None:
     repo = make_repo(tmp_path, news_with_related(corpus_files))
     names = sorted((repo / "_news").glob("*.md"))

@@ -270,3 +270,14 @@ def test_a_front_matter_ended_by_dots_gives_the_rest_to_the_body() -> None:
     assert doc.dumps() == text
     doc.record.heat = 1
     assert doc.dumps() == text.replace("title: a\n", "title: a\nheat: 1\n")
+
+
+def test_conflict_markers_say_when_git_resolve_can_help() -> None:
+    text = fm("title: a", "<<<<<<< ours", "heat: 1", "=======", "heat: 2", ">>>>>>> theirs")
+    with pytest.raises(ParseError) as info:
+        newsrecord.loads(text, path="a.md")
+    assert str(info.value) == (
+        "a.md:3:1: an unresolved merge conflict (git's <<<<<<< ======= >>>>>>> lines): "
+        "resolve it by hand and remove the markers; during a merge, while git's index "
+        "holds the three versions, newsrecord git resolve FILE merges it field by field"
+    )

@@ -83,6 +83,7 @@ def merge_lines(
     path: str | None = None,
     labels: Sequence[str] = DEFAULT_LABELS,
     marker_size: int = 7,
+    algorithm: str | None = None,
 ) -> tuple[str, int]:
     """Merge three texts line by line with ``git merge-file``.
 
@@ -93,6 +94,9 @@ def merge_lines(
         path: The file's name, for messages.
         labels: The names shown after the conflict markers: ours, base, theirs.
         marker_size: The length of the conflict markers (git's ``%L``).
+        algorithm: The diff algorithm (``--diff-algorithm``, git 2.44 and later); None
+            for git merge-file's own (myers), which ``git checkout -m`` uses too, where
+            ``git merge`` uses histogram.
 
     Returns:
         The merged text and the number of conflicts in it.
@@ -118,6 +122,8 @@ def merge_lines(
             file.write_bytes(text.encode("utf-8", "surrogateescape"))
             names.append(str(file))
         command = [git, "merge-file", "-p", f"--marker-size={marker_size}"]
+        if algorithm is not None:
+            command.append(f"--diff-algorithm={algorithm}")
         for label in labels:
             command += ["-L", label]
         done = subprocess.run(  # noqa: S603  # git found on PATH, arguments are ours

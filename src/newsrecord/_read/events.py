@@ -38,7 +38,7 @@ from newsrecord._read.text import BOM, LineIndex, error_at
 from newsrecord._read.yaml_core import NOT_PRINTABLE
 from newsrecord.errors import LimitError, ParseError, RecordError, brief
 
-__all__ = ["HAVE_C_PARSER", "parse_events"]
+__all__ = ["CONFLICT_MARKER", "HAVE_C_PARSER", "parse_events"]
 
 try:  # pragma: no cover - which branch runs depends on the installation
     from ruamel.yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
@@ -483,20 +483,21 @@ def _kind_of(value: object) -> str:
     return "a number"
 
 
-_CONFLICT_MARKER: Final = re.compile(r"(?:^|(?<=\r))<{7}(?=[ \t\r\n]|$)", re.MULTILINE)
+CONFLICT_MARKER: Final = re.compile(r"(?:^|(?<=\r))<{7}(?=[ \t\r\n]|$)", re.MULTILINE)
 """The first line of a conflict git left (any line break: lines may end with a lone CR)."""
 
 
 def _located(
     exc: YAMLError, text: str, start: int, end: int, index: LineIndex, path: str | None
 ) -> ParseError:
-    conflict = _CONFLICT_MARKER.search(text, start, end)
+    conflict = CONFLICT_MARKER.search(text, start, end)
     if conflict is not None:
         # What git leaves in a file it could not merge: YAML's own error would point at
         # the line after, with no word on why.
         return error_at(
             "an unresolved merge conflict (git's <<<<<<< ======= >>>>>>> lines): resolve it "
-            "(newsrecord git resolve, or by hand) and remove the markers",
+            "by hand and remove the markers; during a merge, while git's index holds the "
+            "three versions, newsrecord git resolve FILE merges it field by field",
             conflict.start(),
             index,
             path,

@@ -12,17 +12,20 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import json
+import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Final, NoReturn
+from typing import IO, Any, Final, NamedTuple, NoReturn
 
 import click
 
 import newsrecord
+from newsrecord._read.events import CONFLICT_MARKER
 from newsrecord.cli._app import EXIT_INVALID, EXIT_USAGE, format_option, main
 from newsrecord.cli._redact import describe_blob, mask_blobs, unified_diff
 from newsrecord.diff import (
@@ -32,7 +35,8 @@ from newsrecord.diff import (
     identities,
     summarize_changes,
 )
-from newsrecord.files import SKIPPED_NAMES
+from newsrecord.files import SKIPPED_NAMES, Batch, write_atomically
+from newsrecord.merge import merge_lines
 
 DRIVER: Final = "newsrecord"
 """The name of the merge and diff drivers ``git setup`` installs."""
@@ -616,53 +620,229 @@ def setup(pattern: str, program: str, *, external_diff: bool) -> None:
 @git_group.command()
 @click.argument("paths", nargs=-1)
 @click.option("--add/--no-add", default=True, show_default=True, help="git add what resolves.")
-def resolve(paths: tuple[str, ...], *, add: bool) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Also write files edited since the merge left them (the edits are lost).",
+)
+def resolve(paths: tuple[str, ...], *, add: bool, force: bool) -> None:
     """Re-run the field-level merge on conflicted record files in the working tree.
 
     For hosts and tools that merge without merge drivers: after a `git merge` (or a
     rebase) that stopped with conflicts, this reads each conflicted record's three
     versions from the index (stages 1, 2, 3), merges them field by field and writes the
-    result; files that resolve are staged. Exits 1 if conflicts remain.
+    result; files that resolve are staged. A file is written only while it holds what
+    the merge left there (git's line merge, this merge, or our version, which a failed
+    merge driver leaves): one edited since is left as it is, unless --force. A file
+    named that is not conflicted but holds conflict markers is an error. Exits 1 if
+    conflicts remain or a file was left.
     """
     root = toplevel()
     # PATHS are relative to the current folder, as for git itself; the names git lists
     # are relative to the top of the repository.
     listing = git("diff", "--name-only", "--diff-filter=U", "-z", "--", *paths)
-    names = [name for name in listing.split("\0") if name and is_record_name(name)]
+    conflicted = [name for name in listing.split("\0") if name]
+    names = [name for name in conflicted if is_record_name(name)]
+    left = _report_stray_markers(paths, {(root / name).resolve() for name in conflicted})
+    sizes = _marker_sizes(root, names)
     reader = BlobReader()
-    left = 0
     resolved: list[str] = []
     try:
-        for name in names:
-            base, ours, theirs = (reader.read(f":{stage}", name) for stage in (1, 2, 3))
-            if ours is None or theirs is None:
-                click.echo(f"{name}: deleted on one side; left as it is", err=True)
-                left += 1
-                continue
-            try:
-                result = newsrecord.merge_texts(
-                    *(
-                        text.decode("utf-8", "surrogateescape")
-                        for text in (base or b"", ours, theirs)
-                    ),
-                    path=name,
-                    labels=_labels(name),
-                )
-            except newsrecord.RecordError as exc:
-                click.echo(f"{exc}; left as it is", err=True)
-                left += 1
-                continue
-            (root / name).write_bytes(result.text.encode("utf-8", "surrogateescape"))
-            if result.clean:
-                click.echo(f"{name}: resolved")
-                resolved.append(name)
-            else:
-                left += 1
-                click.echo(f"{name}: conflicts in {', '.join(result.conflicts)}", err=True)
+        # Synced once when the batch ends (before git add), not two disk flushes a file.
+        with Batch():
+            for name in names:
+                base, ours, theirs = (reader.read(f":{stage}", name) for stage in (1, 2, 3))
+                if ours is None or theirs is None:
+                    click.echo(f"{name}: deleted on one side; left as it is", err=True)
+                    left += 1
+                    continue
+                stages = _Stages(*(_text(data or b"") for data in (base, ours, theirs)))
+                if _resolve_file(root, name, stages, sizes.get(name, 7), force=force):
+                    resolved.append(name)
+                else:
+                    left += 1
     finally:
         reader.close()
     # One git add for all: a process per file would cost more than the merges.
     for start in range(0, len(resolved) if add else 0, 500):
         git("add", "--", *resolved[start : start + 500], cwd=str(root))
-    click.echo(f"{len(names) - left} of {len(names)} conflicted records resolved")
+    click.echo(f"{len(resolved)} of {len(names)} conflicted records resolved")
     sys.exit(EXIT_INVALID if left else 0)
+
+
+class _Stages(NamedTuple):
+    """A conflicted file's three versions in git's index, as text."""
+
+    base: str
+    ours: str
+    theirs: str
+
+
+def _text(data: bytes) -> str:
+    # surrogateescape: bytes that are not UTF-8 come back out as they went in.
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _report_stray_markers(paths: Sequence[str], conflicted: set[Path]) -> int:
+    """Tell of named files with conflict markers that git does not list as conflicted.
+
+    Such markers were committed by mistake, or staged with `git add`. Without a merge in
+    progress for a file, git's index has no three versions of it to merge again, so only a
+    person can resolve its markers. Returns how many were told.
+    """
+    count = 0
+    for shown in paths:
+        path = Path(shown)
+        if not path.is_file() or path.resolve() in conflicted:
+            continue
+        try:
+            text = _text(path.read_bytes())
+        except OSError as exc:
+            raise click.FileError(shown, hint=exc.strerror or str(exc)) from exc
+        marker = CONFLICT_MARKER.search(text)
+        if marker is None:
+            continue
+        line = text.count("\n", 0, marker.start()) + 1
+        click.echo(
+            f"{shown}: not conflicted in git's index (no merge in progress for it), but "
+            f"holds conflict markers (line {line}): resolve them by hand (during a merge, "
+            "git checkout -m -- FILE recreates a conflicted file)",
+            err=True,
+        )
+        count += 1
+    return count
+
+
+def _marker_sizes(root: Path, names: Sequence[str]) -> dict[str, int]:
+    """Each file's conflict marker length: git's ``conflict-marker-size`` attribute (%L).
+
+    Git gave the merge (and its driver) that size, so the markers it left have it; files
+    without the attribute are left out (git's default is 7).
+    """
+    sizes: dict[str, int] = {}
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        fields = git("check-attr", "-z", "conflict-marker-size", "--", *chunk, cwd=str(root))
+        # -z: path, attribute and value, each followed by a NUL.
+        found = fields.split("\0")
+        for index in range(0, len(found) - 2, 3):
+            value = found[index + 2]
+            if value.isdigit() and int(value) > 0:
+                sizes[found[index]] = int(value)
+    return sizes
+
+
+def _resolve_file(root: Path, name: str, stages: _Stages, marker_size: int, *, force: bool) -> bool:
+    """Merge one conflicted file's stages into it; whether it resolved (then it is written).
+
+    The working file is replaced only when what it holds can be made again from the index
+    (see :func:`_left_by_merge`), and atomically, only if it did not change meanwhile: the
+    user's edits are never lost but with *force*. A merge that resolves nothing more than
+    the file shows (the same text but for the markers' labels) writes nothing.
+    """
+    path = root / name
+    try:
+        result = newsrecord.merge_texts(
+            *stages, path=name, labels=_labels(name), marker_size=marker_size
+        )
+    except newsrecord.RecordError as exc:
+        click.echo(f"{exc}; left as it is", err=True)
+        return False
+    try:
+        working = path.read_bytes()
+    except FileNotFoundError:
+        working = None
+    except OSError as exc:
+        raise click.FileError(str(path), hint=exc.strerror or str(exc)) from exc
+    current = None if working is None else _text(working)
+    unlabelled = _unlabelled(marker_size)
+    if current is None or unlabelled(current) != unlabelled(result.text):
+        changed = _edited_lines(current, stages, result.text, marker_size)
+        if changed and not force:
+            shown = shlex.quote(os.path.relpath(path))
+            click.echo(
+                f"{name}: edited since the merge left it ({changed}); left as it "
+                f"is. Finish it by hand and git add it, or start over: git checkout -m -- "
+                f"{shown} recreates the conflicted file; --force overwrites your edits",
+                err=True,
+            )
+            return False
+        if changed:
+            click.echo(f"{name}: edited since the merge left it; overwritten (--force)", err=True)
+        try:
+            data = result.text.encode("utf-8", "surrogateescape")
+            write_atomically(path, data, expected=working, durability="batch")
+        except (newsrecord.RecordError, OSError) as exc:
+            # Changed while we merged, or not writable: as it was, and said.
+            click.echo(f"{name}: {exc}; left as it is", err=True)
+            return False
+    if result.clean:
+        click.echo(f"{name}: resolved")
+        return True
+    click.echo(f"{name}: conflicts in {', '.join(result.conflicts)}", err=True)
+    return False
+
+
+def _unlabelled(marker_size: int) -> Callable[[str], str]:
+    """A function that drops the labels after conflict markers of *marker_size* in a text.
+
+    Labels name the sides (``HEAD``, ``bot``, ``ours:PATH``) and differ between git's
+    merge, ``git checkout -m`` and a merge driver; the merged lines are what matters.
+    """
+    marker = re.compile(
+        rf"^((?:<{{{marker_size}}}|\|{{{marker_size}}}|>{{{marker_size}}}))[ \t][^\r\n]*",
+        re.MULTILINE,
+    )
+    return lambda text: marker.sub(r"\1", text)
+
+
+def _left_by_merge(stages: _Stages, merged: str, marker_size: int) -> Iterator[str]:
+    """The texts a merge can have left in a conflicted file, made again from its stages.
+
+    Our version (a merge driver that failed, as ``merge.newsrecord.driver=false`` does,
+    leaves it); newsrecord's merge (the driver's result, *merged*); git's line merge as
+    ``git merge`` makes it (histogram, unknown to a git before 2.44) and as ``git
+    checkout -m`` does (myers). Made lazily, most likely first: each line merge costs a
+    git process, and the first text that matches ends the search.
+    """
+    yield stages.ours
+    yield merged
+    for algorithm in ("histogram", None):
+        try:
+            yield merge_lines(*stages, marker_size=marker_size, algorithm=algorithm)[0]
+        except newsrecord.RecordError:
+            continue
+
+
+def _edited_lines(current: str | None, stages: _Stages, merged: str, marker_size: int) -> str:
+    """How the working file differs from what the merge left; empty when it does not.
+
+    Told against the closest of :func:`_left_by_merge`'s texts, as the lines of the
+    working file that differ (``line 9 differs``, ``lines 9-10, 14 differ``).
+    """
+    if current is None:
+        return "deleted"
+    unlabelled = _unlabelled(marker_size)
+    lines = unlabelled(current).splitlines(keepends=True)
+    best: list[tuple[int, int]] | None = None
+    for text in _left_by_merge(stages, merged, marker_size):
+        left = unlabelled(text).splitlines(keepends=True)
+        if left == lines:
+            return ""
+        matcher = difflib.SequenceMatcher(None, left, lines, autojunk=False)
+        # A line removed shows as the line after it: where the file differs now.
+        spans = [
+            (start, max(end, start + 1))
+            for tag, _, _, start, end in matcher.get_opcodes()
+            if tag != "equal"
+        ]
+        if best is None or _size(spans) < _size(best):
+            best = spans
+    spans = best or [(0, 1)]
+    numbers = [str(start + 1) if end == start + 1 else f"{start + 1}-{end}" for start, end in spans]
+    many = len(spans) > 1 or "-" in numbers[0]
+    return f"{'lines' if many else 'line'} {', '.join(numbers)} {'differ' if many else 'differs'}"
+
+
+def _size(spans: Sequence[tuple[int, int]]) -> int:
+    return sum(end - start for start, end in spans)
