@@ -308,7 +308,10 @@ def test_a_broken_old_file_is_the_one_named(tmp_path: Path) -> None:
     good.write_text(ARTICLE, encoding="utf-8")
     result = CliRunner().invoke(main, ["diff", str(broken), str(good)])
     assert result.exit_code == 1
-    assert f"not a record ({broken}:3:1: " in result.stdout
+    assert f"not a record ({broken}:2:8: title: YAML syntax error: " in result.stdout
+    assert ': a value starting with "[" is a list, closed by "]"; if it is text, quote it ' in (
+        result.stdout
+    )
     assert str(good) not in result.stdout
 
 

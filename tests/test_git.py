@@ -445,7 +445,7 @@ def test_pre_commit_hooks_from_another_repository(tmp_path: Path) -> None:
         pytest.skip("pre-commit could not install the package's dependencies (no index)")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "newsrecord validate" in done.stdout
-    assert "bad.md:3:1: YAML syntax error" in done.stdout
+    assert "bad.md:2:8: title: YAML syntax error" in done.stdout
     assert "newsrecord fmt --check" in done.stdout
     (repo / "bad.md").unlink()
     git(repo, "add", "-A")

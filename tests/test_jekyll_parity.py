@@ -11,10 +11,13 @@ very string. The tests skip where Ruby is not installed (``apt-get install ruby`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
 from tests.helpers import run_ruby
+from tests.test_read_hints import BASE as HINT_BASE
+from tests.test_read_hints import CASES as HINT_CASES
 
 import newsrecord
 
@@ -157,3 +160,29 @@ def test_date_times_jekyll_reads_open_as_the_same_instants() -> None:
         doc = newsrecord.loads(text)
         assert doc.dumps() == text
         assert _plain(doc.record.published_date_time) == jekyll["data"]["publishedDateTime"]
+
+
+def test_what_a_syntax_error_hint_says_to_write_jekyll_reads_as_the_value_meant() -> None:
+    # The broken line is not that value to Jekyll either (an error, or null for '&more'
+    # and '!important news'), and the quoted line the hint shows is.
+    cases = [case for case in HINT_CASES if case.value is not None]
+    fixed = []
+    for case in cases:
+        example = re.search(r"\(([^()]*)\)$", case.hint)
+        indent = re.match(r" *", case.old)
+        assert example is not None
+        assert indent is not None
+        fixed.append(HINT_BASE.replace(case.old + "\n", indent.group() + example.group(1) + "\n"))
+    read = jekyll_reads([case.text() for case in cases] + fixed)
+    for case, broken, good in zip(cases, read, read[len(cases) :], strict=False):
+        field = case.field or ""
+        assert "error" in broken or _at(broken["data"], field) != case.value, case.name
+        assert "error" not in good, case.name
+        assert _at(good["data"], field) == case.value, case.name
+
+
+def _at(data: Any, field: str) -> Any:
+    """The value at a field path such as ``images[0].title`` in plain data."""
+    for step in re.findall(r"[^.\[\]]+", field):
+        data = data[int(step)] if step.isdigit() else data[step]
+    return data

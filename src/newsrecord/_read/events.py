@@ -31,6 +31,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.loader import BaseLoader
 from ruamel.yaml.scanner import ScannerError
 
+from newsrecord._read.hints import Hint, starts_with_hint, syntax_hint
 from newsrecord._read.limits import DEFAULT_LIMITS, Limits
 from newsrecord._read.nodes import PLAIN, Duplicate, Mapping, Node, Scalar, Sequence
 from newsrecord._read.resolve import CORE_TAG, STR_TAG, resolve_plain
@@ -337,12 +338,9 @@ def _build(
             seen.pop()
             continue
         elif kind is AliasEvent:
-            raise error_at(
-                "anchors and aliases are not allowed in records",
-                event.start_mark.index + base,
-                index,
-                path,
-            )
+            # '*Sponsored*' is text to whoever wrote it: say to quote it.
+            at = event.start_mark.index + base
+            raise _with_hint(_ANCHORS, starts_with_hint(text, base, at), at, index, path)
         elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1:
@@ -358,9 +356,9 @@ def _build(
         else:
             continue
         if event.anchor is not None:
-            raise error_at(
-                "anchors and aliases are not allowed in records", node.start, index, path
-            )
+            # On a scalar, '&' more likely starts text than an anchor: say to quote it.
+            hint = starts_with_hint(text, base, node.start) if type(node) is Scalar else None
+            raise _with_hint(_ANCHORS, hint, node.start, index, path)
         count += 1
         if count > max_nodes:
             raise error_at(
@@ -416,6 +414,7 @@ def _build(
     return root
 
 
+_ANCHORS: Final = "anchors and aliases are not allowed in records"
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 # Blank and comment lines, then a '%'. Each line must match in exactly one way: with
 # "\r\n|\n|\r" a CRLF could also be read as a CR line and an empty LF line, and the
@@ -449,6 +448,18 @@ def _shadow(parent: Mapping, key: Scalar, duplicates: list[Duplicate]) -> None:
             del parent.pairs[position]
             duplicates.append(Duplicate(earlier, value, key))
             return
+
+
+def _with_hint(
+    message: str, hint: Hint | None, offset: int, index: LineIndex, path: str | None
+) -> ParseError:
+    """The error *message* at *offset*; with a *hint*, its words added, at its place."""
+    if hint is None:
+        return error_at(message, offset, index, path)
+    line, column = index.position(hint.offset)
+    return ParseError(
+        f"{message}: {hint.text}", path=path, line=line, column=column, field=hint.field
+    )
 
 
 def _check_key(node: Node, index: LineIndex, path: str | None) -> None:
@@ -514,4 +525,7 @@ def _located(
     ):
         # The C parser points at the backslash, the pure-Python one after it.
         offset -= 1
-    return error_at(message, offset, index, path)
+    context_mark = getattr(exc, "context_mark", None)
+    context_at = min(start + context_mark.index, end) if context_mark is not None else None
+    hint = syntax_hint(str(problem), context, text, start, end, index, offset, context_at)
+    return _with_hint(message, hint, offset, index, path)

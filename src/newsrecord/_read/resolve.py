@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import attrs
 
+from newsrecord._read.hints import must_quote
 from newsrecord._read.nodes import PLAIN, Mapping, Node, Scalar
 from newsrecord._read.yaml_core import BOOL_WORDS, NULL_WORDS
 from newsrecord.errors import brief
@@ -117,6 +118,24 @@ _TAGGED: Final[dict[str, Callable[[str], Any]]] = {
 }
 
 
+_BANG: Final = 'starting with "!"'
+
+
+def _unknown_tag(node: Scalar, where: str) -> str:
+    """The problem of a tag that is not YAML's own, with a hint for text such as ``!new``.
+
+    A local tag (``title: !Important news``) is text whose writer did not know that '!'
+    starts a tag; Jekyll's Psych drops such a value, or refuses it.
+    """
+    tag = node.tag or ""
+    message = f"unknown tag {brief(tag, 60)}"
+    if not tag.startswith("!") or node.style != PLAIN:
+        return message
+    key = None if where.endswith("]") else where.rpartition(".")[2] or None
+    value = f"{tag} {node.value}" if node.value else tag
+    return f"{message}: {must_quote(_BANG, key, value)}"
+
+
 def to_data(node: Node, shape: Shape, errors: list[tuple[str, int, str]], where: str = "") -> Any:
     """Return the plain Python value of *node*: dicts, lists, strings, numbers, None.
 
@@ -127,7 +146,7 @@ def to_data(node: Node, shape: Shape, errors: list[tuple[str, int, str]], where:
         if node.tag is not None:
             convert = _TAGGED.get(node.tag)
             if convert is None:
-                errors.append((where, node.start, f"unknown tag {brief(node.tag, 60)}"))
+                errors.append((where, node.start, _unknown_tag(node, where)))
                 return None
             try:
                 return convert(node.value)

@@ -1,8 +1,9 @@
 """The words and characters of YAML that both reading and writing depend on, once.
 
 The null and boolean words of the YAML 1.2 core schema, the indicator characters a plain
-scalar cannot start with, the escapes of double-quoted scalars (both ways), and the
-characters a YAML stream may hold. The scanner, the parser, the builder, the splicer and
+scalar cannot start with, the escapes of double-quoted scalars (both ways, and how a
+string is written double-quoted, which error hints use too), and the characters a YAML
+stream may hold. The scanner, the parser, the builder, the splicer and
 the writer all read these, so that they cannot disagree.
 """
 
@@ -20,6 +21,7 @@ __all__ = [
     "INDICATORS",
     "NOT_PRINTABLE",
     "NULL_WORDS",
+    "double_quoted",
     "is_printable",
 ]
 
@@ -99,3 +101,21 @@ def is_printable(character: str) -> bool:
     if code <= 0x9F:
         return False
     return not (0xD800 <= code <= 0xDFFF or character in "\u2028\u2029\ufeff\ufffe\uffff")
+
+
+def double_quoted(text: str) -> str:
+    """Write *text* as a double-quoted scalar, escaping only what must be escaped."""
+    out = []
+    for ch in text:
+        escape = ESCAPED.get(ch)
+        if escape is not None:
+            out.append(escape)
+        elif is_printable(ch):
+            out.append(ch)
+        elif ord(ch) <= 0xFF:
+            out.append(f"\\x{ord(ch):02X}")
+        elif 0xD800 <= ord(ch) <= 0xDFFF:
+            raise ValueError(f"a lone surrogate (U+{ord(ch):04X}) cannot be written to a file")
+        else:
+            out.append(f"\\u{ord(ch):04X}")
+    return '"' + "".join(out) + '"'

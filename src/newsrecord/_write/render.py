@@ -15,7 +15,7 @@ from typing import Any, Final
 import attrs
 
 from newsrecord._read import parse
-from newsrecord._read.yaml_core import ESCAPED, FLOW_INDICATORS, INDICATORS, is_printable
+from newsrecord._read.yaml_core import FLOW_INDICATORS, INDICATORS, double_quoted, is_printable
 from newsrecord.model.fields import is_model, keys_of
 from newsrecord.model.leaves import LEAVES
 
@@ -116,24 +116,6 @@ def can_be_plain(text: str, *, flow: bool = False) -> bool:
 def key_text(key: str) -> str:
     """The text of a mapping key as written: plain where it can be, else double-quoted."""
     return key if can_be_plain(key) else double_quoted(key)
-
-
-def double_quoted(text: str) -> str:
-    """Write *text* as a double-quoted scalar, escaping only what must be escaped."""
-    out = []
-    for ch in text:
-        escape = ESCAPED.get(ch)
-        if escape is not None:
-            out.append(escape)
-        elif is_printable(ch):
-            out.append(ch)
-        elif ord(ch) <= 0xFF:
-            out.append(f"\\x{ord(ch):02X}")
-        elif 0xD800 <= ord(ch) <= 0xDFFF:
-            raise ValueError(f"a lone surrogate (U+{ord(ch):04X}) cannot be written to a file")
-        else:
-            out.append(f"\\u{ord(ch):04X}")
-    return '"' + "".join(out) + '"'
 
 
 def _single_quoted(text: str) -> str | None:

@@ -1,0 +1,459 @@
+"""Hints added to YAML syntax errors: exact messages, places, fields, and fixes that parse.
+
+Each case breaks one line of a small record the way people and bots do, and asserts the
+whole message (the parser's own words, which differ between libyaml and ruamel's
+pure-Python parser, then the hint), the place and the field. Where a hint shows the line
+to write, the test writes it and reads the value back: a hint never suggests text that
+does not parse, or parses as something else. ``tests/test_jekyll_parity.py`` checks the
+same cases against Jekyll's Psych.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import newsrecord
+from newsrecord._read import events as _events
+from newsrecord.cli import main
+
+BASE = (
+    "---\n"
+    "title: Hello\n"
+    "type: article\n"
+    "provider:\n"
+    '  name: "InfoQ"\n'
+    "  domain: infoq.com\n"
+    "topics:\n"
+    "  - AI\n"
+    "images:\n"
+    "  - url: https://x.com/a.png\n"
+    "    title: Picture\n"
+    "---\n"
+)
+
+SCANNING = "(while scanning for the next token)"
+C_MAPPING = "YAML syntax error: mapping values are not allowed in this context"
+PY_MAPPING = "YAML syntax error: mapping values are not allowed here"
+C_KEY = "YAML syntax error: did not find expected key (while parsing a block mapping)"
+PY_KEY = (
+    "YAML syntax error: expected <block end>, but found '<scalar>' (while parsing a block mapping)"
+)
+QUOTED_EOS = "YAML syntax error: found unexpected end of stream (while scanning a quoted scalar)"
+ANCHORS = "anchors and aliases are not allowed in records"
+
+
+@dataclass(frozen=True)
+class HintCase:
+    """One broken line and the error it must raise.
+
+    Attributes:
+        name: The pytest id.
+        old: The line of ``BASE`` to replace (without its line break).
+        new: The broken line.
+        line: 1-based line of the error.
+        column: 1-based column of the error.
+        field: The field the error names, or None.
+        c_problem: What the C parser says (the start of the message).
+        py_problem: What the pure-Python parser says (None: the same).
+        hint: The words after the problem and ``": "``.
+        value: What the quoted line the hint shows reads as (None: no line shown).
+    """
+
+    name: str
+    old: str
+    new: str
+    line: int
+    column: int
+    field: str | None
+    c_problem: str
+    py_problem: str | None
+    hint: str
+    value: str | None = None
+
+    def text(self) -> str:
+        """The record with the broken line."""
+        assert self.old + "\n" in BASE
+        return BASE.replace(self.old + "\n", self.new + "\n", 1)
+
+
+def _found(char: str) -> str:
+    return f"YAML syntax error: found character {char!r} that cannot start any token {SCANNING}"
+
+
+NO_TOKEN = f"YAML syntax error: found character that cannot start any token {SCANNING}"
+
+CASES = [
+    HintCase(
+        "value holding a colon",
+        "title: Hello",
+        "title: Foo: bar",
+        2,
+        11,
+        "title",
+        C_MAPPING,
+        PY_MAPPING,
+        'a value holding ": " must be quoted (title: "Foo: bar")',
+        "Foo: bar",
+    ),
+    HintCase(
+        "value holding a colon and double quotes",
+        "title: Hello",
+        'title: Say "hi": now # a comment',
+        2,
+        16,
+        "title",
+        C_MAPPING,
+        PY_MAPPING,
+        'a value holding ": " must be quoted (title: "Say \\"hi\\": now")',
+        'Say "hi": now',
+    ),
+    HintCase(
+        "value ending with a colon",
+        "title: Hello",
+        "title: Note:",
+        2,
+        12,
+        "title",
+        C_MAPPING,
+        PY_MAPPING,
+        'a value ending with ":" must be quoted (title: "Note:")',
+        "Note:",
+    ),
+    HintCase(
+        "nested value holding a colon",
+        '  name: "InfoQ"',
+        "  name: InfoQ: news",
+        5,
+        14,
+        "provider.name",
+        C_MAPPING,
+        PY_MAPPING,
+        'a value holding ": " must be quoted (name: "InfoQ: news")',
+        "InfoQ: news",
+    ),
+    HintCase(
+        "value holding a colon in a list item",
+        "    title: Picture",
+        "    title: Picture: big",
+        11,
+        19,
+        "images[0].title",
+        C_MAPPING,
+        PY_MAPPING,
+        'a value holding ": " must be quoted (title: "Picture: big")',
+        "Picture: big",
+    ),
+    HintCase(
+        "tab indentation",
+        '  name: "InfoQ"',
+        "\tname: InfoQ",
+        5,
+        1,
+        None,
+        NO_TOKEN,
+        _found("\t"),
+        "a tab: YAML indents with spaces only",
+    ),
+    HintCase(
+        "tab indentation after a plain value",
+        "    title: Picture",
+        "\ttitle: Picture",
+        11,
+        1,
+        None,
+        "YAML syntax error: found a tab character that violates indentation "
+        "(while scanning a plain scalar)",
+        _found("\t"),
+        "a tab: YAML indents with spaces only",
+    ),
+    *(
+        HintCase(
+            f"value starting with {char}",
+            "title: Hello",
+            f"title: {value}",
+            2,
+            8,
+            "title",
+            NO_TOKEN,
+            _found(char),
+            f'a value starting with "{char}" must be quoted (title: "{value}")',
+            value,
+        )
+        for char, value in (("@", "@home news"), ("`", "`code` works"), ("%", "%50 off"))
+    ),
+    HintCase(
+        "value starting with |",
+        "title: Hello",
+        "title: | pipes",
+        2,
+        8,
+        "title",
+        "YAML syntax error: did not find expected comment or line break "
+        "(while scanning a block scalar)",
+        "YAML syntax error: expected a comment or a line break, but found 'p' "
+        "(while scanning a block scalar)",
+        'a value starting with "|" must be quoted (title: "| pipes")',
+        "| pipes",
+    ),
+    HintCase(
+        "value starting with >",
+        "title: Hello",
+        "title: >greater",
+        2,
+        8,
+        "title",
+        "YAML syntax error: did not find expected comment or line break "
+        "(while scanning a block scalar)",
+        "YAML syntax error: expected chomping or indentation indicators, but found 'g' "
+        "(while scanning a block scalar)",
+        'a value starting with ">" must be quoted (title: ">greater")',
+        ">greater",
+    ),
+    HintCase(
+        "value starting with *",
+        "title: Hello",
+        "title: *new",
+        2,
+        8,
+        "title",
+        ANCHORS,
+        None,
+        'a value starting with "*" must be quoted (title: "*new")',
+        "*new",
+    ),
+    HintCase(
+        "value starting with * and ending with *",
+        "title: Hello",
+        "title: *Sponsored*",
+        2,
+        8,
+        "title",
+        "YAML syntax error: did not find expected alphabetic or numeric character "
+        "(while scanning an alias)",
+        ANCHORS,
+        'a value starting with "*" must be quoted (title: "*Sponsored*")',
+        "*Sponsored*",
+    ),
+    HintCase(
+        "value starting with &",
+        "title: Hello",
+        "title: &more",
+        2,
+        8,
+        "title",
+        ANCHORS,
+        None,
+        'a value starting with "&" must be quoted (title: "&more")',
+        "&more",
+    ),
+    HintCase(
+        "value starting with & and a space",
+        "title: Hello",
+        "title: & more",
+        2,
+        8,
+        "title",
+        "YAML syntax error: did not find expected alphabetic or numeric character "
+        "(while scanning an anchor)",
+        "YAML syntax error: expected alphabetic or numeric character, but found ' ' "
+        "(while scanning an anchor)",
+        'a value starting with "&" must be quoted (title: "& more")',
+        "& more",
+    ),
+    HintCase(
+        "value starting with !",
+        "title: Hello",
+        "title: !important news",
+        2,
+        8,
+        "title",
+        "unknown tag '!important'",
+        None,
+        'a value starting with "!" must be quoted (title: "!important news")',
+        "!important news",
+    ),
+    HintCase(
+        "value starting with a bracketed word",
+        "title: Hello",
+        "title: [Video] How to",
+        2,
+        8,
+        "title",
+        C_KEY,
+        PY_KEY,
+        'a value starting with "[" must be quoted (title: "[Video] How to")',
+        "[Video] How to",
+    ),
+    HintCase(
+        "value starting with a braced word",
+        "    title: Picture",
+        "    title: {New} Picture",
+        11,
+        12,
+        "images[0].title",
+        C_KEY,
+        PY_KEY,
+        'a value starting with "{" must be quoted (title: "{New} Picture")',
+        "{New} Picture",
+    ),
+    HintCase(
+        "value starting with an unclosed bracket",
+        "title: Hello",
+        "title: [Video How to",
+        2,
+        8,
+        "title",
+        "YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence)",
+        "YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence)",
+        'a value starting with "[" is a list, closed by "]"; if it is text, quote it '
+        '(title: "[Video How to")',
+        "[Video How to",
+    ),
+    HintCase(
+        "unclosed double quote",
+        "    title: Picture",
+        '    title: "Picture',
+        11,
+        12,
+        "images[0].title",
+        QUOTED_EOS,
+        None,
+        "the quote that opens this value is never closed",
+    ),
+    HintCase(
+        "unclosed double quote, closed by the next value's",
+        "type: article",
+        'type: "article',
+        3,
+        7,
+        "type",
+        C_KEY,
+        PY_KEY,
+        "the quote that opens this value is not closed on its line, so the value runs on to line 5",
+    ),
+    HintCase(
+        "double quotes inside double quotes",
+        "title: Hello",
+        'title: "Say "hi" now"',
+        2,
+        13,
+        "title",
+        C_KEY,
+        PY_KEY,
+        "a '\"' inside a double-quoted value must be escaped as '\\\"' "
+        '(title: "Say \\"hi\\" now")',
+        'Say "hi" now',
+    ),
+    HintCase(
+        "single quote inside single quotes",
+        "title: Hello",
+        "title: 'It's here'",
+        2,
+        11,
+        "title",
+        C_KEY,
+        PY_KEY,
+        "a \"'\" inside a single-quoted value must be doubled ('') (title: 'It''s here')",
+        "It's here",
+    ),
+    HintCase(
+        "key indented less than its siblings",
+        "  domain: infoq.com",
+        " domain: infoq.com",
+        6,
+        2,
+        None,
+        C_KEY,
+        "YAML syntax error: expected <block end>, but found '<block mapping start>' "
+        "(while parsing a block mapping)",
+        "this line is indented by 1 space, line 5 above it by 2: the keys of one mapping "
+        "(and the items of one list) line up",
+    ),
+    HintCase(
+        "key indented more than the line above",
+        "type: article",
+        "  type: article",
+        3,
+        7,
+        None,
+        C_MAPPING,
+        PY_MAPPING,
+        "this line is indented more than line 2 above, so YAML reads it as more of that "
+        "line's value: line its key up with the keys it belongs with, or quote that value "
+        "if the line is part of it",
+    ),
+]
+
+
+@pytest.fixture(params=[True, False], ids=["C parser", "pure-Python parser"])
+def c_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Run a test with each of ruamel's parsers (both word their problems differently)."""
+    if request.param and not _events.HAVE_C_PARSER:
+        pytest.skip("the C parser is not installed or is turned off")
+    monkeypatch.setattr(_events, "HAVE_C_PARSER", request.param)
+    return bool(request.param)
+
+
+def _error(text: str) -> newsrecord.RecordError:
+    with pytest.raises(newsrecord.ParseError) as caught:
+        newsrecord.loads(text)
+    return caught.value
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_a_syntax_error_says_how_to_fix_it(case: HintCase, c_parser: bool) -> None:
+    error = _error(case.text())
+    problem = case.c_problem if c_parser else case.py_problem or case.c_problem
+    assert error.message == f"{problem}: {case.hint}"
+    assert (error.line, error.column, error.field) == (case.line, case.column, case.field)
+
+
+@pytest.mark.parametrize(
+    "case", [case for case in CASES if case.value is not None], ids=lambda case: case.name
+)
+def test_the_line_a_hint_shows_reads_as_the_value_meant(case: HintCase) -> None:
+    example = re.search(r"\(([^()]*)\)$", case.hint)
+    assert example is not None
+    indent = re.match(r" *", case.old)
+    assert indent is not None
+    fixed = BASE.replace(case.old + "\n", indent.group() + example.group(1) + "\n", 1)
+    assert newsrecord.loads(fixed).get(case.field or "") == case.value
+
+
+def test_a_hint_never_shows_a_long_value_whole() -> None:
+    blob = "BZ5BEreCCe1fKDHC+mgjhEDJbleDVg+iOnK8amYvJ8YSzvmBx9t8u2oSQmKT4M4" * 4
+    error = _error(BASE.replace("type: article\n", f"type: article\nsecured: {blob}: x\n"))
+    assert error.field == "secured"
+    assert error.message.endswith(
+        ': a value holding ": " must be quoted '
+        '(secured: "BZ5BEreCCe1fKDHC+mgjhEDJbleDVg+iOnK8a...")'
+    )
+    assert blob[:40] not in str(error)
+
+
+def test_a_stray_bracket_is_not_told_to_be_quoted(c_parser: bool) -> None:
+    error = _error(BASE.replace("  - AI\n", "  - [AI]]\n"))
+    assert (error.line, error.column, error.field) == (8, 9, None)
+    assert "quote" not in error.message
+
+
+def test_validate_prints_the_hint_with_its_place_and_field(tmp_path: Path) -> None:
+    record = tmp_path / "record.md"
+    record.write_text(BASE.replace("title: Hello", "title: Foo: bar"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(record)])
+    assert result.exit_code == 1
+    problem = C_MAPPING if _events.HAVE_C_PARSER else PY_MAPPING
+    assert (
+        f'{record}:2:11: title: {problem}: a value holding ": " must be quoted (title: "Foo: bar")'
+    ) in result.output.splitlines()
+
+
+def test_a_key_starting_with_an_indicator_is_told_to_be_quoted(c_parser: bool) -> None:
+    error = _error(BASE.replace("type: article\n", "@context: x\n"))
+    assert (error.line, error.column, error.field) == (3, 1, None)
+    assert error.message.endswith(f'{SCANNING}: text starting with "@" must be quoted')
