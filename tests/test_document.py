@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 from collections.abc import Callable
@@ -478,3 +479,20 @@ def test_entry_lines_are_an_entry_s_own_lines(
     doc = newsrecord.loads(ENTRIES)
     found = entry_lines(doc, path)
     assert (None if found is None else (ENTRIES[found[0] : found[1]], found[2])) == lines
+
+
+@pytest.mark.parametrize("replaced", [False, True])
+def test_an_object_s_unknown_keys_assigned_in_another_order_are_spliced(replaced: bool) -> None:
+    # The file's keys keep their order and the new one comes after them; reading that
+    # back, the object's extra compared key order and all, and the edit was taken for a
+    # wrong splice (the whole front matter written again, in the house style).
+    text = '---\ntitle: ""\ntype: article\nprovider:\n  authors:\n    - B: null\n---\nbody\n'
+    doc = newsrecord.loads(text)
+    extra = {"A": None, "B": None}
+    if replaced:
+        record = copy.deepcopy(doc.record)
+        record.provider.authors[0].extra = extra
+        doc.record = record
+    else:
+        doc.record.provider.authors[0].extra = extra
+    assert doc.dumps() == text.replace("- B: null\n", "- B: null\n      A: null\n")

@@ -239,6 +239,17 @@ def test_resolve_for_hosts_without_merge_drivers(tmp_path: Path, corpus_files: l
 SEED_NAME = "_news/2023-11-19-seed.md"
 
 
+def change_neighbouring_lines(repo: Path, path: Path) -> None:
+    """Branch ``bot`` changes heat, ``main`` quality: lines next to each other, which git's
+    line merge takes for a conflict though the fields merge cleanly."""
+    git(repo, "checkout", "-q", "-b", "bot")
+    replace_line(path, "heat: 38", "heat: 45")
+    git(repo, "commit", "-q", "-am", "bot")
+    git(repo, "checkout", "-q", "main")
+    replace_line(path, "quality: 38", "quality: 40")
+    git(repo, "commit", "-q", "-am", "main")
+
+
 def replace_line(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert f"\n{old}\n" in text, old
@@ -296,12 +307,7 @@ def test_resolve_does_not_stage_a_file_edited_since_the_merge(tmp_path: Path) ->
     # Neighbouring lines: git's line merge conflicts where the fields merge cleanly.
     repo = make_repo(tmp_path, [], driver=False)
     path = repo / SEED_NAME
-    git(repo, "checkout", "-q", "-b", "bot")
-    replace_line(path, "heat: 38", "heat: 45")
-    git(repo, "commit", "-q", "-am", "bot")
-    git(repo, "checkout", "-q", "main")
-    replace_line(path, "quality: 38", "quality: 40")
-    git(repo, "commit", "-q", "-am", "main")
+    change_neighbouring_lines(repo, path)
     assert git(repo, "merge", "--no-edit", "bot", check=False).returncode == 1
     replace_line(path, "type: article", "type: article  # checked")
     edited = path.read_bytes()
@@ -338,12 +344,7 @@ def test_resolve_after_a_failed_merge_driver_writes_the_merge(tmp_path: Path) ->
     # The bulk merge of docs/git.md: a driver that fails leaves our version in the file.
     repo = make_repo(tmp_path, [])
     path = repo / SEED_NAME
-    git(repo, "checkout", "-q", "-b", "bot")
-    replace_line(path, "heat: 38", "heat: 45")
-    git(repo, "commit", "-q", "-am", "bot")
-    git(repo, "checkout", "-q", "main")
-    replace_line(path, "quality: 38", "quality: 40")
-    git(repo, "commit", "-q", "-am", "main")
+    change_neighbouring_lines(repo, path)
     merged = git(
         repo, "-c", "merge.newsrecord.driver=false", "merge", "--no-edit", "bot", check=False
     )

@@ -27,7 +27,7 @@ import newsrecord
 from newsrecord import document
 from newsrecord._read import parse
 from newsrecord._read.text import line_end, line_start
-from newsrecord._write import splice
+from newsrecord._write import repair, splice
 from newsrecord.model import KINDS
 from newsrecord.model.fields import is_model
 from newsrecord.strategies import records
@@ -170,6 +170,8 @@ class _Owner:
         self.text = doc.text
         self.in_place = in_place
         self.planner = splice._Planner(self.text, doc._root, type(doc.record), doc.newline)
+        self.root = doc._root
+        self.duplicates = doc._duplicates
         self.lines: set[int] = set()
 
     def line(self, offset: int) -> int:
@@ -183,6 +185,15 @@ class _Owner:
         for neighbour in (first - 1, last + 1):
             if 0 <= neighbour < len(lines) and not lines[neighbour].strip():
                 self.lines.add(neighbour)
+
+    def shadowed(self, key: parse.Scalar) -> None:
+        """The earlier entries of *key* written twice: an edit that takes the entry that
+        counts away takes them too, else the earlier one would count again."""
+        for duplicate in self.duplicates:
+            if duplicate.winner is key:
+                start, end = repair.entry_span(self.text, self.root, duplicate, gap=False)
+                self.add(start, end)
+                self.shadowed(duplicate.key)
 
     def entry(self, key: parse.Scalar, value: parse.Node) -> tuple[int, int]:
         return self.planner.entry_lines(key, value)
@@ -203,6 +214,8 @@ class _Owner:
             and any(key.value in new for key, _ in node.pairs)
         ):
             for key, value in node.pairs:
+                if key.value not in new or old.get(key.value) != new[key.value]:
+                    self.shadowed(key)
                 if key.value not in new:
                     self.add(*self.entry(key, value))
                 elif old.get(key.value) != new[key.value]:
