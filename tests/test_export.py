@@ -1055,11 +1055,9 @@ def test_an_export_into_the_folder_it_exports_does_not_read_itself(
         result = run("export", site, "-o", out, "--format", "jsonl", "--pattern", "*", *options)
         assert result.exit_code == 1  # broken.md only
         problems = result.stderr.splitlines()[:-1]  # then the summary line
-        assert problems == [
-            (
-                f"{site / 'broken.md'}:3:1: YAML syntax error: did not find expected node "
-                "content (while parsing a flow node)"
-            )
+        # Only broken.md's (in the words of whichever YAML parser runs).
+        assert [line.partition(": YAML syntax error: ")[0] for line in problems] == [
+            f"{site / 'broken.md'}:3:1"
         ]
     paths = [json.loads(line)["path"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert paths == [str(site / name) for name in ("a00.md", "a01.md", "video.md")]
