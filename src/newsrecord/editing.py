@@ -408,9 +408,9 @@ def _from_text(text: Any, tp: Any) -> Any:
     if text == "null":
         return None
     tp = optional_part(tp)
-    if tp is dt.datetime and text.strip().lower() == "now":
-        return dt.datetime.now(dt.UTC).replace(microsecond=0)
     if tp is dt.datetime or (tp is Any and _TIMESTAMP.fullmatch(text.strip())):
+        if tp is dt.datetime and text.strip().lower() == "now":
+            return dt.datetime.now(dt.UTC).replace(microsecond=0)
         # A date-time becomes a datetime, which the writer writes as a YAML timestamp (a
         # time to Jekyll and other YAML 1.1 readers), not as quoted text: on a record that
         # does not fit the model, the value is written as it is read here. On a key the

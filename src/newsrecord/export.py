@@ -600,7 +600,9 @@ def export_records(
 _Stream = Callable[[], contextlib.AbstractContextManager[BinaryIO]]
 """Opens the stream an export writes into as it is (see :func:`_target`)."""
 
-_DESCRIPTOR: Final = re.compile(r"/dev/(?:std(in|out|err)|fd/(\d+))|/proc/self/fd/(\d+)")
+_DESCRIPTOR: Final = re.compile(
+    r"/dev/(?:std(?P<standard>in|out|err)|fd/(?P<dev>\d+))|/proc/self/fd/(?P<proc>\d+)"
+)
 """Names of a process's own open descriptors: opened again, they would start anew."""
 
 
@@ -645,11 +647,9 @@ def _target(out: StrPath | BinaryIO) -> tuple[Path, _Stream | None]:
     path = Path(out)
     named = _DESCRIPTOR.fullmatch(str(path.absolute()))  # not resolved: /dev/stdout is a link
     if named is not None:
-        standard, *numbers = named.groups()
+        standard = named["standard"]
         descriptor = (
-            ["in", "out", "err"].index(standard)
-            if standard
-            else int(next(number for number in numbers if number))
+            ("in", "out", "err").index(standard) if standard else int(named["dev"] or named["proc"])
         )
         return path, lambda: open(descriptor, "wb", closefd=False)
     try:
@@ -1436,8 +1436,8 @@ def _json_ready(value: Any) -> Any:
     """
     kind = type(value)
     if kind is dict:
-        ready = {key: _json_ready(item) for key, item in value.items() if item is not None}
-        return {key: item for key, item in ready.items() if item is not None}
+        ready = ((key, _json_ready(item)) for key, item in value.items())
+        return {key: item for key, item in ready if item is not None}
     if kind is list:
         return [_json_ready(item) for item in value]
     if kind is float and not math.isfinite(value):
