@@ -857,6 +857,48 @@ def test_fix_checks_then_repairs_keys_written_twice(tmp_path: Path) -> None:
     assert run("fix", "--check", record).exit_code == 0
 
 
+def test_fix_quotes_the_values_yaml_cannot_read_and_keeps_every_other_byte(
+    tmp_path: Path,
+) -> None:
+    # Published this way: Jekyll's Psych drops such front matter (or the "!Breaking"),
+    # and newsrecord could not open the file to repair it.
+    broken = (
+        SEED_TEXT.replace("type: article\n", "type: article # kept\n")
+        .replace('title: "Artificial intelligence', "title: !Breaking AI: news ", 1)
+        .replace("  - AI\n", "  - @AI\n", 1)
+        .replace("\n", "\r\n")
+    )
+    record = tmp_path / "a.md"
+    record.write_bytes(broken.encode())
+    check = run("fix", "--check", record)
+    assert check.exit_code == 1
+    assert f"{record}:3:8: title: quote-values: would write " in check.stdout
+    assert record.read_bytes() == broken.encode()  # nothing written
+    assert run("fix", "--only", "duplicate-keys", record).exit_code == 1  # not asked for
+    assert record.read_bytes() == broken.encode()
+    done = run("fix", record)
+    assert done.exit_code == 0, done.output
+    fixed = record.read_bytes().decode()
+    title = "!Breaking AI: news  makes its way into the music and film industries"
+    assert changed_lines(broken, fixed) == [
+        f'-title: {title}"',
+        f'+title: "{title}\\""',
+        "-  - @AI",
+        '+  - "@AI"',
+    ]
+    assert fixed.count("\r\n") == fixed.count("\n")  # its own line breaks
+    doc = newsrecord.load(record)
+    assert doc.record.title == title + '"'
+    assert doc.record.topics == ["AI in Robotics", "@AI"]
+    assert run("fix", "--check", record).exit_code == 0
+    # What cannot be repaired is reported, the file left as it was.
+    (tmp_path / "b.md").write_text("---\ntitle: Foo: bar\n  baz\n---\n", encoding="utf-8")
+    failed = run("fix", tmp_path / "b.md")
+    assert failed.exit_code == 1
+    assert 'must be quoted (title: "Foo: bar")' in failed.output
+    assert (tmp_path / "b.md").read_text(encoding="utf-8") == "---\ntitle: Foo: bar\n  baz\n---\n"
+
+
 def test_fix_and_export_fail_where_they_find_no_record(tmp_path: Path) -> None:
     # They said "0 of 0 files would be repaired" and wrote an empty table, exit 0: a CI
     # step on a wrong folder passed.

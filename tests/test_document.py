@@ -263,6 +263,41 @@ def test_a_record_held_across_a_repair_goes_on_editing_the_document() -> None:
     assert doc.dumps() == "---\ntitle: a\ntype: article\nheat: 7\n---\nbody\n"
 
 
+def test_a_repaired_document_pickles_as_repaired() -> None:
+    import pickle
+
+    twice = "---\ntitle: a\ntype: article\nheat: 1\nheat: 2\n---\nbody\n"
+    doc = newsrecord.loads(twice)
+    doc.repair()
+    copied = pickle.loads(pickle.dumps(doc))  # noqa: S301  # our own bytes
+    assert (copied.text, copied.dumps()) == (twice, twice.replace("heat: 1\n", ""))
+    unquoted = "---\ntitle: Foo: bar\ntype: article\n---\nbody\n"
+    for strict in (True, False):
+        text = unquoted if strict else unquoted.replace("\n---\nbody", "\nheat: hot\n---\nbody")
+        opened = newsrecord.loads(text, repair=True, strict=strict)
+        assert bool(opened.problems) is not strict
+        copied = pickle.loads(pickle.dumps(opened))  # noqa: S301  # our own bytes
+        assert (copied.text, copied.dumps()) == (opened.text, opened.dumps())
+        assert copied.get("title") == "Foo: bar"
+
+
+def test_edit_with_repair_saves_the_quoted_value_and_an_edit(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: Foo: bar\ntype: article\nheat: 1\n---\nbody\n")
+    with pytest.raises(newsrecord.ParseError) as caught:
+        newsrecord.load(path)
+    assert caught.value.fixes == (newsrecord.errors.TextFix(11, 19, '"Foo: bar"'),)
+    import pickle
+
+    assert pickle.loads(pickle.dumps(caught.value)).fixes == caught.value.fixes  # noqa: S301
+    with newsrecord.edit(path, repair=True) as doc:
+        assert doc.is_modified()
+        doc.record.heat = 2
+    assert path.read_text() == '---\ntitle: "Foo: bar"\ntype: article\nheat: 2\n---\nbody\n'
+    assert not doc.is_modified()
+    assert doc.repair() == []  # the repair made on opening is saved, no longer to report
+
+
 def test_a_repair_that_cannot_be_made_safely_raises_a_record_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

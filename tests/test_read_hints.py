@@ -457,3 +457,77 @@ def test_a_key_starting_with_an_indicator_is_told_to_be_quoted(c_parser: bool) -
     error = _error(BASE.replace("type: article\n", "@context: x\n"))
     assert (error.line, error.column, error.field) == (3, 1, None)
     assert error.message.endswith(f'{SCANNING}: text starting with "@" must be quoted')
+
+
+def _certain(case: HintCase) -> bool:
+    """Whether the hint shows the one way to write the value (not "if it is text")."""
+    return case.value is not None and "if it is text" not in case.hint
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if _certain(case)], ids=lambda c: c.name)
+def test_a_repair_writes_the_line_the_hint_shows_and_nothing_else(
+    case: HintCase, c_parser: bool
+) -> None:
+    broken = case.text()
+    doc = newsrecord.loads(broken, repair=True)
+    assert doc.text == broken  # the text as given; the repaired one is what dumps gives
+    repaired = doc.dumps()
+    assert doc.get(case.field or "") == case.value
+    changed = [
+        number
+        for number, (old, new) in enumerate(
+            zip(broken.splitlines(), repaired.splitlines(), strict=True), 1
+        )
+        if old != new
+    ]
+    assert changed == [case.line]
+    example = re.search(r"\(([^()]*)\)$", case.hint)
+    assert example is not None
+    # The line the hint shows, and the comment the line had.
+    assert repaired.splitlines()[case.line - 1].lstrip(" -").startswith(example.group(1))
+    (made,) = doc.repair()
+    assert made.message.startswith("quote-values: wrote ")
+    assert (made.line, made.column, made.field) == (case.line, case.column, case.field)
+    assert doc.repair() == []  # reported once
+
+
+@pytest.mark.parametrize(
+    "case", [case for case in CASES if not _certain(case)], ids=lambda c: c.name
+)
+def test_a_repair_never_guesses_where_the_hint_is_not_certain(
+    case: HintCase, c_parser: bool
+) -> None:
+    error = _error(case.text())
+    assert error.fixes == ()
+    with pytest.raises(newsrecord.ParseError) as caught:
+        newsrecord.loads(case.text(), repair=True)
+    assert caught.value.problems == error.problems
+
+
+def test_a_repair_fixes_every_line_it_can_then_stops_at_the_first_it_cannot(
+    c_parser: bool,
+) -> None:
+    three = (
+        BASE.replace("title: Hello", "title: &amp; co: the best")
+        .replace("  - AI\n", "  - @AI\n")
+        .replace('  name: "InfoQ"', '  name: "Info "Q""')
+    )
+    doc = newsrecord.loads(three.replace("\n", "\r\n"), repair=True)
+    assert doc.dumps() == (
+        BASE.replace("title: Hello", 'title: "&amp; co: the best"')
+        .replace("  - AI\n", '  - "@AI"\n')
+        .replace('  name: "InfoQ"', '  name: "Info \\"Q\\""')
+        .replace("\n", "\r\n")
+    )
+    assert [problem.line for problem in doc.repair()] == [2, 5, 8]
+    # A value that goes on over the next line: quoting its first line does not make the
+    # text readable, so nothing is repaired and the first error is the one raised.
+    going_on = three.replace("the best\n", "the best\n  and more\n", 1)
+    with pytest.raises(newsrecord.ParseError) as caught:
+        newsrecord.loads(going_on, repair=True)
+    assert (caught.value.line, caught.value.column, caught.value.field) == (2, 8, "title")
+    # A line with no certain fix (a tab) stops it too, wherever it is.
+    tab = three.replace("type: article", "\ttype: article")
+    with pytest.raises(newsrecord.ParseError) as caught:
+        newsrecord.loads(tab, repair=True)
+    assert caught.value.problems == _error(tab).problems

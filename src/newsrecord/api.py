@@ -45,6 +45,7 @@ def loads(
     path: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     strict: bool = True,
+    repair: bool = False,
 ) -> Document:
     """Parse a record file's text (or UTF-8 bytes) into a :class:`Document`.
 
@@ -61,16 +62,28 @@ def loads(
             ``strict=False`` such a document opens all the same: it lists the problems
             in ``Document.problems``, and can be edited by field path (``Document.set``)
             to repair it; its ``record`` is there once it is valid.
+        repair: Open YAML that cannot be read as it is written when its fix is certain
+            (``title: &amp; co``, ``title: Foo: bar``, ``title: !Important news``, an
+            unescaped quote inside a quoted value): each such value is written as the
+            error's hint shows (``ParseError.fixes``, the ``quote-values`` repair). The
+            document then stands for the repaired text: :attr:`Document.text` is the
+            text as given, :meth:`Document.dumps` and ``save`` give the repaired one, and
+            :meth:`Document.repair` reports what was done.
 
     Raises:
         ParseError: not a record: no front matter, bad UTF-8 or lone surrogates,
-            malformed or non-plain YAML.
+            malformed or non-plain YAML (with *repair*, YAML that has no certain fix).
         LimitError: the text is over one of *limits* (a ParseError too).
         ValidationError: with *strict*, the values do not fit the model; lists every
             problem.
     """
     check_file_size(len(text), limits, path, "bytes" if isinstance(text, bytes) else "characters")
-    return Document(decode(text, path), path=path, kind=kind, limits=limits, strict=strict)
+    decoded = decode(text, path)
+    if repair:
+        return Document._opened_repaired(
+            decoded, path=path, kind=kind, limits=limits, strict=strict
+        )
+    return Document(decoded, path=path, kind=kind, limits=limits, strict=strict)
 
 
 def load(
@@ -79,8 +92,9 @@ def load(
     kind: type[AnyRecord] | None = None,
     limits: Limits = DEFAULT_LIMITS,
     strict: bool = True,
+    repair: bool = False,
 ) -> Document:
-    """Read and parse a record file (see :func:`loads` for *kind* and *strict*).
+    """Read and parse a record file (see :func:`loads` for *kind*, *strict* and *repair*).
 
     A file larger than ``limits.max_file_size`` is refused before it is read. The kind of
     a record without ``type`` comes from its folder (``_events``, ``_projects``, ...).
@@ -102,7 +116,7 @@ def load(
         data = stream.read(size + 1)
         if len(data) > size:
             data += stream.read(limits.max_file_size + 1 - len(data))
-    doc = loads(data, kind=kind, path=name, limits=limits, strict=strict)
+    doc = loads(data, kind=kind, path=name, limits=limits, strict=strict, repair=repair)
     doc._read_from = name  # what save() checks the file still holds
     return doc
 
@@ -156,6 +170,7 @@ def edit(
     kind: type[AnyRecord] | None = None,
     limits: Limits | None = None,
     strict: bool = True,
+    repair: bool = False,
     durability: Durability = "full",
 ) -> Iterator[Document]:
     """Load a record file, let the block edit it, then save it atomically.
@@ -187,6 +202,8 @@ def edit(
         limits: Safety limits for hostile input, as for :func:`load`.
         strict: As for :func:`load`: with ``strict=False`` a file whose values do not fit
             the model opens too, to be repaired by field path (``doc.set(...)``).
+        repair: As for :func:`loads`: YAML whose fix is certain opens, repaired (the
+            repaired text is saved even when the block changes nothing else).
         durability: ``"full"`` syncs the file and its folder before returning;
             ``"batch"`` leaves that to the open :class:`Batch` (one sync per file and
             folder at its end, for bulk edits); ``"none"`` never syncs. See
@@ -209,7 +226,7 @@ def edit(
     # Checked before the block runs, so that a wrong choice does not cost the edit.
     check_durability(durability)
     limits = limits or Limits()
-    doc = load(target, kind=kind, limits=limits, strict=strict)
+    doc = load(target, kind=kind, limits=limits, strict=strict, repair=repair)
     loaded = doc.text
     yield doc
     new_text = doc._dumps_to_save()  # the nodes it reads back serve _reset below

@@ -27,7 +27,7 @@ from newsrecord._read.split import Parts, split
 from newsrecord._read.text import LineIndex, line_end, line_start, newline_of
 from newsrecord._write import splice
 from newsrecord._write.fresh import write_fresh
-from newsrecord._write.repair import REPAIRS, Source, removals_of_shadowed
+from newsrecord._write.repair import REPAIRS, Source, read_repaired, removals_of_shadowed
 from newsrecord.errors import ParseError, Problem, RecordError, ValidationError, brief
 from newsrecord.files import Durability, StrPath, same_file, write_atomically
 from newsrecord.model.fields import fields
@@ -72,6 +72,7 @@ class Document:
         "_plain",
         "_read_from",
         "_record",
+        "_repairs_made",
         "_root",
         "_snapshot",
         "_text",
@@ -106,8 +107,32 @@ class Document:
         # scalars written alone, or the text read back whole, parsed.
         self._made: _Spliced | _ParsedBack | None = None
         self._keep_parsed_back = False
+        # What repair=True did to open the text (see _opened_repaired), until repair() says.
+        self._repairs_made: list[Problem] = []
         self._read(text, strict=strict)
         self.body = text[self._parts.body_start :]
+
+    @classmethod
+    def _opened_repaired(
+        cls,
+        text: str,
+        *,
+        path: str | None = None,
+        kind: type[AnyRecord] | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+        strict: bool = True,
+    ) -> Document:
+        """Parse *text* with the ``quote-values`` repair; prefer ``loads(..., repair=True)``.
+
+        The document stands for the repaired text (:meth:`dumps`), while :attr:`text` is
+        *text*, as for a document repaired after it was opened.
+        """
+        doc, _, done = read_repaired(
+            text, lambda fixed: cls(fixed, path=path, kind=kind, limits=limits, strict=strict)
+        )
+        doc._text = text
+        doc._repairs_made = done
+        return doc
 
     def _read(self, text: str, *, strict: bool) -> None:
         """Parse *text* as the document's current front matter (the body aside)."""
@@ -321,7 +346,8 @@ class Document:
             only: The names of the repairs to apply; all of them by default.
 
         Returns:
-            One problem per repair made, located in the text before the repair.
+            One problem per repair made, located in the text before the repair; first
+            those that ``loads(..., repair=True)`` made to open the text (``quote-values``).
 
         Raises:
             ValidationError: a name in *only* is not a known repair, or the record as
@@ -335,7 +361,7 @@ class Document:
         text = self.dumps()
         if text != self._current:
             self._stand_for(text)
-        done: list[Problem] = []
+        done, self._repairs_made = self._repairs_made, []
         for name in names:
             source = Source(
                 self._current,
@@ -886,6 +912,7 @@ class Document:
         self.path = path
         self._read_from = path
         self._text = text
+        self._repairs_made = []
         self._stand_for(text)
         self.body = text[self._parts.body_start :]
 
@@ -972,6 +999,8 @@ class Document:
                 self.record,
                 self.body,
                 self._read_from,
+                # What it stands for, when a repair (made on opening or since) changed it.
+                None if self._current is self._text else self._current,
             ),
         )
 
@@ -990,10 +1019,13 @@ def _restore(
     record: AnyRecord,
     body: str,
     read_from: str | None = None,
+    current: str | None = None,
 ) -> Document:
-    doc = Document(text, path=path, limits=limits)
+    read = text if current is None else current
+    doc = Document(read, path=path, limits=limits)
     if type(doc.record) is not kind:
-        doc = Document(text, path=path, kind=kind, limits=limits)
+        doc = Document(read, path=path, kind=kind, limits=limits)
+    doc._text = text  # the text it was loaded from, for is_modified and edit
     doc.record = record
     doc.body = body
     doc._read_from = read_from

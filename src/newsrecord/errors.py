@@ -10,7 +10,7 @@ Errors of the operating system (a missing file) stay the ``OSError`` it gave.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -21,6 +21,7 @@ __all__ = [
     "ParseError",
     "Problem",
     "RecordError",
+    "TextFix",
     "ValidationError",
 ]
 
@@ -178,11 +179,35 @@ class RecordError(Exception):
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle by problems: errors cross process boundaries in the parallel validator."""
-        return (type(self), (list(self.problems),))
+        state = {name: value for name, value in vars(self).items() if name != "problems"}
+        return (type(self), (list(self.problems),), state or None)
+
+
+class TextFix(NamedTuple):
+    """A replacement that makes a text readable as a parse error's message says.
+
+    Attributes:
+        start: Where the replaced text starts, as an offset in the whole text.
+        end: Where it ends (exclusive).
+        text: What to write there.
+    """
+
+    start: int
+    end: int
+    text: str
 
 
 class ParseError(RecordError, ValueError):
-    """The text is not a record: bad UTF-8, no front matter, or YAML that is not plain data."""
+    """The text is not a record: bad UTF-8, no front matter, or YAML that is not plain data.
+
+    Attributes:
+        fixes: For YAML that cannot be read as it is written but whose fix is certain (a
+            value to quote, as in ``title: &amp; co``; a quote to escape), the fix the
+            message shows; empty otherwise. ``load(..., repair=True)`` and ``newsrecord
+            fix`` (the ``quote-values`` repair) apply them.
+    """
+
+    fixes: tuple[TextFix, ...] = ()
 
 
 class ValidationError(RecordError, ValueError):

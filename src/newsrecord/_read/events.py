@@ -309,6 +309,14 @@ def _build(
                     index,
                     path,
                 )
+            if node.tag is not None and node.tag[0] == "!" and node.style == PLAIN:
+                # A local tag on a block value ('title: !Important news') is text whose
+                # writer did not know that '!' starts a tag: quoting it is the certain fix.
+                # (resolve.to_data words the other unknown tags, flow items included.)
+                hint = starts_with_hint(text, base, node.start)
+                if hint is not None:
+                    message = f"unknown tag {brief(node.tag, 60)}"
+                    raise _with_hint(message, hint, node.start, index, path)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             offset = event.start_mark.index + base
             if event.tag is not None and event.tag != "!":
@@ -457,9 +465,12 @@ def _with_hint(
     if hint is None:
         return error_at(message, offset, index, path)
     line, column = index.position(hint.offset)
-    return ParseError(
+    error = ParseError(
         f"{message}: {hint.text}", path=path, line=line, column=column, field=hint.field
     )
+    if hint.fix is not None:
+        error.fixes = (hint.fix,)
+    return error
 
 
 def _check_key(node: Node, index: LineIndex, path: str | None) -> None:

@@ -22,7 +22,7 @@ from typing import Final, NamedTuple
 
 from newsrecord._read.text import LineIndex
 from newsrecord._read.yaml_core import double_quoted
-from newsrecord.errors import shorten
+from newsrecord.errors import TextFix, shorten
 
 __all__ = ["Hint", "must_quote", "starts_with_hint", "syntax_hint"]
 
@@ -34,11 +34,14 @@ class Hint(NamedTuple):
         text: The words added after the parser's problem and a colon.
         offset: Where the mistake is, in the whole text.
         field: The field path of the line's key, when the indentation tells it.
+        fix: The edit the hint shows, when it is certain: the value quoted or its quote
+            escaped, written whole (the hint's words may show it cut).
     """
 
     text: str
     offset: int
     field: str | None = None
+    fix: TextFix | None = None
 
 
 class _Line(NamedTuple):
@@ -132,7 +135,14 @@ def starts_with_hint(text: str, start: int, at: int, end: int | None = None) -> 
     if value is None:
         return None
     reason = f'starting with "{text[at]}"'
-    return Hint(must_quote(reason, key, value), at, _field_path(text, start, line))
+    return Hint(
+        must_quote(reason, key, value), at, _field_path(text, start, line), _quote(at, value)
+    )
+
+
+def _quote(at: int, value: str) -> TextFix:
+    """The fix that writes the plain *value* at *at* double-quoted: the same text, read as is."""
+    return TextFix(at, at + len(value), double_quoted(value))
 
 
 def _quoted(key: str | None, value: str) -> str:
@@ -162,7 +172,12 @@ def _colon_in_value(text: str, start: int, end: int, at: int, index: LineIndex) 
             return None
         after = text[at + 1 : at + 2]
         reason = 'ending with ":"' if after in ("", "\r", "\n") else 'holding ": "'
-        return Hint(must_quote(reason, _key_text(entry), value), at, _field_path(text, start, line))
+        return Hint(
+            must_quote(reason, _key_text(entry), value),
+            at,
+            _field_path(text, start, line),
+            _quote(value_at, value),
+        )
     above = next(_lines_above(text, start, line), None)
     if above is None or above.indent >= line.indent:
         return None
@@ -228,10 +243,12 @@ def _after_value(text: str, start: int, end: int, at: int, index: LineIndex) -> 
         else:
             fixed = "'" + inner.replace("''", "'").replace("'", "''") + "'"
             words = "a \"'\" inside a single-quoted value must be doubled ('')"
+        fix = TextFix(opening, opening + len(value), fixed)
+        field = _field_path(text, start, line)
         if len(fixed) > _SHOWN:  # cutting escaped text could show a broken escape
-            return Hint(words, last, _field_path(text, start, line))
+            return Hint(words, last, field, fix)
         example = f"{shorten(key, _SHOWN)}: {fixed}" if key else fixed
-        return Hint(f"{words} ({example})", last, _field_path(text, start, line))
+        return Hint(f"{words} ({example})", last, field, fix)
     # Words after a closed bracket ("[Video] How to"), not a stray bracket or comma ("[a]]").
     entry = _ENTRY.match(text, line.start + line.indent, line.end)
     if entry is None or entry.end() >= at or text[entry.end()] not in "[{" or text[at] in ",[]{}":

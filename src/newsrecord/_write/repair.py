@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 
 from newsrecord._read.nodes import Duplicate, Mapping, Node
 from newsrecord._read.nodes import Sequence as SequenceNode
 from newsrecord._read.text import line_end, line_start
-from newsrecord._write.splice import Edit
-from newsrecord.errors import brief
+from newsrecord._write.splice import Edit, apply_edits
+from newsrecord.errors import ParseError, Problem, brief, shorten
 
-__all__ = ["REPAIRS", "Finding", "Repair", "Source", "entry_span", "removals_of_shadowed"]
+__all__ = [
+    "QUOTE_VALUES",
+    "REPAIRS",
+    "Finding",
+    "Repair",
+    "Source",
+    "entry_span",
+    "read_repaired",
+    "removals_of_shadowed",
+]
+
+_T = TypeVar("_T")
 
 
 @attrs.frozen
@@ -245,9 +256,69 @@ def _lone_cr_line_breaks(source: Source) -> list[Finding]:
     return [Finding(edits[0].start, message, tuple(edits))]
 
 
+QUOTE_VALUES: Final = "quote-values"
+
+_MAX_FIXES: Final = 1000
+"""The most fixes one text gets: each costs a parse of the whole text."""
+
+
+def read_repaired(text: str, read: Callable[[str], _T]) -> tuple[_T, str, list[Problem]]:
+    """Read *text*, making the certain fixes its parse errors name until it reads.
+
+    This is the ``quote-values`` repair: YAML that cannot be read as it is written, where
+    the error's hint shows the one way to write it (``title: &amp; co``, ``title: Foo:
+    bar``, ``title: !Important news``, a quote inside a quoted value), is written so.
+    Nothing else in the text changes, and no fix adds or removes a line.
+
+    Args:
+        text: The whole file.
+        read: Parses a text, raising :class:`ParseError` when it cannot.
+
+    Returns:
+        What *read* gave for the repaired text, that text, and one problem per fix, located
+        where the error was (line numbers are those of *text*).
+
+    Raises:
+        ParseError: the first error of *text*, when the fixes do not make it readable: an
+            error without a fix, a fix that did not help, more than ``_MAX_FIXES`` fixes.
+            (The first, as ``validate`` reports it: a later one could follow from a fix,
+            as from quoting the first line of a value that goes on over more lines.)
+    """
+    done: list[Problem] = []
+    fixed: set[int] = set()
+    first: ParseError | None = None
+    while True:
+        try:
+            return read(text), text, done
+        except ParseError as error:
+            first = first or error
+            fixes = error.fixes
+            if not fixes or len(done) >= _MAX_FIXES or fixed.intersection(f[0] for f in fixes):
+                raise first from None
+            for fix in fixes:
+                fixed.add(fix.start)
+                message = f"{QUOTE_VALUES}: wrote {shorten(fix.text, 60)}"
+                done.append(attrs.evolve(error.problems[0], message=message))
+            text = apply_edits(text, [Edit(*fix) for fix in fixes])
+
+
+def _none_left(_source: Source) -> list[Finding]:
+    # quote-values is made while the text is read (read_repaired): a text that parsed
+    # has nothing left for it to do.
+    return []
+
+
 REPAIRS: Final[dict[str, Repair]] = {
     repair.name: repair
     for repair in (
+        Repair(
+            QUOTE_VALUES,
+            "Quote a value that YAML cannot read as it is written (title: &amp; co, "
+            "title: Foo: bar, title: !Important news, a quote inside a quoted value) so "
+            "that it reads as the text written; Jekyll drops such front matter, or the "
+            "value's first word.",
+            _none_left,
+        ),
         Repair(
             "duplicate-keys",
             "Remove the earlier entries of keys written twice in a mapping; the last one "

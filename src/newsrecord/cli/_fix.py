@@ -10,6 +10,7 @@ import attrs
 import click
 
 import newsrecord
+from newsrecord._write.repair import QUOTE_VALUES
 from newsrecord.cli._app import EXIT_INVALID, PATTERN_OPTION, main, no_records_found
 from newsrecord.cli._redact import unified_diff
 from newsrecord.cli._runner import (
@@ -106,13 +107,15 @@ def _repair(
     path: str, only: tuple[str, ...] | None, *, write: bool, show_diff: bool
 ) -> list[newsrecord.Problem]:
     """Repair one file (or show how); return what was repaired."""
+    # quote-values is made as the file is read: it opens files that could not be read.
+    repair = only is None or QUOTE_VALUES in only
     if not write:
-        doc = newsrecord.load(path, strict=False)
+        doc = newsrecord.load(path, strict=False, repair=repair)
         repairs = doc.repair(only)
         if show_diff and repairs:
             click.echo(unified_diff(doc.text, doc.dumps(), path), nl=False)
         return [attrs.evolve(problem, message=_would(problem.message)) for problem in repairs]
-    with newsrecord.edit(path, strict=False) as doc:
+    with newsrecord.edit(path, strict=False, repair=repair) as doc:
         return doc.repair(only)
 
 
