@@ -12,7 +12,7 @@ from tests.helpers import run_ruby
 
 import newsrecord
 from newsrecord._read.events import HAVE_C_PARSER
-from newsrecord.checks import core_reading, jekyll_reading
+from newsrecord.checks import RULES, core_reading, jekyll_reading
 from newsrecord.cli import main
 
 RECORD = """\
@@ -406,3 +406,23 @@ def test_the_header_repairs_change_the_bytes_they_name_and_nothing_else() -> Non
         "lone-cr-line-breaks",
     ]
     assert doc.dumps() == "---\ntitle: T\n---\nbody\nmore\n"
+
+
+def test_conflict_markers_rule_finds_a_conflict_git_left_in_the_body() -> None:
+    conflict = "Intro\n<<<<<<< HEAD\nOurs.\n=======\nTheirs.\n>>>>>>> feature/x\nOutro\n"
+    for newline in ("\n", "\r\n"):
+        text = f"---\ntitle: T\ntype: article\n---\n{conflict}".replace("\n", newline)
+        doc = newsrecord.loads(text, path="_news/a.md")
+        (problem,) = newsrecord.check_document(doc, ["conflict-markers"])
+        assert (problem.path, problem.line, problem.column) == ("_news/a.md", 6, 1)
+        assert problem.message.startswith("an unresolved merge conflict in the body")
+        assert "conflict-markers" in [name for name, rule in RULES.items() if rule.strict]
+    # A heading's underline, a quote, markers out of order or not alone on their line.
+    for body in (
+        "Title\n=======\n\n> quoted\n>>>>>>> deep quote\n",
+        ">>>>>>> a\n=======\n<<<<<<< b\n",
+        "<<<<<<<< eight\n=======\n>>>>>>> x\n",
+        "text <<<<<<< HEAD\n=======\n>>>>>>> x\n",
+    ):
+        doc = newsrecord.loads(f"---\ntitle: T\n---\n{body}")
+        assert newsrecord.check_document(doc, ["conflict-markers"]) == [], body

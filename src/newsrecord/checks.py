@@ -44,6 +44,14 @@ _URL_KEYS: Final = frozenset({"url", "website"})
 _SIZE_KEYS: Final = frozenset({"width", "height"})
 _SITE_CONFIG: Final = "_config.yml"
 _DATE_PREFIX: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}-")
+# A conflict git left: its three marker lines in order (any line break; a lone "=======" is
+# a Markdown heading's underline, so all three are needed).
+_CONFLICT: Final = re.compile(
+    r"^<{7}(?:[ \t][^\r\n]*)?\r?$"
+    r".*?^={7}\r?$"
+    r".*?^>{7}(?:[ \t][^\r\n]*)?\r?$",
+    re.MULTILINE | re.DOTALL,
+)
 
 
 @attrs.frozen
@@ -74,6 +82,11 @@ RULES: Final[dict[str, Rule]] = {
         Rule(
             "jekyll-header",
             "files whose front matter Jekyll does not see (a byte order mark, lone CRs)",
+            True,
+        ),
+        Rule(
+            "conflict-markers",
+            "git's conflict markers (<<<<<<< ======= >>>>>>>) left in the body",
             True,
         ),
         Rule("image-path", "image paths on the site (/assets/...) with no file under its root"),
@@ -124,6 +137,8 @@ def check_document(
         problems.extend(_yaml11_problems(doc, path))
     if "jekyll-header" in selected:
         problems.extend(_header_problems(doc, path))
+    if "conflict-markers" in selected:
+        problems.extend(_conflict_problems(doc, path))
     if "image-path" in selected:
         root = Path(site_root) if site_root is not None else find_site_root(path)
         if root is not None:
@@ -473,6 +488,25 @@ def _header_problems(doc: Document, path: str | None) -> Iterator[Problem]:
             "(newsrecord fix removes it)",
             path,
             1,
+            1,
+        )
+
+
+def _conflict_problems(doc: Document, path: str | None) -> Iterator[Problem]:
+    """Conflicts git left in the body (in the front matter they stop the parse).
+
+    Jekyll publishes the markers and both sides as the page's text.
+    """
+    body = doc.body
+    first_line = doc._current.count("\n", 0, doc._parts.body_start) + 1
+    for found in _CONFLICT.finditer(body):
+        line = first_line + body.count("\n", 0, found.start())
+        yield Problem(
+            "an unresolved merge conflict in the body (git's <<<<<<< ======= >>>>>>> "
+            "lines): Jekyll publishes the markers and both versions; keep the text meant "
+            "and remove the marker lines",
+            path,
+            line,
             1,
         )
 
