@@ -338,3 +338,19 @@ def test_command_line_usage_errors_never_echo_the_blob(tmp_path: Path) -> None:
         result = runner.invoke(main, arguments)
         assert result.exit_code == 2, result.output
         assert_hidden(result.output)
+
+
+def test_a_blob_wrapped_over_lines_is_told_to_be_written_on_one_line() -> None:
+    blob = BLOB
+    wrapped = f'---\ntitle: T\ntype: article\nsecured: "{blob[:60]}\n  {blob[60:]}"\n---\n'
+    doc = newsrecord.loads(wrapped)
+    assert doc.record.secured is not None
+    assert doc.record.secured.raw == f"{blob[:60]} {blob[60:]}"  # the break read as a space
+    (problem,) = newsrecord.check_document(doc, ["secured-blob"])
+    assert problem.message == (
+        "malformed: not base64: it holds spaces, as a blob wrapped over lines does (YAML "
+        "reads each line break in it as a space); write it on one line"
+    )
+    assert (problem.line, problem.field) == (4, "secured")
+    one_line = newsrecord.loads(wrapped.replace(f"{blob[:60]}\n  ", blob[:60]))
+    assert newsrecord.check_document(one_line, ["secured-blob"]) == []

@@ -88,6 +88,14 @@ class Secured:
         try:
             ciphertext, iv = (base64.b64decode(part, validate=True) for part in parts)
         except (binascii.Error, ValueError) as exc:
+            if any(character.isspace() for character in self.raw):
+                # A blob wrapped over lines: YAML reads each line break as a space.
+                raise ValidationError(
+                    "secured: not base64: it holds spaces, as a blob wrapped over lines "
+                    "does (YAML reads each line break in it as a space); "
+                    "write it on one line",
+                    field="secured",
+                ) from None
             raise ValidationError(f"secured: not base64 ({exc})", field="secured") from None
         if not ciphertext or len(ciphertext) % _BLOCK:
             raise ValidationError(
