@@ -331,6 +331,46 @@ def test_iter_record_files_passes_over_build_output_and_packages(tmp_path: Path)
     assert names(newsrecord.iter_record_files(root / "_site"), root) == ["_site/copy.md"]
 
 
+def test_iter_record_files_leaves_out_what_the_jekyll_site_excludes(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    files = [
+        "_news/a.md",
+        "_news/b.draft.md",
+        "_news/sub/c.md",
+        "docs/guide.md",
+        "scripts/x.md",
+        "scriptsy.md",
+        "notes.md",
+        "keep.md",
+    ]
+    for name in files:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_bytes(SEED_BYTES)
+    config = site / "_config.yml"
+    config.write_text(
+        "title: A site\n"
+        "exclude:\n  - docs/\n  - scripts\n  - '*.draft.md'\n  - /notes.md\n  - keep.md\n"
+        "include: [keep.md]\n",
+        encoding="utf-8",
+    )
+    # As Jekyll matches: a shell pattern whose * crosses /, or a prefix of the path
+    # (scripts leaves out scriptsy.md too); include: takes keep.md back.
+    kept = ["_news/a.md", "_news/sub/c.md", "keep.md"]
+    assert names(newsrecord.iter_record_files(site), site) == kept
+    assert names(newsrecord.iter_record_files(site / "_news"), site) == kept[:2]
+    # Named, an excluded folder or file is walked: the user asked for it.
+    assert names(newsrecord.iter_record_files(site / "docs"), site) == ["docs/guide.md"]
+    assert names(newsrecord.iter_record_files(site / "notes.md"), site) == ["notes.md"]
+    result = CliRunner().invoke(main, ["validate", str(site)])
+    assert "checked 3 files: all valid" in result.output, result.output
+    # A configuration newsrecord cannot read excludes nothing, as without a site.
+    other = tmp_path / "other"
+    (other / "docs").mkdir(parents=True)
+    (other / "docs" / "guide.md").write_bytes(SEED_BYTES)
+    (other / "_config.yml").write_text("exclude:\n\t- docs\n", encoding="utf-8")
+    assert names(newsrecord.iter_record_files(other), other) == ["docs/guide.md"]
+
+
 def test_a_file_found_by_its_name_and_through_a_link_comes_once(tmp_path: Path) -> None:
     root = make_tree(tmp_path)
     (root / "a" / "alias.md").symlink_to(root / "zero.md")  # the link comes first

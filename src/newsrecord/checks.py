@@ -14,7 +14,6 @@ import math
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
 
@@ -23,6 +22,7 @@ import attrs
 from newsrecord._bind.paths import parse_field_path
 from newsrecord._read import nodes
 from newsrecord._read.parse import resolve_plain
+from newsrecord._site import find_site_root
 from newsrecord.document import Document
 from newsrecord.editing import declared_type, get_field
 from newsrecord.errors import Problem, ValidationError, brief
@@ -42,7 +42,6 @@ __all__ = [
 
 _URL_KEYS: Final = frozenset({"url", "website"})
 _SIZE_KEYS: Final = frozenset({"width", "height"})
-_SITE_CONFIG: Final = "_config.yml"
 _DATE_PREFIX: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}-")
 # A conflict git left: its three marker lines in order (any line break; a lone "=======" is
 # a Markdown heading's underline, so all three are needed).
@@ -214,22 +213,6 @@ def is_url(text: str) -> bool:
 
 
 # --- image paths -------------------------------------------------------------------------------
-
-
-def find_site_root(path: str | Path | None) -> Path | None:
-    """The nearest folder above *path* that holds a ``_config.yml`` (Jekyll's site root)."""
-    if path is None:
-        return None
-    return _site_root_of(Path(path).resolve().parent)
-
-
-@cache
-def _site_root_of(folder: Path) -> Path | None:
-    if (folder / _SITE_CONFIG).is_file():
-        return folder
-    if folder.parent == folder:
-        return None
-    return _site_root_of(folder.parent)
 
 
 def _image_path_problems(doc: Document, path: str | None, root: Path) -> Iterator[Problem]:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import BinaryIO, Final, Literal
 
 from newsrecord._read import native
+from newsrecord._site import exclusions, relative_to, site_root_of
 from newsrecord.errors import ConflictError, FileError
 
 if sys.platform != "win32":
@@ -742,7 +743,10 @@ def iter_record_files(
     yielded, except ``README.md`` (in any case), which documents a folder rather than
     being a record; names starting with ``.`` (``.git``, editor files) and the folders a
     site builds into or installs into (``_site``, ``vendor``, ``node_modules``:
-    :data:`SKIPPED_NAMES`) are skipped. Symbolic links to folders are not followed, so a
+    :data:`SKIPPED_NAMES`) are skipped, and so is what the Jekyll site around a folder
+    leaves out (the ``exclude:`` of the nearest ``_config.yml`` at or above it, matched as
+    Jekyll matches it; a folder or file given by name is walked all the same). Symbolic
+    links to folders are not followed, so a
     link cannot make the walk loop, and a file found twice (by its name and through a
     link, or by two hard links: the same device and inode) comes once, where it is first
     found, so that an edit is not made twice.
@@ -818,6 +822,7 @@ def walk_entries(
             if seen is None or _first_time(top, seen):
                 yield top, None, None
             continue
+        excluded = _jekyll_exclusions(top)
         # A stack of iterators over sorted listings, rather than recursion: no depth limit,
         # and nothing but the listings of the folders on the current branch is held.
         stack: list[tuple[Iterator[os.DirEntry[str]], int]] = []
@@ -835,10 +840,14 @@ def walk_entries(
                     if entry.is_dir(follow_symlinks=False):
                         if name.lower() in SKIPPED_NAMES:
                             continue
+                        if excluded is not None and excluded(entry.path, True):
+                            continue
                         stack.append((_listing(entry.path), os.stat(entry.path).st_dev))
                         break  # into the folder; its parent's listing goes on after it
                     # The name first: it rules out most other files without a look at them.
                     if not matches(name) or not entry.is_file() or name.lower() in SKIPPED_NAMES:
+                        continue
+                    if excluded is not None and excluded(entry.path, False):
                         continue
                     key = _file_key(entry.path) if entry.is_symlink() else (device, entry.inode())
                     if key is None or key in files:
@@ -851,6 +860,27 @@ def walk_entries(
                     yield entry.path, entry, None
             else:
                 stack.pop()
+
+
+def _jekyll_exclusions(top: str) -> Callable[[str, bool], bool] | None:
+    """What the Jekyll site around the folder *top* leaves out (its ``exclude:``).
+
+    The test takes the path of a file or folder found under *top* and whether it is a
+    folder. None when the site excludes nothing, and for a folder given by name that
+    the site excludes: the user asked for it.
+    """
+    site = site_root_of(Path(top).resolve())
+    excluded = exclusions(site) if site is not None else None
+    base = relative_to(site, top) if site is not None else None
+    if excluded is None or base is None or (base and excluded(base, True)):
+        return None
+    prefix = base + "/" if base else ""
+    cut = len(top) if top.endswith(os.sep) else len(top) + 1
+
+    def test(path: str, is_folder: bool) -> bool:
+        return excluded(prefix + path[cut:].replace(os.sep, "/"), is_folder)
+
+    return test
 
 
 def _file_key(path: str) -> tuple[int, int] | None:
