@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.helpers import SEED_TEXT
 
 import newsrecord
 from newsrecord import Image
@@ -531,3 +532,38 @@ def test_an_object_s_unknown_keys_assigned_in_another_order_are_spliced(replaced
     else:
         doc.record.provider.authors[0].extra = extra
     assert doc.dumps() == text.replace("- B: null\n", "- B: null\n      A: null\n")
+
+
+def test_errors_of_edits_name_the_file_line_column_and_whole_field(tmp_path: Path) -> None:
+    import gc
+
+    path = tmp_path / "a.md"
+    path.write_text(SEED_TEXT, encoding="utf-8")
+    doc = newsrecord.load(path)
+    width = doc.locate("images[0].width")
+    assert width is not None
+    image = doc.record.images[0]
+    with pytest.raises(newsrecord.FieldTypeError) as caught:
+        image.width = "wide"  # type: ignore[assignment]
+    assert (caught.value.path, caught.value.line, caught.value.column) == (str(path), *width)
+    assert caught.value.field == "images[0].width"
+    assert isinstance(caught.value, TypeError)  # still what Python's own type errors are
+    with pytest.raises(newsrecord.ValidationError) as caught:
+        doc.record.title = None  # type: ignore[assignment]
+    assert str(caught.value) == f"{path}:3:8: title: title is required"
+    with pytest.raises(newsrecord.ValidationError) as caught:
+        doc.set("provider.name", 3)
+    assert (caught.value.line, caught.value.field) == (14, "provider.name")
+    with pytest.raises(newsrecord.ValidationError) as caught:
+        doc.append("topics", 3)  # not in the text yet: the list's place
+    assert (caught.value.line, caught.value.field) == (18, "topics[2]")
+    # An object no document holds, or whose document is gone, has no place to name.
+    loose = Image(url="https://example.com/a.png")
+    with pytest.raises(newsrecord.FieldTypeError) as caught:
+        loose.width = "wide"  # type: ignore[assignment]
+    assert (caught.value.path, caught.value.line, caught.value.field) == (None, None, "width")
+    del doc
+    gc.collect()
+    with pytest.raises(newsrecord.FieldTypeError) as caught:
+        image.width = "wide"  # type: ignore[assignment]
+    assert (caught.value.path, caught.value.field) == (None, "width")

@@ -700,13 +700,18 @@ def test_set_field_refuses_values_that_do_not_fit(path: str, text: str, message:
     doc = newsrecord.loads(SEED_TEXT)
     with pytest.raises(ValidationError) as caught:
         newsrecord.set_field(doc.record, path, text, parse=True)
-    assert str(caught.value) == message
+    # At the place of the value it would replace (or of the list an item is missing from).
+    place, told = str(caught.value).split(": ", 1)
+    field = message.split(":", maxsplit=1)[0]
+    at = doc.locate(field) or doc.locate(field.rsplit("[", 1)[0])  # no item 3: the list
+    assert at is not None
+    assert (told, place) == (message, "{}:{}".format(*at))
     assert doc.dumps() == SEED_TEXT
 
 
 def test_set_field_refuses_to_unset_a_required_field() -> None:
     doc = newsrecord.loads(SEED_TEXT)
-    with pytest.raises(ValidationError, match=r"^title: .*required"):
+    with pytest.raises(ValidationError, match=r"^3:8: title: .*required"):
         newsrecord.set_field(doc.record, "title", "null", parse=True)
     assert doc.dumps() == SEED_TEXT
 
@@ -805,7 +810,7 @@ def test_unset_field_removes_fields_keys_and_items() -> None:
 
 def test_unset_field_refuses_a_required_field() -> None:
     doc = newsrecord.loads(SEED_TEXT)
-    with pytest.raises(ValidationError, match=r"^title: .*required"):
+    with pytest.raises(ValidationError, match=r"^3:8: title: .*required"):
         newsrecord.unset_field(doc.record, "title")
     assert doc.dumps() == SEED_TEXT
 
@@ -841,7 +846,8 @@ def test_append_field_explains_what_does_not_fit(path: str, value: str, message:
     doc = newsrecord.loads(SEED_TEXT)
     with pytest.raises(ValidationError) as caught:
         newsrecord.append_field(doc.record, path, value, parse=True)
-    assert str(caught.value) == message
+    place, told = str(caught.value).split(": ", 1)
+    assert (told, place) == (message, "{}:{}".format(*doc.locate(path)))
     assert doc.dumps() == SEED_TEXT
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import builtins
 import copy
 import datetime as dt
+import functools
 import itertools
 import os
+import weakref
 from collections.abc import Iterable
 from typing import Any, Literal, NamedTuple
 
@@ -59,6 +61,7 @@ class Document:
     """
 
     __slots__ = (
+        "__weakref__",  # the errors of assignments to its record name it weakly
         "_current",
         "_duplicates",
         "_forced",
@@ -151,7 +154,7 @@ class Document:
         self._plain: Any = None
         if fast is not None:
             self._record = fast
-            self._snapshot = Snapshot(fast, self._root, notes)
+            self._snapshot = self._watching(Snapshot(fast, self._root, notes))
             return
         errors: list[tuple[str, int, str]] = []
         self._plain = parse.to_data(self._root, shape_of(cls), errors)
@@ -170,7 +173,7 @@ class Document:
             return
         assert not isinstance(built, list)  # noqa: S101  # problems would have been raised
         self._record = built
-        self._snapshot = Snapshot(built, self._root)
+        self._snapshot = self._watching(Snapshot(built, self._root))
 
     def _parse(self, text: str, parsed_back: _ParsedBack | None = None) -> None:
         """Make *text* the current text and parse its nodes; build no record.
@@ -413,7 +416,7 @@ class Document:
         try:
             editing.edit_data(new, self._kind, field, action, value, parse=parse, strict=strict)
         except ValidationError as error:
-            raise error if self.path is None else error.with_path(self.path) from None
+            raise self._placed_error(error) from None
         current, body, duplicates = self._current, self.body, len(self._duplicates)
         try:
             edits = splice.plan_edits(current, self._root, old, new, self.newline)
@@ -440,7 +443,7 @@ class Document:
         self._read(current, strict=False)
         self.body = body
         if wrong_type is not None:
-            raise wrong_type if self.path is None else wrong_type.with_path(self.path)
+            raise self._placed_error(wrong_type)
         raise ValidationError(
             "this edit could not be written into the file's text without changing other "
             "values (a bug of newsrecord's: please report it); the file was left as it was",
@@ -469,6 +472,26 @@ class Document:
             field = field_path_text(where) or None
             placed.append(Problem(message, self.path, line, column, field))
         return placed
+
+    def _placed_error(self, error: RecordError, within: FieldPath = ()) -> RecordError:
+        """*error*, of an edit, with each problem placed in this document's file.
+
+        A problem's field path is relative to *within*; it is given the line and column of
+        the value the edit would replace (see :meth:`_placed`) and the document's path.
+        """
+        where = []
+        for problem in error.problems:
+            try:
+                steps = parse_field_path(problem.field) if problem.field else ()
+            except ValidationError:
+                return error if self.path is None else error.with_path(self.path)
+            where.append((within + steps, problem.message))
+        return type(error)(self._placed(where))
+
+    def _watching(self, snapshot: Snapshot) -> Snapshot:
+        """*snapshot*, placing the errors of assignments to its objects in this file."""
+        snapshot.touched.place = functools.partial(_place_assignment, weakref.ref(self))
+        return snapshot
 
     def _locate(self, where: FieldPath, message: str) -> Problem:
         node = parse.find(self._root, where)
@@ -953,7 +976,7 @@ class Document:
         self._plain = None
         snapshot = self._snapshot
         if snapshot is None or not snapshot.settle(record, self._root, changes):
-            self._snapshot = Snapshot(record, self._root)
+            self._snapshot = self._watching(Snapshot(record, self._root))
 
     def _respan(self, text: str, scalars: list[splice.ScalarEdit], readings: list[Scalar]) -> None:
         """Make *text*, which dumps() made by writing *scalars* alone, the current text.
@@ -1009,6 +1032,18 @@ class Document:
         title = getattr(self._record, "title", None)
         state = "" if self._record is not None else " (invalid)"
         return f"<Document {self.path or '(text)'} {self.kind.__name__}{state} {title!r}>"
+
+
+def _place_assignment(
+    document: weakref.ref[Document], instance: object, error: RecordError
+) -> RecordError:
+    """*error*, of an assignment to a model object of *document*, placed in its file."""
+    doc = document()
+    snapshot = doc._snapshot if doc is not None else None
+    within = snapshot.field_of(instance) if snapshot is not None else None
+    if doc is None or within is None:
+        return error
+    return doc._placed_error(error, within)
 
 
 def _restore(

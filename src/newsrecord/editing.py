@@ -13,11 +13,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import functools
 import json
 import re
 import types
 import typing
-from typing import Any, Final, Literal
+from collections.abc import Callable
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 
@@ -32,6 +34,7 @@ from newsrecord.model.fields import (
     keys_of,
     naive_datetime_told,
     optional_part,
+    place_error,
 )
 from newsrecord.model.leaves import LEAVES, parse_datetime
 from newsrecord.model.records import KINDS, AnyRecord
@@ -223,6 +226,27 @@ def get_field(record: AnyRecord, path: str, *, plain: bool = False) -> Any:
     return copy.deepcopy(_resolve(_to_dict(record), steps, create=False).get())
 
 
+_Edit = TypeVar("_Edit", bound=Callable[..., None])
+
+
+def _placed_in_file(edit: _Edit) -> _Edit:
+    """*edit* of a record, whose errors name the place in the file of a document's record.
+
+    The file, line and column are those of the value the edit replaces (see
+    ``Document._placed_error``); a record no document holds gives the errors as they are.
+    """
+
+    @functools.wraps(edit)
+    def placed(record: Any, *arguments: Any, **options: Any) -> None:
+        try:
+            edit(record, *arguments, **options)
+        except RecordError as error:
+            raise place_error(record, error) from error.__cause__
+
+    return typing.cast("_Edit", placed)
+
+
+@_placed_in_file
 def set_field(
     record: AnyRecord, path: str, value: Any, *, parse: bool = False, strict: bool = True
 ) -> None:
@@ -263,6 +287,7 @@ def set_field(
     _resolve(record, steps, create=True).put(converted)
 
 
+@_placed_in_file
 def unset_field(record: AnyRecord, path: str) -> None:
     """Remove the value at a field path.
 
@@ -287,6 +312,7 @@ def unset_field(record: AnyRecord, path: str) -> None:
     slot.put(None)
 
 
+@_placed_in_file
 def append_field(
     record: AnyRecord, path: str, value: Any, *, parse: bool = False, strict: bool = True
 ) -> None:

@@ -46,7 +46,7 @@ from newsrecord._bind.compare import same
 from newsrecord._bind.paths import FieldPath
 from newsrecord._read import native
 from newsrecord._read.nodes import Mapping, Node, Sequence
-from newsrecord.model.fields import WATCHED, fields, optional_part
+from newsrecord.model.fields import WATCHED, Watch, fields, optional_part
 from newsrecord.model.leaves import VALUE_CLASSES
 
 __all__ = ["Entry", "Snapshot"]
@@ -202,7 +202,7 @@ class Snapshot:
         *notes* are those :func:`newsrecord._bind.build.build` took while building
         *record*; without them the record is walked here.
         """
-        self.touched: set[int] = set()
+        self.touched = Watch()
         self.complete = True
         if notes is None:
             notes = []
@@ -273,6 +273,20 @@ class Snapshot:
             note[_ENTRY] = made
             self._entered.append(note)
         return made
+
+    def field_of(self, value: object) -> tuple[str | int, ...] | None:
+        """The field path (YAML keys and indexes) of a model object of the record as loaded.
+
+        None for an object the record did not hold when it was loaded (or last saved).
+        """
+        note = self.objects.get(id(value))
+        if note is None or note[VALUE] is not value:
+            return None
+        steps: list[str | int] = []
+        while note[PARENT] is not None:
+            steps.append(note[STEP] if note[KEY] is None else note[KEY])
+            note = note[PARENT]
+        return tuple(reversed(steps))
 
     def __del__(self) -> None:
         """Stop watching the objects: the document is gone, or stands for a new text."""

@@ -231,7 +231,10 @@ def exit_invalid(exc: newsrecord.RecordError) -> NoReturn:
 def usage_error(
     exc: newsrecord.RecordError, hint: str, *, new_key: bool = True
 ) -> click.BadParameter:
-    message = "; ".join(str(problem) for problem in exc.problems)
+    # What is wrong is the value given, whatever file it was tried on: no place in a file.
+    message = "; ".join(
+        str(newsrecord.Problem(problem.message, field=problem.field)) for problem in exc.problems
+    )
     if not new_key and " has no field " in message:
         message += " (--new-key adds a key the model does not know)"
     return click.BadParameter(message, param_hint=hint)

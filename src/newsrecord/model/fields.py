@@ -19,7 +19,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from newsrecord.errors import FieldTypeError, ValidationError, brief, shorten
+from newsrecord.errors import FieldTypeError, RecordError, ValidationError, brief, shorten
 from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, is_text
 from newsrecord.model.secured import Secured
 
@@ -33,6 +33,7 @@ __all__ = [
     "is_model_class",
     "keys_of",
     "model",
+    "place_error",
     "walk",
 ]
 
@@ -200,12 +201,36 @@ def _sharing_methods(cls: type[T]) -> type[T]:
 
 _ORDER_ATTRIBUTE: Final = "__newsrecord_order__"
 
-WATCHED: Final[dict[int, set[int]]] = {}
-"""``id(model object) -> set``: a document watching the object; assignments add the id.
+
+class Watch(set[int]):
+    """What a document keeps of the model objects it watches: the ids of those assigned to.
+
+    Attributes:
+        place: Gives an error of an assignment to one of the objects its place in the
+            document's file (path, line, column, whole field path); None: as it is.
+    """
+
+    __slots__ = ("place",)
+
+    def __init__(self) -> None:
+        """Start with no object assigned to, and no place for errors."""
+        super().__init__()
+        self.place: Callable[[object, RecordError], RecordError] | None = None
+
+
+WATCHED: Final[dict[int, Watch]] = {}
+"""``id(model object) -> Watch``: a document watching the object; assignments add the id.
 
 A document's record may be large; knowing which objects were assigned to lets saving
 look at those alone instead of comparing every field (see ``newsrecord._bind.snapshot``).
 """
+
+
+def place_error(instance: object, error: RecordError) -> RecordError:
+    """*error*, of an assignment to *instance*, placed in the file of a document that holds it."""
+    watch = WATCHED.get(id(instance))
+    place = watch.place if watch is not None else None
+    return error if place is None else place(instance, error)
 
 
 def _note_assignment(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Any:
@@ -449,7 +474,8 @@ class _Validator:
             return
         if value is None:
             if self._required:
-                raise ValidationError(f"{self._key} is required", field=self._key)
+                error = ValidationError(f"{self._key} is required", field=self._key)
+                raise place_error(instance, error)
             return
         if self._check is None:
             tp = typing.get_type_hints(self._owner)[self._name]
@@ -467,7 +493,7 @@ class _Validator:
             else:
                 field = self._key
                 message = _not_fitting(field, declared, value, self._expected)
-            raise FieldTypeError(message, field=field)
+            raise place_error(instance, FieldTypeError(message, field=field))
 
 
 def _not_fitting(field: str, tp: Any, value: Any, expected: str | None = None) -> str:
@@ -499,7 +525,7 @@ def _check_extra(instance: object, attribute: attrs.Attribute[Any], value: Any) 
         return
     if not isinstance(value, dict):
         message = f"extra must be a dict with string keys, not {_show(value)}"
-        raise FieldTypeError(message, field="extra")
+        raise place_error(instance, FieldTypeError(message, field="extra"))
     known = keys_of(type(instance))
     for key, item in value.items():
         if key in known:
@@ -508,10 +534,10 @@ def _check_extra(instance: object, attribute: attrs.Attribute[Any], value: Any) 
                 f"extra cannot hold {key!r}, the key of the field {known[key]!r}: set "
                 "that field instead (extra holds only the keys the model does not know)"
             )
-            raise FieldTypeError(message, field="extra")
+            raise place_error(instance, FieldTypeError(message, field="extra"))
         problem = _not_plain(key, item, 1)
         if problem is not None:
-            raise FieldTypeError(f"extra: {problem}", field="extra")
+            raise place_error(instance, FieldTypeError(f"extra: {problem}", field="extra"))
 
 
 _MAX_DEPTH: Final = 64
