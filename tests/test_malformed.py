@@ -198,7 +198,43 @@ def test_load_reports_bad_bytes_with_the_file_name(tmp_path: Path) -> None:
     path.write_bytes("---\ntitle: café\n---\n".encode("latin-1"))
     with pytest.raises(ParseError) as caught:
         newsrecord.load(path)
-    assert str(caught.value) == f"{path}:2:11: invalid UTF-8 byte 0xe9"
+    assert str(caught.value) == (
+        f"{path}:2:11: invalid UTF-8 byte 0xe9: the file looks Windows-1252 or Latin-1 "
+        "encoded (this byte would be 'é'); Jekyll reads UTF-8: save it as UTF-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "told"),
+    [
+        (
+            "---\r\ntitle: café\r\n---\r\n".encode("utf-16"),
+            (
+                "1:1: invalid UTF-8 byte 0xff: the file is UTF-16 (it starts with UTF-16's byte "
+                "order mark); Jekyll reads UTF-8: save it as UTF-8"
+            ),
+        ),
+        (
+            "---\ntitle: Say “hi”\n---\n".encode("cp1252"),
+            (
+                "2:12: invalid UTF-8 byte 0x93: the file looks Windows-1252 or Latin-1 encoded "
+                "(this byte would be '“'); Jekyll reads UTF-8: save it as UTF-8"
+            ),
+        ),
+        # UTF-8 with a damaged character: no guess at another encoding.
+        (b"---\ntitle: caf\xc3\xa9 \xe9\n---\n", None),
+        (b"---\ntitle: caf\xc3\n---\n\xe2\x80\x9c", None),
+        (b"---\ntitle: \x81\n---\n", None),  # no Windows-1252 text holds 0x81
+    ],
+)
+def test_bad_bytes_say_which_encoding_they_look_like(data: bytes, told: str | None) -> None:
+    with pytest.raises(ParseError) as caught:
+        newsrecord.loads(data)
+    if told is None:
+        assert caught.value.message.startswith("invalid UTF-8 byte 0x")
+        assert "encoded" not in caught.value.message
+    else:
+        assert str(caught.value) == told
 
 
 # --- limits -----------------------------------------------------------------------------

@@ -42,11 +42,36 @@ def decode(data: str | bytes, path: str | None = None) -> str:
         good = exc.object[: exc.start].decode("utf-8")
         line, column = LineIndex(good).position(len(good))
         raise ParseError(
-            f"invalid UTF-8 byte 0x{exc.object[exc.start]:02x}",
+            f"invalid UTF-8 byte 0x{exc.object[exc.start]:02x}{_encoding_hint(exc)}",
             path=path,
             line=line,
             column=column,
         ) from exc
+
+
+def _encoding_hint(exc: UnicodeDecodeError) -> str:
+    """What the bytes that are not UTF-8 look like: UTF-16, or a one-byte Windows encoding."""
+    data: bytes = exc.object
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return (
+            ": the file is UTF-16 (it starts with UTF-16's byte order mark); Jekyll reads "
+            "UTF-8: save it as UTF-8"
+        )
+    # Some UTF-8 characters in it, or bytes no Windows-1252 text has: UTF-8, damaged.
+    readable = data.decode("utf-8", errors="replace").replace("\ufffd", "")
+    if not readable.isascii():
+        return ""
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    shown = data[exc.start : exc.start + 1].decode("cp1252")
+    if not shown.isprintable():
+        return ""
+    return (
+        f": the file looks Windows-1252 or Latin-1 encoded (this byte would be {shown!r}); "
+        "Jekyll reads UTF-8: save it as UTF-8"
+    )
 
 
 def newline_of(text: str) -> str:
