@@ -284,8 +284,9 @@ CASES: list[Case] = [
         2,
         8,
         "title",
-        'anchors and aliases are not allowed in records: a value starting with "&" must be '
-        'quoted (title: "&t Hello")',
+        # Shared by an alias: quoting it would change what both fields say.
+        "anchors and aliases are not allowed in records: write the value out in place of "
+        "each alias (shared with '*t')",
     ),
     Case(
         "undefined alias",

@@ -531,3 +531,34 @@ def test_a_repair_fixes_every_line_it_can_then_stops_at_the_first_it_cannot(
     with pytest.raises(newsrecord.ParseError) as caught:
         newsrecord.loads(tab, repair=True)
     assert caught.value.problems == _error(tab).problems
+
+
+def test_an_anchor_an_alias_uses_is_never_quoted(c_parser: bool) -> None:
+    # YAML sharing a value, not text: quoting would change what both fields say.
+    for shared in ("title: &t Hello\ntype: *t\n", "topics:\n  - &a AI\n  - *a\n"):
+        text = BASE.replace("title: Hello\ntype: article\n", shared)
+        text = text.replace("topics:\n  - AI\n", "") if "topics:\n  - &a" in shared else text
+        error = _error(text)
+        assert error.fixes == ()
+        assert "write the value out in place of each alias" in error.message
+        assert "must be quoted" not in error.message
+    # Unused, the anchor is text (Psych drops it, and the word with it): quoted.
+    lone = BASE.replace("title: Hello", "title: &t Hello")
+    assert newsrecord.loads(lone, repair=True).get("title") == "&t Hello"
+    # So is an alias with no anchor, which Psych refuses.
+    assert newsrecord.loads(BASE.replace("Hello", "*t"), repair=True).get("title") == "*t"
+
+
+def test_a_key_that_is_not_text_is_quoted_by_the_repair(c_parser: bool) -> None:
+    text = BASE.replace("title: Hello\n", "title: Hello\nyears:\n  2023: a\n  true: b\n")
+    error = _error(text)
+    assert (error.line, error.message) == (
+        4,
+        (
+            "a mapping key must be a plain string, not '2023', which YAML 1.2 reads as a "
+            "number: quote it"
+        ),
+    )
+    doc = newsrecord.loads(text, repair=True, strict=False)
+    assert doc.dumps() == text.replace("2023:", '"2023":').replace("true:", '"true":')
+    assert doc.get("years") == {"2023": "a", "true": "b"}

@@ -31,13 +31,13 @@ from ruamel.yaml.events import (
 from ruamel.yaml.loader import BaseLoader
 from ruamel.yaml.scanner import ScannerError
 
-from newsrecord._read.hints import Hint, starts_with_hint, syntax_hint
+from newsrecord._read.hints import Hint, anchor_hint, starts_with_hint, syntax_hint
 from newsrecord._read.limits import DEFAULT_LIMITS, Limits
 from newsrecord._read.nodes import PLAIN, Duplicate, Mapping, Node, Scalar, Sequence
 from newsrecord._read.resolve import CORE_TAG, STR_TAG, resolve_plain
 from newsrecord._read.text import BOM, LineIndex, error_at
-from newsrecord._read.yaml_core import NOT_PRINTABLE
-from newsrecord.errors import LimitError, ParseError, RecordError, brief
+from newsrecord._read.yaml_core import NOT_PRINTABLE, double_quoted
+from newsrecord.errors import LimitError, ParseError, RecordError, TextFix, brief
 
 __all__ = ["CONFLICT_MARKER", "HAVE_C_PARSER", "parse_events"]
 
@@ -348,7 +348,8 @@ def _build(
         elif kind is AliasEvent:
             # '*Sponsored*' is text to whoever wrote it: say to quote it.
             at = event.start_mark.index + base
-            raise _with_hint(_ANCHORS, starts_with_hint(text, base, at), at, index, path)
+            hint = anchor_hint(text, base, at, "&", str(event.anchor))
+            raise _with_hint(_ANCHORS, hint, at, index, path)
         elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1:
@@ -365,7 +366,9 @@ def _build(
             continue
         if event.anchor is not None:
             # On a scalar, '&' more likely starts text than an anchor: say to quote it.
-            hint = starts_with_hint(text, base, node.start) if type(node) is Scalar else None
+            hint = None
+            if type(node) is Scalar:
+                hint = anchor_hint(text, base, node.start, "*", str(event.anchor))
             raise _with_hint(_ANCHORS, hint, node.start, index, path)
         count += 1
         if count > max_nodes:
@@ -494,7 +497,9 @@ def _check_key(node: Node, index: LineIndex, path: str | None) -> None:
             # YAML 1.2 reads it as a number, a boolean or null (some of which Jekyll's
             # YAML 1.1 reads as text): quoted, it is text to both.
             shown = brief(node.value)
-            raise fail(f"not {shown}, which YAML 1.2 reads as {_kind_of(value)}: quote it")
+            error = fail(f"not {shown}, which YAML 1.2 reads as {_kind_of(value)}: quote it")
+            error.fixes = (TextFix(node.start, node.end, double_quoted(node.value)),)
+            raise error
 
 
 def _kind_of(value: object) -> str:

@@ -22,9 +22,9 @@ from typing import Final, NamedTuple
 
 from newsrecord._read.text import LineIndex
 from newsrecord._read.yaml_core import double_quoted
-from newsrecord.errors import TextFix, shorten
+from newsrecord.errors import TextFix, brief, shorten
 
-__all__ = ["Hint", "must_quote", "starts_with_hint", "syntax_hint"]
+__all__ = ["Hint", "anchor_hint", "must_quote", "starts_with_hint", "syntax_hint"]
 
 
 class Hint(NamedTuple):
@@ -143,6 +143,20 @@ def starts_with_hint(text: str, start: int, at: int, end: int | None = None) -> 
 def _quote(at: int, value: str) -> TextFix:
     """The fix that writes the plain *value* at *at* double-quoted: the same text, read as is."""
     return TextFix(at, at + len(value), double_quoted(value))
+
+
+def anchor_hint(text: str, start: int, at: int, other: str, name: str) -> Hint | None:
+    """The hint for an anchor or alias named *name* at *at*: text to quote, unless used.
+
+    An anchor with an alias of that name (*other* is the alias's ``*``, or the anchor's
+    ``&``) is YAML's own sharing of a value, not text gone wrong: quoting it would change
+    what the record says, so it is told to be written out, with no fix.
+    """
+    if re.search(rf"(?:^|[\s\[{{,]){re.escape(other + name)}(?:[\s\]}},]|$)", text[start:]):
+        field = _field_path(text, start, _line_of(text, start, len(text), at))
+        shown = brief(other + name)
+        return Hint(f"write the value out in place of each alias (shared with {shown})", at, field)
+    return starts_with_hint(text, start, at)
 
 
 def _quoted(key: str | None, value: str) -> str:

@@ -314,9 +314,9 @@ REPAIRS: Final[dict[str, Repair]] = {
         Repair(
             QUOTE_VALUES,
             "Quote a value that YAML cannot read as it is written (title: &amp; co, "
-            "title: Foo: bar, title: !Important news, a quote inside a quoted value) so "
-            "that it reads as the text written; Jekyll drops such front matter, or the "
-            "value's first word.",
+            "title: Foo: bar, title: !Important news, a quote inside a quoted value), or a "
+            "key that is not text (2023: x), so that it reads as the text written; Jekyll "
+            "drops such front matter, or the value's first word.",
             _none_left,
         ),
         Repair(
