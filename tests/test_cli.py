@@ -899,6 +899,23 @@ def test_fix_quotes_the_values_yaml_cannot_read_and_keeps_every_other_byte(
     assert (tmp_path / "b.md").read_text(encoding="utf-8") == "---\ntitle: Foo: bar\n  baz\n---\n"
 
 
+def test_fix_writes_a_utf16_or_windows_1252_file_as_utf8(tmp_path: Path) -> None:
+    # Windows PowerShell's "> a.md" writes UTF-16; Jekyll reads UTF-8 and fails on it.
+    utf16, cp1252 = tmp_path / "ps.md", tmp_path / "old.md"
+    utf16.write_bytes(SEED_TEXT.replace("\n", "\r\n").encode("utf-16"))
+    cp1252.write_bytes(SEED_TEXT.replace("music", "música").encode("cp1252", "replace"))
+    before = cp1252.read_bytes()
+    assert run("validate", utf16).exit_code == 1
+    assert run("fix", "--only", "quote-values", utf16, cp1252).exit_code == 1  # not asked
+    done = run("fix", tmp_path)
+    assert done.exit_code == 0, done.output
+    assert f"{utf16}: utf-8: wrote the file as UTF-8 (it was UTF-16)" in done.stdout
+    assert f"{cp1252}: utf-8: wrote the file as UTF-8 (it was Windows-1252)" in done.stdout
+    assert utf16.read_bytes() == SEED_TEXT.replace("\n", "\r\n").encode("utf-8")
+    assert cp1252.read_bytes() == before.decode("cp1252").encode("utf-8")
+    assert run("validate", tmp_path).exit_code == 0
+
+
 def test_fix_and_export_fail_where_they_find_no_record(tmp_path: Path) -> None:
     # They said "0 of 0 files would be repaired" and wrote an empty table, exit 0: a CI
     # step on a wrong folder passed.

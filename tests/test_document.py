@@ -567,3 +567,57 @@ def test_errors_of_edits_name_the_file_line_column_and_whole_field(tmp_path: Pat
     with pytest.raises(newsrecord.FieldTypeError) as caught:
         image.width = "wide"  # type: ignore[assignment]
     assert (caught.value.path, caught.value.field) == (None, "width")
+
+
+UNQUOTED = "---\r\ntitle: Café: “news”\r\ntype: article\r\nheat: 1\r\n---\r\nbody\r\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "cp1252"])
+def test_a_file_in_another_encoding_opens_repaired_and_saves_as_utf8(
+    tmp_path: Path, encoding: str
+) -> None:
+    import pickle
+
+    data = UNQUOTED.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data  # with its byte order mark, as editors write it
+    with pytest.raises(newsrecord.ParseError):
+        newsrecord.loads(data, repair=["quote-values"])  # not asked for
+    doc = newsrecord.loads(data, repair=True)
+    assert doc.text == UNQUOTED  # the text as read
+    assert doc.is_modified()  # its bytes are not UTF-8 yet
+    copied = pickle.loads(pickle.dumps(doc))  # noqa: S301  # our own bytes
+    assert copied.is_modified()
+    assert doc.dumps() == UNQUOTED.replace("Café: “news”", '"Café: “news”"')
+    told = [problem.message for problem in doc.repair()]
+    name = "UTF-16" if encoding.startswith("utf-16") else "Windows-1252"
+    assert told == [
+        f"utf-8: wrote the file as UTF-8 (it was {name})",
+        'quote-values: wrote "Café: “news”"',
+    ]
+    path = tmp_path / "a.md"
+    path.write_bytes(data)
+    with newsrecord.edit(path, repair=True) as edited:
+        edited.record.heat = 2
+    saved = UNQUOTED.replace("Café: “news”", '"Café: “news”"').replace("heat: 1", "heat: 2")
+    assert path.read_bytes() == saved.encode("utf-8")
+    assert newsrecord.load(path).record.title == "Café: “news”"
+
+
+def test_a_file_in_another_encoding_changed_meanwhile_is_not_overwritten(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(UNQUOTED.replace("Café: ", "").encode("utf-16"))
+    with (  # noqa: PT012  # the block is what writes meanwhile
+        pytest.raises(newsrecord.ConflictError),
+        newsrecord.edit(path, repair=True) as doc,
+    ):
+        assert doc.record.title == "“news”"
+        path.write_bytes(UNQUOTED.replace("Café: ", "Other ").encode("utf-16"))
+    assert path.read_bytes() == UNQUOTED.replace("Café: ", "Other ").encode("utf-16")
+    with newsrecord.edit(path, repair=True):
+        pass  # nothing else changed: written as UTF-8 all the same
+    assert path.read_bytes() == UNQUOTED.replace("Café: ", "Other ").encode("utf-8")
+    with pytest.raises(newsrecord.ValidationError, match="no repair named 'utf8'"):
+        newsrecord.load(path, repair=["utf8"])

@@ -200,7 +200,7 @@ def test_load_reports_bad_bytes_with_the_file_name(tmp_path: Path) -> None:
         newsrecord.load(path)
     assert str(caught.value) == (
         f"{path}:2:11: invalid UTF-8 byte 0xe9: the file looks Windows-1252 or Latin-1 "
-        "encoded (this byte would be 'é'); Jekyll reads UTF-8: save it as UTF-8"
+        "encoded (this byte would be 'é'); Jekyll reads UTF-8: newsrecord fix writes it as UTF-8"
     )
 
 
@@ -211,14 +211,14 @@ def test_load_reports_bad_bytes_with_the_file_name(tmp_path: Path) -> None:
             "---\r\ntitle: café\r\n---\r\n".encode("utf-16"),
             (
                 "1:1: invalid UTF-8 byte 0xff: the file is UTF-16 (it starts with UTF-16's byte "
-                "order mark); Jekyll reads UTF-8: save it as UTF-8"
+                "order mark); Jekyll reads UTF-8: newsrecord fix writes it as UTF-8"
             ),
         ),
         (
             "---\ntitle: Say “hi”\n---\n".encode("cp1252"),
             (
                 "2:12: invalid UTF-8 byte 0x93: the file looks Windows-1252 or Latin-1 encoded "
-                "(this byte would be '“'); Jekyll reads UTF-8: save it as UTF-8"
+                "(this byte would be '“'); Jekyll reads UTF-8: newsrecord fix writes it as UTF-8"
             ),
         ),
         # UTF-8 with a damaged character: no guess at another encoding.

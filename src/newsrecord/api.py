@@ -13,6 +13,7 @@ from newsrecord._bind import convert, kinds, validate
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits, check_file_size
 from newsrecord._read.text import decode
 from newsrecord._write.fresh import write_fresh
+from newsrecord._write.repair import OPENING_REPAIRS
 from newsrecord._write.repair import REPAIRS as _REPAIRS
 from newsrecord.document import Document
 from newsrecord.errors import RecordError, ValidationError, unreadable
@@ -45,7 +46,7 @@ def loads(
     path: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     strict: bool = True,
-    repair: bool = False,
+    repair: bool | Iterable[str] = False,
 ) -> Document:
     """Parse a record file's text (or UTF-8 bytes) into a :class:`Document`.
 
@@ -62,13 +63,16 @@ def loads(
             ``strict=False`` such a document opens all the same: it lists the problems
             in ``Document.problems``, and can be edited by field path (``Document.set``)
             to repair it; its ``record`` is there once it is valid.
-        repair: Open YAML that cannot be read as it is written when its fix is certain
-            (``title: &amp; co``, ``title: Foo: bar``, ``title: !Important news``, an
-            unescaped quote inside a quoted value): each such value is written as the
-            error's hint shows (``ParseError.fixes``, the ``quote-values`` repair). The
-            document then stands for the repaired text: :attr:`Document.text` is the
-            text as given, :meth:`Document.dumps` and ``save`` give the repaired one, and
-            :meth:`Document.repair` reports what was done.
+        repair: Make the repairs without which a file does not open (True: both; or
+            their names): ``utf-8`` reads bytes saved as UTF-16 (with its byte order
+            mark) or Windows-1252 as such; ``quote-values`` writes YAML that cannot be
+            read as it is written, where its fix is certain (``title: &amp; co``,
+            ``title: Foo: bar``, ``title: !Important news``, an unescaped quote inside a
+            quoted value, a key ``2023``), as the error's hint shows
+            (``ParseError.fixes``). The document then stands for the repaired text:
+            :attr:`Document.text` is the text as read, :meth:`Document.dumps` and
+            ``save`` give the repaired one (in UTF-8), and :meth:`Document.repair`
+            reports what was done.
 
     Raises:
         ParseError: not a record: no front matter, bad UTF-8 or lone surrogates,
@@ -78,12 +82,23 @@ def loads(
             problem.
     """
     check_file_size(len(text), limits, path, "bytes" if isinstance(text, bytes) else "characters")
-    decoded = decode(text, path)
-    if repair:
+    repairs = _opening_repairs(repair)
+    if repairs:
         return Document._opened_repaired(
-            decoded, path=path, kind=kind, limits=limits, strict=strict
+            text, repairs, path=path, kind=kind, limits=limits, strict=strict
         )
-    return Document(decoded, path=path, kind=kind, limits=limits, strict=strict)
+    return Document(decode(text, path), path=path, kind=kind, limits=limits, strict=strict)
+
+
+def _opening_repairs(repair: bool | Iterable[str]) -> tuple[str, ...]:
+    """The repairs made while reading that *repair* asks for (True: all of them)."""
+    if isinstance(repair, bool):
+        return OPENING_REPAIRS if repair else ()
+    names = [repair] if isinstance(repair, str) else list(repair)
+    unknown = [name for name in names if name not in _REPAIRS]
+    if unknown:
+        raise ValidationError(f"no repair named {unknown[0]!r} (known: {', '.join(_REPAIRS)})")
+    return tuple(name for name in OPENING_REPAIRS if name in names)
 
 
 def load(
@@ -92,7 +107,7 @@ def load(
     kind: type[AnyRecord] | None = None,
     limits: Limits = DEFAULT_LIMITS,
     strict: bool = True,
-    repair: bool = False,
+    repair: bool | Iterable[str] = False,
 ) -> Document:
     """Read and parse a record file (see :func:`loads` for *kind*, *strict* and *repair*).
 
@@ -170,7 +185,7 @@ def edit(
     kind: type[AnyRecord] | None = None,
     limits: Limits | None = None,
     strict: bool = True,
-    repair: bool = False,
+    repair: bool | Iterable[str] = False,
     durability: Durability = "full",
 ) -> Iterator[Document]:
     """Load a record file, let the block edit it, then save it atomically.
@@ -202,7 +217,7 @@ def edit(
         limits: Safety limits for hostile input, as for :func:`load`.
         strict: As for :func:`load`: with ``strict=False`` a file whose values do not fit
             the model opens too, to be repaired by field path (``doc.set(...)``).
-        repair: As for :func:`loads`: YAML whose fix is certain opens, repaired (the
+        repair: As for :func:`loads`: a file those repairs open opens, repaired (the
             repaired text is saved even when the block changes nothing else).
         durability: ``"full"`` syncs the file and its folder before returning;
             ``"batch"`` leaves that to the open :class:`Batch` (one sync per file and
@@ -227,18 +242,17 @@ def edit(
     check_durability(durability)
     limits = limits or Limits()
     doc = load(target, kind=kind, limits=limits, strict=strict, repair=repair)
-    loaded = doc.text
+    loaded = doc._bytes_read()
     yield doc
     new_text = doc._dumps_to_save()  # the nodes it reads back serve _reset below
     # What the file holds now: what was loaded, or what a save() inside the block wrote
     # to it (a save to another file, "save as", leaves this one as it was).
-    on_disk = doc.text if doc.path is not None and same_file(doc.path, target) else loaded
-    if new_text == on_disk:
+    saved_here = doc.path is not None and same_file(doc.path, target)
+    on_disk = doc._bytes_read() if saved_here else loaded
+    new = new_text.encode("utf-8")
+    if new == on_disk:
         return
-    # Decoding is lossless (strict UTF-8, BOM and line breaks kept), so the text encodes
-    # back to the very bytes read, or written.
-    expected = on_disk.encode("utf-8")
-    replace_if_unchanged(target, new_text.encode("utf-8"), expected, durability)
+    replace_if_unchanged(target, new, on_disk, durability)
     # Let the document stand for the text now on disk, as Document.save() does.
     doc._reset(new_text, target)  # the facade and the document are one unit
 

@@ -14,7 +14,7 @@ import functools
 import itertools
 import os
 import weakref
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, Literal, NamedTuple
 
 from newsrecord import editing
@@ -26,10 +26,24 @@ from newsrecord._read import native, parse
 from newsrecord._read.nodes import Duplicate, Scalar
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits
 from newsrecord._read.split import Parts, split
-from newsrecord._read.text import LineIndex, line_end, line_start, newline_of
+from newsrecord._read.text import (
+    LineIndex,
+    decode,
+    line_end,
+    line_start,
+    newline_of,
+    other_encoding,
+)
 from newsrecord._write import splice
 from newsrecord._write.fresh import write_fresh
-from newsrecord._write.repair import REPAIRS, Source, read_repaired, removals_of_shadowed
+from newsrecord._write.repair import (
+    QUOTE_VALUES,
+    REPAIRS,
+    TO_UTF8,
+    Source,
+    read_repaired,
+    removals_of_shadowed,
+)
 from newsrecord.errors import ParseError, Problem, RecordError, ValidationError, brief
 from newsrecord.files import Durability, StrPath, same_file, write_atomically
 from newsrecord.model.fields import fields
@@ -73,6 +87,7 @@ class Document:
         "_made",
         "_parts",
         "_plain",
+        "_raw",
         "_read_from",
         "_record",
         "_repairs_made",
@@ -112,28 +127,53 @@ class Document:
         self._keep_parsed_back = False
         # What repair=True did to open the text (see _opened_repaired), until repair() says.
         self._repairs_made: list[Problem] = []
+        # The bytes read, when they were not UTF-8 (the utf-8 repair read them): what a
+        # save checks the file still holds. None: the text's own UTF-8.
+        self._raw: bytes | None = None
         self._read(text, strict=strict)
         self.body = text[self._parts.body_start :]
 
     @classmethod
     def _opened_repaired(
         cls,
-        text: str,
+        data: str | bytes,
+        repairs: Collection[str],
         *,
         path: str | None = None,
         kind: type[AnyRecord] | None = None,
         limits: Limits = DEFAULT_LIMITS,
         strict: bool = True,
     ) -> Document:
-        """Parse *text* with the ``quote-values`` repair; prefer ``loads(..., repair=True)``.
+        """Read *data* with the *repairs* made while reading; prefer ``loads(..., repair=)``.
 
         The document stands for the repaired text (:meth:`dumps`), while :attr:`text` is
-        *text*, as for a document repaired after it was opened.
+        the text as read, as for a document repaired after it was opened; a file read from
+        another encoding counts as changed until it is saved.
         """
-        doc, _, done = read_repaired(
-            text, lambda fixed: cls(fixed, path=path, kind=kind, limits=limits, strict=strict)
-        )
+        done: list[Problem] = []
+        raw = None
+        try:
+            text = decode(data, path)
+        except ParseError:
+            if TO_UTF8 not in repairs or not isinstance(data, bytes):
+                raise
+            found = other_encoding(data)
+            if found is None:
+                raise
+            text, encoding = found
+            raw = data
+            done.append(Problem(f"{TO_UTF8}: wrote the file as UTF-8 (it was {encoding})", path))
+
+        def read(fixed: str) -> Document:
+            return cls(fixed, path=path, kind=kind, limits=limits, strict=strict)
+
+        if QUOTE_VALUES in repairs:
+            doc, _, quoted = read_repaired(text, read)
+            done += quoted
+        else:
+            doc = read(text)
         doc._text = text
+        doc._raw = raw
         doc._repairs_made = done
         return doc
 
@@ -529,7 +569,9 @@ class Document:
         return built
 
     def is_modified(self) -> bool:
-        """Whether the record or the body differ from the text."""
+        """Whether the record or the body differ from the text (or the file's encoding)."""
+        if self._raw is not None:
+            return True  # read from another encoding: saving writes UTF-8
         if self._current != self._text or self._body_changed(self._text):
             return True
         if self._record is None:
@@ -912,9 +954,7 @@ class Document:
         read_from = self._read_from
         expected = None
         if not overwrite and read_from is not None and same_file(target, read_from):
-            # Decoding is lossless (strict UTF-8, BOM and line breaks kept): the text
-            # encodes back to the very bytes read or written.
-            expected = self._text.encode("utf-8")
+            expected = self._bytes_read()
         write_atomically(target, text.encode("utf-8"), expected=expected, durability=durability)
         self._reset(text, target)
 
@@ -930,11 +970,20 @@ class Document:
         finally:
             self._keep_parsed_back = False
 
+    def _bytes_read(self) -> bytes:
+        """The bytes the document was read from (or last saved as)."""
+        if self._raw is not None:
+            return self._raw
+        # Decoding is lossless (strict UTF-8, BOM and line breaks kept): the text encodes
+        # back to the very bytes read or written.
+        return self._text.encode("utf-8")
+
     def _reset(self, text: str, path: str | None) -> None:
         """Stand for *text*, now on disk at *path*: further edits are relative to it."""
         self.path = path
         self._read_from = path
         self._text = text
+        self._raw = None
         self._repairs_made = []
         self._stand_for(text)
         self.body = text[self._parts.body_start :]
@@ -1010,6 +1059,7 @@ class Document:
                     self._limits,
                     self.body,
                     self._read_from,
+                    self._raw,
                 ),
             )
         return (
@@ -1024,6 +1074,7 @@ class Document:
                 self._read_from,
                 # What it stands for, when a repair (made on opening or since) changed it.
                 None if self._current is self._text else self._current,
+                self._raw,
             ),
         )
 
@@ -1055,6 +1106,7 @@ def _restore(
     body: str,
     read_from: str | None = None,
     current: str | None = None,
+    raw: bytes | None = None,
 ) -> Document:
     read = text if current is None else current
     doc = Document(read, path=path, limits=limits)
@@ -1064,6 +1116,7 @@ def _restore(
     doc.record = record
     doc.body = body
     doc._read_from = read_from
+    doc._raw = raw
     return doc
 
 
@@ -1075,11 +1128,13 @@ def _restore_invalid(
     limits: Limits,
     body: str,
     read_from: str | None = None,
+    raw: bytes | None = None,
 ) -> Document:
     doc = Document(current, path=path, kind=kind, limits=limits, strict=False)
     doc._text = text  # the text it was loaded from, for is_modified and edit
     doc.body = body
     doc._read_from = read_from
+    doc._raw = raw
     return doc
 
 

@@ -50,28 +50,40 @@ def decode(data: str | bytes, path: str | None = None) -> str:
 
 
 def _encoding_hint(exc: UnicodeDecodeError) -> str:
-    """What the bytes that are not UTF-8 look like: UTF-16, or a one-byte Windows encoding."""
-    data: bytes = exc.object
+    """What the bytes that are not UTF-8 look like, and the repair that writes them so."""
+    found = other_encoding(exc.object)
+    if found is None:
+        return ""
+    if found[1] == "UTF-16":
+        what = "the file is UTF-16 (it starts with UTF-16's byte order mark)"
+    else:
+        shown = exc.object[exc.start : exc.start + 1].decode("cp1252")
+        what = f"the file looks Windows-1252 or Latin-1 encoded (this byte would be {shown!r})"
+    return f": {what}; Jekyll reads UTF-8: newsrecord fix writes it as UTF-8"
+
+
+def other_encoding(data: bytes) -> tuple[str, str] | None:
+    """Read bytes that are not UTF-8 as UTF-16 or Windows-1252, when they are that.
+
+    UTF-16 is told by its byte order mark (as Windows PowerShell writes it); Windows-1252
+    (a superset of Latin-1's printable characters) by bytes that make no UTF-8 character
+    anywhere in the file and that Windows-1252 defines.
+
+    Returns:
+        The text and the encoding's name; None when the bytes look like neither (UTF-8
+        with a damaged character, which no other reading would mend).
+    """
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return (
-            ": the file is UTF-16 (it starts with UTF-16's byte order mark); Jekyll reads "
-            "UTF-8: save it as UTF-8"
-        )
-    # Some UTF-8 characters in it, or bytes no Windows-1252 text has: UTF-8, damaged.
-    readable = data.decode("utf-8", errors="replace").replace("\ufffd", "")
-    if not readable.isascii():
-        return ""
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            return None
+    if not data.decode("utf-8", errors="replace").replace("\ufffd", "").isascii():
+        return None
     try:
-        data.decode("cp1252")
+        return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
-        return ""
-    shown = data[exc.start : exc.start + 1].decode("cp1252")
-    if not shown.isprintable():
-        return ""
-    return (
-        f": the file looks Windows-1252 or Latin-1 encoded (this byte would be {shown!r}); "
-        "Jekyll reads UTF-8: save it as UTF-8"
-    )
+        return None
 
 
 def newline_of(text: str) -> str:

@@ -20,8 +20,10 @@ from newsrecord._write.splice import Edit, apply_edits
 from newsrecord.errors import ParseError, Problem, brief, shorten
 
 __all__ = [
+    "OPENING_REPAIRS",
     "QUOTE_VALUES",
     "REPAIRS",
+    "TO_UTF8",
     "Finding",
     "Repair",
     "Source",
@@ -256,7 +258,11 @@ def _lone_cr_line_breaks(source: Source) -> list[Finding]:
     return [Finding(edits[0].start, message, tuple(edits))]
 
 
+TO_UTF8: Final = "utf-8"
 QUOTE_VALUES: Final = "quote-values"
+OPENING_REPAIRS: Final = (TO_UTF8, QUOTE_VALUES)
+"""The repairs made while a text is read (``loads(..., repair=...)``): without them, the
+files they repair do not open."""
 
 _MAX_FIXES: Final = 1000
 """The most fixes one text gets: each costs a parse of the whole text."""
@@ -303,14 +309,20 @@ def read_repaired(text: str, read: Callable[[str], _T]) -> tuple[_T, str, list[P
 
 
 def _none_left(_source: Source) -> list[Finding]:
-    # quote-values is made while the text is read (read_repaired): a text that parsed
-    # has nothing left for it to do.
+    # utf-8 and quote-values are made while the text is read (OPENING_REPAIRS): a text
+    # that parsed has nothing left for them to do.
     return []
 
 
 REPAIRS: Final[dict[str, Repair]] = {
     repair.name: repair
     for repair in (
+        Repair(
+            TO_UTF8,
+            "Write a file saved as UTF-16 (with its byte order mark, as Windows PowerShell "
+            "writes) or as Windows-1252/Latin-1 as UTF-8, the encoding Jekyll reads.",
+            _none_left,
+        ),
         Repair(
             QUOTE_VALUES,
             "Quote a value that YAML cannot read as it is written (title: &amp; co, "

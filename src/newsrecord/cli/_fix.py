@@ -10,7 +10,7 @@ import attrs
 import click
 
 import newsrecord
-from newsrecord._write.repair import QUOTE_VALUES
+from newsrecord._write.repair import OPENING_REPAIRS
 from newsrecord.cli._app import EXIT_INVALID, PATTERN_OPTION, main, no_records_found
 from newsrecord.cli._redact import unified_diff
 from newsrecord.cli._runner import (
@@ -107,8 +107,9 @@ def _repair(
     path: str, only: tuple[str, ...] | None, *, write: bool, show_diff: bool
 ) -> list[newsrecord.Problem]:
     """Repair one file (or show how); return what was repaired."""
-    # quote-values is made as the file is read: it opens files that could not be read.
-    repair = only is None or QUOTE_VALUES in only
+    # utf-8 and quote-values are made as the file is read: they open files that could not
+    # be read.
+    repair = True if only is None else [name for name in only if name in OPENING_REPAIRS]
     if not write:
         doc = newsrecord.load(path, strict=False, repair=repair)
         repairs = doc.repair(only)
