@@ -168,7 +168,7 @@ class Document:
             return cls(fixed, path=path, kind=kind, limits=limits, strict=strict)
 
         if QUOTE_VALUES in repairs:
-            doc, _, quoted = read_repaired(text, read)
+            doc, quoted = read_repaired(text, read)
             done += quoted
         else:
             doc = read(text)
@@ -390,7 +390,8 @@ class Document:
 
         Returns:
             One problem per repair made, located in the text before the repair; first
-            those that ``loads(..., repair=True)`` made to open the text (``quote-values``).
+            those that ``loads(..., repair=True)`` made to open the text (``utf-8``,
+            ``quote-values``), whatever *only* names.
 
         Raises:
             ValidationError: a name in *only* is not a known repair, or the record as

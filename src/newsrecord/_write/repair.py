@@ -268,12 +268,13 @@ _MAX_FIXES: Final = 1000
 """The most fixes one text gets: each costs a parse of the whole text."""
 
 
-def read_repaired(text: str, read: Callable[[str], _T]) -> tuple[_T, str, list[Problem]]:
+def read_repaired(text: str, read: Callable[[str], _T]) -> tuple[_T, list[Problem]]:
     """Read *text*, making the certain fixes its parse errors name until it reads.
 
     This is the ``quote-values`` repair: YAML that cannot be read as it is written, where
     the error's hint shows the one way to write it (``title: &amp; co``, ``title: Foo:
-    bar``, ``title: !Important news``, a quote inside a quoted value), is written so.
+    bar``, ``title: !Important news``, a quote inside a quoted value, a key ``2023``), is
+    written so.
     Nothing else in the text changes, and no fix adds or removes a line.
 
     Args:
@@ -281,8 +282,8 @@ def read_repaired(text: str, read: Callable[[str], _T]) -> tuple[_T, str, list[P
         read: Parses a text, raising :class:`ParseError` when it cannot.
 
     Returns:
-        What *read* gave for the repaired text, that text, and one problem per fix, located
-        where the error was (line numbers are those of *text*).
+        What *read* gave for the repaired text, and one problem per fix, located where the
+        error was (line numbers are those of *text*).
 
     Raises:
         ParseError: the first error of *text*, when the fixes do not make it readable: an
@@ -295,7 +296,7 @@ def read_repaired(text: str, read: Callable[[str], _T]) -> tuple[_T, str, list[P
     first: ParseError | None = None
     while True:
         try:
-            return read(text), text, done
+            return read(text), done
         except ParseError as error:
             first = first or error
             fixes = error.fixes
