@@ -916,6 +916,22 @@ def test_fix_writes_a_utf16_or_windows_1252_file_as_utf8(tmp_path: Path) -> None
     assert run("validate", tmp_path).exit_code == 0
 
 
+def test_fix_says_which_files_it_could_not_save(tmp_path: Path) -> None:
+    twice = SEED_TEXT.replace("heat: 38\n", "heat: 12\nheat: 38\n")
+    (tmp_path / "ro.md").write_text(twice, encoding="utf-8")
+    (tmp_path / "ro.md").chmod(0o444)
+    (tmp_path / "bad.md").write_text("no front matter\n", encoding="utf-8")
+    result = run("fix", tmp_path)
+    assert result.exit_code == 1
+    assert "ro.md: cannot save the record: the file is read-only" in result.stderr
+    assert result.stderr.splitlines()[-3:] == [
+        "0 of 2 files repaired",
+        "1 file could not be saved",
+        "1 file could not be read as records",
+    ]
+    assert (tmp_path / "ro.md").read_text(encoding="utf-8") == twice
+
+
 def test_fix_and_export_fail_where_they_find_no_record(tmp_path: Path) -> None:
     # They said "0 of 0 files would be repaired" and wrote an empty table, exit 0: a CI
     # step on a wrong folder passed.

@@ -66,7 +66,7 @@ def fix(
         )
     write = not (check or show_diff)
     walk_problems: list[newsrecord.Problem] = []
-    files = repaired = failed = 0
+    files = repaired = failed = unsaved = 0
     with contextlib.ExitStack() as stack:
         bar = progress_bar(stack, paths, label="repairing", stdout_busy=True)
         for path in record_files(paths, walk_problems, pattern):
@@ -75,6 +75,10 @@ def fix(
                 bar.update(1)
             try:
                 done = _repair(str(path), only or None, write=write, show_diff=show_diff)
+            except _UnsavedError as exc:
+                unsaved += 1
+                report(exc.problems, bar)
+                continue
             except newsrecord.RecordError as exc:
                 failed += 1
                 report(exc.problems, bar)
@@ -97,10 +101,21 @@ def fix(
         sys.exit(EXIT_INVALID)
     verb = "repaired" if write else "would be repaired"
     click.echo(f"{repaired} of {files} files {verb}", err=True)
+    if unsaved:
+        click.echo(f"{counted(unsaved, 'file')} could not be saved", err=True)
     if failed or walk_problems:
         unread = counted(failed + len(walk_problems), "file")
         click.echo(f"{unread} could not be read as records", err=True)
-    sys.exit(EXIT_INVALID if failed or walk_problems or (check and repaired) else 0)
+    bad = failed or unsaved or walk_problems
+    sys.exit(EXIT_INVALID if bad or (check and repaired) else 0)
+
+
+class _UnsavedError(Exception):
+    """A repaired file that could not be saved (read-only, changed meanwhile, disk full)."""
+
+    def __init__(self, problems: list[newsrecord.Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
 
 
 def _repair(
@@ -110,14 +125,20 @@ def _repair(
     # utf-8 and quote-values are made as the file is read: they open files that could not
     # be read.
     repair = True if only is None else [name for name in only if name in OPENING_REPAIRS]
-    if not write:
-        doc = newsrecord.load(path, strict=False, repair=repair)
-        repairs = doc.repair(only)
-        if show_diff and repairs:
-            click.echo(unified_diff(doc.text, doc.dumps(), path), nl=False)
-        return [attrs.evolve(problem, message=_would(problem.message)) for problem in repairs]
-    with newsrecord.edit(path, strict=False, repair=repair) as doc:
-        return doc.repair(only)
+    doc = newsrecord.load(path, strict=False, repair=repair)
+    repairs = doc.repair(only)
+    if write:
+        if repairs:
+            try:
+                doc.save()  # only if the file still holds what was read
+            except newsrecord.RecordError as exc:
+                raise _UnsavedError(list(exc.problems)) from exc
+            except OSError as exc:
+                raise _UnsavedError([read_problem(path, exc)]) from exc
+        return repairs
+    if show_diff and repairs:
+        click.echo(unified_diff(doc.text, doc.dumps(), path), nl=False)
+    return [attrs.evolve(problem, message=_would(problem.message)) for problem in repairs]
 
 
 _FUTURE: Final = {"removed ": "would remove ", "wrote ": "would write "}
