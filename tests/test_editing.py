@@ -363,6 +363,8 @@ def test_iter_record_files_leaves_out_what_the_jekyll_site_excludes(tmp_path: Pa
     assert names(newsrecord.iter_record_files(site / "notes.md"), site) == ["notes.md"]
     result = CliRunner().invoke(main, ["validate", str(site)])
     assert "checked 3 files: all valid" in result.output, result.output
+    config.write_text("exclude: [scripts, notes.md]\n", encoding="utf-8")  # changed since
+    assert "docs/guide.md" in names(newsrecord.iter_record_files(site), site)
     # A configuration newsrecord cannot read excludes nothing, as without a site.
     other = tmp_path / "other"
     (other / "docs").mkdir(parents=True)

@@ -67,7 +67,6 @@ class Exclusions:
         return False
 
 
-@cache
 def exclusions(site_root: Path) -> Exclusions | None:
     """The exclusions the site at *site_root* declares; None if it declares none.
 
@@ -75,8 +74,19 @@ def exclusions(site_root: Path) -> Exclusions | None:
     limits of a front matter) declares none: the walk then goes everywhere, as it does
     without a site.
     """
+    config = site_root / CONFIG
     try:
-        text = (site_root / CONFIG).read_text(encoding="utf-8")
+        status = config.stat()
+    except OSError:
+        return None
+    # Read again when it changed: a long-running program walks the site more than once.
+    return _exclusions_of(config, status.st_mtime_ns, status.st_size)
+
+
+@cache
+def _exclusions_of(config: Path, _mtime: int, _size: int) -> Exclusions | None:
+    try:
+        text = config.read_text(encoding="utf-8")
         root = parse(text, 0, len(text), LineIndex(text), CONFIG, duplicates=[])
     except (OSError, UnicodeDecodeError, RecordError):
         return None
