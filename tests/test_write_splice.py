@@ -1070,3 +1070,38 @@ def test_a_long_interleaved_reorder_aligns_in_near_linear_work(items: str) -> No
     calls = _calls(lambda: opcodes.extend(splice.align(old, new, old)), 60 * count)
     assert calls > count  # counted
     assert _kept(opcodes, old, new) == count // 2 + 1
+
+
+# A quoted item, a plain one: the writer would write a new list's items all quoted.
+NESTED = '---\ntitle: T\ntype: article\nx:\n  - []\n  - - "w"\n    - ¤]Z\n    - - deep\n---\nb\n'
+
+
+@pytest.mark.parametrize(
+    ("after", "lines"),
+    [
+        # Before the first item, which shares its parent's line: it moves to its own.
+        (
+            [[], ["!bang", "w", "¤]Z", ["deep"]]],
+            ['-  - - "w"', '+  - - "!bang"', '+    - "w"'],
+        ),
+        ([[], ["w", "new", "¤]Z", ["deep"]]], ['+    - "new"']),  # quoted, as "w" is
+        ([[], ["w", ["deep"]]], ["-    - ¤]Z"]),
+        ([[], ["w", "¤]Z", ["deep", "deeper"]]], ["+      - deeper"]),
+        ([[], ["v", "¤]Z", ["deep"]]], ['-  - - "w"', '+  - - "v"']),
+        ([[], ["w", "¤]Z", ["!deep"]]], ["-    - - deep", '+    - - "!deep"']),
+    ],
+)
+def test_a_list_in_a_list_changes_item_by_item(after: list[Any], lines: list[str]) -> None:
+    # It was written again whole, and its plain items that the writer would quote (¤]Z)
+    # came back quoted.
+    doc = newsrecord.loads(NESTED)
+    doc.record.extra["x"] = after
+    assert changed_lines(NESTED, doc.dumps()) == lines
+    assert newsrecord.loads(doc.dumps()).record.extra["x"] == after
+
+
+def test_a_list_in_a_list_that_loses_the_item_on_its_parents_line_reads_right() -> None:
+    for after in ([[], ["¤]Z", ["deep"]]], [[], []], [[], [["deep"]]]):
+        doc = newsrecord.loads(NESTED)
+        doc.record.extra["x"] = after
+        assert newsrecord.loads(doc.dumps()).record.extra["x"] == after

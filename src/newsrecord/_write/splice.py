@@ -960,6 +960,10 @@ class _Planner:
             self.replace_scalar(item, after, path, node.flow)
         elif _editable_in_place(item, before, after):
             self.mapping(item, before, after, path, depth + 1)
+        elif self._list_editable_in_place(item, before, after):
+            # A list in a list: its items change, come and go as any list's do, and the
+            # items that stay keep their text.
+            self.sequence(item, before, after, path, depth + 1)
         elif node.flow:
             self.edits.append(Edit(item.start, item.end, self.flow_text(after, path)))
         else:
@@ -968,6 +972,43 @@ class _Planner:
             # The comment lines above it stay, for the item that takes its place.
             self.edits.append(Edit(*self._item_lines(item), ""))
             self.insert_items(node, index + 1, [after], path)
+
+    def _list_editable_in_place(
+        self, node: parse.Node, before: Any, after: Any
+    ) -> TypeGuard[parse.Sequence]:
+        """Whether a list item that is a list can take its edits item by item.
+
+        Not when it becomes empty (a block list is then written ``[]``). A block list whose
+        first item follows its parent's dash (``- - a``) takes an insertion before that
+        item, or a change of it in place, but not its removal: that line is its parent's
+        item's too.
+        """
+        if not (isinstance(node, parse.Sequence) and node.items and after):
+            return False
+        if not (type(before) is list and type(after) is list):
+            return False
+        if node.flow or not self._after_parent_dash(node.items[0]):
+            return True
+        first = node.items[0]
+        for tag, i1, _, j1, _ in align(before, after):
+            if i1 > 0 or tag in ("equal", "insert"):
+                continue
+            if tag == "delete":
+                return False
+            # Replaced: the first item changes in place, paired with the first new one.
+            old, new = before[0], after[j1]
+            if not (
+                (isinstance(first, parse.Scalar) and render.is_scalar(new))
+                or _editable_in_place(first, old, new)
+                or self._list_editable_in_place(first, old, new)
+            ):
+                return False
+        return True
+
+    def _after_parent_dash(self, item: parse.Node) -> bool:
+        """Whether a block list item is written on its parent item's line (``- - a``)."""
+        dash = self._dash(item)
+        return bool(self.text[line_start(self.text, dash) : dash].strip(" "))
 
     def delete_item(self, node: parse.Sequence, index: int) -> None:
         """Delete an item of a block list (see :meth:`_removed_lines`)."""
@@ -1003,6 +1044,12 @@ class _Planner:
         lines = render.block_lines(values, dash_column, path[:-2], self.style_for, self.layout)
         if index > 0:
             at = line_end(self.text, self.content_end(node.items[index - 1]))
+        elif self._after_parent_dash(node.items[0]):
+            # "- - a": the first new item takes the parent's line, and "a" a line of its own.
+            at = self._dash(node.items[0])
+            text = self._join(lines).removeprefix(" " * dash_column) + " " * dash_column
+            self.edits.append(Edit(at, at, text))
+            return
         else:
             at = line_start(self.text, self._dash(node.items[0]))
         self.edits.append(Edit(at, at, self._join(lines)))
