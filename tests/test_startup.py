@@ -18,6 +18,9 @@ from newsrecord.cli import main
 from newsrecord.cli._app import _COMMANDS, _SUMMARIES
 
 _LATER = (
+    # cattrs builds records only where the fast path declines (an invalid value, a
+    # forced kind) and converts values set by field path.
+    "cattrs",
     "newsrecord.checks",
     "newsrecord.diff",
     "newsrecord.export",
