@@ -111,7 +111,7 @@ def test_help_lists_every_command_without_importing_one() -> None:
         "except SystemExit as exc:\n"
         "    assert exc.code == 0, exc.code\n"
     )
-    imported = _imported_after(code, ("newsrecord", "attr", "cattrs"))
+    imported = _imported_after(code, ("newsrecord", "attr", "cattrs", "difflib"))
     assert imported == ["newsrecord", "newsrecord.cli", "newsrecord.cli._app"]
 
 
