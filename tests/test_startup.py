@@ -165,6 +165,15 @@ def test_a_command_imports_only_the_modules_it_needs(
     assert _imported_after(code, (*unneeded, "newsrecord.cli._git")) == []
 
 
+@pytest.mark.parametrize(
+    "module", sorted({f"newsrecord.cli.{name}" for name in _COMMANDS.values()})
+)
+def test_no_command_module_imports_the_yaml_parser(module: str) -> None:
+    # ruamel.yaml reads only what the fast scanner declines: git's diff driver, run once
+    # per file, and every other command start without it.
+    assert _imported_after(f"import {module}", ("ruamel",)) == []
+
+
 @pytest.mark.parametrize("kind", [newsrecord.Video, newsrecord.Course, newsrecord.Book])
 def test_a_kind_that_declares_no_field_behaves_as_its_own_attrs_class(
     kind: type[newsrecord.LearningResource],
