@@ -5,7 +5,8 @@ Usage::
     python benchmarks/startup.py [FOLDER] [--files N] [--changed N] [--runs N] [--against SRC]
 
 Each case runs in a fresh interpreter, with bytecode cached as users have it, ``--runs``
-times (default 10); the median is printed, in milliseconds from start to exit:
+times (default 10); the medians are printed, in milliseconds from start to exit and, in
+parentheses, of CPU time (user and system: less swayed by a busy machine or disk):
 
 - ``python -c pass``: the interpreter alone, the floor of every case;
 - ``import newsrecord``;
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import resource
 import statistics
 import subprocess
 import sys
@@ -49,9 +51,16 @@ def newsrecord_command(*arguments: str) -> list[str]:
     return [sys.executable, "-m", "newsrecord", *arguments]
 
 
-def timed(command: list[str], source: Path) -> float:
-    """Milliseconds from start to exit of *command*, importing newsrecord from *source*."""
+def cpu_seconds() -> float:
+    """The CPU time (user and system) of the child processes waited for so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(command: list[str], source: Path) -> tuple[float, float]:
+    """Milliseconds of *command*, importing newsrecord from *source*: start to exit, CPU."""
     environment = child_environment() | {"PYTHONPATH": str(source)}
+    cpu = cpu_seconds()
     started = time.perf_counter()
     done = subprocess.run(  # noqa: S603  # our own interpreter and package
         command, capture_output=True, env=environment, check=False
@@ -59,7 +68,11 @@ def timed(command: list[str], source: Path) -> float:
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr.decode(errors='replace')}")
-    return seconds * 1000
+    return seconds * 1000, (cpu_seconds() - cpu) * 1000
+
+
+def shown(wall: float, cpu: float, sign: str = "") -> str:
+    return f"{wall:{sign}.1f} ({cpu:{sign}.1f})"
 
 
 def main() -> int:
@@ -99,22 +112,31 @@ def main() -> int:
         values = (f"run{number}" for number in itertools.count())
         print(
             f"newsrecord start-up: median of {arguments.runs} runs, ms from start to exit "
-            f"({len(files)} files in the export's tree)"
+            f"(and of CPU time), {len(files)} files in the export's tree"
         )
-        print(f"{'case':<36} {'this':>9}" + (f" {'against':>9} {'change':>9}" * (len(sources) > 1)))
+        heading = f"{'case':<36} {'this':>16}"
+        if len(sources) > 1:
+            heading += f" {'against':>16} {'change':>16}"
+        print(heading)
         for case, command in cases.items():
             for name, source in sources.items():  # bytecode cached; the export's first run
                 timed(command(name), source)
-            times: dict[str, list[float]] = {name: [] for name in sources}
+            walls: dict[str, list[float]] = {name: [] for name in sources}
+            cpus: dict[str, list[float]] = {name: [] for name in sources}
             for _ in range(arguments.runs):
                 for name, source in sources.items():
                     if case == export_case:
                         change(files, arguments.changed, next(values))
-                    times[name].append(timed(command(name), source))
-            medians = {name: statistics.median(found) for name, found in times.items()}
-            row = f"{case:<36} {medians['this']:>9.1f}"
-            if "against" in medians:
-                row += f" {medians['against']:>9.1f} {medians['this'] - medians['against']:>+9.1f}"
+                    wall, cpu = timed(command(name), source)
+                    walls[name].append(wall)
+                    cpus[name].append(cpu)
+            wall = {name: statistics.median(found) for name, found in walls.items()}
+            cpu = {name: statistics.median(found) for name, found in cpus.items()}
+            row = f"{case:<36} {shown(wall['this'], cpu['this']):>16}"
+            if "against" in wall:
+                row += f" {shown(wall['against'], cpu['against']):>16}"
+                change_of = shown(wall["this"] - wall["against"], cpu["this"] - cpu["against"], "+")
+                row += f" {change_of:>16}"
             print(row, flush=True)
     return 0
 
