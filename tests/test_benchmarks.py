@@ -89,6 +89,41 @@ def test_export_benchmark_runs_on_a_small_tree(tmp_path: Path) -> None:
     assert finished.stdout.count("x  ") >= 2
 
 
+def test_startup_benchmark_times_every_case_against_another_tree(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    finished = run(
+        "startup.py",
+        str(small_tree(tmp_path)),
+        "--files",
+        "6",
+        "--changed",
+        "2",
+        "--runs",
+        "1",
+        "--against",
+        str(ROOT / "src"),
+    )
+    assert finished.returncode == 0, finished.stderr
+    lines = finished.stdout.splitlines()
+    assert "median of 1 runs" in lines[0]
+    assert lines[1].split() == ["case", "this", "against", "change"]
+    assert [line[:36].strip() for line in lines[2:]] == [
+        "python -c pass",
+        "import newsrecord",
+        "newsrecord --help",
+        "newsrecord validate SEED",
+        "export --incremental, 2 changed",
+    ]
+    for line in lines[2:]:
+        assert len(line[36:].split()) == 6  # wall (cpu), for this, against and the change
+
+
+def test_startup_benchmark_rejects_a_tree_without_the_package(tmp_path: Path) -> None:
+    finished = run("startup.py", str(small_tree(tmp_path)), "--against", str(tmp_path))
+    assert finished.returncode == 2
+    assert "no newsrecord package" in finished.stderr
+
+
 def test_edit_growth_prints_each_family_with_an_exponent() -> None:
     finished = run("edit_growth.py", "--largest", "100", "--repeat", "1")
     assert finished.returncode == 0, finished.stderr

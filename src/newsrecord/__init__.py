@@ -14,9 +14,15 @@ object; ``Document.dumps``/``save`` write back only what changed.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Final
+
+# typing.TYPE_CHECKING without importing typing, which (with the re, enum and collections
+# modules it imports) would be most of what ``import newsrecord`` costs; type checkers
+# take any name TYPE_CHECKING as true. The annotations here are never evaluated.
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from typing import Any, Final
+
     from newsrecord import model
     from newsrecord._read.parse import Limits
     from newsrecord.api import REPAIRS, dumps, edit, from_dict, iter_records, load, loads, to_dict

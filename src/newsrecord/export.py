@@ -103,6 +103,23 @@ def _is_model(tp: Any) -> bool:
     return True
 
 
+@functools.cache
+def _leaf_types(pa: Any) -> dict[Any, Any]:
+    """The Arrow type of each leaf type: the column its :class:`Leaf` names.
+
+    Made once: the schema asks it of every field of every kind.
+    """
+    columns = {
+        "string": pa.string(),
+        "int64": pa.int64(),
+        "float64": pa.float64(),
+        "bool": pa.bool_(),
+        "timestamp": pa.timestamp("us", tz="UTC"),
+        "duration": pa.duration("us"),
+    }
+    return {tp: columns[leaf.column] for tp, leaf in LEAVES.items()}
+
+
 def _arrow_type(tp: Any, pa: Any, seen: frozenset[type]) -> Any:
     """The Arrow type of a model annotation; None for what is kept as JSON text."""
     tp = optional_part(tp)
@@ -112,15 +129,7 @@ def _arrow_type(tp: Any, pa: Any, seen: frozenset[type]) -> Any:
         return None if item is None else pa.list_(item)
     if origin in (typing.Union, types.UnionType) or tp is Any:
         return None
-    columns = {
-        "string": pa.string(),
-        "int64": pa.int64(),
-        "float64": pa.float64(),
-        "bool": pa.bool_(),
-        "timestamp": pa.timestamp("us", tz="UTC"),
-        "duration": pa.duration("us"),
-    }
-    simple = {tp: columns[leaf.column] for tp, leaf in LEAVES.items()}
+    simple = _leaf_types(pa)
     if tp in simple:
         return simple[tp]
     if isinstance(tp, type) and _is_model(tp) and tp not in seen:

@@ -16,7 +16,6 @@ import operator
 import os
 import queue
 import re
-import secrets
 import stat
 import sys
 import threading
@@ -596,7 +595,9 @@ class _Names:
 
     Not a fresh random token per file, which costs a system call each. ``O_EXCL`` makes
     the name safe to guess (creating it never follows or reuses what is there), and a
-    name that is taken is simply passed over.
+    name that is taken is simply passed over. The prefix is drawn for the first name:
+    most commands write nothing, and ``secrets`` loads OpenSSL's hashes (for ``hmac``),
+    which would be a few milliseconds of their start-up.
     """
 
     def __init__(self) -> None:
@@ -604,11 +605,16 @@ class _Names:
 
     def forget(self) -> None:
         """Start over (in a forked child, whose parent goes on with the same numbers)."""
-        self._prefix = secrets.token_hex(3)
-        self._count = itertools.count(secrets.randbelow(1 << 24))
+        self._prefix = ""
+        self._count = itertools.count()
 
     def next(self) -> str:
         """Twelve hex digits, different from the last 16 million of this process."""
+        if not self._prefix:
+            import secrets  # noqa: PLC0415  # see the class docstring
+
+            self._count = itertools.count(secrets.randbelow(1 << 24))
+            self._prefix = secrets.token_hex(3)
         return f"{self._prefix}{next(self._count) & 0xFFFFFF:06x}"
 
 

@@ -35,11 +35,11 @@ from newsrecord._read.hints import Hint, anchor_hint, starts_with_hint, syntax_h
 from newsrecord._read.limits import DEFAULT_LIMITS, Limits
 from newsrecord._read.nodes import PLAIN, Duplicate, Mapping, Node, Scalar, Sequence
 from newsrecord._read.resolve import CORE_TAG, STR_TAG, resolve_plain
-from newsrecord._read.text import BOM, LineIndex, error_at
+from newsrecord._read.text import BOM, CONFLICT_MARKER, LineIndex, error_at
 from newsrecord._read.yaml_core import NOT_PRINTABLE, double_quoted
 from newsrecord.errors import LimitError, ParseError, RecordError, TextFix, brief
 
-__all__ = ["CONFLICT_MARKER", "HAVE_C_PARSER", "parse_events"]
+__all__ = ["HAVE_C_PARSER", "parse_events"]
 
 try:  # pragma: no cover - which branch runs depends on the installation
     from ruamel.yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
@@ -508,10 +508,6 @@ def _kind_of(value: object) -> str:
     if isinstance(value, bool):
         return "a boolean"
     return "a number"
-
-
-CONFLICT_MARKER: Final = re.compile(r"(?:^|(?<=\r))<{7}(?=[ \t\r\n]|$)", re.MULTILINE)
-"""The first line of a conflict git left (any line break: lines may end with a lone CR)."""
 
 
 def _located(

@@ -11,6 +11,9 @@ BOM = "\ufeff"
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 
+CONFLICT_MARKER = re.compile(r"(?:^|(?<=\r))<{7}(?=[ \t\r\n]|$)", re.MULTILINE)
+"""The first line of a conflict git left (any line break: lines may end with a lone CR)."""
+
 
 def decode(data: str | bytes, path: str | None = None) -> str:
     """Return *data* as text, decoding bytes as strict UTF-8.

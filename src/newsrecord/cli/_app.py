@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import importlib
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -102,6 +100,10 @@ class _Group(click.Group):
         # A mistyped command ("exprot") is told the commands it may have meant.
         name = args[0] if args else ""
         if args and self.get_command(ctx, name) is None and not name.startswith("-"):
+            # Imported here, as json in parse_json: this module is every command's
+            # start-up (`newsrecord --help` is little else), and few runs need either.
+            import difflib  # noqa: PLC0415
+
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=2)
             if close:
                 ctx.fail(f"No such command {name!r}. Did you mean {' or '.join(close)}?")
@@ -291,6 +293,8 @@ NEW_KEY = click.option(
 
 def parse_json(text: str, hint: str) -> Any:
     """Read *text* as JSON, or fail as a usage error naming *hint*."""
+    import json  # noqa: PLC0415  # see _Group.resolve_command
+
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:

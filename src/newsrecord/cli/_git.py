@@ -25,7 +25,7 @@ from typing import IO, Any, Final, NamedTuple, NoReturn
 import click
 
 import newsrecord
-from newsrecord._read.events import CONFLICT_MARKER
+from newsrecord._read.text import CONFLICT_MARKER
 from newsrecord.cli._app import EXIT_INVALID, EXIT_USAGE, format_option, main
 from newsrecord.cli._redact import describe_blob, mask_blobs, unified_diff
 from newsrecord.diff import (

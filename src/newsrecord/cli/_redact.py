@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 from typing import Any, Final
 
@@ -75,6 +74,10 @@ def describe_blob(blob: str) -> str:
     where a shortened blob hides the difference) show differently: git diffs what
     ``--textconv`` prints, after the masking.
     """
+    # Imported here: hashlib loads OpenSSL, a few milliseconds of the start-up of the
+    # commands importing this module (validate, show, set...), and few runs show a blob.
+    import hashlib  # noqa: PLC0415
+
     digest = hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()[:8]
     return f"(secured blob, {len(blob)} characters, sha256 {digest}…)"
 
