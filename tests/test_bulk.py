@@ -755,7 +755,7 @@ def test_ctrl_c_in_a_bulk_set_leaves_each_file_old_or_new(tmp_path: Path) -> Non
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole group
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
-    assert "Traceback" not in err
+    assert "Traceback" not in err, err
     after = tree_bytes(site)
     assert after.keys() == before.keys()  # no temporary file left behind
     changed = would_change = 0

@@ -103,7 +103,9 @@ def run_items(
     pending: collections.deque[tuple[list[I], Future[list[T]]]] = collections.deque()
     try:
         for batch in itertools.chain(head, batches):
-            with _interrupts_held():
+            # The first submit forks the workers: they start with SIGTERM held too, until
+            # their handler of it is in place (see _start_worker).
+            with _interrupts_held(signal.SIGTERM):
                 pending.append((batch, pool.submit(_run_task, task, batch, option)))
             if len(pending) >= 4 * jobs:
                 yield from _results(*pending.popleft())
@@ -126,20 +128,22 @@ def run_items(
 
 
 @contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C off while the pool changes state; it comes as the block ends.
+def _interrupts_held(*also: int) -> Iterator[None]:
+    """Hold Ctrl-C (and *also*) off while the pool changes state; it comes as the block ends.
 
     A KeyboardInterrupt raised inside the pool's own code (starting its workers in
     ``submit``, stopping them in ``shutdown``) leaves it half made: workers nobody tells
     to end, which the exit then waits for forever (about one Ctrl-C in twenty, early in
     a run). Outside these blocks, it comes while the run waits for results.
+
+    A worker forked inside the block starts with them held too (see _start_worker).
     """
     if not hasattr(signal, "pthread_sigmask") or (
         threading.current_thread() is not threading.main_thread()
     ):
         yield  # Windows, or a thread Ctrl-C never reaches
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, *also})
     try:
         yield
     finally:
@@ -169,6 +173,11 @@ _busy = False
 _stopping = False
 """Whether this worker was told to stop (SIGTERM): it runs no further batch."""
 
+_unwinding = False
+"""Whether a stop's :class:`_Terminated` is unwinding the task under way: a second stop
+(the parent's death, another SIGTERM) must not cut its clean-up short, which would leave
+a save's temporary file behind."""
+
 
 def _start_worker() -> None:
     # Ctrl-C reaches every process of the terminal's group; the main process handles it
@@ -179,6 +188,12 @@ def _start_worker() -> None:
     parent = os.getppid()
     _stop_with_parent()
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+    # Forked with SIGTERM held (see run_items): a stop sent while this worker started
+    # (on a busy machine, one can still be starting while the other saves files) comes
+    # now, to _terminate, instead of killing it outright. A worker found dead makes the
+    # pool take itself for broken and stop every worker a second time.
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
 
 _PR_SET_PDEATHSIG: Final = 1
@@ -247,12 +262,13 @@ def _keeping_stops(
     # Not raised again from here: Python would handle a signal raised again inside this
     # hook (it is Python code too), and swallow its exception the same way.
     def hook(unraisable: sys.UnraisableHookArgs) -> None:
-        global _kept_stop  # noqa: PLW0603  # per process: what the signal left to do
+        global _kept_stop, _unwinding  # noqa: PLW0603  # per process: what the signal left
         error = unraisable.exc_value
         if isinstance(error, KeyboardInterrupt):
             _kept_stop = signal.SIGINT
         elif isinstance(error, _Terminated):
             _kept_stop = signal.SIGTERM
+            _unwinding = False  # nothing unwinds: a later stop may unwind the batch
         else:
             previous(unraisable)
 
@@ -273,9 +289,10 @@ def _terminate(signum: int, _: object) -> None:
     # The worker is not ended here: killed while it sends a result to the pool, it would
     # leave half a message in the pipe. It ends as the pool tells it to, once the
     # batches in its queue have each come back at once as _Stopped.
-    global _stopping  # noqa: PLW0603  # per worker process
+    global _stopping, _unwinding  # noqa: PLW0603  # per worker process
     _stopping = True
-    if _busy:
+    if _busy and not _unwinding:
+        _unwinding = True
         raise _Terminated
 
 
