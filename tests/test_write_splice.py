@@ -1089,6 +1089,8 @@ NESTED = '---\ntitle: T\ntype: article\nx:\n  - []\n  - - "w"\n    - ¤]Z\n    -
         ([[], ["w", "¤]Z", ["deep", "deeper"]]], ["+      - deeper"]),
         ([[], ["v", "¤]Z", ["deep"]]], ['-  - - "w"', '+  - - "v"']),
         ([[], ["w", "¤]Z", ["!deep"]]], ["-    - - deep", '+    - - "!deep"']),
+        # The first item goes: the next takes the parent's line.
+        ([[], ["¤]Z", ["deep"]]], ['-  - - "w"', "-    - ¤]Z", "+  - - ¤]Z"]),
     ],
 )
 def test_a_list_in_a_list_changes_item_by_item(after: list[Any], lines: list[str]) -> None:

@@ -980,8 +980,9 @@ class _Planner:
 
         Not when it becomes empty (a block list is then written ``[]``). A block list whose
         first item follows its parent's dash (``- - a``) takes an insertion before that
-        item, or a change of it in place, but not its removal: that line is its parent's
-        item's too.
+        item, a change of it in place, or its removal alone with the next item kept (which
+        then takes the parent's line, see :meth:`_removed_lines`): that line is its
+        parent's item's too.
         """
         if not (isinstance(node, parse.Sequence) and node.items and after):
             return False
@@ -990,11 +991,15 @@ class _Planner:
         if node.flow or not self._after_parent_dash(node.items[0]):
             return True
         first = node.items[0]
-        for tag, i1, _, j1, _ in align(before, after):
+        opcodes = align(before, after)
+        for number, (tag, i1, i2, j1, _) in enumerate(opcodes):
             if i1 > 0 or tag in ("equal", "insert"):
                 continue
             if tag == "delete":
-                return False
+                following = opcodes[number + 1][0] if number + 1 < len(opcodes) else None
+                if i2 != 1 or following != "equal":
+                    return False
+                continue
             # Replaced: the first item changes in place, paired with the first new one.
             old, new = before[0], after[j1]
             if not (
@@ -1026,6 +1031,9 @@ class _Planner:
         dash = self._dash(node.items[index])
         if not self.text[start:dash].strip(" "):  # not after a parent's dash (- - x)
             start = self._comments_above(start, self.column(dash))
+        elif index == 0 and len(node.items) > 1:
+            # "- - a" then "  - b": b takes its parent's line (only ever with b kept).
+            return dash, self._dash(node.items[1])
         return start, end
 
     def _item_lines(self, item: parse.Node) -> tuple[int, int]:
