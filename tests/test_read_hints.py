@@ -44,7 +44,6 @@ PY_KEY = (
     "YAML syntax error: expected <block end>, but found '<scalar>' (while parsing a block mapping)"
 )
 QUOTED_EOS = "YAML syntax error: found unexpected end of stream (while scanning a quoted scalar)"
-ANCHORS = "anchors and aliases are not allowed in records"
 
 
 @dataclass(frozen=True)
@@ -221,7 +220,7 @@ CASES = [
         2,
         8,
         "title",
-        ANCHORS,
+        "the alias '*new' has no anchor before it",
         None,
         'a value starting with "*" must be quoted (title: "*new")',
         "*new",
@@ -235,7 +234,7 @@ CASES = [
         "title",
         "YAML syntax error: did not find expected alphabetic or numeric character "
         "(while scanning an alias)",
-        ANCHORS,
+        "the alias '*Sponsored*' has no anchor before it",
         'a value starting with "*" must be quoted (title: "*Sponsored*")',
         "*Sponsored*",
     ),
@@ -246,7 +245,7 @@ CASES = [
         2,
         8,
         "title",
-        ANCHORS,
+        "'&more' reads as an anchor that no alias uses",
         None,
         'a value starting with "&" must be quoted (title: "&more")',
         "&more",
@@ -525,7 +524,9 @@ def test_a_repair_fixes_every_line_it_can_then_stops_at_the_first_it_cannot(
     going_on = three.replace("the best\n", "the best\n  and more\n", 1)
     with pytest.raises(newsrecord.ParseError) as caught:
         newsrecord.loads(going_on, repair=True)
-    assert (caught.value.line, caught.value.column, caught.value.field) == (2, 8, "title")
+    # (libyaml stops at the anchor '&amp;', ruamel's pure-Python parser at the ': '.)
+    column = 8 if c_parser else 16
+    assert (caught.value.line, caught.value.column, caught.value.field) == (2, column, "title")
     # A line with no certain fix (a tab) stops it too, wherever it is.
     tab = three.replace("type: article", "\ttype: article")
     with pytest.raises(newsrecord.ParseError) as caught:
@@ -533,15 +534,15 @@ def test_a_repair_fixes_every_line_it_can_then_stops_at_the_first_it_cannot(
     assert caught.value.problems == _error(tab).problems
 
 
-def test_an_anchor_an_alias_uses_is_never_quoted(c_parser: bool) -> None:
-    # YAML sharing a value, not text: quoting would change what both fields say.
-    for shared in ("title: &t Hello\ntype: *t\n", "topics:\n  - &a AI\n  - *a\n"):
-        text = BASE.replace("title: Hello\ntype: article\n", shared)
-        text = text.replace("topics:\n  - AI\n", "") if "topics:\n  - &a" in shared else text
-        error = _error(text)
-        assert error.fixes == ()
-        assert "write the value out in place of each alias" in error.message
-        assert "must be quoted" not in error.message
+def test_an_anchor_an_alias_uses_opens_and_is_never_quoted(c_parser: bool) -> None:
+    # YAML sharing a value, not text: it opens as Jekyll reads it, and no repair quotes it
+    # (that would change what both fields say).
+    shared = BASE.replace("title: Hello\n", "title: &t Hello\nexcerpt: *t\n")
+    doc = newsrecord.loads(shared, repair=True)
+    assert (doc.get("title"), doc.get("excerpt")) == ("Hello", "Hello")
+    assert doc.dumps() == shared
+    listed = BASE.replace("  - AI\n", "  - &a AI\n  - *a\n")
+    assert newsrecord.loads(listed, repair=True).get("topics") == ["AI", "AI"]
     # Unused, the anchor is text (Psych drops it, and the word with it): quoted.
     lone = BASE.replace("title: Hello", "title: &t Hello")
     assert newsrecord.loads(lone, repair=True).get("title") == "&t Hello"

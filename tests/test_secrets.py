@@ -120,7 +120,7 @@ ERRORS = {
     "bool tag": record_text(f'!!bool "{BLOB}"'),
     "binary tag": record_text(f"!!binary {BLOB}"),
     "unknown tag": record_text(f'!secret "{BLOB}"'),
-    "anchor": record_text(f'&blob "{BLOB}"'),
+    "anchor": record_text(f"&blob {BLOB}"),
     "blob as a complex key": record_text(after=f'? ["{BLOB}"]\n: 1\n'),
     "blob as an integer": record_text(before=f'quality: "{BLOB}"\n'),
     "blob as a boolean": record_text(before=f'published: "{BLOB}"\n'),

@@ -35,7 +35,8 @@ const MAX_KEY_LENGTH: usize = 64;
 
 /// The fields of each node class, in the order of its constructor's parameters.
 const SCALAR_FIELDS: [&str; 5] = ["value", "style", "tag", "start", "end"];
-const MAPPING_FIELDS: [&str; 4] = ["pairs", "flow", "start", "end"];
+/// (`links` is always empty here: the scanner declines anchors, aliases and merge keys.)
+const MAPPING_FIELDS: [&str; 5] = ["pairs", "flow", "start", "end", "links"];
 const SEQUENCE_FIELDS: [&str; 4] = ["items", "flow", "start", "end"];
 
 /// How the instances of one node class are made.
@@ -446,7 +447,7 @@ impl Build<'_> {
                     return pairs;
                 }
                 let (start, end) = self.span(start, end);
-                self.scanner.mapping.make([pairs, false_(), start, end])
+                self.scanner.mapping.make([pairs, false_(), start, end, empty_tuple()])
             }
             Kind::Sequence(count) | Kind::FlowSequence(count) => {
                 let flow = matches!(node.kind, Kind::FlowSequence(_));
@@ -611,6 +612,11 @@ unsafe fn false_() -> *mut ffi::PyObject {
     let value = ffi::Py_False();
     ffi::Py_INCREF(value);
     value
+}
+
+/// The empty tuple (a new reference; Python shares one). Null with an error set if it fails.
+unsafe fn empty_tuple() -> *mut ffi::PyObject {
+    ffi::PyTuple_New(0)
 }
 
 /// A pair; steals both references. Null (with an error set) if either is null.

@@ -495,15 +495,11 @@ def _conflict_problems(doc: Document, path: str | None) -> Iterator[Problem]:
 
 
 def _key_message(key: nodes.Scalar) -> str | None:
-    """What Jekyll reads otherwise in a key: a plain key it resolves, a quoted ``<<``."""
-    if key.tag is not None:
-        return None
-    if key.style != nodes.PLAIN:
-        if key.value == "<<":
-            return (
-                "Jekyll (Psych) takes the key '<<' as a merge key even quoted, and merges "
-                "its value into this mapping: rename the key"
-            )
+    """What Jekyll reads otherwise in a key: a plain key it resolves as no string.
+
+    (A ``<<`` key, quoted or not, is a merge key to both readers: no key once read.)
+    """
+    if key.tag is not None or key.style != nodes.PLAIN:
         return None
     psych = jekyll_reading(key.value)
     if psych[0] == "str":

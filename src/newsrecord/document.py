@@ -603,7 +603,9 @@ class Document:
             self._check_body()
             return splice.apply_edits(current, [self._body_edit(current)])
         snapshot = self._snapshot
-        if snapshot is None:
+        if snapshot is None or self._root.links:
+            # Links (aliases, merge keys) are planned from the top-level entries that
+            # change, which the whole comparison tells (see splice._write_out_links).
             return self._dumps_compared(body_changed)
         if native.start_splice is not None and len(current) >= OVERLAPPED_CHECKS:
             text = self._dumps_changes(snapshot, current, body_changed, overlapped=True)
@@ -845,7 +847,7 @@ class Document:
         The keys in *changed* are read and compared with the record; the others must
         read as they did in the current text. A top-level key whose lines are the very
         lines it had is read the same way (a value of a record's YAML depends on its own
-        lines alone: anchors and aliases are refused), so only the others are read again:
+        lines alone, unless links such as aliases say otherwise), so only the others are read again:
         an edit of one key of a large record reads back that key, not the record.
         """
         try:
@@ -893,8 +895,15 @@ class Document:
         need not be where its lines are.)
         """
         old_root = self._root
-        if root.flow or old_root.flow or self._duplicates or type(self.record) is not self._kind:
-            return None
+        if (
+            root.flow
+            or old_root.flow
+            or root.links
+            or old_root.links
+            or self._duplicates
+            or type(self.record) is not self._kind
+        ):
+            return None  # (links: a value read through one depends on other lines)
         new_lines = _top_lines(text, root, yaml_end)
         old_lines = _top_lines(self._current, old_root, self._parts.yaml_end)
         if new_lines is None or old_lines is None:

@@ -31,12 +31,12 @@ from ruamel.yaml.events import (
 from ruamel.yaml.loader import BaseLoader
 from ruamel.yaml.scanner import ScannerError
 
-from newsrecord._read.hints import Hint, anchor_hint, starts_with_hint, syntax_hint
+from newsrecord._read.hints import Hint, starts_with_hint, syntax_hint
 from newsrecord._read.limits import DEFAULT_LIMITS, Limits
-from newsrecord._read.nodes import PLAIN, Duplicate, Mapping, Node, Scalar, Sequence
+from newsrecord._read.nodes import PLAIN, Duplicate, Link, Mapping, Node, Scalar, Sequence
 from newsrecord._read.resolve import CORE_TAG, STR_TAG, resolve_plain
 from newsrecord._read.text import BOM, CONFLICT_MARKER, LineIndex, error_at
-from newsrecord._read.yaml_core import NOT_PRINTABLE, double_quoted
+from newsrecord._read.yaml_core import NOT_PRINTABLE, NULL_WORDS, double_quoted
 from newsrecord.errors import LimitError, ParseError, RecordError, TextFix, brief
 
 __all__ = ["HAVE_C_PARSER", "parse_events"]
@@ -279,6 +279,9 @@ def _build(
     waiting: list[Scalar | None] = []
     seen: list[set[str]] = []
     root: Node | None = None
+    # Anchors and aliases, read as YAML readers (Jekyll's Psych) read them: the nodes of
+    # each anchor by name, the last one of a name counting, and the links of the text.
+    shared = _Shared()
     documents = 0
     count = 0
     max_depth = limits.max_depth
@@ -341,15 +344,27 @@ def _build(
             else:
                 node = Sequence([], bool(event.flow_style), offset, offset)
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            stack.pop().end = event.end_mark.index + base
+            closed = stack.pop()
+            closed.end = event.end_mark.index + base
             waiting.pop()
             seen.pop()
+            if id(closed) in shared.merging:
+                shared.merge(closed, not stack, index, path, duplicates)  # type: ignore[arg-type]
             continue
         elif kind is AliasEvent:
-            # '*Sponsored*' is text to whoever wrote it: say to quote it.
             at = event.start_mark.index + base
-            hint = anchor_hint(text, base, at, "&", str(event.anchor))
-            raise _with_hint(_ANCHORS, hint, at, index, path)
+            node = shared.copy(
+                str(event.anchor), at, event.end_mark.index + base, stack, text, base, index, path
+            )
+            count += shared.copied
+            if len(stack) + shared.depth > max_depth:
+                raise error_at(
+                    f"nesting deeper than {max_depth} levels (Limits.max_depth)",
+                    at,
+                    index,
+                    path,
+                    LimitError,
+                )
         elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1:
@@ -364,12 +379,8 @@ def _build(
             break
         else:
             continue
-        if event.anchor is not None:
-            # On a scalar, '&' more likely starts text than an anchor: say to quote it.
-            hint = None
-            if type(node) is Scalar:
-                hint = anchor_hint(text, base, node.start, "*", str(event.anchor))
-            raise _with_hint(_ANCHORS, hint, node.start, index, path)
+        if kind is not AliasEvent and event.anchor is not None:
+            shared.anchor(str(event.anchor), node)
         count += 1
         if count > max_nodes:
             raise error_at(
@@ -387,6 +398,11 @@ def _build(
                 key = waiting[-1]
                 if key is None:
                     _check_key(node, index, path)
+                    if _is_merge_key(node):  # type: ignore[arg-type]  # a Scalar
+                        # Applied when the mapping ends, where each merge of it counts.
+                        shared.merging.add(id(parent))
+                        waiting[-1] = node  # type: ignore[assignment]
+                        continue
                     if node.value in seen[-1]:  # type: ignore[union-attr]  # a Scalar
                         if duplicates is None:
                             message = f"duplicate key {brief(node.value)}"  # type: ignore[union-attr]
@@ -397,6 +413,7 @@ def _build(
                 else:
                     if (
                         type(node) is Scalar
+                        and kind is not AliasEvent
                         and not node.value
                         and node.style == PLAIN
                         and node.tag is None
@@ -411,7 +428,7 @@ def _build(
                     waiting[-1] = None
         else:
             root = node
-        if type(node) is not Scalar:
+        if type(node) is not Scalar and kind is not AliasEvent:  # an alias is read whole
             stack.append(node)  # type: ignore[arg-type]  # a collection by the test above
             waiting.append(None)
             seen.append(set())
@@ -419,13 +436,158 @@ def _build(
         # Nothing but blank and comment lines (`---` then `---`): Jekyll publishes such
         # a page with no fields, and so it opens, as a record with none.
         return Mapping([], flow=False, start=base, end=base)
+    if type(root) is Scalar and root.tag is None and _is_null(root):
+        # `~` or `null`: Jekyll reads no fields, as from an empty front matter. A flow
+        # mapping over the word, so that the first key written replaces it (like `{}`).
+        return Mapping([], flow=True, start=root.start, end=root.end)
     if type(root) is not Mapping:
         what = f"a {type(root).__name__.lower()}, not a mapping"
         raise error_at(f"the front matter is {what}", base, index, path)
+    shared.check_used(text, base, index, path)
+    root.links = tuple(shared.links)
     return root
 
 
-_ANCHORS: Final = "anchors and aliases are not allowed in records"
+def _is_null(node: Scalar) -> bool:
+    return node.style == PLAIN and node.value in NULL_WORDS and node.value != ""
+
+
+def _is_merge_key(key: Scalar) -> bool:
+    """Whether *key* is a merge key: ``<<``, quoted or not, as Psych reads it."""
+    return key.value == "<<" and key.tag is None
+
+
+class _Shared:
+    """The anchors, aliases and merge keys of one front matter, as they are read.
+
+    An alias reads as a copy of the nodes of its anchor, spanning the alias (where its
+    value is, though not how it is written); a merge key's entries join the mapping that
+    holds it. Each is a :class:`Link` of the root, which edits go by.
+    """
+
+    def __init__(self) -> None:
+        self.anchors: dict[str, Node] = {}
+        self.unused: dict[int, tuple[str, int]] = {}
+        self.links: list[Link] = []
+        self.merging: set[int] = set()
+        self.copied = 0
+        self.depth = 0
+
+    def anchor(self, name: str, node: Node) -> None:
+        self.anchors[name] = node
+        if type(node) is Scalar and node.style == PLAIN:
+            # '&amp; co' reads as an anchor and the word 'co': told apart from an anchor
+            # by an alias using it (see check_used).
+            self.unused[id(node)] = (name, node.start)  # (an empty one moves later)
+
+    def copy(
+        self,
+        name: str,
+        start: int,
+        end: int,
+        stack: list[Mapping | Sequence],
+        text: str,
+        base: int,
+        index: LineIndex,
+        path: str | None,
+    ) -> Node:
+        """The node an alias stands for: a copy of its anchor's, spanning the alias.
+
+        :attr:`copied` is then the number of nodes copied, :attr:`depth` their depth.
+        """
+        target = self.anchors.get(name)
+        if target is None:
+            # '*Sponsored*' is text to whoever wrote it: say to quote it.
+            hint = starts_with_hint(text, base, start)
+            message = f"the alias {brief('*' + name)} has no anchor before it"
+            raise _with_hint(message, hint, start, index, path)
+        if any(target is open_node for open_node in stack):
+            raise error_at(
+                f"the alias {brief('*' + name)} is inside the value it names", start, index, path
+            )
+        self.unused.pop(id(target), None)
+        self.links.append(Link(start, end, target.start))
+        self.copied = self.depth = 0
+        return self._copied(target, start, end, 1)
+
+    def _copied(self, node: Node, start: int, end: int, depth: int) -> Node:
+        # Recursion is bounded: the target's depth was checked when it was read.
+        self.copied += 1
+        self.depth = max(self.depth, depth)
+        if isinstance(node, Scalar):
+            return Scalar(node.value, node.style, node.tag, start, end)
+        if isinstance(node, Mapping):
+            pairs = [
+                (
+                    self._copied(key, start, end, depth + 1),
+                    self._copied(value, start, end, depth + 1),
+                )
+                for key, value in node.pairs
+            ]
+            return Mapping(pairs, node.flow, start, end)  # type: ignore[arg-type]  # keys
+        items = [self._copied(item, start, end, depth + 1) for item in node.items]
+        return Sequence(items, node.flow, start, end)
+
+    def merge(
+        self,
+        mapping: Mapping,
+        top: bool,
+        index: LineIndex,
+        path: str | None,
+        duplicates: list[Duplicate] | None,
+    ) -> None:
+        """Apply the merge keys of *mapping*, in order, as Psych does.
+
+        Each ``<<`` entry adds the entries of its mapping (or of each mapping of its list,
+        the first one winning) where it stands: they replace the entries before it with
+        the same key, and those after it replace them. A replaced entry written in the
+        mapping is a key written twice. *top*: the mapping is the front matter itself.
+        """
+        merged: dict[str, tuple[Scalar, Node]] = {}
+        for key, value in mapping.pairs:
+            if not _is_merge_key(key):
+                merged[key.value] = (key, value)
+                continue
+            sources = [value] if type(value) is not Sequence else value.items
+            if not sources or any(type(source) is not Mapping for source in sources):
+                raise error_at(
+                    "a merge key ('<<') takes a mapping, an alias of one, or a list of them",
+                    key.start,
+                    index,
+                    path,
+                )
+            entries: dict[str, tuple[Scalar, Node]] = {}
+            for source in reversed(sources):
+                entries.update((name.value, (name, item)) for name, item in source.pairs)  # type: ignore[union-attr]
+            for name, entry in entries.items():
+                earlier = merged.get(name)
+                if earlier is not None and not self._within(earlier[0].start):
+                    if duplicates is None:
+                        message = f"duplicate key {brief(name)}"
+                        raise error_at(message, earlier[0].start, index, path)
+                    duplicates.append(Duplicate(earlier[0], earlier[1], entry[0]))
+                merged[name] = entry
+            self.links.append(Link(key.start, value.end, None, top))
+        mapping.pairs = list(merged.values())
+
+    def _within(self, offset: int) -> bool:
+        """Whether *offset* lies in a merge entry (a key merged in, not written)."""
+        return any(link.source is None and link.start <= offset < link.end for link in self.links)
+
+    def check_used(self, text: str, base: int, index: LineIndex, path: str | None) -> None:
+        """Refuse an anchor of a plain value that no alias uses: text such as ``&amp; co``.
+
+        YAML reads ``title: &amp; co`` as the title ``co``: its writer meant text, and
+        the fix is to quote it.
+        """
+        if not self.unused:
+            return
+        name, start = min(self.unused.values(), key=lambda unused: unused[1])
+        hint = starts_with_hint(text, base, start)
+        message = f"{brief('&' + name)} reads as an anchor that no alias uses"
+        raise _with_hint(message, hint, start, index, path)
+
+
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 # Blank and comment lines, then a '%'. Each line must match in exactly one way: with
 # "\r\n|\n|\r" a CRLF could also be read as a CR line and an empty LF line, and the
@@ -487,8 +649,6 @@ def _check_key(node: Node, index: LineIndex, path: str | None) -> None:
     if node.tag is not None and node.tag != STR_TAG:
         raise fail(f"not tagged {brief(node.tag, 60)}")
     if node.style == PLAIN and node.tag is None:
-        if node.value == "<<":
-            raise error_at("merge keys ('<<') are not allowed in records", node.start, index, path)
         try:
             value = resolve_plain(node.value)
         except ValueError:  # an integer too long to convert: not a string either

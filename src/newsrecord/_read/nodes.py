@@ -9,7 +9,7 @@ from typing import Final, TypeAlias
 
 import attrs
 
-__all__ = ["PLAIN", "Duplicate", "Mapping", "Node", "Scalar", "Sequence"]
+__all__ = ["PLAIN", "Duplicate", "Link", "Mapping", "Node", "Scalar", "Sequence"]
 
 PLAIN: Final = ""
 """The style of a plain (unquoted) scalar."""
@@ -43,12 +43,16 @@ class Mapping:
         flow: True for ``{a: 1}``, False for an indented block.
         start: Offset of the first character (``{`` or the first key).
         end: Offset just past ``}``; for a block, where the next token begins.
+        links: On the root mapping only: each alias and merge key of the front matter,
+            whose values are written elsewhere (see :class:`Link`); empty in nearly
+            every record.
     """
 
     pairs: list[tuple[Scalar, Node]]
     flow: bool
     start: int
     end: int
+    links: tuple[Link, ...] = ()
 
     def get(self, key: str) -> tuple[Scalar, Node] | None:
         """Return the pair whose key is *key*, or None."""
@@ -76,6 +80,30 @@ class Sequence:
 
 
 Node: TypeAlias = Scalar | Mapping | Sequence
+
+
+@attrs.frozen
+class Link:
+    """A value written elsewhere in the text: an alias (``*a``) or a merge key (``<<:``).
+
+    The value read there is a copy of the nodes it stands for, whose spans are this
+    link's: the text of the link is where the value is, but not how it is written. So an
+    edit never splices inside a link or its source; it writes the value out (see
+    :func:`newsrecord._write.splice.plan_changes`).
+
+    Attributes:
+        start: Offset of the alias, or of the merge entry's key.
+        end: Offset just past the alias, or the merge entry's value.
+        source: Offset of the anchored node an alias copies (its anchor), or None for a
+            merge entry (whose alias, if any, has a link of its own).
+        top: Whether it is a merge entry of the front matter itself (whose entries are
+            the record's fields), not of a value.
+    """
+
+    start: int
+    end: int
+    source: int | None
+    top: bool = False
 
 
 @attrs.frozen

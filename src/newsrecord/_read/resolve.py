@@ -16,7 +16,7 @@ import attrs
 
 from newsrecord._read.hints import must_quote
 from newsrecord._read.nodes import PLAIN, Mapping, Node, Scalar
-from newsrecord._read.yaml_core import BOOL_WORDS, NULL_WORDS
+from newsrecord._read.yaml_core import BOOL_WORDS, NULL_WORDS, YAML_TIMESTAMP
 from newsrecord.errors import brief
 
 __all__ = ["ANY", "CORE_TAG", "MAX_INT_DIGITS", "STR_TAG", "Shape", "resolve_plain", "to_data"]
@@ -109,12 +109,21 @@ def _tagged_int(text: str) -> int:
     return int(text, 0)
 
 
+def _tagged_timestamp(text: str) -> str:
+    # The text, as a plain date is: the model reads it where it expects a date (Jekyll's
+    # Psych reads it as a Date or Time, whose text it is).
+    if YAML_TIMESTAMP.fullmatch(text) is None:
+        raise ValueError(text)
+    return text
+
+
 _TAGGED: Final[dict[str, Callable[[str], Any]]] = {
     STR_TAG: str,
     CORE_TAG + "int": _tagged_int,
     CORE_TAG + "float": float,
     CORE_TAG + "bool": lambda text: BOOL_WORDS[text],
     CORE_TAG + "null": lambda text: _NULL_TEXTS[text],
+    CORE_TAG + "timestamp": _tagged_timestamp,
 }
 
 

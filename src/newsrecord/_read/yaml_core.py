@@ -21,6 +21,7 @@ __all__ = [
     "INDICATORS",
     "NOT_PRINTABLE",
     "NULL_WORDS",
+    "YAML_TIMESTAMP",
     "double_quoted",
     "is_printable",
 ]
@@ -119,3 +120,14 @@ def double_quoted(text: str) -> str:
         else:
             out.append(f"\\u{ord(ch):04X}")
     return '"' + "".join(out) + '"'
+
+
+YAML_TIMESTAMP: Final = re.compile(
+    r"(?P<date>(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2}))"
+    r"(?:(?P<separator>[Tt]|[ \t]+)"
+    r"(?P<time>(?P<hour>\d{1,2}):(?P<minute>\d\d):(?P<second>\d\d)(?:\.(?P<fraction>\d*))?)"
+    r"(?P<space>[ \t]*)(?P<zone>[Zz]|[-+][\d:]+|))?"
+)
+"""A YAML timestamp in parts: parsed by :func:`newsrecord.model.leaves.parse_datetime`
+where ISO 8601 parsers refuse it, followed when an edited date-time is written the way
+the old one was, and the form a value tagged ``!!timestamp`` must have."""

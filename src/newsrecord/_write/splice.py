@@ -24,11 +24,10 @@ from newsrecord._bind.compare import same
 from newsrecord._bind.snapshot import Entry, Snapshot
 from newsrecord._read import native, parse
 from newsrecord._read.text import line_end, line_start
-from newsrecord._read.yaml_core import NULL_WORDS
+from newsrecord._read.yaml_core import NULL_WORDS, YAML_TIMESTAMP
 from newsrecord._write import render
 from newsrecord._write.style import HouseStyle, style_of
 from newsrecord.model.fields import is_model, keys_of
-from newsrecord.model.leaves import YAML_TIMESTAMP
 
 __all__ = [
     "Edit",
@@ -57,6 +56,8 @@ class SpliceError(Exception):
 _ITEM_LINE_END: Final = re.compile(r"[ \t]*,?[ \t]*(?:#[^\r\n]*)?(?:\r\n|\n|\r)?")
 """What may follow a flow item on its own line: its comma and a comment."""
 _LINE_COMMENT: Final = re.compile(r"[ \t]+#[^\r\n]*")
+_PROPERTIES: Final = re.compile(r"(?:![^ \t\r\n]*[ \t]+)?(?P<anchor>&[^ \t\r\n,\[\]{}]+)[ \t]*")
+"""A node's anchor, maybe after its tag, and the blanks after it."""
 """A comment at the end of a line, with the blanks before it."""
 _BLOCK_HEADER: Final = re.compile(r": [|>][-+0-9]*$")
 """The end of a key line whose value is a block scalar."""
@@ -379,9 +380,14 @@ class _Planner:
     def _infer_layout(self, newline: str) -> render.Layout:
         indent = dash = None
         for key, value in self._block_pairs(self.root):
+            if self._linked(value.start):
+                continue
             if isinstance(value, parse.Mapping) and not value.flow and value.pairs:
-                first = self.key_start(value.pairs[0][0])
-                indent = indent or self.column(first) - self.column(self.key_start(key))
+                first = next((k for k, _ in value.pairs if not self._linked(k.start)), None)
+                if first is None:
+                    continue
+                column = self.column(self.key_start(first))
+                indent = indent or column - self.column(self.key_start(key))
             if isinstance(value, parse.Sequence) and not value.flow and value.items:
                 dash_at = self._dash(value.items[0])
                 column = self.column(self.key_start(key))
@@ -390,9 +396,15 @@ class _Planner:
                 break  # the first ones count: the rest of a large record need not be read
         return render.Layout(indent or 2, 2 if dash is None else dash, newline)
 
+    def _linked(self, offset: int) -> bool:
+        """Whether *offset* lies in a link: nodes there are read through it, not written."""
+        return any(link.start <= offset < link.end for link in self.root.links)
+
     def _block_pairs(self, node: parse.Node) -> Iterable[tuple[parse.Scalar, parse.Node]]:
         if isinstance(node, parse.Mapping) and not node.flow:
             for key, value in node.pairs:
+                if self._linked(key.start):
+                    continue  # read through a link: not where it is written
                 yield key, value
                 yield from self._block_pairs(value)
         elif isinstance(node, parse.Sequence) and not node.flow:
@@ -478,10 +490,12 @@ class _Planner:
             self.edits.append(Edit(node.start, node.end, self.flow_mapping(node, new_items, path)))
             return
         handled = self._delete_head_of_item(node, old_items.keys() - new_items.keys())
+        if node is self.root and node.links:
+            handled |= self._write_out_links(node, old_items, new_items)
         for key in [*old_items, *(k for k in new_items if k not in old_items)]:
             before = old_items.get(key, _MISSING)
             after = new_items.get(key, _MISSING)
-            if same(before, after):
+            if same(before, after) or key in handled:
                 continue
             here = f"{path}.{key}" if path else key
             pair = node.get(key)
@@ -492,6 +506,144 @@ class _Planner:
                 self.insert_pair(node, key, after, new, here, depth)
             else:
                 self.change_value(node, pair, before, after, here, depth)
+
+    def _write_out_links(
+        self, root: parse.Mapping, old_items: dict[str, Any], new_items: dict[str, Any]
+    ) -> set[str]:
+        """Write out the top-level entries that links keep from being edited in place.
+
+        A value read through a link (an alias, a merge key) is not written where it is
+        read, so it cannot be spliced: an entry holding a link whose value changes is
+        written out whole, with its new value. So is each entry holding an alias of an
+        anchor in an entry that changes or is written out: its value stays, but its anchor
+        may say something else, or be gone. A merge key of the front matter itself is
+        written out as the entries it gives. Returns the keys written (and so handled).
+        """
+        changed = {
+            key
+            for key in old_items.keys() | new_items.keys()
+            if not same(old_items.get(key, _MISSING), new_items.get(key, _MISSING))
+        }
+        units = self._units(root)
+        starts = [unit.start for unit in units]
+
+        def unit_of(offset: int) -> _Unit | None:
+            found = bisect.bisect_right(starts, offset) - 1
+            return units[found] if found >= 0 else None
+
+        touched = {id(unit) for unit in units if changed & set(unit.keys)}
+        gone = {
+            id(unit)
+            for unit in units
+            if unit.keys and all(key not in new_items for key in unit.keys)
+        }
+        written: dict[int, _Unit] = {}
+        growing = True
+
+        def write(unit: _Unit) -> None:
+            nonlocal growing
+            if id(unit) not in written and id(unit) not in gone:
+                written[id(unit)] = unit
+                growing = True
+
+        while growing:
+            growing = False
+            for link in root.links:
+                use = unit_of(link.start)
+                source = None if link.source is None else unit_of(link.source)
+                if use is None:
+                    continue
+                if id(use) in touched:
+                    write(use)
+                if source is None or source is use:
+                    continue
+                if id(source) in touched:
+                    write(source)  # its anchor goes with it
+                if id(source) in written or id(source) in gone:
+                    write(use)
+        # An anchor whose aliases are all written out (or gone) would stand alone, which
+        # on a plain value reads as text gone wrong: it goes too.
+        staying = [link for link in root.links if link.source is not None]
+        used = {
+            link.source
+            for link in staying
+            if (use := unit_of(link.start)) is not None
+            and id(use) not in written
+            and id(use) not in gone
+        }
+        for anchor in sorted({link.source for link in staying if link.source is not None} - used):
+            unit = unit_of(anchor)
+            if unit is not None and id(unit) not in written and id(unit) not in gone:
+                self.edits.append(self._unanchored(anchor))
+        keys: set[str] = set()
+        for unit in units:
+            if unit.pair is None and id(unit) in gone:
+                # A merge entry of the front matter whose every field goes.
+                keys.update(unit.keys)
+                self.edits.append(Edit(unit.start, unit.end, ""))
+        for unit in written.values():
+            keys.update(unit.keys)
+            if unit.pair is not None:
+                self.rewrite_pair(root, unit.pair, new_items[unit.keys[0]], unit.keys[0])
+                continue
+            # A merge entry of the front matter: the entries it gives, as written ones.
+            column = self.column(unit.start)
+            lines = [
+                line
+                for key in unit.keys
+                if key in new_items
+                for line in render.entry_lines(
+                    key, new_items[key], column, key, self.style_for, self.layout
+                )
+            ]
+            self.edits.append(Edit(unit.start, unit.end, self._join(lines) if lines else ""))
+        return keys
+
+    def _unanchored(self, at: int) -> Edit:
+        """The edit that takes the anchor off the node at *at* (which starts with it)."""
+        found = _PROPERTIES.match(self.text, at)
+        if found is None:
+            raise SpliceError(f"no anchor at offset {at}")
+        start, end = found.span("anchor")
+        after = found.end()
+        if after == len(self.text) or self.text[after] in "\r\n#":
+            # `key: &a` at the end of its line: the blanks before it go, not after.
+            end = after
+            while start > 0 and self.text[start - 1] in " \t":
+                start -= 1
+        else:
+            end = after
+        return Edit(start, end, "")
+
+    def _units(self, root: parse.Mapping) -> list[_Unit]:
+        """The top-level entries and merge entries of the front matter, in text order.
+
+        Each runs to the start of the next (blank and comment lines after it included).
+        """
+        merges = [link for link in root.links if link.top]
+        units: list[_Unit] = []
+        for pair in root.pairs:
+            key = pair[0]
+            if not any(link.start <= key.start < link.end for link in merges):
+                start = line_start(self.text, self.key_start(key))
+                units.append(_Unit(start, self.entry_lines(*pair)[1], [key.value], pair))
+        for link in merges:
+            keys = [key.value for key, _ in root.pairs if link.start <= key.start < link.end]
+            end = line_end(self.text, max(link.end - 1, link.start))
+            units.append(_Unit(line_start(self.text, link.start), end, keys, None))
+        units.sort(key=lambda unit: unit.start)
+        return units
+
+    def written_pairs(self, node: parse.Mapping) -> list[tuple[parse.Scalar, parse.Node]]:
+        """The entries of *node* written in it: not those a merge key of it gives."""
+        if node is not self.root or not node.links:
+            return node.pairs
+        merges = [link for link in node.links if link.top]
+        return [
+            pair
+            for pair in node.pairs
+            if not any(link.start <= pair[0].start < link.end for link in merges)
+        ]
 
     def _delete_head_of_item(self, node: parse.Mapping, deleted: set[str]) -> set[str]:
         """Delete the first keys of a list item's mapping, keeping its dash.
@@ -759,12 +911,13 @@ class _Planner:
         self, parent: parse.Mapping, key: str, value: Any, owner: Any, path: str, depth: int
     ) -> None:
         previous = self._anchor(parent, key, owner)
-        if not parent.pairs:
+        pairs = self.written_pairs(parent)
+        if not pairs:
             # An empty front matter (`---` then `---`): its first key, at its start.
             lines = render.entry_lines(key, value, 0, path, self.style_for, self.layout)
             self.edits.append(Edit(parent.start, parent.start, self._join(lines)))
             return
-        first = parent.pairs[0][0]
+        first = pairs[0][0]
         column = self.column(self.key_start(first))
         lines = render.entry_lines(key, value, column, path, self.style_for, self.layout)
         if previous is not None:
@@ -800,12 +953,13 @@ class _Planner:
             names = [name for name in model_order[: model_order.index(key)] if name in staying]
         else:
             names = [name for name in names[: names.index(key)] if name not in model_order]
-        written = {pair[0].value: pair for pair in parent.pairs}
+        pairs = self.written_pairs(parent)
+        written = {pair[0].value: pair for pair in pairs}
         for name in reversed(names):
             if name in written:
                 return written[name]
         if model_order and key not in model_order:
-            return parent.pairs[-1] if parent.pairs else None
+            return pairs[-1] if pairs else None
         return None
 
     def _blank_above(self, at: int) -> bool:
@@ -1109,6 +1263,23 @@ class _Planner:
     def _join(self, lines: list[str]) -> str:
         newline = self.layout.newline
         return "".join(line + newline for line in lines)
+
+
+@attrs.define(eq=False)
+class _Unit:
+    """A top-level entry, or a merge entry of the front matter (see ``_write_out_links``).
+
+    Attributes:
+        start: Offset where its first line begins.
+        end: Offset past its last line.
+        keys: The keys it writes (a merge entry: those it gives that are not overridden).
+        pair: The entry, or None for a merge entry.
+    """
+
+    start: int
+    end: int
+    keys: list[str]
+    pair: tuple[parse.Scalar, parse.Node] | None
 
 
 def _with_comment(line: str, comment: str, newline: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import attrs
 
+from newsrecord._read.yaml_core import YAML_TIMESTAMP
 from newsrecord.errors import brief
 from newsrecord.model.duration import Duration
 from newsrecord.model.price import Price
@@ -44,14 +45,6 @@ def parse_datetime(text: str) -> dt.datetime:
     return value
 
 
-YAML_TIMESTAMP: Final = re.compile(
-    r"(?P<date>(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2}))"
-    r"(?:(?P<separator>[Tt]|[ \t]+)"
-    r"(?P<time>(?P<hour>\d{1,2}):(?P<minute>\d\d):(?P<second>\d\d)(?:\.(?P<fraction>\d*))?)"
-    r"(?P<space>[ \t]*)(?P<zone>[Zz]|[-+][\d:]+|))?"
-)
-"""A YAML timestamp in parts: parsed by :func:`parse_datetime` where ISO 8601 parsers
-refuse it, and followed when an edited date-time is written the way the old one was."""
 _OFFSET: Final = re.compile(r"([-+])(\d{1,2})(?::?(\d\d))?")
 
 
