@@ -237,3 +237,24 @@ def test_every_two_edits_of_a_linked_record_read_back_in_jekyll_as_edited() -> N
     for doc, text, jekyll in zip(docs, texts, jekyll_reads(texts), strict=True):
         assert "error" not in jekyll, text
         assert jekyll["data"] == _data(doc), text
+
+
+def test_a_key_written_twice_whose_earlier_entry_an_alias_reads_is_left_to_a_person() -> None:
+    # Removing `x: &a 1` would leave `*a` naming nothing: the repair leaves it, and the
+    # problem says what to do first.
+    text = "---\ntitle: A\nx: &a 1\nx: 2\ny: *a\n---\n"
+    doc = newsrecord.loads(text, strict=False)
+    assert doc.get("y") == 1
+    [problem] = doc.problems
+    assert problem.message == (
+        "duplicate key 'x' on lines 3 and 4: the last one counts (an alias reads an anchor "
+        "in the earlier: write that value out in place of the alias, then newsrecord fix "
+        "removes the earlier)"
+    )
+    assert doc.repair() == []
+    assert doc.dumps() == text
+    # Written out, it goes.
+    doc = newsrecord.loads(text.replace("*a", "1").replace("&a ", ""), strict=False)
+    assert [p.message for p in doc.repair()] == [
+        "duplicate-keys: removed the earlier 'x', which line 4 overrides"
+    ]

@@ -288,9 +288,14 @@ class Document:
         earlier = self._index.position(duplicate.key.start)[0]
         later = self._index.position(duplicate.winner.start)[0]
         lines = f"twice on line {later}" if earlier == later else f"on lines {earlier} and {later}"
+        remedy = (
+            "an alias reads an anchor in the earlier: write that value out in place of the "
+            "alias, then newsrecord fix removes the earlier"
+            if duplicate.holds_anchor(self._root)
+            else "newsrecord fix removes the earlier"
+        )
         message = (
-            f"duplicate key {brief(duplicate.key.value)} {lines}: the last one counts "
-            "(newsrecord fix removes the earlier)"
+            f"duplicate key {brief(duplicate.key.value)} {lines}: the last one counts ({remedy})"
         )
         # A key may be anything, a pasted secret too: a long one is not repeated as a field.
         return self._problem_at(duplicate.key.start, message, where if len(where) <= 80 else None)

@@ -122,3 +122,8 @@ class Duplicate:
     key: Scalar
     value: Node
     winner: Scalar
+
+    def holds_anchor(self, root: Mapping) -> bool:
+        """Whether the earlier entry holds an anchor an alias uses (the alias reads it)."""
+        start, end = self.key.start, self.value.end
+        return any(link.source is not None and start <= link.source < end for link in root.links)

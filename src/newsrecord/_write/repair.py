@@ -97,6 +97,8 @@ def _duplicate_keys(source: Source) -> list[Finding]:
     )
     removed_to = -1
     for (start, end), duplicate in spans:
+        if duplicate.holds_anchor(source.root):
+            continue  # an alias reads it: left to a person (see Document.problems)
         if start < removed_to:
             # A key written twice inside an entry that goes whole (`provider:` written
             # twice, the earlier one with `name:` twice): removed with it.
