@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.helpers import changed_lines
 from tests.test_jekyll_parity import _plain, jekyll_reads
 
@@ -42,6 +44,8 @@ LINKED = {
     "quoted merge key": '---\ntitle: A\nc:\n  "<<": {x: 2}\n  y: 1\n---\n',
     "anchor named again": "---\na: &x 1\nb: *x\nc: &x 2\nd: *x\n---\n",
     "alias of an alias": "---\na: &x [1]\nb: &y {k: *x}\nc: *y\n---\n",
+    "a flow front matter": "---\n{title: A, x: &x [1], y: *x, z: {<<: {k: 1}}}\n---\n",
+    "flow values": "---\ntitle: A\nm: {a: &x 1, b: *x}\nl: [&y x, *y, {<<: {k: *x}}]\n---\n",
     "null front matter": "---\n~\n---\nbody\n",
     "timestamp tags": (
         "---\ntitle: A\npublishedDateTime: !!timestamp 2023-11-19T21:07:00Z\n"
@@ -258,3 +262,87 @@ def test_a_key_written_twice_whose_earlier_entry_an_alias_reads_is_left_to_a_per
     assert [p.message for p in doc.repair()] == [
         "duplicate-keys: removed the earlier 'x', which line 4 overrides"
     ]
+
+
+@st.composite
+def linked_front_matters(draw: st.DrawFn) -> str:
+    """A front matter whose values share anchors, aliases and merge keys, block and flow."""
+    anchors: list[tuple[str, str]] = []  # (name, kind), in the order they are written
+
+    def anchored(text: str, kind: str) -> str:
+        # A plain scalar anchor no alias uses is refused (it reads as text gone wrong):
+        # only quoted scalars and collections are anchored.
+        if draw(st.booleans()):
+            name = f"n{len(anchors)}"
+            anchors.append((name, kind))
+            return f"&{name} {text}"
+        return text
+
+    def flow(depth: int) -> tuple[str, str]:
+        kinds = ["plain", "quoted", "list", "map", "alias"] if depth < 2 else ["plain", "alias"]
+        kind = draw(st.sampled_from(kinds))
+        if kind == "alias" and anchors:
+            name, of = draw(st.sampled_from(anchors))
+            return f"*{name}", of
+        if kind in ("plain", "alias"):
+            return draw(st.sampled_from(["x", "word", "7"])), "scalar"
+        if kind == "quoted":
+            return anchored(f'"{draw(st.sampled_from(["q", "t"]))}"', "scalar"), "scalar"
+        if kind == "list":
+            items = [flow(depth + 1)[0] for _ in range(draw(st.integers(0, 3)))]
+            return anchored("[" + ", ".join(items) + "]", "list"), "list"
+        return anchored("{" + ", ".join(entries(depth)) + "}", "map"), "map"
+
+    def entries(depth: int) -> list[str]:
+        keys = draw(st.lists(st.sampled_from("pqrs"), unique=True, max_size=3))
+        maps = [name for name, kind in anchors if kind == "map"]  # (before these entries)
+        parts = [f"{key}: {flow(depth + 1)[0]}" for key in keys]
+        if maps and draw(st.booleans()):
+            merged = f"<<: *{draw(st.sampled_from(maps))}"
+            parts.insert(draw(st.integers(0, len(parts))), merged)
+        return parts
+
+    lines = ["title: A"]
+    for key in draw(st.lists(st.sampled_from("abcdm"), unique=True, min_size=1, max_size=4)):
+        maps = [name for name, kind in anchors if kind == "map"]
+        if key == "m" and maps:
+            lines.append(f"<<: *{draw(st.sampled_from(maps))}")  # a merge of the front matter
+            continue
+        shape = draw(st.sampled_from(["flow", "block list", "block map"]))
+        if shape == "flow":
+            lines.append(f"{key}: {flow(0)[0]}")
+            continue
+        head = len(lines)
+        lines.append(f"{key}:")
+        if shape == "block list":
+            lines += [f"  - {flow(1)[0]}" for _ in range(draw(st.integers(1, 3)))]
+        else:
+            lines += [f"  {entry}" for entry in entries(0)] or ["  p: x"]
+        lines[head] = f"{key}: " + anchored("", "list" if shape == "block list" else "map")
+        lines[head] = lines[head].rstrip()
+    return "---\n" + "".join(line + "\n" for line in lines) + "---\nbody\n"
+
+
+@given(linked_front_matters(), st.data())
+def test_edits_of_generated_linked_records_read_back_as_edited(
+    text: str, data: st.DataObject
+) -> None:
+    doc = newsrecord.loads(text, strict=False)
+    assert doc.dumps() == text
+    plain = newsrecord.to_dict(doc.record)
+    # Leaves and top-level keys, and new keys: one the model places, one it does not know.
+    fields = [path for path, _ in _leaves(plain)] + list(plain) + ["heat", "zz"]
+    for _ in range(data.draw(st.integers(1, 3))):
+        field = data.draw(st.sampled_from(fields))
+        if field == "title":
+            continue
+        try:
+            if data.draw(st.booleans()):
+                doc.set(field, data.draw(st.sampled_from(["new", 5, ["l", "m"]])), strict=False)
+            else:
+                doc.unset(field)
+        except newsrecord.ValidationError:
+            continue  # under a field an earlier edit removed, or an index past the end
+    written = doc.dumps()
+    again = newsrecord.loads(written, strict=False)
+    assert newsrecord.to_dict(again.record) == newsrecord.to_dict(doc.record), written

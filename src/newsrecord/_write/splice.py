@@ -470,6 +470,11 @@ class _Planner:
                 Edit(node.start, node.end, self._join(lines)[: -len(self.layout.newline)])
             )
             return
+        if node is self.root and node.flow and node.links:
+            # One flow mapping that shares values: its entries are not apart on lines to
+            # write out one by one, so all of it is written again, every value in full.
+            self.edits.append(Edit(node.start, node.end, self.flow_text(new, "")))
+            return
         if (
             node is self.root
             and not node.flow
@@ -576,15 +581,18 @@ class _Planner:
             if unit is not None and id(unit) not in written and id(unit) not in gone:
                 self.edits.append(self._unanchored(anchor))
         keys: set[str] = set()
+        linked = {id(unit) for link in root.links if (unit := unit_of(link.start)) is not None}
         for unit in units:
-            if unit.pair is None and id(unit) in gone:
-                # A merge entry of the front matter whose every field goes.
+            if id(unit) in gone and (unit.pair is None or id(unit) in linked):
+                # Deleted whole, links and all (a merge entry last in a mapping is past
+                # the lines of its last entry).
                 keys.update(unit.keys)
                 self.edits.append(Edit(unit.start, unit.end, ""))
         for unit in written.values():
             keys.update(unit.keys)
             if unit.pair is not None:
-                self.rewrite_pair(root, unit.pair, new_items[unit.keys[0]], unit.keys[0])
+                key = unit.keys[0]
+                self.rewrite_pair(root, unit.pair, new_items[key], key, unit.end)
                 continue
             # A merge entry of the front matter: the entries it gives, as written ones.
             column = self.column(unit.start)
@@ -632,7 +640,37 @@ class _Planner:
             end = line_end(self.text, max(link.end - 1, link.start))
             units.append(_Unit(line_start(self.text, link.start), end, keys, None))
         units.sort(key=lambda unit: unit.start)
+        # A unit's lines run to the end of the last link in it: a merge entry after the
+        # last entry of a mapping is not among its entries.
+        for number, unit in enumerate(units):
+            after = units[number + 1].start if number + 1 < len(units) else len(self.text)
+            for link in root.links:
+                if unit.start <= link.start < after:
+                    unit.end = max(unit.end, line_end(self.text, max(link.end - 1, link.start)))
         return units
+
+    def _last_end(self, node: parse.Node) -> int:
+        """Offset past the last character of *node*'s content, in whatever order it is read.
+
+        A merge key gives entries out of the order of the text, and its own entry is none
+        of them.
+        """
+        last = node.start
+        for link in self.root.links:
+            if node.start <= link.start < node.end:
+                last = max(last, link.end)
+        stack = [node]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, parse.Mapping) and not node.flow:
+                for key, value in node.pairs:
+                    last = max(last, key.end)
+                    stack.append(value)
+            elif isinstance(node, parse.Sequence) and not node.flow:
+                stack.extend(node.items)
+            else:
+                last = max(last, self.content_end(node))
+        return last
 
     def written_pairs(self, node: parse.Mapping) -> list[tuple[parse.Scalar, parse.Node]]:
         """The entries of *node* written in it: not those a merge key of it gives."""
@@ -886,7 +924,8 @@ class _Planner:
 
     def entry_lines(self, key: parse.Scalar, value: parse.Node) -> tuple[int, int]:
         """The whole lines of ``key: value`` in a block mapping."""
-        end = self.content_end(value)
+        # (With links, a mapping's last entry need not be the last written: see _last_end.)
+        end = self._last_end(value) if self.root.links else self.content_end(value)
         if isinstance(value, parse.Scalar) and value.start == value.end:
             # An empty value (``key:``, or an explicit ``? key`` without one) ends its key.
             end = max(key.end, min(end, line_end(self.text, key.end) - 1))
@@ -967,13 +1006,19 @@ class _Planner:
         return at > 0 and not self.text[above:at].strip()
 
     def rewrite_pair(
-        self, parent: parse.Mapping, pair: tuple[parse.Scalar, parse.Node], value: Any, path: str
+        self,
+        parent: parse.Mapping,
+        pair: tuple[parse.Scalar, parse.Node],
+        value: Any,
+        path: str,
+        end: int | None = None,
     ) -> None:
+        """Write the entry *pair* of *parent* again with *value* (to *end*, if given)."""
         key, old = pair
         if parent.flow:
             self.edits.append(Edit(old.start, old.end, self.flow_text(value, path)))
             return
-        end = self.entry_lines(key, old)[1]
+        end = self.entry_lines(key, old)[1] if end is None else end
         lines = render.entry_lines(
             key.value,
             value,
