@@ -56,9 +56,9 @@ class SpliceError(Exception):
 _ITEM_LINE_END: Final = re.compile(r"[ \t]*,?[ \t]*(?:#[^\r\n]*)?(?:\r\n|\n|\r)?")
 """What may follow a flow item on its own line: its comma and a comment."""
 _LINE_COMMENT: Final = re.compile(r"[ \t]+#[^\r\n]*")
+"""A comment at the end of a line, with the blanks before it."""
 _PROPERTIES: Final = re.compile(r"(?:![^ \t\r\n]*[ \t]+)?(?P<anchor>&[^ \t\r\n,\[\]{}]+)[ \t]*")
 """A node's anchor, maybe after its tag, and the blanks after it."""
-"""A comment at the end of a line, with the blanks before it."""
 _BLOCK_HEADER: Final = re.compile(r": [|>][-+0-9]*$")
 """The end of a key line whose value is a block scalar."""
 
@@ -626,7 +626,8 @@ class _Planner:
     def _units(self, root: parse.Mapping) -> list[_Unit]:
         """The top-level entries and merge entries of the front matter, in text order.
 
-        Each runs to the start of the next (blank and comment lines after it included).
+        Each spans its whole lines, merge entries in it included (see :meth:`_last_end`);
+        an offset belongs to the last one that starts at or before it.
         """
         merges = [link for link in root.links if link.top]
         units: list[_Unit] = []
@@ -640,13 +641,6 @@ class _Planner:
             end = line_end(self.text, max(link.end - 1, link.start))
             units.append(_Unit(line_start(self.text, link.start), end, keys, None))
         units.sort(key=lambda unit: unit.start)
-        # A unit's lines run to the end of the last link in it: a merge entry after the
-        # last entry of a mapping is not among its entries.
-        for number, unit in enumerate(units):
-            after = units[number + 1].start if number + 1 < len(units) else len(self.text)
-            for link in root.links:
-                if unit.start <= link.start < after:
-                    unit.end = max(unit.end, line_end(self.text, max(link.end - 1, link.start)))
         return units
 
     def _last_end(self, node: parse.Node) -> int:
