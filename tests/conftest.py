@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 from tests.helpers import SEED_BYTES, SEED_TEXT
 
 from newsrecord import document
+from newsrecord._read import events
 
 settings.register_profile("default", max_examples=60, deadline=None)
 settings.register_profile(
@@ -70,3 +71,12 @@ def seed_file(tmp_path: Path) -> Path:
     path = tmp_path / "seed.md"
     path.write_bytes(SEED_BYTES)
     return path
+
+
+@pytest.fixture(params=[True, False], ids=["C parser", "pure-Python parser"])
+def c_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Run a test with each of ruamel's parsers (both word their problems differently)."""
+    if request.param and not events.HAVE_C_PARSER:
+        pytest.skip("the C parser is not installed or is turned off")
+    monkeypatch.setattr(events, "HAVE_C_PARSER", request.param)
+    return bool(request.param)

@@ -20,7 +20,6 @@ from tests.helpers import changed_lines
 from tests.test_jekyll_parity import _plain, jekyll_reads
 
 import newsrecord
-from newsrecord._read import events as _events
 
 LINKED = {
     "alias of a list": "---\ntitle: A\ntags: &t [a, b]\ncategories: *t\n---\nbody\n",
@@ -52,15 +51,6 @@ LINKED = {
         "day: !!timestamp 2023-11-19\n---\n"
     ),
 }
-
-
-@pytest.fixture(params=[True, False], ids=["C parser", "pure-Python parser"])
-def c_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
-    """Run a test with each of ruamel's parsers (the fast scanner declines links)."""
-    if request.param and not _events.HAVE_C_PARSER:
-        pytest.skip("the C parser is not installed or is turned off")
-    monkeypatch.setattr(_events, "HAVE_C_PARSER", request.param)
-    return bool(request.param)
 
 
 def _data(doc: newsrecord.Document) -> dict[str, Any]:

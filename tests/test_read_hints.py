@@ -389,15 +389,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(params=[True, False], ids=["C parser", "pure-Python parser"])
-def c_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
-    """Run a test with each of ruamel's parsers (both word their problems differently)."""
-    if request.param and not _events.HAVE_C_PARSER:
-        pytest.skip("the C parser is not installed or is turned off")
-    monkeypatch.setattr(_events, "HAVE_C_PARSER", request.param)
-    return bool(request.param)
-
-
 def _error(text: str) -> newsrecord.RecordError:
     with pytest.raises(newsrecord.ParseError) as caught:
         newsrecord.loads(text)
