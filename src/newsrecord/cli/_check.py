@@ -14,7 +14,6 @@ from typing import Any, Final
 import click
 
 import newsrecord
-from newsrecord._write.fresh import carry_comments
 from newsrecord.cli import _runner as runner
 from newsrecord.cli._app import (
     EXIT_INVALID,
@@ -494,6 +493,9 @@ def _canonical(doc: newsrecord.Document, limits: newsrecord.Limits) -> str:
         return text
     # Comments go with their entries into the new layout; one that finds no place is
     # dropped here, and the check for dropped comments then keeps the file as it is.
+    # (Imported here: validate, in this module too, writes nothing.)
+    from newsrecord._write.fresh import carry_comments  # noqa: PLC0415
+
     fresh = newsrecord.loads(text, limits=limits)
     carried = carry_comments(
         doc.text,
