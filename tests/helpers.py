@@ -19,6 +19,9 @@ SEED_BYTES = SEED.read_bytes()
 SEED_TEXT = SEED_BYTES.decode("utf-8")
 SECURED = SEED_TEXT.split('secured: "')[1].split('"')[0]
 """The seed's whole ``secured`` blob: what output must never show unasked."""
+HUGE_TEXT = SEED_TEXT.replace('title: "', 'title: "' + "x" * (1 << 20), 1)
+"""The seed with a title of over a mebibyte: a front matter over the default limit
+(``Limits.max_front_matter``), in a file under every other one."""
 
 
 def run_python(code: str) -> subprocess.CompletedProcess[str]:

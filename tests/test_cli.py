@@ -273,7 +273,7 @@ def test_parallel_runs_read_their_input_lazily(seed_file: Path) -> None:
     from newsrecord.cli import _check, _runner
 
     # An endless stream of files: reading it all before starting would never end.
-    no_rules = ((), None)
+    no_rules = ((), None, newsrecord.Limits())
     results = _runner.run_batches(_check._validate_batch, itertools.repeat(seed_file), no_rules, 2)
     first = list(itertools.islice(results, 1000))
     results.close()

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from tests.helpers import run_python
+from tests.helpers import HUGE_TEXT, run_python
 
 import newsrecord
 from newsrecord.cli import main
@@ -548,6 +548,30 @@ def test_worker_processes_export_the_same_table(tmp_path: Path) -> None:
     assert (again.parsed, again.reused) == (1, one.rows - 1)
     with pytest.raises(ValueError, match="jobs"):
         newsrecord.export_records(site, tmp_path / "x.parquet", jobs=0)
+
+
+def test_limits_decide_which_files_are_left_out_and_the_cache_keeps_to_them(
+    tmp_path: Path,
+) -> None:
+    site = make_site(tmp_path, 3)
+    (site / "huge.md").write_text(HUGE_TEXT, encoding="utf-8")
+    out = tmp_path / "site.parquet"
+    first = newsrecord.export_records(site, out, incremental=True)
+    assert first.left_out == 2  # the site's invalid file, and the huge one
+    assert "(Limits.max_front_matter)" in str(first.problems[-1])
+    raised = newsrecord.Limits(max_front_matter=2 << 20)
+    # The huge file is unchanged since the last run, where it was left out: with other
+    # limits, the cache holds no more and every file is read again.
+    done = newsrecord.export_records(site, out, incremental=True, limits=raised)
+    assert (done.rows, done.parsed, done.reused, done.left_out) == (5, 5, 0, 1)
+    rows = pq.read_table(out).to_pylist()
+    assert rows[3]["path"].endswith("huge.md")
+    assert "x" * 1000 in rows[3]["title"]
+    again = newsrecord.export_records(site, out, incremental=True, limits=raised)
+    assert (again.rows, again.parsed, again.reused) == (5, 0, 5)
+    # Back to the defaults: a cache of other limits does not hold for them either.
+    back = newsrecord.export_records(site, out, incremental=True)
+    assert (back.rows, back.parsed, back.left_out) == (4, 4, 2)
 
 
 def test_the_cli_exports_and_reports(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.helpers import SECURED, SEED
+from tests.helpers import HUGE_TEXT, SECURED, SEED
 
 import newsrecord
 
@@ -356,6 +356,43 @@ def test_resolve_after_a_failed_merge_driver_writes_the_merge(tmp_path: Path) ->
     record = newsrecord.load(path).record
     assert (record.quality, record.heat) == (40, 45)
     assert unmerged(repo) == ""
+
+
+def huge_conflict(tmp_path: Path, *setup: str) -> Path:
+    """A repository whose seed's front matter is over the default limit, in conflict: bot
+    changed heat, main quality (see :func:`change_neighbouring_lines`), with the merge
+    driver set up with *setup* when given."""
+    repo = make_repo(tmp_path, [], driver=False)
+    if setup:
+        done = newsrecord_cli(repo, "git", "setup", "--command", COMMAND, *setup)
+        assert done.returncode == 0, done.stderr
+    path = repo / SEED_NAME
+    path.write_text(HUGE_TEXT, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "a huge title")
+    change_neighbouring_lines(repo, path)
+    return repo
+
+
+def test_resolve_merges_records_over_the_default_limits_with_the_option(tmp_path: Path) -> None:
+    repo = huge_conflict(tmp_path)
+    assert git(repo, "merge", "--no-edit", "bot", check=False).returncode == 1
+    refused = newsrecord_cli(repo, "git", "resolve")
+    assert refused.returncode == 1
+    assert refused.stdout == "0 of 1 conflicted records resolved\n"
+    done = newsrecord_cli(repo, "git", "resolve", "--limit", "max-front-matter=2M")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{SEED_NAME}: resolved\n1 of 1 conflicted records resolved\n"
+    assert unmerged(repo) == ""
+    text = (repo / SEED_NAME).read_text(encoding="utf-8")
+    assert text == HUGE_TEXT.replace("heat: 38", "heat: 45").replace("quality: 38", "quality: 40")
+
+
+def test_the_merge_driver_set_up_with_limits_merges_such_records(tmp_path: Path) -> None:
+    repo = huge_conflict(tmp_path, "--limit", "max-front-matter=2M")
+    merged = git(repo, "merge", "--no-edit", "bot", check=False)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    text = (repo / SEED_NAME).read_text(encoding="utf-8")
+    assert text == HUGE_TEXT.replace("heat: 38", "heat: 45").replace("quality: 38", "quality: 40")
 
 
 def test_resolve_refuses_markers_that_no_merge_left_in_the_index(tmp_path: Path) -> None:

@@ -564,10 +564,12 @@ def test_fmt_does_not_overwrite_a_change_made_while_it_worked(
     path.write_text(BOM_SLOPPY, encoding="utf-8")
     real = _check._why_not_layout
 
-    def meanwhile(doc: newsrecord.Document, text: str, where: str) -> str | None:
+    def meanwhile(
+        doc: newsrecord.Document, text: str, where: str, limits: newsrecord.Limits
+    ) -> str | None:
         with newsrecord.edit(path) as other:  # another writer lands between read and write
             other.record.heat = 99
-        return real(doc, text, where)
+        return real(doc, text, where, limits)
 
     monkeypatch.setattr(_check, "_why_not_layout", meanwhile)
     result = CliRunner().invoke(main, ["fmt", str(path)])

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.helpers import ARTICLE as BASE
-from tests.helpers import changed_lines
+from tests.helpers import HUGE_TEXT, changed_lines
 
 import newsrecord
 from newsrecord import strategies
@@ -36,6 +36,19 @@ def test_different_fields_merge_and_only_merged_lines_change() -> None:
     assert (merged.title, merged.heat) == ("New title", 40)
     assert "# kept: a comment" in result.text
     assert "custom:   {odd: spacing}" in result.text
+
+
+def test_versions_over_the_limits_merge_as_text_unless_the_limits_are_raised() -> None:
+    ours = HUGE_TEXT.replace("heat: 38", "heat: 40")
+    theirs = HUGE_TEXT.replace("quality: 38", "quality: 2")
+    # quality and heat are next to each other: a text merge finds a conflict there.
+    as_text = newsrecord.merge_texts(HUGE_TEXT, ours, theirs)
+    assert (as_text.as_text, as_text.conflicts) == (True, ("text",))
+    raised = newsrecord.Limits(max_front_matter=2 << 20)
+    result = newsrecord.merge_texts(HUGE_TEXT, ours, theirs, limits=raised)
+    assert (result.as_text, result.clean) == (False, True)
+    merged = newsrecord.loads(result.text, limits=raised).record
+    assert (merged.heat, merged.quality) == (40, 2)
 
 
 def test_the_same_change_on_both_sides_is_one_change() -> None:

@@ -31,6 +31,12 @@ _LATER = (
     "newsrecord.merge",
     "newsrecord.query",
     "newsrecord.schema",
+    # The writer: a document is written only once it has changes (reading records, or
+    # dumps() of a document nobody changed, never needs it).
+    "newsrecord._write.fresh",
+    "newsrecord._write.render",
+    "newsrecord._write.splice",
+    "newsrecord._write.style",
     "pyarrow",
     "rich",
 )
@@ -58,9 +64,25 @@ def test_importing_the_package_imports_none_of_its_modules() -> None:
 def test_loading_a_record_imports_only_what_loading_needs(tmp_path: Path) -> None:
     record = tmp_path / "a.md"
     record.write_text(SEED_TEXT, encoding="utf-8")
-    code = f"import newsrecord\nassert newsrecord.load({str(record)!r}).record.title"
+    code = (
+        f"import newsrecord\ndoc = newsrecord.load({str(record)!r})\nassert doc.record.title\n"
+        "assert doc.dumps() == doc.text and not doc.is_modified()"
+    )
     imported = _imported_after(code, _LATER)
     assert imported == []
+
+
+def test_the_writer_is_imported_when_a_document_is_first_written(tmp_path: Path) -> None:
+    record = tmp_path / "a.md"
+    record.write_text(SEED_TEXT, encoding="utf-8")
+    code = (
+        "import sys\nimport newsrecord\n"
+        f"doc = newsrecord.load({str(record)!r})\ndoc.record.heat = 40\n"
+        "assert doc.is_modified() and 'newsrecord._write.splice' not in sys.modules\n"
+        "assert 'heat: 40' in doc.dumps()"
+    )
+    imported = _imported_after(code, ("newsrecord._write",))
+    assert {"newsrecord._write.splice", "newsrecord._write.render"} <= set(imported)
 
 
 def test_each_public_name_is_the_object_its_module_defines() -> None:

@@ -12,7 +12,6 @@ from typing import Any, Final, Literal, overload
 from newsrecord._bind import convert, kinds, validate
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits, check_file_size
 from newsrecord._read.text import decode
-from newsrecord._write.fresh import write_fresh
 from newsrecord._write.repair import OPENING_REPAIRS
 from newsrecord._write.repair import REPAIRS as _REPAIRS
 from newsrecord.document import Document
@@ -152,6 +151,9 @@ def dumps(record: AnyRecord | Document, *, body: str = "", newline: str = "\n") 
     problems = validate.check(record)
     if problems:
         raise ValidationError(convert.problems_of(problems))
+    # Imported here, as by Document: a run that only reads records never loads the writer.
+    from newsrecord._write.fresh import write_fresh  # noqa: PLC0415
+
     return write_fresh(record, body, newline)
 
 

@@ -15,7 +15,7 @@ import itertools
 import os
 import weakref
 from collections.abc import Collection, Iterable
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from newsrecord import editing
 from newsrecord._bind import build, compare, convert, kinds, validate
@@ -34,8 +34,6 @@ from newsrecord._read.text import (
     newline_of,
     other_encoding,
 )
-from newsrecord._write import splice
-from newsrecord._write.fresh import write_fresh
 from newsrecord._write.repair import (
     QUOTE_VALUES,
     REPAIRS,
@@ -48,6 +46,13 @@ from newsrecord.errors import ParseError, Problem, RecordError, ValidationError,
 from newsrecord.files import Durability, StrPath, same_file, write_atomically
 from newsrecord.model.fields import fields
 from newsrecord.model.records import AnyRecord
+
+if TYPE_CHECKING:
+    # The writer (splice, fresh and the rendering they import) is imported where a
+    # document is first written with changes, not with this module: reading records
+    # (validate, show, an export) never writes one, and the writer is a good part of a
+    # short run's start-up. A document with no changes gives its text back without it.
+    from newsrecord._write import splice
 
 __all__ = ["Document"]
 
@@ -429,6 +434,8 @@ class Document:
                 done.append(self._problem_at(finding.offset, f"{name}: {finding.message}", field))
             before_text, before = self._current, self._data
             edits = [edit for finding in findings for edit in finding.edits]
+            from newsrecord._write import splice  # noqa: PLC0415  # the writer: see the imports
+
             try:
                 repaired = splice.apply_edits(self._current, edits)
                 self._stand_for(repaired)
@@ -464,6 +471,8 @@ class Document:
         except ValidationError as error:
             raise self._placed_error(error) from None
         current, body, duplicates = self._current, self.body, len(self._duplicates)
+        from newsrecord._write import splice  # noqa: PLC0415  # the writer: see the imports
+
         try:
             edits = splice.plan_edits(current, self._root, old, new, self.newline)
             text = splice.apply_edits(current, self._with_shadowed(current, edits))
@@ -585,9 +594,9 @@ class Document:
         snapshot = self._snapshot
         changes = snapshot.changes(self._record) if snapshot is not None else None
         if snapshot is None or changes is None:
-            return not splice.same(self.original(), self._record)
+            return not compare.same(self.original(), self._record)
         return any(
-            snapshot.live(entry) and not splice.same(snapshot.view(entry), entry.value)
+            snapshot.live(entry) and not compare.same(snapshot.view(entry), entry.value)
             for entry in changes
         )
 
@@ -606,6 +615,8 @@ class Document:
             if not body_changed:
                 return current
             self._check_body()
+            from newsrecord._write import splice  # noqa: PLC0415  # the writer: see the imports
+
             return splice.apply_edits(current, [self._body_edit(current)])
         snapshot = self._snapshot
         if snapshot is None or self._root.links:
@@ -646,6 +657,8 @@ class Document:
             raise ValidationError(self._placed(problems))
         if body_changed:
             self._check_body()
+        from newsrecord._write import splice  # noqa: PLC0415  # the writer: see the imports
+
         try:
             plan = splice.plan_changes(
                 current, self._root, self._record, changes, snapshot, self.newline
@@ -756,9 +769,11 @@ class Document:
             if type(original) is type(self.record)
             else {spec.key for spec in fields(type(self.record))} | {"extra"}
         )
+        if not changed and not body_changed:
+            return current
+        from newsrecord._write import splice  # noqa: PLC0415  # the writer: see the imports
+
         if not changed:
-            if not body_changed:
-                return current
             edits = []
         else:
             problems = validate.check(self.record, changed)
@@ -799,7 +814,9 @@ class Document:
         start, body = self._parts.body_start, self.body
         if body and start == len(current) and not current.endswith(("\n", "\r")):
             body = self.newline + body
-        return splice.Edit(start, len(current), body)
+        from newsrecord._write.splice import Edit  # noqa: PLC0415  # the writer: see the imports
+
+        return Edit(start, len(current), body)
 
     def _check_body(self) -> None:
         if not isinstance(self.body, str):
@@ -1047,6 +1064,8 @@ class Document:
 
         Its nodes are the current nodes moved (:func:`splice.respan`): no parse.
         """
+        from newsrecord._write import splice  # noqa: PLC0415  # the writer: see the imports
+
         duplicates = [node for entry in self._duplicates for node in (entry.key, entry.value)]
         moved = splice.respan([self._root, *duplicates], scalars, readings)
         parts = self._parts
@@ -1181,6 +1200,17 @@ class _Spliced(NamedTuple):
 
 STRICT_SPLICES = False
 """Tests set this so that a wrong splice fails loudly instead of falling back."""
+
+
+def write_fresh(record: AnyRecord, body: str, newline: str) -> str:
+    """Write *record* and *body* anew in the house style (the writer's ``write_fresh``).
+
+    Imported when first called (see the imports); tests replace it to break the rewrite.
+    """
+    from newsrecord._write import fresh  # noqa: PLC0415  # the writer: see the imports
+
+    return fresh.write_fresh(record, body, newline)
+
 
 OVERLAPPED_CHECKS = 1 << 20
 """From this many characters of text on (and with the native package), :meth:`dumps`

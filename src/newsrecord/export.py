@@ -44,6 +44,7 @@ import attrs
 from newsrecord._optional import require
 from newsrecord._pool import run_items
 from newsrecord._read import native
+from newsrecord._read.limits import DEFAULT_LIMITS, Limits
 from newsrecord.api import loads, to_dict
 from newsrecord.document import Document
 from newsrecord.errors import (
@@ -509,6 +510,7 @@ def export_records(
     pattern: str = "*.md",
     progress: Callable[[int], object] | None = None,
     jobs: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ExportResult:
     """Export every record file among *paths* into one file *out*, atomically.
 
@@ -538,6 +540,9 @@ def export_records(
         jobs: Worker processes that read and parse files, when there are enough of them
             (200 or more) to pay for starting processes; 1 (the default) parses in this
             process.
+        limits: Safety limits for hostile input, as for :func:`newsrecord.load`: a file
+            over one is left out, with a problem. The cache of an incremental export
+            holds for the limits it was made with: with others, every file is read again.
 
     Returns:
         Counts of rows written, files parsed and rows reused, and the problems of files
@@ -572,9 +577,17 @@ def export_records(
         )
     if stream is None:
         _replaced_mode(out)  # a read-only output is refused before the work, not after
-    stamp = json.dumps(
-        {"version": _SCHEMA_VERSION, "cache": _CACHE_VERSION, "body": body, "reveal": reveal}
-    )
+    options: dict[str, Any] = {
+        "version": _SCHEMA_VERSION,
+        "cache": _CACHE_VERSION,
+        "body": body,
+        "reveal": reveal,
+    }
+    if limits != DEFAULT_LIMITS:
+        # Which files are left out depends on them. (Only when not the defaults: a cache
+        # made before the limits could be given holds for the defaults.)
+        options["limits"] = attrs.asdict(limits)
+    stamp = json.dumps(options)
     with _cache_lock(cache_path(out)) if incremental else contextlib.nullcontext():
         cache = _Cache.read(pa, cache_path(out), stamp, schema) if incremental else _Cache()
         # Taken before any file is looked at: see _Cache.write (the racy check).
@@ -589,7 +602,7 @@ def export_records(
                 path=str(out),
             )
         run.scan(names, stats, errors)
-        run.read(_Options(body=body, reveal=reveal), jobs)
+        run.read(_Options(body=body, reveal=reveal, limits=limits), jobs)
         result = run.result()
         fresh = _table(pa, run.lines, schema)
         table = _assemble(pa, cache.table, fresh, run.order)
@@ -694,6 +707,7 @@ class _Options:
 
     body: bool
     reveal: bool
+    limits: Limits
 
 
 _STAT: Final = struct.Struct("<qqqQ")
@@ -1204,7 +1218,7 @@ def _read_batch(
             done.append(("same", digest, None))
             continue
         try:
-            line = maker.line(name, loads(data, path=name))
+            line = maker.line(name, loads(data, path=name, limits=options.limits))
         except RecordError as exc:
             done.append(("bad", digest, list(exc.problems)))
             continue

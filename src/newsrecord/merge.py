@@ -17,15 +17,17 @@ holds NUL bytes (a binary file) merges in neither way and raises ``ParseError``.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
+from newsrecord._read.limits import DEFAULT_LIMITS, Limits
 from newsrecord.api import loads, to_dict
 from newsrecord.diff import identities
 from newsrecord.document import Document, entry_lines, top_lines
@@ -37,6 +39,10 @@ __all__ = ["MergeResult", "merge_texts"]
 
 _MISSING: Final[Any] = object()
 DEFAULT_LABELS: Final = ("ours", "base", "theirs")
+
+_Read = Callable[[str], Document]
+"""Loads a text of the merge: every version, and every text made of them, is read with
+the merge's path and limits."""
 
 
 @attrs.frozen
@@ -143,6 +149,7 @@ def merge_texts(
     path: str | None = None,
     labels: Sequence[str] = DEFAULT_LABELS,
     marker_size: int = 7,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> MergeResult:
     """Merge two versions of a record file field by field.
 
@@ -153,6 +160,8 @@ def merge_texts(
         path: The file's name, for messages.
         labels: The names shown after conflict markers: ours, base, theirs.
         marker_size: The length of the conflict markers.
+        limits: Safety limits for hostile input, as for :func:`newsrecord.loads`: a
+            version over one does not load as a record, and merges as text.
 
     Returns:
         The merged text and the fields in conflict, if any.
@@ -163,10 +172,11 @@ def merge_texts(
             ``ours`` or ``theirs``).
         RecordError: a text merge was needed and git is not available.
     """
+    read: _Read = functools.partial(loads, path=path, limits=limits)
     try:
-        ours_doc = loads(ours, path=path)
-        theirs_doc = loads(theirs, path=path)
-        base_doc = loads(base, path=path) if base.strip() else None
+        ours_doc = read(ours)
+        theirs_doc = read(theirs)
+        base_doc = read(base) if base.strip() else None
     except RecordError:
         return _merged_as_text(base, ours, theirs, path, labels, marker_size)
     base_data = to_dict(base_doc.record) if base_doc is not None else {}
@@ -180,9 +190,9 @@ def merge_texts(
     )
     try:
         if not conflicts and not body_conflicts:
-            text = _applied(ours, path, merged, ours_data, "ours", body)
+            text = _applied(ours, read, merged, ours_data, "ours", body)
             loaded = (base_doc, ours_doc, theirs_doc)
-            return MergeResult(_with_their_lines(loaded, text, path))
+            return MergeResult(_with_their_lines(loaded, text, read))
         if body_conflicts:
             conflicts.append("body")
         # Write each side's reading of the conflicts into our text, then let git's line
@@ -191,7 +201,7 @@ def merge_texts(
         bodies = (ours_doc.body, base_body, theirs_doc.body) if body_conflicts else (body,) * 3
         sources = (None, (base_doc, base_data) if base_doc else None, (theirs_doc, theirs_data))
         sides = [
-            _applied(ours, path, merged, ours_data, side, side_body, source)
+            _applied(ours, read, merged, ours_data, side, side_body, source)
             for side, side_body, source in zip(
                 ("ours", "base", "theirs"), bodies, sources, strict=True
             )
@@ -217,7 +227,7 @@ def _merged_as_text(
 
 
 def _with_their_lines(
-    sides: tuple[Document | None, Document, Document], merged: str, path: str | None
+    sides: tuple[Document | None, Document, Document], merged: str, read: _Read
 ) -> str:
     """*merged*, with their lines for each top-level entry we left alone and they wrote.
 
@@ -240,7 +250,7 @@ def _with_their_lines(
         # which else would have ours in the front matter and theirs in the body.
         merged = _with_newline(merged, newlines[2])
     try:
-        merged_doc = loads(merged, path=path)
+        merged_doc = read(merged)
     except RecordError:
         return merged
     docs = [base_doc, ours_doc, theirs_doc, merged_doc]
@@ -271,7 +281,7 @@ def _with_their_lines(
     if result == merged:
         return merged
     try:
-        again = loads(result, path=path)
+        again = read(result)
     except RecordError:
         return merged
     same = (
@@ -418,7 +428,7 @@ def _side(value: Any, side: str, taken: list[tuple[Any, ...]] | None = None) -> 
 
 def _applied(
     ours: str,
-    path: str | None,
+    read: _Read,
     merged: Any,
     ours_data: dict[str, Any],
     side: str,
@@ -433,18 +443,18 @@ def _applied(
     conflict reads the text they wrote. The result must read as the very same data as
     the values written anew, or those are kept.
     """
-    text = _written(ours, path, _side(merged, side), ours_data, body)
+    text = _written(ours, read, _side(merged, side), ours_data, body)
     taken: list[tuple[Any, ...]] = []
     bare = _side(merged, side, taken)
     if source is None or not taken:
         return text
     try:
-        spliced: str | None = _written(ours, path, bare, ours_data, body)
+        spliced: str | None = _written(ours, read, bare, ours_data, body)
         for steps in taken:
-            spliced = _with_entry_of(spliced, source, steps, path) if spliced else None
+            spliced = _with_entry_of(spliced, source, steps, read) if spliced else None
         if spliced is None:
             return text
-        again, written = loads(spliced, path=path), loads(text, path=path)
+        again, written = read(spliced), read(text)
     except RecordError:
         return text
     same = (
@@ -456,7 +466,7 @@ def _applied(
 
 
 def _with_entry_of(
-    text: str, source: tuple[Document, dict[str, Any]], steps: tuple[Any, ...], path: str | None
+    text: str, source: tuple[Document, dict[str, Any]], steps: tuple[Any, ...], read: _Read
 ) -> str | None:
     """*text* with the lines of the entry at *steps* in *source*'s document added.
 
@@ -464,7 +474,7 @@ def _with_entry_of(
     of the same mapping or list, at the same indent. None when there is no such place.
     """
     side_doc, side_data = source
-    doc = loads(text, path=path)
+    doc = read(text)
     data = to_dict(doc.record)
     if doc.newline != side_doc.newline:
         return None
@@ -534,9 +544,9 @@ def _nodes_path(data: Any, steps: tuple[Any, ...]) -> tuple[str | int, ...] | No
     return tuple(found)
 
 
-def _written(ours: str, path: str | None, data: Any, ours_data: dict[str, Any], body: str) -> str:
+def _written(ours: str, read: _Read, data: Any, ours_data: dict[str, Any], body: str) -> str:
     """Our text with *data* spliced in (where it differs from ours) and *body*."""
-    doc: Document = loads(ours, path=path)
+    doc = read(ours)
     if not isinstance(data, dict):  # a conflict at the root: our whole record
         data = ours_data
     for key in [*data, *(key for key in ours_data if key not in data)]:

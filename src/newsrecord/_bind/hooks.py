@@ -30,7 +30,14 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from newsrecord.errors import describe_value
-from newsrecord.model.fields import TRUSTED, info, is_model_class, keys_of, optional_part
+from newsrecord.model.fields import (
+    TRUSTED,
+    info,
+    is_model_class,
+    keys_of,
+    optional_part,
+    type_hints,
+)
 from newsrecord.model.leaves import LEAVES, Leaf
 from newsrecord.model.records import RelatedArticle
 
@@ -247,4 +254,4 @@ def _collect(exc: BaseException, path: FieldPath, cls: Any, out: list[Located]) 
 @functools.cache
 def _model_in(owner: type, name: str) -> Any:
     """Return the model class inside a field's type (``list[Image] | None`` -> Image)."""
-    return _model_of_type(typing.get_type_hints(owner)[name])
+    return _model_of_type(type_hints(owner)[name])

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import attrs
 
 from newsrecord._read.nodes import Duplicate, Mapping, Node
 from newsrecord._read.nodes import Sequence as SequenceNode
 from newsrecord._read.text import line_end, line_start
-from newsrecord._write.splice import Edit, apply_edits
 from newsrecord.errors import ParseError, Problem, brief, shorten
+
+if TYPE_CHECKING:
+    # The splicer is imported where a repair is made: a document imports this module to
+    # be repaired, and reading one needs no splicer (see newsrecord.document).
+    from newsrecord._write.splice import Edit
 
 __all__ = [
     "OPENING_REPAIRS",
@@ -33,6 +37,13 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+
+
+def _edit(start: int, end: int, text: str) -> Edit:
+    """The splicer's edit that replaces ``text[start:end]`` with *text*."""
+    from newsrecord._write.splice import Edit  # noqa: PLC0415  # see the imports
+
+    return Edit(start, end, text)
 
 
 @attrs.frozen
@@ -106,7 +117,7 @@ def _duplicate_keys(source: Source) -> list[Finding]:
         removed_to = end
         later = text.count("\n", 0, duplicate.winner.start) + 1
         message = f"removed the earlier {brief(duplicate.key.value)}, which line {later} overrides"
-        edit = Edit(start, end, "")
+        edit = _edit(start, end, "")
         findings.append(Finding(duplicate.key.start, message, (edit,), duplicate.winner))
     return sorted(findings, key=lambda finding: finding.offset)
 
@@ -143,7 +154,7 @@ def removals_of_shadowed(
         # Its own lines only: the blank lines around it may be what an edit takes.
         start, end = entry_span(text, root, duplicate, gap=False)
         if not covered(start, end):
-            removals.append(Edit(start, end, ""))
+            removals.append(_edit(start, end, ""))
     return removals
 
 
@@ -228,7 +239,7 @@ def _mixed_line_breaks(source: Source) -> list[Finding]:
         is_crlf = found > 0 and text[found - 1] == "\r"
         if (other == "\r\n") == is_crlf:
             start = found - 1 if is_crlf else found
-            edits.append(Edit(start, found + 1, newline))
+            edits.append(_edit(start, found + 1, newline))
         at = found + 1
     if not edits:
         return []
@@ -242,7 +253,7 @@ def _byte_order_mark(source: Source) -> list[Finding]:
         return []
     # Jekyll looks for front matter in the file's raw bytes (Utils.has_yaml_header?): a
     # BOM before --- makes a page or a collection's document a static file, unrendered.
-    return [Finding(0, "removed the byte order mark before ---", (Edit(0, 1, ""),))]
+    return [Finding(0, "removed the byte order mark before ---", (_edit(0, 1, ""),))]
 
 
 def _lone_cr_line_breaks(source: Source) -> list[Finding]:
@@ -251,7 +262,7 @@ def _lone_cr_line_breaks(source: Source) -> list[Finding]:
     at = text.find("\r")
     while at >= 0:
         if not text.startswith("\n", at + 1):
-            edits.append(Edit(at, at + 1, "\n"))
+            edits.append(_edit(at, at + 1, "\n"))
         at = text.find("\r", at + 1)
     if source.newline != "\r" or not edits:
         return []
@@ -308,7 +319,9 @@ def read_repaired(text: str, read: Callable[[str], _T]) -> tuple[_T, list[Proble
                 fixed.add(fix.start)
                 message = f"{QUOTE_VALUES}: wrote {shorten(fix.text, 60)}"
                 done.append(attrs.evolve(error.problems[0], message=message))
-            text = apply_edits(text, [Edit(*fix) for fix in fixes])
+            from newsrecord._write.splice import apply_edits  # noqa: PLC0415  # see the imports
+
+            text = apply_edits(text, [_edit(*fix) for fix in fixes])
 
 
 def _none_left(_source: Source) -> list[Finding]:

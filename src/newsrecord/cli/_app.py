@@ -201,13 +201,19 @@ def main() -> None:
     Field paths use the YAML keys of the files: title, provider.name, images[0].width.
     Exit status: 0 on success, 1 when a record is invalid, 2 on usage errors, 130 when
     interrupted (Ctrl-C), 141 when the output pipe closed (| head).
+
+    Files over a safety limit (a front matter over 1 MiB, a file over 64 MiB, more
+    than 20,000 YAML nodes or 64 levels) are refused as invalid. Every command that
+    reads records raises them with --limit NAME=SIZE, such as --limit max-file-size=1G.
     """
 
 
-def load_or_exit(file: str, *, strict: bool = True) -> newsrecord.Document:
+def load_or_exit(
+    file: str, limits: newsrecord.Limits, *, strict: bool = True
+) -> newsrecord.Document:
     """Load FILE, or print its problems and exit with status 1 (see load's *strict*)."""
     try:
-        return newsrecord.load(file, strict=strict)
+        return newsrecord.load(file, limits=limits, strict=strict)
     except newsrecord.RecordError as exc:
         exit_invalid(exc)
     except OSError as exc:
@@ -225,7 +231,11 @@ def exit_unwritable(exc: Exception) -> NoReturn:
 
 
 def exit_invalid(exc: newsrecord.RecordError) -> NoReturn:
-    for problem in exc.problems:
+    """Print the problems of *exc* (a limit's with the ``--limit`` that raises it); exit 1."""
+    # Imported here: the option's module imports the limits, which --help needs not.
+    from newsrecord.cli._limits import with_limit_hints  # noqa: PLC0415
+
+    for problem in with_limit_hints(exc.problems):
         click.echo(str(problem), err=True)
     sys.exit(EXIT_INVALID)
 

@@ -22,6 +22,7 @@ from newsrecord.cli._app import (
     no_records_found,
 )
 from newsrecord.cli._fields import unknown_unset_error
+from newsrecord.cli._limits import LIMIT_OPTION, with_limit_hints
 from newsrecord.cli._redact import Redactor, unified_diff
 from newsrecord.cli._runner import (
     clear_bar_line,
@@ -147,6 +148,7 @@ class _FindJob:
     where: str | None
     fields: tuple[str, ...]
     reveal: bool
+    limits: newsrecord.Limits
 
 
 _Found = tuple[list[newsrecord.Problem], list[Any] | None, tuple[str, ...]]
@@ -158,7 +160,7 @@ def _find_batch(paths: list[str], job: _FindJob) -> list[_Found]:
     """Match a batch of files (in a worker): each file's problems and chosen values."""
     query = newsrecord.where(job.where) if job.where is not None else None
     results: list[_Found] = []
-    for _, doc in load_each(paths):
+    for _, doc in load_each(paths, job.limits):
         if not isinstance(doc, newsrecord.Document):
             results.append((doc, None, ()))
             continue
@@ -209,6 +211,7 @@ def _cell(value: Any) -> str:
 @click.option("--reveal", is_flag=True, help="Print secured blobs in full (else shortened).")
 @PATTERN_OPTION
 @JOBS_OPTION
+@LIMIT_OPTION
 def find(
     paths: tuple[str, ...],
     where: str | None,
@@ -218,6 +221,7 @@ def find(
     reveal: bool,
     pattern: str,
     jobs: int | None,
+    limits: newsrecord.Limits,
 ) -> None:
     """List the records among PATHS (files and folders) that match --where EXPR.
 
@@ -244,7 +248,7 @@ def find(
         "an unknown key can fill its column",
     )
     output = output or ("table" if fields else "paths")
-    job = _FindJob(str(query.expression) if query else None, fields, reveal)
+    job = _FindJob(str(query.expression) if query else None, fields, reveal, limits)
     walk_problems: list[newsrecord.Problem] = []
     seen = matched = failed = read = 0
     rows: list[list[str]] = []
@@ -320,12 +324,14 @@ class EditJob:
         changes: The changes, applied in order.
         dry_run: Write nothing.
         diff: With dry_run, return unified diffs (secured blobs shortened).
+        limits: The safety limits files are read with.
     """
 
     where: str | None
     changes: tuple[Change, ...]
     dry_run: bool
     diff: bool
+    limits: newsrecord.Limits
 
 
 @attrs.frozen
@@ -398,7 +404,12 @@ def _edit_batch(paths: list[str], job: EditJob) -> list[Outcome]:
         with newsrecord.Batch():
             for path in paths:
                 outcome = edit_file(
-                    path, job.changes, query, dry_run=job.dry_run, show_diff=job.diff
+                    path,
+                    job.changes,
+                    query,
+                    limits=job.limits,
+                    dry_run=job.dry_run,
+                    show_diff=job.diff,
                 )
                 outcome = _in_bulk(outcome, path)
                 if outcome.status == "changed" and not job.dry_run:
@@ -417,6 +428,7 @@ def edit_file(
     changes: Sequence[Change],
     query: newsrecord.Query | None = None,
     *,
+    limits: newsrecord.Limits,
     dry_run: bool = False,
     show_diff: bool = False,
     durability: newsrecord.Durability = "batch",
@@ -428,12 +440,13 @@ def edit_file(
     what repairs it. Saving is what ``edit()`` does, without reading the new text back
     into a document nobody uses: the same lost-update check under the file's lock and an
     atomic rename, synced as *durability* says. A dry run returns the diff, blobs
-    shortened, with *show_diff*.
+    shortened, with *show_diff*. Files are read with *limits*; a limit's problem tells the
+    ``--limit`` that raises it.
     """
     try:
-        doc = newsrecord.load(path, strict=query is not None)
+        doc = newsrecord.load(path, limits=limits, strict=query is not None)
     except newsrecord.RecordError as exc:
-        return Outcome("unreadable", exc.problems)
+        return Outcome("unreadable", tuple(with_limit_hints(exc.problems)))
     except OSError as exc:
         return Outcome("unreadable", (read_problem(path, exc),))
     held: tuple[str, ...] = ()
@@ -463,8 +476,8 @@ def _edit_loaded(
         return Outcome("refused", exc.problems)
     try:
         text = doc.dumps()
-    except newsrecord.RecordError as exc:
-        return Outcome("failed", exc.problems)
+    except newsrecord.RecordError as exc:  # the edit took it over a limit, say
+        return Outcome("failed", tuple(with_limit_hints(exc.problems)))
     except (ValueError, TypeError) as exc:
         # A value the model took but the writer cannot write: say so, not a traceback.
         return Outcome("failed", (newsrecord.Problem(f"cannot write the record: {exc}", path),))

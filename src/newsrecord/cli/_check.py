@@ -14,7 +14,6 @@ from typing import Any, Final
 import click
 
 import newsrecord
-from newsrecord._write.fresh import carry_comments
 from newsrecord.cli import _runner as runner
 from newsrecord.cli._app import (
     EXIT_INVALID,
@@ -24,6 +23,7 @@ from newsrecord.cli._app import (
     main,
     no_records_found,
 )
+from newsrecord.cli._limits import LIMIT_OPTION, with_limit_hints
 from newsrecord.cli._redact import unified_diff
 from newsrecord.errors import brief, counted, shown_field
 from newsrecord.files import replace_if_unchanged
@@ -83,6 +83,7 @@ from newsrecord.files import replace_if_unchanged
 )
 @PATTERN_OPTION
 @JOBS_OPTION
+@LIMIT_OPTION
 def validate(  # one parameter per option
     paths: tuple[str, ...],
     output: str,
@@ -97,6 +98,7 @@ def validate(  # one parameter per option
     write_baseline: str | None,
     pattern: str,
     jobs: int | None,
+    limits: newsrecord.Limits,
 ) -> None:
     """Check record files and folders (recursively, *.md but not README.md).
 
@@ -138,7 +140,7 @@ def validate(  # one parameter per option
         for path, (problems, fact) in runner.run_batches(
             _validate_batch,
             files,
-            (tuple(sorted(selected)), site_root),
+            (tuple(sorted(selected)), site_root, limits),
             jobs or runner.default_jobs(),
         ):
             if bar is not None:
@@ -369,12 +371,12 @@ def _problem_json(problem: newsrecord.Problem) -> dict[str, Any]:
 
 
 def _validate_batch(
-    paths: list[str], option: tuple[tuple[str, ...], str | None]
+    paths: list[str], option: tuple[tuple[str, ...], str | None, newsrecord.Limits]
 ) -> list[tuple[list[newsrecord.Problem], newsrecord.RecordFacts | None]]:
     """Check a batch of files (in a worker process); return each file's problems and facts."""
-    rules, site_root = option
+    rules, site_root, limits = option
     results: list[tuple[list[newsrecord.Problem], newsrecord.RecordFacts | None]] = []
-    for path, doc in runner.load_each(paths):
+    for path, doc in runner.load_each(paths, limits):
         if not isinstance(doc, newsrecord.Document):
             results.append((doc, None))
             continue
@@ -389,8 +391,15 @@ def _validate_batch(
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print unified diffs.")
 @PATTERN_OPTION
 @JOBS_OPTION
+@LIMIT_OPTION
 def fmt(
-    paths: tuple[str, ...], *, check: bool, show_diff: bool, pattern: str, jobs: int | None
+    paths: tuple[str, ...],
+    *,
+    check: bool,
+    show_diff: bool,
+    pattern: str,
+    jobs: int | None,
+    limits: newsrecord.Limits,
 ) -> None:
     """Rewrite records in the canonical house style (key order, quoting, layout).
 
@@ -411,7 +420,7 @@ def fmt(
         for path, (problems, diff) in runner.run_batches(
             _fmt_batch,
             runner.record_files(paths, walk_problems, pattern),
-            write,
+            (write, limits),
             jobs or runner.default_jobs(),
         ):
             total += 1
@@ -476,7 +485,7 @@ _PAGE_KEYS: Final = frozenset({"layout", "permalink"})
 _UNSAVED: Final = "(not saved)"  # in place of a diff: the file is a record, its save failed
 
 
-def _canonical(doc: newsrecord.Document) -> str:
+def _canonical(doc: newsrecord.Document, limits: newsrecord.Limits) -> str:
     record = newsrecord.from_dict(newsrecord.to_dict(doc.record), kind=type(doc.record))
     bom = "\ufeff" if doc.text.startswith("\ufeff") else ""
     text = bom + newsrecord.dumps(record, body=doc.body, newline=doc.newline)
@@ -484,7 +493,10 @@ def _canonical(doc: newsrecord.Document) -> str:
         return text
     # Comments go with their entries into the new layout; one that finds no place is
     # dropped here, and the check for dropped comments then keeps the file as it is.
-    fresh = newsrecord.loads(text)
+    # (Imported here: validate, in this module too, writes nothing.)
+    from newsrecord._write.fresh import carry_comments  # noqa: PLC0415
+
+    fresh = newsrecord.loads(text, limits=limits)
     carried = carry_comments(
         doc.text,
         doc._root,
@@ -496,7 +508,9 @@ def _canonical(doc: newsrecord.Document) -> str:
     return text if carried is None else carried
 
 
-def _why_not_layout(doc: newsrecord.Document, text: str, path: str) -> str | None:
+def _why_not_layout(
+    doc: newsrecord.Document, text: str, path: str, limits: newsrecord.Limits
+) -> str | None:
     """Say why *text* is more than a new layout of *doc*, or None when it is only that."""
     # Values Jekyll (YAML 1.1) reads otherwise than newsrecord (quality: 0075, octal 61
     # there) would be written as newsrecord reads them: the site would change.
@@ -507,7 +521,7 @@ def _why_not_layout(doc: newsrecord.Document, text: str, path: str) -> str | Non
             f"would change what Jekyll reads (line {first.line}: {first.field}: "
             f"{first.message}; `newsrecord validate --rule yaml11` lists them)"
         )
-    new = newsrecord.loads(text, path=path)
+    new = newsrecord.loads(text, path=path, limits=limits)
     # The front matter as plain data, as read for the model: a text field stays the text
     # written ("P1M", not the 30 days the model makes of it), a number keeps its type
     # (0 is not 0.0). Key order is layout; dict equality ignores it.
@@ -564,23 +578,26 @@ def _brief(value: Any) -> str:
     return brief(value, 40) if isinstance(value, str) else repr(value)
 
 
-def _fmt_batch(paths: list[str], write: bool) -> list[tuple[list[newsrecord.Problem], str | None]]:
+def _fmt_batch(
+    paths: list[str], option: tuple[bool, newsrecord.Limits]
+) -> list[tuple[list[newsrecord.Problem], str | None]]:
     """Format a batch of files (in a worker); return each file's problems and diff.
 
     A file kept as it is gets the reason, starting with ``_KEPT``, in place of a diff.
     """
+    write, limits = option
     results: list[tuple[list[newsrecord.Problem], str | None]] = []
     for path in paths:
         try:
-            doc = newsrecord.load(path)
+            doc = newsrecord.load(path, limits=limits)
             if _is_page(doc):
                 results.append(([], _PAGE))
                 continue
-            text = _canonical(doc)
+            text = _canonical(doc, limits)
             if text == doc.text:
                 results.append(([], None))
                 continue
-            reason = _why_not_layout(doc, text, path)
+            reason = _why_not_layout(doc, text, path, limits)
             if reason is not None:
                 results.append(([], _KEPT + reason))
                 continue
@@ -596,7 +613,7 @@ def _fmt_batch(paths: list[str], write: bool) -> list[tuple[list[newsrecord.Prob
                     results.append(([problem or runner.read_problem(path, exc)], _UNSAVED))
                     continue
         except newsrecord.RecordError as exc:
-            results.append((list(exc.problems), None))
+            results.append((with_limit_hints(exc.problems), None))
             continue
         except OSError as exc:
             results.append(([runner.read_problem(path, exc)], None))

@@ -40,12 +40,19 @@ from newsrecord.cli._fields import (
     unknown_keys,
     unknown_unset_error,
 )
+from newsrecord.cli._limits import LIMIT_OPTION
 from newsrecord.editing import no_kind_declares
 from newsrecord.errors import brief, counted
 
 
 def _edit_one(
-    path: str, changes: tuple[Change, ...], hint: str, *, new_key: bool, dry_run: bool
+    path: str,
+    changes: tuple[Change, ...],
+    hint: str,
+    *,
+    limits: newsrecord.Limits,
+    new_key: bool,
+    dry_run: bool,
 ) -> bool:
     """Edit the one record file PATH: print the diff, or save it atomically.
 
@@ -56,7 +63,9 @@ def _edit_one(
     too (that is how it gets repaired); if it still does not fit afterwards, its problems
     are printed and the exit status is 1, the edit saved all the same.
     """
-    outcome = edit_file(path, changes, dry_run=dry_run, show_diff=True, durability="full")
+    outcome = edit_file(
+        path, changes, limits=limits, dry_run=dry_run, show_diff=True, durability="full"
+    )
     if outcome.status == "refused":
         error = newsrecord.ValidationError(outcome.problems)
         raise usage_error(error, hint, new_key=new_key)
@@ -122,6 +131,7 @@ def _run(
     dry_run: bool,
     diff: bool,
     jobs: int | None,
+    limits: newsrecord.Limits,
     pattern: str = "*.md",
     new_key: bool = True,
     unknown_unsets: list[str] | None = None,
@@ -131,12 +141,14 @@ def _run(
     # --diff previews, as fmt --diff and fix --diff do: it writes nothing.
     dry_run = dry_run or diff
     if query is None and len(paths) == 1 and not Path(paths[0]).is_dir():
-        changed = _edit_one(paths[0], changes, hint, new_key=new_key, dry_run=dry_run)
+        changed = _edit_one(
+            paths[0], changes, hint, limits=limits, new_key=new_key, dry_run=dry_run
+        )
         if not changed and unknown_unsets:
             raise unknown_unset_error(unknown_unsets)
         return
     _precheck(changes, hint, new_key=new_key)
-    job = EditJob(query.expression if query else None, changes, dry_run, diff)
+    job = EditJob(query.expression if query else None, changes, dry_run, diff, limits)
     run_bulk(paths, job, jobs, pattern=pattern, unknown_unsets=unknown_unsets)
 
 
@@ -214,7 +226,7 @@ def _change_command(
     ]
     if as_json_help is not None:
         options += [as_json_option(as_json_help), NEW_KEY]
-    options += [PATTERN_OPTION, JOBS_OPTION, click.pass_context]
+    options += [PATTERN_OPTION, JOBS_OPTION, LIMIT_OPTION, click.pass_context]
 
     def decorate(function: Callable[..., None]) -> click.Command:
         function = _bulk_help(name, example)(function)
@@ -324,7 +336,10 @@ def append(
 @click.option("--force", is_flag=True, help="Overwrite OUT.md if it exists.")
 @click.option("--crlf", is_flag=True, help="Write CRLF line breaks (the body's too).")
 @NEW_KEY
-def new(source: IO[str], out: str, *, force: bool, crlf: bool, new_key: bool) -> None:
+@LIMIT_OPTION
+def new(
+    source: IO[str], out: str, *, force: bool, crlf: bool, new_key: bool, limits: newsrecord.Limits
+) -> None:
     """Create the record file OUT.md in the house style from a JSON object.
 
     The object is a record as to_dict() (or the json command) gives it. A top-level
@@ -367,7 +382,7 @@ def new(source: IO[str], out: str, *, force: bool, crlf: bool, new_key: bool) ->
             )
             raise usage_error(newsrecord.ValidationError(unknown), "--from-json")
         text = newsrecord.dumps(record, body=body, newline=newline)
-        newsrecord.loads(text, path=out).save()
+        newsrecord.loads(text, path=out, limits=limits).save()
     except newsrecord.RecordError as exc:
         exit_invalid(exc)
     except (ValueError, TypeError) as exc:

@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 import click
 
+import newsrecord
 from newsrecord.cli._app import (
     EXIT_INVALID,
     JOBS_OPTION,
@@ -19,6 +20,7 @@ from newsrecord.cli._app import (
     main,
     no_records_found,
 )
+from newsrecord.cli._limits import LIMIT_OPTION, with_limit_hints
 from newsrecord.cli._runner import clear_bar_line, default_jobs, progress_bar
 from newsrecord.errors import FileError, counted
 from newsrecord.export import export_records
@@ -63,6 +65,7 @@ _STDOUT = 1
 )
 @PATTERN_OPTION
 @JOBS_OPTION
+@LIMIT_OPTION
 def export(
     paths: tuple[str, ...],
     output: str | None,
@@ -73,6 +76,7 @@ def export(
     incremental: bool,
     pattern: str,
     jobs: int | None,
+    limits: newsrecord.Limits,
 ) -> None:
     """Export the records among PATHS into one table file, a row per record.
 
@@ -130,6 +134,7 @@ def export(
                 pattern=pattern,
                 progress=bar.update if bar is not None else None,
                 jobs=jobs or default_jobs(),
+                limits=limits,
             )
         except ModuleNotFoundError as exc:
             raise click.ClickException(str(exc)) from exc
@@ -142,7 +147,7 @@ def export(
             failed = exc.filename if isinstance(exc.filename, str) else out
             raise click.FileError(failed, hint=exc.strerror or str(exc)) from exc
         clear_bar_line(bar)
-    for problem in result.problems:
+    for problem in with_limit_hints(result.problems):
         click.echo(str(problem), err=True)
     seconds = time.perf_counter() - started
     reused = f", {result.reused} unchanged rows reused" if incremental else ""

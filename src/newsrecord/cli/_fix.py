@@ -12,6 +12,7 @@ import click
 import newsrecord
 from newsrecord._write.repair import OPENING_REPAIRS
 from newsrecord.cli._app import EXIT_INVALID, PATTERN_OPTION, main, no_records_found
+from newsrecord.cli._limits import LIMIT_OPTION, with_limit_hints
 from newsrecord.cli._redact import unified_diff
 from newsrecord.cli._runner import (
     clear_bar_line,
@@ -36,6 +37,7 @@ from newsrecord.errors import counted
 )
 @click.option("--list", "list_repairs", is_flag=True, help="List the known repairs and exit.")
 @PATTERN_OPTION
+@LIMIT_OPTION
 def fix(
     paths: tuple[str, ...],
     *,
@@ -44,6 +46,7 @@ def fix(
     only: tuple[str, ...],
     list_repairs: bool,
     pattern: str,
+    limits: newsrecord.Limits,
 ) -> None:
     """Repair known problems of record files in place (keys written twice, mixed breaks).
 
@@ -74,14 +77,14 @@ def fix(
             if bar is not None:
                 bar.update(1)
             try:
-                done = _repair(str(path), only or None, write=write, show_diff=show_diff)
+                done = _repair(str(path), only or None, limits, write=write, show_diff=show_diff)
             except _UnsavedError as exc:
                 unsaved += 1
                 report(exc.problems, bar)
                 continue
             except newsrecord.RecordError as exc:
                 failed += 1
-                report(exc.problems, bar)
+                report(with_limit_hints(exc.problems), bar)
                 continue
             except OSError as exc:
                 failed += 1
@@ -119,13 +122,18 @@ class _UnsavedError(Exception):
 
 
 def _repair(
-    path: str, only: tuple[str, ...] | None, *, write: bool, show_diff: bool
+    path: str,
+    only: tuple[str, ...] | None,
+    limits: newsrecord.Limits,
+    *,
+    write: bool,
+    show_diff: bool,
 ) -> list[newsrecord.Problem]:
     """Repair one file (or show how); return what was repaired."""
     # utf-8 and quote-values are made as the file is read: they open files that could not
     # be read.
     repair = True if only is None else [name for name in only if name in OPENING_REPAIRS]
-    doc = newsrecord.load(path, strict=False, repair=repair)
+    doc = newsrecord.load(path, limits=limits, strict=False, repair=repair)
     repairs = doc.repair(only)
     if write:
         if repairs:

@@ -27,6 +27,7 @@ import click
 import newsrecord
 from newsrecord._read.text import CONFLICT_MARKER
 from newsrecord.cli._app import EXIT_INVALID, EXIT_USAGE, format_option, main
+from newsrecord.cli._limits import LIMIT_OPTION, limit_arguments, with_limit_hints
 from newsrecord.cli._redact import describe_blob, mask_blobs, unified_diff
 from newsrecord.diff import (
     FieldChange,
@@ -176,24 +177,31 @@ class _FileDiff:
             yield f"  {change}"
 
 
-def _load(data: bytes | None, path: str) -> newsrecord.Document | None:
-    return None if data is None else newsrecord.loads(data, path=path)
+def _load(data: bytes | None, path: str, limits: newsrecord.Limits) -> newsrecord.Document | None:
+    return None if data is None else newsrecord.loads(data, path=path, limits=limits)
 
 
 def compare(
-    path: str, old: bytes | None, new: bytes | None, *, old_path: str | None = None
+    path: str,
+    old: bytes | None,
+    new: bytes | None,
+    limits: newsrecord.Limits,
+    *,
+    old_path: str | None = None,
 ) -> _FileDiff:
     """The field-level differences between two versions of a file (None: not there).
 
     *path* names the new version, *old_path* the old one when it has another name (two
-    files, a rename): a version that does not load is named by its own name.
+    files, a rename): a version that does not load (with *limits*) is named by its own
+    name.
     """
     if old == new:
         return _FileDiff(path, "unchanged")
     try:
-        old_doc, new_doc = _load(old, old_path or path), _load(new, path)
+        old_doc = _load(old, old_path or path, limits)
+        new_doc = _load(new, path, limits)
     except newsrecord.RecordError as exc:
-        first = exc.problems[0] if exc.problems else exc
+        first = with_limit_hints(exc.problems)[0] if exc.problems else exc
         counts = _text_line_counts(old or b"", new or b"")
         problem = f"not a record ({first}); text changed (+{counts[0]} -{counts[1]} lines)"
         return _FileDiff(path, "unreadable", problem=problem)
@@ -220,7 +228,9 @@ def _read_file(path: str) -> bytes | None:
         raise click.FileError(path, hint=exc.strerror or str(exc)) from exc
 
 
-def _revision_diffs(old_rev: str, new_rev: str, paths: Sequence[str]) -> Iterator[_FileDiff]:
+def _revision_diffs(
+    old_rev: str, new_rev: str, paths: Sequence[str], limits: newsrecord.Limits
+) -> Iterator[_FileDiff]:
     for revision in (old_rev, new_rev):
         if not git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False):
             raise GitError(f"not a file nor a revision: {revision!r}")
@@ -240,7 +250,7 @@ def _revision_diffs(old_rev: str, new_rev: str, paths: Sequence[str]) -> Iterato
                 continue
             old = reader.read(old_rev, old_name) if status != "A" else None
             new = reader.read(new_rev, name) if status != "D" else None
-            result = compare(name, old, new, old_path=old_name)
+            result = compare(name, old, new, limits, old_path=old_name)
             if old_name != name:
                 result.renamed_from = old_name
             yield result
@@ -259,7 +269,8 @@ def _revision_diffs(old_rev: str, new_rev: str, paths: Sequence[str]) -> Iterato
         "(for git's diff.<driver>.textconv)."
     ),
 )
-def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
+@LIMIT_OPTION
+def diff(args: tuple[str, ...], output: str, *, textconv: bool, limits: newsrecord.Limits) -> None:
     """Show what changed in records, field by field.
 
     \b
@@ -279,19 +290,19 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
     if textconv:
         if len(args) != 1:
             raise click.UsageError("--textconv takes exactly one file")
-        _print_textconv(args[0])
+        _print_textconv(args[0], limits)
         return
     if len(args) in (7, 9):
         # git's GIT_EXTERNAL_DIFF convention: seven arguments, nine for a rename or copy
         # (the new path and git's note on the similarity follow).
-        _external_diff(args, output)
+        _external_diff(args, output, limits)
     tree = False
     if args == (STDIN, STDIN):
         raise click.UsageError(f"only one side can be read from stdin ({STDIN!r})")
     if len(args) == 2 and all(map(_readable, args)):
         old, new = (_read_file(arg) for arg in args)
         old_name, name = (STDIN_NAME if arg == STDIN else arg for arg in args)
-        results = [compare(name, old, new, old_path=old_name)]
+        results = [compare(name, old, new, limits, old_path=old_name)]
     elif len(args) == 2 and any(map(_readable, args)):
         # One file and something else: two files were meant; name the one not there.
         missing = next(arg for arg in args if not _readable(arg))
@@ -301,7 +312,7 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool) -> None:
         )
     elif len(args) >= 2:
         tree = True
-        results = list(_revision_diffs(args[0], args[1], args[2:]))
+        results = list(_revision_diffs(args[0], args[1], args[2:], limits))
     else:
         raise click.UsageError("diff needs OLD NEW files, or REV1 REV2 [PATHS]")
     differs = any(result.differs for result in results)
@@ -335,12 +346,12 @@ def _readable(arg: str) -> bool:
     return arg == STDIN or (Path(arg).exists() and not Path(arg).is_dir())
 
 
-def _external_diff(args: Sequence[str], output: str) -> NoReturn:
+def _external_diff(args: Sequence[str], output: str, limits: newsrecord.Limits) -> NoReturn:
     """Print one file's changes as git's external diff program; exit 0 (git stops else)."""
     path, old_file, _, _, new_file, _, _ = args[:7]
     new_path = args[7] if len(args) == 9 else path
     texts = (_read_file(old_file), _read_file(new_file))
-    result = compare(new_path, *texts, old_path=path)
+    result = compare(new_path, *texts, limits, old_path=path)
     if output == "json":
         _echo_json([result], summary=False)
     elif result.differs:
@@ -412,10 +423,10 @@ def _summary(results: Iterable[_FileDiff]) -> str:
     return line + ("; files " + ", ".join(extra) if extra else "")
 
 
-def _print_textconv(file: str) -> None:
+def _print_textconv(file: str, limits: newsrecord.Limits) -> None:
     data = _read_file(file) or b""
     try:
-        doc = newsrecord.loads(data, path=file)
+        doc = newsrecord.loads(data, path=file, limits=limits)
     except newsrecord.RecordError:
         # Not a record (a merge conflict, broken YAML): git should diff its text as it
         # is, but for secured blobs, which git would print in full.
@@ -508,7 +519,16 @@ def flatten(value: Any, where: str) -> Iterator[str]:
     help="Length of conflict markers (git's %L).",
 )
 @click.option("--path", "name", default=None, help="The file's name in the tree (git's %P).")
-def merge(base: str, ours: str, theirs: str, marker_size: int, name: str | None) -> None:
+@LIMIT_OPTION
+def merge(
+    base: str,
+    ours: str,
+    theirs: str,
+    marker_size: int,
+    name: str | None,
+    *,
+    limits: newsrecord.Limits,
+) -> None:
     """Merge two versions of a record field by field; the result replaces OURS.
 
     The arguments are what git gives a merge driver (%O %A %B). Exits 0 when everything
@@ -525,6 +545,7 @@ def merge(base: str, ours: str, theirs: str, marker_size: int, name: str | None)
             path=shown,
             labels=_labels(name),
             marker_size=marker_size,
+            limits=limits,
         )
     except newsrecord.RecordError as exc:
         # No merge at all (a binary version): OURS stays as it is and git, told of a
@@ -571,7 +592,8 @@ def git_group() -> None:
     is_flag=True,
     help="Also set diff.newsrecord.command: `git diff` prints field-level changes.",
 )
-def setup(pattern: str, program: str, *, external_diff: bool) -> None:
+@LIMIT_OPTION
+def setup(pattern: str, program: str, *, external_diff: bool, limits: newsrecord.Limits) -> None:
     """Install the merge and diff drivers in the current repository (safe to run again).
 
     Adds `PATTERN merge=newsrecord diff=newsrecord` to .gitattributes at the root of the
@@ -581,6 +603,9 @@ def setup(pattern: str, program: str, *, external_diff: bool) -> None:
     \b
     merge.newsrecord.driver   = newsrecord merge --marker-size %L --path %P %O %A %B
     diff.newsrecord.textconv  = newsrecord diff --textconv
+
+    With --limit, the drivers run with those limits (a record over the default ones
+    would merge as text, and diff as text).
     """  # noqa: D301  # click's \b (a backspace, not raw) keeps the next lines as they are
     root = toplevel()
     line = f"{pattern} merge={DRIVER} diff={DRIVER}"
@@ -595,13 +620,15 @@ def setup(pattern: str, program: str, *, external_diff: bool) -> None:
             click.echo(f"{attributes} already has: {line}")
     except OSError as exc:
         raise click.FileError(str(attributes), hint=exc.strerror or str(exc)) from exc
+    # Given as the limits' values (4194304, not 4M): one spelling, whatever was typed.
+    given = "".join(f" {argument}" for argument in limit_arguments(limits))
     settings = {
         f"merge.{DRIVER}.name": "newsrecord field-level merge",
-        f"merge.{DRIVER}.driver": f"{program} merge --marker-size %L --path %P %O %A %B",
-        f"diff.{DRIVER}.textconv": f"{program} diff --textconv",
+        f"merge.{DRIVER}.driver": f"{program} merge{given} --marker-size %L --path %P %O %A %B",
+        f"diff.{DRIVER}.textconv": f"{program} diff{given} --textconv",
     }
     if external_diff:
-        settings[f"diff.{DRIVER}.command"] = f"{program} diff"
+        settings[f"diff.{DRIVER}.command"] = f"{program} diff{given}"
     for key, value in settings.items():
         git("config", "--local", key, value)
         click.echo(f"git config {key} {shlex.quote(value)}")
@@ -625,7 +652,8 @@ def setup(pattern: str, program: str, *, external_diff: bool) -> None:
     is_flag=True,
     help="Also write files edited since the merge left them (the edits are lost).",
 )
-def resolve(paths: tuple[str, ...], *, add: bool, force: bool) -> None:
+@LIMIT_OPTION
+def resolve(paths: tuple[str, ...], *, add: bool, force: bool, limits: newsrecord.Limits) -> None:
     """Re-run the field-level merge on conflicted record files in the working tree.
 
     For hosts and tools that merge without merge drivers: after a `git merge` (or a
@@ -657,7 +685,7 @@ def resolve(paths: tuple[str, ...], *, add: bool, force: bool) -> None:
                     left += 1
                     continue
                 stages = _Stages(*(_text(data or b"") for data in (base, ours, theirs)))
-                if _resolve_file(root, name, stages, sizes.get(name, 7), force=force):
+                if _resolve_file(root, name, stages, sizes.get(name, 7), limits, force=force):
                     resolved.append(name)
                 else:
                     left += 1
@@ -732,7 +760,15 @@ def _marker_sizes(root: Path, names: Sequence[str]) -> dict[str, int]:
     return sizes
 
 
-def _resolve_file(root: Path, name: str, stages: _Stages, marker_size: int, *, force: bool) -> bool:
+def _resolve_file(
+    root: Path,
+    name: str,
+    stages: _Stages,
+    marker_size: int,
+    limits: newsrecord.Limits,
+    *,
+    force: bool,
+) -> bool:
     """Merge one conflicted file's stages into it; whether it resolved (then it is written).
 
     The working file is replaced only when what it holds can be made again from the index
@@ -743,7 +779,7 @@ def _resolve_file(root: Path, name: str, stages: _Stages, marker_size: int, *, f
     path = root / name
     try:
         result = newsrecord.merge_texts(
-            *stages, path=name, labels=_labels(name), marker_size=marker_size
+            *stages, path=name, labels=_labels(name), marker_size=marker_size, limits=limits
         )
     except newsrecord.RecordError as exc:
         click.echo(f"{exc}; left as it is", err=True)

@@ -21,6 +21,7 @@ from newsrecord.cli._app import (
     no_records_found,
     usage_error,
 )
+from newsrecord.cli._limits import LIMIT_OPTION
 from newsrecord.cli._redact import Redactor
 from newsrecord.cli._runner import (
     clear_bar_line,
@@ -38,9 +39,10 @@ from newsrecord.model.fields import is_model
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--reveal", is_flag=True, help="Print the secured blob in full.")
-def show(file: str, *, reveal: bool) -> None:
+@LIMIT_OPTION
+def show(file: str, *, reveal: bool, limits: newsrecord.Limits) -> None:
     """Print the typed record of FILE as a table and check that it round-trips."""
-    doc = load_or_exit(file)
+    doc = load_or_exit(file, limits)
     click.echo(f"{type(doc.record).__name__} ({file})")
     plain = newsrecord.to_dict(doc.record)
     for name, value in _rows(doc.record, plain, "", Redactor(reveal=reveal)):
@@ -89,7 +91,8 @@ def _value_rows(name: str, item: Any, plain: Any, redactor: Redactor) -> list[tu
 @FILE
 @click.argument("field")
 @click.option("--reveal", is_flag=True, help="Print the secured blob in full.")
-def get(file: str, field: str, *, reveal: bool) -> None:
+@LIMIT_OPTION
+def get(file: str, field: str, *, reveal: bool, limits: newsrecord.Limits) -> None:
     """Print the value of FIELD in FILE: strings as they are, everything else as JSON.
 
     An absent field prints null; a key that neither the model nor the file knows (a typo)
@@ -98,7 +101,7 @@ def get(file: str, field: str, *, reveal: bool) -> None:
     has a key of that name).
     """
     # A record whose values do not fit the model is read too: that is when one looks.
-    doc = load_or_exit(file, strict=False)
+    doc = load_or_exit(file, limits, strict=False)
     if field == "body" and doc.get("body") is None:
         click.echo(doc.body, nl=False)
         return
@@ -125,6 +128,7 @@ def get(file: str, field: str, *, reveal: bool) -> None:
 @click.option("--reveal", is_flag=True, help="Export secured blobs in full (else shortened).")
 @PATTERN_OPTION
 @JOBS_OPTION
+@LIMIT_OPTION
 def json_(
     paths: tuple[str, ...],
     *,
@@ -133,6 +137,7 @@ def json_(
     reveal: bool,
     pattern: str,
     jobs: int | None,
+    limits: newsrecord.Limits,
 ) -> None:
     """Export records as JSON Lines: one object per record, as to_dict() gives it.
 
@@ -142,7 +147,7 @@ def json_(
     """
     walk_problems: list[newsrecord.Problem] = []
     invalid = exported = 0
-    options = (with_body, with_path, reveal)
+    options = (with_body, with_path, reveal, limits)
     with contextlib.ExitStack() as stack:
         # Only when the lines go to a file or a pipe: never mixed into them.
         bar = progress_bar(stack, paths, label="exporting", stdout_busy=True)
@@ -173,12 +178,12 @@ def json_(
 
 
 def _json_batch(
-    paths: list[str], options: tuple[bool, bool, bool]
+    paths: list[str], options: tuple[bool, bool, bool, newsrecord.Limits]
 ) -> list[tuple[list[newsrecord.Problem], str | None]]:
     """Export a batch of files (in a worker): each file's problems and JSON line."""
-    with_body, with_path, reveal = options
+    with_body, with_path, reveal, limits = options
     results: list[tuple[list[newsrecord.Problem], str | None]] = []
-    for path, doc in load_each(paths):
+    for path, doc in load_each(paths, limits):
         if not isinstance(doc, newsrecord.Document):
             results.append((doc, None))
             continue

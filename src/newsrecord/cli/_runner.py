@@ -12,6 +12,7 @@ import click
 
 import newsrecord
 from newsrecord._pool import default_jobs, run_batches
+from newsrecord.cli._limits import with_limit_hints
 from newsrecord.errors import unreadable as unreadable_problem
 
 __all__ = [
@@ -82,13 +83,16 @@ def read_problem(path: str, error: OSError) -> newsrecord.Problem:
 
 
 def load_each(
-    paths: Iterable[str], *, strict: bool = True
+    paths: Iterable[str], limits: newsrecord.Limits, *, strict: bool = True
 ) -> Iterator[tuple[str, newsrecord.Document | list[newsrecord.Problem]]]:
-    """Yield ``(path, document)`` per file, or ``(path, its problems)`` when it fails."""
+    """Yield ``(path, document)`` per file, or ``(path, its problems)`` when it fails.
+
+    A limit's problem tells the ``--limit`` that raises it.
+    """
     for path in paths:
         try:
-            yield path, newsrecord.load(path, strict=strict)
+            yield path, newsrecord.load(path, limits=limits, strict=strict)
         except newsrecord.RecordError as exc:
-            yield path, list(exc.problems)
+            yield path, with_limit_hints(exc.problems)
         except OSError as exc:
             yield path, [read_problem(path, exc)]

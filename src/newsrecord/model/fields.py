@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import functools
+import inspect
+import sys
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -34,6 +36,7 @@ __all__ = [
     "keys_of",
     "model",
     "place_error",
+    "type_hints",
     "walk",
 ]
 
@@ -273,6 +276,48 @@ class FieldSpec:
 
 _SPECS: dict[type, tuple[FieldSpec, ...]] = {}
 
+_OWN_HINTS: dict[type, dict[str, Any]] = {}
+"""Each class's own annotations, evaluated (see :func:`type_hints`)."""
+
+
+def type_hints(cls: type) -> dict[str, Any]:
+    """Return ``typing.get_type_hints(cls)`` for a model class: its annotations, evaluated.
+
+    typing evaluates the annotations of every class of the MRO again for each subclass
+    (Record's two dozen for each kind), compiling each text anew: that was most of what
+    building an export's schema cost, and a good part of its start-up. Here each class's
+    own annotations are evaluated once, each text compiled once.
+    """
+    hints: dict[str, Any] = {}
+    for base in reversed(cls.__mro__):
+        own = _OWN_HINTS.get(base)
+        if own is None:
+            own = _OWN_HINTS[base] = _evaluated(base)
+        hints.update(own)
+    return hints
+
+
+def _evaluated(cls: type) -> dict[str, Any]:
+    """The annotations *cls* itself declares, evaluated as typing evaluates them."""
+    declared = inspect.get_annotations(cls)  # attrs imports inspect: no cost
+    # Names are looked up in the module, then in the class (typing's order for classes).
+    module, own = vars(sys.modules[cls.__module__]), dict(vars(cls))
+    return {
+        name: type(None)
+        if value is None
+        # Our own classes' annotations, as typing.get_type_hints evaluates them.
+        else eval(_compiled(value), own, module)  # noqa: S307
+        if isinstance(value, str)
+        else value
+        for name, value in declared.items()
+    }
+
+
+@functools.cache
+def _compiled(annotation: str) -> types.CodeType:
+    # Many fields share an annotation text (str | None): each is compiled once.
+    return compile(annotation, "<annotation>", "eval")
+
 
 def fields(cls: type) -> tuple[FieldSpec, ...]:
     """Return the fields of a model class in the order files write them (``extra`` aside).
@@ -284,7 +329,7 @@ def fields(cls: type) -> tuple[FieldSpec, ...]:
     if specs is None:
         if not hasattr(cls, _ORDER_ATTRIBUTE):
             raise TypeError(f"{cls!r} is not a newsrecord model class")
-        hints = typing.get_type_hints(cls)
+        hints = type_hints(cls)
         by_key = {
             info(a).key: FieldSpec(
                 info(a).key,
@@ -478,11 +523,11 @@ class _Validator:
                 raise place_error(instance, error)
             return
         if self._check is None:
-            tp = typing.get_type_hints(self._owner)[self._name]
+            tp = type_hints(self._owner)[self._name]
             self._check = _checker(tp)
             self._expected = _describe(tp)
         if not self._check(value):
-            declared = optional_part(typing.get_type_hints(self._owner)[self._name])
+            declared = optional_part(type_hints(self._owner)[self._name])
             if typing.get_origin(declared) is list and isinstance(value, list):
                 # Name the item that does not fit, not the whole list.
                 (item_type,) = typing.get_args(declared)
