@@ -323,3 +323,17 @@ def test_git_setup_gives_the_drivers_the_limits(
         "diff.newsrecord.textconv newsrecord diff --limit max-front-matter=2097152 --textconv",
         "diff.newsrecord.command newsrecord diff --limit max-front-matter=2097152",
     ]
+
+
+def test_an_edit_that_makes_the_front_matter_too_large_says_so(tmp_path: Path) -> None:
+    # Told as the limit it passes, not as a bug of the writer's; the file is kept.
+    doc = newsrecord.loads("---\ntitle: A\n---\n", limits=newsrecord.Limits(max_front_matter=100))
+    doc.set("excerpt", "x" * 200)
+    with pytest.raises(newsrecord.LimitError, match=r"more than the limit of 100"):
+        doc.dumps()
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: A\n---\n", encoding="utf-8")
+    result = run("set", path, "excerpt=" + "x" * 200, "--limit", "max-front-matter=100")
+    assert result.exit_code == 1, result.output
+    assert HINT in result.output
+    assert path.read_text(encoding="utf-8") == "---\ntitle: A\n---\n"

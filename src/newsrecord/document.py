@@ -42,7 +42,14 @@ from newsrecord._write.repair import (
     read_repaired,
     removals_of_shadowed,
 )
-from newsrecord.errors import ParseError, Problem, RecordError, ValidationError, brief
+from newsrecord.errors import (
+    LimitError,
+    ParseError,
+    Problem,
+    RecordError,
+    ValidationError,
+    brief,
+)
 from newsrecord.files import Durability, StrPath, same_file, write_atomically
 from newsrecord.model.fields import fields
 from newsrecord.model.records import AnyRecord
@@ -902,6 +909,8 @@ class Document:
                 and text[parts.body_start :] == self.body
                 and compare.reads_as(data, self.record, changed, original)
             )
+        except LimitError:
+            raise  # the edit made the front matter too large: the user's to know, no bug
         except RecordError:
             good = False
         return good
