@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,9 @@ from click.testing import CliRunner, Result
 from tests.helpers import HUGE_TEXT, run_python
 
 import newsrecord
+import newsrecord.api
+import newsrecord.export
+import newsrecord.files
 from newsrecord.cli import main
 
 pa = pytest.importorskip("pyarrow")
@@ -572,6 +576,47 @@ def test_limits_decide_which_files_are_left_out_and_the_cache_keeps_to_them(
     # Back to the defaults: a cache of other limits does not hold for them either.
     back = newsrecord.export_records(site, out, incremental=True)
     assert (back.rows, back.parsed, back.left_out) == (4, 4, 2)
+
+
+class _Counting:
+    """A file object that notes the name of each file read from."""
+
+    def __init__(self, stream: Any, name: str, reads: list[str]) -> None:
+        self._stream = stream
+        self._name = name
+        self._reads = reads
+
+    def read(self, size: int = -1) -> bytes:
+        self._reads.append(self._name)
+        data: bytes = self._stream.read(size)
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def test_a_file_over_the_size_limit_is_left_out_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As load() does: its size is told before a byte of it is read.
+    site = make_site(tmp_path, 2)
+    (site / "big.md").write_text(SEED_TEXT + "x" * 5000, encoding="utf-8")
+    small = newsrecord.Limits(max_file_size=4096)
+    reads: list[str] = []
+    real_open = newsrecord.files.open_regular
+
+    @contextlib.contextmanager
+    def counted(path: str) -> Iterator[Any]:
+        with real_open(path) as stream:
+            yield _Counting(stream, os.fspath(path), reads)
+
+    for module in (newsrecord.api, newsrecord.export):
+        monkeypatch.setattr(module, "open_regular", counted, raising=False)
+    done = newsrecord.export_records(site, tmp_path / "site.jsonl", format="jsonl", limits=small)
+    assert [name for name in reads if name.endswith("big.md")] == []
+    assert len(reads) == 4  # each other file was read
+    assert done.left_out == 2  # the site's invalid file, and the big one
+    assert "(Limits.max_file_size)" in " ".join(str(problem) for problem in done.problems)
 
 
 def test_the_cli_exports_and_reports(tmp_path: Path) -> None:

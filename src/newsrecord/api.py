@@ -122,14 +122,7 @@ def load(
         OSError: the file cannot be read (``FileError`` is one too).
     """
     name = os.fspath(path)
-    with open_regular(path) as stream:
-        size = os.fstat(stream.fileno()).st_size
-        check_file_size(size, limits, name)
-        # read(n) allocates n bytes up front: ask for what the file holds, then read on
-        # only if it grew since fstat, and never more than one byte past the limit.
-        data = stream.read(size + 1)
-        if len(data) > size:
-            data += stream.read(limits.max_file_size + 1 - len(data))
+    data = read_limited(name, limits)
     doc = loads(data, kind=kind, path=name, limits=limits, strict=strict, repair=repair)
     doc._read_from = name  # what save() checks the file still holds
     return doc
@@ -155,6 +148,25 @@ def dumps(record: AnyRecord | Document, *, body: str = "", newline: str = "\n") 
     from newsrecord._write.fresh import write_fresh  # noqa: PLC0415
 
     return write_fresh(record, body, newline)
+
+
+def read_limited(name: str, limits: Limits) -> bytes:
+    """The bytes of the file *name*, never read into memory when over *limits*.
+
+    Raises:
+        LimitError: the file is larger than ``limits.max_file_size``.
+        FileError: the path is a folder, FIFO, device or socket.
+        OSError: the file cannot be read.
+    """
+    with open_regular(name) as stream:
+        size = os.fstat(stream.fileno()).st_size
+        check_file_size(size, limits, name)
+        # read(n) allocates n bytes up front: ask for what the file holds, then read on
+        # only if it grew since fstat, and never more than one byte past the limit.
+        data = stream.read(size + 1)
+        if len(data) > size:
+            data += stream.read(limits.max_file_size + 1 - len(data))
+    return data
 
 
 def to_dict(record: AnyRecord) -> dict[str, Any]:

@@ -45,10 +45,11 @@ from newsrecord._optional import require
 from newsrecord._pool import run_items
 from newsrecord._read import native
 from newsrecord._read.limits import DEFAULT_LIMITS, Limits
-from newsrecord.api import loads, to_dict
+from newsrecord.api import loads, read_limited, to_dict
 from newsrecord.document import Document
 from newsrecord.errors import (
     FileError,
+    LimitError,
     Problem,
     RecordError,
     ValidationError,
@@ -59,7 +60,6 @@ from newsrecord.files import (
     StrPath,
     as_paths,
     once_each,
-    open_regular,
     scan_folder,
     walk_entries,
 )
@@ -1208,10 +1208,13 @@ def _read_batch(
     done: list[tuple[str, bytes, Any]] = []
     for name, known in work:
         try:
-            with open_regular(name) as stream:  # never blocks on a FIFO named on the line
-                data = stream.read()
+            # Never blocks on a FIFO named on the line, never reads a file over the limit.
+            data = read_limited(name, options.limits)
         except OSError as exc:
             done.append(("unreadable", b"", [unreadable(name, exc)]))
+            continue
+        except LimitError as exc:
+            done.append(("unreadable", b"", list(exc.problems)))
             continue
         digest = hashlib.sha256(data).digest()
         if digest == known:
