@@ -6,7 +6,7 @@ import pickle
 from pathlib import Path
 
 import pytest
-from tests.helpers import SEED_TEXT
+from tests.helpers import HUGE_TEXT, SEED_TEXT
 
 import newsrecord
 
@@ -177,3 +177,22 @@ def test_a_glob_skips_the_folders_the_walk_skips(tmp_path: Path) -> None:
     assert record_paths(str(site / "**" / "*.md")) == record_paths(site)
     # A folder the glob names by its name is given, as a path to the walk is.
     assert record_paths(str(site / "_site" / "*.md")) == [str(site / "_site" / "copy.md")]
+
+
+def test_the_readers_take_the_limits(tmp_path: Path) -> None:
+    pytest.importorskip("dask.dataframe")
+    pytest.importorskip("pyarrow")
+    from newsrecord.integrations.dask import read_dataframe, read_records
+
+    site = _site(tmp_path, count=2)
+    (site / "news" / "broken.md").unlink()
+    (site / "news" / "huge.md").write_text(HUGE_TEXT, encoding="utf-8")
+    bag = read_records(site, errors="collect", with_path=True).compute(scheduler="sync")
+    refused = [item for path, item in bag if path.endswith("huge.md")]
+    assert isinstance(refused[0], newsrecord.LimitError)
+    raised = newsrecord.Limits(max_front_matter=2 << 20)
+    bag = read_records(site, errors="collect", limits=raised).compute(scheduler="sync")
+    assert not any(isinstance(item, newsrecord.RecordError) for item in bag)
+    assert len(read_dataframe(site, errors="skip").compute(scheduler="sync")) == 2
+    frame = read_dataframe(site, limits=raised).compute(scheduler="sync")
+    assert len(frame) == 3

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from newsrecord._optional import require
+from newsrecord._read.limits import DEFAULT_LIMITS, Limits
 from newsrecord.api import load
 from newsrecord.errors import RecordError, ValidationError
 from newsrecord.export import arrow_schema, to_arrow
@@ -94,11 +95,13 @@ def _chunks(paths: list[str], size: int) -> list[list[str]]:
     return [paths[start : start + size] for start in range(0, len(paths), size)]
 
 
-def _load_partition(paths: Iterable[str], errors: str, with_path: bool) -> list[Any]:
+def _load_partition(
+    paths: Iterable[str], errors: str, with_path: bool, limits: Limits
+) -> list[Any]:
     items: list[Any] = []
     for path in paths:
         try:
-            record: Any = load(path).record
+            record: Any = load(path, limits=limits).record
         except (RecordError, OSError) as exc:
             if errors == "raise":
                 raise
@@ -115,6 +118,7 @@ def read_records(
     files_per_partition: int = 256,
     errors: Literal["raise", "skip", "collect"] = "raise",
     with_path: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Any:
     """A ``dask.bag.Bag`` of the typed records of the files *urlpath* names.
 
@@ -125,6 +129,7 @@ def read_records(
             leaves invalid files out; ``"collect"`` puts their :class:`RecordError` in the
             bag in place of the record.
         with_path: Make the items ``(path, record)`` pairs.
+        limits: The safety limits each file is read with (see :class:`newsrecord.Limits`).
 
     Raises:
         ModuleNotFoundError: dask is not installed.
@@ -136,18 +141,22 @@ def read_records(
     chunks = _chunks(record_paths(urlpath), files_per_partition)
     # One partition per chunk of file names: the workers read the files themselves.
     names = dask.bag.from_sequence(chunks, npartitions=max(len(chunks), 1))
-    return names.map_partitions(_flatten_load, errors=errors, with_path=with_path)
+    return names.map_partitions(_flatten_load, errors=errors, with_path=with_path, limits=limits)
 
 
-def _flatten_load(chunks: Iterable[list[str]], errors: str, with_path: bool) -> list[Any]:
-    return [item for chunk in chunks for item in _load_partition(chunk, errors, with_path)]
+def _flatten_load(
+    chunks: Iterable[list[str]], errors: str, with_path: bool, limits: Limits
+) -> list[Any]:
+    return [item for chunk in chunks for item in _load_partition(chunk, errors, with_path, limits)]
 
 
-def _frame_partition(paths: list[str], body: bool, reveal: bool, errors: str) -> Any:
+def _frame_partition(
+    paths: list[str], body: bool, reveal: bool, errors: str, limits: Limits
+) -> Any:
     documents = []
     for path in paths:
         try:
-            documents.append((path, load(path)))
+            documents.append((path, load(path, limits=limits)))
         except (RecordError, OSError):
             if errors == "raise":
                 raise
@@ -199,6 +208,7 @@ def read_dataframe(
     body: bool = False,
     reveal: bool = False,
     errors: Literal["raise", "skip"] = "raise",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Any:
     """A ``dask.dataframe.DataFrame`` of the records, with the columns of the export.
 
@@ -217,6 +227,7 @@ def read_dataframe(
             :func:`newsrecord.export_records` would leave out); ``"skip"`` leaves such
             files out, silently: a data frame has no place for an error, so use
             :func:`read_records` with ``errors="collect"`` to see them.
+        limits: The safety limits each file is read with (see :class:`newsrecord.Limits`).
 
     Raises:
         ModuleNotFoundError: dask or pyarrow is not installed.
@@ -237,6 +248,7 @@ def read_dataframe(
         body=body,
         reveal=reveal,
         errors=errors,
+        limits=limits,
         meta=meta,
         enforce_metadata=False,
     )
