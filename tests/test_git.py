@@ -387,6 +387,15 @@ def test_resolve_merges_records_over_the_default_limits_with_the_option(tmp_path
     assert text == HUGE_TEXT.replace("heat: 38", "heat: 45").replace("quality: 38", "quality: 40")
 
 
+def test_the_merge_driver_says_why_a_record_merged_as_text(tmp_path: Path) -> None:
+    repo = huge_conflict(tmp_path, "--limit", "max-depth=64")  # the driver, default limits
+    merged = git(repo, "merge", "--no-edit", "bot", check=False)
+    assert merged.returncode == 1
+    said = merged.stdout + merged.stderr
+    assert f"newsrecord merge: {SEED_NAME}: merged as text (ours: the front matter is " in said
+    assert "(--limit max-front-matter=SIZE raises it)); conflicts in the text" in said
+
+
 def test_the_merge_driver_set_up_with_limits_merges_such_records(tmp_path: Path) -> None:
     repo = huge_conflict(tmp_path, "--limit", "max-front-matter=2M")
     merged = git(repo, "merge", "--no-edit", "bot", check=False)

@@ -44,6 +44,9 @@ def test_versions_over_the_limits_merge_as_text_unless_the_limits_are_raised() -
     # quality and heat are next to each other: a text merge finds a conflict there.
     as_text = newsrecord.merge_texts(HUGE_TEXT, ours, theirs)
     assert (as_text.as_text, as_text.conflicts) == (True, ("text",))
+    assert as_text.why is not None
+    assert as_text.why.message.startswith("ours: the front matter is ")
+    assert as_text.why.message.endswith("(Limits.max_front_matter)")
     raised = newsrecord.Limits(max_front_matter=2 << 20)
     result = newsrecord.merge_texts(HUGE_TEXT, ours, theirs, limits=raised)
     assert (result.as_text, result.clean) == (False, True)
@@ -297,6 +300,9 @@ def test_a_file_that_does_not_load_merges_as_text() -> None:
     assert result.as_text
     assert result.clean
     assert result.text == theirs
+    assert result.why is not None
+    assert (result.why.message[:8], result.why.line, result.why.column) == ("ours: YA", 6, 7)
+    assert newsrecord.merge_texts(BASE, BASE, BASE).why is None
 
 
 def test_both_sides_adding_the_same_file() -> None:

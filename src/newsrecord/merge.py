@@ -32,7 +32,7 @@ from newsrecord.api import loads, to_dict
 from newsrecord.diff import identities
 from newsrecord.document import Document, entry_lines, top_lines
 from newsrecord.editing import set_field
-from newsrecord.errors import ParseError, RecordError
+from newsrecord.errors import ParseError, Problem, RecordError
 from newsrecord.model.fields import fields
 
 __all__ = ["MergeResult", "merge_texts"]
@@ -56,11 +56,14 @@ class MergeResult:
             it has conflicts.
         as_text: True when the file was merged as plain text because a version did not
             load as a record.
+        why: For a text merge, the problem that made it one (the version's name, then
+            its first problem), else None.
     """
 
     text: str
     conflicts: tuple[str, ...] = ()
     as_text: bool = False
+    why: Problem | None = None
 
     @property
     def clean(self) -> bool:
@@ -173,12 +176,16 @@ def merge_texts(
         RecordError: a text merge was needed and git is not available.
     """
     read: _Read = functools.partial(loads, path=path, limits=limits)
+    side = "ours"
     try:
         ours_doc = read(ours)
+        side = "theirs"
         theirs_doc = read(theirs)
+        side = "base"
         base_doc = read(base) if base.strip() else None
-    except RecordError:
-        return _merged_as_text(base, ours, theirs, path, labels, marker_size)
+    except RecordError as exc:
+        why = _named(exc, f"{side}: ")
+        return _merged_as_text(base, ours, theirs, path, labels, marker_size, why)
     base_data = to_dict(base_doc.record) if base_doc is not None else {}
     ours_data = to_dict(ours_doc.record)
     theirs_data = to_dict(theirs_doc.record)
@@ -206,10 +213,11 @@ def merge_texts(
                 ("ours", "base", "theirs"), bodies, sources, strict=True
             )
         ]
-    except RecordError:
+    except RecordError as exc:
         # The merged values do not make a valid record together (rare: a field that
         # depends on another); leave the decision to a person, as a text merge.
-        return _merged_as_text(base, ours, theirs, path, labels, marker_size)
+        why = _named(exc, "merged: ")
+        return _merged_as_text(base, ours, theirs, path, labels, marker_size, why)
     text, count = merge_lines(
         sides[1], sides[0], sides[2], path=path, labels=labels, marker_size=marker_size
     )
@@ -219,11 +227,23 @@ def merge_texts(
 
 
 def _merged_as_text(
-    base: str, ours: str, theirs: str, path: str | None, labels: Sequence[str], marker_size: int
+    base: str,
+    ours: str,
+    theirs: str,
+    path: str | None,
+    labels: Sequence[str],
+    marker_size: int,
+    why: Problem,
 ) -> MergeResult:
     """Merge the three texts line by line, as git would merge files that are not records."""
     text, count = merge_lines(base, ours, theirs, path=path, labels=labels, marker_size=marker_size)
-    return MergeResult(text, ("text",) if count else (), as_text=True)
+    return MergeResult(text, ("text",) if count else (), as_text=True, why=why)
+
+
+def _named(exc: RecordError, prefix: str) -> Problem:
+    """The first problem of *exc*, its message after *prefix* (which version it is of)."""
+    first = exc.problems[0] if exc.problems else Problem(str(exc))
+    return attrs.evolve(first, message=prefix + first.message)
 
 
 def _with_their_lines(

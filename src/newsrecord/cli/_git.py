@@ -558,7 +558,10 @@ def merge(
         except OSError as exc:
             raise click.FileError(ours, hint=exc.strerror or str(exc)) from exc
     if result.as_text and result.conflicts:
-        click.echo(f"newsrecord merge: {shown}: not a record; conflicts in the text", err=True)
+        why = with_limit_hints([result.why])[0].message if result.why is not None else ""
+        click.echo(
+            f"newsrecord merge: {shown}: merged as text ({why}); conflicts in the text", err=True
+        )
     for field in result.conflicts if not result.as_text else ():
         click.echo(f"newsrecord merge: {shown}: conflict in {field}", err=True)
     sys.exit(EXIT_INVALID if result.conflicts else 0)
