@@ -89,7 +89,7 @@ class Link:
     The value read there is a copy of the nodes it stands for, whose spans are this
     link's: the text of the link is where the value is, but not how it is written. So an
     edit never splices inside a link or its source; it writes the value out (see
-    :func:`newsrecord._write.splice.plan_changes`).
+    ``_Planner._write_out_links`` in :mod:`newsrecord._write.splice`).
 
     Attributes:
         start: Offset of the alias, or of the merge entry's key.
