@@ -191,3 +191,17 @@ def _at(data: Any, field: str) -> Any:
     for step in re.findall(r"[^.\[\]]+", field):
         data = data[int(step)] if step.isdigit() else data[step]
     return data
+
+
+def test_a_field_the_repair_lines_up_is_that_field_to_jekyll() -> None:
+    broken = [
+        HINT_BASE.replace("type: article", "  type: article"),
+        HINT_BASE.replace("type: article", "\ttype: article"),
+    ]
+    repaired = [newsrecord.loads(text, repair=True).dumps() for text in broken]
+    read = jekyll_reads(broken + repaired)
+    for was in read[: len(broken)]:
+        assert "error" in was  # Jekyll publishes such a page without its front matter
+    for now in read[len(broken) :]:
+        assert "error" not in now
+        assert (now["data"]["title"], now["data"]["type"]) == ("Hello", "article")

@@ -482,7 +482,15 @@ def test_a_repair_writes_the_line_the_hint_shows_and_nothing_else(
 
 
 @pytest.mark.parametrize(
-    "case", [case for case in CASES if not _certain(case)], ids=lambda c: c.name
+    "case",
+    # (A top-level field indented under a line of text is certain to the model: the
+    # line-up-keys repair lines it up, see below.)
+    [
+        case
+        for case in CASES
+        if not _certain(case) and case.name != "key indented more than the line above"
+    ],
+    ids=lambda c: c.name,
 )
 def test_a_repair_never_guesses_where_the_hint_is_not_certain(
     case: HintCase, c_parser: bool
@@ -518,11 +526,64 @@ def test_a_repair_fixes_every_line_it_can_then_stops_at_the_first_it_cannot(
     # (libyaml stops at the anchor '&amp;', ruamel's pure-Python parser at the ': '.)
     column = 8 if c_parser else 16
     assert (caught.value.line, caught.value.column, caught.value.field) == (2, column, "title")
-    # A line with no certain fix (a tab) stops it too, wherever it is.
-    tab = three.replace("type: article", "\ttype: article")
+    # A line with no certain fix (a tab before a key of the provider) stops it too,
+    # wherever it is. (A tab before a top-level field is lined up: see below.)
+    tab = three.replace("  domain: infoq.com", "\tdomain: infoq.com")
     with pytest.raises(newsrecord.ParseError) as caught:
         newsrecord.loads(tab, repair=True)
     assert caught.value.problems == _error(tab).problems
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        BASE.replace("type: article", "  type: article"),
+        BASE.replace("type: article", "\ttype: article"),
+        BASE.replace("type: article", " \t type: article"),
+    ],
+    ids=["spaces", "a tab", "blanks and a tab"],
+)
+def test_a_field_indented_under_a_line_of_text_is_lined_up_by_the_repair(
+    broken: str, c_parser: bool
+) -> None:
+    # YAML reads the line as more of the title and fails on its ': '; the model knows
+    # `type` as a field the front matter does not have: the line goes back to the left.
+    with pytest.raises(newsrecord.ParseError):
+        newsrecord.loads(broken)
+    doc = newsrecord.loads(broken, repair=True)
+    assert doc.dumps() == BASE
+    assert [problem.message for problem in doc.repair()] == [
+        "line-up-keys: lined 'type' up with the keys above"
+    ]
+    # Under quoted text that ends on its line, too.
+    quoted = broken.replace("title: Hello", 'title: "Hello"')
+    assert newsrecord.loads(quoted, repair=True).dumps() == BASE.replace("Hello", '"Hello"')
+    # Only that repair, or the others alone.
+    assert newsrecord.loads(broken, repair=["line-up-keys"]).dumps() == BASE
+    with pytest.raises(newsrecord.ParseError):
+        newsrecord.loads(broken, repair=["quote-values"])
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        # Text that may go on the title: no field of the model.
+        BASE.replace("type: article", "type: article\ntags: [a]").replace(
+            "title: Hello", "title: Hello\n  and more text: here"
+        ),
+        # A field the front matter has already: the line may be the title's.
+        BASE.replace("title: Hello", "title: Hello\n  type: news"),
+        # Under a key with no value, the line is its: not a top-level field's place.
+        BASE.replace("  domain: infoq.com", "   domain: infoq.com"),
+        # Under the start of a list, which goes on over the next lines.
+        BASE.replace("title: Hello", "title: [Hello\n  type: article"),
+    ],
+    ids=["text", "present", "nested", "list"],
+)
+def test_a_line_the_model_does_not_tell_is_left_to_a_person(broken: str) -> None:
+    with pytest.raises(newsrecord.ParseError) as caught:
+        newsrecord.loads(broken, repair=True)
+    assert caught.value.problems == _error(broken).problems
 
 
 def test_an_anchor_an_alias_uses_opens_and_is_never_quoted(c_parser: bool) -> None:

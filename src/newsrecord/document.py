@@ -35,6 +35,7 @@ from newsrecord._read.text import (
     other_encoding,
 )
 from newsrecord._write.repair import (
+    LINE_UP_KEYS,
     QUOTE_VALUES,
     REPAIRS,
     TO_UTF8,
@@ -179,9 +180,9 @@ class Document:
         def read(fixed: str) -> Document:
             return cls(fixed, path=path, kind=kind, limits=limits, strict=strict)
 
-        if QUOTE_VALUES in repairs:
-            doc, quoted = read_repaired(text, read)
-            done += quoted
+        if QUOTE_VALUES in repairs or LINE_UP_KEYS in repairs:
+            doc, fixed = read_repaired(text, read, repairs)
+            done += fixed
         else:
             doc = read(text)
         doc._text = text

@@ -8,7 +8,10 @@ the repair did what it says (see ``Document.repair``).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
+import functools
+import itertools
+import re
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Final, TypeVar
 
 import attrs
@@ -16,7 +19,7 @@ import attrs
 from newsrecord._read.nodes import Duplicate, Mapping, Node
 from newsrecord._read.nodes import Sequence as SequenceNode
 from newsrecord._read.text import line_end, line_start
-from newsrecord.errors import ParseError, Problem, brief, shorten
+from newsrecord.errors import ParseError, Problem, TextFix, brief, shorten
 
 if TYPE_CHECKING:
     # The splicer is imported where a repair is made: a document imports this module to
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from newsrecord._write.splice import Edit
 
 __all__ = [
+    "LINE_UP_KEYS",
     "OPENING_REPAIRS",
     "QUOTE_VALUES",
     "REPAIRS",
@@ -273,7 +277,8 @@ def _lone_cr_line_breaks(source: Source) -> list[Finding]:
 
 TO_UTF8: Final = "utf-8"
 QUOTE_VALUES: Final = "quote-values"
-OPENING_REPAIRS: Final = (TO_UTF8, QUOTE_VALUES)
+LINE_UP_KEYS: Final = "line-up-keys"
+OPENING_REPAIRS: Final = (TO_UTF8, QUOTE_VALUES, LINE_UP_KEYS)
 """The repairs made while a text is read (``loads(..., repair=...)``): without them, the
 files they repair do not open."""
 
@@ -281,18 +286,21 @@ _MAX_FIXES: Final = 1000
 """The most fixes one text gets: each costs a parse of the whole text."""
 
 
-def read_repaired(text: str, read: Callable[[str], _T]) -> tuple[_T, list[Problem]]:
+def read_repaired(
+    text: str, read: Callable[[str], _T], repairs: Collection[str] = (QUOTE_VALUES,)
+) -> tuple[_T, list[Problem]]:
     """Read *text*, making the certain fixes its parse errors name until it reads.
 
-    This is the ``quote-values`` repair: YAML that cannot be read as it is written, where
+    These are the ``quote-values`` repair: YAML that cannot be read as it is written, where
     the error's hint shows the one way to write it (``title: &amp; co``, ``title: Foo:
     bar``, ``title: !Important news``, a quote inside a quoted value, a key ``2023``), is
-    written so.
+    written so; and the ``line-up-keys`` repair (see :func:`lined_up`).
     Nothing else in the text changes, and no fix adds or removes a line.
 
     Args:
         text: The whole file.
         read: Parses a text, raising :class:`ParseError` when it cannot.
+        repairs: Which of the two to make.
 
     Returns:
         What *read* gave for the repaired text, and one problem per fix, located where the
@@ -312,20 +320,80 @@ def read_repaired(text: str, read: Callable[[str], _T]) -> tuple[_T, list[Proble
             return read(text), done
         except ParseError as error:
             first = first or error
-            fixes = error.fixes
+            fixes = error.fixes if QUOTE_VALUES in repairs else ()
+            messages = [f"{QUOTE_VALUES}: wrote {shorten(fix.text, 60)}" for fix in fixes]
+            if not fixes and LINE_UP_KEYS in repairs:
+                found = lined_up(text, error)
+                if found is not None:
+                    fixes, messages = (found[0],), [f"{LINE_UP_KEYS}: {found[1]}"]
             if not fixes or len(done) >= _MAX_FIXES or fixed.intersection(f[0] for f in fixes):
                 raise first from None
-            for fix in fixes:
+            for fix, message in zip(fixes, messages, strict=True):
                 fixed.add(fix.start)
-                message = f"{QUOTE_VALUES}: wrote {shorten(fix.text, 60)}"
                 done.append(attrs.evolve(error.problems[0], message=message))
             from newsrecord._write.splice import apply_edits  # noqa: PLC0415  # see the imports
 
             text = apply_edits(text, [_edit(*fix) for fix in fixes])
 
 
+_INDENTED_KEY: Final = re.compile(r"([ \t]+)([A-Za-z_][A-Za-z0-9_]*):(?:[ \t]|$)")
+_TOP_ENTRY: Final = re.compile(
+    r"""[A-Za-z_][A-Za-z0-9_-]*:[ \t]+"""
+    r"""(?:[^\s|>"'\[{&*!#%@`]|"(?:[^"\\\r\n]|\\.)*"[ \t]*$|'(?:[^'\r\n]|'')*'[ \t]*$)"""
+)
+"""A top-level entry whose value is plain text, or quoted text that ends on its line: no
+key indented below it can be its."""
+
+
+def lined_up(text: str, error: ParseError) -> tuple[TextFix, str] | None:
+    """The fix of a field's key indented under a line that cannot hold it, and its words.
+
+    ``title: A`` then ``  type: article``: YAML reads the second line as more of the
+    title, and fails on its ``: ``. When the line above is a top-level entry with plain
+    text for its value (so that nothing indented below it can be its), and the key is a
+    top-level field of the model that the front matter does not have yet, the line was
+    meant as that field: its indentation (spaces or a tab) goes. A line that is not a
+    field of the model may be text that goes on the value above; it is left to a person.
+    """
+    if error.line is None or error.line < 2:
+        return None
+    lines = text.splitlines(keepends=True)
+    if error.line > len(lines):
+        return None
+    line = lines[error.line - 1]
+    found = _INDENTED_KEY.match(line)
+    if found is None or found[2] not in _top_level_keys():
+        return None
+    above = next(
+        (
+            earlier
+            for earlier in reversed(lines[1 : error.line - 1])
+            if earlier.strip() and not earlier.lstrip().startswith("#")
+        ),
+        None,
+    )
+    if above is None or _TOP_ENTRY.match(above) is None:
+        return None
+    written = itertools.takewhile(lambda other: other.rstrip() not in ("---", "..."), lines[1:])
+    if any(other.startswith(f"{found[2]}:") for other in written):
+        return None  # the field is there already: this line may be the value's
+    start = sum(len(earlier) for earlier in lines[: error.line - 1])
+    fix = TextFix(start, start + len(found[1]), "")
+    return fix, f"lined {found[2]!r} up with the keys above"
+
+
+@functools.cache
+def _top_level_keys() -> frozenset[str]:
+    """The YAML keys of every kind's fields, at the top of a front matter."""
+    from newsrecord.model import KINDS  # noqa: PLC0415  # the model loads with any record
+    from newsrecord.model.fields import keys_of  # noqa: PLC0415
+
+    return frozenset(key for kind in KINDS for key in keys_of(kind))
+
+
 def _none_left(_source: Source) -> list[Finding]:
-    # utf-8 and quote-values are made while the text is read (OPENING_REPAIRS): a text
+    # utf-8, quote-values and line-up-keys are made while the text is read
+    # (OPENING_REPAIRS): a text
     # that parsed has nothing left for them to do.
     return []
 
@@ -345,6 +413,14 @@ REPAIRS: Final[dict[str, Repair]] = {
             "title: Foo: bar, title: !Important news, a quote inside a quoted value), or a "
             "key that is not text (2023: x), so that it reads as the text written; Jekyll "
             "drops such front matter, or the value's first word.",
+            _none_left,
+        ),
+        Repair(
+            LINE_UP_KEYS,
+            "Line up a field's key that is indented under a line of plain text (title: x "
+            "then '  type: article', or a tab before it), where the model knows the field "
+            "and the front matter does not have it yet; YAML reads it as more of the text "
+            "above, and fails.",
             _none_left,
         ),
         Repair(
