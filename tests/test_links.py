@@ -140,12 +140,18 @@ def test_an_edit_away_from_the_links_changes_only_its_line() -> None:
 
 
 def test_an_edited_anchor_leaves_its_aliases_their_value() -> None:
-    # The anchored list is written out with its new value, the alias with the value it had.
+    # The anchored list is written out with its new value, the alias with the value it
+    # had: each in the flow style it had, one line each.
     doc = newsrecord.loads(LINKED["alias of a list"])
     doc.record.tags.append("c")
-    assert doc.dumps() == (
-        "---\ntitle: A\ntags:\n  - a\n  - b\n  - c\ncategories:\n  - a\n  - b\n---\nbody\n"
-    )
+    written = doc.dumps()
+    assert written == "---\ntitle: A\ntags: [a, b, c]\ncategories: [a, b]\n---\nbody\n"
+    assert changed_lines(LINKED["alias of a list"], written) == [
+        "-tags: &t [a, b]",
+        "-categories: *t",
+        "+tags: [a, b, c]",
+        "+categories: [a, b]",
+    ]
     # An alias edited: written out, and the anchor no other alias uses goes.
     doc = newsrecord.loads(LINKED["alias of a text"])
     doc.set("excerpt", "Other")
@@ -153,7 +159,7 @@ def test_an_edited_anchor_leaves_its_aliases_their_value() -> None:
     # A removed anchor: the alias is written out too.
     doc = newsrecord.loads(LINKED["alias of a list"])
     doc.unset("tags")
-    assert doc.dumps() == "---\ntitle: A\ncategories:\n  - a\n  - b\n---\nbody\n"
+    assert doc.dumps() == "---\ntitle: A\ncategories: [a, b]\n---\nbody\n"
 
 
 def test_an_edit_through_a_merge_writes_that_entry_out() -> None:

@@ -580,8 +580,20 @@ class _Planner:
             unit = unit_of(anchor)
             if unit is not None and id(unit) not in written and id(unit) not in gone:
                 self.edits.append(self._unanchored(anchor))
-        keys: set[str] = set()
         linked = {id(unit) for link in root.links if (unit := unit_of(link.start)) is not None}
+        return self._write_units(root, units, written, gone, linked, new_items)
+
+    def _write_units(
+        self,
+        root: parse.Mapping,
+        units: list[_Unit],
+        written: dict[int, _Unit],
+        gone: set[int],
+        linked: set[int],
+        new_items: dict[str, Any],
+    ) -> set[str]:
+        """Write the units of :meth:`_write_out_links`; return the keys they write."""
+        keys: set[str] = set()
         for unit in units:
             if id(unit) in gone and (unit.pair is None or id(unit) in linked):
                 # Deleted whole, links and all (a merge entry last in a mapping is past
@@ -591,8 +603,18 @@ class _Planner:
         for unit in written.values():
             keys.update(unit.keys)
             if unit.pair is not None:
-                key = unit.keys[0]
-                self.rewrite_pair(root, unit.pair, new_items[key], key, unit.end)
+                key, value = unit.keys[0], unit.pair[1]
+                if (
+                    isinstance(value, parse.Mapping | parse.Sequence)
+                    and value.flow
+                    and not render.is_scalar(new_items[key])
+                    and "\n" not in self.text[value.start : value.end]
+                ):
+                    # A flow collection on its line (an alias of one, too) stays one.
+                    text = self.flow_text(new_items[key], key)
+                    self.edits.append(Edit(value.start, value.end, text))
+                else:
+                    self.rewrite_pair(root, unit.pair, new_items[key], key, unit.end)
                 continue
             # A merge entry of the front matter: the entries it gives, as written ones.
             column = self.column(unit.start)
