@@ -833,22 +833,27 @@ def _run_script(script: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_a_sigterm_during_a_finalizer_stops_the_worker_when_its_batch_ends() -> None:
-    # The worker is not ended there (killed while it sends a result, it would leave half
-    # a message in the pool's pipe): its batch comes back as stopped.
-    script = (
-        "from newsrecord import _pool\n"
-        "from tests.test_hostile import _stopped_in_a_finalizer\n"
-        "_pool._start_worker()\n"
+def _in_a_worker(setup: str, task: str) -> subprocess.CompletedProcess[str]:
+    """Run *setup*, then ``_pool._run_task(TASK)`` as a started worker; print how it ended."""
+    return _run_script(
+        setup + "_pool._start_worker()\n"
         "try:\n"
-        "    _pool._run_task(_stopped_in_a_finalizer, [1, 2], _pool._Terminated())\n"
+        f"    _pool._run_task({task})\n"
         "except _pool._Stopped:\n"
         "    print('stopped')\n"
         "else:\n"
         "    print('went on')\n"
     )
-    done = _run_script(script)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_sigterm_during_a_finalizer_stops_the_worker_when_its_batch_ends() -> None:
+    # The worker is not ended there (killed while it sends a result, it would leave half
+    # a message in the pool's pipe): its batch comes back as stopped.
+    done = _in_a_worker(
+        "from newsrecord import _pool\nfrom tests.test_hostile import _stopped_in_a_finalizer\n",
+        "_stopped_in_a_finalizer, [1, 2], _pool._Terminated()",
+    )
     assert (done.returncode, done.stdout) == (0, "stopped\n"), done.stderr
     assert "Exception ignored" not in done.stderr
 
@@ -877,13 +882,8 @@ def test_a_second_stop_does_not_cut_short_the_clean_up_of_a_save(tmp_path: Path)
         "    finally:\n"
         "        os.write, os.unlink = write, unlink\n"
         "    return batch\n"
-        "_pool._start_worker()\n"
-        "try:\n"
-        "    _pool._run_task(save, [1], None)\n"
-        "except _pool._Stopped:\n"
-        "    print('stopped')\n"
     )
-    done = _run_script(script)
+    done = _in_a_worker(script, "save, [1], None")
     assert (done.returncode, done.stdout) == (0, "stopped\n"), done.stderr
     assert [path.name for path in tmp_path.iterdir()] == ["a.md"]  # no temporary file
     assert (tmp_path / "a.md").read_bytes() == b"old\n"

@@ -651,14 +651,11 @@ class _Planner:
         Each spans its whole lines, merge entries in it included (see :meth:`_last_end`);
         an offset belongs to the last one that starts at or before it.
         """
-        merges = [link for link in root.links if link.top]
         units: list[_Unit] = []
-        for pair in root.pairs:
-            key = pair[0]
-            if not any(link.start <= key.start < link.end for link in merges):
-                start = line_start(self.text, self.key_start(key))
-                units.append(_Unit(start, self.entry_lines(*pair)[1], [key.value], pair))
-        for link in merges:
+        for pair in self.written_pairs(root):
+            start = line_start(self.text, self.key_start(pair[0]))
+            units.append(_Unit(start, self.entry_lines(*pair)[1], [pair[0].value], pair))
+        for link in (link for link in root.links if link.top):
             keys = [key.value for key, _ in root.pairs if link.start <= key.start < link.end]
             end = line_end(self.text, max(link.end - 1, link.start))
             units.append(_Unit(line_start(self.text, link.start), end, keys, None))

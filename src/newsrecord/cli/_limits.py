@@ -16,7 +16,7 @@ import attrs
 import click
 
 import newsrecord
-from newsrecord._read.limits import DEFAULT_LIMITS, Limits
+from newsrecord._read.limits import DEFAULT_LIMITS, MAX_DEPTH_CEILING, Limits
 
 __all__ = ["LIMIT_OPTION", "limit_arguments", "with_limit_hints"]
 
@@ -91,6 +91,11 @@ def _parsed(text: str) -> tuple[str, int]:
     return name, number
 
 
+def _size(value: int) -> str:
+    """*value* as the help shows a default: in M when it is whole mebibytes."""
+    return f"{value >> 20}M" if value and value % (1 << 20) == 0 else str(value)
+
+
 def _limits_of(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> Limits:
     # The last of a limit given twice counts, as with any repeated option.
     given = dict(_parsed(value) for value in values)
@@ -105,8 +110,10 @@ LIMIT_OPTION: Final[Callable[[Callable[..., Any]], Callable[..., Any]]] = click.
     metavar="NAME=SIZE",
     help=(
         "Raise (or lower) a safety limit; repeatable. NAME: max-front-matter "
-        "(characters, default 1M), max-file-size (bytes, 64M), max-nodes (YAML nodes, "
-        "20000), max-depth (levels, 64, at most 200). SIZE: a whole number, or with K, M, G "
+        f"(characters, default {_size(DEFAULT_LIMITS.max_front_matter)}), max-file-size "
+        f"(bytes, {_size(DEFAULT_LIMITS.max_file_size)}), max-nodes (YAML nodes, "
+        f"{DEFAULT_LIMITS.max_nodes}), max-depth (levels, {DEFAULT_LIMITS.max_depth}, at "
+        f"most {MAX_DEPTH_CEILING}). SIZE: a whole number, or with K, M, G "
         "(or KiB, MiB, GiB: powers of 1024) or kB, MB, GB (powers of 1000). Example: "
         "--limit max-front-matter=4M."
     ),
