@@ -879,6 +879,33 @@ def test_objects_changed_in_place_each_keep_their_lines() -> None:
     _edit_both_ways(text, intended)
 
 
+def test_objects_swapped_in_place_inside_a_list_changed_in_place_are_planned_once() -> None:
+    # Found by the written-records property: the list related changed (an equal text, but
+    # another object) and is planned first; two publishers in it swapped their values in
+    # place, which the list's planning writes as an item moved. The second publisher's own
+    # change was then planned again, and the file held the first one twice.
+    text = (
+        "---\ntitle: T\nrelated:\n  - some text\n  - provider:\n      publishers:\n"
+        "        - name: A\n        - taxonomy: tx\n          description: at\n"
+        "        - _id: I\n          name: N\n---\nbody\n"
+    )
+    doc = newsrecord.loads(text)
+    related = doc.record.related
+    assert related is not None
+    related[0] = "".join(["some", " text"])
+    provider = related[1].provider  # type: ignore[union-attr]
+    assert provider is not None
+    assert provider.publishers is not None
+    first, second = provider.publishers[1:]
+    first.taxonomy, first.description, first.id, first.name = None, None, "I", "N"
+    second.taxonomy, second.description, second.id, second.name = "tx", "at", None, None
+    written = doc.dumps()
+    taxonomy = "        - taxonomy: tx\n          description: at\n"
+    written_id = "        - _id: I\n          name: N\n"
+    swapped = written_id.replace("N\n", '"N"\n') + taxonomy
+    assert written == text.replace(taxonomy + written_id, swapped)
+
+
 CARDS = (
     "---\ntitle: Hello\ntype: article\nexcerpt: >-   # shown on cards\n  old\n  text\n"
     "topics:   # curated\n  - AI\n---\n"

@@ -301,7 +301,7 @@ def plan_changes(
         node = entry.node
         if node is None:  # changes() looks up the node of each
             raise SpliceError(f"no node for the change at {entry.style_path()}")
-        if not snapshot.live(entry) or planner.covers(node):
+        if not snapshot.live(entry) or planner.covers(node) or planner.planned_above(entry):
             continue
         parent = entry.parent
         if parent is None:
@@ -366,6 +366,22 @@ class _Planner:
         # Cuts take whole entries and items: a node that begins in one is gone with it
         # (its end may lie past the cut, where the next token begins).
         return any(cut.start <= node.start < cut.end for cut in self._cuts)
+
+    def planned_above(self, entry: Entry) -> bool:
+        """Whether a list holding *entry* (at any depth) was planned as a list.
+
+        A list is planned from its items as loaded all the way down (``Snapshot.view``),
+        so its planning saw this change too, though not always at this node: objects that
+        swapped their values in place are planned by value, as items that moved. (An
+        object's planning shares the attributes it still holds with the live object, whose
+        changes are planned on their own.)
+        """
+        above = entry.parent
+        while above is not None:
+            if above.is_list and above.node is not None and id(above.node) in self._visited:
+                return True
+            above = above.parent
+        return False
 
     def column(self, offset: int) -> int:
         return offset - line_start(self.text, offset)
