@@ -109,6 +109,19 @@ def test_what_jekyll_publishes_opens_with_the_same_values(
     assert doc.body == jekyll["body"]
 
 
+def test_a_file_whose_lines_end_in_cr_cr_lf_opens_as_jekyll_reads_it() -> None:
+    # CRLF converted twice (Python on Windows writing "\r\n" in text mode): newsrecord said
+    # "the front matter is never closed", though Jekyll's \s* takes the extra CR.
+    text = "---\r\r\ntitle: x\r\r\nheat: 3\r\r\n---\r\r\nbody\r\r\n"
+    (jekyll,) = jekyll_reads([text])
+    doc = newsrecord.loads(text, strict=False)
+    assert doc.dumps() == text
+    assert {key: doc.get(key, plain=True) for key in jekyll["data"]} == jekyll["data"]
+    # Jekyll's pattern also takes the blank lines after the closing line; the body keeps
+    # them, as it keeps every byte after that line.
+    assert (doc.body, jekyll["body"]) == ("\r\nbody\r\r\n", "body\r\r\n")
+
+
 # Strings a writer must quote for Jekyll: YAML 1.1 words, numbers with commas,
 # underscores or colons, dates, indicators; and ones it may leave plain.
 TRICKY = [

@@ -21,6 +21,7 @@ from tests.hostile_inputs import assert_within_budget
 
 import newsrecord
 from newsrecord._read import events as _events
+from newsrecord.checks import check_document
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = 2.0
@@ -127,15 +128,37 @@ def test_flow_collections_jekyll_reads_open_with_either_parser(flow: str, items:
 
 
 @pytest.mark.parametrize(
-    ("key", "read_as"),
-    [("0o17", "a number"), ("1e3", "a number"), ("true", "a boolean"), ("~", "null")],
+    ("key", "jekyll_reads"),
+    [
+        ("0o17", None),  # YAML 1.2's octal: text to Psych
+        ("1e3", None),  # YAML 1.2's float: text to Psych (its floats need a dot)
+        ("1", "the integer 1"),
+        ("1.5", "the number 1.5"),
+        ("true", "true"),
+        ("null", "null"),
+        ("~", "null"),
+        ("2023-01-02", "a Date"),
+    ],
 )
-def test_a_key_yaml_reads_as_no_text_is_told_to_be_quoted(key: str, read_as: str) -> None:
-    # It said "not '0o17'", which Jekyll (YAML 1.1) reads as text, with no way out.
-    with pytest.raises(newsrecord.ParseError) as caught:
-        newsrecord.loads(f"---\ntitle: T\n{key}: 1\n---\n")
-    assert caught.value.message == (
-        f"a mapping key must be a plain string, not {key!r}, which YAML 1.2 reads as "
-        f"{read_as}: quote it"
+def test_a_key_yaml_reads_as_no_text_opens_as_the_text_written(
+    key: str, jekyll_reads: str | None
+) -> None:
+    # Jekyll publishes such records (Psych keeps the key as a number, a boolean, nil or a
+    # Date): they open, the key as its text, and the yaml11 rule tells how Jekyll reads it.
+    text = f"---\ntitle: T\n{key}: 1\nprovider:\n  {key}: x\n---\n"
+    doc = newsrecord.loads(text)
+    assert doc.record.extra == {key: 1}
+    assert doc.record.provider is not None
+    assert doc.record.provider.extra == {key: "x"}
+    assert doc.dumps() == text
+    doc.record.extra[key] = 2
+    assert doc.dumps() == text.replace(f"{key}: 1", f"{key}: 2")
+    told = [problem.message for problem in check_document(doc, ["yaml11"])]
+    message = (
+        f"Jekyll (YAML 1.1) reads the key {key!r} as {jekyll_reads}, so no field named "
+        f"{key!r} is there (two such keys are one): quote it"
     )
-    assert newsrecord.loads(f"---\ntitle: T\n'{key}': 1\n---\n").record.extra == {key: 1}
+    assert told == ([] if jekyll_reads is None else [message, message])
+    quoted = newsrecord.loads(f"---\ntitle: T\n'{key}': 1\n---\n")
+    assert quoted.record.extra == {key: 1}
+    assert check_document(quoted, ["yaml11"]) == []

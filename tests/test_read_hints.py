@@ -602,16 +602,50 @@ def test_an_anchor_an_alias_uses_opens_and_is_never_quoted(c_parser: bool) -> No
     assert newsrecord.loads(BASE.replace("Hello", "*t"), repair=True).get("title") == "*t"
 
 
-def test_a_key_that_is_not_text_is_quoted_by_the_repair(c_parser: bool) -> None:
+def test_a_key_that_is_not_text_opens_and_no_repair_changes_it(c_parser: bool) -> None:
+    # It was refused, and the repair quoted it: Jekyll reads the key 2023 as a number, a
+    # record it publishes, which opens now as written (the yaml11 rule tells).
     text = BASE.replace("title: Hello\n", "title: Hello\nyears:\n  2023: a\n  true: b\n")
+    for repair in (False, True):
+        doc = newsrecord.loads(text, repair=repair)
+        assert doc.get("years") == {"2023": "a", "true": "b"}
+        assert doc.dumps() == text
+        assert doc.repair() == []
+
+
+@pytest.mark.parametrize("character", ["\x85", "\u2028", "\u2029"], ids=["NEL", "LS", "PS"])
+def test_a_yaml11_line_break_before_a_colon_gets_no_quoting_fix(
+    character: str, c_parser: bool
+) -> None:
+    # Found by a survey against Psych: Jekyll reads 'title: a<LS>type: article' as two
+    # fields, and the quoting fix made one title of them ('a\Ltype: article'), so that
+    # repair=True and fix changed what the page says. Which was meant is for a person.
+    text = BASE.replace("title: Hello", f"title: Hello{character}type: article")
     error = _error(text)
-    assert (error.line, error.message) == (
-        4,
-        (
-            "a mapping key must be a plain string, not '2023', which YAML 1.2 reads as a "
-            "number: quote it"
-        ),
-    )
-    doc = newsrecord.loads(text, repair=True, strict=False)
-    assert doc.dumps() == text.replace("2023:", '"2023":').replace("true:", '"true":')
-    assert doc.get("years") == {"2023": "a", "true": "b"}
+    assert error.fixes == ()
+    assert (error.line, error.column) == (2, 13)
+    assert "which Jekyll (YAML 1.1) reads as a line break" in error.message
+    with pytest.raises(newsrecord.ParseError):
+        newsrecord.loads(text, repair=True)
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ("{{ page.image }}", "image: {{ page.image }}"),
+        ("{{ site.url }}/logo.png", "image: {{ site.url }}/logo.png"),
+    ],
+)
+def test_liquid_in_front_matter_is_told_and_quoted_by_the_repair(
+    value: str, line: str, c_parser: bool
+) -> None:
+    # Found by a survey against Psych: YAML reads {{ x }} as a mapping whose key is a
+    # mapping, and the error said "a mapping key must be a plain string, not a collection".
+    text = BASE.replace("type: article\n", f"type: article\n{line}\n")
+    error = _error(text)
+    assert (error.line, error.column, error.field) == (4, 8, "image")
+    assert error.message.startswith("Liquid ({{ ... }}) is not YAML: Jekyll does not render")
+    assert error.message.endswith(f'(image: "{value}")')
+    doc = newsrecord.loads(text, repair=True)
+    assert doc.get("image") == value
+    assert doc.dumps() == text.replace(line, f'image: "{value}"')

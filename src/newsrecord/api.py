@@ -62,13 +62,14 @@ def loads(
             ``strict=False`` such a document opens all the same: it lists the problems
             in ``Document.problems``, and can be edited by field path (``Document.set``)
             to repair it; its ``record`` is there once it is valid.
-        repair: Make the repairs without which a file does not open (True: both; or
-            their names): ``utf-8`` reads bytes saved as UTF-16 (with its byte order
+        repair: Make the repairs without which a file does not open (True: all three;
+            or their names): ``utf-8`` reads bytes saved as UTF-16 (with its byte order
             mark) or Windows-1252 as such; ``quote-values`` writes YAML that cannot be
             read as it is written, where its fix is certain (``title: &amp; co``,
             ``title: Foo: bar``, ``title: !Important news``, an unescaped quote inside a
-            quoted value, a key ``2023``), as the error's hint shows
-            (``ParseError.fixes``). The document then stands for the repaired text:
+            quoted value), as the error's hint shows (``ParseError.fixes``);
+            ``line-up-keys`` lines up a field's key indented under a line of text
+            (``title: A`` then ``  type: article``). The document then stands for the repaired text:
             :attr:`Document.text` is the text as read, :meth:`Document.dumps` and
             ``save`` give the repaired one (in UTF-8), and :meth:`Document.repair`
             reports what was done.

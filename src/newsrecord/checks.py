@@ -22,10 +22,11 @@ import attrs
 from newsrecord._bind.paths import parse_field_path
 from newsrecord._read import nodes
 from newsrecord._read.parse import resolve_plain
+from newsrecord._read.yaml_core import YAML11_BREAK, YAML11_BREAKS
 from newsrecord._site import find_site_root
 from newsrecord.document import Document
 from newsrecord.editing import declared_type, get_field
-from newsrecord.errors import Problem, ValidationError, brief
+from newsrecord.errors import Problem, ValidationError, brief, shorten
 from newsrecord.model.fields import is_model, optional_part, walk
 from newsrecord.model.leaves import VALUE_CLASSES
 from newsrecord.model.secured import Secured
@@ -241,6 +242,8 @@ _PSYCH_INT: Final = re.compile(
     r"[-+]?0b[0-1_,]+|[-+]?0[0-7_,]+|[-+]?(?:0|[1-9](?:[0-9]|,[0-9]|_[0-9])*)|[-+]?0x[0-9a-fA-F_,]+"
 )
 _SHORT_WORD: Final = 5
+_SHOWN: Final = 60
+"""The most characters of a value or key a message of the ``yaml11`` rule shows."""
 
 
 def jekyll_reading(text: str) -> tuple[str, Any]:
@@ -377,7 +380,7 @@ def _same_reading(a: tuple[str, Any], b: tuple[str, Any]) -> bool:
 def _describe(reading: tuple[str, Any], text: str) -> str:
     kind, value = reading
     if kind == "str":
-        return f"the text {text!r}"
+        return f"the text {brief(text, _SHOWN)}"
     if kind == "null":
         return "null"
     if kind == "bool":
@@ -385,10 +388,10 @@ def _describe(reading: tuple[str, Any], text: str) -> str:
     if kind in ("date", "time"):
         return f"a {'Date' if kind == 'date' else 'Time'}"
     if kind == "symbol":
-        return f"the Ruby symbol :{value}"
+        return f"the Ruby symbol :{shorten(value, _SHOWN)}"
     if kind == "error":
         return "nothing (Psych raises an error, and Jekyll cannot build the page)"
-    return f"the {'integer' if kind == 'int' else 'number'} {value!r}"
+    return f"the {'integer' if kind == 'int' else 'number'} {shorten(repr(value), _SHOWN)}"
 
 
 def _yaml11_problems(doc: Document, path: str | None) -> Iterator[Problem]:
@@ -402,15 +405,16 @@ def _yaml11_problems(doc: Document, path: str | None) -> Iterator[Problem]:
                     doc,
                     path,
                     where,
-                    f"Jekyll (YAML 1.1) reads {node.value!r} as text, not as a date-time "
-                    "(sorting by it fails there): write it as 2024-01-05T10:00:00Z or "
+                    f"Jekyll (YAML 1.1) reads {brief(node.value, _SHOWN)} as text, not as a "
+                    "date-time (sorting by it fails there): write it as 2024-01-05T10:00:00Z or "
                     "2024-01-05 10:00:00 +00:00",
                 )
             continue
         if psych[0] in ("date", "time") and _is_dated(doc, where):
             continue
         message = (
-            f"Jekyll (YAML 1.1) reads {node.value!r} as {_describe(psych, node.value)}, "
+            f"Jekyll (YAML 1.1) reads {brief(node.value, _SHOWN)} as "
+            f"{_describe(psych, node.value)}, "
             f"newsrecord (YAML 1.2) as {_describe(ours, node.value)}: quote it"
         )
         yield _problem(doc, path, where, message)
@@ -419,10 +423,6 @@ def _yaml11_problems(doc: Document, path: str | None) -> Iterator[Problem]:
         if told is not None:
             yield doc._problem_at(key.start, told, field if len(field) <= 80 else None)
     yield from _yaml11_line_breaks(doc)
-
-
-_YAML11_BREAKS: Final = {"\x85": "NEL (U+0085)", "\u2028": "U+2028", "\u2029": "U+2029"}
-_YAML11_BREAK: Final = re.compile("[\x85\u2028\u2029]")
 
 
 def _yaml11_line_breaks(doc: Document) -> Iterator[Problem]:
@@ -434,14 +434,14 @@ def _yaml11_line_breaks(doc: Document) -> Iterator[Problem]:
     """
     parts = doc._parts
     text = doc._current
-    found = _YAML11_BREAK.search(text, parts.yaml_start, parts.yaml_end)
+    found = YAML11_BREAK.search(text, parts.yaml_start, parts.yaml_end)
     if found is not None:
         message = (
-            f"a {_YAML11_BREAKS[found.group()]} character, which Jekyll (YAML 1.1) reads as "
+            f"a {YAML11_BREAKS[found.group()]} character, which Jekyll (YAML 1.1) reads as "
             "a line break, not as part of the text: delete it, or write it as an escape "
             "in double quotes (\\L, \\P, \\N)"
         )
-        count = len(_YAML11_BREAK.findall(text, parts.yaml_start, parts.yaml_end))
+        count = len(YAML11_BREAK.findall(text, parts.yaml_start, parts.yaml_end))
         if count > 1:
             message += f" ({count} in the front matter)"
         yield doc._problem_at(found.start(), message, None)
@@ -453,9 +453,10 @@ def _header_problems(doc: Document, path: str | None) -> Iterator[Problem]:
     Jekyll decides whether a page or a collection's document has front matter from the
     file's first bytes (``Utils.has_yaml_header?``: ``---`` then a line feed), read
     raw; posts and drafts are read as text, without a byte order mark. Its front matter
-    pattern needs line feeds: a file whose lines end in CR alone has none.
+    pattern needs line feeds: a file whose lines end in CR alone has none (one whose
+    lines end in CR CR LF, CRLF converted twice, has them: Jekyll reads it).
     """
-    if doc.newline == "\r":
+    if doc.newline == "\r" and not _jekyll_finds_front_matter(doc._current):
         yield Problem(
             "the lines end in CR alone: Jekyll finds no front matter in the file and "
             "publishes it as it is (newsrecord fix writes LF line breaks)",
@@ -473,6 +474,19 @@ def _header_problems(doc: Document, path: str | None) -> Iterator[Problem]:
             1,
             1,
         )
+
+
+# Jekyll's front matter pattern, \A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?) (multi-line, with
+# Ruby's ^ and $ at line feeds only), split in two so that no part backtracks over a run of
+# blanks: the same files match.
+_JEKYLL_OPENING: Final = re.compile(r"---[ \t\r\f\v]*+\n")
+_JEKYLL_CLOSING: Final = re.compile(r"^(?:---|\.\.\.)[ \t\r\f\v]*+(?:\n|\Z)", re.MULTILINE)
+
+
+def _jekyll_finds_front_matter(text: str) -> bool:
+    """Whether Jekyll's front matter pattern matches *text* (without a byte order mark)."""
+    opening = _JEKYLL_OPENING.match(text)
+    return opening is not None and _JEKYLL_CLOSING.search(text, opening.end()) is not None
 
 
 def _conflict_problems(doc: Document, path: str | None) -> Iterator[Problem]:
@@ -504,9 +518,10 @@ def _key_message(key: nodes.Scalar) -> str | None:
     psych = jekyll_reading(key.value)
     if psych[0] == "str":
         return None
+    shown = brief(key.value, _SHOWN)
     return (
-        f"Jekyll (YAML 1.1) reads the key {key.value!r} as {_describe(psych, key.value)}, "
-        f"so no field named {key.value!r} is there (two such keys are one): quote it"
+        f"Jekyll (YAML 1.1) reads the key {shown} as {_describe(psych, key.value)}, so no "
+        f"field named {shown} is there (two such keys are one): quote it"
     )
 
 

@@ -34,10 +34,10 @@ from ruamel.yaml.scanner import ScannerError
 from newsrecord._read.hints import Hint, starts_with_hint, syntax_hint
 from newsrecord._read.limits import DEFAULT_LIMITS, Limits
 from newsrecord._read.nodes import PLAIN, Duplicate, Link, Mapping, Node, Scalar, Sequence
-from newsrecord._read.resolve import CORE_TAG, STR_TAG, resolve_plain
+from newsrecord._read.resolve import CORE_TAG, STR_TAG
 from newsrecord._read.text import BOM, CONFLICT_MARKER, LineIndex, error_at
-from newsrecord._read.yaml_core import NOT_PRINTABLE, NULL_WORDS, double_quoted
-from newsrecord.errors import LimitError, ParseError, RecordError, TextFix, brief
+from newsrecord._read.yaml_core import NOT_PRINTABLE, NULL_WORDS
+from newsrecord.errors import LimitError, ParseError, RecordError, brief
 
 __all__ = ["HAVE_C_PARSER", "parse_events"]
 
@@ -397,6 +397,13 @@ def _build(
             else:
                 key = waiting[-1]
                 if key is None:
+                    if type(node) is not Scalar and _is_liquid(text, parent):
+                        hint = starts_with_hint(text, base, parent.start)
+                        message = (
+                            "Liquid ({{ ... }}) is not YAML: Jekyll does not render it in "
+                            "front matter, and YAML reads its braces as a mapping"
+                        )
+                        raise _with_hint(message, hint, parent.start, index, path)
                     _check_key(node, index, path)
                     if _is_merge_key(node):  # type: ignore[arg-type]  # a Scalar
                         # Applied when the mapping ends, where each merge of it counts.
@@ -638,7 +645,20 @@ def _with_hint(
     return error
 
 
+def _is_liquid(text: str, mapping: Mapping | Sequence) -> bool:
+    """Whether a flow mapping is written ``{{``: Liquid, text to whoever wrote it."""
+    return mapping.flow and text.startswith("{{", mapping.start)
+
+
 def _check_key(node: Node, index: LineIndex, path: str | None) -> None:
+    """Refuse a key that is no text: a collection, a block scalar, a tag other than ``!!str``.
+
+    A plain key is read as the text written, even where YAML reads a number, a boolean or
+    null (``2023: launch``): Jekyll publishes such records (Psych keeps the key as the
+    number 2023), the model's keys are text, and the ``yaml11`` check says how Jekyll reads
+    it and that quoting it makes it text to both.
+    """
+
     def fail(message: str) -> ParseError:
         return error_at(f"a mapping key must be a plain string, {message}", node.start, index, path)
 
@@ -648,26 +668,6 @@ def _check_key(node: Node, index: LineIndex, path: str | None) -> None:
         raise fail("not a block scalar")
     if node.tag is not None and node.tag != STR_TAG:
         raise fail(f"not tagged {brief(node.tag, 60)}")
-    if node.style == PLAIN and node.tag is None:
-        try:
-            value = resolve_plain(node.value)
-        except ValueError:  # an integer too long to convert: not a string either
-            raise fail(f"not an integer of {len(node.value)} characters") from None
-        if not isinstance(value, str):
-            # YAML 1.2 reads it as a number, a boolean or null (some of which Jekyll's
-            # YAML 1.1 reads as text): quoted, it is text to both.
-            shown = brief(node.value)
-            error = fail(f"not {shown}, which YAML 1.2 reads as {_kind_of(value)}: quote it")
-            error.fixes = (TextFix(node.start, node.end, double_quoted(node.value)),)
-            raise error
-
-
-def _kind_of(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    return "a number"
 
 
 def _located(

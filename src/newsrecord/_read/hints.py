@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import Final, NamedTuple
 
 from newsrecord._read.text import LineIndex
-from newsrecord._read.yaml_core import double_quoted
+from newsrecord._read.yaml_core import YAML11_BREAK, YAML11_BREAKS, double_quoted
 from newsrecord.errors import TextFix, brief, shorten
 
 __all__ = ["Hint", "anchor_hint", "must_quote", "starts_with_hint", "syntax_hint"]
@@ -184,6 +184,17 @@ def _colon_in_value(text: str, start: int, end: int, at: int, index: LineIndex) 
         _, value = _entry_at(text, line, value_at)
         if value is None:
             return None
+        broken = YAML11_BREAK.search(text, value_at, at)
+        if broken is not None:
+            # Jekyll ends the line there and reads what follows as another key: quoted, the
+            # value would say something else than the page. Which was meant is for a person.
+            return Hint(
+                f"a {YAML11_BREAKS[broken.group()]} character before it, which Jekyll (YAML "
+                "1.1) reads as a line break: write a line break there if it parts two "
+                "fields, or quote the value if it is text",
+                broken.start(),
+                _field_path(text, start, line),
+            )
         after = text[at + 1 : at + 2]
         reason = 'ending with ":"' if after in ("", "\r", "\n") else 'holding ": "'
         return Hint(

@@ -16,7 +16,7 @@ _CLOSING = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r|\Z)")
 # re's "^" knows only LF, so files with old Mac line breaks (a lone CR, which YAML and
 # LineIndex count as a line break too) need a lookbehind, five times slower on big files:
 # used only for them.
-_CLOSING_AFTER_CR = re.compile(r"(?<=\r)(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r|\Z)")
+_CLOSING_AFTER_CR = re.compile(r"(?<=[\r\n])(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r|\Z)")
 
 
 def _closing_line(text: str, newline: int) -> re.Match[str] | None:

@@ -21,6 +21,8 @@ __all__ = [
     "INDICATORS",
     "NOT_PRINTABLE",
     "NULL_WORDS",
+    "YAML11_BREAK",
+    "YAML11_BREAKS",
     "YAML_TIMESTAMP",
     "double_quoted",
     "is_printable",
@@ -120,6 +122,11 @@ def double_quoted(text: str) -> str:
         else:
             out.append(f"\\u{ord(ch):04X}")
     return '"' + "".join(out) + '"'
+
+
+YAML11_BREAKS: Final = {"\x85": "NEL (U+0085)", "\u2028": "U+2028", "\u2029": "U+2029"}
+"""YAML 1.1's line breaks that 1.2 reads as text, by name: Psych (Jekyll) ends a line there."""
+YAML11_BREAK: Final = re.compile("[\x85\u2028\u2029]")
 
 
 YAML_TIMESTAMP: Final = re.compile(

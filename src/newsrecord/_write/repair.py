@@ -293,7 +293,7 @@ def read_repaired(
 
     These are the ``quote-values`` repair: YAML that cannot be read as it is written, where
     the error's hint shows the one way to write it (``title: &amp; co``, ``title: Foo:
-    bar``, ``title: !Important news``, a quote inside a quoted value, a key ``2023``), is
+    bar``, ``title: !Important news``, a quote inside a quoted value), is
     written so; and the ``line-up-keys`` repair (see :func:`lined_up`).
     Nothing else in the text changes, and no fix adds or removes a line.
 
@@ -410,9 +410,9 @@ REPAIRS: Final[dict[str, Repair]] = {
         Repair(
             QUOTE_VALUES,
             "Quote a value that YAML cannot read as it is written (title: &amp; co, "
-            "title: Foo: bar, title: !Important news, a quote inside a quoted value), or a "
-            "key that is not text (2023: x), so that it reads as the text written; Jekyll "
-            "drops such front matter, or the value's first word.",
+            "title: Foo: bar, title: !Important news, a quote inside a quoted value), so "
+            "that it reads as the text written; Jekyll drops such front matter, or the "
+            "value's first word.",
             _none_left,
         ),
         Repair(
