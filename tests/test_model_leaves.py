@@ -91,3 +91,39 @@ def test_every_leaf_type_is_in_every_stage(tp: type) -> None:
             assert again == value or (tp is dt.datetime and again.timestamp() == value.timestamp())
 
     drawn_values_check_and_round_trip()
+
+
+@pytest.mark.parametrize("offset", ["+24:00", "-24:00", "+99:99"])
+def test_an_offset_of_a_day_or_more_is_refused_in_the_words_of_the_format(offset: str) -> None:
+    # Python's own words leaked: "offset must be a timedelta strictly between
+    # -timedelta(hours=24) and timedelta(hours=24), not datetime.timedelta(days=1)".
+    text = f"---\ntitle: T\npublishedDateTime: 2024-01-05T10:00:00{offset}\n---\n"
+    with pytest.raises(newsrecord.ValidationError) as caught:
+        newsrecord.loads(text)
+    assert str(caught.value) == (
+        f"3:20: publishedDateTime: expected an ISO 8601 date-time, found "
+        f"'2024-01-05T10:00:00{offset}' (its offset {offset} is not within -23:59 and +23:59)"
+    )
+    text = text.replace(offset, "+23:59")
+    assert newsrecord.loads(text).record.published_date_time.utcoffset() == dt.timedelta(
+        hours=23, minutes=59
+    )
+
+
+def test_only_text_that_is_a_string_is_told_about_lone_surrogates() -> None:
+    with pytest.raises(newsrecord.ValidationError) as caught:
+        newsrecord.loads("---\ntitle: [a]\n---\n")
+    assert str(caught.value) == "2:8: title: expected a string, found a list"
+    doc = newsrecord.loads("---\ntitle: T\ntopics: [a]\n---\n")
+    with pytest.raises(newsrecord.ValidationError, match="string, not list"):
+        doc.record.title = ["a"]  # type: ignore[assignment]
+    with pytest.raises(newsrecord.ValidationError) as caught:
+        doc.record.topics = ["a", "\udc00"]
+    assert str(caught.value) == (
+        "3:9: topics[1]: topics[1] must be a string without lone surrogates, not str '\\udc00'"
+    )
+    with pytest.raises(newsrecord.ValidationError) as caught:
+        newsrecord.from_dict({"title": "\ud800"})
+    assert str(caught.value) == (
+        "title: expected a string without lone surrogates, found the string '\\ud800'"
+    )

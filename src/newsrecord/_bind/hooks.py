@@ -60,7 +60,10 @@ def _leaf_hook(leaf: Leaf) -> Callable[[Any, Any], Any]:
                 made = parse_text(value)
                 if check(made):
                     return made
-                raise TypeError(f"expected {leaf.description}, found {describe_value(value)}")
+                # Text a string leaf refuses holds a lone surrogate (from code: a file
+                # with one does not open).
+                wanted = "a string without lone surrogates" if tp is str else leaf.description
+                raise TypeError(f"expected {wanted}, found {describe_value(value)}")
             if isinstance(value, dt.datetime) and tp is dt.datetime:
                 # A naive date-time given in code means UTC, as a YAML timestamp does.
                 return value if value.utcoffset() is not None else value.replace(tzinfo=dt.UTC)

@@ -550,6 +550,8 @@ def _not_fitting(field: str, tp: Any, value: Any, expected: str | None = None) -
             f"{field} must be {_a(name)}, not text: "
             f"wrap it, {name}(text), or set it from text with set_field"
         )
+    if type(value) is str and tp is str:
+        return f"{field} must be a string without lone surrogates, not {_show(value)}"
     return f"{field} must be {expected or _describe(tp)}, not {_show(value)}"
 
 

@@ -65,6 +65,11 @@ def _yaml_timestamp(text: str) -> dt.datetime:
     if offset is not None:
         sign, hours, minutes = offset.groups()
         delta = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
+        if delta >= dt.timedelta(hours=24):  # Psych reads it as text; Python would not say
+            raise ValueError(
+                f"expected an ISO 8601 date-time, found {brief(text)} (its offset "
+                f"{zone_text} is not within -23:59 and +23:59)"
+            )
         zone = dt.timezone(-delta if sign == "-" else delta)
     try:
         return dt.datetime(
@@ -306,7 +311,7 @@ LEAVES: Final[dict[type, Leaf]] = {
     for leaf in (
         Leaf(
             str,
-            "a string (without lone surrogates)",
+            "a string",
             "string",
             "any YAML string; plain, quoted or block",
             "`str`",
