@@ -179,6 +179,7 @@ def test_yaml11_rule_names_a_key_and_where_it_is() -> None:
         ("2024-01-05T10:00Z", True),  # no seconds: text to Psych
         ("20240105T100000Z", True),
         ("2024-01-05T10:00:00,5Z", True),
+        ("20240105", True),  # the integer 20240105 to Psych
         ("2024-01-05T10:00:00Z", False),
         ("2024-01-05 10:00:00 +01:00", False),
         ("2024-01-05t10:00:00.5+01:00", False),
@@ -190,7 +191,8 @@ def test_yaml11_rule_flags_date_times_jekyll_reads_as_text(written: str, flagged
     problems = newsrecord.check_document(doc, ["yaml11"])
     assert [problem.field for problem in problems] == (["publishedDateTime"] if flagged else [])
     if flagged:
-        assert f"reads {written!r} as text, not as a date-time" in problems[0].message
+        read_as = "the integer 20240105" if written == "20240105" else "text"
+        assert f"reads {written!r} as {read_as}, not as a date-time" in problems[0].message
 
 
 @pytest.mark.parametrize("character", ["\u2028", "\u2029", "\x85"])

@@ -122,6 +122,20 @@ def test_a_file_whose_lines_end_in_cr_cr_lf_opens_as_jekyll_reads_it() -> None:
     assert (doc.body, jekyll["body"]) == ("\r\nbody\r\r\n", "body\r\r\n")
 
 
+def test_the_date_time_form_the_yaml11_rule_suggests_is_that_instant_to_jekyll() -> None:
+    # The rule suggested 2024-01-05T10:00:00Z whatever the value, another date.
+    written = ["20240105", "2023-03-07T08:15+02:00", "2024-01-05T10:00Z", "20240105T100000Z"]
+    suggested, instants = [], []
+    for value in written:
+        doc = newsrecord.loads(f"---\ntitle: x\npublishedDateTime: {value}\n---\n")
+        (problem,) = newsrecord.check_document(doc, ["yaml11"])
+        suggested.append(problem.message.rsplit("write it as ", 1)[1])
+        instants.append(_plain(doc.record.published_date_time))
+    read = jekyll_reads([f"---\npublishedDateTime: {form}\n---\n" for form in suggested])
+    assert [jekyll["data"]["publishedDateTime"] for jekyll in read] == instants
+    assert suggested[1] == "2023-03-07T08:15:00+02:00"
+
+
 # Strings a writer must quote for Jekyll: YAML 1.1 words, numbers with commas,
 # underscores or colons, dates, indicators; and ones it may leave plain.
 TRICKY = [

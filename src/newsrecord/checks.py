@@ -28,7 +28,7 @@ from newsrecord.document import Document
 from newsrecord.editing import declared_type, get_field
 from newsrecord.errors import Problem, ValidationError, brief, shorten
 from newsrecord.model.fields import is_model, optional_part, walk
-from newsrecord.model.leaves import VALUE_CLASSES
+from newsrecord.model.leaves import VALUE_CLASSES, format_datetime
 from newsrecord.model.secured import Secured
 
 __all__ = [
@@ -400,14 +400,15 @@ def _yaml11_problems(doc: Document, path: str | None) -> Iterator[Problem]:
         psych = jekyll_reading(node.value)
         ours = _our_reading(doc, where, node.value)
         if _same_reading(psych, ours):
-            if psych[0] == "str" and _declares_date(doc, where) and node.value:
+            if psych[0] in ("str", "int", "float") and _declares_date(doc, where) and node.value:
+                # newsrecord reads it as a date-time (20240105, 2024-01-05T10:00Z).
+                read_as = "text" if psych[0] == "str" else _describe(psych, node.value)
                 yield _problem(
                     doc,
                     path,
                     where,
-                    f"Jekyll (YAML 1.1) reads {brief(node.value, _SHOWN)} as text, not as a "
-                    "date-time (sorting by it fails there): write it as 2024-01-05T10:00:00Z or "
-                    "2024-01-05 10:00:00 +00:00",
+                    f"Jekyll (YAML 1.1) reads {brief(node.value, _SHOWN)} as {read_as}, not "
+                    f"as a date-time (sorting by it fails there): {_date_time_form(doc, where)}",
                 )
             continue
         if psych[0] in ("date", "time") and _is_dated(doc, where):
@@ -548,6 +549,19 @@ def _declared_at(doc: Document, where: str) -> Any:
 def _declares_date(doc: Document, where: str) -> bool:
     """Whether the model declares a date or date-time at *where*."""
     return _declared_at(doc, where) in (dt.datetime, dt.date)
+
+
+def _date_time_form(doc: Document, where: str) -> str:
+    """How to write the date-time at *where* so that Jekyll reads it as one too."""
+    try:
+        value = get_field(doc.record, where)
+    except ValidationError:
+        value = None
+    if isinstance(value, dt.datetime):
+        return f"write it as {format_datetime(value)}"
+    if isinstance(value, dt.date):
+        return f"write it as {value.isoformat()}"
+    return "write it as 2024-01-05T10:00:00Z or 2024-01-05 10:00:00 +00:00"
 
 
 def _our_reading(doc: Document, where: str, text: str) -> tuple[str, Any]:
