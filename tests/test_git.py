@@ -501,13 +501,56 @@ def test_pre_commit_hooks_from_another_repository(tmp_path: Path) -> None:
 
 
 def test_setup_from_a_virtual_environment_names_a_command_git_can_find(tmp_path: Path) -> None:
+    # It wrote 'newsrecord', which a shell outside the virtual environment does not find:
+    # every git diff of a record then failed ("unable to read files to diff").
     repo = make_repo(tmp_path, [], driver=False)
     done = newsrecord_cli(repo, "git", "setup")
     assert done.returncode == 0, done.stderr
-    in_a_venv = sys.prefix != sys.base_prefix
-    assert ("--command" in done.stderr) is in_a_venv
+    textconv = git(repo, "config", "diff.newsrecord.textconv").stdout.strip()
+    if sys.prefix == sys.base_prefix:
+        assert textconv == "newsrecord diff --textconv"
+        assert "--command" not in done.stderr
+    else:
+        script = Path(sys.executable).with_name("newsrecord")
+        expected = shlex.quote(str(script)) if script.is_file() else COMMAND
+        assert textconv == f"{expected} diff --textconv"
+        assert "--command newsrecord" in done.stderr
+        seed = repo / "_news" / "2023-11-19-seed.md"
+        seed.write_text(seed.read_text("utf-8").replace("heat: 38", "heat: 39"), "utf-8")
+        outside = {**os.environ, "PATH": os.pathsep.join(["/usr/bin", "/bin"])}
+        shown = subprocess.run(  # noqa: S603  # git from a fixed PATH, our arguments
+            [shutil.which("git") or "git", "diff"],
+            cwd=repo,
+            env=outside,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert shown.returncode == 0, shown.stderr
+        assert "+heat: 39" in shown.stdout.splitlines()
     named = newsrecord_cli(repo, "git", "setup", "--command", COMMAND)
     assert "--command" not in named.stderr  # the user said how git should run it
+    assert git(repo, "config", "diff.newsrecord.textconv").stdout.strip() == (
+        f"{COMMAND} diff --textconv"
+    )
+
+
+def test_setup_caches_the_field_view_and_a_new_setup_empties_the_cache(tmp_path: Path) -> None:
+    # git show of a bulk edit started newsrecord twice per file, every time (46 s for 127
+    # records in a user's run).
+    repo = make_repo(tmp_path, [])
+    assert git(repo, "config", "diff.newsrecord.cachetextconv").stdout.strip() == "true"
+    seed = repo / "_news" / "2023-11-19-seed.md"
+    seed.write_text(seed.read_text("utf-8").replace("heat: 38", "heat: 39"), "utf-8")
+    git(repo, "commit", "-q", "-am", "heat")
+    shown = git(repo, "show", "HEAD").stdout
+    assert "+heat: 39" in shown.splitlines()
+    cache = "refs/notes/textconv/newsrecord"
+    assert git(repo, "rev-parse", "--verify", "-q", cache, check=False).returncode == 0
+    assert git(repo, "show", "HEAD").stdout == shown  # from the cache
+    again = newsrecord_cli(repo, "git", "setup", "--command", COMMAND)
+    assert again.returncode == 0, again.stderr
+    assert git(repo, "rev-parse", "--verify", "-q", cache, check=False).returncode != 0
 
 
 def test_git_diff_shows_text_changes_that_leave_the_data_as_it_is(tmp_path: Path) -> None:

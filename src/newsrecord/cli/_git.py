@@ -586,9 +586,12 @@ def git_group() -> None:
 @click.option(
     "--command",
     "program",
-    default="newsrecord",
-    show_default=True,
-    help="How git should run newsrecord (e.g. 'python -m newsrecord').",
+    default=None,
+    help=(
+        "How git should run newsrecord (e.g. 'python -m newsrecord'). [default: this "
+        "newsrecord by its full path when run from a virtual environment, which git then "
+        "finds from any shell; else newsrecord]"
+    ),
 )
 @click.option(
     "--external-diff",
@@ -596,7 +599,9 @@ def git_group() -> None:
     help="Also set diff.newsrecord.command: `git diff` prints field-level changes.",
 )
 @LIMIT_OPTION
-def setup(pattern: str, program: str, *, external_diff: bool, limits: newsrecord.Limits) -> None:
+def setup(
+    pattern: str, program: str | None, *, external_diff: bool, limits: newsrecord.Limits
+) -> None:
     """Install the merge and diff drivers in the current repository (safe to run again).
 
     Adds `PATTERN merge=newsrecord diff=newsrecord` to .gitattributes at the root of the
@@ -604,13 +609,18 @@ def setup(pattern: str, program: str, *, external_diff: bool, limits: newsrecord
     never shares, so each clone runs this once):
 
     \b
-    merge.newsrecord.driver   = newsrecord merge --marker-size %L --path %P %O %A %B
-    diff.newsrecord.textconv  = newsrecord diff --textconv
+    merge.newsrecord.driver        = newsrecord merge --marker-size %L --path %P %O %A %B
+    diff.newsrecord.textconv       = newsrecord diff --textconv
+    diff.newsrecord.cachetextconv  = true
 
-    With --limit, the drivers run with those limits (a record over the default ones
-    would merge as text, and diff as text).
+    Git keeps each blob's field view (git log -p and git show of a bulk edit would start
+    newsrecord for every file, every time); running setup again, after an upgrade of
+    newsrecord, empties that cache. With --limit, the drivers run with those limits (a
+    record over the default ones would merge as text, and diff as text).
     """  # noqa: D301  # click's \b (a backspace, not raw) keeps the next lines as they are
     root = toplevel()
+    defaulted = program is None
+    program = _this_command() if program is None else program
     line = f"{pattern} merge={DRIVER} diff={DRIVER}"
     attributes = root / ".gitattributes"
     try:
@@ -629,22 +639,36 @@ def setup(pattern: str, program: str, *, external_diff: bool, limits: newsrecord
         f"merge.{DRIVER}.name": "newsrecord field-level merge",
         f"merge.{DRIVER}.driver": f"{program} merge{given} --marker-size %L --path %P %O %A %B",
         f"diff.{DRIVER}.textconv": f"{program} diff{given} --textconv",
+        f"diff.{DRIVER}.cachetextconv": "true",
     }
     if external_diff:
         settings[f"diff.{DRIVER}.command"] = f"{program} diff{given}"
     for key, value in settings.items():
         git("config", "--local", key, value)
         click.echo(f"git config {key} {shlex.quote(value)}")
-    if program == "newsrecord" and sys.prefix != sys.base_prefix:
-        # Run from a virtual environment: git, an editor or a GUI client started outside
-        # it would not find the command, and every merge of a record would fail.
-        command = shutil.which("newsrecord") or f"{sys.executable} -m newsrecord"
+    # Views cached by the newsrecord of an earlier setup go: this one makes them anew.
+    git("update-ref", "-d", f"refs/notes/textconv/{DRIVER}", check=False)
+    if defaulted and program != "newsrecord":
         click.echo(
-            "note: git runs 'newsrecord' from its own PATH; outside this virtual "
-            f"environment it may not be found: --command {shlex.quote(command)} "
-            "names this one",
+            "note: git runs this virtual environment's newsrecord by its path, from any "
+            "shell; --command newsrecord runs the one on git's PATH instead",
             err=True,
         )
+
+
+def _this_command() -> str:
+    """How git runs the newsrecord running now, wherever git is started.
+
+    From a virtual environment, by its full path: git, an editor or a GUI client started
+    outside it would not find ``newsrecord`` (and every diff and merge of a record would
+    fail). Otherwise by name, from git's PATH.
+    """
+    if sys.prefix == sys.base_prefix:
+        return "newsrecord"
+    script = Path(sys.executable).with_name("newsrecord")
+    if script.is_file():
+        return shlex.quote(str(script))
+    return f"{shlex.quote(sys.executable)} -m newsrecord"
 
 
 @git_group.command()
