@@ -1039,6 +1039,36 @@ def test_a_closed_output_pipe_ends_the_command_quietly(tmp_path: Path, jobs: str
     assert "Traceback" not in errors
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes and signals")
+@pytest.mark.parametrize(
+    "command",
+    [["schema"], ["export", "-o", "-", "--format", "jsonl"], ["export", "-o", "-"]],
+    ids=["schema", "export jsonl", "export parquet"],
+)
+def test_one_long_write_into_a_pipe_closed_early_is_told(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # Python's buffered writer returns what a pipe took of a long write (64 KiB) when its
+    # reader goes: `export -o - --format jsonl | head -1` exited 0 and said it had
+    # exported every record.
+    for number in range(300):
+        (tmp_path / f"{number:03d}.md").write_text(SEED_TEXT, encoding="utf-8")
+    arguments = command if command == ["schema"] else [command[0], str(tmp_path), *command[1:]]
+    process = subprocess.Popen(  # noqa: S603  # our own interpreter and package
+        [sys.executable, "-m", "newsrecord", *arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    assert process.stdout.read(100)
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 128 + signal.SIGPIPE, errors
+    assert "exported" not in errors
+    assert "Traceback" not in errors
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX process tree")
 def test_a_worker_ends_when_its_parent_is_gone(tmp_path: Path) -> None:
     # The parent forks a worker that watches it, prints the worker's pid and dies at once

@@ -62,6 +62,7 @@ from newsrecord.files import (
     once_each,
     scan_folder,
     walk_entries,
+    write_whole,
 )
 from newsrecord.model.duration import Duration
 from newsrecord.model.fields import fields, optional_part
@@ -1419,7 +1420,7 @@ def _encode(pa: Any, table: Any, format: str, sink: Any) -> None:  # noqa: A002
             json.dumps(row, ensure_ascii=False, allow_nan=False, default=_json_default)
             for row in _rows(table)
         ]
-        sink.write("".join(line + "\n" for line in lines).encode("utf-8"))
+        write_whole(sink, "".join(line + "\n" for line in lines).encode("utf-8"))
         return
     from pyarrow import csv  # noqa: PLC0415
 

@@ -326,6 +326,21 @@ def open_regular(path: StrPath) -> BinaryIO:
     return os.fdopen(handle, "rb")
 
 
+def write_whole(stream: BinaryIO, data: bytes | bytearray | memoryview) -> None:
+    """Write all of *data* to a binary stream, which may take less than it is given.
+
+    A buffered writer given more than its buffer passes it on and returns what the file
+    took: into a pipe whose reader went away, what fitted (64 KiB), not an error. Written
+    again, the rest finds the pipe closed and raises :class:`BrokenPipeError`, where
+    ``export -o - | head -1`` said it had exported every record.
+    """
+    view = memoryview(data).cast("B")
+    while view:
+        written = stream.write(view)
+        # None: a non-blocking stream that would block; it is tried again.
+        view = view[written or 0 :]
+
+
 def _sync_folder(folder: StrPath) -> None:
     with contextlib.suppress(OSError):
         # Make the rename itself durable; not every platform can open a directory.

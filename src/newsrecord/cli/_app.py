@@ -147,15 +147,41 @@ class _OutputClosed(BaseException):
     """
 
 
+_LONG_WRITE: Final = 4096
+"""Characters (or bytes) from which a write to standard output is made whole by hand."""
+
+
 class _GuardedOutput:
-    """Standard output, raising :class:`_OutputClosed` where a write finds the pipe closed."""
+    """Standard output, raising :class:`_OutputClosed` where a write finds the pipe closed.
+
+    Long writes are made whole: Python's buffered writer passes one longer than its
+    buffer on to the pipe and returns what the pipe took, so a reader that went away
+    after the first 64 KiB (``schema | head -1``) left the rest unwritten, unsaid.
+    """
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
 
     def write(self, data: Any) -> Any:
+        stream = self._stream
+        text = isinstance(data, str)
+        binary = getattr(stream, "buffer", None) if text else stream
         try:
-            return self._stream.write(data)
+            if len(data) < _LONG_WRITE or binary is None:
+                return stream.write(data)
+            from newsrecord.files import write_whole  # noqa: PLC0415  # see the imports
+
+            if text:
+                # The text layer drops what its buffer did not take: encoded here instead.
+                stream.flush()
+                if os.linesep != "\n":
+                    data = data.replace("\n", os.linesep)
+                encoded = data.encode(stream.encoding or "utf-8", stream.errors or "strict")
+                write_whole(binary, encoded)
+                binary.flush()
+            else:
+                write_whole(binary, data)
+            return len(data)
         except BrokenPipeError:
             raise _OutputClosed from None
 
