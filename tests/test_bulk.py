@@ -1009,3 +1009,18 @@ def test_every_command_over_folders_takes_a_pattern(repo: Path) -> None:
         assert result.exit_code == 1, command
         assert "--pattern '*.txt'" in result.stderr, command
     assert run("find", site, "--pattern", "0*.md").stdout.count(".md") == 12
+
+
+@pytest.mark.parametrize("command", ["find", "set", "unset", "append"])
+def test_the_where_example_of_the_help_matches_a_record_it_describes(
+    tmp_path: Path, command: str
+) -> None:
+    # The example was 'published > 2024-01-01 and "AI" in topics': published is true or
+    # false, and the command itself said the query could never match.
+    shown = " ".join(CliRunner().invoke(main, [command, "--help"]).output.split())
+    example = shown.split("Only records matching EXPR, such as '", 1)[1].split("'. ", 1)[0]
+    (tmp_path / "seed.md").write_text(SEED_TEXT, encoding="utf-8")  # 2023, topics: AI
+    result = CliRunner().invoke(main, ["find", str(tmp_path), "--where", example])
+    assert result.exit_code == 0, result.output
+    assert "note:" not in result.output
+    assert result.output.splitlines()[-1] == "matched 1 of 1 files"

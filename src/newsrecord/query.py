@@ -1,6 +1,6 @@
 """Queries over records: a small, safe expression language on field paths.
 
-``where('published > 2024-01-01 and "AI" in topics')`` parses an expression into a
+``where('publishedDateTime > 2024-01-01 and "AI" in topics')`` parses an expression into a
 :class:`Query`; ``query.matches(record)`` tells whether a record satisfies it. The parser
 is a hand-written recursive descent over a handful of tokens (a grammar this small needs
 no parsing library, and its errors can point at the exact column); nothing is ever
@@ -673,7 +673,7 @@ def _instant(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
     if isinstance(value, dt.date):
-        # A date stands for its first instant, in UTC: published > 2024-01-01 is SQL's.
+        # A date stands for its first instant, in UTC, as in SQL: publishedDateTime > 2024-01-01.
         return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     if isinstance(value, str) and len(value) >= 10:
         try:
@@ -824,7 +824,7 @@ class Query:
       true), never an error, so one query runs over records of every kind.
     - Dates and date-times compare as instants, with their time zones: a date-time
       literal without an offset is UTC, a date is its first instant in UTC
-      (``published > 2024-01-01`` is after midnight UTC). Date text in unknown keys is
+      (``publishedDateTime > 2024-01-01`` is after midnight UTC). Date text in unknown keys is
       read as ISO 8601.
     - ``x in [a, b]`` is membership in a literal list; ``"AI" in topics`` (or
       ``topics contains "AI"``) membership in a list field; on text, both test for a

@@ -134,8 +134,8 @@ WHERE = click.option(
     metavar="EXPR",
     default=None,
     help=(
-        "Only records matching EXPR, such as 'published > 2024-01-01 and \"AI\" in topics'. "
-        "A misspelt field is refused; `key` in backquotes is a key as written."
+        'Only records matching EXPR, such as \'publishedDateTime > 2021-01-01 and "AI" in '
+        "topics'. A misspelt field is refused; `key` in backquotes is a key as written."
     ),
 )
 
