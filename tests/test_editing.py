@@ -973,3 +973,26 @@ def test_save_of_a_text_or_to_another_file_checks_nothing(tmp_path: Path) -> Non
     doc.save()
     doc.save(other)  # save as
     assert path.read_bytes() == other.read_bytes() == SEED_BYTES
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "where"),
+    [
+        ("topics", '["AI",', "character 7"),
+        ("provider", '{"name": "x"', "character 13"),
+        ("misc", "[a, b", "character 2"),
+    ],
+)
+def test_set_field_tells_malformed_json_as_such(path: str, text: str, where: str) -> None:
+    # It said "expected a list, found the string '[\"AI\",'" for a list missing its end.
+    record = newsrecord.loads(SEED_TEXT).record
+    with pytest.raises(newsrecord.ValidationError) as caught:
+        newsrecord.set_field(record, path, text, parse=True, strict=False)
+    assert caught.value.field == path
+    assert caught.value.message.startswith("not valid JSON: ")
+    assert f"(at {where})" in caught.value.message
+    # Text is still text where the model wants text, and a JSON string is text anywhere.
+    newsrecord.set_field(record, "title", "[draft] news", parse=True)
+    assert record.title == "[draft] news"
+    newsrecord.set_field(record, "misc", '"[a, b"', parse=True, strict=False)
+    assert record.extra["misc"] == "[a, b"

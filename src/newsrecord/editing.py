@@ -262,7 +262,9 @@ def set_field(
     secured blob) take it as it is, and ``now`` is the current time for a date-time;
     numbers, ``true``/``false``, lists and objects are read as JSON. ``null`` unsets. A
     key the model does not know keeps text as text when its current value is a string,
-    and is read as JSON (or as text, when it is not JSON) otherwise.
+    and is read as JSON (or as text, when it is not JSON) otherwise. Where JSON is read,
+    text that starts with ``[`` or ``{`` but is not JSON is refused as such (a list cut
+    short); as text it is given as a JSON string (``'"[draft]"'``).
 
     Args:
         record: The record to change.
@@ -282,7 +284,7 @@ def set_field(
         _refuse_unknown(type(record), record, steps)
     slot = _resolve(record, steps, create=False)
     if parse:
-        value = _from_text(value, _declared(slot))
+        value = _from_text(value, _declared(slot), slot.where)
     converted = _converted(_plain(value), optional_part(slot.type), steps)
     _resolve(record, steps, create=True).put(converted)
 
@@ -340,7 +342,7 @@ def append_field(
             f"append needs a list here, not {describe_value(current)}", field=slot.where
         )
     if parse:
-        value = _from_text(value, item_type)
+        value = _from_text(value, item_type, slot.where)
     if value is None:
         raise ValidationError("a list item cannot be null", field=slot.where)
     item = _converted(_plain(value), item_type, (*steps, len(current or ())))
@@ -427,8 +429,8 @@ def _written_as_text(tp: Any) -> bool:
     return leaf is not None and leaf.is_text
 
 
-def _from_text(text: Any, tp: Any) -> Any:
-    """Read command-line text as plain data for a value of type *tp*."""
+def _from_text(text: Any, tp: Any, where: str) -> Any:
+    """Read command-line text as plain data for a value of type *tp* at field *where*."""
     if not isinstance(text, str):
         raise ValidationError(f"parse=True needs text, not {describe_value(text)}")
     if text == "null":
@@ -449,9 +451,20 @@ def _from_text(text: Any, tp: Any) -> Any:
         return text
     try:
         return json.loads(text)
+    except json.JSONDecodeError as error:
+        if text.lstrip()[:1] in ("[", "{"):
+            # Meant as a JSON list or object ('["AI",'): "expected a list, found the
+            # string" would blame the wrong thing.
+            raise ValidationError(
+                f"not valid JSON: {error.msg} (at character {error.pos + 1}); a list is "
+                '["a", "b"], an object {"name": "x"}, and text starting with [ or { is '
+                'given as a JSON string: "[draft]"',
+                field=where,
+            ) from None
+        return text  # the model says what it expected, exactly as it would for a file
     except (ValueError, RecursionError):
-        # Let the model say what it expected, exactly as it would for a file (JSON nested
-        # thousands of levels deep, past Python's recursion limit, is no value either).
+        # JSON nested thousands of levels deep, past Python's recursion limit, is no
+        # value either: the model says what it expected.
         return text
 
 
@@ -565,7 +578,7 @@ def edit_data(
     if parse:
         if declared is Any and isinstance(slot.get(), str) and action == "set":
             declared = str
-        value = _from_text(value, declared)
+        value = _from_text(value, declared, slot.where)
     if action == "set" and value is None:
         _unset(data, kind, path, steps, slot)  # null unsets, under the same rule
         return

@@ -247,8 +247,9 @@ def set_(ctx: click.Context, arguments: tuple[str, ...], *, as_json: bool, **opt
     """Set fields of FILE (or of many records) in place, changing only their lines.
 
     Each VALUE is read as its field's type: text fields take it as it is; numbers,
-    true/false, lists and objects as JSON (topics='["AI", "Robots"]'); date-times as
-    ISO 8601 (or now). null unsets the field.
+    true/false, lists and objects as JSON (topics='["AI", "Robots"]'; a value starting
+    with [ or { that is not JSON is an error); date-times as ISO 8601 (or now). null
+    unsets the field.
     """
     paths, assignments = _split(ctx, arguments, 1)
     changes: list[Change] = []
