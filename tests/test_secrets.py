@@ -286,6 +286,32 @@ def test_the_command_line_hides_the_blob_unless_revealed(tmp_path: Path) -> None
     assert BLOB in revealed.output
 
 
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("abc", "expected 'ciphertext;iv', found 1 part(s)"),
+        (BLOB[:-1], "not base64"),
+        (BLOB.replace(";", " ;"), "holds spaces"),
+        (BLOB.split(";")[0] + ";" + BLOB.split(";")[0], "the IV is"),
+    ],
+    ids=["a word", "cut short", "a space", "a long IV"],
+)
+def test_set_refuses_a_blob_that_is_not_one(typed: str, reason: str, tmp_path: Path) -> None:
+    # A user's run: `set FILE secured=abc` replaced the 345-character blob with "abc".
+    path = tmp_path / "secret.md"
+    path.write_text(record_text())
+    result = CliRunner().invoke(cli.main, ["set", str(path), f"secured={typed}"])
+    assert result.exit_code == 2
+    assert "secured: not a secured blob (base64(ciphertext);base64(IV)): " in result.output
+    assert reason in result.output
+    assert typed not in result.output
+    assert path.read_text() == record_text()
+    new_blob = base64.b64encode(_CIPHERTEXT[16:]).decode() + ";" + BLOB.split(";")[1]
+    done = CliRunner().invoke(cli.main, ["set", str(path), f"secured={new_blob}"])
+    assert done.exit_code == 0, done.output
+    assert path.read_text() == record_text(f'"{new_blob}"')
+
+
 @pytest.mark.parametrize("text", list(ERRORS.values())[::4], ids=list(ERRORS)[::4])
 def test_the_command_line_hides_the_blob_of_a_bad_file(text: str, tmp_path: Path) -> None:
     path = tmp_path / "bad.md"
