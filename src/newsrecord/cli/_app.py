@@ -278,6 +278,12 @@ def usage_error(
     return click.BadParameter(message, param_hint=hint)
 
 
+DIFF_HELP: Final = (
+    "Write nothing; print unified diffs (secured blobs shortened, as in all output: "
+    "a diff to read, not one for git apply)."
+)
+"""The help of --diff of the commands that rewrite files (fix, fmt)."""
+
 JOBS_OPTION = click.option(
     "--jobs",
     "-j",

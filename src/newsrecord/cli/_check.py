@@ -16,6 +16,7 @@ import click
 import newsrecord
 from newsrecord.cli import _runner as runner
 from newsrecord.cli._app import (
+    DIFF_HELP,
     EXIT_INVALID,
     JOBS_OPTION,
     PATTERN_OPTION,
@@ -388,7 +389,7 @@ def _validate_batch(
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--check", is_flag=True, help="Write nothing; list files that would change, exit 1.")
-@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print unified diffs.")
+@click.option("--diff", "show_diff", is_flag=True, help=DIFF_HELP)
 @PATTERN_OPTION
 @JOBS_OPTION
 @LIMIT_OPTION

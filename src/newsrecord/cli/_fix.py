@@ -11,7 +11,13 @@ import click
 
 import newsrecord
 from newsrecord._write.repair import OPENING_REPAIRS
-from newsrecord.cli._app import EXIT_INVALID, PATTERN_OPTION, main, no_records_found
+from newsrecord.cli._app import (
+    DIFF_HELP,
+    EXIT_INVALID,
+    PATTERN_OPTION,
+    main,
+    no_records_found,
+)
 from newsrecord.cli._limits import LIMIT_OPTION, with_limit_hints
 from newsrecord.cli._redact import unified_diff
 from newsrecord.cli._runner import (
@@ -27,7 +33,7 @@ from newsrecord.errors import counted
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="PATHS...")
 @click.option("--check", is_flag=True, help="Write nothing; list what would be repaired, exit 1.")
-@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print unified diffs.")
+@click.option("--diff", "show_diff", is_flag=True, help=DIFF_HELP)
 @click.option(
     "--only",
     "only",
