@@ -290,6 +290,11 @@ def test_malformed_expressions_raise_query_error_with_a_column(text: str) -> Non
     ("expression", "clash"),
     [
         ('heat > "40"', "heat is a number in every kind that declares it"),
+        # A duration compares as its seconds: it said "length is a number".
+        (
+            'length > "PT1H"',
+            "length is a duration (compared as its seconds) in every kind that declares it",
+        ),
         ("title == 5", "compares it with a number"),
         ("publishedDateTime > 5", "publishedDateTime is a date-time"),
         ('published == "true"', "published is true/false"),
@@ -466,3 +471,7 @@ def test_nesting_past_64_levels_is_a_query_error_at_any_depth(kind: str) -> None
         with pytest.raises(newsrecord.QueryError, match="nested more than 64 levels") as caught:
             newsrecord.where(nest(levels))
         assert caught.value.column == column
+
+
+def test_a_duration_compared_with_a_number_is_no_clash() -> None:
+    assert newsrecord.where("length > 3600").type_clashes() == []

@@ -952,10 +952,14 @@ class Query:
 
 
 _TYPED_OPS: Final = frozenset({"==", "<", "<=", ">", ">="})
-_COMPARABLE: Final = ({"date", "str"}, {"date"}, {"str"}, {"number"}, {"bool"}, {"list"})
+_COMPARABLE: Final = (
+    *({"date", "str"}, {"date"}, {"str"}, {"number"}, {"bool"}, {"list"}),
+    *({"duration", "number"}, {"duration"}),
+)
 _KIND_NAMES: Final = {
     "bool": "true/false",
     "number": "a number",
+    "duration": "a duration (compared as its seconds)",
     "str": "text",
     "date": "a date-time",
     "list": "a list",
@@ -979,8 +983,10 @@ def _declared_kinds(path: str) -> set[str]:
             found.add("list")
         elif tp is bool:
             found.add("bool")
-        elif tp in (int, float, Duration):
-            found.add("number")  # a duration compares as its seconds
+        elif tp in (int, float):
+            found.add("number")
+        elif tp is Duration:
+            found.add("duration")  # compares as its seconds, as a number
         elif tp is dt.datetime:
             found.add("date")
         elif tp in (str, Price, Secured):
