@@ -307,7 +307,7 @@ def test_git_setup_gives_the_drivers_the_limits(
 ) -> None:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)  # noqa: S603, S607
     monkeypatch.chdir(tmp_path)
-    result = run("git", "setup", "--external-diff", *RAISED)
+    result = run("git", "setup", "--command", "newsrecord", "--external-diff", *RAISED)
     assert result.exit_code == 0, result.output
     done = subprocess.run(
         ["git", "config", "--get-regexp", "^(merge|diff)[.]newsrecord[.]"],  # noqa: S607
@@ -321,6 +321,7 @@ def test_git_setup_gives_the_drivers_the_limits(
             "--marker-size %L --path %P %O %A %B"
         ),
         "diff.newsrecord.textconv newsrecord diff --limit max-front-matter=2097152 --textconv",
+        "diff.newsrecord.cachetextconv true",
         "diff.newsrecord.command newsrecord diff --limit max-front-matter=2097152",
     ]
 
