@@ -203,6 +203,35 @@ def test_diff_between_revisions_follows_renamed_records(branches: Path) -> None:
     assert {file["renamedFrom"] for file in as_json["files"]} == {moved, edited}
 
 
+def seed_repo(tmp_path: Path) -> Path:
+    """A repository with the seed record, then a commit that raises its heat to 40."""
+    repo = make_repo(tmp_path, [], driver=False)
+    with newsrecord.edit(repo / "_news" / "2023-11-19-seed.md") as doc:
+        doc.record.heat = 40
+    git(repo, "commit", "-q", "-am", "heat")
+    return repo
+
+
+def test_diff_of_a_path_that_names_nothing_is_a_usage_error(tmp_path: Path) -> None:
+    repo = seed_repo(tmp_path)
+    done = newsrecord_cli(repo, "diff", "HEAD~1", "HEAD", "nosuchdir")
+    assert done.returncode == 2
+    assert "'nosuchdir' names nothing in HEAD~1, HEAD or the working tree" in done.stderr
+    assert done.stdout == ""
+    typo = newsrecord_cli(repo, "diff", "HEAD~1", "HEAD", "_new")
+    assert typo.returncode == 2
+    assert "did you mean '_news'?" in typo.stderr
+    nested = newsrecord_cli(repo, "diff", "HEAD~1", "HEAD", "_news/2023-11-19-sed.md")
+    assert "did you mean '_news/2023-11-19-seed.md'?" in nested.stderr
+    # What a revision holds counts, though the working tree no longer has it; and a
+    # pathspec that matches files is a path.
+    git(repo, "rm", "-q", "-r", "_news")
+    for paths in (["_news"], ["_news/*.md"]):
+        done = newsrecord_cli(repo, "diff", "HEAD~1", "HEAD", *paths)
+        assert done.returncode == 1, done.stderr
+        assert "  heat: 38 -> 40" in done.stdout
+
+
 def test_git_diff_uses_the_textconv_and_external_diff(branches: Path) -> None:
     repo = branches
     text = git(repo, "diff", "main~1", "bot").stdout

@@ -9,6 +9,7 @@ merge on conflicted files, for hosts that ignore merge drivers.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import fnmatch
 import json
@@ -234,6 +235,7 @@ def _revision_diffs(
     for revision in (old_rev, new_rev):
         if not git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False):
             raise GitError(f"not a file nor a revision: {revision!r}")
+    _check_paths((old_rev, new_rev), paths)
     # Renames found as git finds them: a record moved to a new slug is one record.
     listing = iter(
         git("diff", "--name-status", "--find-renames", "-z", old_rev, new_rev, "--", *paths)
@@ -256,6 +258,49 @@ def _revision_diffs(
             yield result
     finally:
         reader.close()
+
+
+def _check_paths(revisions: Sequence[str], paths: Sequence[str]) -> None:
+    """Refuse a path that names nothing in the working tree nor in any of *revisions*.
+
+    Git compares nothing there and prints nothing, so a mistyped folder would read as
+    "no changes". A path is a git pathspec (``_news/*.md`` matches files).
+    """
+    empty_tree = ""
+    for path in paths:
+        if Path(path).exists():
+            continue
+        # The files of a revision are its differences from the empty tree.
+        empty_tree = empty_tree or git("hash-object", "-t", "tree", NULL_FILE).strip()
+        if any(git("diff", "--name-only", empty_tree, rev, "--", path) for rev in revisions):
+            continue
+        close = _closest_name(revisions, path)
+        raise click.BadParameter(
+            f"{path!r} names nothing in {', '.join(revisions)} or the working tree"
+            + (f"; did you mean {close!r}?" if close else ""),
+            param_hint="PATHS",
+        )
+
+
+def _closest_name(revisions: Sequence[str], path: str) -> str | None:
+    """The name in the folder of *path* (now or in *revisions*) that *path* may misspell."""
+    typed = PurePosixPath(path)
+    names: set[str] = set()
+    with contextlib.suppress(OSError):
+        names.update(entry.name for entry in Path(typed.parent).iterdir())
+    for revision in revisions:
+        # --full-tree: the listing of that folder, not of the current one within it.
+        listed = git(
+            "ls-tree",
+            "--full-tree",
+            "--name-only",
+            "-z",
+            f"{revision}:./{typed.parent}",
+            check=False,
+        )
+        names.update(listed.split("\0"))
+    close = difflib.get_close_matches(typed.name, sorted(names - {""}), n=1)
+    return str(typed.parent / close[0]) if close else None
 
 
 @main.command()
@@ -281,6 +326,7 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool, limits: newsreco
 
     A file may be `-` (standard input, for one side) or a pipe:
     `git show HEAD:F | newsrecord diff - F`, `newsrecord diff <(git show HEAD:F) F`.
+    A path that names nothing in either revision or the working tree is refused.
 
     Prints changes such as `heat: 38 -> 40`, `topics: + Robotics`,
     `related[webUrl=...]: removed`, `body: changed (+3 -1 lines)`; the secured blob only
