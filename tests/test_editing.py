@@ -542,9 +542,48 @@ def test_get_field_reads_typed_values_by_yaml_keys() -> None:
 def test_get_field_gives_none_for_what_is_absent() -> None:
     record = newsrecord.loads(SEED_TEXT).record
     assert newsrecord.get_field(record, "updatedDateTime") is None
-    assert newsrecord.get_field(record, "noSuchKey") is None
-    assert newsrecord.get_field(record, "noSuchKey.deeper[3]") is None
+    assert newsrecord.get_field(record, "noSuchKey", strict=False) is None
+    assert newsrecord.get_field(record, "noSuchKey.deeper[3]", strict=False) is None
     assert newsrecord.get_field(record, "provider.images") is None
+    # A field of another kind of record: not set here, as an organization has no topics.
+    assert newsrecord.get_field(record, "twitter") is None
+    assert newsrecord.get_field(newsrecord.loads(PROFILE).record, "yearFounded") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "message"),
+    [
+        (SEED_TEXT, "heta", "seed.md: heta: Article has no field 'heta'; did you mean 'heat'?"),
+        (SEED_TEXT, "noSuchKey.deeper[3]", "seed.md: noSuchKey: Article has no field 'noSuchKey'"),
+        (
+            SEED_TEXT,
+            "provider.nmae",
+            "seed.md: provider.nmae: Provider has no field 'nmae'; did you mean 'name'?",
+        ),
+        (
+            PROFILE,
+            "twiter",
+            "seed.md: twiter: Profile has no field 'twiter'; did you mean 'twitter'?",
+        ),
+    ],
+)
+def test_get_field_refuses_a_key_nobody_knows_as_set_field_does(
+    text: str, path: str, message: str
+) -> None:
+    doc = newsrecord.loads(text, path="seed.md")
+    record = doc.record
+    with pytest.raises(ValidationError) as caught:
+        newsrecord.get_field(record, path)
+    assert str(caught.value) == message
+    with pytest.raises(ValidationError) as refused:
+        newsrecord.set_field(record, path, 1)
+    assert str(refused.value) == message
+    # Outside a document, the same words without the file.
+    fresh = newsrecord.from_dict(newsrecord.to_dict(record), kind=type(record))
+    with pytest.raises(ValidationError, match=re.escape(message.removeprefix("seed.md: "))):
+        newsrecord.get_field(fresh, path, plain=True)
+    assert newsrecord.get_field(record, path, strict=False) is None
+    assert newsrecord.loads(text).get(path) is None  # Document.get refuses only if strict
 
 
 def test_get_field_plain_gives_data_as_to_dict_does() -> None:

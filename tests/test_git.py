@@ -203,6 +203,92 @@ def test_diff_between_revisions_follows_renamed_records(branches: Path) -> None:
     assert {file["renamedFrom"] for file in as_json["files"]} == {moved, edited}
 
 
+def seed_repo(tmp_path: Path) -> Path:
+    """A repository with the seed record, then a commit that raises its heat to 40."""
+    repo = make_repo(tmp_path, [], driver=False)
+    with newsrecord.edit(repo / "_news" / "2023-11-19-seed.md") as doc:
+        doc.record.heat = 40
+    git(repo, "commit", "-q", "-am", "heat")
+    return repo
+
+
+def test_diff_of_a_path_that_names_nothing_is_a_usage_error(tmp_path: Path) -> None:
+    repo = seed_repo(tmp_path)
+    done = newsrecord_cli(repo, "diff", "HEAD~1", "HEAD", "nosuchdir")
+    assert done.returncode == 2
+    assert "'nosuchdir' names nothing in HEAD~1, HEAD or the working tree" in done.stderr
+    assert done.stdout == ""
+    typo = newsrecord_cli(repo, "diff", "HEAD~1", "HEAD", "_new")
+    assert typo.returncode == 2
+    assert "did you mean '_news'?" in typo.stderr
+    nested = newsrecord_cli(repo, "diff", "HEAD~1", "HEAD", "_news/2023-11-19-sed.md")
+    assert "did you mean '_news/2023-11-19-seed.md'?" in nested.stderr
+    # What a revision holds counts, though the working tree no longer has it; and a
+    # pathspec that matches files is a path.
+    git(repo, "rm", "-q", "-r", "_news")
+    for paths in (["_news"], ["_news/*.md"]):
+        done = newsrecord_cli(repo, "diff", "HEAD~1", "HEAD", *paths)
+        assert done.returncode == 1, done.stderr
+        assert "  heat: 38 -> 40" in done.stdout
+
+
+def test_diff_of_a_revision_and_the_working_tree(tmp_path: Path) -> None:
+    repo = seed_repo(tmp_path)
+    seed = repo / "_news" / "2023-11-19-seed.md"
+    with newsrecord.edit(seed) as doc:
+        doc.record.heat = 41
+        doc.record.topics = [*doc.record.topics, "Bulk"]
+    shutil.copyfile(seed, repo / "_news" / "untracked.md")
+    done = newsrecord_cli(repo, "diff", "HEAD")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines() == [
+        "_news/2023-11-19-seed.md",
+        "  heat: 40 -> 41",
+        "  topics: + Bulk",
+        "1 record, 1 changed: heat changed in 1; topics +1 in 1",
+    ]
+    for paths in (["."], ["_news"], ["_news/2023-11-19-seed.md"]):
+        assert newsrecord_cli(repo, "diff", "HEAD", *paths).stdout == done.stdout
+    older = newsrecord_cli(repo, "diff", "HEAD~1", "_news")
+    assert "  heat: 38 -> 41" in older.stdout.splitlines()
+    as_json = json.loads(newsrecord_cli(repo, "diff", "--format", "json", "HEAD").stdout)
+    assert [file["path"] for file in as_json["files"]] == ["_news/2023-11-19-seed.md"]
+    assert as_json["summary"] == done.stdout.splitlines()[-1]
+    # An untracked file is left out, as git diff leaves it; git add -N counts it in.
+    git(repo, "add", "-N", "_news/untracked.md")
+    added = newsrecord_cli(repo, "diff", "HEAD").stdout.splitlines()
+    assert "_news/untracked.md (added)" in added
+    git(repo, "checkout", "-q", "--", ".")
+    git(repo, "reset", "-q")
+    (repo / "_news" / "untracked.md").unlink()
+    same = newsrecord_cli(repo, "diff", "HEAD", "_news")
+    assert (same.returncode, same.stdout) == (0, "0 records: no changes\n")
+
+
+def test_diff_tells_its_argument_forms_apart(tmp_path: Path) -> None:
+    repo = seed_repo(tmp_path)
+    # A revision and six paths are not the seven arguments of an external diff.
+    done = newsrecord_cli(repo, "diff", "HEAD~1", *["_news"] * 6)
+    assert done.returncode == 1, done.stderr
+    assert "  heat: 38 -> 40" in done.stdout
+    # A name that is both a branch and a folder is refused; ./NAME is the folder.
+    git(repo, "branch", "_news")
+    both = newsrecord_cli(repo, "diff", "HEAD~1", "_news")
+    assert both.returncode == 2
+    assert "'_news' is both a revision and a path in the working tree" in both.stderr
+    assert "./_news" in both.stderr
+    folder = newsrecord_cli(repo, "diff", "HEAD~1", "./_news")
+    assert folder.returncode == 1, folder.stderr
+    assert "  heat: 38 -> 40" in folder.stdout
+    alone = newsrecord_cli(repo, "diff", "_news/2023-11-19-seed.md")
+    assert alone.returncode == 2
+    assert "not a revision: '_news/2023-11-19-seed.md' (diff takes OLD NEW files" in alone.stderr
+    # Two files are two files, even where the first names a revision too.
+    (repo / "HEAD").write_text(show(repo, "HEAD~1", "_news/2023-11-19-seed.md"), encoding="utf-8")
+    files = newsrecord_cli(repo, "diff", "HEAD", "_news/2023-11-19-seed.md")
+    assert (files.returncode, files.stdout) == (1, "heat: 38 -> 40\n")
+
+
 def test_git_diff_uses_the_textconv_and_external_diff(branches: Path) -> None:
     repo = branches
     text = git(repo, "diff", "main~1", "bot").stdout

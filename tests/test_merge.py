@@ -66,8 +66,51 @@ def test_topics_merge_as_a_set_keeping_our_order() -> None:
     theirs = edit(BASE, lambda d: setattr(d.record, "topics", ["AI", "Robotics"]))
     result = newsrecord.merge_texts(BASE, ours, theirs)
     assert result.clean
-    # Theirs removed Robots and added Robotics after AI; ours reordered and added Vision.
-    assert newsrecord.loads(result.text).record.topics == ["AI", "Robotics", "Vision"]
+    # Theirs removed Robots and added Robotics after AI; ours reordered and added Vision
+    # after AI too: ours first, then theirs.
+    assert newsrecord.loads(result.text).record.topics == ["AI", "Vision", "Robotics"]
+
+
+def topics_added(*topics: str, first: bool = False) -> Callable[[newsrecord.Document], None]:
+    def change(doc: newsrecord.Document) -> None:
+        old = doc.record.topics
+        doc.record.topics = [*topics, *old] if first else [*old, *topics]
+
+    return change
+
+
+def test_items_both_sides_add_at_the_same_place_go_ours_first() -> None:
+    ours = edit(BASE, topics_added("Vision", "Speech"))
+    theirs = edit(BASE, topics_added("Robotics"))
+    result = newsrecord.merge_texts(BASE, ours, theirs)
+    assert result.clean
+    topics = ["AI", "Robots", "Vision", "Speech", "Robotics"]
+    assert newsrecord.loads(result.text).record.topics == topics
+    on_top = newsrecord.merge_texts(
+        BASE,
+        edit(BASE, topics_added("Vision", first=True)),
+        edit(BASE, topics_added("Robotics", first=True)),
+    )
+    assert newsrecord.loads(on_top.text).record.topics == ["Vision", "Robotics", "AI", "Robots"]
+
+
+def test_related_articles_both_sides_append_go_ours_first() -> None:
+    def appended(url: str) -> Callable[[newsrecord.Document], None]:
+        def change(doc: newsrecord.Document) -> None:
+            fresh = newsrecord.RelatedArticle(title=url, web_url=url)
+            doc.record.related = [*doc.record.related, fresh]
+
+        return change
+
+    ours = edit(BASE, appended("https://example.com/ours"))
+    theirs = edit(BASE, appended("https://example.com/theirs"))
+    result = newsrecord.merge_texts(BASE, ours, theirs)
+    assert result.clean
+    related = newsrecord.loads(result.text).record.related
+    assert [getattr(item, "web_url", item) for item in related][-2:] == [
+        "https://example.com/ours",
+        "https://example.com/theirs",
+    ]
 
 
 def test_related_merge_by_web_url() -> None:
@@ -351,6 +394,16 @@ def test_command_writes_into_ours_and_exits_0(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     merged = newsrecord.load(files[1]).record
     assert (merged.title, merged.heat) == ("New title", 40)
+
+
+def test_command_puts_our_new_items_before_theirs(tmp_path: Path) -> None:
+    ours_text = edit(BASE, topics_added("Vision"))
+    theirs_text = edit(BASE, topics_added("Robotics"))
+    files = [write(tmp_path, n, t) for n, t in (("O", BASE), ("A", ours_text), ("B", theirs_text))]
+    result = CliRunner().invoke(main, ["merge", "--path", "a.md", *files])
+    assert result.exit_code == 0, result.output
+    topics = newsrecord.load(files[1]).record.topics
+    assert topics == ["AI", "Robots", "Vision", "Robotics"]
 
 
 def test_command_exits_1_with_markers_on_conflict(tmp_path: Path) -> None:

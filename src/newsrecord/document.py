@@ -352,7 +352,8 @@ class Document:
         if strict:
             editing.check_path(self._kind, self._data, field)
         if self._record is not None:
-            return editing.get_field(self._record, field, plain=plain)
+            # Unknown keys are refused only when asked (above), valid record or not.
+            return editing.get_field(self._record, field, plain=plain, strict=False)
         return copy.deepcopy(editing.get_field_of_data(self._data, field))
 
     def set(self, field: str, value: Any, *, parse: bool = False, strict: bool = True) -> None:

@@ -202,49 +202,61 @@ def _make(slot: _Slot, next_step: Step) -> Any:
     return value
 
 
-def get_field(record: AnyRecord, path: str, *, plain: bool = False) -> Any:
+_Access = TypeVar("_Access", bound=Callable[..., Any])
+
+
+def _placed_in_file(access: _Access) -> _Access:
+    """*access* to a record, whose errors name the place in the file of a document's record.
+
+    The file, line and column are those of the value the access reads or replaces (see
+    ``Document._placed_error``); a record no document holds gives the errors as they are.
+    """
+
+    @functools.wraps(access)
+    def placed(record: Any, *arguments: Any, **options: Any) -> Any:
+        try:
+            return access(record, *arguments, **options)
+        except RecordError as error:
+            raise place_error(record, error) from error.__cause__
+
+    return typing.cast("_Access", placed)
+
+
+@_placed_in_file
+def get_field(record: AnyRecord, path: str, *, plain: bool = False, strict: bool = True) -> Any:
     """Return the value at a field path of YAML keys, such as ``images[0].width``.
 
     Known fields give their typed values (``datetime``, :class:`Image`, ...); keys the model
-    does not know give their plain data from ``extra``. A key that is absent, or whose
-    parent is absent, gives None, as a null would. Negative indexes count from the end.
+    does not know give their plain data from ``extra``. A field that is not set, or whose
+    parent is not set, gives None, as a null would; so does a field of another kind of
+    record (an organization has no ``topics``). Negative indexes count from the end.
 
     Args:
         record: The record to read.
         path: The field path.
         plain: Return plain, JSON-compatible data as :func:`to_dict` gives it (ISO 8601
             text for a date-time, dicts for objects) instead of the typed value.
+        strict: Refuse a key that no kind of record declares at its place and that the
+            record does not hold (the default: a typo such as ``twiter`` would otherwise
+            read as absent; the error says which field was meant, as :func:`set_field`'s
+            does). ``strict=False`` gives None for it.
 
     Raises:
         ValidationError: the path is malformed, indexes past the end of a list, or goes
-            into a value that has no fields (``title.name``).
+            into a value that has no fields (``title.name``); with *strict*, a key
+            nobody knows.
     """
     steps = parse_field_path(path)
     value = _resolve(record, steps, create=False).get()
-    if not plain or value is None:
+    if value is None:
+        if strict:
+            # Only a missing value can hide a typo: a value found is a field or a key held.
+            _refuse_unknown(type(record), record, steps, other_kinds=True)
+        return None
+    if not plain:
         return value
     # A copy: to_dict() shares the values of unknown keys with the record.
     return copy.deepcopy(_resolve(_to_dict(record), steps, create=False).get())
-
-
-_Edit = TypeVar("_Edit", bound=Callable[..., None])
-
-
-def _placed_in_file(edit: _Edit) -> _Edit:
-    """*edit* of a record, whose errors name the place in the file of a document's record.
-
-    The file, line and column are those of the value the edit replaces (see
-    ``Document._placed_error``); a record no document holds gives the errors as they are.
-    """
-
-    @functools.wraps(edit)
-    def placed(record: Any, *arguments: Any, **options: Any) -> None:
-        try:
-            edit(record, *arguments, **options)
-        except RecordError as error:
-            raise place_error(record, error) from error.__cause__
-
-    return typing.cast("_Edit", placed)
 
 
 @_placed_in_file
@@ -351,14 +363,17 @@ def append_field(
     _resolve(record, steps, create=True).put([*(current or []), item])
 
 
-def _refuse_unknown(kind: type, value: Any, steps: tuple[Step, ...]) -> None:
+def _refuse_unknown(
+    kind: type, value: Any, steps: tuple[Step, ...], *, other_kinds: bool = False
+) -> None:
     """Raise if *steps* name a key that no model class along the path knows.
 
     *value* is a record of class *kind*, or the plain front matter of one. Keys that
     already exist (in ``extra``, or in the plain data) are allowed, and so is anything
     inside data the model does not type; the check follows the declared types, so that it
     also covers parents that are not set yet (``provider.nmae`` on a record without a
-    provider).
+    provider). With *other_kinds*, so is a key that another kind of record declares at
+    that place: reading it gives None, as for a field that is not set.
     """
     tp: Any = kind
     for number, step in enumerate(steps):
@@ -376,12 +391,24 @@ def _refuse_unknown(kind: type, value: Any, steps: tuple[Step, ...]) -> None:
         if spec is None:
             if present or cls is None:
                 return  # a key the data has, or data the model does not type
+            if other_kinds and _declared_elsewhere(steps[: number + 1]):
+                return
             raise unknown_field(cls, step, field_path_text(steps[: number + 1]))
         tp = spec.type
         if is_model(value):
             value = getattr(value, spec.name)
         else:
             value = value.get(step) if isinstance(value, dict) else None
+
+
+def _declared_elsewhere(steps: tuple[Step, ...]) -> bool:
+    """Whether some kind of record declares the last key of *steps* at its place."""
+    key = steps[-1]
+    for kind in KINDS:
+        owner = _model_in(declared_type(kind, steps[:-1]))
+        if owner is not None and isinstance(key, str) and _spec_of_class(owner, key) is not None:
+            return True
+    return False
 
 
 def unknown_field(cls: type, key: str, where: str) -> ValidationError:

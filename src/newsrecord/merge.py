@@ -4,7 +4,8 @@
 started from *base*: fields changed on one side only take that side's value; lists whose
 items have an identity merge item by item (lists of scalars as sets, images by ``url``,
 related articles by ``webUrl`` or slug), keeping our order and placing their new items
-after the item they follow on their side; the same change on both sides is one change;
+after the item they follow on their side (after ours, where both sides added items at
+the same place); the same change on both sides is one change;
 the body merges with git's own line merge (``git merge-file``). The merged values are
 applied to *our* document and spliced into its text, so its style, comments and unknown
 keys stay as they are and only the merged lines change.
@@ -382,9 +383,11 @@ def _merge_lists(
     mine = dict(zip(ours_ids, ours, strict=True))
     yours = dict(zip(theirs_ids, theirs, strict=True))
     order = list(ours_ids)
-    # Their new items go after the item they follow on their side (or first); so do the
-    # items we removed, which _merge_each then drops, unless they changed them (a
-    # conflict, as for a key: their edit is not lost silently).
+    # Their new items go after the item they follow on their side (or first), and after
+    # the items we added there: ours first, then theirs, as git's union merge orders
+    # lines. So do the items we removed, which _merge_each then drops, unless they
+    # changed them (a conflict, as for a key: their edit is not lost silently).
+    ours_new = set(ours_ids) - set(base_ids)
     for number, identity in enumerate(theirs_ids):
         if identity in mine:
             continue
@@ -393,6 +396,8 @@ def _merge_lists(
             if before in order:
                 place = order.index(before) + 1
                 break
+        while place < len(order) and order[place] in ours_new:
+            place += 1
         order.insert(place, identity)
     named = {
         (key, name): f"{where}[{key}={name}]" if key else f"{where}[{name!r}]"

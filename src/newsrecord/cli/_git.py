@@ -1,14 +1,16 @@
 """Commands for record files in git repositories: diff, merge, git setup, git resolve.
 
-``diff`` compares records field by field (two files, two revisions of a tree, or the
-seven arguments git gives an external diff program; ``--textconv`` prints the one-line-
-per-field view git's ``diff.<driver>.textconv`` wants). ``merge`` is a git merge driver
-(``%O %A %B``). ``git setup`` installs both in a repository; ``git resolve`` re-runs the
-merge on conflicted files, for hosts that ignore merge drivers.
+``diff`` compares records field by field (two files, two revisions of a tree, a revision
+and the working tree, or the seven arguments git gives an external diff program;
+``--textconv`` prints the one-line-per-field view git's ``diff.<driver>.textconv``
+wants). ``merge`` is a git merge driver (``%O %A %B``). ``git setup`` installs both in a
+repository; ``git resolve`` re-runs the merge on conflicted files, for hosts that ignore
+merge drivers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import fnmatch
 import json
@@ -46,6 +48,9 @@ STDIN: Final = "-"
 """A diff argument that stands for standard input (one side at most)."""
 STDIN_NAME: Final = "<stdin>"
 _RECORD_PATTERN: Final = "*.md"
+# An object name and a file mode as git gives them to an external diff (".": none).
+_OBJECT_NAME: Final = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}|\.")
+_FILE_MODE: Final = re.compile(r"[0-7]{6}|\.")
 
 
 # --- running git ---------------------------------------------------------------------------
@@ -77,6 +82,11 @@ def is_record_name(path: str) -> bool:
     return fnmatch.fnmatchcase(name, _RECORD_PATTERN) and name.lower() not in SKIPPED_NAMES
 
 
+def is_revision(name: str) -> bool:
+    """Whether git knows *name* as a revision (a commit) in the repository around us."""
+    return bool(git("rev-parse", "--verify", "--quiet", f"{name}^{{commit}}", check=False))
+
+
 def toplevel(cwd: str | None = None) -> Path:
     """The root of the working tree of the repository around *cwd*."""
     return Path(git("rev-parse", "--show-toplevel", cwd=cwd).strip())
@@ -89,7 +99,7 @@ def changed_since(revision: str, paths: Sequence[str]) -> list[Path]:
     the current folder when they are under it.
     """
     root = toplevel()
-    if not git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False):
+    if not is_revision(revision):
         raise GitError(f"not a revision: {revision!r}")
     names = git("diff", "--name-only", "--no-renames", "-z", revision, "--", *paths).split("\0")
     names += git("ls-files", "--others", "--exclude-standard", "-z", "--", *paths).split("\0")
@@ -229,17 +239,22 @@ def _read_file(path: str) -> bytes | None:
 
 
 def _revision_diffs(
-    old_rev: str, new_rev: str, paths: Sequence[str], limits: newsrecord.Limits
+    old_rev: str, new_rev: str | None, paths: Sequence[str], limits: newsrecord.Limits
 ) -> Iterator[_FileDiff]:
-    for revision in (old_rev, new_rev):
-        if not git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False):
-            raise GitError(f"not a file nor a revision: {revision!r}")
+    """The differences of the records under *paths* between two revisions.
+
+    *new_rev* None stands for the working tree: its files as they are now, those git
+    tracks (as ``git diff REV`` compares them).
+    """
+    revisions = (old_rev,) if new_rev is None else (old_rev, new_rev)
+    _check_paths(revisions, paths)
     # Renames found as git finds them: a record moved to a new slug is one record.
     listing = iter(
-        git("diff", "--name-status", "--find-renames", "-z", old_rev, new_rev, "--", *paths)
+        git("diff", "--name-status", "--find-renames", "-z", *revisions, "--", *paths)
         .removesuffix("\0")
         .split("\0")
     )
+    root = toplevel() if new_rev is None else Path()
     reader = BlobReader()
     try:
         for status in listing:
@@ -249,13 +264,80 @@ def _revision_diffs(
             if not name or not is_record_name(name):
                 continue
             old = reader.read(old_rev, old_name) if status != "A" else None
-            new = reader.read(new_rev, name) if status != "D" else None
+            if status == "D":
+                new = None
+            elif new_rev is None:
+                new = _read_file(str(root / name))  # git names it from the root
+            else:
+                new = reader.read(new_rev, name)
             result = compare(name, old, new, limits, old_path=old_name)
             if old_name != name:
                 result.renamed_from = old_name
             yield result
     finally:
         reader.close()
+
+
+def _check_paths(revisions: Sequence[str], paths: Sequence[str]) -> None:
+    """Refuse a path that names nothing in the working tree nor in any of *revisions*.
+
+    Git compares nothing there and prints nothing, so a mistyped folder would read as
+    "no changes". A path is a git pathspec (``_news/*.md`` matches files).
+    """
+    empty_tree = ""
+    for path in paths:
+        if Path(path).exists():
+            continue
+        # The files of a revision are its differences from the empty tree.
+        empty_tree = empty_tree or git("hash-object", "-t", "tree", NULL_FILE).strip()
+        if any(git("diff", "--name-only", empty_tree, rev, "--", path) for rev in revisions):
+            continue
+        close = _closest_name(revisions, path)
+        raise click.BadParameter(
+            f"{path!r} names nothing in {', '.join(revisions)} or the working tree"
+            + (f"; did you mean {close!r}?" if close else ""),
+            param_hint="PATHS",
+        )
+
+
+def _closest_name(revisions: Sequence[str], path: str) -> str | None:
+    """The name in the folder of *path* (now or in *revisions*) that *path* may misspell."""
+    typed = PurePosixPath(path)
+    names: set[str] = set()
+    with contextlib.suppress(OSError):
+        names.update(entry.name for entry in Path(typed.parent).iterdir())
+    for revision in revisions:
+        # --full-tree: the listing of that folder, not of the current one within it.
+        listed = git(
+            "ls-tree",
+            "--full-tree",
+            "--name-only",
+            "-z",
+            f"{revision}:./{typed.parent}",
+            check=False,
+        )
+        names.update(listed.split("\0"))
+    close = difflib.get_close_matches(typed.name, sorted(names - {""}), n=1)
+    return str(typed.parent / close[0]) if close else None
+
+
+def _split_revisions(args: Sequence[str]) -> tuple[str, str | None, Sequence[str]]:
+    """REV1 REV2 [PATHS] or REV [PATHS]: the revisions (None: the working tree) and paths.
+
+    The second argument is a revision when git knows it as one. A name that is both a
+    revision and a path in the working tree is refused, as git refuses it: ``./NAME``
+    names the path alone.
+    """
+    if len(args) < 2 or not is_revision(args[1]):
+        return args[0], None, args[1:]
+    if Path(args[1]).exists():
+        raise click.BadParameter(
+            f"{args[1]!r} is both a revision and a path in the working tree: write "
+            f"./{args[1]} for the path, or the revision in full (refs/heads/{args[1]} "
+            "for a branch, a whole commit id)",
+            param_hint="REV2",
+        )
+    return args[0], args[1], args[2:]
 
 
 @main.command()
@@ -276,11 +358,19 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool, limits: newsreco
     \b
     newsrecord diff OLD NEW             two record files
     newsrecord diff REV1 REV2 [PATHS]   two git revisions of the tree (or of PATHS)
+    newsrecord diff REV [PATHS]         a revision and the working tree, as git diff REV
     newsrecord diff --textconv FILE     one line per field, for diff.<driver>.textconv
     PATH OLD HEX MODE NEW HEX MODE      the arguments git gives GIT_EXTERNAL_DIFF
 
     A file may be `-` (standard input, for one side) or a pipe:
     `git show HEAD:F | newsrecord diff - F`, `newsrecord diff <(git show HEAD:F) F`.
+
+    Two arguments that are both files are OLD NEW. Otherwise the first is a revision,
+    and the second is REV2 if git knows it as a revision, else the first path (a name
+    that is both is refused: write ./NAME for the path). A path that names nothing in
+    the revisions or the working tree is refused. REV [PATHS] reads the files git tracks
+    as they are now, as `git diff REV` does: untracked files are left out (`git add -N
+    FILE` shows one as added).
 
     Prints changes such as `heat: 38 -> 40`, `topics: + Robotics`,
     `related[webUrl=...]: removed`, `body: changed (+3 -1 lines)`; the secured blob only
@@ -292,9 +382,7 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool, limits: newsreco
             raise click.UsageError("--textconv takes exactly one file")
         _print_textconv(args[0], limits)
         return
-    if len(args) in (7, 9):
-        # git's GIT_EXTERNAL_DIFF convention: seven arguments, nine for a rename or copy
-        # (the new path and git's note on the similarity follow).
+    if _is_external(args):
         _external_diff(args, output, limits)
     tree = False
     if args == (STDIN, STDIN):
@@ -303,18 +391,21 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool, limits: newsreco
         old, new = (_read_file(arg) for arg in args)
         old_name, name = (STDIN_NAME if arg == STDIN else arg for arg in args)
         results = [compare(name, old, new, limits, old_path=old_name)]
+    elif is_revision(args[0]):
+        tree = True
+        results = list(_revision_diffs(*_split_revisions(args), limits))
     elif len(args) == 2 and any(map(_readable, args)):
         # One file and something else: two files were meant; name the one not there.
         missing = next(arg for arg in args if not _readable(arg))
         raise click.BadParameter(
-            f"{missing!r}: no such file (diff takes two files, or two revisions)",
+            f"{missing!r}: no such file (diff takes two files, or revisions)",
             param_hint="OLD NEW",
         )
-    elif len(args) >= 2:
-        tree = True
-        results = list(_revision_diffs(args[0], args[1], args[2:], limits))
     else:
-        raise click.UsageError("diff needs OLD NEW files, or REV1 REV2 [PATHS]")
+        what = "a revision" if _readable(args[0]) else "a file nor a revision"
+        raise GitError(
+            f"not {what}: {args[0]!r} (diff takes OLD NEW files, REV1 REV2 [PATHS] or REV [PATHS])"
+        )
     differs = any(result.differs for result in results)
     if output == "json":
         _echo_json(results, summary=tree)
@@ -335,6 +426,20 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool, limits: newsreco
         if tree:
             click.echo(_summary(results))
     sys.exit(EXIT_INVALID if differs else 0)
+
+
+def _is_external(args: Sequence[str]) -> bool:
+    """Whether *args* are what git gives ``GIT_EXTERNAL_DIFF``.
+
+    Seven arguments, nine for a rename or copy (the new path and git's note on the
+    similarity follow); told by their object names and modes, so that a revision with
+    six paths is not taken for them.
+    """
+    return (
+        len(args) in (7, 9)
+        and all(_OBJECT_NAME.fullmatch(args[index]) for index in (2, 5))
+        and all(_FILE_MODE.fullmatch(args[index]) for index in (3, 6))
+    )
 
 
 def _readable(arg: str) -> bool:
