@@ -187,13 +187,6 @@ def test_bulk_append_and_unset(repo: Path) -> None:
     assert git(repo, "status", "--porcelain") == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "get_field refuses a key nobody knows by default: apply_changes (cli/_bulk.py) must "
-        "read with strict=False before an append --new-key; drop this mark with that fix"
-    ),
-)
 def test_bulk_append_of_a_new_key(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     result = run("append", site / "archive", "--new-key", "--", "reviewers", "ada")

@@ -223,7 +223,7 @@ def _placed_in_file(access: _Access) -> _Access:
 
 
 @_placed_in_file
-def get_field(record: AnyRecord, path: str, *, plain: bool = False, strict: bool = True) -> Any:
+def get_field(record: AnyRecord, path: str, *, plain: bool = False, strict: bool = False) -> Any:
     """Return the value at a field path of YAML keys, such as ``images[0].width``.
 
     Known fields give their typed values (``datetime``, :class:`Image`, ...); keys the model
@@ -237,9 +237,10 @@ def get_field(record: AnyRecord, path: str, *, plain: bool = False, strict: bool
         plain: Return plain, JSON-compatible data as :func:`to_dict` gives it (ISO 8601
             text for a date-time, dicts for objects) instead of the typed value.
         strict: Refuse a key that no kind of record declares at its place and that the
-            record does not hold (the default: a typo such as ``twiter`` would otherwise
-            read as absent; the error says which field was meant, as :func:`set_field`'s
-            does). ``strict=False`` gives None for it.
+            record does not hold: a typo such as ``twiter``, which otherwise reads as
+            absent; the error says which field was meant, as :func:`set_field`'s does.
+            Off by default, as for :meth:`Document.get`: a key the model does not know is
+            read across records that may not have it (``get_field(record, "reviewers")``).
 
     Raises:
         ValidationError: the path is malformed, indexes past the end of a list, or goes
