@@ -645,9 +645,9 @@ def _with_hint(
     return error
 
 
-def _is_liquid(text: str, mapping: Mapping | Sequence) -> bool:
-    """Whether a flow mapping is written ``{{``: Liquid, text to whoever wrote it."""
-    return mapping.flow and text.startswith("{{", mapping.start)
+def _is_liquid(text: str, parent: Mapping | Sequence) -> bool:
+    """Whether a collection is a flow mapping written ``{{``: Liquid, text to its writer."""
+    return parent.flow and text.startswith("{{", parent.start)
 
 
 def _check_key(node: Node, index: LineIndex, path: str | None) -> None:

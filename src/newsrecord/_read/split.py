@@ -13,9 +13,9 @@ from newsrecord.errors import ParseError
 # end marker, three dots, as Jekyll's own pattern allows.
 _OPENING = re.compile(r"---[ \t]*(?:\r\n|\n|\r)")
 _CLOSING = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r|\Z)")
-# re's "^" knows only LF, so files with old Mac line breaks (a lone CR, which YAML and
-# LineIndex count as a line break too) need a lookbehind, five times slower on big files:
-# used only for them.
+# re's "^" knows only LF, so files whose opening line ends in CR (old Mac line breaks, a
+# lone CR that YAML and LineIndex count as a line break too; or CR CR LF, CRLF converted
+# twice) need a lookbehind, five times slower on big files: used only for them.
 _CLOSING_AFTER_CR = re.compile(r"(?<=[\r\n])(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r|\Z)")
 
 
