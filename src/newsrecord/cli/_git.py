@@ -39,7 +39,6 @@ from newsrecord.diff import (
     summarize_changes,
 )
 from newsrecord.files import SKIPPED_NAMES, Batch, write_atomically
-from newsrecord.merge import merge_lines
 
 DRIVER: Final = "newsrecord"
 """The name of the merge and diff drivers ``git setup`` installs."""
@@ -973,6 +972,9 @@ def _left_by_merge(stages: _Stages, merged: str, marker_size: int) -> Iterator[s
     checkout -m`` does (myers). Made lazily, most likely first: each line merge costs a
     git process, and the first text that matches ends the search.
     """
+    # Imported here: git runs diff --textconv once a file, and it needs no merge (8 ms).
+    from newsrecord.merge import merge_lines  # noqa: PLC0415
+
     yield stages.ours
     yield merged
     for algorithm in ("histogram", None):
