@@ -9,6 +9,7 @@ shape. It returns the text and the record the text must load as.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -106,7 +107,13 @@ class _Writer:
 
 
 def _key(key: str) -> str:
-    return key if _emit.can_be_plain(key) else _emit.double_quoted(key)
+    # A key YAML reads as a number, a boolean or null (2023, true, ~) is written plain, as
+    # Jekyll sites write them: newsrecord reads it as the text written.
+    plain = _emit.can_be_plain(key) or _TYPED_KEY.fullmatch(key) is not None
+    return key if plain else _emit.double_quoted(key)
+
+
+_TYPED_KEY = re.compile(r"[-+]?[0-9][0-9._]*|true|false|null|~|[-+]?\.inf|\.nan", re.IGNORECASE)
 
 
 @st.composite

@@ -114,8 +114,12 @@ _JSON_SCALARS = st.one_of(
 
 
 def extras(known: frozenset[str] = frozenset()) -> st.SearchStrategy[dict[str, Any]]:
-    """Unknown keys with plain data values, avoiding the *known* keys."""
-    keys = st.text(string.ascii_letters + "_-", min_size=1, max_size=12).filter(
+    """Unknown keys with plain data values, avoiding the *known* keys.
+
+    Keys may be words YAML reads as numbers, booleans or null (``2023``, ``true``): a
+    record file keeps them as the text written.
+    """
+    keys = st.text(string.ascii_letters + string.digits + "_-", min_size=1, max_size=12).filter(
         lambda key: key not in known and key != "<<"
     )
     values = st.recursive(
