@@ -166,13 +166,8 @@ def _scalars(record: Any) -> Iterator[tuple[str, str, Any]]:
 
 def _leaf_message(key: str, value: Any, selected: set[str]) -> str | None:
     if isinstance(value, Secured):
-        if "secured-blob" not in selected:
-            return None
-        try:
-            value.iv  # noqa: B018  # decoding is the check; it raises on a malformed blob
-        except ValidationError as exc:
-            return "malformed: " + exc.message.removeprefix("secured: ")
-        return None
+        flaw = value.flaw if "secured-blob" in selected else None
+        return None if flaw is None else f"malformed: {flaw}"
     if isinstance(value, str) and (key.lower() in _URL_KEYS or key.endswith("Url")):
         if "url" in selected and not is_url(value):
             return _not_a_url(value)

@@ -476,8 +476,13 @@ def _from_text(text: Any, tp: Any, where: str) -> Any:
             return parse_datetime(text)
         except ValueError:
             return text  # the model says what it expected, as it would for a file
-    if tp is Secured:
-        _check_blob(Secured(text), where)
+    if tp is Secured and (flaw := Secured(text).flaw) is not None:
+        # Files keep the blobs they hold, well formed or not (validate --strict tells);
+        # one typed on a command line must have the shape of every real blob, or a typo
+        # would replace the real one.
+        raise ValidationError(
+            f"not a secured blob (base64(ciphertext);base64(IV)): {flaw}", field=where
+        )
     if _written_as_text(tp):
         return text
     try:
@@ -497,21 +502,6 @@ def _from_text(text: Any, tp: Any, where: str) -> Any:
         # JSON nested thousands of levels deep, past Python's recursion limit, is no
         # value either: the model says what it expected.
         return text
-
-
-def _check_blob(blob: Secured, where: str) -> None:
-    """Refuse text for a secured blob that is not one: a typo would replace the real one.
-
-    Files keep the blobs they hold, well formed or not (``validate --strict`` tells);
-    a new one typed on a command line must have the shape of every real blob.
-    """
-    try:
-        blob.iv  # noqa: B018  # decoding is the check; the message never shows the blob
-    except ValidationError as error:
-        reason = error.message.removeprefix("secured: ")
-        raise ValidationError(
-            f"not a secured blob (base64(ciphertext);base64(IV)): {reason}", field=where
-        ) from None
 
 
 def _plain(value: Any) -> Any:

@@ -72,11 +72,16 @@ class Secured:
     @property
     def is_well_formed(self) -> bool:
         """Whether the blob has the shape every real blob has."""
+        return self.flaw is None
+
+    @property
+    def flaw(self) -> str | None:
+        """What keeps the blob from the shape of a real one (never showing it), or None."""
         try:
             self._decoded()
-        except ValidationError:
-            return False
-        return True
+        except ValidationError as error:
+            return error.message.removeprefix("secured: ")
+        return None
 
     def _decoded(self) -> tuple[bytes, bytes]:
         parts = self.parts
