@@ -643,7 +643,7 @@ def test_find_notes_a_comparison_with_the_wrong_type(tmp_path: Path) -> None:
     assert 'note: heat is a number in every kind that declares it, so heat > "30"' in (
         result.stderr
     )
-    assert "matched 0 of 1 files" in result.stderr
+    assert "matched 0 of 1 file" in result.stderr
 
 
 # --- progress bars and summaries on a terminal ----------------------------------------------
@@ -1026,4 +1026,25 @@ def test_the_where_example_of_the_help_matches_a_record_it_describes(
     result = CliRunner().invoke(main, ["find", str(tmp_path), "--where", example])
     assert result.exit_code == 0, result.output
     assert "note:" not in result.output
-    assert result.output.splitlines()[-1] == "matched 1 of 1 files"
+    assert result.output.splitlines()[-1] == "matched 1 of 1 file"
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["find", "--where", "quality > 1"], ["set", "--", "quality=3"], ["unset", "tags"]],
+)
+def test_a_folder_without_records_is_told_once(tmp_path: Path, arguments: list[str]) -> None:
+    # They printed "matched 0 of 0 files" and then why there was nothing to match.
+    (tmp_path / "notes.html").write_text("<p>not a record</p>\n", encoding="utf-8")
+    result = run(arguments[0], tmp_path, *arguments[1:])
+    assert result.exit_code == 1
+    assert result.stderr == "newsrecord: no record files found: folders are searched for *.md\n"
+
+
+def test_summaries_count_one_file_as_one_file(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+    assert run("set", tmp_path, "--", "quality=3").stderr == (
+        "matched 1 of 1 file: 1 changed, 0 unchanged, 0 failed\n"
+    )
+    assert run("find", tmp_path, "--where", "quality == 3").stderr == "matched 1 of 1 file\n"
+    assert run("fmt", tmp_path).stderr == "0 of 1 file reformatted\n"

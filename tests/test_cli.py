@@ -942,7 +942,7 @@ def test_fix_and_export_fail_where_they_find_no_record(tmp_path: Path) -> None:
     assert "--pattern '*.txt'" in fixing.stderr  # the hint fix itself now takes
     found = run("fix", "--check", "--pattern", "*.txt", tmp_path)
     assert found.exit_code == 1
-    assert "1 of 1 files would be repaired" in found.stderr
+    assert "1 of 1 file would be repaired" in found.stderr
     pytest.importorskip("pyarrow")
     exporting = run("export", tmp_path, "-o", tmp_path / "out.parquet")
     assert exporting.exit_code == 1

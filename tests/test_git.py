@@ -377,7 +377,7 @@ def test_resolve_leaves_a_file_edited_since_the_merge_as_it_is(
     edited = path.read_bytes()
     done = newsrecord_cli(repo / "_news", "git", "resolve", path.name)
     assert done.returncode == 1
-    assert done.stdout == "0 of 1 conflicted records resolved\n"
+    assert done.stdout == "0 of 1 conflicted record resolved\n"
     assert done.stderr == edited_message(SEED_NAME, 9, path.name)
     assert path.read_bytes() == edited
     assert unmerged(repo) == f"{SEED_NAME}\n"
@@ -385,7 +385,7 @@ def test_resolve_leaves_a_file_edited_since_the_merge_as_it_is(
     git(repo, "checkout", "-m", "--", SEED_NAME)
     again = newsrecord_cli(repo, "git", "resolve", SEED_NAME)
     assert again.returncode == 1
-    assert again.stdout == "0 of 1 conflicted records resolved\n"
+    assert again.stdout == "0 of 1 conflicted record resolved\n"
     assert again.stderr == f"{SEED_NAME}: conflicts in heat\n"
 
 
@@ -399,14 +399,14 @@ def test_resolve_does_not_stage_a_file_edited_since_the_merge(tmp_path: Path) ->
     edited = path.read_bytes()
     done = newsrecord_cli(repo, "git", "resolve")
     assert done.returncode == 1
-    assert done.stdout == "0 of 1 conflicted records resolved\n"
+    assert done.stdout == "0 of 1 conflicted record resolved\n"
     assert done.stderr == edited_message(SEED_NAME, 8, SEED_NAME)
     assert path.read_bytes() == edited
     assert unmerged(repo) == f"{SEED_NAME}\n"
     # --force overwrites on purpose, and says so.
     forced = newsrecord_cli(repo, "git", "resolve", "--force")
     assert forced.returncode == 0
-    assert forced.stdout == f"{SEED_NAME}: resolved\n1 of 1 conflicted records resolved\n"
+    assert forced.stdout == f"{SEED_NAME}: resolved\n1 of 1 conflicted record resolved\n"
     assert forced.stderr == f"{SEED_NAME}: edited since the merge left it; overwritten (--force)\n"
     record = newsrecord.load(path).record
     assert (record.quality, record.heat, record.type) == (40, 45, "article")
@@ -421,7 +421,7 @@ def test_resolve_that_resolves_nothing_leaves_the_file_as_git_wrote_it(tmp_path:
     assert b"<<<<<<< HEAD\n" in merged
     done = newsrecord_cli(repo, "git", "resolve", SEED_NAME)
     assert done.returncode == 1
-    assert done.stdout == "0 of 1 conflicted records resolved\n"
+    assert done.stdout == "0 of 1 conflicted record resolved\n"
     assert done.stderr == f"{SEED_NAME}: conflicts in heat\n"
     assert path.read_bytes() == merged  # not even its markers relabelled
 
@@ -438,7 +438,7 @@ def test_resolve_after_a_failed_merge_driver_writes_the_merge(tmp_path: Path) ->
     assert path.read_bytes() == git(repo, "show", f":2:{SEED_NAME}").stdout.encode()
     done = newsrecord_cli(repo, "git", "resolve")
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"{SEED_NAME}: resolved\n1 of 1 conflicted records resolved\n"
+    assert done.stdout == f"{SEED_NAME}: resolved\n1 of 1 conflicted record resolved\n"
     record = newsrecord.load(path).record
     assert (record.quality, record.heat) == (40, 45)
     assert unmerged(repo) == ""
@@ -464,10 +464,10 @@ def test_resolve_merges_records_over_the_default_limits_with_the_option(tmp_path
     assert git(repo, "merge", "--no-edit", "bot", check=False).returncode == 1
     refused = newsrecord_cli(repo, "git", "resolve")
     assert refused.returncode == 1
-    assert refused.stdout == "0 of 1 conflicted records resolved\n"
+    assert refused.stdout == "0 of 1 conflicted record resolved\n"
     done = newsrecord_cli(repo, "git", "resolve", "--limit", "max-front-matter=2M")
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"{SEED_NAME}: resolved\n1 of 1 conflicted records resolved\n"
+    assert done.stdout == f"{SEED_NAME}: resolved\n1 of 1 conflicted record resolved\n"
     assert unmerged(repo) == ""
     text = (repo / SEED_NAME).read_text(encoding="utf-8")
     assert text == HUGE_TEXT.replace("heat: 38", "heat: 45").replace("quality: 38", "quality: 40")

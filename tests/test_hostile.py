@@ -560,7 +560,7 @@ def test_fmt_keeps_a_file_whose_rewrite_would_change_more_than_layout(
         result = CliRunner().invoke(main, ["fmt", *options, str(path)])
         assert result.exit_code == 0, result.output
         assert f"{path}: kept as it is: {reason}" in result.output
-        assert "0 of 1 files" in result.output
+        assert "0 of 1 file" in result.output
         assert path.read_text(encoding="utf-8") == text
 
 

@@ -67,7 +67,7 @@ def test_fmt_keeps_full_line_and_end_of_line_comments_with_their_entries(
     path.write_bytes(COMMENTED.replace("\n", newline).encode("utf-8"))
     result = CliRunner().invoke(main, ["fmt", str(path)])
     assert result.exit_code == 0, result.output
-    assert "1 of 1 files reformatted" in result.output
+    assert "1 of 1 file reformatted" in result.output
     text = path.read_bytes().decode("utf-8")
     assert text == FORMATTED.replace("\n", newline)
     assert newsrecord.loads(text).record == newsrecord.loads(COMMENTED).record

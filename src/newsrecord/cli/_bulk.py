@@ -295,9 +295,13 @@ def find(
     for problem in walk_problems:
         click.echo(str(problem), err=True)
     failed += len(walk_problems)
-    click.echo(
-        f"matched {matched} of {seen} files" + (f", {failed} failed" if failed else ""), err=True
-    )
+    if seen or failed:
+        # With nothing searched, the line below says why instead of "matched 0 of 0".
+        click.echo(
+            f"matched {matched} of {counted(seen, 'file')}"
+            + (f", {failed} failed" if failed else ""),
+            err=True,
+        )
     if job.reveal is False and any(field.endswith("secured") for field in fields):
         click.echo("newsrecord: the secured blob is shortened; --reveal prints it", err=True)
     if seen == 0:
@@ -563,17 +567,18 @@ def run_bulk(
     matched = counts["changed"] + counts["unchanged"] + counts["failed"]
     verb = "would change" if job.dry_run else "changed"
     summary = (
-        f"matched {matched} of {total} files: {counts['changed']} {verb}, "
+        f"matched {matched} of {counted(total, 'file')}: {counts['changed']} {verb}, "
         f"{counts['unchanged']} unchanged, {counts['failed']} failed"
     )
     if still_invalid:
         summary += f" ({still_invalid} still not fitting the model)"
     if unreadable:
         summary += f"; {unreadable} not valid records"
-    click.echo(summary, err=True)
     if total == 0 and not walk_problems:
+        # Nothing searched: say why, not "matched 0 of 0 files".
         no_records_found(tuple(paths), pattern)
         sys.exit(EXIT_INVALID)
+    click.echo(summary, err=True)
     query = newsrecord.where(job.where) if job.where is not None else None
     usage = never_held(query, held, total - counts["unreadable"])
     if unknown_unsets and not counts["changed"]:

@@ -449,7 +449,7 @@ def fmt(
         runner.report(walk_problems, bar)
     invalid += len(walk_problems)
     verb = "reformatted" if write else "would be reformatted"
-    click.echo(f"{changed} of {total} files {verb}", err=True)
+    click.echo(f"{changed} of {counted(total, 'file')} {verb}", err=True)
     if pages:
         shown = counted(pages, "page")
         click.echo(f"{shown} of the site (layout: or permalink:) left alone", err=True)

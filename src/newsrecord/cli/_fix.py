@@ -109,7 +109,7 @@ def fix(
         no_records_found(paths, pattern)
         sys.exit(EXIT_INVALID)
     verb = "repaired" if write else "would be repaired"
-    click.echo(f"{repaired} of {files} files {verb}", err=True)
+    click.echo(f"{repaired} of {counted(files, 'file')} {verb}", err=True)
     if unsaved:
         click.echo(f"{counted(unsaved, 'file')} could not be saved", err=True)
     if failed or walk_problems:

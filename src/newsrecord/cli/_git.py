@@ -38,6 +38,7 @@ from newsrecord.diff import (
     identities,
     summarize_changes,
 )
+from newsrecord.errors import counted
 from newsrecord.files import SKIPPED_NAMES, Batch, write_atomically
 
 DRIVER: Final = "newsrecord"
@@ -825,7 +826,7 @@ def resolve(paths: tuple[str, ...], *, add: bool, force: bool, limits: newsrecor
     # One git add for all: a process per file would cost more than the merges.
     for start in range(0, len(resolved) if add else 0, 500):
         git("add", "--", *resolved[start : start + 500], cwd=str(root))
-    click.echo(f"{len(resolved)} of {len(names)} conflicted records resolved")
+    click.echo(f"{len(resolved)} of {counted(len(names), 'conflicted record')} resolved")
     sys.exit(EXIT_INVALID if left else 0)
 
 
