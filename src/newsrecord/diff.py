@@ -3,7 +3,7 @@
 ``diff_records(old, new)`` compares two documents (or records) as data, not as lines:
 ``heat: 38 -> 40``, ``topics: + Robotics``, ``related[webUrl=...]: removed``,
 ``body: changed (+3 -1 lines)``. Lists whose items have an identity are compared by it
-(lists of scalars as sets, images by ``url``, related articles by ``webUrl`` or by slug),
+(lists of scalars by value, images by ``url``, related articles by ``webUrl`` or by slug),
 so that an item added at the top does not show as every item changed. The ``secured``
 blob is compared but never shown: it is only ever ``secured: changed``.
 """
@@ -211,6 +211,9 @@ def _item_where(where: str, identity: tuple[str, Any], index: int) -> str:
 
 
 def _diff_lists(old: list[Any], new: list[Any], where: str) -> Iterator[FieldChange]:
+    if not any(isinstance(item, dict | list) for item in (*old, *new)):
+        yield from _diff_scalar_lists(old, new, where)
+        return
     old_ids = identities(old)
     new_ids = identities(new)
     if old_ids is None or new_ids is None:
@@ -218,31 +221,112 @@ def _diff_lists(old: list[Any], new: list[Any], where: str) -> Iterator[FieldCha
         return
     old_by_id = dict(zip(old_ids, old, strict=True))
     new_by_id = dict(zip(new_ids, new, strict=True))
-    scalars = all(not key for key, _ in (*old_ids, *new_ids))
+    # Objects named by their url or webUrl (or slugs among them): told by that name.
     for index, identity in enumerate(new_ids):
+        inner = _item_where(where, identity, index)
         if identity not in old_by_id:
-            yield _item_change(where, identity, index, "added", scalars=scalars)
-        elif not scalars:
-            inner = _item_where(where, identity, index)
+            yield FieldChange(inner, "added")
+        else:
             yield from _diff(old_by_id[identity], new_by_id[identity], inner)
     for index, identity in enumerate(old_ids):
         if identity not in new_by_id:
-            yield _item_change(where, identity, index, "removed", scalars=scalars)
+            yield FieldChange(_item_where(where, identity, index), "removed")
     kept_old = [identity for identity in old_ids if identity in new_by_id]
     kept_new = [identity for identity in new_ids if identity in old_by_id]
     if kept_old != kept_new:
         yield FieldChange(where, "reordered")
 
 
-def _item_change(
-    where: str, identity: tuple[str, Any], index: int, change: str, *, scalars: bool
-) -> FieldChange:
-    """An item added to or removed from a list: a scalar by value, an object by its place."""
-    if not scalars:
-        return FieldChange(_item_where(where, identity, index), change)
-    if change == "added":
-        return FieldChange(where, change, new=identity[1], item=True)
-    return FieldChange(where, change, old=identity[1], item=True)
+def _diff_scalar_lists(old: list[Any], new: list[Any], where: str) -> Iterator[FieldChange]:
+    """Items added, removed and moved, by value: a second ``AI`` in topics is one added item.
+
+    The items outside the longest runs common to both versions changed; of those, a value
+    on both sides moved (``reordered``), the rest were added or removed. Lists with a
+    repeated item once fell back to item numbers (``topics[2]: added``).
+    """
+    # Typed, so that true and 1 (equal in Python) differ as they do in the file.
+    old_keys = [(type(item), item) for item in old]
+    new_keys = [(type(item), item) for item in new]
+    try:
+        kept_old, kept_new = _kept(old_keys, new_keys)
+    except TypeError:  # an unhashable scalar cannot be, but never fail a diff on it
+        yield from _diff_by_index(old, new, where)
+        return
+    left_old = [key for i, key in enumerate(old_keys) if i not in kept_old]
+    left_new = [key for j, key in enumerate(new_keys) if j not in kept_new]
+    moved = Counter(left_old) & Counter(left_new)
+    for _, item in _less(left_new, moved):
+        yield FieldChange(where, "added", new=item, item=True)
+    for _, item in _less(left_old, moved):
+        yield FieldChange(where, "removed", old=item, item=True)
+    if moved:
+        yield FieldChange(where, "reordered")
+
+
+_EXACT_TABLE: Final = 250_000
+"""The largest table of a longest common subsequence worked out exactly (cells)."""
+
+
+def _kept(old: list[Any], new: list[Any]) -> tuple[set[int], set[int]]:
+    """The positions in *old* and in *new* of a longest common subsequence of the two.
+
+    The common start and end are kept at once; the middle is worked out exactly by the
+    textbook table when it is small (the lists of records are), else by difflib's longest
+    runs, which may keep fewer (a move is then told where an exact answer had none).
+    """
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    middle_old, middle_new = old[start : len(old) - end], new[start : len(new) - end]
+    kept_old = {*range(start), *range(len(old) - end, len(old))}
+    kept_new = {*range(start), *range(len(new) - end, len(new))}
+    if len(middle_old) * len(middle_new) <= _EXACT_TABLE:
+        pairs = _common_pairs(middle_old, middle_new)
+    else:
+        matcher = difflib.SequenceMatcher(None, middle_old, middle_new, autojunk=False)
+        pairs = [
+            (i + step, j + step)
+            for i, j, size in matcher.get_matching_blocks()
+            for step in range(size)
+        ]
+    kept_old.update(start + i for i, _ in pairs)
+    kept_new.update(start + j for _, j in pairs)
+    return kept_old, kept_new
+
+
+def _common_pairs(old: list[Any], new: list[Any]) -> list[tuple[int, int]]:
+    """The matched positions of a longest common subsequence, by the textbook table."""
+    table = [[0] * (len(new) + 1) for _ in range(len(old) + 1)]
+    for i in range(len(old) - 1, -1, -1):
+        row, below = table[i], table[i + 1]
+        for j in range(len(new) - 1, -1, -1):
+            row[j] = below[j + 1] + 1 if old[i] == new[j] else max(below[j], row[j + 1])
+    pairs = []
+    i = j = 0
+    while i < len(old) and j < len(new):
+        if old[i] == new[j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif table[i + 1][j] >= table[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def _less(items: list[Any], taken: Counter[Any]) -> list[Any]:
+    """*items* in order, without as many of each value as *taken* counts."""
+    left = Counter(taken)
+    kept = []
+    for item in items:
+        if left[item] > 0:
+            left[item] -= 1
+        else:
+            kept.append(item)
+    return kept
 
 
 def _diff_by_index(old: list[Any], new: list[Any], where: str) -> Iterator[FieldChange]:
