@@ -64,6 +64,7 @@ def everything_shown(error: BaseException) -> str:
     assert isinstance(error, newsrecord.RecordError)
     parts = [str(error), repr(error), *(str(p) for p in error.problems)]
     parts += [repr(p) for p in error.problems]
+    parts.append(repr(getattr(error, "fixes", ())))  # a fix may quote the whole blob
     parts += traceback.format_exception(error)
     return "\n".join(parts)
 
@@ -92,6 +93,17 @@ def test_reprs_never_show_the_blob(parser: str) -> None:
     for shown in (*shown_forms, str(record), repr(doc), repr(related)):
         assert_hidden(shown)
     assert f"{len(BLOB)} chars" in repr(record.secured)
+
+
+def test_a_merge_result_never_shows_the_blob() -> None:
+    base = record_text()
+    ours = base.replace("heat: 38", "heat: 40")
+    theirs = base.replace("heat: 38", "heat: 41")
+    result = newsrecord.merge_texts(base, ours, theirs, path="a.md")
+    assert result.conflicts == ("heat",)
+    assert BLOB in result.text  # the text itself is whole: only what is shown is short
+    assert_hidden(repr(result))
+    assert_hidden(str(result))
 
 
 def test_a_short_blob_is_not_shown_at_all() -> None:
@@ -380,3 +392,9 @@ def test_a_blob_wrapped_over_lines_is_told_to_be_written_on_one_line() -> None:
     assert (problem.line, problem.field) == (4, "secured")
     one_line = newsrecord.loads(wrapped.replace(f"{blob[:60]}\n  ", blob[:60]))
     assert newsrecord.check_document(one_line, ["secured-blob"]) == []
+
+
+def test_a_bad_blob_names_its_field_once() -> None:
+    with pytest.raises(newsrecord.ValidationError) as caught:
+        _ = newsrecord.Secured("abc").ciphertext
+    assert str(caught.value) == "secured: expected 'ciphertext;iv', found 1 part(s)"

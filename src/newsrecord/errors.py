@@ -196,6 +196,10 @@ class TextFix(NamedTuple):
     end: int
     text: str
 
+    def __repr__(self) -> str:
+        """Show the text shortened: it may be a whole secured blob, quoted."""
+        return f"TextFix(start={self.start}, end={self.end}, text={brief(self.text)})"
+
 
 class ParseError(RecordError, ValueError):
     """The text is not a record: bad UTF-8, no front matter, or YAML that is not plain data.

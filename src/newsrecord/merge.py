@@ -33,7 +33,7 @@ from newsrecord.api import loads, to_dict
 from newsrecord.diff import identities
 from newsrecord.document import Document, entry_lines, top_lines
 from newsrecord.editing import set_field
-from newsrecord.errors import ParseError, Problem, RecordError
+from newsrecord.errors import ParseError, Problem, RecordError, brief
 from newsrecord.model.fields import fields
 
 __all__ = ["MergeResult", "merge_texts"]
@@ -61,7 +61,8 @@ class MergeResult:
             its first problem), else None.
     """
 
-    text: str
+    # Shortened in the repr: the text holds whole secured blobs (both sides of a conflict).
+    text: str = attrs.field(repr=brief)
     conflicts: tuple[str, ...] = ()
     as_text: bool = False
     why: Problem | None = None

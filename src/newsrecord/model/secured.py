@@ -80,14 +80,14 @@ class Secured:
         try:
             self._decoded()
         except ValidationError as error:
-            return error.message.removeprefix("secured: ")
+            return error.message
         return None
 
     def _decoded(self) -> tuple[bytes, bytes]:
         parts = self.parts
         if len(parts) != 2:
             raise ValidationError(
-                f"secured: expected 'ciphertext;iv', found {len(parts)} part(s)",
+                f"expected 'ciphertext;iv', found {len(parts)} part(s)",
                 field="secured",
             )
         try:
@@ -96,20 +96,17 @@ class Secured:
             if any(character.isspace() for character in self.raw):
                 # A blob wrapped over lines: YAML reads each line break as a space.
                 raise ValidationError(
-                    "secured: not base64: it holds spaces, as a blob wrapped over lines "
+                    "not base64: it holds spaces, as a blob wrapped over lines "
                     "does (YAML reads each line break in it as a space); "
                     "write it on one line",
                     field="secured",
                 ) from None
-            raise ValidationError(f"secured: not base64 ({exc})", field="secured") from None
+            raise ValidationError(f"not base64 ({exc})", field="secured") from None
         if not ciphertext or len(ciphertext) % _BLOCK:
             raise ValidationError(
-                f"secured: the ciphertext is {len(ciphertext)} bytes, not whole "
-                f"{_BLOCK}-byte blocks",
+                f"the ciphertext is {len(ciphertext)} bytes, not whole {_BLOCK}-byte blocks",
                 field="secured",
             )
         if len(iv) != _BLOCK:
-            raise ValidationError(
-                f"secured: the IV is {len(iv)} bytes, not {_BLOCK}", field="secured"
-            )
+            raise ValidationError(f"the IV is {len(iv)} bytes, not {_BLOCK}", field="secured")
         return ciphertext, iv
