@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -621,3 +622,33 @@ def test_a_file_in_another_encoding_changed_meanwhile_is_not_overwritten(
     assert path.read_bytes() == UNQUOTED.replace("Café: ", "Other ").encode("utf-8")
     with pytest.raises(newsrecord.ValidationError, match="no repair named 'utf8'"):
         newsrecord.load(path, repair=["utf8"])
+
+
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        (None, "not NoneType"),
+        (3, "not int"),
+        (Path("a.md"), "load(path) reads a file"),
+        ("stream", "read it first (loads(stream.read())), or pass its path to load()"),
+    ],
+)
+def test_loads_says_what_to_pass_instead(given: Any, hint: str, tmp_path: Path) -> None:
+    # They said "object of type 'NoneType' has no len()".
+    if given == "stream":
+        (tmp_path / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+        given = (tmp_path / "a.md").open("rb")
+    with pytest.raises(TypeError, match="loads\\(\\) takes the text as str or bytes") as caught:
+        newsrecord.loads(given)
+    assert hint in str(caught.value)
+    if hasattr(given, "close"):
+        given.close()
+    for text in (SEED_TEXT, SEED_TEXT.encode(), bytearray(SEED_TEXT.encode())):
+        assert newsrecord.loads(text).dumps() == SEED_TEXT
+
+
+def test_paths_given_as_bytes_are_one_path(tmp_path: Path) -> None:
+    # A bytes path was walked as a sequence of numbers.
+    (tmp_path / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+    found = list(newsrecord.iter_record_files(os.fsencode(tmp_path)))  # type: ignore[arg-type]
+    assert found == [tmp_path / "a.md"]

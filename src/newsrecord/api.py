@@ -11,7 +11,7 @@ from typing import Any, Final, Literal, overload
 
 from newsrecord._bind import convert, kinds, validate
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits, check_file_size
-from newsrecord._read.text import decode
+from newsrecord._read.text import check_text_type, decode
 from newsrecord._write.repair import OPENING_REPAIRS
 from newsrecord._write.repair import REPAIRS as _REPAIRS
 from newsrecord.document import Document
@@ -81,6 +81,7 @@ def loads(
         ValidationError: with *strict*, the values do not fit the model; lists every
             problem.
     """
+    check_text_type(text, "loads")
     check_file_size(len(text), limits, path, "bytes" if isinstance(text, bytes) else "characters")
     repairs = _opening_repairs(repair)
     if repairs:

@@ -797,7 +797,10 @@ def iter_record_files(
 
 def as_paths(paths: StrPath | Iterable[StrPath]) -> Iterator[Path]:
     """Yield *paths* (one path or several) as :class:`Path` objects."""
-    if isinstance(paths, str | os.PathLike):
+    given: object = paths  # bytes are outside the type, but users pass them
+    if isinstance(given, bytes):  # one path in the file system's bytes, not its numbers
+        yield Path(os.fsdecode(given))
+    elif isinstance(paths, str | os.PathLike):
         yield Path(paths)
     else:
         for path in paths:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import os
 import re
 
 from newsrecord.errors import ParseError
@@ -13,6 +14,24 @@ _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 
 CONFLICT_MARKER = re.compile(r"(?:^|(?<=\r))<{7}(?=[ \t\r\n]|$)", re.MULTILINE)
 """The first line of a conflict git left (any line break: lines may end with a lone CR)."""
+
+
+def check_text_type(data: object, function: str) -> None:
+    """Refuse what is not text or bytes with what to pass instead.
+
+    Raises:
+        TypeError: *data* is not str, bytes, bytearray or memoryview; the message says
+            how to pass a file object or a path.
+    """
+    if isinstance(data, str | bytes | bytearray | memoryview):
+        return
+    if hasattr(data, "read"):
+        hint = f": read it first ({function}(stream.read())), or pass its path to load()"
+    elif isinstance(data, os.PathLike):
+        hint = ": load(path) reads a file"
+    else:
+        hint = ""
+    raise TypeError(f"{function}() takes the text as str or bytes, not {type(data).__name__}{hint}")
 
 
 def decode(data: str | bytes, path: str | None = None) -> str:
