@@ -162,6 +162,23 @@ def test_help_in_a_real_process_lists_every_command() -> None:
     assert "  export    Export the records among PATHS into one table file" in done.stdout
 
 
+def test_the_version_is_the_installed_one_and_costs_no_metadata_lookup() -> None:
+    import importlib.metadata
+
+    assert newsrecord.__version__ == importlib.metadata.version("newsrecord")
+    code = (
+        "from newsrecord.cli import main\n"
+        "try:\n"
+        "    main(['--version'], prog_name='newsrecord')\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+    )
+    done = run_python(code)
+    assert done.stdout.splitlines()[0] == f"newsrecord, version {newsrecord.__version__}"
+    # Looking the version up in the installed metadata cost more than the rest of it.
+    assert _imported_after(code, ("importlib.metadata",)) == []
+
+
 @pytest.mark.parametrize(
     ("command", "needs"),
     [

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import importlib
 
+__version__ = "0.1.0"
+"""The package's version; the build reads it from here (pyproject's dynamic version)."""
+
 # typing.TYPE_CHECKING without importing typing, which (with the re, enum and collections
 # modules it imports) would be most of what ``import newsrecord`` costs; type checkers
 # take any name TYPE_CHECKING as true. The annotations here are never evaluated.
