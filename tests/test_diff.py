@@ -510,3 +510,30 @@ def test_external_diff_of_the_same_data_shows_the_lines(two_files: tuple[Path, P
     assert lines[:2] == ["diff --newsrecord a/a.md b/a.md", "  text changed, data unchanged"]
     assert [line for line in lines if "heat" in line] == ["-heat: 38", "+heat: 0038"]
     assert "c2VjcmV0" not in result.stdout
+
+
+@given(
+    shared=st.text(min_size=50, max_size=120),
+    old_tail=st.text(min_size=1, max_size=80),
+    new_tail=st.text(min_size=1, max_size=80),
+)
+def test_a_changed_value_never_looks_unchanged(shared: str, old_tail: str, new_tail: str) -> None:
+    # Two long excerpts with the same first 60 characters both showed as those.
+    old, new = shared + old_tail, shared + new_tail
+    if old == new:
+        return
+    line = str(newsrecord.FieldChange("excerpt", "changed", old=old, new=new))
+    shown_old, shown_new = line.removeprefix("excerpt: ").split(" -> ", 1)
+    assert shown_old != shown_new or " -> " in old + new  # an arrow in a value may split
+    assert len(shown_old) <= 60
+    assert len(shown_new) <= 60
+
+
+def test_a_long_value_is_shown_from_a_little_before_its_change() -> None:
+    start = "In this overview video, we will highlight some of the new capabilities and "
+    change = newsrecord.FieldChange(
+        "excerpt", "changed", old=start + "updates coming.", new=start + "changes."
+    )
+    assert str(change) == "excerpt: …pabilities and updates coming. -> …pabilities and changes."
+    short = newsrecord.FieldChange("title", "changed", old="A", new="B")
+    assert str(short) == "title: A -> B"

@@ -30,6 +30,10 @@ SECURED_KEY: Final = "secured"
 _IDENTITY_KEYS: Final = ("webUrl", "url")
 """Keys that name a list item: a related article's ``webUrl``, an image's ``url``."""
 _SHOWN_CHARACTERS: Final = 60
+_DIFFERENCE_SHOWN: Final = 20
+"""How much of two values after their first difference a change line makes sure to show."""
+_CONTEXT_SHOWN: Final = 15
+"""How much of their shared beginning it shows before the difference, once it skips some."""
 
 _MISSING: Final[Any] = object()
 
@@ -69,7 +73,8 @@ class FieldChange:
             sign = "+" if self.change == "added" else "-"
             return f"{self.field}: {sign} {_shown(self.new if sign == '+' else self.old)}"
         if self.change == "changed" and (self.old is not None or self.new is not None):
-            return f"{self.field}: {_shown(self.old)} -> {_shown(self.new)}"
+            old, new = _shown_pair(self.old, self.new)
+            return f"{self.field}: {old} -> {new}"
         if self.change == "added" and self.new is not None:
             return f"{self.field}: added {_shown(self.new)}"
         return f"{self.field}: {self.change}"
@@ -95,9 +100,36 @@ class FieldChange:
 
 
 def _shown(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-    if isinstance(value, str) and (not value or value != value.strip() or "\n" in value):
-        text = json.dumps(value, ensure_ascii=False)
+    return _cut(_written(value), 0)
+
+
+def _shown_pair(old: Any, new: Any) -> tuple[str, str]:
+    """Two values, shortened alike so that where they differ shows.
+
+    Two long values with the same beginning both looked like ``In this overview video,
+    we will highlight some of the new c…``: the shared beginning is skipped (``…``) up
+    to a little before the first difference when the difference would not show.
+    """
+    old_text, new_text = _written(old), _written(new)
+    pairs = enumerate(zip(old_text, new_text, strict=False))
+    same = next((i for i, (x, y) in pairs if x != y), min(len(old_text), len(new_text)))
+    start = 0
+    if same + _DIFFERENCE_SHOWN >= _SHOWN_CHARACTERS - 1:
+        start = max(same - _CONTEXT_SHOWN, 0)
+    return _cut(old_text, start), _cut(new_text, start)
+
+
+def _written(value: Any) -> str:
+    """A value as a change line writes it: text as it is where that is plain, else JSON."""
+    if isinstance(value, str) and value and value == value.strip() and "\n" not in value:
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _cut(text: str, start: int) -> str:
+    """*text* from *start* (``…`` for what is skipped), cut to the length shown."""
+    if start:
+        text = "…" + text[start:]
     if len(text) > _SHOWN_CHARACTERS:
         text = text[: _SHOWN_CHARACTERS - 1] + "…"
     return text
