@@ -314,6 +314,32 @@ CASES = [
         "[Video How to",
     ),
     HintCase(
+        # The parser marks the end of the front matter, and named no field.
+        "a list left open at the end of the front matter",
+        "    title: Picture",
+        "    title: Picture\ntags: [AI, ML,",
+        12,
+        7,
+        "tags",
+        "YAML syntax error: did not find expected node content (while parsing a flow node)",
+        "YAML syntax error: expected the node content, but found '<stream end>' "
+        "(while parsing a flow node)",
+        'a value starting with "[" is a list, closed by "]"; if it is text, quote it '
+        '(tags: "[AI, ML,")',
+    ),
+    HintCase(
+        "a list left open over lines, with a bracket in a quoted item",
+        "    title: Picture",
+        '    title: Picture\nlinks: [a] # [\ntags: [\n  "x ]",\n  b,',
+        13,
+        7,
+        "tags",
+        "YAML syntax error: did not find expected node content (while parsing a flow node)",
+        "YAML syntax error: expected the node content, but found '<stream end>' "
+        "(while parsing a flow node)",
+        'a value starting with "[" is a list, closed by "]"; if it is text, quote it (tags: "[")',
+    ),
+    HintCase(
         "unclosed double quote",
         "    title: Picture",
         '    title: "Picture',

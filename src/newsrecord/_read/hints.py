@@ -104,6 +104,11 @@ def syntax_hint(
         return _starts_with(text, start, end, context_at)
     if context in ("while parsing a flow sequence", "while parsing a flow mapping"):
         return _unclosed_flow(text, start, end, context_at)
+    if context == "while parsing a flow node":
+        # The parser marks where it wanted an item (the end of the front matter, for
+        # "topics: [" left open), not where the list opened: that is found from the text.
+        opening = _still_open(text, start, end, problem_at)
+        return None if opening is None else _unclosed_flow(text, start, end, opening)
     if context == "while scanning a quoted scalar" and "end of stream" in problem:
         return Hint(
             "the quote that opens this value is never closed",
@@ -236,6 +241,67 @@ def _unclosed_flow(text: str, start: int, end: int, at: int) -> Hint | None:
         at,
         _field_path(text, start, line),
     )
+
+
+def _still_open(text: str, start: int, end: int, at: int) -> int | None:
+    """Where the list or mapping in brackets that is still open at *at* opens, or None.
+
+    Only brackets that start a block entry's or a list item's value open one (``title: a
+    [b`` is text); quoted items and comments are skipped.
+    """
+    position = start
+    while position < at:
+        line = _line_of(text, start, end, position)
+        entry = _ENTRY.match(text, line.start + line.indent, line.end)
+        value = entry.end() if entry is not None else line.start + line.indent
+        while value < line.end and text[value] in "- " and entry is None:
+            value += 1  # the "- " of list items
+        if value >= position and value < line.end and text[value] in "[{":
+            closed = _flow_end(text, value, at)
+            if closed is None:
+                return value
+            position = closed
+            continue
+        position = line.end + 1
+    return None
+
+
+def _flow_end(text: str, at: int, end: int) -> int | None:
+    """Where the bracketed collection opening at *at* ends, or None if still open at *end*."""
+    depth = 0
+    position = at
+    while position < end:
+        char = text[position]
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return position + 1
+        elif char in "\"'" and text[position - 1] in "[{,: \t\r\n":
+            position = _quote_end(text, position, end)
+        elif char == "#" and text[position - 1] in " \t\r\n":
+            found = _BREAK.search(text, position, end)
+            position = found.start() if found is not None else end
+        position += 1
+    return None
+
+
+def _quote_end(text: str, at: int, end: int) -> int:
+    """The position of the quote that closes the one at *at* (or *end*)."""
+    quote = text[at]
+    position = at + 1
+    while position < end:
+        if quote == '"' and text[position] == "\\":
+            position += 2
+            continue
+        if text[position] == quote:
+            if quote == "'" and text[position + 1 : position + 2] == "'":
+                position += 2  # '' is a quote inside single quotes
+                continue
+            return position
+        position += 1
+    return end
 
 
 def _after_value(text: str, start: int, end: int, at: int, index: LineIndex) -> Hint | None:
