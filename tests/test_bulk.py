@@ -99,7 +99,7 @@ def test_bulk_set_gives_the_files_of_the_python_loop(repo: Path, tmp_path: Path)
         result.stderr
     )
     assert result.exit_code == 1  # the invalid file is reported
-    assert "broken.md:3:1" in result.stderr
+    assert "broken.md:2:8: title: " in result.stderr
     numstat = [line.split("\t") for line in git(repo, "diff", "--numstat").splitlines()]
     counts = {Path(name).name: (added, removed) for added, removed, name in numstat}
     # Each file: exactly the lines of the two fields (the course gains a published line).
@@ -240,8 +240,8 @@ def test_dry_run_diffs_shorten_the_secured_blob(repo: Path) -> None:
     assert "+secured:" in result.stdout
     assert SECURED not in result.stdout
     assert new_blob not in result.stdout
-    assert "-secured: (secured blob, 561 characters, sha256 fe2a1896…)\n" in result.stdout
-    assert "+secured: (secured blob, 69 characters, sha256 06ab5220…)\n" in result.stdout
+    assert '-secured: "(secured blob, 561 characters, sha256 fe2a1896…)"\n' in result.stdout
+    assert '+secured: "(secured blob, 69 characters, sha256 06ab5220…)"\n' in result.stdout
     assert git(repo, "status", "--porcelain") == ""
 
 

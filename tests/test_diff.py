@@ -318,10 +318,11 @@ def test_textconv_of_a_conflicted_record_still_hides_the_blob(
     shown = CliRunner().invoke(main, ["diff", "--textconv", str(conflicted)]).stdout
     assert "<<<<<<< ours" in shown  # the text as it is, to diff as text
     assert "c2VjcmV0" not in shown
-    # Told as the record's view tells it, so that an unchanged blob shows no change.
+    # Told as the record's view tells it (so that an unchanged blob shows no change), in
+    # the quotes it is written in.
     told = [line for line in whole.splitlines() if line.startswith("secured:")]
     assert told
-    assert told[0] in shown.splitlines()
+    assert told[0].replace("secured: ", 'secured: "', 1) + '"' in shown.splitlines()
 
 
 def test_a_file_that_does_not_load_is_reported_not_crashed(tmp_path: Path) -> None:
@@ -378,7 +379,7 @@ def test_stdin_is_named_as_such(tmp_path: Path) -> None:
     good.write_text(ARTICLE, encoding="utf-8")
     result = CliRunner().invoke(main, ["diff", "-", str(good)], input="---\ntitle: [\n---\n")
     assert result.exit_code == 1
-    assert "not a record (<stdin>:3:1: " in result.stdout
+    assert "not a record (<stdin>:2:8: title: " in result.stdout
 
 
 def test_stdin_for_both_sides_is_a_usage_error() -> None:
@@ -454,10 +455,12 @@ def test_textconv_of_a_blob_over_lines_keeps_its_lines(tmp_path: Path) -> None:
     text = SEED_TEXT.replace(f'secured: "{SECURED}"', folded)
     lines = textconv(tmp_path, text).splitlines()
     start = lines.index("--- as written, where not in house style")
-    assert lines[start - 1 : start + 3] == [
+    assert lines[start - 1 : start + 4] == [
         "secured: (secured blob, 562 characters, sha256 e78f1ab7…)",
         "--- as written, where not in house style",
-        "44:   …",
+        # The blob's first line, its quote left open, then its second line and the quote.
+        '43: secured: "(secured blob, 562 characters, sha256 e78f1ab7…)',
+        '44:   …"',
         "--- body",
     ]
     assert SECURED[100:150] not in "\n".join(lines)
@@ -468,8 +471,8 @@ def test_textconv_of_a_text_that_is_not_a_record_masks_blobs_line_for_line(
 ) -> None:
     text = f'---\n<<<<<<< ours\n  - secured: "{SECURED[:50]}\n      {SECURED[50:]}"\n=======\n'
     assert textconv(tmp_path, text) == (
-        "---\n<<<<<<< ours\n  - secured: (secured blob, 562 characters, sha256 117e4d8d…)\n"
-        "      …\n=======\n"
+        '---\n<<<<<<< ours\n  - secured: "(secured blob, 562 characters, sha256 117e4d8d…)\n'
+        '      …"\n=======\n'
     )
 
 
@@ -487,8 +490,8 @@ def test_a_blob_changed_in_the_middle_shows_as_changed_in_every_diff(tmp_path: P
         "         height: 760\n"
         "         isCached: true\n"
         " \n"
-        "-secured: (secured blob, 561 characters, sha256 fe2a1896…)\n"
-        "+secured: (secured blob, 561 characters, sha256 245223e7…)\n"
+        '-secured: "(secured blob, 561 characters, sha256 fe2a1896…)"\n'
+        '+secured: "(secured blob, 561 characters, sha256 245223e7…)"\n'
         " ---\n"
         " \n"
     )
@@ -537,3 +540,16 @@ def test_a_long_value_is_shown_from_a_little_before_its_change() -> None:
     assert str(change) == "excerpt: …pabilities and updates coming. -> …pabilities and changes."
     short = newsrecord.FieldChange("title", "changed", old="A", new="B")
     assert str(short) == "title: A -> B"
+
+
+def test_a_change_of_the_blob_s_style_alone_shows_in_a_diff(tmp_path: Path) -> None:
+    # fix quoting a plain blob showed "-secured: (secured blob ...)" and the same "+" line.
+    plain = tmp_path / "plain.md"
+    plain.write_text(SEED_TEXT.replace(f'"{SECURED}"', SECURED), encoding="utf-8")
+    result = CliRunner().invoke(main, ["fmt", "--diff", str(plain)])
+    removed = [line for line in result.stdout.splitlines() if line.startswith("-secured:")]
+    added = [line for line in result.stdout.splitlines() if line.startswith("+secured:")]
+    assert removed == ["-secured: (secured blob, 561 characters, sha256 fe2a1896…)"]
+    assert added == ['+secured: "(secured blob, 561 characters, sha256 fe2a1896…)"']
+    folded = SEED_TEXT.replace(f'"{SECURED}"', f">-\n  {SECURED}")
+    assert "secured: >- (secured blob, 561 characters" in textconv(tmp_path, folded)

@@ -624,7 +624,7 @@ def test_the_cli_exports_and_reports(tmp_path: Path) -> None:
     out = tmp_path / "site.parquet"
     result = run("export", site, "-o", out, "--incremental")
     assert result.exit_code == 1  # broken.md
-    assert "broken.md:3:1" in result.stderr
+    assert "broken.md:2:8: title: " in result.stderr
     assert "exported 4 records" in result.stderr
     assert "(4 files parsed, 0 unchanged rows reused); 1 file left out" in result.stderr
     again = run("export", site / "a00.md", site / "video.md", "-o", out, "--incremental")
@@ -1126,7 +1126,7 @@ def test_an_export_into_the_folder_it_exports_does_not_read_itself(
         problems = result.stderr.splitlines()[:-1]  # then the summary line
         # Only broken.md's (in the words of whichever YAML parser runs).
         assert [line.partition(": YAML syntax error: ")[0] for line in problems] == [
-            f"{site / 'broken.md'}:3:1"
+            f"{site / 'broken.md'}:2:8: title"
         ]
     paths = [json.loads(line)["path"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert paths == [str(site / name) for name in ("a00.md", "a01.md", "video.md")]

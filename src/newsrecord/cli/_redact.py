@@ -100,18 +100,42 @@ def mask_blobs(text: str) -> str:
     pieces, done = [], 0
     for scalar in scalars_under(doc, _SECURED_KEY):
         if scalar.value and scalar.start >= done:
-            masked = describe_blob(scalar.value) + _masked(text[scalar.start : scalar.end])
+            written = text[scalar.start : scalar.end]
+            masked = _styled(written, describe_blob(scalar.value)) + _masked(written)
             pieces += [text[done : scalar.start], masked]
             done = scalar.end
     pieces.append(text[done:])
     return "".join(pieces)
 
 
+def _styled(written: str, description: str) -> str:
+    """*description* in the style the blob is *written* in: quoted, or after ``>-``.
+
+    So that a diff shows a change of style alone (quotes added by ``fix``, a blob folded
+    into a block), where two masked lines looked the same.
+    """
+    first = written.splitlines()[0] if written else ""
+    if first[:1] in ("'", '"'):
+        closed = len(first) > 1 and first.endswith(first[0]) and first == written
+        return first[0] + description + (first[0] if closed else "")
+    if first[:1] in ("|", ">"):
+        return f"{first.rstrip()} {description}"
+    return description
+
+
 def _masked(written: str) -> str:
-    """What stays of a blob *written* over lines: its first line's break, then its lines."""
+    """What stays of a blob *written* over lines: its first line's break, then its lines.
+
+    A quoted blob's closing quote stays at the end of its last line.
+    """
     lines: list[str] = _LINE.findall(written) or [""]
     first, *rest = lines
-    return first[len(first.rstrip("\r\n")) :] + "".join(map(_hidden, rest))
+    shown = [_hidden(line) for line in rest]
+    if shown and written[:1] in ("'", '"') and written.rstrip("\r\n").endswith(written[0]):
+        last = shown[-1]
+        content = last.rstrip("\r\n")
+        shown[-1] = content + written[0] + last[len(content) :]
+    return first[len(first.rstrip("\r\n")) :] + "".join(shown)
 
 
 def _hidden(line: str) -> str:
@@ -152,9 +176,15 @@ def _masked_by_lines(text: str) -> str:
         parts = [found.group(3), *(line.strip() for line in lines[first:number])]
         blob = " ".join(part for part in parts if part).strip("\"'")
         key = lines[first - 1][: found.start(3)].rstrip(" \t")
-        masked.append(f"{key} {describe_blob(blob)}" if blob else key)
+        written = found.group(3) if first == number else found.group(3) + "\n"
+        masked.append(f"{key} {_styled(written, describe_blob(blob))}" if blob else key)
         masked.append(found.group(4) or "")
-        masked += map(_hidden, lines[first:number])
+        hidden = [_hidden(line) for line in lines[first:number]]
+        quote = found.group(3)[:1]
+        if hidden and quote in ("'", '"') and lines[number - 1].rstrip().endswith(quote):
+            content = hidden[-1].rstrip("\r\n")
+            hidden[-1] = content + quote + hidden[-1][len(content) :]  # the closing quote
+        masked += hidden
     return "".join(masked)
 
 
