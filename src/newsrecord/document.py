@@ -306,8 +306,9 @@ class Document(Generic[RecordT_co]):
         return self._record
 
     @record.setter
-    # Covariant in a setter: a Document[Article] seen as a Document (of any record) can be
-    # given any record, as at run time; that view is what covariance is for.
+    # mypy refuses a covariant type variable as a parameter: through a Document[Article]
+    # seen as a plain Document any record can be assigned, as at run time. Covariance is
+    # what lets a Document[Article] go where a Document is expected, which matters more.
     def record(self, value: RecordT_co) -> None:  # type: ignore[misc]
         self._record = value
 
