@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final, Literal, overload
+from typing import Any, Final, Literal, TypeVar, overload
 
 from newsrecord._bind import convert, kinds, validate
 from newsrecord._read.parse import DEFAULT_LIMITS, Limits, check_file_size
@@ -31,6 +31,8 @@ from newsrecord.model.records import AnyRecord
 
 __all__ = ["REPAIRS", "dumps", "edit", "from_dict", "iter_records", "load", "loads", "to_dict"]
 
+K = TypeVar("K", bound=AnyRecord)
+
 REPAIRS: Final[Mapping[str, str]] = MappingProxyType(
     {name: repair.description for name, repair in _REPAIRS.items()}
 )
@@ -38,15 +40,35 @@ REPAIRS: Final[Mapping[str, str]] = MappingProxyType(
 what it repairs, in the order they are applied."""
 
 
+@overload
 def loads(
     text: str | bytes,
     *,
-    kind: type[AnyRecord] | None = None,
+    kind: type[K],
     path: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     strict: bool = True,
     repair: bool | Iterable[str] = False,
-) -> Document:
+) -> Document[K]: ...
+@overload
+def loads(
+    text: str | bytes,
+    *,
+    kind: None = None,
+    path: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    strict: bool = True,
+    repair: bool | Iterable[str] = False,
+) -> Document: ...
+def loads(
+    text: str | bytes,
+    *,
+    kind: type[Any] | None = None,
+    path: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    strict: bool = True,
+    repair: bool | Iterable[str] = False,
+) -> Document[Any]:
     """Parse a record file's text (or UTF-8 bytes) into a :class:`Document`.
 
     Args:
@@ -54,7 +76,8 @@ def loads(
         kind: The record class to build; by default chosen from ``type`` and the keys.
             When the file looks like another kind (its ``type`` selects another class,
             or it has keys only another kind knows), every such mismatch is reported
-            with the other problems. Keys no kind knows stay in ``extra``.
+            with the other problems. Keys no kind knows stay in ``extra``. Type
+            checkers then see a ``Document[kind]``, whose ``record`` is a *kind*.
         path: The file name to put in error messages, and whose folder (a Jekyll
             collection such as ``_events``) names the kind of a record without ``type``.
         limits: Safety limits for hostile input (see :class:`Limits`).
@@ -102,14 +125,32 @@ def _opening_repairs(repair: bool | Iterable[str]) -> tuple[str, ...]:
     return tuple(name for name in OPENING_REPAIRS if name in names)
 
 
+@overload
 def load(
     path: StrPath,
     *,
-    kind: type[AnyRecord] | None = None,
+    kind: type[K],
     limits: Limits = DEFAULT_LIMITS,
     strict: bool = True,
     repair: bool | Iterable[str] = False,
-) -> Document:
+) -> Document[K]: ...
+@overload
+def load(
+    path: StrPath,
+    *,
+    kind: None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    strict: bool = True,
+    repair: bool | Iterable[str] = False,
+) -> Document: ...
+def load(
+    path: StrPath,
+    *,
+    kind: type[Any] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    strict: bool = True,
+    repair: bool | Iterable[str] = False,
+) -> Document[Any]:
     """Read and parse a record file (see :func:`loads` for *kind*, *strict* and *repair*).
 
     A file larger than ``limits.max_file_size`` is refused before it is read. The kind of
@@ -181,7 +222,11 @@ def to_dict(record: AnyRecord) -> dict[str, Any]:
     return data
 
 
-def from_dict(data: dict[str, Any], *, kind: type[AnyRecord] | None = None) -> AnyRecord:
+@overload
+def from_dict(data: dict[str, Any], *, kind: type[K]) -> K: ...
+@overload
+def from_dict(data: dict[str, Any], *, kind: None = None) -> AnyRecord: ...
+def from_dict(data: dict[str, Any], *, kind: type[Any] | None = None) -> AnyRecord:
     """Build a record from plain data with YAML keys (the inverse of :func:`to_dict`).
 
     Raises:
@@ -194,16 +239,36 @@ def from_dict(data: dict[str, Any], *, kind: type[AnyRecord] | None = None) -> A
     return built
 
 
-@contextlib.contextmanager
+@overload
 def edit(
     path: StrPath,
     *,
-    kind: type[AnyRecord] | None = None,
+    kind: type[K],
     limits: Limits | None = None,
     strict: bool = True,
     repair: bool | Iterable[str] = False,
     durability: Durability = "full",
-) -> Iterator[Document]:
+) -> contextlib.AbstractContextManager[Document[K]]: ...
+@overload
+def edit(
+    path: StrPath,
+    *,
+    kind: None = None,
+    limits: Limits | None = None,
+    strict: bool = True,
+    repair: bool | Iterable[str] = False,
+    durability: Durability = "full",
+) -> contextlib.AbstractContextManager[Document]: ...
+@contextlib.contextmanager
+def edit(
+    path: StrPath,
+    *,
+    kind: type[Any] | None = None,
+    limits: Limits | None = None,
+    strict: bool = True,
+    repair: bool | Iterable[str] = False,
+    durability: Durability = "full",
+) -> Iterator[Document[Any]]:
     """Load a record file, let the block edit it, then save it atomically.
 
     The file is saved only when the block ends without an exception, and only when the
@@ -279,30 +344,44 @@ def iter_records(
     *,
     errors: Literal["raise"] = "raise",
     pattern: str = "*.md",
-    kind: type[AnyRecord] | None = None,
+    kind: type[K],
+    limits: Limits | None = None,
+) -> Iterator[tuple[Path, Document[K]]]: ...
+@overload
+def iter_records(
+    paths: StrPath | Iterable[StrPath],
+    *,
+    errors: Literal["raise"] = "raise",
+    pattern: str = "*.md",
+    kind: None = None,
     limits: Limits | None = None,
 ) -> Iterator[tuple[Path, Document]]: ...
-
-
 @overload
 def iter_records(
     paths: StrPath | Iterable[StrPath],
     *,
     errors: Literal["collect"],
     pattern: str = "*.md",
-    kind: type[AnyRecord] | None = None,
+    kind: type[K],
+    limits: Limits | None = None,
+) -> Iterator[tuple[Path, Document[K] | RecordError]]: ...
+@overload
+def iter_records(
+    paths: StrPath | Iterable[StrPath],
+    *,
+    errors: Literal["collect"],
+    pattern: str = "*.md",
+    kind: None = None,
     limits: Limits | None = None,
 ) -> Iterator[tuple[Path, Document | RecordError]]: ...
-
-
 def iter_records(
     paths: StrPath | Iterable[StrPath],
     *,
     errors: Literal["raise", "collect"] = "raise",
     pattern: str = "*.md",
-    kind: type[AnyRecord] | None = None,
+    kind: type[Any] | None = None,
     limits: Limits | None = None,
-) -> Iterator[tuple[Path, Document]] | Iterator[tuple[Path, Document | RecordError]]:
+) -> Iterator[tuple[Path, Document[Any]]] | Iterator[tuple[Path, Document[Any] | RecordError]]:
     """Load every record file among *paths*, one at a time.
 
     Files are found as :func:`iter_record_files` finds them (folders recursively, ``*.md``
@@ -346,9 +425,9 @@ def iter_records(
 def _records(
     paths: StrPath | Iterable[StrPath],
     pattern: str,
-    kind: type[AnyRecord] | None,
+    kind: type[Any] | None,
     limits: Limits,
-) -> Iterator[tuple[Path, Document]]:
+) -> Iterator[tuple[Path, Document[Any]]]:
     for path in iter_record_files(paths, pattern=pattern):
         yield path, load(path, kind=kind, limits=limits)
 
@@ -356,9 +435,9 @@ def _records(
 def _collected(
     paths: StrPath | Iterable[StrPath],
     pattern: str,
-    kind: type[AnyRecord] | None,
+    kind: type[Any] | None,
     limits: Limits,
-) -> Iterator[tuple[Path, Document | RecordError]]:
+) -> Iterator[tuple[Path, Document[Any] | RecordError]]:
     for path, error in walk(as_paths(paths), pattern):
         if error is not None:
             yield path, _unreadable(path, error)

@@ -15,7 +15,7 @@ import itertools
 import os
 import weakref
 from collections.abc import Collection, Iterable
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, cast, overload
 
 from newsrecord import editing
 from newsrecord._bind import build, compare, convert, kinds, validate
@@ -56,21 +56,40 @@ from newsrecord.model.fields import fields
 from newsrecord.model.records import AnyRecord
 
 if TYPE_CHECKING:
+    # A type variable with a default (typing has them from Python 3.13 only), for type
+    # checkers alone: at run time a plain one does, and importing typing_extensions would
+    # add to the start-up of every run that loads a record.
+    from typing_extensions import TypeVar
+
     # The writer (splice, fresh and the rendering they import) is imported where a
     # document is first written with changes, not with this module: reading records
     # (validate, show, an export) never writes one, and the writer is a good part of a
     # short run's start-up. A document with no changes gives its text back without it.
     from newsrecord._write import splice
 
+    RecordT_co = TypeVar("RecordT_co", bound=AnyRecord, default=AnyRecord, covariant=True)
+else:
+    from typing import TypeVar
+
+    RecordT_co = TypeVar("RecordT_co", bound=AnyRecord, covariant=True)
+
+K = TypeVar("K", bound=AnyRecord)
+
 __all__ = ["Document"]
 
 
-class Document:
+class Document(Generic[RecordT_co]):
     r"""A record file: the text it was read from, its typed record and its body.
 
     Make one with :func:`loads` or :func:`load`. Edit ``record`` (or assign a new one) and
     ``body``, then call :meth:`dumps` or :meth:`save`: only the lines of what changed are
     rewritten.
+
+    To type checkers a document is generic in the class of its record:
+    ``load(path, kind=Article)`` gives a ``Document[Article]``, whose ``record`` is an
+    :class:`Article`; a plain ``Document`` is ``Document[AnyRecord]``, the document of a
+    file whose kind is read from the file. The parameter is covariant, so a
+    ``Document[Article]`` goes wherever a ``Document`` is expected.
 
     A document opened with ``strict=False`` may hold values that do not fit the model: it
     lists them in :attr:`problems`, its :attr:`record` raises :class:`ValidationError`
@@ -115,12 +134,33 @@ class Document:
     body: str
     """Everything after the closing ``---`` line, exactly as in the file."""
 
+    @overload
+    def __init__(
+        self: Document[K],
+        text: str,
+        *,
+        path: str | None = None,
+        kind: type[K],
+        limits: Limits = DEFAULT_LIMITS,
+        strict: bool = True,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Document[AnyRecord],
+        text: str,
+        *,
+        path: str | None = None,
+        kind: None = None,
+        limits: Limits = DEFAULT_LIMITS,
+        strict: bool = True,
+    ) -> None: ...
     def __init__(
         self,
         text: str,
         *,
         path: str | None = None,
-        kind: type[AnyRecord] | None = None,
+        # type[Any]: mypy does not read type[K] (K bound to a union) as a type[AnyRecord].
+        kind: type[Any] | None = None,
         limits: Limits = DEFAULT_LIMITS,
         strict: bool = True,
     ) -> None:
@@ -132,7 +172,7 @@ class Document:
         self._read_from: str | None = None
         # Kept so that reading an edit back, and the saved text, use the same limits.
         self._limits = limits
-        self._forced = kind
+        self._forced: type[RecordT_co] | None = kind
         self.newline = newline_of(text)
         # What dumps() made of its last text, for the save that follows (see _stand_for):
         # scalars written alone, or the text read back whole, parsed.
@@ -156,7 +196,7 @@ class Document:
         kind: type[AnyRecord] | None = None,
         limits: Limits = DEFAULT_LIMITS,
         strict: bool = True,
-    ) -> Document:
+    ) -> Document[Any]:
         """Read *data* with the *repairs* made while reading; prefer ``loads(..., repair=)``.
 
         The document stands for the repaired text (:meth:`dumps`), while :attr:`text` is
@@ -177,7 +217,7 @@ class Document:
             raw = data
             done.append(Problem(f"{TO_UTF8}: wrote the file as UTF-8 (it was {encoding})", path))
 
-        def read(fixed: str) -> Document:
+        def read(fixed: str) -> Document[Any]:
             return cls(fixed, path=path, kind=kind, limits=limits, strict=strict)
 
         if QUOTE_VALUES in repairs or LINE_UP_KEYS in repairs:
@@ -194,10 +234,11 @@ class Document:
         """Parse *text* as the document's current front matter (the body aside)."""
         self._parse(text)
         kind = self._forced
-        cls = kind or kinds.kind_of_node(self._root, self.path)
+        # Without a forced kind the document is a Document[AnyRecord] (see __init__).
+        cls = kind or cast("type[RecordT_co]", kinds.kind_of_node(self._root, self.path))
         self._kind = cls
         self._invalid: list[Problem] = []
-        self._record: AnyRecord | None = None
+        self._record: RecordT_co | None = None
         self._snapshot: Snapshot | None = None
         # The fast path builds a valid record straight from the nodes; a forced kind, or
         # any value it does not take, goes through plain data and cattrs, which report
@@ -218,7 +259,8 @@ class Document:
         built = convert.structure(self._data, cls)
         problems = built if isinstance(built, list) else []
         if kind is not None:
-            problems = kinds.mismatches(self._data, kind) + problems
+            # mypy does not read type[RecordT_co] (bound to a union) as a type[AnyRecord].
+            problems = kinds.mismatches(self._data, cast("type[AnyRecord]", kind)) + problems
         if problems:
             self._invalid = [self._locate(where, message) for where, message in problems]
             if strict:
@@ -252,7 +294,7 @@ class Document:
         )
 
     @property
-    def record(self) -> AnyRecord:
+    def record(self) -> RecordT_co:
         """The typed record; edit it in place or assign another.
 
         Raises:
@@ -264,7 +306,10 @@ class Document:
         return self._record
 
     @record.setter
-    def record(self, value: AnyRecord) -> None:
+    # mypy refuses a covariant type variable as a parameter: through a Document[Article]
+    # seen as a plain Document any record can be assigned, as at run time. Covariance is
+    # what lets a Document[Article] go where a Document is expected, which matters more.
+    def record(self, value: RecordT_co) -> None:  # type: ignore[misc]
         self._record = value
 
     @property
@@ -273,7 +318,7 @@ class Document:
         return self._record is not None
 
     @property
-    def kind(self) -> type[AnyRecord]:
+    def kind(self) -> type[RecordT_co]:
         """The record class of the document, chosen from ``type`` and the folder."""
         return type(self._record) if self._record is not None else self._kind
 
@@ -582,7 +627,7 @@ class Document:
         node = parse.find(self._root, parse_field_path(field), exact=True)
         return None if node is None else self._index.position(node.start)
 
-    def original(self) -> AnyRecord:
+    def original(self) -> RecordT_co:
         """Return a fresh copy of the record as it was loaded (or last saved)."""
         fast = build.build(self._root, self._kind)
         if fast is not None:

@@ -19,7 +19,7 @@ import datetime as dt
 import string
 import types
 import typing
-from typing import Any, Final
+from typing import Any, Final, TypeVar, overload
 
 from hypothesis import strategies as st
 
@@ -130,7 +130,14 @@ def extras(known: frozenset[str] = frozenset()) -> st.SearchStrategy[dict[str, A
     return st.dictionaries(keys, values, max_size=2)
 
 
-def records(kind: type[AnyRecord] | None = None) -> st.SearchStrategy[AnyRecord]:
+K = TypeVar("K", bound=AnyRecord)
+
+
+@overload
+def records(kind: type[K]) -> st.SearchStrategy[K]: ...
+@overload
+def records(kind: None = None) -> st.SearchStrategy[AnyRecord]: ...
+def records(kind: type[Any] | None = None) -> st.SearchStrategy[Any]:
     """Records of *kind*, or of any kind when it is None."""
     if kind is None:
         return st.sampled_from(KINDS).flatmap(_model)

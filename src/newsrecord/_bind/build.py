@@ -24,7 +24,7 @@ import types
 import typing
 from collections.abc import Callable
 from itertools import accumulate
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -76,14 +76,17 @@ Converter = Callable[[Node], Any]
 Structural = Callable[[Node, list[Note], Note, str, str, int], Any]
 
 
-def build(root: Mapping, cls: type[AnyRecord], notes: list[Note] | None = None) -> AnyRecord | None:
+K = TypeVar("K", bound=AnyRecord)
+
+
+def build(root: Mapping, cls: type[K], notes: list[Note] | None = None) -> K | None:
     """Build the record of *root* as class *cls*, or None to use the cattrs path.
 
     When *notes* is given, a note for every model object and list of the record is
     appended to it (children before the objects that hold them).
     """
     try:
-        record: AnyRecord = _builder(cls)(root, [] if notes is None else notes, None, None, None, 0)
+        record: K = _builder(cls)(root, [] if notes is None else notes, None, None, None, 0)
     except (_NotAcceptedError, ValueError, TypeError, OverflowError):
         if notes is not None:
             notes.clear()

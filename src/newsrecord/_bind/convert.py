@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from newsrecord._bind.paths import FieldPath, field_path_text
 from newsrecord.errors import Problem, ValidationError
@@ -35,14 +35,17 @@ Located = tuple[FieldPath, str]
 """A problem found while structuring: where (a field path) and what."""
 
 
-def structure(data: Any, cls: type[AnyRecord]) -> AnyRecord | list[Located]:
+K = TypeVar("K", bound=AnyRecord)
+
+
+def structure(data: Any, cls: type[K]) -> K | list[Located]:
     """Build the record of *data*, or return every problem found (never an empty list)."""
     from newsrecord._bind.hooks import located, structured  # noqa: PLC0415  # see above
 
     record, error = structured(data, cls)
     if error is not None:
         return located(error, (), cls)
-    built: AnyRecord = record
+    built: K = record
     return built
 
 

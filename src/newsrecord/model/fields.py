@@ -17,7 +17,7 @@ import sys
 import types
 import typing
 from collections.abc import Callable, Iterator
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, overload
 
 import attrs
 
@@ -26,6 +26,7 @@ from newsrecord.model.leaves import LEAVES, VALUE_CLASSES, is_text
 from newsrecord.model.secured import Secured
 
 __all__ = [
+    "Coerced",
     "FieldInfo",
     "FieldSpec",
     "field",
@@ -43,6 +44,41 @@ __all__ = [
 _META: Final = "newsrecord"
 
 T = TypeVar("T")
+Held = TypeVar("Held")
+Taken = TypeVar("Taken")
+
+
+# A field whose leaf converts a handier value on the way in (a ``timedelta`` given to a
+# ``Duration`` field, see ``Leaf.coerce``) is annotated ``Coerced[Held, Taken]``. Type
+# checkers read that as a descriptor, as PEP 681 has them read a dataclass field's
+# descriptor type: reading gives *Held*; ``__init__`` and assignments take *Held* or
+# *Taken*. At run time the annotation is *Held* alone, so that every stage that reads
+# annotations (checks, cattrs, the schema, the export) sees exactly the held type.
+if TYPE_CHECKING:
+
+    class Coerced(Generic[Held, Taken]):
+        """The type of a field that holds *Held* and also takes *Taken*, converted."""
+
+        @overload
+        def __get__(self, instance: None, owner: type[Any]) -> Coerced[Held, Taken]: ...
+        @overload
+        def __get__(self, instance: object, owner: type[Any]) -> Held: ...
+        def __get__(self, instance: object, owner: type[Any]) -> Any:
+            """Read the field: a *Held*."""
+
+        def __set__(self, instance: object, value: Held | Taken) -> None:
+            """Assign the field a *Held*, or a *Taken* that is converted to one."""
+
+else:
+
+    class Coerced:
+        """The type of a field that holds *Held* and also takes *Taken*, converted."""
+
+        __slots__ = ()
+
+        def __class_getitem__(cls, params: tuple[Any, Any]) -> Any:
+            """``Coerced[Held, Taken]`` is *Held* at run time."""
+            return params[0]
 
 
 @attrs.frozen

@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any, ClassVar, TypeAlias
 
 from newsrecord.model.duration import Duration
-from newsrecord.model.fields import extra_field, field, model
+from newsrecord.model.fields import Coerced, extra_field, field, model
 from newsrecord.model.price import Price
 from newsrecord.model.secured import Secured
 
@@ -285,7 +285,7 @@ class LearningResource(Record):
     """
 
     price: Price | None = field("What it costs, as written.", example="Free", default=None)
-    length: Duration | None = field(
+    length: Coerced[Duration | None, dt.timedelta] = field(
         "How long it takes, as written: ISO 8601 (PT13M34S), words (53 hours, 6 Weeks, "
         "1h 49m) or a clock (1:16 is an hour and 16 minutes).",
         example="PT13M34S",
