@@ -606,10 +606,47 @@ def test_an_unknown_key_some_record_has_is_a_note_only(repo: Path) -> None:
 
 
 def test_a_field_no_kind_declares_gets_a_note(repo: Path) -> None:
-    result = run("find", repo / "site" / "news", "-f", "titel", "-f", "provider.name")
+    archive = repo / "site" / "archive"
+    assert run("set", archive / "007.md", "--new-key", "locale=en").exit_code == 0
+    result = run("find", archive, "-f", "locale", "-f", "provider.name")
+    assert result.exit_code == 0, result.output
     assert result.stderr.count("note") == 1
-    assert "'titel' is not a field of any kind of record" in result.stderr
+    assert "'locale' is not a field of any kind of record" in result.stderr
     assert "an unknown key can fill its column" in result.stderr
+
+
+@pytest.mark.parametrize("field", ["haet", "provider.nmae"])
+def test_a_misspelt_field_asked_for_is_a_usage_error_before_any_file_is_read(
+    repo: Path, field: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord.cli import _bulk
+
+    def no_reading(*arguments: object, **options: object) -> None:
+        raise AssertionError("a file was looked for or read")
+
+    monkeypatch.setattr(_bulk, "record_files", no_reading)
+    result = run("find", repo / "site", "-f", field)
+    assert (result.exit_code, result.stdout) == (2, "")
+    close = "heat" if field == "haet" else "provider.name"
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for --field: {field!r} is not a field; did you mean "
+        f"{close!r}? (`{field}` in backquotes asks for a key of that name)"
+    )
+
+
+def test_a_field_asked_for_is_judged_as_where_judges_it(repo: Path) -> None:
+    archive = repo / "site" / "archive"
+    # In backquotes a key is taken as written, as in --where: no error, note or check.
+    quoted = run("find", archive, "-f", "`haet`")
+    assert (quoted.exit_code, quoted.stderr) == (0, "matched 6 of 6 files\n")
+    # An unknown key no record has: its column was null in every row, a typo most likely.
+    never = run("find", archive, "-f", "locale")
+    assert never.exit_code == 2
+    assert never.stderr.splitlines()[-1] == (
+        "Error: Invalid value for --field: no record had a value at 'locale' (6 records "
+        "read), so its column is null in every row: a misspelt field? Write `locale` in "
+        "backquotes to ask for such a key all the same"
+    )
 
 
 def test_a_file_changed_meanwhile_is_reported_not_overwritten(
