@@ -953,3 +953,13 @@ def test_usage_of_validate_and_fix_shows_paths_as_needed() -> None:
     for command in ("validate", "fix"):
         usage = run(command, "--help").stdout.splitlines()[0]
         assert usage.endswith(f" {command} [OPTIONS] PATHS..."), usage
+
+
+def test_a_date_time_that_is_refused_gets_no_note(seed_file: Path) -> None:
+    result = run("set", seed_file, "publishedDateTime=2020-13-45")
+    assert result.exit_code == 2
+    assert "note" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for FIELD=VALUE: publishedDateTime: expected an ISO 8601 "
+        "date-time, found '2020-13-45' (month must be in 1..12)"
+    )
