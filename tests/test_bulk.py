@@ -659,7 +659,8 @@ def test_a_file_changed_meanwhile_is_reported_not_overwritten(
     real = _bulk.apply_changes
 
     def meddling(doc: newsrecord.Document, changes: tuple[_bulk.Change, ...]) -> None:
-        if getattr(doc.record, "heat", None) == 4:
+        # (A Document: the changes are tried on empty records first, not read from files.)
+        if isinstance(doc, newsrecord.Document) and getattr(doc.record, "heat", None) == 4:
             # Someone else saves the file between our read and our write.
             victim.write_text(victim.read_text(encoding="utf-8").replace("heat: 4", "heat: 44"))
         real(doc, changes)
@@ -671,6 +672,39 @@ def test_a_file_changed_meanwhile_is_reported_not_overwritten(
     assert "matched 7 of 8 files: 6 changed, 0 unchanged, 1 failed" in result.stderr
     assert "heat: 44" in victim.read_text(encoding="utf-8")
     assert "quality: 38" in victim.read_text(encoding="utf-8")
+
+
+def test_a_lost_update_names_the_file_as_given_and_says_to_run_again(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord.cli import _bulk
+
+    site = repo / "site"
+    victim = site / "news" / "004.md"
+    real = _bulk.apply_changes
+
+    def meddling(doc: newsrecord.Document, changes: tuple[_bulk.Change, ...]) -> None:
+        # (A Document: the changes are tried on empty records first, not read from files.)
+        if isinstance(doc, newsrecord.Document) and getattr(doc.record, "heat", None) == 4:
+            # Someone else saves the file between our read and our write, every time.
+            victim.write_text(victim.read_text(encoding="utf-8") + "More.\n")
+        real(doc, changes)
+
+    monkeypatch.setattr(_bulk, "apply_changes", meddling)
+    monkeypatch.chdir(site)
+    result = run("set", ".", "-j", "1", "--", "quality=1")
+    assert result.exit_code == 1
+    assert (
+        "news/004.md: the file changed on disk after it was loaded; nothing was written "
+        "(run the command again)\n"
+    ) in result.stderr
+    assert str(site) not in result.stderr
+    one = run("set", "news/004.md", "quality=2")
+    assert one.exit_code == 1
+    assert one.stderr == (
+        "news/004.md: the file changed on disk after it was loaded; nothing was written "
+        "(run the command again)\n"
+    )
 
 
 def test_find_notes_a_comparison_with_the_wrong_type(tmp_path: Path) -> None:

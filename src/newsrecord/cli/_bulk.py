@@ -33,6 +33,7 @@ from newsrecord.cli._runner import (
     record_files,
     report,
     run_batches,
+    save_problems,
 )
 from newsrecord.editing import closest_field, no_kind_declares
 from newsrecord.errors import brief, counted, shorten
@@ -569,7 +570,7 @@ def _edit_loaded(
             path, text.encode("utf-8"), doc.text.encode("utf-8"), durability=durability
         )
     except newsrecord.RecordError as exc:
-        return Outcome("failed", exc.problems)
+        return Outcome("failed", tuple(save_problems(path, exc)))
     except OSError as exc:
         problem = newsrecord.Problem(f"cannot be written: {exc.strerror or exc}", path)
         return Outcome("failed", (problem,))

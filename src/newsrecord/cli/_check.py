@@ -610,8 +610,11 @@ def _fmt_batch(
                         path, text.encode("utf-8"), expected=doc.text.encode("utf-8")
                     )
                 except OSError as exc:  # FileError, ConflictError: a record all the same
-                    problem = exc.problems[0] if isinstance(exc, newsrecord.RecordError) else None
-                    results.append(([problem or runner.read_problem(path, exc)], _UNSAVED))
+                    if isinstance(exc, newsrecord.RecordError):
+                        problems = runner.save_problems(path, exc)
+                    else:
+                        problems = [runner.read_problem(path, exc)]
+                    results.append((problems, _UNSAVED))
                     continue
         except newsrecord.RecordError as exc:
             results.append((with_limit_hints(exc.problems), None))

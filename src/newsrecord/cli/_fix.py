@@ -26,6 +26,7 @@ from newsrecord.cli._runner import (
     read_problem,
     record_files,
     report,
+    save_problems,
 )
 from newsrecord.errors import counted
 
@@ -146,7 +147,7 @@ def _repair(
             try:
                 doc.save()  # only if the file still holds what was read
             except newsrecord.RecordError as exc:
-                raise _UnsavedError(list(exc.problems)) from exc
+                raise _UnsavedError(save_problems(path, exc)) from exc
             except OSError as exc:
                 raise _UnsavedError([read_problem(path, exc)]) from exc
         return repairs

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
+import attrs
 import click
 
 import newsrecord
@@ -24,6 +25,7 @@ __all__ = [
     "record_files",
     "report",
     "run_batches",
+    "save_problems",
 ]
 
 
@@ -80,6 +82,28 @@ def record_files(
 
 def read_problem(path: str, error: OSError) -> newsrecord.Problem:
     return unreadable_problem(path, error)
+
+
+_API_RETRY: Final = "load it again and redo the edit"
+"""What a :class:`~newsrecord.ConflictError` tells a program to do, which a command's user
+does by running the command again."""
+
+
+def save_problems(path: str, error: newsrecord.RecordError) -> list[newsrecord.Problem]:
+    """The problems of a save of *path* that failed, as the command line tells them.
+
+    The library names the file it replaced (a link's target, as an absolute path); the
+    command names it as it was given, as every other message does, and says to run the
+    command again where the library says to load the file again.
+    """
+    return [
+        attrs.evolve(
+            problem,
+            path=path,
+            message=problem.message.replace(_API_RETRY, "run the command again"),
+        )
+        for problem in error.problems
+    ]
 
 
 def load_each(
