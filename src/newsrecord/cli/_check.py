@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import difflib
 import json
 import math
 import sys
@@ -277,8 +278,12 @@ def _selected_rules(rules: tuple[str, ...], no_rules: tuple[str, ...], *, strict
         unknown = found - set(newsrecord.RULES)
         if unknown:
             choices = ", ".join(newsrecord.RULES)
+            first = sorted(unknown)[0]
+            close = difflib.get_close_matches(first, list(newsrecord.RULES), n=1)
+            guess = f"; did you mean {close[0]}?" if close else ""
             raise click.BadParameter(
-                f"no such rule: {', '.join(sorted(unknown))} (rules: {choices})", param_hint=hint
+                f"no such rule: {', '.join(sorted(unknown))}{guess} (rules: {choices})",
+                param_hint=hint,
             )
         return found
 
@@ -325,9 +330,17 @@ def _read_baseline(file: str) -> collections.Counter[tuple[str, str, str]]:
         raise click.BadParameter(
             f"cannot read {file}: {exc.strerror or exc}", param_hint="--baseline"
         ) from exc
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except json.JSONDecodeError as exc:
         raise click.BadParameter(
-            f"{file} is not a baseline written by --write-baseline ({exc!r})",
+            f"{file} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            param_hint="--baseline",
+        ) from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        # JSON, but not of a baseline: no "problems" list of entries with a path and a
+        # message (a Python error's text would say nothing more to the user).
+        raise click.BadParameter(
+            f'{file} is not a baseline written by --write-baseline: it needs a "problems" '
+            'list of objects with "path" and "message"',
             param_hint="--baseline",
         ) from exc
 
