@@ -735,12 +735,37 @@ def test_new_from_json_refuses_an_invalid_record(tmp_path: Path) -> None:
     source = tmp_path / "in.json"
     source.write_text(json.dumps({"category": "news", "heat": "hot"}), encoding="utf-8")
     result = run("new", "--from-json", source, tmp_path / "out.md")
-    assert result.exit_code == 1
-    heat, title = result.stderr.splitlines()
-    assert heat == "heat: expected an integer, found the string 'hot'"
-    assert title.startswith("title: ")
-    assert "required" in title
+    # What the input gets wrong is a usage error, as an unknown key in it is.
+    assert result.exit_code == 2
+    told = result.stderr.splitlines()[-1]
+    assert told.startswith(
+        f"Error: Invalid value for --from-json: {source}: heat: expected an integer, found "
+        "the string 'hot'; title: "
+    )
+    assert "required" in told
     assert not (tmp_path / "out.md").exists()
+
+
+def test_new_names_its_input_for_a_value_of_the_wrong_type(tmp_path: Path) -> None:
+    out = tmp_path / "out.md"
+    result = CliRunner().invoke(main, ["new", "--from-json", "-", str(out)], input='{"title": 3}')
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for --from-json: <stdin>: title: expected a string, found the "
+        "integer 3"
+    )
+    assert not out.exists()
+
+
+def test_new_into_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps({"title": "Hi", "category": "news"}), encoding="utf-8")
+    out = tmp_path / "nodir" / "n.md"
+    result = run("new", "--from-json", source, out)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for OUT: cannot create {out}: there is no folder {out.parent}"
+    )
 
 
 # --- schema --------------------------------------------------------------------------------------
