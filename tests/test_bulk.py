@@ -1085,6 +1085,40 @@ def test_every_command_over_folders_takes_a_pattern(repo: Path) -> None:
     assert run("find", site, "--pattern", "0*.md").stdout.count(".md") == 12
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["find"],
+        ["validate"],
+        ["fmt", "--check"],
+        ["fix", "--check"],
+        ["json"],
+        ["export", "-o", "out.jsonl"],
+        ["set", "--", "heat=1"],
+    ],
+)
+@pytest.mark.parametrize(
+    ("pattern", "told"),
+    [
+        ("", "an empty pattern matches no file"),
+        ("**/*.md", "'**/*.md' has a folder in it, but a pattern matches file names only"),
+        ("news/*.md", "give --pattern '*.md'; to search one folder, give it as a PATH (news)"),
+    ],
+)
+def test_a_pattern_that_can_match_no_file_name_is_a_usage_error(
+    repo: Path, command: list[str], pattern: str, told: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    name, *rest = command
+    arguments = [name, "--pattern", pattern, "site", *rest]
+    if name == "set":
+        arguments = [name, "--pattern", pattern, "site", "site/news", *rest]
+    result = run(*arguments)
+    assert result.exit_code == 2, result.output
+    assert told in result.stderr
+    assert git(repo, "status", "--porcelain") == ""
+
+
 @pytest.mark.parametrize("command", ["find", "set", "unset", "append"])
 def test_the_where_example_of_the_help_matches_a_record_it_describes(
     tmp_path: Path, command: str

@@ -293,11 +293,30 @@ JOBS_OPTION = click.option(
 )
 
 
+def _file_name_pattern(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Refuse a ``--pattern`` that can match no file: empty, or with a folder in it."""
+    if not value:
+        raise click.BadParameter("an empty pattern matches no file: give one such as '*.md'")
+    if "/" in value or os.sep in value:
+        name = value.replace(os.sep, "/").rsplit("/", 1)[-1] or "*.md"
+        folder = value.replace(os.sep, "/").rsplit("/", 1)[0].replace("**", "").strip("/")
+        where = f"; to search one folder, give it as a PATH ({folder})" if folder else ""
+        raise click.BadParameter(
+            f"{value!r} has a folder in it, but a pattern matches file names only (in every "
+            f"subfolder of the PATHs): give --pattern {name!r}{where}"
+        )
+    return value
+
+
 PATTERN_OPTION = click.option(
     "--pattern",
     default="*.md",
     show_default=True,
-    help="Which files in folders are records (a shell pattern): '*.txt' for .txt records.",
+    callback=_file_name_pattern,
+    help=(
+        "Which files in folders are records: a shell pattern matched against file names "
+        "(no folders: '*.txt' for .txt records), in every subfolder."
+    ),
 )
 
 
