@@ -988,3 +988,47 @@ def test_a_date_time_that_is_refused_gets_no_note(seed_file: Path) -> None:
         "Error: Invalid value for FIELD=VALUE: publishedDateTime: expected an ISO 8601 "
         "date-time, found '2020-13-45' (month must be in 1..12)"
     )
+
+
+def test_a_link_that_loops_is_a_file_that_cannot_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+    (tmp_path / "loop.md").symlink_to("loop.md")
+    monkeypatch.chdir(tmp_path)
+    unreadable = "loop.md: cannot be read: Too many levels of symbolic links"
+    found = run("validate", ".")
+    # Checked, and invalid: the summary agrees with the exit status, and the path has the
+    # form of every other path.
+    assert (found.exit_code, found.stdout) == (
+        1,
+        f"{unreadable}\nchecked 2 files: 1 valid, 1 invalid (1 problem)\n",
+    )
+    summary = json.loads(run("validate", "--format", "json", ".").stdout)
+    assert (summary["checked"], summary["valid"], summary["invalid"]) == (2, 1, 1)
+    given = run("validate", "loop.md")
+    assert (given.exit_code, given.stdout) == (
+        1,
+        f"{unreadable}\nchecked 1 file: 0 valid, 1 invalid (1 problem)\n",
+    )
+    for command in (["fmt", "--check", "."], ["fix", "--check", "."], ["find", "."]):
+        result = run(*command)
+        assert result.exit_code == 1, command
+        assert result.stderr.splitlines()[0] == unreadable, command
+        assert "of 2 files" in result.stderr, command
+    edited = run("set", ".", "--", "heat=3")
+    assert edited.exit_code == 1
+    assert edited.stderr == (
+        f"{unreadable}\nmatched 1 of 2 files: 1 changed, 0 unchanged, 0 failed; 1 not valid "
+        "records\n"
+    )
+
+
+def test_a_link_to_nothing_given_by_name_is_told_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "gone.md").symlink_to("nothere.md")
+    monkeypatch.chdir(tmp_path)
+    result = run("validate", "gone.md")
+    assert result.exit_code == 2
+    assert "'gone.md' is a link to nothing (nothere.md)" in result.stderr

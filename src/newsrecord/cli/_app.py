@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, Final, NoReturn
 
 import click
@@ -332,7 +334,30 @@ def no_records_found(paths: tuple[str, ...], pattern: str) -> None:
     )
 
 
-FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False))
+class ExistingPath(click.Path):
+    """A path that must exist, as ``click.Path(exists=True)`` checks, but for links.
+
+    A link that loops back on itself (``ln -s loop.md loop.md``) is taken: reading it
+    fails, as it does for the same link found in a folder, and is told as a file that
+    cannot be read, not as a path that does not exist. A link to nothing is told as such.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(exists=True, **options)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        link = Path(value) if isinstance(value, str) and value else None
+        if link is not None and link.is_symlink():
+            try:
+                link.stat()
+            except OSError as error:
+                if error.errno == errno.ELOOP:
+                    return value
+                self.fail(f"{value!r} is a link to nothing ({link.readlink()})", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+FILE = click.argument("file", type=ExistingPath(dir_okay=False))
 DRY_RUN = click.option(
     "--dry-run",
     is_flag=True,

@@ -18,6 +18,7 @@ from newsrecord.cli._app import (
     EXIT_USAGE,
     JOBS_OPTION,
     PATTERN_OPTION,
+    ExistingPath,
     main,
     no_records_found,
 )
@@ -263,7 +264,7 @@ def _cell(value: Any) -> str:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=ExistingPath())
 @WHERE
 @click.option(
     "--field",

@@ -21,6 +21,7 @@ from newsrecord.cli._app import (
     EXIT_INVALID,
     JOBS_OPTION,
     PATTERN_OPTION,
+    ExistingPath,
     format_option,
     main,
     no_records_found,
@@ -32,7 +33,7 @@ from newsrecord.files import replace_if_unchanged
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="PATHS...")
+@click.argument("paths", nargs=-1, type=ExistingPath(), metavar="PATHS...")
 @format_option(
     "one problem per line, then a summary",
     github_means="GitHub Actions annotations, the summary on stderr",
@@ -400,7 +401,7 @@ def _validate_batch(
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=ExistingPath())
 @click.option("--check", is_flag=True, help="Write nothing; list files that would change, exit 1.")
 @click.option("--diff", "show_diff", is_flag=True, help=DIFF_HELP)
 @PATTERN_OPTION

@@ -15,6 +15,7 @@ from newsrecord.cli._app import (
     DIFF_HELP,
     EXIT_INVALID,
     PATTERN_OPTION,
+    ExistingPath,
     main,
     no_records_found,
 )
@@ -32,7 +33,7 @@ from newsrecord.errors import counted
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="PATHS...")
+@click.argument("paths", nargs=-1, type=ExistingPath(), metavar="PATHS...")
 @click.option("--check", is_flag=True, help="Write nothing; list what would be repaired, exit 1.")
 @click.option("--diff", "show_diff", is_flag=True, help=DIFF_HELP)
 @click.option(

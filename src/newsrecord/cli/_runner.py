@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -73,11 +74,29 @@ def report(problems: Iterable[newsrecord.Problem], bar: Any = None) -> None:
 def record_files(
     paths: Iterable[str], problems: list[newsrecord.Problem], pattern: str = "*.md"
 ) -> Iterator[Path]:
-    def unreadable(error: OSError) -> None:
-        where = str(error.filename) if error.filename is not None else None
-        problems.append(unreadable_problem(where, error))
+    """The record files among *paths*; the problems of folders that cannot be listed.
 
-    return newsrecord.iter_record_files(paths, pattern=pattern, onerror=unreadable)
+    A file that the walk could not even look at (a link that loops back on itself) is
+    yielded like the others, so that it is read, fails as any unreadable file does and
+    counts as one of the files of the run, named as they are (``loop.md``, not
+    ``./loop.md``).
+    """
+    errors: list[OSError] = []
+    for path in newsrecord.iter_record_files(paths, pattern=pattern, onerror=errors.append):
+        yield from _failed_files(errors, problems)
+        yield path
+    yield from _failed_files(errors, problems)
+
+
+def _failed_files(errors: list[OSError], problems: list[newsrecord.Problem]) -> Iterator[Path]:
+    """Yield the files among the walk's *errors*; add the folders' to *problems*."""
+    for error in errors:
+        where = str(Path(error.filename)) if error.filename is not None else None
+        if where is not None and not Path(where).is_dir() and error.errno == errno.ELOOP:
+            yield Path(where)
+        else:
+            problems.append(unreadable_problem(where, error))
+    errors.clear()
 
 
 def read_problem(path: str, error: OSError) -> newsrecord.Problem:
