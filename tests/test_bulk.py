@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -846,6 +847,18 @@ def test_ctrl_c_in_a_bulk_set_leaves_each_file_old_or_new(tmp_path: Path) -> Non
             changed += 1
             assert data == edited, name  # each file is old or wholly new, never half
     assert changed < would_change  # it was stopped part way
+    # The summary of what was done, marked as interrupted: the tree is half edited.
+    summary, last = [line for line in err.splitlines() if line][-2:]
+    assert last == "newsrecord: interrupted"
+    told = re.fullmatch(
+        r"interrupted: matched (\d+) of (\d+) files? so far: (\d+) changed, 0 unchanged, "
+        r"0 failed(?:; 1 not valid records)?; files of the batches under way may be saved "
+        r"too; the rest not done",
+        summary,
+    )
+    assert told is not None, err
+    # Saves a worker made as the stop came may not have been reported: never more.
+    assert int(told[3]) <= changed
 
 
 def test_an_interrupted_export_leaves_the_old_output(

@@ -1032,3 +1032,35 @@ def test_a_link_to_nothing_given_by_name_is_told_as_such(
     result = run("validate", "gone.md")
     assert result.exit_code == 2
     assert "'gone.md' is a link to nothing (nothere.md)" in result.stderr
+
+
+def test_an_interrupted_fix_or_fmt_prints_what_it_did_so_far(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord.cli import _check, _fix
+
+    calls = []
+
+    def stop_second(*arguments: object, **options: object) -> list[newsrecord.Problem]:
+        calls.append(arguments)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return []
+
+    monkeypatch.setattr(_fix, "_repair", stop_second)
+    fixed = run("fix", tree)
+    assert fixed.exit_code == 130
+    assert fixed.stderr.splitlines()[0] == (
+        "interrupted: 0 of 2 files repaired so far; the rest not done"
+    )
+
+    def stop(*arguments: object, **options: object) -> list[object]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_check, "_fmt_batch", stop)
+    formatted = run("fmt", "-j", "1", tree)
+    assert formatted.exit_code == 130
+    assert formatted.stderr.splitlines()[0] == (
+        "interrupted: 0 of 0 files reformatted so far; files of the batches under way may "
+        "be saved too; the rest not done"
+    )

@@ -26,8 +26,10 @@ from newsrecord.cli._fields import unknown_unset_error
 from newsrecord.cli._limits import LIMIT_OPTION, with_limit_hints
 from newsrecord.cli._redact import Redactor, unified_diff
 from newsrecord.cli._runner import (
+    Interruption,
     clear_bar_line,
     default_jobs,
+    end_interrupted,
     load_each,
     progress_bar,
     read_problem,
@@ -606,6 +608,7 @@ def run_bulk(
     held: set[str] = set()
     label = "checking" if job.dry_run else "editing"
     with contextlib.ExitStack() as stack:
+        stopped = stack.enter_context(Interruption())  # see end_interrupted
         bar = progress_bar(stack, paths, label=label, stdout_busy=job.dry_run)
         for path, outcome in run_batches(
             _edit_batch, record_files(paths, walk_problems, pattern), job, jobs or default_jobs()
@@ -638,13 +641,15 @@ def run_bulk(
     matched = counts["changed"] + counts["unchanged"] + counts["failed"]
     verb = "would change" if job.dry_run else "changed"
     summary = (
-        f"matched {matched} of {counted(total, 'file')}: {counts['changed']} {verb}, "
-        f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+        f"matched {matched} of {counted(total, 'file')}{' so far' * stopped.happened}: "
+        f"{counts['changed']} {verb}, {counts['unchanged']} unchanged, {counts['failed']} failed"
     )
     if still_invalid:
         summary += f" ({still_invalid} still not fitting the model)"
     if unreadable:
         summary += f"; {unreadable} not valid records"
+    if stopped.happened:
+        end_interrupted(summary, batches=True)
     if total == 0 and not walk_problems:
         # Nothing searched: say why, not "matched 0 of 0 files".
         no_records_found(tuple(paths), pattern)

@@ -431,6 +431,7 @@ def fmt(
     walk_problems: list[newsrecord.Problem] = []
     changed = total = invalid = unsaved = pages = 0
     with contextlib.ExitStack() as stack:
+        stopped = stack.enter_context(runner.Interruption())  # see runner.end_interrupted
         bar = runner.progress_bar(stack, paths, label="formatting", stdout_busy=not write)
         for path, (problems, diff) in runner.run_batches(
             _fmt_batch,
@@ -463,6 +464,8 @@ def fmt(
         runner.report(walk_problems, bar)
     invalid += len(walk_problems)
     verb = "reformatted" if write else "would be reformatted"
+    if stopped.happened:
+        runner.end_interrupted(f"{changed} of {counted(total, 'file')} {verb} so far", batches=True)
     click.echo(f"{changed} of {counted(total, 'file')} {verb}", err=True)
     if pages:
         shown = counted(pages, "page")

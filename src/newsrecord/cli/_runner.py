@@ -7,7 +7,8 @@ import errno
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from types import TracebackType
+from typing import Any, Final, NoReturn
 
 import attrs
 import click
@@ -18,8 +19,10 @@ from newsrecord.cli._limits import with_limit_hints
 from newsrecord.errors import unreadable as unreadable_problem
 
 __all__ = [
+    "Interruption",
     "clear_bar_line",
     "default_jobs",
+    "end_interrupted",
     "load_each",
     "progress_bar",
     "read_problem",
@@ -139,3 +142,44 @@ def load_each(
             yield path, with_limit_hints(exc.problems)
         except OSError as exc:
             yield path, [read_problem(path, exc)]
+
+
+class Interruption:
+    """A context that ends a run's loop at a Ctrl-C, and remembers that it came.
+
+    A run over many files that is stopped part way has done part of its work (saved
+    some files, each old or wholly new): the command still prints its summary, marked as
+    interrupted (:func:`end_interrupted`), rather than "interrupted" alone.
+
+    Attributes:
+        happened: Whether a Ctrl-C ended the block.
+    """
+
+    def __init__(self) -> None:
+        self.happened = False
+
+    def __enter__(self) -> Interruption:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        self.happened = kind is not None and issubclass(kind, KeyboardInterrupt)
+        return self.happened
+
+
+def end_interrupted(summary: str, *, batches: bool = False) -> NoReturn:
+    """Print *summary* of the work done before a Ctrl-C, marked so; exit with status 130.
+
+    With *batches*, the work went to worker processes in batches, each told when it
+    ends: files of the batches under way may have been saved too, and the line says so.
+    """
+    # Imported here: the package's helper, which this module's importers need not.
+    from newsrecord.cli import exit_interrupted  # noqa: PLC0415
+
+    under_way = "; files of the batches under way may be saved too" if batches else ""
+    click.echo(f"interrupted: {summary}{under_way}; the rest not done", err=True)
+    exit_interrupted()
