@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -606,10 +607,47 @@ def test_an_unknown_key_some_record_has_is_a_note_only(repo: Path) -> None:
 
 
 def test_a_field_no_kind_declares_gets_a_note(repo: Path) -> None:
-    result = run("find", repo / "site" / "news", "-f", "titel", "-f", "provider.name")
+    archive = repo / "site" / "archive"
+    assert run("set", archive / "007.md", "--new-key", "locale=en").exit_code == 0
+    result = run("find", archive, "-f", "locale", "-f", "provider.name")
+    assert result.exit_code == 0, result.output
     assert result.stderr.count("note") == 1
-    assert "'titel' is not a field of any kind of record" in result.stderr
+    assert "'locale' is not a field of any kind of record" in result.stderr
     assert "an unknown key can fill its column" in result.stderr
+
+
+@pytest.mark.parametrize("field", ["haet", "provider.nmae"])
+def test_a_misspelt_field_asked_for_is_a_usage_error_before_any_file_is_read(
+    repo: Path, field: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord.cli import _bulk
+
+    def no_reading(*arguments: object, **options: object) -> None:
+        raise AssertionError("a file was looked for or read")
+
+    monkeypatch.setattr(_bulk, "record_files", no_reading)
+    result = run("find", repo / "site", "-f", field)
+    assert (result.exit_code, result.stdout) == (2, "")
+    close = "heat" if field == "haet" else "provider.name"
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for --field: {field!r} is not a field; did you mean "
+        f"{close!r}? (`{field}` in backquotes asks for a key of that name)"
+    )
+
+
+def test_a_field_asked_for_is_judged_as_where_judges_it(repo: Path) -> None:
+    archive = repo / "site" / "archive"
+    # In backquotes a key is taken as written, as in --where: no error, note or check.
+    quoted = run("find", archive, "-f", "`haet`")
+    assert (quoted.exit_code, quoted.stderr) == (0, "matched 6 of 6 files\n")
+    # An unknown key no record has: its column was null in every row, a typo most likely.
+    never = run("find", archive, "-f", "locale")
+    assert never.exit_code == 2
+    assert never.stderr.splitlines()[-1] == (
+        "Error: Invalid value for --field: no record had a value at 'locale' (6 records "
+        "read), so its column is null in every row: a misspelt field? Write `locale` in "
+        "backquotes to ask for such a key all the same"
+    )
 
 
 def test_a_file_changed_meanwhile_is_reported_not_overwritten(
@@ -622,7 +660,8 @@ def test_a_file_changed_meanwhile_is_reported_not_overwritten(
     real = _bulk.apply_changes
 
     def meddling(doc: newsrecord.Document, changes: tuple[_bulk.Change, ...]) -> None:
-        if getattr(doc.record, "heat", None) == 4:
+        # (A Document: the changes are tried on empty records first, not read from files.)
+        if isinstance(doc, newsrecord.Document) and getattr(doc.record, "heat", None) == 4:
             # Someone else saves the file between our read and our write.
             victim.write_text(victim.read_text(encoding="utf-8").replace("heat: 4", "heat: 44"))
         real(doc, changes)
@@ -634,6 +673,39 @@ def test_a_file_changed_meanwhile_is_reported_not_overwritten(
     assert "matched 7 of 8 files: 6 changed, 0 unchanged, 1 failed" in result.stderr
     assert "heat: 44" in victim.read_text(encoding="utf-8")
     assert "quality: 38" in victim.read_text(encoding="utf-8")
+
+
+def test_a_lost_update_names_the_file_as_given_and_says_to_run_again(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord.cli import _bulk
+
+    site = repo / "site"
+    victim = site / "news" / "004.md"
+    real = _bulk.apply_changes
+
+    def meddling(doc: newsrecord.Document, changes: tuple[_bulk.Change, ...]) -> None:
+        # (A Document: the changes are tried on empty records first, not read from files.)
+        if isinstance(doc, newsrecord.Document) and getattr(doc.record, "heat", None) == 4:
+            # Someone else saves the file between our read and our write, every time.
+            victim.write_text(victim.read_text(encoding="utf-8") + "More.\n")
+        real(doc, changes)
+
+    monkeypatch.setattr(_bulk, "apply_changes", meddling)
+    monkeypatch.chdir(site)
+    result = run("set", ".", "-j", "1", "--", "quality=1")
+    assert result.exit_code == 1
+    assert (
+        "news/004.md: the file changed on disk after it was loaded; nothing was written "
+        "(run the command again)\n"
+    ) in result.stderr
+    assert str(site) not in result.stderr
+    one = run("set", "news/004.md", "quality=2")
+    assert one.exit_code == 1
+    assert one.stderr == (
+        "news/004.md: the file changed on disk after it was loaded; nothing was written "
+        "(run the command again)\n"
+    )
 
 
 def test_find_notes_a_comparison_with_the_wrong_type(tmp_path: Path) -> None:
@@ -775,6 +847,18 @@ def test_ctrl_c_in_a_bulk_set_leaves_each_file_old_or_new(tmp_path: Path) -> Non
             changed += 1
             assert data == edited, name  # each file is old or wholly new, never half
     assert changed < would_change  # it was stopped part way
+    # The summary of what was done, marked as interrupted: the tree is half edited.
+    summary, last = [line for line in err.splitlines() if line][-2:]
+    assert last == "newsrecord: interrupted"
+    told = re.fullmatch(
+        r"interrupted: matched (\d+) of (\d+) files? so far: (\d+) changed, 0 unchanged, "
+        r"0 failed(?:; 1 not valid records)?; files of the batches under way may be saved "
+        r"too; the rest not done",
+        summary,
+    )
+    assert told is not None, err
+    # Saves a worker made as the stop came may not have been reported: never more.
+    assert int(told[3]) <= changed
 
 
 def test_an_interrupted_export_leaves_the_old_output(
@@ -1012,6 +1096,40 @@ def test_every_command_over_folders_takes_a_pattern(repo: Path) -> None:
         assert result.exit_code == 1, command
         assert "--pattern '*.txt'" in result.stderr, command
     assert run("find", site, "--pattern", "0*.md").stdout.count(".md") == 12
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["find"],
+        ["validate"],
+        ["fmt", "--check"],
+        ["fix", "--check"],
+        ["json"],
+        ["export", "-o", "out.jsonl"],
+        ["set", "--", "heat=1"],
+    ],
+)
+@pytest.mark.parametrize(
+    ("pattern", "told"),
+    [
+        ("", "an empty pattern matches no file"),
+        ("**/*.md", "'**/*.md' has a folder in it, but a pattern matches file names only"),
+        ("news/*.md", "give --pattern '*.md'; to search one folder, give it as a PATH (news)"),
+    ],
+)
+def test_a_pattern_that_can_match_no_file_name_is_a_usage_error(
+    repo: Path, command: list[str], pattern: str, told: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    name, *rest = command
+    arguments = [name, "--pattern", pattern, "site", *rest]
+    if name == "set":
+        arguments = [name, "--pattern", pattern, "site", "site/news", *rest]
+    result = run(*arguments)
+    assert result.exit_code == 2, result.output
+    assert told in result.stderr
+    assert git(repo, "status", "--porcelain") == ""
 
 
 @pytest.mark.parametrize("command", ["find", "set", "unset", "append"])

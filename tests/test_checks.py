@@ -307,6 +307,28 @@ def test_a_broken_baseline_is_a_usage_error(tmp_path: Path) -> None:
     assert "not a baseline" in result.stderr
 
 
+def test_a_baseline_that_is_not_json_is_told_where(tmp_path: Path) -> None:
+    record = tmp_path / "a.md"
+    record.write_text(RECORD, encoding="utf-8")
+    baseline = tmp_path / "bad.json"
+    baseline.write_text('{"version": 1,\n oops}', encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--baseline", str(baseline), str(record)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for --baseline: {baseline} is not valid JSON: Expecting "
+        "property name enclosed in double quotes (line 2, column 2)"
+    )
+    assert "JSONDecodeError" not in result.stderr
+
+
+def test_a_misspelt_rule_is_told_the_closest(tmp_path: Path) -> None:
+    record = tmp_path / "a.md"
+    record.write_text(RECORD, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--rule", "yaml1", str(record)])
+    assert result.exit_code == 2
+    assert "no such rule: yaml1; did you mean yaml11? (rules: " in result.stderr
+
+
 def test_a_missing_baseline_is_a_usage_error(tmp_path: Path) -> None:
     record = tmp_path / "a.md"
     record.write_text(RECORD, encoding="utf-8")

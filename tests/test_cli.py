@@ -735,12 +735,37 @@ def test_new_from_json_refuses_an_invalid_record(tmp_path: Path) -> None:
     source = tmp_path / "in.json"
     source.write_text(json.dumps({"category": "news", "heat": "hot"}), encoding="utf-8")
     result = run("new", "--from-json", source, tmp_path / "out.md")
-    assert result.exit_code == 1
-    heat, title = result.stderr.splitlines()
-    assert heat == "heat: expected an integer, found the string 'hot'"
-    assert title.startswith("title: ")
-    assert "required" in title
+    # What the input gets wrong is a usage error, as an unknown key in it is.
+    assert result.exit_code == 2
+    told = result.stderr.splitlines()[-1]
+    assert told.startswith(
+        f"Error: Invalid value for --from-json: {source}: heat: expected an integer, found "
+        "the string 'hot'; title: "
+    )
+    assert "required" in told
     assert not (tmp_path / "out.md").exists()
+
+
+def test_new_names_its_input_for_a_value_of_the_wrong_type(tmp_path: Path) -> None:
+    out = tmp_path / "out.md"
+    result = CliRunner().invoke(main, ["new", "--from-json", "-", str(out)], input='{"title": 3}')
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for --from-json: <stdin>: title: expected a string, found the "
+        "integer 3"
+    )
+    assert not out.exists()
+
+
+def test_new_into_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps({"title": "Hi", "category": "news"}), encoding="utf-8")
+    out = tmp_path / "nodir" / "n.md"
+    result = run("new", "--from-json", source, out)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for OUT: cannot create {out}: there is no folder {out.parent}"
+    )
 
 
 # --- schema --------------------------------------------------------------------------------------
@@ -953,3 +978,89 @@ def test_usage_of_validate_and_fix_shows_paths_as_needed() -> None:
     for command in ("validate", "fix"):
         usage = run(command, "--help").stdout.splitlines()[0]
         assert usage.endswith(f" {command} [OPTIONS] PATHS..."), usage
+
+
+def test_a_date_time_that_is_refused_gets_no_note(seed_file: Path) -> None:
+    result = run("set", seed_file, "publishedDateTime=2020-13-45")
+    assert result.exit_code == 2
+    assert "note" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for FIELD=VALUE: publishedDateTime: expected an ISO 8601 "
+        "date-time, found '2020-13-45' (month must be in 1..12)"
+    )
+
+
+def test_a_link_that_loops_is_a_file_that_cannot_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+    (tmp_path / "loop.md").symlink_to("loop.md")
+    monkeypatch.chdir(tmp_path)
+    unreadable = "loop.md: cannot be read: Too many levels of symbolic links"
+    found = run("validate", ".")
+    # Checked, and invalid: the summary agrees with the exit status, and the path has the
+    # form of every other path.
+    assert (found.exit_code, found.stdout) == (
+        1,
+        f"{unreadable}\nchecked 2 files: 1 valid, 1 invalid (1 problem)\n",
+    )
+    summary = json.loads(run("validate", "--format", "json", ".").stdout)
+    assert (summary["checked"], summary["valid"], summary["invalid"]) == (2, 1, 1)
+    given = run("validate", "loop.md")
+    assert (given.exit_code, given.stdout) == (
+        1,
+        f"{unreadable}\nchecked 1 file: 0 valid, 1 invalid (1 problem)\n",
+    )
+    for command in (["fmt", "--check", "."], ["fix", "--check", "."], ["find", "."]):
+        result = run(*command)
+        assert result.exit_code == 1, command
+        assert result.stderr.splitlines()[0] == unreadable, command
+        assert "of 2 files" in result.stderr, command
+    edited = run("set", ".", "--", "heat=3")
+    assert edited.exit_code == 1
+    assert edited.stderr == (
+        f"{unreadable}\nmatched 1 of 2 files: 1 changed, 0 unchanged, 0 failed; 1 not valid "
+        "records\n"
+    )
+
+
+def test_a_link_to_nothing_given_by_name_is_told_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "gone.md").symlink_to("nothere.md")
+    monkeypatch.chdir(tmp_path)
+    result = run("validate", "gone.md")
+    assert result.exit_code == 2
+    assert "'gone.md' is a link to nothing (nothere.md)" in result.stderr
+
+
+def test_an_interrupted_fix_or_fmt_prints_what_it_did_so_far(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsrecord.cli import _check, _fix
+
+    calls = []
+
+    def stop_second(*arguments: object, **options: object) -> list[newsrecord.Problem]:
+        calls.append(arguments)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return []
+
+    monkeypatch.setattr(_fix, "_repair", stop_second)
+    fixed = run("fix", tree)
+    assert fixed.exit_code == 130
+    assert fixed.stderr.splitlines()[0] == (
+        "interrupted: 0 of 2 files repaired so far; the rest not done"
+    )
+
+    def stop(*arguments: object, **options: object) -> list[object]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_check, "_fmt_batch", stop)
+    formatted = run("fmt", "-j", "1", tree)
+    assert formatted.exit_code == 130
+    assert formatted.stderr.splitlines()[0] == (
+        "interrupted: 0 of 0 files reformatted so far; files of the batches under way may "
+        "be saved too; the rest not done"
+    )

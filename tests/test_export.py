@@ -99,7 +99,7 @@ def test_parquet_export_has_a_typed_row_per_record(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     out = tmp_path / "site.parquet"
     result = newsrecord.export_records(site, out)
-    assert (result.rows, result.parsed, result.reused) == (7, 7, 0)
+    assert (result.rows, result.parsed, result.reused) == (7, 8, 0)  # the invalid file too
     assert [Path(p.path or "").name for p in result.problems] == ["broken.md"]
     table = pq.read_table(out)
     assert table.schema == newsrecord.arrow_schema()
@@ -259,7 +259,7 @@ def test_incremental_export_reparses_only_what_changed(tmp_path: Path) -> None:
     site = make_site(tmp_path, 20)
     out = tmp_path / "site.parquet"
     first = newsrecord.export_records(site, out, incremental=True)
-    assert (first.parsed, first.reused) == (21, 0)
+    assert (first.parsed, first.reused) == (22, 0)  # the invalid file is parsed too
     again = newsrecord.export_records(site, out, incremental=True)
     assert (again.parsed, again.reused) == (0, 21)
     # Change three files, touch one without changing it, remove one, add one.
@@ -285,7 +285,7 @@ def test_incremental_export_reparses_only_what_changed(tmp_path: Path) -> None:
     assert heats[str(site / "a05.md")] == 105
     # Other options make other rows: the cache is not used for them.
     with_body = newsrecord.export_records(site, out, incremental=True, body=True)
-    assert with_body.parsed == 21
+    assert with_body.parsed == 22
 
 
 def same_as_a_full_export(site: Path, out: Path) -> bool:
@@ -342,7 +342,7 @@ def test_a_broken_cache_only_costs_a_full_export(tmp_path: Path, damage: str) ->
         else:
             rewrite_keys(cache, {b"newsrecord-failures": b"{}"})
     result = newsrecord.export_records(site, out, incremental=True)
-    assert result.parsed == 3
+    assert result.parsed == 4  # the site's invalid file too
     assert newsrecord.export_records(site, out, incremental=True).reused == 3
     assert same_as_a_full_export(site, out)
 
@@ -370,8 +370,9 @@ def test_renamed_deleted_added_and_touched_files(
     (site / "video.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")  # broken
     hashed = count_reads(monkeypatch)
     again = newsrecord.export_records(site, out, incremental=True)
-    # Parsed: the renamed file, the new one, the fixed one; the newly broken one fails.
-    assert (again.parsed, again.reused, again.rows) == (3, 6, 9)
+    # Parsed: the renamed file, the new one, the fixed one, and the newly broken one,
+    # which fails.
+    assert (again.parsed, again.reused, again.rows) == (4, 6, 9)
     assert [Path(problem.path or "").name for problem in again.problems] == ["video.md"]
     assert len(hashed) == 5  # the four above and the touched one
     assert same_as_a_full_export(site, out)
@@ -567,7 +568,7 @@ def test_limits_decide_which_files_are_left_out_and_the_cache_keeps_to_them(
     # The huge file is unchanged since the last run, where it was left out: with other
     # limits, the cache holds no more and every file is read again.
     done = newsrecord.export_records(site, out, incremental=True, limits=raised)
-    assert (done.rows, done.parsed, done.reused, done.left_out) == (5, 5, 0, 1)
+    assert (done.rows, done.parsed, done.reused, done.left_out) == (5, 6, 0, 1)
     rows = pq.read_table(out).to_pylist()
     assert rows[3]["path"].endswith("huge.md")
     assert "x" * 1000 in rows[3]["title"]
@@ -575,7 +576,7 @@ def test_limits_decide_which_files_are_left_out_and_the_cache_keeps_to_them(
     assert (again.rows, again.parsed, again.reused) == (5, 0, 5)
     # Back to the defaults: a cache of other limits does not hold for them either.
     back = newsrecord.export_records(site, out, incremental=True)
-    assert (back.rows, back.parsed, back.left_out) == (4, 4, 2)
+    assert (back.rows, back.parsed, back.left_out) == (4, 6, 2)
 
 
 class _Counting:
@@ -626,7 +627,7 @@ def test_the_cli_exports_and_reports(tmp_path: Path) -> None:
     assert result.exit_code == 1  # broken.md
     assert "broken.md:2:8: title: " in result.stderr
     assert "exported 4 records" in result.stderr
-    assert "(4 files parsed, 0 unchanged rows reused); 1 file left out" in result.stderr
+    assert "(5 files parsed, 0 unchanged rows reused); 1 file left out" in result.stderr
     again = run("export", site / "a00.md", site / "video.md", "-o", out, "--incremental")
     assert again.exit_code == 0
     assert "(0 files parsed, 2 unchanged rows reused)" in again.stderr
@@ -1197,3 +1198,14 @@ def test_incremental_exports_into_one_output_take_turns(
     second.join(timeout=30)
     assert sorted(results) == ["first", "second"]
     assert same_as_a_full_export(site, out)
+
+
+def test_a_file_left_out_for_a_value_no_column_holds_counts_as_parsed(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        SEED_TEXT.replace("heat: 38", "heat: 99999999999999999999999999"), encoding="utf-8"
+    )
+    result = run("export", "-o", tmp_path / "out.parquet", tmp_path / "a.md")
+    assert result.exit_code == 1
+    assert "is outside the 64-bit integers" in result.stderr
+    assert "exported 0 records to" in result.stderr
+    assert "(1 file parsed); 1 file left out" in result.stderr

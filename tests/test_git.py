@@ -657,3 +657,20 @@ def test_git_diff_shows_text_changes_that_leave_the_data_as_it_is(tmp_path: Path
     assert "+quality: 0038" in external.splitlines()
     assert "-# the bot sets heat" in external.splitlines()
     assert SECURED not in external
+
+
+def test_resolve_refuses_a_path_that_names_nothing(tmp_path: Path) -> None:
+    repo = conflicted_seed(tmp_path, "heat: 222", "heat: 111", driver=False)
+    typo = Path(SEED_NAME).name.replace("seed", "sede")
+    done = newsrecord_cli(repo / "_news", "git", "resolve", typo)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for PATHS: {typo!r} names nothing in the working tree or "
+        f"git's index; did you mean {Path(SEED_NAME).name!r}?"
+    )
+    assert unmerged(repo) == f"{SEED_NAME}\n"
+    # A conflicted file deleted from the working tree is in the index: not refused.
+    (repo / SEED_NAME).unlink()
+    done = newsrecord_cli(repo / "_news", "git", "resolve", "--no-add", Path(SEED_NAME).name)
+    assert done.returncode != 2, done.stderr

@@ -643,8 +643,8 @@ def test_json_then_new_gives_the_same_blob_back_or_refuses(tmp_path: Path) -> No
         out = tmp_path / f"{reveal}.md"
         result = runner.invoke(main, ["new", "--from-json", str(source), str(out)])
         if not reveal:
-            assert result.exit_code == 1
-            assert "secured: the secured blob is shortened" in result.output
+            assert result.exit_code == 2  # the input is what is wrong: a usage error
+            assert f"{source}: secured: the secured blob is shortened" in result.output
             assert "--reveal" in result.output
             assert not out.exists()
         else:

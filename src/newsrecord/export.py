@@ -479,7 +479,10 @@ class ExportResult:
 
     Attributes:
         rows: Records written.
-        parsed: Files read and parsed in this run.
+        parsed: Files read and parsed in this run: those written as rows, and those
+            left out for what they hold (not valid records, or a value no column
+            holds). Files that could not be read, and files an incremental run found
+            unchanged, are not parsed.
         reused: Rows taken from the cache of an earlier run without parsing the file.
         problems: What is wrong with the files left out (one or more problems a file):
             files that are not valid records, could not be read, or hold a value no
@@ -1078,6 +1081,7 @@ class _Run:
         olds: Each file's number in the cache (-1: not in it); None when the walk found
             the same files as the last run, in the same order (each its own number).
         read_files: The files read in this run (and remembered).
+        parsed: How many files were parsed in this run, whether they gave a row or not.
         forgotten: The files that could not be read: not remembered, so that the next
             run tries again.
         order: The output's rows: the *sources* that are rows, in walk order.
@@ -1094,6 +1098,7 @@ class _Run:
         self.olds: list[int] | None = None
         self.waiting: list[int] = []
         self.read_files: list[int] = []
+        self.parsed = 0
         self.forgotten: set[int] = set()
         self.found: dict[int, list[Problem]] = {}  # problems found in this run
         self.order: list[int] = []
@@ -1156,6 +1161,7 @@ class _Run:
             # "same": the same content with new times (a checkout, a touch): the cached
             # row (or problems) stays, and the new times are kept, so that the next run
             # does not read it.
+            self.parsed += what in ("row", "bad")
             if what == "row":
                 self.sources[number] = _NEW + len(self.lines)
                 self.lines.append(value)
@@ -1184,9 +1190,9 @@ class _Run:
         for number in failed:
             result.problems.extend(self.problems_of(number))
         result.left_out = len(failed)
-        result.parsed = len(self.lines)
+        result.parsed = self.parsed
         result.rows = len(self.order)
-        result.reused = result.rows - result.parsed
+        result.reused = result.rows - len(self.lines)
         return result
 
     def unchanged_rows(self) -> bool:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, Final, NoReturn
 
 import click
@@ -294,11 +296,30 @@ JOBS_OPTION = click.option(
 )
 
 
+def _file_name_pattern(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Refuse a ``--pattern`` that can match no file: empty, or with a folder in it."""
+    if not value:
+        raise click.BadParameter("an empty pattern matches no file: give one such as '*.md'")
+    if "/" in value or os.sep in value:
+        name = value.replace(os.sep, "/").rsplit("/", 1)[-1] or "*.md"
+        folder = value.replace(os.sep, "/").rsplit("/", 1)[0].replace("**", "").strip("/")
+        where = f"; to search one folder, give it as a PATH ({folder})" if folder else ""
+        raise click.BadParameter(
+            f"{value!r} has a folder in it, but a pattern matches file names only (in every "
+            f"subfolder of the PATHs): give --pattern {name!r}{where}"
+        )
+    return value
+
+
 PATTERN_OPTION = click.option(
     "--pattern",
     default="*.md",
     show_default=True,
-    help="Which files in folders are records (a shell pattern): '*.txt' for .txt records.",
+    callback=_file_name_pattern,
+    help=(
+        "Which files in folders are records: a shell pattern matched against file names "
+        "(no folders: '*.txt' for .txt records), in every subfolder."
+    ),
 )
 
 
@@ -314,7 +335,30 @@ def no_records_found(paths: tuple[str, ...], pattern: str) -> None:
     )
 
 
-FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False))
+class ExistingPath(click.Path):
+    """A path that must exist, as ``click.Path(exists=True)`` checks, but for links.
+
+    A link that loops back on itself (``ln -s loop.md loop.md``) is taken: reading it
+    fails, as it does for the same link found in a folder, and is told as a file that
+    cannot be read, not as a path that does not exist. A link to nothing is told as such.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(exists=True, **options)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        link = Path(value) if isinstance(value, str) and value else None
+        if link is not None and link.is_symlink():
+            try:
+                link.stat()
+            except OSError as error:
+                if error.errno == errno.ELOOP:
+                    return value
+                self.fail(f"{value!r} is a link to nothing ({link.readlink()})", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+FILE = click.argument("file", type=ExistingPath(dir_okay=False))
 DRY_RUN = click.option(
     "--dry-run",
     is_flag=True,

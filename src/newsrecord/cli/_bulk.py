@@ -18,6 +18,7 @@ from newsrecord.cli._app import (
     EXIT_USAGE,
     JOBS_OPTION,
     PATTERN_OPTION,
+    ExistingPath,
     main,
     no_records_found,
 )
@@ -25,16 +26,19 @@ from newsrecord.cli._fields import unknown_unset_error
 from newsrecord.cli._limits import LIMIT_OPTION, with_limit_hints
 from newsrecord.cli._redact import Redactor, unified_diff
 from newsrecord.cli._runner import (
+    Interruption,
     clear_bar_line,
     default_jobs,
+    end_interrupted,
     load_each,
     progress_bar,
     read_problem,
     record_files,
     report,
     run_batches,
+    save_problems,
 )
-from newsrecord.editing import no_kind_declares
+from newsrecord.editing import closest_field, no_kind_declares
 from newsrecord.errors import brief, counted, shorten
 from newsrecord.files import replace_if_unchanged
 
@@ -149,6 +153,7 @@ class _FindJob:
     fields: tuple[str, ...]
     reveal: bool
     limits: newsrecord.Limits
+    unknown_columns: tuple[str, ...] = ()
 
 
 _Found = tuple[list[newsrecord.Problem], list[Any] | None, tuple[str, ...]]
@@ -165,6 +170,7 @@ def _find_batch(paths: list[str], job: _FindJob) -> list[_Found]:
             results.append((doc, None, ()))
             continue
         held = held_fields(doc.record, query) if query is not None else ()
+        held += _held_columns(doc.record, job.unknown_columns)
         if query is not None and not query.matches(doc.record):
             results.append(([], None, held))
             continue
@@ -181,6 +187,75 @@ def _find_batch(paths: list[str], job: _FindJob) -> list[_Found]:
     return results
 
 
+def _held_columns(record: newsrecord.AnyRecord, columns: Iterable[str]) -> tuple[str, ...]:
+    """The fields among *columns* that *record* has a value at (not null)."""
+    held = []
+    for field in columns:
+        try:
+            value = newsrecord.get_field(record, field)
+        except newsrecord.ValidationError:
+            continue
+        if value is not None:
+            held.append(field)
+    return tuple(held)
+
+
+def _check_columns(fields: Iterable[str]) -> tuple[str, ...]:
+    """Check the fields of ``--field`` as ``--where`` checks its own; return the unknown ones.
+
+    A malformed path is a usage error, and so is a field no kind declares but close to
+    one (``haet``), before any file is read. Other fields no kind declares get a note
+    and are returned: :func:`never_filled` judges them after the run. A key in backquotes
+    is taken as written.
+    """
+    unknown = []
+    for field in fields:
+        quoted = "`" in field
+        try:
+            newsrecord.where(f"exists({field})" if quoted else f"`{field}` exists")
+        except newsrecord.QueryError:
+            raise click.BadParameter(f"not a field path: {field!r}", param_hint="--field") from None
+        if quoted or not no_kind_declares(field):
+            continue
+        close = closest_field(field, cutoff=_MISSPELT_CUTOFF)
+        if close is not None:
+            shown = shorten(field, 30)
+            raise click.BadParameter(
+                f"{brief(field)} is not a field; did you mean {brief(close)}? "
+                f"(`{shown}` in backquotes asks for a key of that name)",
+                param_hint="--field",
+            )
+        unknown.append(field)
+    _note_unknown(unknown, "an unknown key can fill its column")
+    return tuple(dict.fromkeys(unknown))
+
+
+_MISSPELT_CUTOFF: Final = 0.7
+"""How close to a declared field a field no kind declares is taken for a typo of it: the
+cutoff of :meth:`newsrecord.Query.misspellings`, so that ``--field`` and ``--where``
+refuse the same fields."""
+
+
+def never_filled(columns: Sequence[str], held: set[str], read: int) -> bool:
+    """Say so, as a usage error, if a column no kind declares had a value in no record read.
+
+    Its column is null in every row: a misspelt field, most often (see :func:`never_held`,
+    which judges ``--where`` alike). Returns whether that was said.
+    """
+    missing = [field for field in columns if field not in held]
+    if read == 0 or not missing:
+        return False
+    named = ", ".join(brief(field) for field in missing)
+    quoted = ", ".join(f"`{shorten(field, 30)}`" for field in missing)
+    click.BadParameter(
+        f"no record had a value at {named} ({counted(read, 'record')} read), so its "
+        f"column is null in every row: a misspelt field? Write {quoted} in backquotes to "
+        "ask for such a key all the same",
+        param_hint="--field",
+    ).show()
+    return True
+
+
 _CELL: Final = 40
 
 
@@ -191,7 +266,7 @@ def _cell(value: Any) -> str:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=ExistingPath())
 @WHERE
 @click.option(
     "--field",
@@ -231,24 +306,19 @@ def find(
     that are not valid records are reported on stderr (exit status 1); a summary line
     ends the run on stderr.
 
-    A field no kind of record declares but close to one (haet for heat) is a usage error
-    (exit status 2) before any file is read. Other such fields get a note; if no record
-    read has a value there, the run ends with status 2, since the expression could not
-    match as meant. A key in backquotes (`haet` > 30) is taken as written: no error,
-    note or check. set, unset and append treat --where the same way.
+    A field no kind of record declares but close to one (haet for heat), in --where or
+    --field, is a usage error (exit status 2) before any file is read. Other such fields
+    get a note; if no record read has a value there, the run ends with status 2, since
+    the expression could not match as meant (or the column is null in every row). A key
+    in backquotes (`haet` > 30, -f '`haet`') is taken as written: no error, note or
+    check. set, unset and append treat --where the same way.
     """
     query = parse_where(where)
-    for field in fields:
-        try:
-            newsrecord.where(f"exists({field})" if "`" in field else f"`{field}` exists")
-        except newsrecord.QueryError:
-            raise click.BadParameter(f"not a field path: {field!r}", param_hint="--field") from None
-    _note_unknown(
-        [field for field in fields if no_kind_declares(field)],
-        "an unknown key can fill its column",
-    )
+    unknown_columns = _check_columns(fields)
     output = output or ("table" if fields else "paths")
-    job = _FindJob(str(query.expression) if query else None, fields, reveal, limits)
+    job = _FindJob(
+        str(query.expression) if query else None, fields, reveal, limits, unknown_columns
+    )
     walk_problems: list[newsrecord.Problem] = []
     seen = matched = failed = read = 0
     rows: list[list[str]] = []
@@ -307,7 +377,10 @@ def find(
     if seen == 0:
         # Nothing searched is not "nothing matched": a wrong folder or pattern must show.
         no_records_found(paths, pattern)
-    if never_held(query, held, read):
+    usage = never_held(query, held, read)
+    if never_filled(unknown_columns, held, read):
+        usage = True
+    if usage:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if failed or seen == 0 else 0)
 
@@ -500,7 +573,7 @@ def _edit_loaded(
             path, text.encode("utf-8"), doc.text.encode("utf-8"), durability=durability
         )
     except newsrecord.RecordError as exc:
-        return Outcome("failed", exc.problems)
+        return Outcome("failed", tuple(save_problems(path, exc)))
     except OSError as exc:
         problem = newsrecord.Problem(f"cannot be written: {exc.strerror or exc}", path)
         return Outcome("failed", (problem,))
@@ -535,6 +608,7 @@ def run_bulk(
     held: set[str] = set()
     label = "checking" if job.dry_run else "editing"
     with contextlib.ExitStack() as stack:
+        stopped = stack.enter_context(Interruption())  # see end_interrupted
         bar = progress_bar(stack, paths, label=label, stdout_busy=job.dry_run)
         for path, outcome in run_batches(
             _edit_batch, record_files(paths, walk_problems, pattern), job, jobs or default_jobs()
@@ -567,13 +641,15 @@ def run_bulk(
     matched = counts["changed"] + counts["unchanged"] + counts["failed"]
     verb = "would change" if job.dry_run else "changed"
     summary = (
-        f"matched {matched} of {counted(total, 'file')}: {counts['changed']} {verb}, "
-        f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+        f"matched {matched} of {counted(total, 'file')}{' so far' * stopped.happened}: "
+        f"{counts['changed']} {verb}, {counts['unchanged']} unchanged, {counts['failed']} failed"
     )
     if still_invalid:
         summary += f" ({still_invalid} still not fitting the model)"
     if unreadable:
         summary += f"; {unreadable} not valid records"
+    if stopped.happened:
+        end_interrupted(summary, batches=True)
     if total == 0 and not walk_problems:
         # Nothing searched: say why, not "matched 0 of 0 files".
         no_records_found(tuple(paths), pattern)

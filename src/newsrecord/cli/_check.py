@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import difflib
 import json
 import math
 import sys
@@ -20,6 +21,7 @@ from newsrecord.cli._app import (
     EXIT_INVALID,
     JOBS_OPTION,
     PATTERN_OPTION,
+    ExistingPath,
     format_option,
     main,
     no_records_found,
@@ -31,7 +33,7 @@ from newsrecord.files import replace_if_unchanged
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="PATHS...")
+@click.argument("paths", nargs=-1, type=ExistingPath(), metavar="PATHS...")
 @format_option(
     "one problem per line, then a summary",
     github_means="GitHub Actions annotations, the summary on stderr",
@@ -277,8 +279,12 @@ def _selected_rules(rules: tuple[str, ...], no_rules: tuple[str, ...], *, strict
         unknown = found - set(newsrecord.RULES)
         if unknown:
             choices = ", ".join(newsrecord.RULES)
+            first = sorted(unknown)[0]
+            close = difflib.get_close_matches(first, list(newsrecord.RULES), n=1)
+            guess = f"; did you mean {close[0]}?" if close else ""
             raise click.BadParameter(
-                f"no such rule: {', '.join(sorted(unknown))} (rules: {choices})", param_hint=hint
+                f"no such rule: {', '.join(sorted(unknown))}{guess} (rules: {choices})",
+                param_hint=hint,
             )
         return found
 
@@ -325,9 +331,17 @@ def _read_baseline(file: str) -> collections.Counter[tuple[str, str, str]]:
         raise click.BadParameter(
             f"cannot read {file}: {exc.strerror or exc}", param_hint="--baseline"
         ) from exc
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except json.JSONDecodeError as exc:
         raise click.BadParameter(
-            f"{file} is not a baseline written by --write-baseline ({exc!r})",
+            f"{file} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            param_hint="--baseline",
+        ) from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        # JSON, but not of a baseline: no "problems" list of entries with a path and a
+        # message (a Python error's text would say nothing more to the user).
+        raise click.BadParameter(
+            f'{file} is not a baseline written by --write-baseline: it needs a "problems" '
+            'list of objects with "path" and "message"',
             param_hint="--baseline",
         ) from exc
 
@@ -387,7 +401,7 @@ def _validate_batch(
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=ExistingPath())
 @click.option("--check", is_flag=True, help="Write nothing; list files that would change, exit 1.")
 @click.option("--diff", "show_diff", is_flag=True, help=DIFF_HELP)
 @PATTERN_OPTION
@@ -417,6 +431,7 @@ def fmt(
     walk_problems: list[newsrecord.Problem] = []
     changed = total = invalid = unsaved = pages = 0
     with contextlib.ExitStack() as stack:
+        stopped = stack.enter_context(runner.Interruption())  # see runner.end_interrupted
         bar = runner.progress_bar(stack, paths, label="formatting", stdout_busy=not write)
         for path, (problems, diff) in runner.run_batches(
             _fmt_batch,
@@ -449,6 +464,8 @@ def fmt(
         runner.report(walk_problems, bar)
     invalid += len(walk_problems)
     verb = "reformatted" if write else "would be reformatted"
+    if stopped.happened:
+        runner.end_interrupted(f"{changed} of {counted(total, 'file')} {verb} so far", batches=True)
     click.echo(f"{changed} of {counted(total, 'file')} {verb}", err=True)
     if pages:
         shown = counted(pages, "page")
@@ -610,8 +627,11 @@ def _fmt_batch(
                         path, text.encode("utf-8"), expected=doc.text.encode("utf-8")
                     )
                 except OSError as exc:  # FileError, ConflictError: a record all the same
-                    problem = exc.problems[0] if isinstance(exc, newsrecord.RecordError) else None
-                    results.append(([problem or runner.read_problem(path, exc)], _UNSAVED))
+                    if isinstance(exc, newsrecord.RecordError):
+                        problems = runner.save_problems(path, exc)
+                    else:
+                        problems = [runner.read_problem(path, exc)]
+                    results.append((problems, _UNSAVED))
                     continue
         except newsrecord.RecordError as exc:
             results.append((with_limit_hints(exc.problems), None))

@@ -347,7 +347,9 @@ def new(
     "body" string becomes the body and a "path" key is ignored, so that a line of
     `newsrecord json --reveal --with-body --with-path` makes the file again. Keys the
     model does not know are refused (a typo) unless --new-key is given; a secured blob
-    shortened by `json` without --reveal is refused.
+    shortened by `json` without --reveal is refused. What the input gets wrong (a key,
+    a value of the wrong type, a required field missing) is a usage error (exit status
+    2) naming the input and the fields.
     """
     try:
         data = json.load(source)
@@ -361,30 +363,56 @@ def new(
         raise click.BadParameter('"body" must be a string', param_hint="--from-json")
     if Path(out).exists() and not force:
         raise click.BadParameter(f"{out} exists; use --force to overwrite it", param_hint="OUT")
+    folder = Path(out).parent
+    if not folder.is_dir():
+        # As export says it: the folder is what is missing, not the file to be made.
+        raise click.BadParameter(
+            f"cannot create {out}: there is no folder {folder}", param_hint="OUT"
+        )
     newline = "\r\n" if crlf else "\n"
     if crlf:
         body = body.replace("\r\n", "\n").replace("\n", "\r\n")
     try:
-        record = newsrecord.from_dict(data)
-        shortened = list(shortened_blobs(record))
-        if shortened:
-            raise newsrecord.ValidationError(
-                "the secured blob is shortened (the json command shortens it unless "
-                "--reveal is given): export with --reveal to recreate the file",
-                path=source.name,
-                field=shortened[0],
-            )
-        unknown = [] if new_key else list(unknown_keys(record))
-        if unknown:
-            # A record's own keys (a site's "locale") look like typos here: say how to keep them.
-            last = unknown[-1]
-            unknown[-1] = attrs.evolve(
-                last, message=f"{last.message} (--new-key keeps keys the model does not know)"
-            )
-            raise usage_error(newsrecord.ValidationError(unknown), "--from-json")
+        record = _input_record(data, new_key=new_key)
+    except newsrecord.ValidationError as exc:
+        # What is wrong is the input given (a value of the wrong type, a key missing or
+        # unknown): a usage error, as a bad value of set is, naming the input.
+        told = usage_error(exc, "--from-json").message
+        raise click.BadParameter(f"{source.name}: {told}", param_hint="--from-json") from exc
+    except newsrecord.RecordError as exc:
+        exit_invalid(exc)
+    except (ValueError, TypeError) as exc:
+        exit_unwritable(exc)
+    try:
         text = newsrecord.dumps(record, body=body, newline=newline)
         newsrecord.loads(text, path=out, limits=limits).save()
     except newsrecord.RecordError as exc:
         exit_invalid(exc)
     except (ValueError, TypeError) as exc:
         exit_unwritable(exc)
+
+
+def _input_record(data: dict[str, Any], *, new_key: bool) -> newsrecord.AnyRecord:
+    """The record *data* gives ``new``.
+
+    Raises:
+        ValidationError: a value does not fit its field, a secured blob was shortened by
+            ``json``, or (without *new_key*) a key is one the model does not know.
+    """
+    record = newsrecord.from_dict(data)
+    shortened = list(shortened_blobs(record))
+    if shortened:
+        raise newsrecord.ValidationError(
+            "the secured blob is shortened (the json command shortens it unless "
+            "--reveal is given): export with --reveal to recreate the file",
+            field=shortened[0],
+        )
+    unknown = [] if new_key else list(unknown_keys(record))
+    if unknown:
+        # A record's own keys (a site's "locale") look like typos here: say how to keep them.
+        last = unknown[-1]
+        unknown[-1] = attrs.evolve(
+            last, message=f"{last.message} (--new-key keeps keys the model does not know)"
+        )
+        raise newsrecord.ValidationError(unknown)
+    return record

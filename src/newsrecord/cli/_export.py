@@ -16,6 +16,7 @@ from newsrecord.cli._app import (
     EXIT_INVALID,
     JOBS_OPTION,
     PATTERN_OPTION,
+    ExistingPath,
     end_for_closed_output,
     main,
     no_records_found,
@@ -33,7 +34,7 @@ _STDOUT = 1
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=ExistingPath())
 @click.option(
     "--format",
     "output",

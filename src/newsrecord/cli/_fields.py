@@ -13,6 +13,7 @@ import newsrecord
 from newsrecord._bind.paths import parse_field_path
 from newsrecord.editing import closest_field, declared_type, unknown_field
 from newsrecord.model.fields import is_model, optional_part, walk
+from newsrecord.model.leaves import parse_datetime
 
 _SHORTENED: Final = "…"
 """What ``Secured.redacted()`` puts in place of a blob's middle; never in a real blob,
@@ -58,11 +59,17 @@ _NAIVE_TIME: Final = re.compile(
 def naive_time_note(field: str, text: str) -> str | None:
     """A note for a date-time given without a UTC offset, which is read as UTC; or None.
 
+    None too for text that is no date-time (2020-13-45): the value is refused, not read.
+
     The API refuses such a value; on the command line it is read as YAML reads it (UTC),
     and the note says so, since a site's own time zone (Jekyll's ``timezone``) is not.
     """
     if _NAIVE_TIME.fullmatch(text) is None:
         return None
+    try:
+        parse_datetime(text)
+    except ValueError:
+        return None  # refused as no date-time: the error says so, and nothing is read as UTC
     try:
         steps = parse_field_path(field)
     except newsrecord.ValidationError:

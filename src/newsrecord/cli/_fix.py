@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import Final
+from typing import Final, NoReturn
 
 import attrs
 import click
@@ -15,23 +15,27 @@ from newsrecord.cli._app import (
     DIFF_HELP,
     EXIT_INVALID,
     PATTERN_OPTION,
+    ExistingPath,
     main,
     no_records_found,
 )
 from newsrecord.cli._limits import LIMIT_OPTION, with_limit_hints
 from newsrecord.cli._redact import unified_diff
 from newsrecord.cli._runner import (
+    Interruption,
     clear_bar_line,
+    end_interrupted,
     progress_bar,
     read_problem,
     record_files,
     report,
+    save_problems,
 )
 from newsrecord.errors import counted
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="PATHS...")
+@click.argument("paths", nargs=-1, type=ExistingPath(), metavar="PATHS...")
 @click.option("--check", is_flag=True, help="Write nothing; list what would be repaired, exit 1.")
 @click.option("--diff", "show_diff", is_flag=True, help=DIFF_HELP)
 @click.option(
@@ -77,6 +81,7 @@ def fix(
     walk_problems: list[newsrecord.Problem] = []
     files = repaired = failed = unsaved = 0
     with contextlib.ExitStack() as stack:
+        stopped = stack.enter_context(Interruption())  # see end_interrupted
         bar = progress_bar(stack, paths, label="repairing", stdout_busy=True)
         for path in record_files(paths, walk_problems, pattern):
             files += 1
@@ -108,15 +113,22 @@ def fix(
         # Nothing looked at is not "nothing to repair": a wrong folder must not pass.
         no_records_found(paths, pattern)
         sys.exit(EXIT_INVALID)
-    verb = "repaired" if write else "would be repaired"
-    click.echo(f"{repaired} of {counted(files, 'file')} {verb}", err=True)
+    summary = (
+        f"{repaired} of {counted(files, 'file')} {'repaired' if write else 'would be repaired'}"
+    )
+    if stopped.happened:
+        end_interrupted(f"{summary} so far")
+    click.echo(summary, err=True)
+    _end(unsaved, failed + len(walk_problems), would_change=check and bool(repaired))
+
+
+def _end(unsaved: int, unread: int, *, would_change: bool) -> NoReturn:
+    """Say what could not be saved or read, and exit: 1 for either, or what --check found."""
     if unsaved:
         click.echo(f"{counted(unsaved, 'file')} could not be saved", err=True)
-    if failed or walk_problems:
-        unread = counted(failed + len(walk_problems), "file")
-        click.echo(f"{unread} could not be read as records", err=True)
-    bad = failed or unsaved or walk_problems
-    sys.exit(EXIT_INVALID if bad or (check and repaired) else 0)
+    if unread:
+        click.echo(f"{counted(unread, 'file')} could not be read as records", err=True)
+    sys.exit(EXIT_INVALID if unsaved or unread or would_change else 0)
 
 
 class _UnsavedError(Exception):
@@ -146,7 +158,7 @@ def _repair(
             try:
                 doc.save()  # only if the file still holds what was read
             except newsrecord.RecordError as exc:
-                raise _UnsavedError(list(exc.problems)) from exc
+                raise _UnsavedError(save_problems(path, exc)) from exc
             except OSError as exc:
                 raise _UnsavedError([read_problem(path, exc)]) from exc
         return repairs

@@ -794,10 +794,12 @@ def resolve(paths: tuple[str, ...], *, add: bool, force: bool, limits: newsrecor
     result; files that resolve are staged. A file is written only while it holds what
     the merge left there (git's line merge, this merge, or our version, which a failed
     merge driver leaves): one edited since is left as it is, unless --force. A file
-    named that is not conflicted but holds conflict markers is an error. Exits 1 if
-    conflicts remain or a file was left.
+    named that is not conflicted but holds conflict markers is an error, and a path that
+    names nothing in the working tree or git's index a usage error (exit status 2).
+    Exits 1 if conflicts remain or a file was left.
     """
     root = toplevel()
+    _check_index_paths(paths)
     # PATHS are relative to the current folder, as for git itself; the names git lists
     # are relative to the top of the repository.
     listing = git("diff", "--name-only", "--diff-filter=U", "-z", "--", *paths)
@@ -828,6 +830,25 @@ def resolve(paths: tuple[str, ...], *, add: bool, force: bool, limits: newsrecor
         git("add", "--", *resolved[start : start + 500], cwd=str(root))
     click.echo(f"{len(resolved)} of {counted(len(names), 'conflicted record')} resolved")
     sys.exit(EXIT_INVALID if left else 0)
+
+
+def _check_index_paths(paths: Sequence[str]) -> None:
+    """Refuse a path that names nothing in the working tree nor in git's index.
+
+    A conflicted file deleted on one side may be missing from the working tree, but git's
+    index lists it; a path in neither is a typo, which would read as "nothing conflicted".
+    """
+    for path in paths:
+        if not path:
+            raise click.BadParameter("'' is no path", param_hint="PATHS")
+        if Path(path).exists() or git("ls-files", "-z", "--", path):
+            continue
+        close = _closest_name((), path)
+        raise click.BadParameter(
+            f"{path!r} names nothing in the working tree or git's index"
+            + (f"; did you mean {close!r}?" if close else ""),
+            param_hint="PATHS",
+        )
 
 
 class _Stages(NamedTuple):

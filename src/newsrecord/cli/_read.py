@@ -16,6 +16,7 @@ from newsrecord.cli._app import (
     FILE,
     JOBS_OPTION,
     PATTERN_OPTION,
+    ExistingPath,
     load_or_exit,
     main,
     no_records_found,
@@ -37,7 +38,7 @@ from newsrecord.model.fields import is_model
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=ExistingPath(dir_okay=False))
 @click.option("--reveal", is_flag=True, help="Print the secured blob in full.")
 @LIMIT_OPTION
 def show(file: str, *, reveal: bool, limits: newsrecord.Limits) -> None:
@@ -122,7 +123,7 @@ def get(file: str, field: str, *, reveal: bool, limits: newsrecord.Limits) -> No
 
 
 @main.command(name="json")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=ExistingPath())
 @click.option("--with-body", is_flag=True, help='Add the body as "body".')
 @click.option("--with-path", is_flag=True, help='Add the file\'s path as "path" (first key).')
 @click.option("--reveal", is_flag=True, help="Export secured blobs in full (else shortened).")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from types import TracebackType
+from typing import Any, Final, NoReturn
 
+import attrs
 import click
 
 import newsrecord
@@ -16,14 +19,17 @@ from newsrecord.cli._limits import with_limit_hints
 from newsrecord.errors import unreadable as unreadable_problem
 
 __all__ = [
+    "Interruption",
     "clear_bar_line",
     "default_jobs",
+    "end_interrupted",
     "load_each",
     "progress_bar",
     "read_problem",
     "record_files",
     "report",
     "run_batches",
+    "save_problems",
 ]
 
 
@@ -71,15 +77,55 @@ def report(problems: Iterable[newsrecord.Problem], bar: Any = None) -> None:
 def record_files(
     paths: Iterable[str], problems: list[newsrecord.Problem], pattern: str = "*.md"
 ) -> Iterator[Path]:
-    def unreadable(error: OSError) -> None:
-        where = str(error.filename) if error.filename is not None else None
-        problems.append(unreadable_problem(where, error))
+    """The record files among *paths*; the problems of folders that cannot be listed.
 
-    return newsrecord.iter_record_files(paths, pattern=pattern, onerror=unreadable)
+    A file that the walk could not even look at (a link that loops back on itself) is
+    yielded like the others, so that it is read, fails as any unreadable file does and
+    counts as one of the files of the run, named as they are (``loop.md``, not
+    ``./loop.md``).
+    """
+    errors: list[OSError] = []
+    for path in newsrecord.iter_record_files(paths, pattern=pattern, onerror=errors.append):
+        yield from _failed_files(errors, problems)
+        yield path
+    yield from _failed_files(errors, problems)
+
+
+def _failed_files(errors: list[OSError], problems: list[newsrecord.Problem]) -> Iterator[Path]:
+    """Yield the files among the walk's *errors*; add the folders' to *problems*."""
+    for error in errors:
+        where = str(Path(error.filename)) if error.filename is not None else None
+        if where is not None and not Path(where).is_dir() and error.errno == errno.ELOOP:
+            yield Path(where)
+        else:
+            problems.append(unreadable_problem(where, error))
+    errors.clear()
 
 
 def read_problem(path: str, error: OSError) -> newsrecord.Problem:
     return unreadable_problem(path, error)
+
+
+_API_RETRY: Final = "load it again and redo the edit"
+"""What a :class:`~newsrecord.ConflictError` tells a program to do, which a command's user
+does by running the command again."""
+
+
+def save_problems(path: str, error: newsrecord.RecordError) -> list[newsrecord.Problem]:
+    """The problems of a save of *path* that failed, as the command line tells them.
+
+    The library names the file it replaced (a link's target, as an absolute path); the
+    command names it as it was given, as every other message does, and says to run the
+    command again where the library says to load the file again.
+    """
+    return [
+        attrs.evolve(
+            problem,
+            path=path,
+            message=problem.message.replace(_API_RETRY, "run the command again"),
+        )
+        for problem in error.problems
+    ]
 
 
 def load_each(
@@ -96,3 +142,44 @@ def load_each(
             yield path, with_limit_hints(exc.problems)
         except OSError as exc:
             yield path, [read_problem(path, exc)]
+
+
+class Interruption:
+    """A context that ends a run's loop at a Ctrl-C, and remembers that it came.
+
+    A run over many files that is stopped part way has done part of its work (saved
+    some files, each old or wholly new): the command still prints its summary, marked as
+    interrupted (:func:`end_interrupted`), rather than "interrupted" alone.
+
+    Attributes:
+        happened: Whether a Ctrl-C ended the block.
+    """
+
+    def __init__(self) -> None:
+        self.happened = False
+
+    def __enter__(self) -> Interruption:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        self.happened = kind is not None and issubclass(kind, KeyboardInterrupt)
+        return self.happened
+
+
+def end_interrupted(summary: str, *, batches: bool = False) -> NoReturn:
+    """Print *summary* of the work done before a Ctrl-C, marked so; exit with status 130.
+
+    With *batches*, the work went to worker processes in batches, each told when it
+    ends: files of the batches under way may have been saved too, and the line says so.
+    """
+    # Imported here: the package's helper, which this module's importers need not.
+    from newsrecord.cli import exit_interrupted  # noqa: PLC0415
+
+    under_way = "; files of the batches under way may be saved too" if batches else ""
+    click.echo(f"interrupted: {summary}{under_way}; the rest not done", err=True)
+    exit_interrupted()
