@@ -110,6 +110,22 @@ def test_show_prints_the_table_with_the_blob_shortened(seed_file: Path) -> None:
     assert f"  secured                      {SECURED}" in run("show", "--reveal", seed_file).stdout
 
 
+def test_show_shortens_a_long_value_and_says_how_to_get_it(tmp_path: Path) -> None:
+    path = tmp_path / "long.md"
+    long = "word " * 10_000
+    doc = newsrecord.loads(SEED_TEXT)
+    doc.record.excerpt = long.strip()
+    path.write_text(doc.dumps(), encoding="utf-8")
+    result = run("show", path)
+    assert result.exit_code == 0
+    (row,) = [line for line in result.stdout.splitlines() if line.startswith("  excerpt ")]
+    assert row == f"  excerpt                      {long[:199]}… (49999 characters)"
+    assert f"long values are shortened: newsrecord get {path} FIELD prints one whole" in (
+        result.stdout.splitlines()
+    )
+    assert run("get", path, "excerpt").stdout == long.strip() + "\n"
+
+
 def test_show_of_an_invalid_file_prints_its_problems(tmp_path: Path) -> None:
     path = tmp_path / "bad.md"
     path.write_text(SEED_TEXT.replace("heat: 38", "heat: hot"), encoding="utf-8")

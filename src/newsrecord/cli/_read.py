@@ -46,13 +46,24 @@ def show(file: str, *, reveal: bool, limits: newsrecord.Limits) -> None:
     doc = load_or_exit(file, limits)
     click.echo(f"{type(doc.record).__name__} ({file})")
     plain = newsrecord.to_dict(doc.record)
+    cut = False
     for name, value in _rows(doc.record, plain, "", Redactor(reveal=reveal)):
-        click.echo(f"  {name:<28} {value}")
+        shown = value
+        if len(value) > _SHOWN and not (reveal and name.endswith("secured")):
+            # A table row stays readable: a 50 KB featuredContent was one 50 KB line.
+            shown, cut = f"{value[: _SHOWN - 1]}… ({len(value)} characters)", True
+        click.echo(f"  {name:<28} {shown}")
     click.echo(f"  {'(body)':<28} {len(doc.body)} characters")
+    if cut:
+        click.echo(f"long values are shortened: newsrecord get {file} FIELD prints one whole")
     same = doc.dumps() == doc.text
     click.echo("round trip: " + ("identical, byte for byte" if same else "DIFFERENT"))
     if not same:
         sys.exit(EXIT_INVALID)
+
+
+_SHOWN = 200
+"""The longest value ``show`` prints whole in its table (``get`` prints any value whole)."""
 
 
 def _rows(
