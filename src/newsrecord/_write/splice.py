@@ -1315,7 +1315,7 @@ class _Planner:
         path: str,
     ) -> None:
         dash_column = self.column(self._dash(node.items[0]))
-        lines = render.block_lines(values, dash_column, path[:-2], self.style_for, self.layout)
+        lines = self._new_item_lines(node, index, values, dash_column, path)
         if index > 0:
             at = line_end(self.text, self.content_end(node.items[index - 1]))
         elif self._after_parent_dash(node.items[0]):
@@ -1327,6 +1327,29 @@ class _Planner:
         else:
             at = line_start(self.text, self._dash(node.items[0]))
         self.edits.append(Edit(at, at, self._join(lines)))
+
+    def _new_item_lines(
+        self, node: parse.Sequence, index: int, values: list[Any], column: int, path: str
+    ) -> list[str]:
+        """The lines of *values*, new items of a block list at *index*, in its items' style.
+
+        A mapping or a list is written as a flow collection on its dash's line (``- {url:
+        a, width: 1}``), nested values and all, where the item it follows is one (first
+        in the list: the item it comes before), and in block style otherwise. In a list of
+        mixed styles that neighbour decides, not the majority: an appended item looks like
+        the item above it, and an item replaced in place keeps the style it had.
+        """
+        neighbour = node.items[index - 1] if index > 0 else node.items[0]
+        flow = isinstance(neighbour, parse.Mapping | parse.Sequence) and neighbour.flow
+        lines: list[str] = []
+        for value in values:
+            if flow and not render.is_scalar(value):
+                # One line, however long: a flow collection may take lines, but its text
+                # on one line reads back the same, and needs no indentation worked out.
+                lines.append(f"{' ' * column}- {self.flow_text(value, path)}")
+            else:
+                lines += render.block_lines([value], column, path[:-2], self.style_for, self.layout)
+        return lines
 
     # --- flow helpers ---------------------------------------------------------------------
 
