@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.helpers import SEED_TEXT
 
 import newsrecord
@@ -479,6 +481,88 @@ def test_a_date_time_set_from_text_on_a_record_that_does_not_fit_is_a_timestamp(
     assert doc.dumps() == bad.replace("2024-13-45", written)
     doc.set("heat", 1)
     assert doc.record.published_date_time == dt.datetime.fromisoformat(written)
+
+
+def test_a_repaired_document_writes_a_date_time_set_from_text_as_a_timestamp_in_its_place() -> None:
+    text = "---\ntitle: A\ntype: article\npublishedDateTime: 2023-11-19T21:07:00Z\nheat: hot\n---\n"
+    doc = newsrecord.loads(text, strict=False)
+    doc.set("publishedDateTime", "2024-02-02T00:00:00Z")
+    doc.set("updatedDateTime", "2024-01-01T00:00:00Z")
+    doc.set("heat", 1)
+    assert doc.dumps() == (
+        "---\ntitle: A\ntype: article\npublishedDateTime: 2024-02-02T00:00:00Z\n"
+        "updatedDateTime: 2024-01-01T00:00:00Z\nheat: 1\n---\n"
+    )
+
+
+_BOTH_WAYS = """\
+---
+title: "A"
+type: article
+publishedDateTime: 2023-11-19T21:07:00Z
+heat: 1
+provider:
+  name: P
+images:
+  - url: "https://example.com/a.png"
+    width: 10
+topics:
+  - AI
+---
+body
+"""
+
+_WORDS = st.text(st.sampled_from("ab :#'\"-1[{,"), min_size=1, max_size=8)
+_WHEN = st.datetimes(
+    min_value=dt.datetime(1970, 1, 1),
+    timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=2))]),
+)
+_WHEN_TEXT = st.one_of(
+    _WHEN.map(lambda when: when.replace(microsecond=0).isoformat().replace("+00:00", "Z")),
+    st.dates(min_value=dt.date(1970, 1, 1)).map(str),
+    st.sampled_from(["2024-02-02T00:00:00Z", "2024-02-02 10:00:00 +02:00", "2024-2-2"]),
+)
+_RELATED = st.fixed_dictionaries(
+    {"title": _WORDS}, optional={"publishedDateTime": _WHEN_TEXT, "quality": st.integers(0, 9)}
+)
+_EDITS = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(["title", "excerpt", "provider.name", "category"]), _WORDS),
+        st.tuples(st.just("originalUrl"), _WORDS.map(lambda word: "https://example.com/" + word)),
+        st.tuples(st.sampled_from(["publishedDateTime", "updatedDateTime"]), _WHEN_TEXT | _WHEN),
+        st.tuples(st.sampled_from(["quality", "images[0].height"]), st.integers(0, 100)),
+        st.tuples(st.sampled_from(["topics", "tags"]), st.lists(_WORDS, min_size=1, max_size=3)),
+        st.tuples(st.just("related"), st.lists(_RELATED, min_size=1, max_size=2)),
+        st.tuples(
+            st.just("provider"),
+            st.fixed_dictionaries({"name": _WORDS}, optional={"domain": _WORDS}),
+        ),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@given(_EDITS)
+def test_an_edit_is_written_the_same_whether_or_not_another_value_is_still_broken(
+    edits: list[tuple[str, Any]],
+) -> None:
+    # A document that did not fit the model wrote date-times given as text quoted (a
+    # string to Jekyll, not a time), new keys after every other key, and dicts in the
+    # order given: once repaired, its text was not that of the same edits of a valid one.
+    # An edit of a document that does not fit is spliced in at once, and the next one
+    # edits that text: so is each edit of the valid one here (a value's style is that
+    # of the value it replaces, which a plain "1" is not).
+    good = newsrecord.loads(_BOTH_WAYS)
+    bad = newsrecord.loads(_BOTH_WAYS.replace("heat: 1", "heat: hot"), strict=False)
+    for field, value in edits:
+        good.set(field, copy.deepcopy(value))
+        good = newsrecord.loads(good.dumps())
+        bad.set(field, copy.deepcopy(value))
+    bad.set("heat", 1)
+    assert bad.valid
+    assert bad.dumps() == good.dumps()
+    assert bad.record == good.record
 
 
 ENTRIES = """\

@@ -196,10 +196,57 @@ def test_the_repair_of_an_entry_with_its_own_duplicates_removes_it_whole(earlier
     text = "---\ntitle: T\n" + earlier + "provider:\n  name: P\n---\nbody\n"
     doc = newsrecord.loads(text)
     doc.repair()
-    gap = "\n" if earlier.endswith("\n\n") else ""  # a blank line after it is the layout's
-    assert doc.dumps() == "---\ntitle: T\n" + gap + "provider:\n  name: P\n---\nbody\n"
+    # (The blank line after the block that goes is its own: see the test below.)
+    assert doc.dumps() == "---\ntitle: T\nprovider:\n  name: P\n---\nbody\n"
     assert doc.record.provider is not None
     assert doc.record.provider.name == "P"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize(
+    ("lines", "kept"),
+    [
+        # No blank line above, one after: it left a gap between type and items.
+        (
+            ["type: collection", "items:", "  - old", "", "items:", "  - new", "", "topics: []"],
+            ["type: collection", "items:", "  - new", "", "topics: []"],
+        ),
+        # A blank line on both sides: one gap stays.
+        (
+            ["type: collection", "", "items:", "  - old", "", "items:", "  - new"],
+            ["type: collection", "", "items:", "  - new"],
+        ),
+        # A blank line above only: it stays, setting off what moves up.
+        (
+            ["type: collection", "", "items:", "  - old", "items:", "  - new"],
+            ["type: collection", "", "items:", "  - new"],
+        ),
+        # Two blank lines after: both go with it.
+        (
+            ["type: collection", "heat: 1", "", "", "heat: 2"],
+            ["type: collection", "heat: 2"],
+        ),
+        # First in the front matter, and first in a nested mapping.
+        (["heat: 1", "", "title: T", "heat: 2"], ["title: T", "heat: 2"]),
+        (
+            ["title: T", "provider:", "  name: a", "", "  domain: d", "  name: b"],
+            ["title: T", "provider:", "  domain: d", "  name: b"],
+        ),
+        # A comment after the blank line is about what follows: it stays.
+        (
+            ["title: T", "heat: 1", "", "# the heat", "heat: 2"],
+            ["title: T", "# the heat", "heat: 2"],
+        ),
+    ],
+)
+def test_the_repair_takes_the_blank_lines_after_an_entry_with_it(
+    newline: str, lines: list[str], kept: list[str]
+) -> None:
+    text = newline.join(["---", *lines, "---", "body", ""])
+    doc = newsrecord.loads(text)
+    doc.repair(only=["duplicate-keys"])
+    assert doc.dumps() == newline.join(["---", *kept, "---", "body", ""])
+    assert doc.duplicates == []
 
 
 def test_a_key_twice_on_one_line_is_told_so() -> None:

@@ -1134,3 +1134,77 @@ def test_a_list_in_a_list_that_loses_the_item_on_its_parents_line_reads_right() 
         doc = newsrecord.loads(NESTED)
         doc.record.extra["x"] = after
         assert newsrecord.loads(doc.dumps()).record.extra["x"] == after
+
+
+_FLOW_IMAGES = '---\ntitle: T\nimages:\n  - {url: "https://x/a.png", width: 10, height: 20}\n---\n'
+
+
+def test_an_item_appended_to_a_list_of_flow_mappings_is_a_flow_mapping() -> None:
+    # It was written in block style under its flow neighbour.
+    doc = newsrecord.loads(_FLOW_IMAGES, kind=newsrecord.Article)
+    doc.record.images.append(newsrecord.Image(url="https://x/b.png", width=1, height=2))
+    assert changed_lines(_FLOW_IMAGES, doc.dumps()) == [
+        '+  - {url: "https://x/b.png", width: 1, height: 2}'
+    ]
+
+
+def test_a_new_flow_item_writes_its_nested_values_in_flow_style_quoted_to_read_back() -> None:
+    text = '---\ntitle: T\nrelated:\n  - {title: "A", topics: [x]}\n---\n'
+    doc = newsrecord.loads(text, kind=newsrecord.Article)
+    title = "B: c, [d] {e} # f " + "long " * 60
+    related = newsrecord.RelatedArticle(
+        title=title.strip(),
+        topics=["y, z", "w"],
+        provider=newsrecord.Provider(name="P", images=[newsrecord.Image(url="u", width=1)]),
+        published_date_time=dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+    )
+    doc.record.related.append(related)
+    written = doc.dumps()
+    [added] = [line for line in changed_lines(text, written) if line.startswith("+")]
+    assert added.startswith('+  - {title: "B: c, [d] {e} # f long')
+    assert added.endswith(
+        ', provider: {name: P, images: [{url: "u", width: 1}]}, topics: ["y, z", w]}'
+    )
+    assert newsrecord.loads(written).record.related[1] == related
+
+
+def test_an_item_appended_to_a_list_of_flow_lists_is_a_flow_list() -> None:
+    text = "---\ntitle: T\ngrid:\n  - [1, 2]\n  - [3, 4]\n---\n"
+    doc = newsrecord.loads(text, kind=newsrecord.Video)
+    doc.record.extra["grid"].append([5, "a: b", {"k": "v"}])
+    assert doc.dumps() == text.replace("[3, 4]\n", '[3, 4]\n  - [5, "a: b", {k: v}]\n')
+
+
+@pytest.mark.parametrize(
+    ("items", "at", "written"),
+    [
+        # The item a new one follows decides; first in the list, the one after it.
+        (["- {name: a}", "- name: b"], 2, ["- name: x"]),
+        (["- name: a", "- {name: b}"], 2, ["- {name: x}"]),
+        (["- {name: a}", "- name: b"], 0, ["- {name: x}"]),
+        (["- name: a", "- {name: b}"], 1, ["- name: x"]),
+    ],
+)
+def test_a_new_item_of_a_list_of_mixed_styles_takes_the_style_of_its_neighbour(
+    items: list[str], at: int, written: list[str]
+) -> None:
+    text = "---\ntitle: T\nprovider:\n  name: P\n  authors:\n"
+    text += "".join(f"    {item}\n" for item in items) + "---\n"
+    doc = newsrecord.loads(text, kind=newsrecord.Article)
+    doc.record.provider.authors.insert(at, newsrecord.Author(name="x"))
+    lines = [f"    {item}" for item in items]
+    lines[at:at] = [f"    {line}" for line in written]
+    assert (
+        doc.dumps()
+        == "---\ntitle: T\nprovider:\n  name: P\n  authors:\n"
+        + "".join(line + "\n" for line in lines)
+        + "---\n"
+    )
+
+
+def test_an_item_replaced_in_a_list_of_flow_mappings_stays_a_flow_mapping() -> None:
+    doc = newsrecord.loads(_FLOW_IMAGES, kind=newsrecord.Article)
+    doc.record.images[0] = newsrecord.Image(title="other")  # no key kept: written anew
+    assert doc.dumps() == _FLOW_IMAGES.replace(
+        '{url: "https://x/a.png", width: 10, height: 20}', "{title: other}"
+    )

@@ -528,7 +528,7 @@ class Document(Generic[RecordT_co]):
         from newsrecord._write import splice  # noqa: PLC0415  # the writer: see the imports
 
         try:
-            edits = splice.plan_edits(current, self._root, old, new, self.newline)
+            edits = splice.plan_edits(current, self._root, old, new, self.newline, self._kind)
             text = splice.apply_edits(current, self._with_shadowed(current, edits))
             self._read(text, strict=False)
             # No key written twice more than before (an unset removes its earlier entries).

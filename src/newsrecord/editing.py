@@ -619,11 +619,9 @@ def edit_data(
         _unset(data, kind, path, steps, slot)  # null unsets, under the same rule
         return
     refuse_naive_datetimes(value, steps)
-    value = _as_plain_data(value)
-    if type_problem(kind, path, "set", slot.get()) is None:
-        problem = type_problem(kind, path, action, value)
-        if problem is not None:
-            raise problem
+    value, problem = _fitted(kind, steps, action, _as_plain_data(value))
+    if problem is not None and type_problem(kind, path, "set", slot.get()) is None:
+        raise problem
     if action == "append":
         if value is None:
             raise ValidationError("a list item cannot be null", field=slot.where)
@@ -642,17 +640,29 @@ def type_problem(
     (``title: 3`` is the string ``"3"``): that names the field and the type it needs, as
     a typed record's edit would.
     """
-    steps = parse_field_path(path)
+    return _fitted(kind, parse_field_path(path), action, value)[1]
+
+
+def _fitted(
+    kind: type, steps: tuple[Step, ...], action: Literal["set", "append"], value: Any
+) -> tuple[Any, ValidationError | None]:
+    """Plain *value* as a record of class *kind* holds it at *steps*, or why it cannot.
+
+    A value that fits comes back as the model converts it, as plain data again
+    (:func:`_as_plain_data`): a date-time given as text is a date-time, a mapping's keys
+    are in the model's order, so that the writer writes it as it writes the same edit of
+    a valid record. A value that does not fit comes back as it is, with the problem.
+    """
     declared = declared_type(kind, steps)
     if action == "append":
         declared = _item_type(declared)
     if declared is Any or value is None:
-        return None
+        return value, None
     try:
-        structure_value(_plain(value), optional_part(declared), steps)
+        typed = structure_value(_plain(value), optional_part(declared), steps)
     except ValidationError as error:
-        return error
-    return None
+        return value, error
+    return _as_plain_data(typed), None
 
 
 def get_field_of_data(data: Any, path: str) -> Any:
@@ -747,11 +757,24 @@ def _unset(
 
 
 def _as_plain_data(value: Any) -> Any:
-    """Plain data as files hold it: model objects as dicts, values as their text."""
+    """Plain data as files hold it: model objects as dicts, values as their text.
+
+    Date-times stay date-times, at any depth, for the writer to write as YAML timestamps
+    (as it writes those of a typed record); a model object's keys come in the model's
+    order, then its extra keys, as a typed record's are written.
+    """
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, list):
         return [_as_plain_data(item) for item in value]
     if isinstance(value, dict):
         return {key: _as_plain_data(item) for key, item in value.items()}
+    if is_model(value):
+        data = {
+            key: _as_plain_data(item)
+            for key, name in keys_of(type(value)).items()
+            if (item := getattr(value, name)) is not None
+        }
+        data.update(copy.deepcopy(value.extra))
+        return data
     return unstructure(value)

@@ -167,8 +167,11 @@ def entry_span(
 ) -> tuple[int, int]:
     """The text of a shadowed entry: its lines, or its part of a line.
 
-    With *gap*, an entry with blank lines on both sides takes those after it too, so that
-    one gap stays where there were two.
+    With *gap*, a block entry owns the blank lines after it, and takes them too: what
+    follows moves up into its place, set off as it was (by the blank lines above it, or
+    by none, first in its mapping). So no blank line comes between entries that had none
+    (``type:``, then ``items:`` twice with a blank line between), and one gap stays where
+    there were two.
     """
     key, value = duplicate.key, duplicate.value
     following = _next_key_start(root, value.end)
@@ -177,10 +180,12 @@ def entry_span(
         # In a flow mapping, or right after a list item's dash: the entry ends where the
         # next one starts, which moves up into its place.
         return key.start, following
-    # A block entry: whole lines, up to the end of its value's last line (blank lines and
-    # comments that follow belong to what comes next).
+    # A block entry: whole lines, up to the end of its value's last line (comments that
+    # follow belong to what comes next).
     end = line_end(text, _content_end(text, key.start, value))
-    if gap and first > 0 and not text[line_start(text, first - 1) : first].strip():
+    if gap:
+        # (A shadowed entry is never the last of its mapping: the one that counts comes
+        # after it, so these blank lines are never the end of the front matter's.)
         while end < len(text):
             after = line_end(text, end)
             if text[end:after].strip():

@@ -15,6 +15,8 @@ import datetime as dt
 import difflib
 import itertools
 import re
+import types
+import typing
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Final, TypeGuard
 
@@ -27,7 +29,7 @@ from newsrecord._read.text import line_end, line_start
 from newsrecord._read.yaml_core import NULL_WORDS, YAML_TIMESTAMP
 from newsrecord._write import render
 from newsrecord._write.style import HouseStyle, style_of
-from newsrecord.model.fields import is_model, keys_of
+from newsrecord.model.fields import fields, is_model, is_model_class, keys_of, optional_part
 
 __all__ = [
     "Edit",
@@ -154,9 +156,15 @@ def plan_edits(
     old: Any,
     new: Any,
     newline: str,
+    kind: type | None = None,
 ) -> list[Edit]:
-    """Return the edits that turn the front matter of *old* into that of *new*."""
-    planner = _Planner(text, root, type(new), newline)
+    """Return the edits that turn the front matter of *old* into that of *new*.
+
+    *old* and *new* are records, or the plain data of a record of class *kind* (a
+    document whose values do not fit the model yet): the model's key order and house
+    style are then that class's, so that an edit is written as it would be on a record.
+    """
+    planner = _Planner(text, root, kind or type(new), newline)
     planner.mapping(root, old, new, "", 0)
     return planner.edits
 
@@ -524,7 +532,7 @@ class _Planner:
                 if pair is not None and key not in handled:
                     self.delete_pair(pair, depth)
             elif pair is None:
-                self.insert_pair(node, key, after, new, here, depth)
+                self.insert_pair(node, key, after, new, here, depth, path)
             else:
                 self.change_value(node, pair, before, after, here, depth)
 
@@ -976,9 +984,16 @@ class _Planner:
         return node.end
 
     def insert_pair(
-        self, parent: parse.Mapping, key: str, value: Any, owner: Any, path: str, depth: int
+        self,
+        parent: parse.Mapping,
+        key: str,
+        value: Any,
+        owner: Any,
+        path: str,
+        depth: int,
+        owner_path: str,
     ) -> None:
-        previous = self._anchor(parent, key, owner)
+        previous = self._anchor(parent, key, owner, owner_path)
         pairs = self.written_pairs(parent)
         if not pairs:
             # An empty front matter (`---` then `---`): its first key, at its start.
@@ -1004,7 +1019,7 @@ class _Planner:
         self.edits.append(Edit(at, at, self._join(lines)))
 
     def _anchor(
-        self, parent: parse.Mapping, key: str, owner: Any
+        self, parent: parse.Mapping, key: str, owner: Any, owner_path: str
     ) -> tuple[parse.Scalar, parse.Node] | None:
         """The entry a new *key* goes after, or None for before the first entry.
 
@@ -1012,9 +1027,11 @@ class _Planner:
         in the assigned value's order for any other key (where no such key comes before
         it, a key outside the model goes last, after the fields). Only a key that stays
         can anchor it: the lines of a key that goes are deleted, and an insertion inside
-        them would overlap that deletion.
+        them would overlap that deletion. The model is the owner's class, or for plain
+        data (*owner* a dict) the class the model declares at *owner_path*.
         """
-        model_order = list(keys_of(type(owner))) if attrs.has(type(owner)) else []
+        model = type(owner) if attrs.has(type(owner)) else self.model_at(owner_path)
+        model_order = list(keys_of(model)) if model is not None else []
         names = [name for name, _ in render.mapping_items(owner)]
         if key in model_order:
             staying = set(names)
@@ -1029,6 +1046,27 @@ class _Planner:
         if model_order and key not in model_order:
             return pairs[-1] if pairs else None
         return None
+
+    def model_at(self, path: str) -> type | None:
+        """The model class the record's class declares at a style path, if any.
+
+        ``""`` is the record's class; ``provider`` or ``related[]`` the class of the
+        value there (the model option of a union such as ``RelatedArticle | str``).
+        """
+        found: Any = self.cls
+        for part in path.split(".") if path else ():
+            name = part.rstrip("[]")
+            spec = next((s for s in fields(found) if s.key == name), None) if found else None
+            found = optional_part(spec.type) if spec is not None else None
+            for _ in range((len(part) - len(name)) // 2):
+                if typing.get_origin(found) is not list:
+                    return None
+                found = optional_part(typing.get_args(found)[0])
+            if typing.get_origin(found) in (typing.Union, types.UnionType):
+                found = next((arg for arg in typing.get_args(found) if is_model_class(arg)), None)
+            if not is_model_class(found):
+                found = None
+        return found if is_model_class(found) else None
 
     def _blank_above(self, at: int) -> bool:
         above = line_start(self.text, at - 1) if at else at
@@ -1277,7 +1315,7 @@ class _Planner:
         path: str,
     ) -> None:
         dash_column = self.column(self._dash(node.items[0]))
-        lines = render.block_lines(values, dash_column, path[:-2], self.style_for, self.layout)
+        lines = self._new_item_lines(node, index, values, dash_column, path)
         if index > 0:
             at = line_end(self.text, self.content_end(node.items[index - 1]))
         elif self._after_parent_dash(node.items[0]):
@@ -1289,6 +1327,29 @@ class _Planner:
         else:
             at = line_start(self.text, self._dash(node.items[0]))
         self.edits.append(Edit(at, at, self._join(lines)))
+
+    def _new_item_lines(
+        self, node: parse.Sequence, index: int, values: list[Any], column: int, path: str
+    ) -> list[str]:
+        """The lines of *values*, new items of a block list at *index*, in its items' style.
+
+        A mapping or a list is written as a flow collection on its dash's line (``- {url:
+        a, width: 1}``), nested values and all, where the item it follows is one (first
+        in the list: the item it comes before), and in block style otherwise. In a list of
+        mixed styles that neighbour decides, not the majority: an appended item looks like
+        the item above it, and an item replaced in place keeps the style it had.
+        """
+        neighbour = node.items[index - 1] if index > 0 else node.items[0]
+        flow = isinstance(neighbour, parse.Mapping | parse.Sequence) and neighbour.flow
+        lines: list[str] = []
+        for value in values:
+            if flow and not render.is_scalar(value):
+                # One line, however long: a flow collection may take lines, but its text
+                # on one line reads back the same, and needs no indentation worked out.
+                lines.append(f"{' ' * column}- {self.flow_text(value, path)}")
+            else:
+                lines += render.block_lines([value], column, path[:-2], self.style_for, self.layout)
+        return lines
 
     # --- flow helpers ---------------------------------------------------------------------
 
