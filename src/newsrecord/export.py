@@ -683,7 +683,9 @@ def _target(out: StrPath | BinaryIO) -> tuple[Path, _Stream | None]:
     except OSError:
         mode = None  # not there yet (or a dangling link): the write tells what is wrong
     if mode is not None and stat.S_ISDIR(mode):
-        raise FileError(f"cannot export into {path}: it is a folder", path=str(path))
+        raise FileError(
+            f"cannot export into {path}: it is a folder", path=str(path), errno=errno.EISDIR
+        )
     if mode is not None and not stat.S_ISREG(mode):
         return path, lambda: path.open("wb")  # a pipe or a device
     if path.is_symlink():
@@ -691,7 +693,9 @@ def _target(out: StrPath | BinaryIO) -> tuple[Path, _Stream | None]:
     if not path.parent.is_dir():
         # Found now, not once every file is parsed.
         raise FileError(
-            f"cannot export into {path}: there is no folder {path.parent}", path=str(path)
+            f"cannot export into {path}: there is no folder {path.parent}",
+            path=str(path),
+            errno=errno.ENOENT,
         )
     return path, None
 

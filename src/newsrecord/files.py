@@ -16,6 +16,7 @@ import operator
 import os
 import queue
 import re
+import shlex
 import stat
 import sys
 import threading
@@ -25,7 +26,7 @@ from typing import BinaryIO, Final, Literal
 
 from newsrecord._read import native
 from newsrecord._site import exclusions, relative_to, site_root_of
-from newsrecord.errors import ConflictError, FileError
+from newsrecord.errors import ConflictError, FileError, ReadOnlyError
 
 if sys.platform != "win32":
     import fcntl
@@ -86,7 +87,9 @@ def write_atomically(
     Raises:
         FileError: the target is not a regular file (a folder, FIFO or device: it is
             never opened), is read-only, or its folder cannot hold a new file; nothing
-            was written. The message names *path*.
+            was written. The message and ``filename`` name *path*. The read-only cases
+            (the file, its folder, or a folder where the system refuses to create a
+            file) are :class:`ReadOnlyError`, also a ``PermissionError``.
         ConflictError: with *expected*, the file changed or was removed; nothing was
             written.
         OSError: the data could not be written (a full disk, no permission); the old file
@@ -113,6 +116,7 @@ def write_atomically(
                 f"no file can be created in its folder {folder} ({exc.strerror or exc})",
                 name,
                 exc,
+                folder,
             ) from exc
         temporary = named[-1]
         try:
@@ -320,6 +324,7 @@ def open_regular(path: StrPath) -> BinaryIO:
         raise FileError(
             f"cannot read the record: it is {_kind_of(mode)}, not a regular file",
             path=os.fspath(path),
+            errno=_errno_of(mode),
         )
     if hasattr(os, "set_blocking"):
         os.set_blocking(handle, True)
@@ -361,9 +366,10 @@ def _writable_mode(
     folders found writable, so that a bulk edit looks at each once.
 
     Raises:
-        FileError: the target is not a regular file, or is read-only. Saving over either
-            would put a regular file in its place (the rename does not need the file's
-            own permission); a read-only file says its owner wants it kept as it is.
+        FileError: the target is not a regular file, or is read-only (a
+            :class:`ReadOnlyError`, as is a read-only folder). Saving over either would
+            put a regular file in its place (the rename does not need the file's own
+            permission); a read-only file says its owner wants it kept as it is.
     """
     # Read-only means "no write permission for us, or no write bit at all": the second
     # holds for root too, who may write anything but should not replace a file its owner
@@ -372,9 +378,14 @@ def _writable_mode(
         try:
             folder_status = os.stat(folder)
         except OSError as exc:
-            raise _file_error(str(exc.strerror or exc), name, exc) from exc
+            raise _file_error(str(exc.strerror or exc), name, exc, folder) from exc
         if not folder_status.st_mode & 0o222:
-            raise FileError(f"cannot save the record: its folder {folder} is read-only", path=name)
+            raise ReadOnlyError(
+                f"cannot save the record: {read_only_folder(folder)}",
+                path=name,
+                errno=errno.EACCES,
+                folder=folder,
+            )
         if batch is not None:
             batch.writable_folders.add(folder)
     if status is None:
@@ -388,12 +399,14 @@ def _writable_mode(
         raise FileError(
             f"cannot save the record: it is {_kind_of(status.st_mode)}, not a regular file",
             path=name,
+            errno=_errno_of(status.st_mode),
         )
     if not status.st_mode & 0o222 or not _may_write(target, status):
-        raise FileError(
+        raise ReadOnlyError(
             "cannot save the record: the file is read-only (make it writable, for "
             "example with 'chmod u+w', to save it)",
             path=name,
+            errno=errno.EACCES,
         )
     return status.st_mode & 0o7777
 
@@ -406,12 +419,30 @@ def _may_write(target: str, status: os.stat_result) -> bool:
     return os.access(target, os.W_OK)
 
 
-def _file_error(message: str, name: str, cause: OSError) -> FileError:
-    error = FileError(f"cannot save the record: {message}", path=name)
-    # Callers that test the errno of an OSError keep working. (Not strerror: with both
-    # set, OSError.__str__ would show "[Errno 13] ..." instead of the message.)
-    error.errno = cause.errno
-    return error
+def read_only_folder(folder: str) -> str:
+    """What is wrong when *folder* has no write bit, and how to fix it."""
+    return (
+        f"its folder {folder} is read-only (make it writable, for example with "
+        f"'chmod u+w {shlex.quote(folder)}', to save it)"
+    )
+
+
+_REFUSED: Final = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+"""What the system says when it will not let us write: a :class:`ReadOnlyError`."""
+
+
+def _file_error(message: str, name: str, cause: OSError, folder: str | None = None) -> FileError:
+    """The error of a save that *cause* stopped: read-only (*folder*'s fault) or not."""
+    text = f"cannot save the record: {message}"
+    # Callers that test the errno of an OSError, or catch PermissionError, keep working.
+    if cause.errno in _REFUSED:
+        return ReadOnlyError(text, path=name, errno=cause.errno, folder=folder)
+    return FileError(text, path=name, errno=cause.errno)
+
+
+def _errno_of(mode: int) -> int | None:
+    """The errno of a file that is not a regular one: a folder's; none fits the others."""
+    return errno.EISDIR if stat.S_ISDIR(mode) else None
 
 
 def _kind_of(mode: int) -> str:
@@ -696,12 +727,12 @@ def _replace_under_lock(temporary: str, target: str, expected: bytes) -> None:
         try:
             handle = os.open(target, flags)
         except FileNotFoundError:
-            raise _conflict(target, "was removed") from None
+            raise _conflict(target, "was removed", errno.ENOENT) from None
         replaced = False
         try:
             mode = os.fstat(handle).st_mode
             if not stat.S_ISREG(mode):
-                raise _conflict(target, f"was replaced by {_kind_of(mode)}")
+                raise _conflict(target, f"was replaced by {_kind_of(mode)}", _errno_of(mode))
             if sys.platform != "win32":
                 fcntl.flock(handle, fcntl.LOCK_EX)
             held = os.fstat(handle)
@@ -725,11 +756,12 @@ def _replace_under_lock(temporary: str, target: str, expected: bytes) -> None:
         return
 
 
-def _conflict(target: str, what: str) -> ConflictError:
+def _conflict(target: str, what: str, number: int | None = None) -> ConflictError:
     return ConflictError(
         f"the file {what} on disk after it was loaded; nothing was written "
         "(load it again and redo the edit)",
         path=target,
+        errno=number,
     )
 
 
