@@ -1166,3 +1166,36 @@ def test_summaries_count_one_file_as_one_file(tmp_path: Path) -> None:
     )
     assert run("find", tmp_path, "--where", "quality == 3").stderr == "matched 1 of 1 file\n"
     assert run("fmt", tmp_path).stderr == "0 of 1 file reformatted\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_a_read_only_folder_is_told_once_with_its_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path, 6)
+    news = site / "news"
+    (news / "broken.md").unlink()
+    monkeypatch.chdir(site)
+    news.chmod(0o555)
+    try:
+        edited = run("set", "news", "--", "heat=99")
+        alone = run("set", "news/000.md", "heat=99")
+    finally:
+        news.chmod(0o755)
+    assert edited.exit_code == 1
+    lines = edited.stderr.splitlines()
+    names = ["000.md", "001.md", "002.md", "course.md"]
+    assert lines == [
+        *(f"news/{name}: cannot save the record: its folder is read-only" for name in names),
+        (
+            "news: the folder is read-only, so 4 files in it could not be saved (make it "
+            "writable, for example with 'chmod u+w news', then run the command again)"
+        ),
+        "matched 4 of 4 files: 0 changed, 0 unchanged, 4 failed",
+    ]
+    # The one file of the one-file form: the whole message, which names the folder.
+    assert alone.exit_code == 1
+    assert (
+        f"news/000.md: cannot save the record: its folder {news} is read-only (make it "
+        f"writable, for example with 'chmod u+w {news}', to save it)"
+    ) in alone.stderr

@@ -957,6 +957,35 @@ def test_fix_says_which_files_it_could_not_save(tmp_path: Path) -> None:
     assert (tmp_path / "ro.md").read_text(encoding="utf-8") == twice
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_fix_and_fmt_tell_a_read_only_folder_once(tmp_path: Path) -> None:
+    twice = SEED_TEXT.replace("heat: 38\n", "heat: 12\nheat: 38\n")
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name in ("a.md", "b.md"):
+        (folder / name).write_text(twice, encoding="utf-8")
+    (folder / "c.md").write_text(SEED_TEXT.replace("heat: 38", "heat:   38"), encoding="utf-8")
+    folder.chmod(0o555)
+    try:
+        fixed = run("fix", folder)
+        formatted = run("fmt", folder / "c.md")
+    finally:
+        folder.chmod(0o755)
+    fix = (
+        f"{folder}: the folder is read-only, so 2 files in it could not be saved (make it "
+        f"writable, for example with 'chmod u+w {folder}', then run the command again)"
+    )
+    assert fixed.stderr.splitlines()[:3] == [
+        f"{folder}/a.md: cannot save the record: its folder is read-only",
+        f"{folder}/b.md: cannot save the record: its folder is read-only",
+        fix,
+    ]
+    assert formatted.stderr.splitlines()[:2] == [
+        f"{folder}/c.md: cannot save the record: its folder is read-only",
+        fix.replace("2 files", "1 file"),
+    ]
+
+
 def test_fix_and_export_fail_where_they_find_no_record(tmp_path: Path) -> None:
     # They said "0 of 0 files would be repaired" and wrote an empty table, exit 0: a CI
     # step on a wrong folder passed.

@@ -27,6 +27,7 @@ from newsrecord.cli._limits import LIMIT_OPTION, with_limit_hints
 from newsrecord.cli._redact import Redactor, unified_diff
 from newsrecord.cli._runner import (
     Interruption,
+    ReadOnlyFolders,
     clear_bar_line,
     default_jobs,
     end_interrupted,
@@ -587,6 +588,28 @@ def _in_bulk(outcome: Outcome, path: str) -> Outcome:
     return attrs.evolve(outcome, status=status, problems=problems)
 
 
+def _tell(path: str, outcome: Outcome, job: EditJob, bar: Any, read_only: ReadOnlyFolders) -> bool:
+    """Print what a bulk edit did to one file; return whether the record is still invalid."""
+    if outcome.problems:
+        clear_bar_line(bar)
+        for problem in read_only.shorten(outcome.problems):
+            click.echo(str(problem), err=True)
+    if outcome.status == "changed" and job.dry_run:
+        clear_bar_line(bar)
+        if outcome.diff is not None:
+            click.echo(outcome.diff, nl=False)
+        else:
+            click.echo(f"{path}: +{outcome.added} -{outcome.removed}")
+    if not outcome.invalid or job.dry_run:
+        return False
+    # Edited (a repair under way, or another field), but broken still: said as the
+    # one-file form says it, so that no run hides a broken record.
+    clear_bar_line(bar)
+    for problem in outcome.invalid:
+        click.echo(str(attrs.evolve(problem, path=problem.path or path)), err=True)
+    return True
+
+
 def run_bulk(
     paths: Sequence[str],
     job: EditJob,
@@ -606,9 +629,10 @@ def run_bulk(
     counts = {"unreadable": 0, "skipped": 0, "unchanged": 0, "changed": 0, "failed": 0}
     total = still_invalid = 0
     held: set[str] = set()
-    label = "checking" if job.dry_run else "editing"
+    read_only = ReadOnlyFolders()
     with contextlib.ExitStack() as stack:
         stopped = stack.enter_context(Interruption())  # see end_interrupted
+        label = "checking" if job.dry_run else "editing"
         bar = progress_bar(stack, paths, label=label, stdout_busy=job.dry_run)
         for path, outcome in run_batches(
             _edit_batch, record_files(paths, walk_problems, pattern), job, jobs or default_jobs()
@@ -618,23 +642,8 @@ def run_bulk(
             held.update(outcome.held)
             if bar is not None:
                 bar.update(1)
-            if outcome.problems:
-                clear_bar_line(bar)
-                for problem in outcome.problems:
-                    click.echo(str(problem), err=True)
-            if outcome.invalid and not job.dry_run:
-                # Edited (a repair under way, or another field), but broken still: said
-                # as the one-file form says it, so that no run hides a broken record.
-                still_invalid += 1
-                clear_bar_line(bar)
-                for problem in outcome.invalid:
-                    click.echo(str(attrs.evolve(problem, path=problem.path or path)), err=True)
-            if outcome.status == "changed" and job.dry_run:
-                clear_bar_line(bar)
-                if outcome.diff is not None:
-                    click.echo(outcome.diff, nl=False)
-                else:
-                    click.echo(f"{path}: +{outcome.added} -{outcome.removed}")
+            still_invalid += _tell(path, outcome, job, bar, read_only)
+    read_only.echo()
     for problem in walk_problems:
         click.echo(str(problem), err=True)
     unreadable = counts["unreadable"] + len(walk_problems)

@@ -430,6 +430,7 @@ def fmt(
     write = not (check or show_diff)
     walk_problems: list[newsrecord.Problem] = []
     changed = total = invalid = unsaved = pages = 0
+    read_only = runner.ReadOnlyFolders()
     with contextlib.ExitStack() as stack:
         stopped = stack.enter_context(runner.Interruption())  # see runner.end_interrupted
         bar = runner.progress_bar(stack, paths, label="formatting", stdout_busy=not write)
@@ -452,7 +453,7 @@ def fmt(
             if problems:
                 unsaved += diff == _UNSAVED
                 invalid += diff != _UNSAVED
-                runner.report(problems, bar)
+                runner.report(read_only.shorten(problems), bar)
                 continue
             if diff is None:
                 continue
@@ -461,6 +462,7 @@ def fmt(
                 click.echo(diff, nl=False)
             if check:
                 click.echo(path)
+        read_only.echo(bar)
         runner.report(walk_problems, bar)
     invalid += len(walk_problems)
     verb = "reformatted" if write else "would be reformatted"

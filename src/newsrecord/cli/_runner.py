@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import shlex
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -16,10 +17,13 @@ import click
 import newsrecord
 from newsrecord._pool import default_jobs, run_batches
 from newsrecord.cli._limits import with_limit_hints
+from newsrecord.errors import counted
 from newsrecord.errors import unreadable as unreadable_problem
+from newsrecord.files import read_only_folder
 
 __all__ = [
     "Interruption",
+    "ReadOnlyFolders",
     "clear_bar_line",
     "default_jobs",
     "end_interrupted",
@@ -126,6 +130,68 @@ def save_problems(path: str, error: newsrecord.RecordError) -> list[newsrecord.P
         )
         for problem in error.problems
     ]
+
+
+class ReadOnlyFolders:
+    """Saves a run could not make because the folder is read-only: the fix told once.
+
+    The library's message names the folder and tells how to make it writable; a run over
+    a read-only folder of 29 files would print that long line 29 times. Here each file's
+    line says only that its folder is read-only, and :meth:`echo` prints each folder
+    once, with how many files in it were not saved and the fix.
+    """
+
+    SHORT: Final = "cannot save the record: its folder is read-only"
+    """What each file's line says."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+
+    def shorten(self, problems: Iterable[newsrecord.Problem]) -> list[newsrecord.Problem]:
+        """*problems*, those of a read-only folder shortened (and their folders noted)."""
+        told = []
+        for problem in problems:
+            folder = _read_only_folder(problem)
+            if folder is not None:
+                self._counts[folder] = self._counts.get(folder, 0) + 1
+            told.append(problem if folder is None else attrs.evolve(problem, message=self.SHORT))
+        return told
+
+    def echo(self, bar: Any = None) -> None:
+        """Print each read-only folder once: the files not saved in it, and the fix."""
+        if self._counts:
+            clear_bar_line(bar)
+        for folder, count in self._counts.items():
+            click.echo(
+                f"{folder}: the folder is read-only, so {counted(count, 'file')} in it "
+                f"could not be saved (make it writable, for example with "
+                f"'chmod u+w {shlex.quote(folder)}', then run the command again)",
+                err=True,
+            )
+        self._counts.clear()
+
+
+def _read_only_folder(problem: newsrecord.Problem) -> str | None:
+    """The folder *problem* says is read-only, as the user named it; None if it says not.
+
+    The library names the folder of the file it replaced: the file's (absolute) or, for
+    a link, its target's. The message is matched whole, as the library makes it.
+    """
+    if problem.path is None or not problem.message.startswith(_SAVE_INTO):
+        return None
+    path = Path(problem.path)
+    try:
+        candidates = dict.fromkeys((path.absolute().parent, path.resolve().parent))
+        for folder in candidates:
+            if problem.message == f"cannot save the record: {read_only_folder(str(folder))}":
+                same = path.parent.resolve() == folder.resolve()
+                return str(path.parent) if same else str(folder)
+    except (OSError, RuntimeError):  # a link that loops (RuntimeError before Python 3.13)
+        pass
+    return None
+
+
+_SAVE_INTO: Final = "cannot save the record: its folder "
 
 
 def load_each(
