@@ -1053,6 +1053,43 @@ def test_a_link_that_loops_is_a_file_that_cannot_be_read(
     )
 
 
+def test_a_link_to_nothing_in_a_folder_is_a_file_that_cannot_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+    (tmp_path / "gone.md").symlink_to("drafts/moved.md")
+    (tmp_path / "notes.txt").symlink_to("nothere.txt")  # not a record's name: not told
+    (tmp_path / "elsewhere").symlink_to("nothere")  # a link to a folder is never followed
+    monkeypatch.chdir(tmp_path)
+    unreadable = "gone.md: cannot be read: a link to nothing (drafts/moved.md)"
+    found = run("validate", ".")
+    assert (found.exit_code, found.stdout) == (
+        1,
+        f"{unreadable}\nchecked 2 files: 1 valid, 1 invalid (1 problem)\n",
+    )
+    for command in (["fmt", "--check", "."], ["fix", "--check", "."], ["find", "."]):
+        result = run(*command)
+        assert result.exit_code == 1, command
+        assert result.stderr.splitlines()[0] == unreadable, command
+        assert "of 2 files" in result.stderr, command
+    edited = run("set", ".", "--", "heat=3")
+    assert edited.exit_code == 1
+    assert edited.stderr == (
+        f"{unreadable}\nmatched 1 of 2 files: 1 changed, 0 unchanged, 0 failed; 1 not valid "
+        "records\n"
+    )
+    # From Python: the walk raises it, or gives it to onerror, as it does a link that loops.
+    with pytest.raises(FileNotFoundError, match=r"a link to nothing \(drafts/moved.md\)"):
+        list(newsrecord.iter_record_files("."))
+    errors: list[OSError] = []
+    assert list(newsrecord.iter_record_files(".", onerror=errors.append)) == [Path("a.md")]
+    assert [(error.errno, error.filename) for error in errors] == [(2, "./gone.md")]
+    collected = dict(newsrecord.iter_records(".", errors="collect"))
+    assert str(collected[Path("gone.md")]).endswith(unreadable.split(": ", 1)[1])
+    with pytest.raises(FileNotFoundError, match="a link to nothing"):
+        newsrecord.load("gone.md")
+
+
 def test_a_link_to_nothing_given_by_name_is_told_as_such(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -59,6 +59,7 @@ from newsrecord.errors import (
 from newsrecord.files import (
     StrPath,
     as_paths,
+    link_to_nothing,
     once_each,
     scan_folder,
     walk_entries,
@@ -1337,8 +1338,12 @@ def _scan_in_python(
 
 
 def _os_error(code: int, name: str) -> OSError:
-    """The error ``os.stat`` would have raised for *name*, from the native package's errno."""
-    return OSError(code, os.strerror(code), name)
+    """The error ``os.stat`` would have raised for *name*, from the native package's errno.
+
+    A link to nothing says so (and names its target), as the Python walk says it.
+    """
+    dangling = link_to_nothing(name) if code == errno.ENOENT else None
+    return dangling or OSError(code, os.strerror(code), name)
 
 
 def _assemble(pa: Any, cached: Any, fresh: Any, order: list[int]) -> Any:

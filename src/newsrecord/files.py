@@ -38,6 +38,7 @@ __all__ = [
     "as_paths",
     "check_durability",
     "iter_record_files",
+    "link_to_nothing",
     "once_each",
     "open_regular",
     "replace_if_unchanged",
@@ -313,11 +314,18 @@ def open_regular(path: StrPath) -> BinaryIO:
 
     Raises:
         FileError: the path is a folder, FIFO, device or socket (also an ``OSError``).
-        OSError: the file cannot be opened (missing: ``FileNotFoundError``; no permission:
-            ``PermissionError``).
+        OSError: the file cannot be opened (missing: ``FileNotFoundError``, which says
+            ``a link to nothing (TARGET)`` for a symbolic link whose target is not there;
+            no permission: ``PermissionError``).
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    handle = os.open(path, flags)
+    try:
+        handle = os.open(path, flags)
+    except FileNotFoundError:
+        dangling = link_to_nothing(os.fspath(path))
+        if dangling is None:
+            raise
+        raise dangling from None
     mode = os.fstat(handle).st_mode
     if not stat.S_ISREG(mode):
         os.close(handle)
@@ -329,6 +337,26 @@ def open_regular(path: StrPath) -> BinaryIO:
     if hasattr(os, "set_blocking"):
         os.set_blocking(handle, True)
     return os.fdopen(handle, "rb")
+
+
+def link_to_nothing(path: str) -> FileNotFoundError | None:
+    """The error of *path* if it is a symbolic link to nothing (a target not there).
+
+    Its message names the target, as the link holds it: ``a link to nothing
+    (../drafts/x.md)``, where the system would say ``No such file or directory`` of a
+    path that is plainly there. None when *path* is not such a link.
+    """
+    try:
+        target = os.readlink(path)
+    except (OSError, ValueError):
+        return None  # not a link (EINVAL), or gone
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return FileNotFoundError(errno.ENOENT, f"a link to nothing ({target})", path)
+    except OSError:
+        return None  # a link that loops (ELOOP): the system's error says it
+    return None
 
 
 def write_whole(stream: BinaryIO, data: bytes | bytearray | memoryview) -> None:
@@ -802,21 +830,27 @@ def iter_record_files(
     links to folders are not followed, so a
     link cannot make the walk loop, and a file found twice (by its name and through a
     link, or by two hard links: the same device and inode) comes once, where it is first
-    found, so that an edit is not made twice.
+    found, so that an edit is not made twice. A link whose name matches but that cannot
+    be followed is not passed over in silence: a link to nothing (its target is not
+    there) gives a :class:`FileNotFoundError` whose message is ``a link to nothing
+    (TARGET)``, and a link that loops the system's ``OSError`` (``ELOOP``); either goes
+    to *onerror*, with the link as its ``filename``, or is raised.
     Entries come in name order, so runs are reproducible. Only one folder listing per
     level of depth is held in memory, never the whole tree.
 
     Args:
         paths: A file or folder, or several.
         pattern: A shell-style pattern matched against file names in folders.
-        onerror: Called with the :class:`OSError` of a folder that cannot be listed; the
-            walk then goes on. Without it the error is raised.
+        onerror: Called with the :class:`OSError` of a folder that cannot be listed, or of
+            a link to a record file that cannot be followed (see above); the walk then
+            goes on. Without it the error is raised.
 
     Yields:
         The paths of the files, each starting with the path it was found under.
 
     Raises:
-        OSError: a folder cannot be listed and no *onerror* was given.
+        OSError: a folder cannot be listed, or a link cannot be followed (a link to
+            nothing: :class:`FileNotFoundError`), and no *onerror* was given.
     """
     for path, error in walk(as_paths(paths), pattern):
         if error is None:
@@ -870,12 +904,7 @@ def walk_entries(
     for root in roots:
         top = os.fspath(root)
         if not Path(top).is_dir():
-            key = _file_key(top)
-            if key in files:
-                continue
-            if key is not None:
-                files.add(key)
-            if seen is None or _first_time(top, seen):
+            if _first_find(top, files, seen):
                 yield top, None, None
             continue
         excluded = _jekyll_exclusions(top)
@@ -901,7 +930,11 @@ def walk_entries(
                         stack.append((_listing(entry.path), os.stat(entry.path).st_dev))
                         break  # into the folder; its parent's listing goes on after it
                     # The name first: it rules out most other files without a look at them.
-                    if not matches(name) or not entry.is_file() or name.lower() in SKIPPED_NAMES:
+                    if not matches(name) or name.lower() in SKIPPED_NAMES:
+                        continue
+                    if not entry.is_file():
+                        if (dangling := _dangling(entry, excluded)) is not None:
+                            yield entry.path, None, dangling
                         continue
                     if excluded is not None and excluded(entry.path, False):
                         continue
@@ -916,6 +949,29 @@ def walk_entries(
                     yield entry.path, entry, None
             else:
                 stack.pop()
+
+
+def _first_find(top: str, files: set[tuple[int, int]], seen: set[str] | None) -> bool:
+    """Whether the root *top*, a file, is found for the first time (by inode and path)."""
+    key = _file_key(top)
+    if key in files:
+        return False
+    if key is not None:
+        files.add(key)
+    return seen is None or _first_time(top, seen)
+
+
+def _dangling(
+    entry: os.DirEntry[str], excluded: Callable[[str, bool], bool] | None
+) -> FileNotFoundError | None:
+    """The error of *entry*, not a file, if it is a link to nothing the walk keeps.
+
+    A link to something else (a folder, a FIFO) is passed over, as that thing would be;
+    a link to nothing is a record file gone (moved, or a link made in the wrong place).
+    """
+    if not entry.is_symlink() or (excluded is not None and excluded(entry.path, False)):
+        return None
+    return link_to_nothing(entry.path)
 
 
 def _jekyll_exclusions(top: str) -> Callable[[str, bool], bool] | None:

@@ -83,10 +83,10 @@ def record_files(
 ) -> Iterator[Path]:
     """The record files among *paths*; the problems of folders that cannot be listed.
 
-    A file that the walk could not even look at (a link that loops back on itself) is
-    yielded like the others, so that it is read, fails as any unreadable file does and
-    counts as one of the files of the run, named as they are (``loop.md``, not
-    ``./loop.md``).
+    A file that the walk could not even look at (a link that loops back on itself, a
+    link to nothing) is yielded like the others, so that it is read, fails as any
+    unreadable file does and counts as one of the files of the run, named as they are
+    (``loop.md``, not ``./loop.md``).
     """
     errors: list[OSError] = []
     for path in newsrecord.iter_record_files(paths, pattern=pattern, onerror=errors.append):
@@ -99,11 +99,18 @@ def _failed_files(errors: list[OSError], problems: list[newsrecord.Problem]) -> 
     """Yield the files among the walk's *errors*; add the folders' to *problems*."""
     for error in errors:
         where = str(Path(error.filename)) if error.filename is not None else None
-        if where is not None and not Path(where).is_dir() and error.errno == errno.ELOOP:
+        if where is not None and _is_link_file(Path(where), error):
             yield Path(where)
         else:
             problems.append(unreadable_problem(where, error))
     errors.clear()
+
+
+def _is_link_file(path: Path, error: OSError) -> bool:
+    """Whether *error* of the walk is that of a file it found (a link), not a folder's."""
+    if error.errno == errno.ELOOP:
+        return not path.is_dir()
+    return error.errno == errno.ENOENT and path.is_symlink()
 
 
 def read_problem(path: str, error: OSError) -> newsrecord.Problem:
