@@ -1127,6 +1127,6 @@ def test_an_interrupted_fix_or_fmt_prints_what_it_did_so_far(
     formatted = run("fmt", "-j", "1", tree)
     assert formatted.exit_code == 130
     assert formatted.stderr.splitlines()[0] == (
-        "interrupted: 0 of 0 files reformatted so far; files of the batches under way may "
-        "be saved too; the rest not done"
+        "interrupted: 0 of 0 files reformatted so far; of 4 files under way, some may be "
+        "saved too; the rest not done"
     )

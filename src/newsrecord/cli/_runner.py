@@ -15,7 +15,7 @@ import attrs
 import click
 
 import newsrecord
-from newsrecord._pool import default_jobs, run_batches
+from newsrecord._pool import Unfinished, default_jobs, run_batches
 from newsrecord.cli._limits import with_limit_hints
 from newsrecord.errors import counted
 from newsrecord.errors import unreadable as unreadable_problem
@@ -24,6 +24,7 @@ from newsrecord.files import read_only_folder
 __all__ = [
     "Interruption",
     "ReadOnlyFolders",
+    "Unfinished",
     "clear_bar_line",
     "default_jobs",
     "end_interrupted",
@@ -244,15 +245,19 @@ class Interruption:
         return self.happened
 
 
-def end_interrupted(summary: str, *, batches: bool = False) -> NoReturn:
+def end_interrupted(summary: str, *, under_way: int = 0) -> NoReturn:
     """Print *summary* of the work done before a Ctrl-C, marked so; exit with status 130.
 
-    With *batches*, the work went to worker processes in batches, each told when it
-    ends: files of the batches under way may have been saved too, and the line says so.
+    *under_way*: how many files were in batches under way when the Ctrl-C came (see
+    :class:`Unfinished`). The summary counts every file of a batch that ended; of a batch
+    stopped part way nothing is told, though its first files may be saved, and the line
+    says so.
     """
     # Imported here: the package's helper, which this module's importers need not.
     from newsrecord.cli import exit_interrupted  # noqa: PLC0415
 
-    under_way = "; files of the batches under way may be saved too" if batches else ""
-    click.echo(f"interrupted: {summary}{under_way}; the rest not done", err=True)
+    told = (
+        f"; of {counted(under_way, 'file')} under way, some may be saved too" if under_way else ""
+    )
+    click.echo(f"interrupted: {summary}{told}; the rest not done", err=True)
     exit_interrupted()
