@@ -852,13 +852,16 @@ def test_ctrl_c_in_a_bulk_set_leaves_each_file_old_or_new(tmp_path: Path) -> Non
     assert last == "newsrecord: interrupted"
     told = re.fullmatch(
         r"interrupted: matched (\d+) of (\d+) files? so far: (\d+) changed, 0 unchanged, "
-        r"0 failed(?:; 1 not valid records)?; files of the batches under way may be saved "
-        r"too; the rest not done",
+        r"0 failed(?:; 1 not valid records)?(?:; of (\d+) files? under way, some may be "
+        r"saved too)?; the rest not done",
         summary,
     )
     assert told is not None, err
-    # Saves a worker made as the stop came may not have been reported: never more.
-    assert int(told[3]) <= changed
+    # Every batch that ended is counted, even those that waited behind one still running;
+    # what the batches stopped part way saved is not, but their files are counted as
+    # under way: the count is never more, nor less than what that leaves out.
+    under_way = int(told[4] or 0)
+    assert int(told[3]) <= changed <= int(told[3]) + under_way
 
 
 def test_an_interrupted_export_leaves_the_old_output(
@@ -1166,3 +1169,70 @@ def test_summaries_count_one_file_as_one_file(tmp_path: Path) -> None:
     )
     assert run("find", tmp_path, "--where", "quality == 3").stderr == "matched 1 of 1 file\n"
     assert run("fmt", tmp_path).stderr == "0 of 1 file reformatted\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_a_read_only_folder_is_told_once_with_its_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path, 6)
+    news = site / "news"
+    (news / "broken.md").unlink()
+    monkeypatch.chdir(site)
+    news.chmod(0o555)
+    try:
+        edited = run("set", "news", "--", "heat=99")
+        alone = run("set", "news/000.md", "heat=99")
+    finally:
+        news.chmod(0o755)
+    assert edited.exit_code == 1
+    lines = edited.stderr.splitlines()
+    names = ["000.md", "001.md", "002.md", "course.md"]
+    assert lines == [
+        *(f"news/{name}: cannot save the record: its folder is read-only" for name in names),
+        (
+            "news: the folder is read-only, so 4 files in it could not be saved (make it "
+            "writable, for example with 'chmod u+w news', then run the command again)"
+        ),
+        "matched 4 of 4 files: 0 changed, 0 unchanged, 4 failed",
+    ]
+    # The one file of the one-file form: the whole message, which names the folder.
+    assert alone.exit_code == 1
+    assert (
+        f"news/000.md: cannot save the record: its folder {news} is read-only (make it "
+        f"writable, for example with 'chmod u+w {news}', to save it)"
+    ) in alone.stderr
+
+
+def _doubled(batch: list[int], _: object) -> list[int]:
+    return [number * 2 for number in batch]
+
+
+def _first_batch_stopped(batch: list[int], _: object) -> list[int]:
+    if batch[0] == 0:
+        time.sleep(1)  # the other worker ends every other batch meanwhile
+        raise KeyboardInterrupt  # comes back to the parent as its Ctrl-C would
+    return _doubled(batch, None)
+
+
+def test_a_run_stopped_early_tells_what_it_did_but_did_not_hand_out() -> None:
+    from newsrecord import _pool
+
+    # Stopped by the caller part way through a batch in hand: the rest of it was done.
+    unfinished = _pool.Unfinished()
+    results = _pool.run_items(_doubled, range(100), None, 1, unfinished)
+    taken = [next(results) for _ in range(40)]  # the first batch (32) and 8 of the second
+    results.close()
+    assert taken[-1] == (39, 78)
+    assert unfinished.results == [(number, number * 2) for number in range(40, 96)]
+    assert unfinished.under_way == 0
+    # Stopped inside a batch: what it did is unknown, and counted as under way.
+    unfinished = _pool.Unfinished()
+    with pytest.raises(KeyboardInterrupt):
+        list(_pool.run_items(_first_batch_stopped, range(100), None, 1, unfinished))
+    assert (unfinished.results, unfinished.under_way) == ([], 32)
+    # In worker processes: the batches that ended behind the one stopped are told.
+    unfinished = _pool.Unfinished()
+    with pytest.raises(KeyboardInterrupt):
+        list(_pool.run_items(_first_batch_stopped, range(400), None, 2, unfinished))
+    assert unfinished.results == [(number, number * 2) for number in range(32, 400)]

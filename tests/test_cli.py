@@ -973,6 +973,35 @@ def test_fix_says_which_files_it_could_not_save(tmp_path: Path) -> None:
     assert (tmp_path / "ro.md").read_text(encoding="utf-8") == twice
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_fix_and_fmt_tell_a_read_only_folder_once(tmp_path: Path) -> None:
+    twice = SEED_TEXT.replace("heat: 38\n", "heat: 12\nheat: 38\n")
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name in ("a.md", "b.md"):
+        (folder / name).write_text(twice, encoding="utf-8")
+    (folder / "c.md").write_text(SEED_TEXT.replace("heat: 38", "heat:   38"), encoding="utf-8")
+    folder.chmod(0o555)
+    try:
+        fixed = run("fix", folder)
+        formatted = run("fmt", folder / "c.md")
+    finally:
+        folder.chmod(0o755)
+    fix = (
+        f"{folder}: the folder is read-only, so 2 files in it could not be saved (make it "
+        f"writable, for example with 'chmod u+w {folder}', then run the command again)"
+    )
+    assert fixed.stderr.splitlines()[:3] == [
+        f"{folder}/a.md: cannot save the record: its folder is read-only",
+        f"{folder}/b.md: cannot save the record: its folder is read-only",
+        fix,
+    ]
+    assert formatted.stderr.splitlines()[:2] == [
+        f"{folder}/c.md: cannot save the record: its folder is read-only",
+        fix.replace("2 files", "1 file"),
+    ]
+
+
 def test_fix_and_export_fail_where_they_find_no_record(tmp_path: Path) -> None:
     # They said "0 of 0 files would be repaired" and wrote an empty table, exit 0: a CI
     # step on a wrong folder passed.
@@ -1040,6 +1069,43 @@ def test_a_link_that_loops_is_a_file_that_cannot_be_read(
     )
 
 
+def test_a_link_to_nothing_in_a_folder_is_a_file_that_cannot_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.md").write_text(SEED_TEXT, encoding="utf-8")
+    (tmp_path / "gone.md").symlink_to("drafts/moved.md")
+    (tmp_path / "notes.txt").symlink_to("nothere.txt")  # not a record's name: not told
+    (tmp_path / "elsewhere").symlink_to("nothere")  # a link to a folder is never followed
+    monkeypatch.chdir(tmp_path)
+    unreadable = "gone.md: cannot be read: a link to nothing (drafts/moved.md)"
+    found = run("validate", ".")
+    assert (found.exit_code, found.stdout) == (
+        1,
+        f"{unreadable}\nchecked 2 files: 1 valid, 1 invalid (1 problem)\n",
+    )
+    for command in (["fmt", "--check", "."], ["fix", "--check", "."], ["find", "."]):
+        result = run(*command)
+        assert result.exit_code == 1, command
+        assert result.stderr.splitlines()[0] == unreadable, command
+        assert "of 2 files" in result.stderr, command
+    edited = run("set", ".", "--", "heat=3")
+    assert edited.exit_code == 1
+    assert edited.stderr == (
+        f"{unreadable}\nmatched 1 of 2 files: 1 changed, 0 unchanged, 0 failed; 1 not valid "
+        "records\n"
+    )
+    # From Python: the walk raises it, or gives it to onerror, as it does a link that loops.
+    with pytest.raises(FileNotFoundError, match=r"a link to nothing \(drafts/moved.md\)"):
+        list(newsrecord.iter_record_files("."))
+    errors: list[OSError] = []
+    assert list(newsrecord.iter_record_files(".", onerror=errors.append)) == [Path("a.md")]
+    assert [(error.errno, error.filename) for error in errors] == [(2, "./gone.md")]
+    collected = dict(newsrecord.iter_records(".", errors="collect"))
+    assert str(collected[Path("gone.md")]).endswith(unreadable.split(": ", 1)[1])
+    with pytest.raises(FileNotFoundError, match="a link to nothing"):
+        newsrecord.load("gone.md")
+
+
 def test_a_link_to_nothing_given_by_name_is_told_as_such(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1077,6 +1143,6 @@ def test_an_interrupted_fix_or_fmt_prints_what_it_did_so_far(
     formatted = run("fmt", "-j", "1", tree)
     assert formatted.exit_code == 130
     assert formatted.stderr.splitlines()[0] == (
-        "interrupted: 0 of 0 files reformatted so far; files of the batches under way may "
-        "be saved too; the rest not done"
+        "interrupted: 0 of 0 files reformatted so far; of 4 files under way, some may be "
+        "saved too; the rest not done"
     )

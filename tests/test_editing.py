@@ -378,11 +378,14 @@ def test_a_file_found_by_its_name_and_through_a_link_comes_once(tmp_path: Path) 
     (root / "a" / "alias.md").symlink_to(root / "zero.md")  # the link comes first
     (root / "c").mkdir()
     (root / "c" / "alias.md").symlink_to(root / "a" / "one.md")  # the file comes first
-    (root / "outside.md").symlink_to(tmp_path.parent / "nowhere")  # broken: no file
-    found = names(newsrecord.iter_record_files(root), root)
+    (root / "outside.md").symlink_to(tmp_path.parent / "nowhere")  # broken: told, no file
+    broken: list[OSError] = []
+    found = names(newsrecord.iter_record_files(root, onerror=broken.append), root)
     assert found == ["a/alias.md", "a/deeper/three.md", "a/one.md", "b/bad.md", "b/two.md"]
+    assert [error.filename for error in broken] == [str(root / "outside.md")]
     result = CliRunner().invoke(main, ["append", str(root), "--", "topics", "Once"])
-    assert "matched 5 of 5 files: 5 changed" in result.output, result.output
+    assert "matched 5 of 6 files: 5 changed" in result.output, result.output
+    assert "outside.md: cannot be read: a link to nothing" in result.output
     assert (root / "zero.md").read_text(encoding="utf-8").count("- Once") == 1
 
 

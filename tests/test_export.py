@@ -746,7 +746,7 @@ def test_the_export_walks_the_files_iter_record_files_finds(tmp_path: Path) -> N
 
 def test_the_native_scan_finds_what_the_walk_in_python_finds(tmp_path: Path) -> None:
     from newsrecord._read import native
-    from newsrecord.export import _scan, _scan_in_python
+    from newsrecord.export import _scan_in_python
     from newsrecord.files import scan_folder
 
     if native.scan_folder is None:
@@ -794,8 +794,8 @@ def test_the_native_scan_finds_what_the_walk_in_python_finds(tmp_path: Path) -> 
             )
             == packed
         )
-        assert scanned[2] == []
-        assert _scan([top], "*.md", None) == (names, packed, {})
+        # The link to nothing: found by both, as a file that cannot be looked at.
+        _assert_one_link_to_nothing(site, top, scanned, names, packed, errors)
         if top == str(site):
             order = [Path(name).name for name in names if "/f1/" in name]
             odd_name = os.fsdecode(b"\x81.md")
@@ -807,6 +807,29 @@ def test_the_native_scan_finds_what_the_walk_in_python_finds(tmp_path: Path) -> 
     # Other patterns are matched in Python.
     assert scan_folder(str(site), "0*.md") is None
     assert scan_folder(str(site), "*.[mM]d") is None
+
+
+def _assert_one_link_to_nothing(
+    site: Path,
+    top: str,
+    scanned: tuple[list[str], bytes, list[tuple[int, int]]],
+    names: list[str],
+    packed: bytes,
+    errors: dict[int, OSError],
+) -> None:
+    from newsrecord.export import _scan
+
+    broken = str(site / "f2" / "broken.md")
+    assert [scanned[0][number] for number, _ in scanned[2]] == [broken]
+    assert [code for _, code in scanned[2]] == [errno.ENOENT]
+    assert [names[number] for number in errors] == [broken]
+    told = f"a link to nothing ({site / 'nowhere.md'})"
+    assert [error.strerror for error in errors.values()] == [told]
+    found, stats, failed = _scan([top], "*.md", None)
+    assert (found, stats) == (names, packed)
+    assert [(names[n], e.errno, e.strerror) for n, e in failed.items()] == [
+        (broken, errno.ENOENT, told)
+    ]
 
 
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -1209,3 +1232,30 @@ def test_a_file_left_out_for_a_value_no_column_holds_counts_as_parsed(tmp_path: 
     assert "is outside the 64-bit integers" in result.stderr
     assert "exported 0 records to" in result.stderr
     assert "(1 file parsed); 1 file left out" in result.stderr
+
+
+@pytest.mark.parametrize("scan", ["native", "python", "python without native stats"])
+def test_a_link_to_nothing_is_an_unreadable_file_of_the_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scan: str
+) -> None:
+    from newsrecord._read import native
+
+    if scan == "native" and native.scan_folder is None:
+        pytest.skip("the native package is not installed (or is turned off)")
+    if scan != "native":
+        monkeypatch.setattr(native, "scan_folder", None)
+    if scan == "python without native stats":
+        monkeypatch.setattr(native, "stat_files", None)
+    site = make_site(tmp_path, 2)
+    (site / "gone.md").symlink_to("drafts/moved.md")
+    (site / "elsewhere").symlink_to("nothere")  # a link to a folder is never followed
+    result = newsrecord.export_records(site, tmp_path / "out.jsonl", format="jsonl")
+    assert result.rows == 3
+    assert [str(problem) for problem in result.problems if "gone" in str(problem)] == [
+        f"{site / 'gone.md'}: cannot be read: a link to nothing (drafts/moved.md)"
+    ]
+    told = run("export", site, "-o", tmp_path / "out.jsonl")
+    assert told.exit_code == 1
+    assert f"{site / 'gone.md'}: cannot be read: a link to nothing (drafts/moved.md)" in (
+        told.stderr
+    )

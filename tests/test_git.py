@@ -232,6 +232,77 @@ def test_diff_of_a_path_that_names_nothing_is_a_usage_error(tmp_path: Path) -> N
         assert "  heat: 38 -> 40" in done.stdout
 
 
+def test_diff_tells_an_unknown_revision_and_a_folder_outside_any_repository(
+    tmp_path: Path,
+) -> None:
+    repo = seed_repo(tmp_path)
+    far = newsrecord_cli(repo, "diff", "HEAD", "HEAD~5")
+    assert far.returncode == 2
+    assert (
+        "Invalid value for REV2: unknown revision 'HEAD~5': HEAD has 2 commits in its "
+        "first-parent history"
+    ) in far.stderr
+    assert "names nothing" not in far.stderr
+    alone = newsrecord_cli(repo, "diff", "HEAD~5")
+    assert alone.returncode == 2
+    assert "unknown revision 'HEAD~5': HEAD has 2 commits" in alone.stderr
+    reflog = newsrecord_cli(repo, "diff", "HEAD", "main@{9}")
+    assert "Invalid value for REV2: unknown revision 'main@{9}'" in reflog.stderr
+    # A plain word could be either: both are said.
+    word = newsrecord_cli(repo, "diff", "HEAD", "mian")
+    assert "'mian' names nothing in HEAD or the working tree and is no revision" in word.stderr
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(tmp_path)}
+    done = subprocess.run(  # this Python, our arguments
+        [sys.executable, "-m", "newsrecord", "diff", "HEAD"],
+        cwd=outside,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 2
+    assert (
+        "there is no git repository here to read revision 'HEAD' in, and no file by that name"
+    ) in done.stderr
+    assert "not a file nor a revision" not in done.stderr
+
+
+def test_validate_changed_since_runs_git_in_the_repository_of_the_paths(
+    tmp_path: Path,
+) -> None:
+    repo = seed_repo(tmp_path)
+    news = repo / "_news"
+    with newsrecord.edit(news / "2023-11-19-seed.md") as doc:
+        doc.record.heat = 41
+    shutil.copyfile(SEED, news / "untracked.md")
+    (news / "untracked.md").write_text(
+        (news / "untracked.md").read_text(encoding="utf-8").replace("heat: 38", "heat: x"),
+        encoding="utf-8",
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for given in (str(news), os.path.relpath(news, elsewhere), str(repo)):
+        done = newsrecord_cli(elsewhere, "validate", "--changed-since", "HEAD", given)
+        assert done.returncode == 1, done.stderr
+        assert "checked 2 files: 1 valid, 1 invalid" in done.stdout
+        shown = str(Path(given, "untracked.md" if given != str(repo) else "_news/untracked.md"))
+        assert f"{shown}:" in done.stdout
+    # Two repositories at once: each compared with its own HEAD.
+    other = make_repo(tmp_path / "second", [], driver=False)
+    both = newsrecord_cli(
+        elsewhere, "validate", "--changed-since", "HEAD", str(news), str(other / "_news")
+    )
+    assert "checked 2 files" in both.stdout, both.stderr
+    outside = newsrecord_cli(elsewhere, "validate", "--changed-since", "HEAD", ".")
+    assert outside.returncode == 2
+    assert "'.' is not in a git repository" in outside.stderr
+    unknown = newsrecord_cli(elsewhere, "validate", "--changed-since", "HEAD~9", str(news))
+    assert unknown.returncode == 2
+    assert "unknown revision 'HEAD~9': HEAD has 2 commits" in unknown.stderr
+
+
 def test_diff_of_a_revision_and_the_working_tree(tmp_path: Path) -> None:
     repo = seed_repo(tmp_path)
     seed = repo / "_news" / "2023-11-19-seed.md"

@@ -329,3 +329,94 @@ def test_a_bulk_fmt_that_fails_half_way_leaves_each_file_old_or_new(
     assert contents.count(expected) == 5
     assert contents.count(messy) == 1
     assert sorted(tmp_path.iterdir()) == sorted(paths)  # no temporary file left behind
+
+
+def _pickled(error: BaseException) -> Any:
+    import pickle
+
+    return pickle.loads(pickle.dumps(error))  # noqa: S301  # our own bytes
+
+
+def test_a_read_only_file_is_a_permission_error_with_its_errno_and_name(
+    record: Path, edited: newsrecord.Document
+) -> None:
+    record.chmod(0o444)
+    with pytest.raises(PermissionError) as caught:
+        edited.save()
+    error = caught.value
+    assert isinstance(error, newsrecord.ReadOnlyError)
+    assert isinstance(error, newsrecord.FileError)
+    assert (error.errno, error.filename, error.folder) == (errno.EACCES, str(record), None)
+    # The message stays ours, not OSError's "[Errno 13] None: 'article.md'".
+    assert str(error) == (
+        f"{record}: cannot save the record: the file is read-only (make it writable, "
+        "for example with 'chmod u+w', to save it)"
+    )
+    again = _pickled(error)
+    assert type(again) is newsrecord.ReadOnlyError
+    assert (again.errno, again.filename, str(again)) == (error.errno, error.filename, str(error))
+
+
+def test_a_read_only_folder_is_a_permission_error_naming_the_folder(
+    record: Path, edited: newsrecord.Document
+) -> None:
+    folder = record.parent
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(PermissionError) as caught:
+            edited.save()
+    finally:
+        folder.chmod(0o755)
+    error = caught.value
+    assert isinstance(error, newsrecord.ReadOnlyError)
+    assert (error.errno, error.filename, error.folder) == (errno.EACCES, str(record), str(folder))
+    assert str(error) == (
+        f"{record}: cannot save the record: its folder {folder} is read-only (make it "
+        f"writable, for example with 'chmod u+w {folder}', to save it)"
+    )
+    again = _pickled(error)
+    assert (again.errno, again.filename, again.folder) == (errno.EACCES, str(record), str(folder))
+    _assert_untouched(record)
+
+
+@pytest.mark.parametrize(
+    ("number", "read_only"), [(errno.EROFS, True), (errno.EACCES, True), (errno.EMFILE, False)]
+)
+def test_a_folder_where_no_file_can_be_created_gives_the_system_errno(
+    record: Path,
+    edited: newsrecord.Document,
+    monkeypatch: pytest.MonkeyPatch,
+    number: int,
+    *,
+    read_only: bool,
+) -> None:
+    failure = OSError(number, os.strerror(number))
+    monkeypatch.setattr(os, "open", _failing_when_creating(os.open, failure))
+    with pytest.raises(newsrecord.FileError) as caught:
+        edited.save()
+    error = caught.value
+    assert isinstance(error, PermissionError) is read_only
+    assert (error.errno, error.filename) == (number, str(record))
+    assert str(error).startswith(f"{record}: cannot save the record: no file can be created")
+
+
+def test_conflicts_and_refused_paths_give_an_errno_and_a_file_name(
+    record: Path, edited: newsrecord.Document
+) -> None:
+    record.unlink()
+    with pytest.raises(newsrecord.ConflictError) as removed:
+        edited.save()
+    assert (removed.value.errno, removed.value.filename) == (errno.ENOENT, str(record))
+    assert str(removed.value).startswith(f"{record}: the file was removed on disk")
+    assert _pickled(removed.value).errno == errno.ENOENT
+    record.write_bytes(ORIGINAL.replace("38", "39").encode())
+    with pytest.raises(newsrecord.ConflictError) as changed:
+        edited.save()
+    assert (changed.value.errno, changed.value.filename) == (None, str(record))
+    with pytest.raises(newsrecord.FileError) as folder:
+        newsrecord.load(record.parent)
+    assert (folder.value.errno, folder.value.filename) == (errno.EISDIR, str(record.parent))
+    with pytest.raises(newsrecord.FileError) as over_folder:
+        edited.save(record.parent)
+    assert over_folder.value.errno == errno.EISDIR
+    assert not isinstance(over_folder.value, PermissionError)

@@ -86,9 +86,9 @@ fn stat_into(paths: &[PathBuf], into: &mut [u8], first: usize) -> Vec<(usize, i3
 /// As the walk in Python: each folder's listing sorted by name (as Python sorts the
 /// names, by code point); names starting with a dot left out; folders entered where they
 /// come, symbolic links to folders not followed; a file kept when its name ends with
-/// `suffix`, it is a regular file (following a symbolic link; a broken link is no file)
-/// and its name is none of `skipped` (compared without regard to ASCII case), which are
-/// folders not entered too. All of it
+/// `suffix`, it is a regular file (following a symbolic link) and its name is none of
+/// `skipped` (compared without regard to ASCII case), which are folders not entered too.
+/// A link to nothing whose name would be kept is an error (`ENOENT`), as in Python. All of it
 /// without the GIL: a walk of a large site is mostly system calls.
 #[pyfunction]
 pub fn scan_folder<'py>(
@@ -274,7 +274,15 @@ impl Walk {
         let is_file = if kind.is_symlink() {
             match std::fs::metadata(&path) {
                 Ok(info) => info.is_file(),
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => false,
+                // A link to nothing is a record file gone, told as one that cannot be
+                // looked at (ENOENT), as the walk in Python tells it; unless its name is
+                // one the walk passes over.
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    if !self.is_skipped(&name) {
+                        self.failed(path, &error);
+                    }
+                    return None;
+                }
                 Err(error) => {
                     self.failed(path, &error);
                     return None;

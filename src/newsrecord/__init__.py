@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         LimitError,
         ParseError,
         Problem,
+        ReadOnlyError,
         RecordError,
         ValidationError,
     )
@@ -69,7 +70,7 @@ _HOMES: Final[dict[str, str]] = {
     "newsrecord.editing": "append_field get_field set_field unset_field",
     "newsrecord.errors": (
         "ConflictError FieldTypeError FileError LimitError ParseError Problem "
-        "RecordError ValidationError"
+        "ReadOnlyError RecordError ValidationError"
     ),
     "newsrecord.export": "ExportResult arrow_schema export_records to_arrow",
     "newsrecord.files": "Batch Durability iter_record_files",
@@ -108,6 +109,7 @@ __all__ = [
     "Problem",
     "Query",
     "QueryError",
+    "ReadOnlyError",
     "RecordError",
     "RecordFacts",
     "Rule",

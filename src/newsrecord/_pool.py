@@ -14,13 +14,20 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["POOL_THRESHOLD", "default_jobs", "keep_stops", "run_batches", "run_items"]
+__all__ = [
+    "POOL_THRESHOLD",
+    "Unfinished",
+    "default_jobs",
+    "keep_stops",
+    "run_batches",
+    "run_items",
+]
 
 T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741  # an item
@@ -58,14 +65,35 @@ def _batches(items: Iterable[I]) -> Iterator[list[I]]:
         yield batch
 
 
+class Unfinished:
+    """What a run stopped early (a Ctrl-C) had done without handing it out.
+
+    A batch tells its results when it ends, and they are handed out in order: at a
+    Ctrl-C, batches a worker had finished may wait behind one still running, and the
+    results in hand may be half handed out. Their items were done all the same (files
+    saved, for an edit): :func:`run_items` puts them here.
+
+    Attributes:
+        results: ``(item, result)`` of each item done but not handed out, in order.
+        under_way: How many items the batches under way held (being done, in a worker or
+            here): some of them may be done, unknown which, since a batch tells nothing
+            until it ends. (A batch per item would tell, at a cost felt in every run.)
+    """
+
+    def __init__(self) -> None:
+        self.results: list[tuple[Any, Any]] = []
+        self.under_way = 0
+
+
 def run_batches(
     task: Callable[[list[str], Any], list[T]],
     paths: Iterable[os.PathLike[str] | str],
     option: Any,
     jobs: int,
-) -> Iterator[tuple[str, T]]:
+    unfinished: Unfinished | None = None,
+) -> Generator[tuple[str, T], None, None]:
     """Run *task* over batches of *paths* (as ``str``); see :func:`run_items`."""
-    return run_items(task, (os.fspath(path) for path in paths), option, jobs)
+    return run_items(task, (os.fspath(path) for path in paths), option, jobs, unfinished)
 
 
 def run_items(
@@ -73,13 +101,18 @@ def run_items(
     items: Iterable[I],
     option: Any,
     jobs: int,
-) -> Iterator[tuple[I, T]]:
+    unfinished: Unfinished | None = None,
+) -> Generator[tuple[I, T], None, None]:
     """Run *task* over batches of *items*, in worker processes when it pays; keep order.
 
     *task* gets a batch and *option* and returns one result per item; it and the items
     must pickle. Results come back in the order of *items*, so output is the same at any
     *jobs*. At most a few batches per worker are in flight, so memory stays flat on any
     tree.
+
+    When the run stops early (a Ctrl-C, here or in the caller, or the caller closing the
+    iterator), *unfinished* gets what was done but not handed out, and how many items
+    were under way: see :class:`Unfinished`.
     """
     batches = _batches(items)
     head: list[list[I]] = []
@@ -91,16 +124,14 @@ def run_items(
             break
     if jobs == 1 or count < POOL_THRESHOLD:
         # A short run, or one worker: starting processes would cost more than it saves.
-        for batch in itertools.chain(head, batches):
-            results = task(batch, option)
-            _act_on_kept_stop()
-            yield from zip(batch, results, strict=True)
+        yield from _run_here(task, itertools.chain(head, batches), option, unfinished)
         return
     # Imported here: a short run never needs it, and its import is felt at start-up.
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
     pending: collections.deque[tuple[list[I], Future[list[T]]]] = collections.deque()
+    in_hand: Iterator[tuple[I, T]] = iter(())
     try:
         for batch in itertools.chain(head, batches):
             # The first submit forks the workers: they start with SIGTERM held too, until
@@ -108,10 +139,16 @@ def run_items(
             with _interrupts_held(signal.SIGTERM):
                 pending.append((batch, pool.submit(_run_task, task, batch, option)))
             if len(pending) >= 4 * jobs:
-                yield from _results(*pending.popleft())
+                in_hand = _results(pending)
+                _act_on_kept_stop()
+                yield from in_hand
         while pending:
-            yield from _results(*pending.popleft())
+            in_hand = _results(pending)
+            _act_on_kept_stop()
+            yield from in_hand
     finally:
+        if unfinished is not None:
+            _tell_unfinished(unfinished, in_hand, pending)
         if pending:
             # Stopped early: Ctrl-C, here or in the caller between two results, or a
             # closed output. The workers ignore Ctrl-C (see _start_worker), and the
@@ -150,10 +187,49 @@ def _interrupts_held(*also: int) -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _results(batch: list[I], future: Future[list[T]]) -> Iterator[tuple[I, T]]:
+def _run_here(
+    task: Callable[[list[I], Any], list[T]],
+    batches: Iterable[list[I]],
+    option: Any,
+    unfinished: Unfinished | None,
+) -> Iterator[tuple[I, T]]:
+    """Run *task* over *batches* in this process; see :func:`run_items`."""
+    in_hand: Iterator[tuple[I, T]] = iter(())
+    running: list[I] = []
+    try:
+        for batch in batches:
+            running = batch
+            results = task(batch, option)
+            running = []
+            in_hand = zip(batch, results, strict=True)
+            _act_on_kept_stop()
+            yield from in_hand
+    finally:
+        if unfinished is not None:
+            unfinished.results.extend(in_hand)
+            unfinished.under_way += len(running)
+
+
+def _results(pending: collections.deque[tuple[list[I], Future[list[T]]]]) -> Iterator[tuple[I, T]]:
+    """The results of the first batch of *pending*, once it ends; it leaves *pending* then."""
+    batch, future = pending[0]
     results = future.result()
-    _act_on_kept_stop()
+    pending.popleft()
     return zip(batch, results, strict=True)
+
+
+def _tell_unfinished(
+    unfinished: Unfinished,
+    in_hand: Iterator[tuple[I, T]],
+    pending: collections.deque[tuple[list[I], Future[list[T]]]],
+) -> None:
+    """Give *unfinished* what a run stopped early did: results in hand, batches ended."""
+    unfinished.results.extend(in_hand)
+    for batch, future in pending:
+        if future.done() and not future.cancelled() and future.exception() is None:
+            unfinished.results.extend(zip(batch, future.result(), strict=True))
+        elif future.running():  # sent to a worker; the others wait in the pool's queue
+            unfinished.under_way += len(batch)
 
 
 class _Terminated(BaseException):

@@ -17,9 +17,11 @@ import attrs
 __all__ = [
     "ConflictError",
     "FieldTypeError",
+    "FileError",
     "LimitError",
     "ParseError",
     "Problem",
+    "ReadOnlyError",
     "RecordError",
     "TextFix",
     "ValidationError",
@@ -226,17 +228,101 @@ class LimitError(ParseError):
     """The input exceeds a safety limit (size, nesting depth, number of nodes)."""
 
 
-class ConflictError(RecordError, OSError):
-    """The file changed on disk after it was loaded; saving would lose that change."""
+class _SystemError(RecordError, OSError):
+    """A record error that is also an ``OSError``: ``errno`` and ``filename`` are filled in.
+
+    ``filename`` is the file of the first problem (:attr:`path`); ``errno`` is the
+    system's error number of what went wrong (``EACCES`` for a read-only file,
+    ``ENOENT`` for a file removed), or None where no number fits (a file that changed).
+    ``strerror`` stays None: the message is ``str(error)``, in our words.
+    """
+
+    def __init__(
+        self,
+        message: str | Sequence[Problem],
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+        errno: int | None = None,
+    ) -> None:
+        """Create the error from one message or from a list of problems, with its errno."""
+        super().__init__(message, path=path, line=line, column=column, field=field)
+        self.errno = errno
+        self.filename = self.path
+
+    def __str__(self) -> str:
+        """The message, as every :class:`RecordError` gives it.
+
+        Not ``OSError``'s ``[Errno 13] None: 'path'``, which it makes once ``filename``
+        is set.
+        """
+        return self._summary()
+
+    def with_path(self, path: str) -> RecordError:
+        """Return a copy of this error whose problems name *path* as their file."""
+        clone = super().with_path(path)
+        vars(clone).update(self._state())
+        if isinstance(clone, OSError):
+            clone.errno = self.errno
+        return clone
+
+    def _state(self) -> dict[str, Any]:
+        return {name: value for name, value in vars(self).items() if name != "problems"}
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by problems, and the errno (``filename`` follows from the problems)."""
+        return (type(self), (list(self.problems),), {**self._state(), "errno": self.errno})
 
 
-class FileError(RecordError, OSError):
+class ConflictError(_SystemError):
+    """The file changed on disk after it was loaded; saving would lose that change.
+
+    Also an ``OSError``: ``filename`` is the file, ``errno`` is ``ENOENT`` when it was
+    removed (``EISDIR`` when a folder took its place), None when it changed.
+    """
+
+
+class FileError(_SystemError):
     """A record file cannot be read or saved where asked; a failed save wrote nothing.
 
     The path is not a regular file (a folder, FIFO or device: never opened for writing, and
     never read, since a FIFO blocks its reader), or, for a save, the file is read-only or
-    lies in a folder where no file can be created. The message names the record file.
+    lies in a folder where no file can be created (those are :class:`ReadOnlyError`). The
+    message names the record file, and so does ``filename``; ``errno`` is the system's
+    number where one fits (``EISDIR`` for a folder, the error of a folder that cannot be
+    looked at), else None.
     """
+
+
+class ReadOnlyError(FileError, PermissionError):
+    """A save was refused because the file or its folder may not be written; nothing was.
+
+    The file is read-only (no write permission for us, or no write bit at all, which
+    stops root too), or its folder is (no write bit), or the system refused to create a
+    file in the folder (no permission, a read-only file system). Also a
+    ``PermissionError``, whose ``errno`` is ``EACCES`` (or what the system said:
+    ``EROFS``, ``EPERM``) and ``filename`` the record file.
+
+    Attributes:
+        folder: The folder when it is what may not be written, else None.
+    """
+
+    folder: str | None = None
+
+    def __init__(
+        self,
+        message: str | Sequence[Problem],
+        *,
+        path: str | None = None,
+        errno: int | None = None,
+        folder: str | None = None,
+    ) -> None:
+        """Create the error; *folder* when the folder is what may not be written."""
+        super().__init__(message, path=path, errno=errno)
+        if folder is not None:
+            self.folder = folder
 
 
 def unreadable(path: str | None, error: OSError) -> Problem:

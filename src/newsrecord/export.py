@@ -59,6 +59,7 @@ from newsrecord.errors import (
 from newsrecord.files import (
     StrPath,
     as_paths,
+    link_to_nothing,
     once_each,
     scan_folder,
     walk_entries,
@@ -683,7 +684,9 @@ def _target(out: StrPath | BinaryIO) -> tuple[Path, _Stream | None]:
     except OSError:
         mode = None  # not there yet (or a dangling link): the write tells what is wrong
     if mode is not None and stat.S_ISDIR(mode):
-        raise FileError(f"cannot export into {path}: it is a folder", path=str(path))
+        raise FileError(
+            f"cannot export into {path}: it is a folder", path=str(path), errno=errno.EISDIR
+        )
     if mode is not None and not stat.S_ISREG(mode):
         return path, lambda: path.open("wb")  # a pipe or a device
     if path.is_symlink():
@@ -691,7 +694,9 @@ def _target(out: StrPath | BinaryIO) -> tuple[Path, _Stream | None]:
     if not path.parent.is_dir():
         # Found now, not once every file is parsed.
         raise FileError(
-            f"cannot export into {path}: there is no folder {path.parent}", path=str(path)
+            f"cannot export into {path}: there is no folder {path.parent}",
+            path=str(path),
+            errno=errno.ENOENT,
         )
     return path, None
 
@@ -1333,8 +1338,12 @@ def _scan_in_python(
 
 
 def _os_error(code: int, name: str) -> OSError:
-    """The error ``os.stat`` would have raised for *name*, from the native package's errno."""
-    return OSError(code, os.strerror(code), name)
+    """The error ``os.stat`` would have raised for *name*, from the native package's errno.
+
+    A link to nothing says so (and names its target), as the Python walk says it.
+    """
+    dangling = link_to_nothing(name) if code == errno.ENOENT else None
+    return dangling or OSError(code, os.strerror(code), name)
 
 
 def _assemble(pa: Any, cached: Any, fresh: Any, order: list[int]) -> Any:

@@ -16,6 +16,7 @@ import operator
 import os
 import queue
 import re
+import shlex
 import stat
 import sys
 import threading
@@ -25,7 +26,7 @@ from typing import BinaryIO, Final, Literal
 
 from newsrecord._read import native
 from newsrecord._site import exclusions, relative_to, site_root_of
-from newsrecord.errors import ConflictError, FileError
+from newsrecord.errors import ConflictError, FileError, ReadOnlyError
 
 if sys.platform != "win32":
     import fcntl
@@ -37,6 +38,7 @@ __all__ = [
     "as_paths",
     "check_durability",
     "iter_record_files",
+    "link_to_nothing",
     "once_each",
     "open_regular",
     "replace_if_unchanged",
@@ -86,7 +88,9 @@ def write_atomically(
     Raises:
         FileError: the target is not a regular file (a folder, FIFO or device: it is
             never opened), is read-only, or its folder cannot hold a new file; nothing
-            was written. The message names *path*.
+            was written. The message and ``filename`` name *path*. The read-only cases
+            (the file, its folder, or a folder where the system refuses to create a
+            file) are :class:`ReadOnlyError`, also a ``PermissionError``.
         ConflictError: with *expected*, the file changed or was removed; nothing was
             written.
         OSError: the data could not be written (a full disk, no permission); the old file
@@ -113,6 +117,7 @@ def write_atomically(
                 f"no file can be created in its folder {folder} ({exc.strerror or exc})",
                 name,
                 exc,
+                folder,
             ) from exc
         temporary = named[-1]
         try:
@@ -309,21 +314,49 @@ def open_regular(path: StrPath) -> BinaryIO:
 
     Raises:
         FileError: the path is a folder, FIFO, device or socket (also an ``OSError``).
-        OSError: the file cannot be opened (missing: ``FileNotFoundError``; no permission:
-            ``PermissionError``).
+        OSError: the file cannot be opened (missing: ``FileNotFoundError``, which says
+            ``a link to nothing (TARGET)`` for a symbolic link whose target is not there;
+            no permission: ``PermissionError``).
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    handle = os.open(path, flags)
+    try:
+        handle = os.open(path, flags)
+    except FileNotFoundError:
+        dangling = link_to_nothing(os.fspath(path))
+        if dangling is None:
+            raise
+        raise dangling from None
     mode = os.fstat(handle).st_mode
     if not stat.S_ISREG(mode):
         os.close(handle)
         raise FileError(
             f"cannot read the record: it is {_kind_of(mode)}, not a regular file",
             path=os.fspath(path),
+            errno=_errno_of(mode),
         )
     if hasattr(os, "set_blocking"):
         os.set_blocking(handle, True)
     return os.fdopen(handle, "rb")
+
+
+def link_to_nothing(path: str) -> FileNotFoundError | None:
+    """The error of *path* if it is a symbolic link to nothing (a target not there).
+
+    Its message names the target, as the link holds it: ``a link to nothing
+    (../drafts/x.md)``, where the system would say ``No such file or directory`` of a
+    path that is plainly there. None when *path* is not such a link.
+    """
+    try:
+        target = os.readlink(path)
+    except (OSError, ValueError):
+        return None  # not a link (EINVAL), or gone
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return FileNotFoundError(errno.ENOENT, f"a link to nothing ({target})", path)
+    except OSError:
+        return None  # a link that loops (ELOOP): the system's error says it
+    return None
 
 
 def write_whole(stream: BinaryIO, data: bytes | bytearray | memoryview) -> None:
@@ -361,9 +394,10 @@ def _writable_mode(
     folders found writable, so that a bulk edit looks at each once.
 
     Raises:
-        FileError: the target is not a regular file, or is read-only. Saving over either
-            would put a regular file in its place (the rename does not need the file's
-            own permission); a read-only file says its owner wants it kept as it is.
+        FileError: the target is not a regular file, or is read-only (a
+            :class:`ReadOnlyError`, as is a read-only folder). Saving over either would
+            put a regular file in its place (the rename does not need the file's own
+            permission); a read-only file says its owner wants it kept as it is.
     """
     # Read-only means "no write permission for us, or no write bit at all": the second
     # holds for root too, who may write anything but should not replace a file its owner
@@ -372,9 +406,14 @@ def _writable_mode(
         try:
             folder_status = os.stat(folder)
         except OSError as exc:
-            raise _file_error(str(exc.strerror or exc), name, exc) from exc
+            raise _file_error(str(exc.strerror or exc), name, exc, folder) from exc
         if not folder_status.st_mode & 0o222:
-            raise FileError(f"cannot save the record: its folder {folder} is read-only", path=name)
+            raise ReadOnlyError(
+                f"cannot save the record: {read_only_folder(folder)}",
+                path=name,
+                errno=errno.EACCES,
+                folder=folder,
+            )
         if batch is not None:
             batch.writable_folders.add(folder)
     if status is None:
@@ -388,12 +427,14 @@ def _writable_mode(
         raise FileError(
             f"cannot save the record: it is {_kind_of(status.st_mode)}, not a regular file",
             path=name,
+            errno=_errno_of(status.st_mode),
         )
     if not status.st_mode & 0o222 or not _may_write(target, status):
-        raise FileError(
+        raise ReadOnlyError(
             "cannot save the record: the file is read-only (make it writable, for "
             "example with 'chmod u+w', to save it)",
             path=name,
+            errno=errno.EACCES,
         )
     return status.st_mode & 0o7777
 
@@ -406,12 +447,30 @@ def _may_write(target: str, status: os.stat_result) -> bool:
     return os.access(target, os.W_OK)
 
 
-def _file_error(message: str, name: str, cause: OSError) -> FileError:
-    error = FileError(f"cannot save the record: {message}", path=name)
-    # Callers that test the errno of an OSError keep working. (Not strerror: with both
-    # set, OSError.__str__ would show "[Errno 13] ..." instead of the message.)
-    error.errno = cause.errno
-    return error
+def read_only_folder(folder: str) -> str:
+    """What is wrong when *folder* has no write bit, and how to fix it."""
+    return (
+        f"its folder {folder} is read-only (make it writable, for example with "
+        f"'chmod u+w {shlex.quote(folder)}', to save it)"
+    )
+
+
+_REFUSED: Final = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+"""What the system says when it will not let us write: a :class:`ReadOnlyError`."""
+
+
+def _file_error(message: str, name: str, cause: OSError, folder: str | None = None) -> FileError:
+    """The error of a save that *cause* stopped: read-only (*folder*'s fault) or not."""
+    text = f"cannot save the record: {message}"
+    # Callers that test the errno of an OSError, or catch PermissionError, keep working.
+    if cause.errno in _REFUSED:
+        return ReadOnlyError(text, path=name, errno=cause.errno, folder=folder)
+    return FileError(text, path=name, errno=cause.errno)
+
+
+def _errno_of(mode: int) -> int | None:
+    """The errno of a file that is not a regular one: a folder's; none fits the others."""
+    return errno.EISDIR if stat.S_ISDIR(mode) else None
 
 
 def _kind_of(mode: int) -> str:
@@ -696,12 +755,12 @@ def _replace_under_lock(temporary: str, target: str, expected: bytes) -> None:
         try:
             handle = os.open(target, flags)
         except FileNotFoundError:
-            raise _conflict(target, "was removed") from None
+            raise _conflict(target, "was removed", errno.ENOENT) from None
         replaced = False
         try:
             mode = os.fstat(handle).st_mode
             if not stat.S_ISREG(mode):
-                raise _conflict(target, f"was replaced by {_kind_of(mode)}")
+                raise _conflict(target, f"was replaced by {_kind_of(mode)}", _errno_of(mode))
             if sys.platform != "win32":
                 fcntl.flock(handle, fcntl.LOCK_EX)
             held = os.fstat(handle)
@@ -725,11 +784,12 @@ def _replace_under_lock(temporary: str, target: str, expected: bytes) -> None:
         return
 
 
-def _conflict(target: str, what: str) -> ConflictError:
+def _conflict(target: str, what: str, number: int | None = None) -> ConflictError:
     return ConflictError(
         f"the file {what} on disk after it was loaded; nothing was written "
         "(load it again and redo the edit)",
         path=target,
+        errno=number,
     )
 
 
@@ -770,21 +830,27 @@ def iter_record_files(
     links to folders are not followed, so a
     link cannot make the walk loop, and a file found twice (by its name and through a
     link, or by two hard links: the same device and inode) comes once, where it is first
-    found, so that an edit is not made twice.
+    found, so that an edit is not made twice. A link whose name matches but that cannot
+    be followed is not passed over in silence: a link to nothing (its target is not
+    there) gives a :class:`FileNotFoundError` whose message is ``a link to nothing
+    (TARGET)``, and a link that loops the system's ``OSError`` (``ELOOP``); either goes
+    to *onerror*, with the link as its ``filename``, or is raised.
     Entries come in name order, so runs are reproducible. Only one folder listing per
     level of depth is held in memory, never the whole tree.
 
     Args:
         paths: A file or folder, or several.
         pattern: A shell-style pattern matched against file names in folders.
-        onerror: Called with the :class:`OSError` of a folder that cannot be listed; the
-            walk then goes on. Without it the error is raised.
+        onerror: Called with the :class:`OSError` of a folder that cannot be listed, or of
+            a link to a record file that cannot be followed (see above); the walk then
+            goes on. Without it the error is raised.
 
     Yields:
         The paths of the files, each starting with the path it was found under.
 
     Raises:
-        OSError: a folder cannot be listed and no *onerror* was given.
+        OSError: a folder cannot be listed, or a link cannot be followed (a link to
+            nothing: :class:`FileNotFoundError`), and no *onerror* was given.
     """
     for path, error in walk(as_paths(paths), pattern):
         if error is None:
@@ -838,12 +904,7 @@ def walk_entries(
     for root in roots:
         top = os.fspath(root)
         if not Path(top).is_dir():
-            key = _file_key(top)
-            if key in files:
-                continue
-            if key is not None:
-                files.add(key)
-            if seen is None or _first_time(top, seen):
+            if _first_find(top, files, seen):
                 yield top, None, None
             continue
         excluded = _jekyll_exclusions(top)
@@ -869,7 +930,11 @@ def walk_entries(
                         stack.append((_listing(entry.path), os.stat(entry.path).st_dev))
                         break  # into the folder; its parent's listing goes on after it
                     # The name first: it rules out most other files without a look at them.
-                    if not matches(name) or not entry.is_file() or name.lower() in SKIPPED_NAMES:
+                    if not matches(name) or name.lower() in SKIPPED_NAMES:
+                        continue
+                    if not entry.is_file():
+                        if (dangling := _dangling(entry, excluded)) is not None:
+                            yield entry.path, None, dangling
                         continue
                     if excluded is not None and excluded(entry.path, False):
                         continue
@@ -884,6 +949,29 @@ def walk_entries(
                     yield entry.path, entry, None
             else:
                 stack.pop()
+
+
+def _first_find(top: str, files: set[tuple[int, int]], seen: set[str] | None) -> bool:
+    """Whether the root *top*, a file, is found for the first time (by inode and path)."""
+    key = _file_key(top)
+    if key in files:
+        return False
+    if key is not None:
+        files.add(key)
+    return seen is None or _first_time(top, seen)
+
+
+def _dangling(
+    entry: os.DirEntry[str], excluded: Callable[[str, bool], bool] | None
+) -> FileNotFoundError | None:
+    """The error of *entry*, not a file, if it is a link to nothing the walk keeps.
+
+    A link to something else (a folder, a FIFO) is passed over, as that thing would be;
+    a link to nothing is a record file gone (moved, or a link made in the wrong place).
+    """
+    if not entry.is_symlink() or (excluded is not None and excluded(entry.path, False)):
+        return None
+    return link_to_nothing(entry.path)
 
 
 def _jekyll_exclusions(top: str) -> Callable[[str, bool], bool] | None:

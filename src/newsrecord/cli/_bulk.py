@@ -27,6 +27,8 @@ from newsrecord.cli._limits import LIMIT_OPTION, with_limit_hints
 from newsrecord.cli._redact import Redactor, unified_diff
 from newsrecord.cli._runner import (
     Interruption,
+    ReadOnlyFolders,
+    Unfinished,
     clear_bar_line,
     default_jobs,
     end_interrupted,
@@ -587,6 +589,49 @@ def _in_bulk(outcome: Outcome, path: str) -> Outcome:
     return attrs.evolve(outcome, status=status, problems=problems)
 
 
+class _Tally:
+    """What a bulk edit did so far: counts of outcomes, as each file's is told."""
+
+    def __init__(self, job: EditJob) -> None:
+        self.job = job
+        self.counts = dict.fromkeys(("unreadable", "skipped", "unchanged", "changed", "failed"), 0)
+        self.total = self.still_invalid = 0
+        self.held: set[str] = set()
+        self.read_only = ReadOnlyFolders()
+        self.bar: Any = None
+
+    def add(self, path: str, outcome: Outcome) -> None:
+        """Count *outcome*, the file *path*'s, and print what it says."""
+        self.total += 1
+        self.counts[outcome.status] += 1
+        self.held.update(outcome.held)
+        if self.bar is not None:
+            self.bar.update(1)
+        self.still_invalid += _tell(path, outcome, self.job, self.bar, self.read_only)
+
+
+def _tell(path: str, outcome: Outcome, job: EditJob, bar: Any, read_only: ReadOnlyFolders) -> bool:
+    """Print what a bulk edit did to one file; return whether the record is still invalid."""
+    if outcome.problems:
+        clear_bar_line(bar)
+        for problem in read_only.shorten(outcome.problems):
+            click.echo(str(problem), err=True)
+    if outcome.status == "changed" and job.dry_run:
+        clear_bar_line(bar)
+        if outcome.diff is not None:
+            click.echo(outcome.diff, nl=False)
+        else:
+            click.echo(f"{path}: +{outcome.added} -{outcome.removed}")
+    if not outcome.invalid or job.dry_run:
+        return False
+    # Edited (a repair under way, or another field), but broken still: said as the
+    # one-file form says it, so that no run hides a broken record.
+    clear_bar_line(bar)
+    for problem in outcome.invalid:
+        click.echo(str(attrs.evolve(problem, path=problem.path or path)), err=True)
+    return True
+
+
 def run_bulk(
     paths: Sequence[str],
     job: EditJob,
@@ -603,38 +648,26 @@ def run_bulk(
     :func:`never_held`).
     """
     walk_problems: list[newsrecord.Problem] = []
-    counts = {"unreadable": 0, "skipped": 0, "unchanged": 0, "changed": 0, "failed": 0}
-    total = still_invalid = 0
-    held: set[str] = set()
-    label = "checking" if job.dry_run else "editing"
+    tally = _Tally(job)
+    unfinished = Unfinished()
     with contextlib.ExitStack() as stack:
         stopped = stack.enter_context(Interruption())  # see end_interrupted
-        bar = progress_bar(stack, paths, label=label, stdout_busy=job.dry_run)
-        for path, outcome in run_batches(
-            _edit_batch, record_files(paths, walk_problems, pattern), job, jobs or default_jobs()
-        ):
-            total += 1
-            counts[outcome.status] += 1
-            held.update(outcome.held)
-            if bar is not None:
-                bar.update(1)
-            if outcome.problems:
-                clear_bar_line(bar)
-                for problem in outcome.problems:
-                    click.echo(str(problem), err=True)
-            if outcome.invalid and not job.dry_run:
-                # Edited (a repair under way, or another field), but broken still: said
-                # as the one-file form says it, so that no run hides a broken record.
-                still_invalid += 1
-                clear_bar_line(bar)
-                for problem in outcome.invalid:
-                    click.echo(str(attrs.evolve(problem, path=problem.path or path)), err=True)
-            if outcome.status == "changed" and job.dry_run:
-                clear_bar_line(bar)
-                if outcome.diff is not None:
-                    click.echo(outcome.diff, nl=False)
-                else:
-                    click.echo(f"{path}: +{outcome.added} -{outcome.removed}")
+        label = "checking" if job.dry_run else "editing"
+        tally.bar = progress_bar(stack, paths, label=label, stdout_busy=job.dry_run)
+        found = record_files(paths, walk_problems, pattern)
+        # Closed as the block ends, before its Ctrl-C is caught: unfinished is told then.
+        edits = stack.enter_context(
+            contextlib.closing(
+                run_batches(_edit_batch, found, job, jobs or default_jobs(), unfinished)
+            )
+        )
+        for path, outcome in edits:
+            tally.add(path, outcome)
+    # After a Ctrl-C, the files done that were not told yet (else there are none).
+    for path, outcome in unfinished.results:
+        tally.add(path, outcome)
+    counts, total, still_invalid, held = tally.counts, tally.total, tally.still_invalid, tally.held
+    tally.read_only.echo()
     for problem in walk_problems:
         click.echo(str(problem), err=True)
     unreadable = counts["unreadable"] + len(walk_problems)
@@ -649,7 +682,7 @@ def run_bulk(
     if unreadable:
         summary += f"; {unreadable} not valid records"
     if stopped.happened:
-        end_interrupted(summary, batches=True)
+        end_interrupted(summary, under_way=unfinished.under_way)
     if total == 0 and not walk_problems:
         # Nothing searched: say why, not "matched 0 of 0 files".
         no_records_found(tuple(paths), pattern)

@@ -429,43 +429,35 @@ def fmt(
     """
     write = not (check or show_diff)
     walk_problems: list[newsrecord.Problem] = []
-    changed = total = invalid = unsaved = pages = 0
+    tally = _Formatted(check=check, show_diff=show_diff)
+    unfinished = runner.Unfinished()
     with contextlib.ExitStack() as stack:
         stopped = stack.enter_context(runner.Interruption())  # see runner.end_interrupted
-        bar = runner.progress_bar(stack, paths, label="formatting", stdout_busy=not write)
-        for path, (problems, diff) in runner.run_batches(
-            _fmt_batch,
-            runner.record_files(paths, walk_problems, pattern),
-            (write, limits),
-            jobs or runner.default_jobs(),
-        ):
-            total += 1
-            if bar is not None:
-                bar.update(1)
-            if diff is not None and diff.startswith(_KEPT):
-                runner.clear_bar_line(bar)
-                click.echo(f"{path}: {diff}", err=True)
-                continue
-            if diff == _PAGE:
-                pages += 1
-                continue
-            if problems:
-                unsaved += diff == _UNSAVED
-                invalid += diff != _UNSAVED
-                runner.report(problems, bar)
-                continue
-            if diff is None:
-                continue
-            changed += 1
-            if show_diff:
-                click.echo(diff, nl=False)
-            if check:
-                click.echo(path)
-        runner.report(walk_problems, bar)
-    invalid += len(walk_problems)
+        tally.bar = runner.progress_bar(stack, paths, label="formatting", stdout_busy=not write)
+        found = runner.record_files(paths, walk_problems, pattern)
+        # Closed as the block ends, before its Ctrl-C is caught: unfinished is told then.
+        done = stack.enter_context(
+            contextlib.closing(
+                runner.run_batches(
+                    _fmt_batch, found, (write, limits), jobs or runner.default_jobs(), unfinished
+                )
+            )
+        )
+        for path, (problems, diff) in done:
+            tally.add(path, problems, diff)
+    # After a Ctrl-C, the files done that were not told yet (else there are none).
+    for path, (problems, diff) in unfinished.results:
+        tally.add(path, problems, diff)
+    tally.read_only.echo(tally.bar)
+    runner.report(walk_problems, tally.bar)
+    changed, total, pages, unsaved = tally.changed, tally.total, tally.pages, tally.unsaved
+    invalid = tally.invalid + len(walk_problems)
     verb = "reformatted" if write else "would be reformatted"
     if stopped.happened:
-        runner.end_interrupted(f"{changed} of {counted(total, 'file')} {verb} so far", batches=True)
+        runner.end_interrupted(
+            f"{changed} of {counted(total, 'file')} {verb} so far",
+            under_way=unfinished.under_way,
+        )
     click.echo(f"{changed} of {counted(total, 'file')} {verb}", err=True)
     if pages:
         shown = counted(pages, "page")
@@ -478,6 +470,37 @@ def fmt(
         no_records_found(paths, pattern)
     failed = invalid or unsaved or total == 0
     sys.exit(EXIT_INVALID if failed or (check and changed) else 0)
+
+
+class _Formatted:
+    """What fmt did so far: counts of the files, as each one's outcome is told."""
+
+    def __init__(self, *, check: bool, show_diff: bool) -> None:
+        self.check, self.show_diff = check, show_diff
+        self.changed = self.total = self.invalid = self.unsaved = self.pages = 0
+        self.read_only = runner.ReadOnlyFolders()
+        self.bar: Any = None
+
+    def add(self, path: str, problems: list[newsrecord.Problem], diff: str | None) -> None:
+        """Count the outcome of the file *path* and print what it says."""
+        self.total += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        if diff is not None and diff.startswith(_KEPT):
+            runner.clear_bar_line(self.bar)
+            click.echo(f"{path}: {diff}", err=True)
+        elif diff == _PAGE:
+            self.pages += 1
+        elif problems:
+            self.unsaved += diff == _UNSAVED
+            self.invalid += diff != _UNSAVED
+            runner.report(self.read_only.shorten(problems), self.bar)
+        elif diff is not None:
+            self.changed += 1
+            if self.show_diff:
+                click.echo(diff, nl=False)
+            if self.check:
+                click.echo(path)
 
 
 _KEPT: Final = "kept as it is: "

@@ -23,6 +23,7 @@ from newsrecord.cli._limits import LIMIT_OPTION, with_limit_hints
 from newsrecord.cli._redact import unified_diff
 from newsrecord.cli._runner import (
     Interruption,
+    ReadOnlyFolders,
     clear_bar_line,
     end_interrupted,
     progress_bar,
@@ -80,6 +81,7 @@ def fix(
     write = not (check or show_diff)
     walk_problems: list[newsrecord.Problem] = []
     files = repaired = failed = unsaved = 0
+    read_only = ReadOnlyFolders()
     with contextlib.ExitStack() as stack:
         stopped = stack.enter_context(Interruption())  # see end_interrupted
         bar = progress_bar(stack, paths, label="repairing", stdout_busy=True)
@@ -91,7 +93,7 @@ def fix(
                 done = _repair(str(path), only or None, limits, write=write, show_diff=show_diff)
             except _UnsavedError as exc:
                 unsaved += 1
-                report(exc.problems, bar)
+                report(read_only.shorten(exc.problems), bar)
                 continue
             except newsrecord.RecordError as exc:
                 failed += 1
@@ -107,6 +109,7 @@ def fix(
                 for problem in done:
                     click.echo(str(problem))
         clear_bar_line(bar)
+        read_only.echo()
     for problem in walk_problems:
         click.echo(str(problem), err=True)
     if not files and not walk_problems:

@@ -82,9 +82,34 @@ def is_record_name(path: str) -> bool:
     return fnmatch.fnmatchcase(name, _RECORD_PATTERN) and name.lower() not in SKIPPED_NAMES
 
 
-def is_revision(name: str) -> bool:
-    """Whether git knows *name* as a revision (a commit) in the repository around us."""
-    return bool(git("rev-parse", "--verify", "--quiet", f"{name}^{{commit}}", check=False))
+def is_revision(name: str, cwd: str | None = None) -> bool:
+    """Whether git knows *name* as a revision (a commit) in the repository around *cwd*."""
+    found = git("rev-parse", "--verify", "--quiet", f"{name}^{{commit}}", cwd=cwd, check=False)
+    return bool(found)
+
+
+def in_repository(cwd: str | None = None) -> bool:
+    """Whether *cwd* (the current folder by default) is in a git repository."""
+    return bool(git("rev-parse", "--git-dir", cwd=cwd, check=False).strip())
+
+
+_REVISION_SYNTAX: Final = re.compile(r"[~^]|@\{|\.\.|^@$")
+"""What only a revision is written with (``HEAD~5``, ``main^2``, ``main@{1}``, ``a..b``)."""
+
+
+def unknown_revision(name: str, cwd: str | None = None) -> str:
+    """The message for *name*, a revision git does not know; for ``REV~N``, how far back it goes.
+
+    ``HEAD~5`` in a repository of one commit is the likeliest case: the message says how
+    many commits there are.
+    """
+    message = f"unknown revision {name!r}"
+    back = re.fullmatch(r"(.+?)~(\d*)", name)
+    if back is not None and is_revision(back[1], cwd):
+        listed = git("rev-list", "--count", "--first-parent", back[1], cwd=cwd)
+        count = int(listed.strip() or 0)
+        message += f": {back[1]} has {counted(count, 'commit')} in its first-parent history"
+    return message
 
 
 def toplevel(cwd: str | None = None) -> Path:
@@ -95,28 +120,69 @@ def toplevel(cwd: str | None = None) -> Path:
 def changed_since(revision: str, paths: Sequence[str]) -> list[Path]:
     """Record files among *paths* that differ from *revision*, including untracked ones.
 
-    Deleted files are left out: there is nothing to check. Paths are returned relative to
-    the current folder when they are under it.
+    Git runs in the repository of the paths, wherever the command was started; paths in
+    several repositories are compared each in its own (with *revision* as each knows
+    it). Deleted files are left out: there is nothing to check. Each file is named as
+    the walk of the path it lies under names it (``PATH/name``), so that the two can be
+    matched.
     """
-    root = toplevel()
-    if not is_revision(revision):
-        raise GitError(f"not a revision: {revision!r}")
-    names = git("diff", "--name-only", "--no-renames", "-z", revision, "--", *paths).split("\0")
-    names += git("ls-files", "--others", "--exclude-standard", "-z", "--", *paths).split("\0")
-    here = Path.cwd()
-    found: dict[Path, None] = {}
-    for name in names:
-        if not name or not is_record_name(name):
-            continue
-        # diff names are relative to the root; ls-files names to the current folder.
-        for candidate in (root / name, here / name):
-            if candidate.is_file():
-                try:
-                    found[candidate.relative_to(here)] = None
-                except ValueError:
-                    found[candidate] = None
-                break
-    return list(found)
+    found: dict[Path, Path] = {}
+    repositories = _by_repository(paths)
+    for root, specs in repositories.items():
+        if not is_revision(revision, cwd=str(root)):
+            where = f" (in the repository {root})" if len(repositories) > 1 else ""
+            raise GitError(unknown_revision(revision, str(root)) + where)
+        # Both listings name files from the root, with the paths given from there too.
+        pathspecs = [spec for spec, _ in specs]
+        listed = git(
+            "diff", "--name-only", "--no-renames", "-z", revision, "--", *pathspecs, cwd=str(root)
+        ).split("\0")
+        listed += git(
+            "ls-files", "--others", "--exclude-standard", "-z", "--", *pathspecs, cwd=str(root)
+        ).split("\0")
+        for name in listed:
+            if not name or not is_record_name(name) or not (root / name).is_file():
+                continue
+            shown = _as_given(PurePosixPath(name), specs)
+            if shown is not None:
+                found.setdefault(root / name, shown)
+    return list(found.values())
+
+
+def _by_repository(paths: Sequence[str]) -> dict[Path, list[tuple[str, str]]]:
+    """*paths* by the root of the git repository each lies in: ``(pathspec, path)`` pairs.
+
+    The pathspec names the path from the root, in git's form (``.`` for the root).
+
+    Raises:
+        GitError: a path lies in no git repository.
+    """
+    repositories: dict[Path, list[tuple[str, str]]] = {}
+    for path in paths:
+        given = Path(path)
+        folder = given if given.is_dir() else given.parent
+        if not in_repository(str(folder)):
+            raise GitError(
+                f"{path!r} is not in a git repository (--changed-since compares with a revision)"
+            )
+        root = toplevel(str(folder)).resolve()
+        # The folder resolved, not the file: a link to a record is named as it is.
+        where = folder.resolve() if given.is_dir() else folder.resolve() / given.name
+        spec = where.relative_to(root).as_posix() if where != root else "."
+        repositories.setdefault(root, []).append((spec, path))
+    return repositories
+
+
+def _as_given(name: PurePosixPath, specs: Sequence[tuple[str, str]]) -> Path | None:
+    """The file *name* (from the root) as under the first path given that holds it."""
+    for spec, path in specs:
+        if spec == ".":
+            return Path(path, name)
+        if name == PurePosixPath(spec):
+            return Path(path)
+        if name.is_relative_to(spec):
+            return Path(path, name.relative_to(spec))
+    return None
 
 
 class BlobReader:
@@ -285,16 +351,20 @@ def _check_paths(revisions: Sequence[str], paths: Sequence[str]) -> None:
     "no changes". A path is a git pathspec (``_news/*.md`` matches files).
     """
     empty_tree = ""
-    for path in paths:
+    for number, path in enumerate(paths):
         if Path(path).exists():
             continue
         # The files of a revision are its differences from the empty tree.
         empty_tree = empty_tree or git("hash-object", "-t", "tree", NULL_FILE).strip()
         if any(git("diff", "--name-only", empty_tree, rev, "--", path) for rev in revisions):
             continue
+        if number == 0 and len(revisions) == 1 and _REVISION_SYNTAX.search(path):
+            # In the place of REV2, written as only a revision is: HEAD~5 past the root.
+            raise click.BadParameter(unknown_revision(path), param_hint="REV2")
         close = _closest_name(revisions, path)
         raise click.BadParameter(
             f"{path!r} names nothing in {', '.join(revisions)} or the working tree"
+            + (" and is no revision" if number == 0 and len(revisions) == 1 else "")
             + (f"; did you mean {close!r}?" if close else ""),
             param_hint="PATHS",
         )
@@ -402,10 +472,7 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool, limits: newsreco
             param_hint="OLD NEW",
         )
     else:
-        what = "a revision" if _readable(args[0]) else "a file nor a revision"
-        raise GitError(
-            f"not {what}: {args[0]!r} (diff takes OLD NEW files, REV1 REV2 [PATHS] or REV [PATHS])"
-        )
+        raise GitError(f"{_not_a_revision(args[0])} ({_FORMS})")
     differs = any(result.differs for result in results)
     if output == "json":
         _echo_json(results, summary=tree)
@@ -426,6 +493,22 @@ def diff(args: tuple[str, ...], output: str, *, textconv: bool, limits: newsreco
         if tree:
             click.echo(_summary(results))
     sys.exit(EXIT_INVALID if differs else 0)
+
+
+_FORMS: Final = "diff takes OLD NEW files, REV1 REV2 [PATHS] or REV [PATHS]"
+
+
+def _not_a_revision(name: str) -> str:
+    """Why *name*, the first argument of diff and not two files' first, was not compared."""
+    if not in_repository():
+        missing = f"there is no git repository here to read revision {name!r} in"
+        return missing + (
+            ", and it is one file, not two" if _readable(name) else ", and no file by that name"
+        )
+    if _REVISION_SYNTAX.search(name):
+        return unknown_revision(name)
+    what = "a revision" if _readable(name) else "a file nor a revision"
+    return f"not {what}: {name!r}"
 
 
 def _is_external(args: Sequence[str]) -> bool:

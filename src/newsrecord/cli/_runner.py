@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import shlex
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -14,12 +15,16 @@ import attrs
 import click
 
 import newsrecord
-from newsrecord._pool import default_jobs, run_batches
+from newsrecord._pool import Unfinished, default_jobs, run_batches
 from newsrecord.cli._limits import with_limit_hints
+from newsrecord.errors import counted
 from newsrecord.errors import unreadable as unreadable_problem
+from newsrecord.files import read_only_folder
 
 __all__ = [
     "Interruption",
+    "ReadOnlyFolders",
+    "Unfinished",
     "clear_bar_line",
     "default_jobs",
     "end_interrupted",
@@ -79,10 +84,10 @@ def record_files(
 ) -> Iterator[Path]:
     """The record files among *paths*; the problems of folders that cannot be listed.
 
-    A file that the walk could not even look at (a link that loops back on itself) is
-    yielded like the others, so that it is read, fails as any unreadable file does and
-    counts as one of the files of the run, named as they are (``loop.md``, not
-    ``./loop.md``).
+    A file that the walk could not even look at (a link that loops back on itself, a
+    link to nothing) is yielded like the others, so that it is read, fails as any
+    unreadable file does and counts as one of the files of the run, named as they are
+    (``loop.md``, not ``./loop.md``).
     """
     errors: list[OSError] = []
     for path in newsrecord.iter_record_files(paths, pattern=pattern, onerror=errors.append):
@@ -95,11 +100,18 @@ def _failed_files(errors: list[OSError], problems: list[newsrecord.Problem]) -> 
     """Yield the files among the walk's *errors*; add the folders' to *problems*."""
     for error in errors:
         where = str(Path(error.filename)) if error.filename is not None else None
-        if where is not None and not Path(where).is_dir() and error.errno == errno.ELOOP:
+        if where is not None and _is_link_file(Path(where), error):
             yield Path(where)
         else:
             problems.append(unreadable_problem(where, error))
     errors.clear()
+
+
+def _is_link_file(path: Path, error: OSError) -> bool:
+    """Whether *error* of the walk is that of a file it found (a link), not a folder's."""
+    if error.errno == errno.ELOOP:
+        return not path.is_dir()
+    return error.errno == errno.ENOENT and path.is_symlink()
 
 
 def read_problem(path: str, error: OSError) -> newsrecord.Problem:
@@ -126,6 +138,68 @@ def save_problems(path: str, error: newsrecord.RecordError) -> list[newsrecord.P
         )
         for problem in error.problems
     ]
+
+
+class ReadOnlyFolders:
+    """Saves a run could not make because the folder is read-only: the fix told once.
+
+    The library's message names the folder and tells how to make it writable; a run over
+    a read-only folder of 29 files would print that long line 29 times. Here each file's
+    line says only that its folder is read-only, and :meth:`echo` prints each folder
+    once, with how many files in it were not saved and the fix.
+    """
+
+    SHORT: Final = "cannot save the record: its folder is read-only"
+    """What each file's line says."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+
+    def shorten(self, problems: Iterable[newsrecord.Problem]) -> list[newsrecord.Problem]:
+        """*problems*, those of a read-only folder shortened (and their folders noted)."""
+        told = []
+        for problem in problems:
+            folder = _read_only_folder(problem)
+            if folder is not None:
+                self._counts[folder] = self._counts.get(folder, 0) + 1
+            told.append(problem if folder is None else attrs.evolve(problem, message=self.SHORT))
+        return told
+
+    def echo(self, bar: Any = None) -> None:
+        """Print each read-only folder once: the files not saved in it, and the fix."""
+        if self._counts:
+            clear_bar_line(bar)
+        for folder, count in self._counts.items():
+            click.echo(
+                f"{folder}: the folder is read-only, so {counted(count, 'file')} in it "
+                f"could not be saved (make it writable, for example with "
+                f"'chmod u+w {shlex.quote(folder)}', then run the command again)",
+                err=True,
+            )
+        self._counts.clear()
+
+
+def _read_only_folder(problem: newsrecord.Problem) -> str | None:
+    """The folder *problem* says is read-only, as the user named it; None if it says not.
+
+    The library names the folder of the file it replaced: the file's (absolute) or, for
+    a link, its target's. The message is matched whole, as the library makes it.
+    """
+    if problem.path is None or not problem.message.startswith(_SAVE_INTO):
+        return None
+    path = Path(problem.path)
+    try:
+        candidates = dict.fromkeys((path.absolute().parent, path.resolve().parent))
+        for folder in candidates:
+            if problem.message == f"cannot save the record: {read_only_folder(str(folder))}":
+                same = path.parent.resolve() == folder.resolve()
+                return str(path.parent) if same else str(folder)
+    except (OSError, RuntimeError):  # a link that loops (RuntimeError before Python 3.13)
+        pass
+    return None
+
+
+_SAVE_INTO: Final = "cannot save the record: its folder "
 
 
 def load_each(
@@ -171,15 +245,19 @@ class Interruption:
         return self.happened
 
 
-def end_interrupted(summary: str, *, batches: bool = False) -> NoReturn:
+def end_interrupted(summary: str, *, under_way: int = 0) -> NoReturn:
     """Print *summary* of the work done before a Ctrl-C, marked so; exit with status 130.
 
-    With *batches*, the work went to worker processes in batches, each told when it
-    ends: files of the batches under way may have been saved too, and the line says so.
+    *under_way*: how many files were in batches under way when the Ctrl-C came (see
+    :class:`Unfinished`). The summary counts every file of a batch that ended; of a batch
+    stopped part way nothing is told, though its first files may be saved, and the line
+    says so.
     """
     # Imported here: the package's helper, which this module's importers need not.
     from newsrecord.cli import exit_interrupted  # noqa: PLC0415
 
-    under_way = "; files of the batches under way may be saved too" if batches else ""
-    click.echo(f"interrupted: {summary}{under_way}; the rest not done", err=True)
+    told = (
+        f"; of {counted(under_way, 'file')} under way, some may be saved too" if under_way else ""
+    )
+    click.echo(f"interrupted: {summary}{told}; the rest not done", err=True)
     exit_interrupted()
