@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import signal
@@ -1052,7 +1053,14 @@ def test_one_long_write_into_a_pipe_closed_early_is_told(
     # reader goes: `export -o - --format jsonl | head -1` exited 0 and said it had
     # exported every record.
     for number in range(300):
-        (tmp_path / f"{number:03d}.md").write_text(SEED_TEXT, encoding="utf-8")
+        # Each excerpt its own 2 KB of hex, which Parquet cannot compress away: the table
+        # of 300 seeds (41 KB) fitted in the pipe's buffer, and the export could end
+        # before the reader went.
+        noise = "".join(
+            hashlib.sha256(f"{number}-{part}".encode()).hexdigest() for part in range(32)
+        )
+        text = SEED_TEXT.replace('excerpt: "', f'excerpt: "{noise} ', 1)
+        (tmp_path / f"{number:03d}.md").write_text(text, encoding="utf-8")
     arguments = command if command == ["schema"] else [command[0], str(tmp_path), *command[1:]]
     process = subprocess.Popen(  # noqa: S603  # our own interpreter and package
         [sys.executable, "-m", "newsrecord", *arguments],
