@@ -1259,3 +1259,44 @@ def test_a_link_to_nothing_is_an_unreadable_file_of_the_export(
     assert f"{site / 'gone.md'}: cannot be read: a link to nothing (drafts/moved.md)" in (
         told.stderr
     )
+
+
+@pytest.mark.parametrize("scan", ["native", "python"])
+@pytest.mark.parametrize("incremental", [False, True])
+def test_the_export_leaves_out_what_the_site_excludes_as_every_command_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scan: str, incremental: bool
+) -> None:
+    # The native walk did not read _config.yml: the export read drafts/ that validate,
+    # find and set leave out, and only with the native package installed.
+    from newsrecord._read import native
+
+    if scan == "native" and native.scan_folder is None:
+        pytest.skip("the native package is not installed (or is turned off)")
+    if scan != "native":
+        monkeypatch.setattr(native, "scan_folder", None)
+    site = make_site(tmp_path, 2)
+    (site / "_config.yml").write_text(
+        # '[o]ld' matches the folder's path but not its files' (as Jekyll matches): the
+        # walk prunes the folder, so the export must look at the folders above a file.
+        "exclude:\n  - drafts\n  - notes-*.md\n  - '[o]ld'\n",
+        encoding="utf-8",
+    )
+    for folder, name in [("drafts", "a.md"), ("drafts/deep", "b.md"), ("old", "c.md")]:
+        (site / folder).mkdir(parents=True, exist_ok=True)
+        (site / folder / name).write_text(SEED_TEXT, encoding="utf-8")
+    (site / "notes-1.md").write_text(SEED_TEXT, encoding="utf-8")
+    (site / "kept").mkdir()
+    (site / "kept" / "notes-2.md").write_text(SEED_TEXT, encoding="utf-8")  # not at the root
+    walked = sorted(str(path) for path in newsrecord.iter_record_files(site))
+    assert sorted(Path(name).relative_to(site).as_posix() for name in walked) == [
+        "a00.md",
+        "a01.md",
+        "broken.md",
+        "kept/notes-2.md",
+        "video.md",
+    ]
+    out = tmp_path / "out.jsonl"
+    newsrecord.export_records(site, out, format="jsonl", incremental=incremental)
+    exported = sorted(json.loads(line)["path"] for line in out.read_text().splitlines())
+    valid = [name for name in walked if not name.endswith("broken.md")]
+    assert exported == valid

@@ -59,6 +59,7 @@ from newsrecord.errors import (
 from newsrecord.files import (
     StrPath,
     as_paths,
+    jekyll_exclusions,
     link_to_nothing,
     once_each,
     scan_folder,
@@ -1265,6 +1266,14 @@ def _scan(
             _scan_in_python(top, pattern, names, parts, errors)
         else:
             found, packed, failed = scanned
+            kept_here = _kept_by_site(top, found)
+            if kept_here is not None:
+                # The native walk does not read _config.yml: leave out what the Python
+                # walk (walk_entries) leaves out, so that both export the same files.
+                renumbered = {old: new for new, old in enumerate(kept_here)}
+                failed = [(renumbered[n], code) for n, code in failed if n in renumbered]
+                packed = b"".join(packed[n * _SIZE : n * _SIZE + _SIZE] for n in kept_here)
+                found = [found[n] for n in kept_here]
             for number, code in failed:
                 errors[len(names) + number] = _os_error(code, found[number])
             names += found
@@ -1288,6 +1297,31 @@ def _scan(
         b"".join(stats[number * _SIZE : number * _SIZE + _SIZE] for number in kept),
         {renumbered[number]: error for number, error in errors.items() if number in renumbered},
     )
+
+
+def _kept_by_site(top: str, found: list[str]) -> list[int] | None:
+    """The numbers of the files of *found* (under *top*) that the site's ``exclude:`` keeps.
+
+    None when the Jekyll site around *top* excludes nothing. A file is left out when it
+    or a folder above it (up to *top*) is excluded, as the walk prunes such folders.
+    """
+    excluded = jekyll_exclusions(top)
+    if excluded is None:
+        return None
+    folders: dict[str, bool] = {}
+
+    def folder_out(folder: str) -> bool:
+        if len(folder) <= len(top):
+            return False
+        if folder not in folders:
+            folders[folder] = folder_out(folder.rpartition(os.sep)[0]) or excluded(folder, True)
+        return folders[folder]
+
+    return [
+        number
+        for number, name in enumerate(found)
+        if not folder_out(name.rpartition(os.sep)[0]) and not excluded(name, False)
+    ]
 
 
 def _ours(names: list[str], inodes: list[int], out: Path) -> set[int]:

@@ -38,6 +38,7 @@ __all__ = [
     "as_paths",
     "check_durability",
     "iter_record_files",
+    "jekyll_exclusions",
     "link_to_nothing",
     "once_each",
     "open_regular",
@@ -907,7 +908,7 @@ def walk_entries(
             if _first_find(top, files, seen):
                 yield top, None, None
             continue
-        excluded = _jekyll_exclusions(top)
+        excluded = jekyll_exclusions(top)
         # A stack of iterators over sorted listings, rather than recursion: no depth limit,
         # and nothing but the listings of the folders on the current branch is held.
         stack: list[tuple[Iterator[os.DirEntry[str]], int]] = []
@@ -974,7 +975,7 @@ def _dangling(
     return link_to_nothing(entry.path)
 
 
-def _jekyll_exclusions(top: str) -> Callable[[str, bool], bool] | None:
+def jekyll_exclusions(top: str) -> Callable[[str, bool], bool] | None:
     """What the Jekyll site around the folder *top* leaves out (its ``exclude:``).
 
     The test takes the path of a file or folder found under *top* and whether it is a
