@@ -650,23 +650,27 @@ def test_a_field_asked_for_is_judged_as_where_judges_it(repo: Path) -> None:
     )
 
 
-def test_a_file_changed_meanwhile_is_reported_not_overwritten(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _meddle(monkeypatch: pytest.MonkeyPatch, victim: Path, change: Callable[[str], str]) -> None:
+    """Make someone else save *victim* (heat 4) between a bulk edit's read and its write."""
     from newsrecord.cli import _bulk
 
-    site = repo / "site"
-    victim = site / "news" / "004.md"
     real = _bulk.apply_changes
 
     def meddling(doc: newsrecord.Document, changes: tuple[_bulk.Change, ...]) -> None:
         # (A Document: the changes are tried on empty records first, not read from files.)
         if isinstance(doc, newsrecord.Document) and getattr(doc.record, "heat", None) == 4:
-            # Someone else saves the file between our read and our write.
-            victim.write_text(victim.read_text(encoding="utf-8").replace("heat: 4", "heat: 44"))
+            victim.write_text(change(victim.read_text(encoding="utf-8")))
         real(doc, changes)
 
     monkeypatch.setattr(_bulk, "apply_changes", meddling)
+
+
+def test_a_file_changed_meanwhile_is_reported_not_overwritten(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = repo / "site"
+    victim = site / "news" / "004.md"
+    _meddle(monkeypatch, victim, lambda text: text.replace("heat: 4", "heat: 44"))
     result = run("set", site / "news", "-j", "1", "--", "quality=1")
     assert result.exit_code == 1
     assert "004.md: the file changed on disk after it was loaded" in result.stderr
@@ -678,20 +682,9 @@ def test_a_file_changed_meanwhile_is_reported_not_overwritten(
 def test_a_lost_update_names_the_file_as_given_and_says_to_run_again(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsrecord.cli import _bulk
-
     site = repo / "site"
     victim = site / "news" / "004.md"
-    real = _bulk.apply_changes
-
-    def meddling(doc: newsrecord.Document, changes: tuple[_bulk.Change, ...]) -> None:
-        # (A Document: the changes are tried on empty records first, not read from files.)
-        if isinstance(doc, newsrecord.Document) and getattr(doc.record, "heat", None) == 4:
-            # Someone else saves the file between our read and our write, every time.
-            victim.write_text(victim.read_text(encoding="utf-8") + "More.\n")
-        real(doc, changes)
-
-    monkeypatch.setattr(_bulk, "apply_changes", meddling)
+    _meddle(monkeypatch, victim, lambda text: text + "More.\n")  # every time
     monkeypatch.chdir(site)
     result = run("set", ".", "-j", "1", "--", "quality=1")
     assert result.exit_code == 1

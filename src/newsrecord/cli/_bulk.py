@@ -118,20 +118,15 @@ def never_held(query: newsrecord.Query | None, held: set[str], read: int) -> boo
     Returns whether that was said (the caller exits with :data:`EXIT_USAGE`). Fields in
     backquotes are not judged; nor is a run that read no record.
     """
-    if query is None or read == 0:
+    if query is None:
         return False
-    missing = [field for field in query.unknown_fields() if field not in held]
-    if not missing:
-        return False
-    named = ", ".join(brief(field) for field in missing)
-    quoted = ", ".join(f"`{shorten(field, 30)}`" for field in missing)
-    click.BadParameter(
-        f"no record had a value at {named} ({counted(read, 'record')} read), so the "
-        f"expression could not match as meant: a misspelt field, or text without quotes? "
-        f"Write {quoted} in backquotes to ask for such a key all the same",
-        param_hint="--where",
-    ).show()
-    return True
+    return _said_never_held(
+        query.unknown_fields(),
+        held,
+        read,
+        "so the expression could not match as meant: a misspelt field, or text without quotes?",
+        "--where",
+    )
 
 
 WHERE = click.option(
@@ -244,16 +239,24 @@ def never_filled(columns: Sequence[str], held: set[str], read: int) -> bool:
     Its column is null in every row: a misspelt field, most often (see :func:`never_held`,
     which judges ``--where`` alike). Returns whether that was said.
     """
-    missing = [field for field in columns if field not in held]
+    return _said_never_held(
+        columns, held, read, "so its column is null in every row: a misspelt field?", "--field"
+    )
+
+
+def _said_never_held(
+    fields: Sequence[str], held: set[str], read: int, meaning: str, option: str
+) -> bool:
+    """Tell the fields of *fields* no record of the *read* had a value at; whether any."""
+    missing = [field for field in fields if field not in held]
     if read == 0 or not missing:
         return False
     named = ", ".join(brief(field) for field in missing)
     quoted = ", ".join(f"`{shorten(field, 30)}`" for field in missing)
     click.BadParameter(
-        f"no record had a value at {named} ({counted(read, 'record')} read), so its "
-        f"column is null in every row: a misspelt field? Write {quoted} in backquotes to "
-        "ask for such a key all the same",
-        param_hint="--field",
+        f"no record had a value at {named} ({counted(read, 'record')} read), {meaning} "
+        f"Write {quoted} in backquotes to ask for such a key all the same",
+        param_hint=option,
     ).show()
     return True
 
