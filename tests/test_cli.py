@@ -119,7 +119,7 @@ def test_show_shortens_a_long_value_and_says_how_to_get_it(tmp_path: Path) -> No
     result = run("show", path)
     assert result.exit_code == 0
     (row,) = [line for line in result.stdout.splitlines() if line.startswith("  excerpt ")]
-    assert row == f"  excerpt                      {long[:199]}… (49999 characters)"
+    assert row == f"  excerpt                      {long[:399]}… (49999 characters)"
     assert f"long values are shortened: newsrecord get {path} FIELD prints one whole" in (
         result.stdout.splitlines()
     )

@@ -62,7 +62,7 @@ def show(file: str, *, reveal: bool, limits: newsrecord.Limits) -> None:
         sys.exit(EXIT_INVALID)
 
 
-_SHOWN = 200
+_SHOWN = 400
 """The longest value ``show`` prints whole in its table (``get`` prints any value whole)."""
 
 
