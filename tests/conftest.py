@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,15 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+
+# A shell without job control (a script, `cmd &`) starts a background job with Ctrl-C
+# ignored, and a program started with it ignored keeps it so across exec: Python then
+# installs no KeyboardInterrupt handler, and the tests that press Ctrl-C on a command
+# (os.killpg(..., SIGINT)) saw it run to its end. Python's handler here, in every test
+# process, gives the commands they start the usual disposition back (a handler becomes
+# the default at exec; an ignored signal stays ignored).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
