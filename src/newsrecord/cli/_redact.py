@@ -130,12 +130,19 @@ def _masked(written: str) -> str:
     """
     lines: list[str] = _LINE.findall(written) or [""]
     first, *rest = lines
-    shown = [_hidden(line) for line in rest]
-    if shown and written[:1] in ("'", '"') and written.rstrip("\r\n").endswith(written[0]):
-        last = shown[-1]
-        content = last.rstrip("\r\n")
-        shown[-1] = content + written[0] + last[len(content) :]
-    return first[len(first.rstrip("\r\n")) :] + "".join(shown)
+    return first[len(first.rstrip("\r\n")) :] + "".join(_hidden_lines(rest, written[:1]))
+
+
+def _hidden_lines(lines: list[str], quote: str) -> list[str]:
+    """The lines of a blob after its first, hidden (see :func:`_hidden`).
+
+    The quote that closes a blob opened with *quote* stays at the end of the last line.
+    """
+    hidden = [_hidden(line) for line in lines]
+    if hidden and quote in ("'", '"') and lines[-1].rstrip().endswith(quote):
+        content = hidden[-1].rstrip("\r\n")
+        hidden[-1] = content + quote + hidden[-1][len(content) :]
+    return hidden
 
 
 def _hidden(line: str) -> str:
@@ -179,12 +186,7 @@ def _masked_by_lines(text: str) -> str:
         written = found.group(3) if first == number else found.group(3) + "\n"
         masked.append(f"{key} {_styled(written, describe_blob(blob))}" if blob else key)
         masked.append(found.group(4) or "")
-        hidden = [_hidden(line) for line in lines[first:number]]
-        quote = found.group(3)[:1]
-        if hidden and quote in ("'", '"') and lines[number - 1].rstrip().endswith(quote):
-            content = hidden[-1].rstrip("\r\n")
-            hidden[-1] = content + quote + hidden[-1][len(content) :]  # the closing quote
-        masked += hidden
+        masked += _hidden_lines(lines[first:number], found.group(3)[:1])
     return "".join(masked)
 
 

@@ -19,7 +19,6 @@ from newsrecord._pool import Unfinished, default_jobs, run_batches
 from newsrecord.cli._limits import with_limit_hints
 from newsrecord.errors import counted
 from newsrecord.errors import unreadable as unreadable_problem
-from newsrecord.files import read_only_folder
 
 __all__ = [
     "Interruption",
@@ -182,21 +181,18 @@ class ReadOnlyFolders:
 def _read_only_folder(problem: newsrecord.Problem) -> str | None:
     """The folder *problem* says is read-only, as the user named it; None if it says not.
 
-    The library names the folder of the file it replaced: the file's (absolute) or, for
-    a link, its target's. The message is matched whole, as the library makes it.
+    The library names the folder of the file it replaced, the file's real folder (a
+    link's target's); here it is named as the user named the file, where that is the
+    same folder.
     """
     if problem.path is None or not problem.message.startswith(_SAVE_INTO):
         return None
     path = Path(problem.path)
     try:
-        candidates = dict.fromkeys((path.absolute().parent, path.resolve().parent))
-        for folder in candidates:
-            if problem.message == f"cannot save the record: {read_only_folder(str(folder))}":
-                same = path.parent.resolve() == folder.resolve()
-                return str(path.parent) if same else str(folder)
+        real = path.resolve().parent
+        return str(path.parent) if path.parent.resolve() == real else str(real)
     except (OSError, RuntimeError):  # a link that loops (RuntimeError before Python 3.13)
-        pass
-    return None
+        return None
 
 
 _SAVE_INTO: Final = "cannot save the record: its folder "
